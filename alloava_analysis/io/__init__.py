@@ -1,0 +1,1 @@
+"""File input and output: the only subpackage that reads or writes files."""

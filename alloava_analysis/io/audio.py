@@ -1,0 +1,65 @@
+"""WAV audio: lazy reading with soundfile and atomic 16-bit PCM writing."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from ..errors import AudioFormatError
+from .atomic import atomic_path
+
+ALLO_AVA_RATE = 48_000
+
+
+@dataclass(frozen=True)
+class Audio:
+    """A lazily read audio file: header facts now, samples on demand."""
+
+    path: Path
+    samplerate: int
+    channels: int
+    frames: int
+    subtype: str
+
+    @property
+    def duration(self) -> float:
+        return self.frames / self.samplerate
+
+    def read(self, start: float = 0.0, stop: float | None = None, *, mono: bool = True) -> np.ndarray:
+        """Samples between ``start`` and ``stop`` seconds as float32 in [-1, 1]."""
+        first = max(0, int(round(start * self.samplerate)))
+        last = self.frames if stop is None else min(self.frames, int(round(stop * self.samplerate)))
+        try:
+            data, _ = sf.read(self.path, start=first, stop=last, dtype="float32", always_2d=True)
+        except (sf.LibsndfileError, RuntimeError) as err:
+            raise AudioFormatError(f"expected readable audio samples: {err}", path=self.path,
+                                   where=f"samples {first}..{last}") from None
+        return data.mean(axis=1) if mono else data
+
+
+def open_audio(path: str | Path, *, expected_rate: int | None = None) -> Audio:
+    """Read the header of ``path``; raise :class:`AudioFormatError` if unreadable or at the wrong rate."""
+    path = Path(path)
+    try:
+        info = sf.info(str(path))
+    except (sf.LibsndfileError, RuntimeError) as err:
+        raise AudioFormatError(f"expected a readable WAV file: {err}", path=path, where="header") from None
+    if info.frames <= 0:
+        raise AudioFormatError("expected at least one audio sample, got none", path=path, where="data chunk")
+    if expected_rate is not None and info.samplerate != expected_rate:
+        raise AudioFormatError(f"expected a sample rate of {expected_rate} Hz, got {info.samplerate} Hz "
+                               f"(resample it, or pass the rate you expect)", path=path, where="header")
+    return Audio(path, int(info.samplerate), int(info.channels), int(info.frames), str(info.subtype))
+
+
+def write_wav(path: str | Path, samples: np.ndarray, samplerate: int = ALLO_AVA_RATE, *,
+              subtype: str = "PCM_16") -> Path:
+    """Write float samples in [-1, 1] (shape (n,) or (n, channels)) as a WAV file atomically."""
+    samples = np.asarray(samples)
+    if samples.size == 0:
+        raise ValueError(f"refusing to write an empty WAV file to {path}")
+    with atomic_path(path) as tmp:
+        sf.write(str(tmp), np.clip(samples, -1.0, 1.0), samplerate, subtype=subtype, format="WAV")
+    return Path(path)

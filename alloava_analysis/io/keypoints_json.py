@@ -1,0 +1,370 @@
+"""Allo-AVA keypoint JSON: a schema-sniffing reader and the writer.
+
+The release does not publish its field names, so the reader recognises the
+variants seen in pose-estimation JSON and records which one it found in
+``schema_variant`` (for example ``frame_list/dict_points/mediapipe_pose_33+openpose_body_18``):
+
+* container: a list of frame objects (top level or under ``"frames"``), or a
+  mapping keyed by frame index or by time in seconds;
+* per frame: a time (``timestamp``/``time``/``t``/``time_s``) or frame index
+  (``frame``/``frame_index``, converted with the file's ``fps``), the spoken
+  text (``text``/``transcript``/``word``), and keypoints either under a
+  layout-named key (``mediapipe``, ``openpose``, ``pose_keypoints_2d`` ...) or
+  under ``keypoints``/``landmarks``/``pose`` (an array, or a mapping of layouts);
+* per keypoint: dicts ``{x, y[, z][, visibility|confidence|score|likelihood]}``,
+  ``[x, y(, c)]`` / ``[x, y, z, v]`` lists, or a flat array with stride 2, 3 (x,
+  y, confidence, the OpenPose convention) or 4 (x, y, z, visibility);
+* 18 (OpenPose BODY-18) and/or 33 (MediaPipe pose) points; an unlabelled array
+  of 51 points is read as 18 OpenPose followed by 33 MediaPipe (with a warning).
+
+Anything else raises :class:`SchemaError` naming the file, the JSON path and
+what was expected.
+"""
+from __future__ import annotations
+
+import json
+import math
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from ..errors import SchemaError
+from ..model import make_pose
+from ..schema import layout_for_count
+from .atomic import atomic_write
+from .transcript import read_json
+
+TIME_KEYS = ("timestamp", "time", "t", "time_s", "seconds")
+FRAME_KEYS = ("frame", "frame_index", "frame_idx", "index")
+TEXT_KEYS = ("text", "transcript", "transcription", "word", "words")
+GENERIC_POINT_KEYS = ("keypoints", "landmarks", "pose", "pose_landmarks", "points")
+LAYOUT_KEYS = {
+    "mediapipe": "mediapipe_pose_33", "mediapipe_pose": "mediapipe_pose_33",
+    "mediapipe_keypoints": "mediapipe_pose_33", "pose_landmarks_33": "mediapipe_pose_33",
+    "openpose": "openpose_body_18", "openpose_keypoints": "openpose_body_18",
+    "pose_keypoints_2d": "openpose_body_18", "body_18": "openpose_body_18",
+}
+CONFIDENCE_KEYS = ("visibility", "confidence", "score", "likelihood", "c")
+WRITE_KEYS = {"mediapipe_pose_33": "mediapipe", "openpose_body_18": "openpose"}
+FORMAT_NAME = "allo-ava-keypoints"
+
+
+@dataclass
+class KeypointFile:
+    """What a keypoint JSON file held: poses by layout, per-frame text and the variant found."""
+
+    poses: dict[str, xr.Dataset]
+    frame_text: pd.Series
+    schema_variant: str
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+class _Frames:
+    """Accumulates parsed frames for each layout."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+        self.text: list[str] = []
+        self.points: dict[str, list[np.ndarray | None]] = {}
+        self.point_form: str | None = None
+
+
+def _num(value: Any) -> float:
+    if value is None:
+        return math.nan
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(value)
+    return float(value)
+
+
+def _points_from_dicts(items: list, path: Path, where: str) -> np.ndarray:
+    out = np.full((len(items), 4), np.nan)
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise SchemaError(f"expected every keypoint to be an object like the first, got {type(item).__name__}",
+                              path=path, where=f"{where}[{i}]")
+        try:
+            out[i, 0] = _num(item["x"])
+            out[i, 1] = _num(item["y"])
+            out[i, 2] = _num(item.get("z"))
+            conf_key = next((k for k in CONFIDENCE_KEYS if k in item), None)
+            out[i, 3] = _num(item[conf_key]) if conf_key else math.nan
+        except KeyError as err:
+            raise SchemaError(f"expected keypoint field {err.args[0]!r} (x and y are required), "
+                              f"got fields {sorted(item)}", path=path, where=f"{where}[{i}]") from None
+        except TypeError as err:
+            raise SchemaError(f"expected numbers (or null) in keypoint fields, got {err.args[0]!r}",
+                              path=path, where=f"{where}[{i}]") from None
+    return out
+
+
+def _points_from_rows(items: list, path: Path, where: str) -> np.ndarray:
+    width = len(items[0]) if isinstance(items[0], list) else -1
+    if width not in (2, 3, 4) or any(not isinstance(r, list) or len(r) != width for r in items):
+        raise SchemaError("expected every keypoint as a list of 2 (x, y), 3 (x, y, confidence) or 4 "
+                          "(x, y, z, visibility) numbers", path=path, where=where)
+    try:
+        rows = np.array([[_num(v) for v in r] for r in items], dtype=float)
+    except TypeError as err:
+        raise SchemaError(f"expected numbers in keypoint lists, got {err.args[0]!r}", path=path,
+                          where=where) from None
+    return _stride_to_xyzc(rows)
+
+
+def _stride_to_xyzc(rows: np.ndarray) -> np.ndarray:
+    out = np.full((rows.shape[0], 4), np.nan)
+    out[:, :2] = rows[:, :2]
+    if rows.shape[1] == 3:
+        out[:, 3] = rows[:, 2]
+    elif rows.shape[1] == 4:
+        out[:, 2:] = rows[:, 2:]
+    return out
+
+
+def _points_from_flat(items: list, path: Path, where: str) -> np.ndarray:
+    try:
+        flat = np.array([_num(v) for v in items], dtype=float)
+    except TypeError as err:
+        raise SchemaError(f"expected a flat array of numbers, got {err.args[0]!r}", path=path, where=where) from None
+    for stride in (3, 4, 2):
+        if flat.size % stride == 0 and layout_for_count(flat.size // stride) in (
+                "mediapipe_pose_33", "openpose_body_18") or (flat.size % stride == 0 and flat.size // stride == 51):
+            return _stride_to_xyzc(flat.reshape(-1, stride))
+    raise SchemaError(f"expected a flat keypoint array of 18 or 33 points with stride 2, 3 or 4, got "
+                      f"{flat.size} numbers", path=path, where=where)
+
+
+def _parse_points(items: Any, path: Path, where: str) -> tuple[np.ndarray | None, str]:
+    """Return an (n, 4) array x, y, z, confidence and the point form, or None for 'no person'."""
+    if items is None or items == []:
+        return None, ""
+    if isinstance(items, dict) and "x" in items and isinstance(items["x"], list):
+        cols = [items.get(k) for k in ("x", "y", "z")]
+        conf_key = next((k for k in CONFIDENCE_KEYS if k in items), None)
+        n = len(items["x"])
+        table = [c if c is not None else [None] * n for c in cols + [items.get(conf_key) if conf_key else None]]
+        try:
+            return np.array([[_num(v) for v in c] for c in table], dtype=float).T, "columns"
+        except (TypeError, ValueError):
+            raise SchemaError("expected equal-length numeric x/y/z/confidence columns", path=path,
+                              where=where) from None
+    if not isinstance(items, list):
+        raise SchemaError(f"expected a keypoint array, got {type(items).__name__}", path=path, where=where)
+    first = items[0]
+    if isinstance(first, dict):
+        return _points_from_dicts(items, path, where), "dict_points"
+    if isinstance(first, list):
+        return _points_from_rows(items, path, where), "row_points"
+    return _points_from_flat(items, path, where), "flat_points"
+
+
+def _split_layouts(points: np.ndarray, items: Any, path: Path, where: str) -> dict[str, np.ndarray]:
+    n = points.shape[0]
+    if n == 51:
+        names = [p.get("name") for p in items] if isinstance(items, list) and isinstance(items[0], dict) else []
+        if names and names[0] == "nose" and names[1] == "left_eye_inner":
+            return {"mediapipe_pose_33": points[:33], "openpose_body_18": points[33:]}
+        warnings.warn(f"{path}: {where} holds 51 unlabelled points; reading them as 18 OpenPose followed "
+                      f"by 33 MediaPipe points", stacklevel=4)
+        return {"openpose_body_18": points[:18], "mediapipe_pose_33": points[18:]}
+    layout = layout_for_count(n)
+    if layout not in ("mediapipe_pose_33", "openpose_body_18"):
+        raise SchemaError(f"expected 18 (OpenPose BODY-18), 33 (MediaPipe pose) or 51 (both) keypoints, "
+                          f"got {n}", path=path, where=where)
+    return {layout: points}
+
+
+def _frame_point_sources(frame: dict) -> list[tuple[str, Any, str | None]]:
+    """(json key, value, layout or None) for every keypoint container in a frame."""
+    sources = [(k, frame[k], LAYOUT_KEYS[k]) for k in frame if k in LAYOUT_KEYS]
+    for key in GENERIC_POINT_KEYS:
+        if key in frame:
+            value = frame[key]
+            if isinstance(value, dict) and not ("x" in value and isinstance(value.get("x"), list)):
+                sources += [(f"{key}.{k}", v, LAYOUT_KEYS.get(k)) for k, v in value.items()]
+            else:
+                sources.append((key, value, None))
+    return sources
+
+
+def _parse_frame(frame: Any, frames: _Frames, path: Path, where: str, fallback_time: float | None,
+                 fps: float | None) -> None:
+    if not isinstance(frame, dict):
+        raise SchemaError(f"expected a frame object, got {type(frame).__name__}", path=path, where=where)
+    time_key = next((k for k in TIME_KEYS if k in frame), None)
+    frame_key = next((k for k in FRAME_KEYS if k in frame), None)
+    try:
+        if time_key is not None:
+            t = _num(frame[time_key])
+            if time_key in ("timestamp",) and fps is None and t > 1e5:
+                t = t / 1000.0  # millisecond timestamps
+        elif frame_key is not None:
+            if not fps:
+                raise SchemaError(f"frames are indexed by {frame_key!r} without a time; expected a top-level "
+                                  f"'fps' to convert them to seconds", path=path, where=where)
+            t = _num(frame[frame_key]) / fps
+        elif fallback_time is not None:
+            t = fallback_time
+        else:
+            raise SchemaError(f"expected a time field (one of {TIME_KEYS}) or a frame index "
+                              f"(one of {FRAME_KEYS}), got fields {sorted(frame)[:10]}", path=path, where=where)
+    except TypeError as err:
+        raise SchemaError(f"expected a numeric time, got {err.args[0]!r}", path=path, where=where) from None
+    sources = _frame_point_sources(frame)
+    if not sources:
+        raise SchemaError(f"expected keypoints under one of {sorted(LAYOUT_KEYS) + list(GENERIC_POINT_KEYS)}, "
+                          f"got fields {sorted(frame)[:10]}", path=path, where=where)
+    found: dict[str, np.ndarray | None] = {}
+    for key, value, layout in sources:
+        points, form = _parse_points(value, path, f"{where}.{key}")
+        if form:
+            if frames.point_form not in (None, form):
+                raise SchemaError(f"expected every frame to use the same keypoint form ({frames.point_form}), "
+                                  f"got {form}", path=path, where=f"{where}.{key}")
+            frames.point_form = form
+        if points is None:
+            if layout:
+                found[layout] = None
+            continue
+        split = {layout: points} if layout else _split_layouts(points, value, path, f"{where}.{key}")
+        for name, arr in split.items():
+            expected = 33 if name == "mediapipe_pose_33" else 18
+            if arr.shape[0] != expected:
+                raise SchemaError(f"expected {expected} keypoints for {name}, got {arr.shape[0]}", path=path,
+                                  where=f"{where}.{key}")
+            found[name] = arr
+    index = len(frames.times)
+    for name in set(found) | set(frames.points):
+        series = frames.points.setdefault(name, [None] * index)
+        series.append(found.get(name))
+    frames.times.append(t)
+    text_key = next((k for k in TEXT_KEYS if k in frame), None)
+    text = frame.get(text_key) if text_key else ""
+    if isinstance(text, list):
+        text = " ".join(str(w.get("word", w)) if isinstance(w, dict) else str(w) for w in text)
+    frames.text.append("" if text is None else str(text).strip())
+
+
+def _container(doc: Any, path: Path) -> tuple[list[tuple[str, Any, float | None]], str, dict]:
+    """The frames as (json path, frame, time from the key) plus the container variant and file metadata."""
+    meta: dict = {}
+    if isinstance(doc, dict) and "frames" in doc:
+        meta = {k: v for k, v in doc.items() if k != "frames"}
+        body, base = doc["frames"], "$.frames"
+    else:
+        body, base = doc, "$"
+    if isinstance(body, list):
+        return [(f"{base}[{i}]", f, None) for i, f in enumerate(body)], "frame_list", meta
+    if isinstance(body, dict):
+        items = []
+        fps = _fps(meta or (doc if body is doc else {}))
+        for key, frame in body.items():
+            try:
+                number = float(key)
+            except ValueError:
+                raise SchemaError(f"expected a list of frames or a mapping keyed by frame index or time, got key "
+                                  f"{key!r}", path=path, where=base) from None
+            t = number / fps if key.isdigit() and fps else (None if key.isdigit() else number)
+            items.append((f"{base}[{key!r}]", frame, t))
+        items.sort(key=lambda item: float(item[0].rsplit("[", 1)[1].strip("]'\"")))
+        return items, "frame_mapping", meta
+    raise SchemaError(f"expected a list of frames or an object, got {type(body).__name__}", path=path, where=base)
+
+
+def _fps(meta: dict) -> float | None:
+    value = meta.get("fps", meta.get("frame_rate"))
+    return float(value) if isinstance(value, (int, float)) and value > 0 else None
+
+
+def read_keypoints(path: str | Path) -> KeypointFile:
+    """Read an Allo-AVA keypoint JSON file of any recognised variant."""
+    path = Path(path)
+    doc = read_json(path)
+    items, container, meta = _container(doc, path)
+    if not items:
+        raise SchemaError("expected at least one frame, got none", path=path, where="$")
+    fps = _fps(meta)
+    frames = _Frames()
+    for where, frame, key_time in items:
+        _parse_frame(frame, frames, path, where, key_time, fps)
+    n = len(frames.times)
+    poses = {}
+    for layout, series in frames.points.items():
+        series += [None] * (n - len(series))
+        size = 33 if layout == "mediapipe_pose_33" else 18
+        empty = np.full((size, 4), np.nan)
+        stack = np.stack([empty if p is None else p for p in series])  # (time, kp, 4)
+        has_z = bool(np.isfinite(stack[:, :, 2]).any())
+        position = np.moveaxis(stack[:, :, :3 if has_z else 2], 2, 1)
+        confidence = stack[:, :, 3]
+        missing = ~np.isfinite(position).all(axis=1)
+        bad = np.isnan(position).any(axis=1) & ~missing
+        if bad.any():
+            raise SchemaError("expected both x and y (or neither) for each keypoint, got a partial NaN",
+                              path=path, where=f"frame {int(np.argwhere(bad)[0][0])}")
+        poses[layout] = make_pose(
+            position, time=np.asarray(frames.times), layout=layout, confidence=confidence,
+            fps=fps, source=path, extractor=meta.get("extractor") if isinstance(meta.get("extractor"), dict) else None,
+            coords=meta.get("coords", "normalized"),
+            frame_size=(meta["frame_width"], meta["frame_height"]) if meta.get("frame_width") else None,
+            schema_variant="",
+        )
+    variant = f"{container}/{frames.point_form or 'empty'}/{'+'.join(sorted(poses))}"
+    for ds in poses.values():
+        ds.attrs["schema_variant"] = variant
+    text = pd.Series(frames.text, index=pd.Index(np.asarray(frames.times), name="time"), name="text")
+    return KeypointFile(poses, text, variant, meta)
+
+
+def _nan_to_none(row: list[float]) -> list[float | None]:
+    return [None if v != v else v for v in row]
+
+
+def write_keypoints(path: str | Path, poses: dict[str, xr.Dataset], *, frame_text: pd.Series | None = None,
+                    decimals: int = 6) -> Path:
+    """Write poses (MediaPipe 33 and/or OpenPose 18 on the same clock) as a frame-list JSON file.
+
+    Each frame is ``{frame, timestamp, text, mediapipe: [{x, y, z, visibility}], openpose: [{x, y, confidence}]}``;
+    coordinates are rounded to ``decimals``; missing points are ``null``.
+    """
+    if not poses:
+        raise ValueError(f"no poses to write to {path}")
+    unknown = set(poses) - set(WRITE_KEYS)
+    if unknown:
+        raise ValueError(f"cannot write layouts {sorted(unknown)} to keypoint JSON; expected {sorted(WRITE_KEYS)}")
+    first = next(iter(poses.values()))
+    times = first["time"].values
+    for name, ds in poses.items():
+        if not np.array_equal(ds["time"].values, times):
+            raise ValueError(f"layout {name} is on a different clock from the others; expected one clock")
+    layers = []
+    for name, ds in poses.items():
+        pos = ds["position"].isel(individuals=0).transpose("time", "keypoints", "space").values
+        conf = ds["confidence"].isel(individuals=0).values[:, :, None]
+        conf_name = "visibility" if name == "mediapipe_pose_33" else "confidence"
+        keys = [*map(str, ds["space"].values), conf_name]
+        rounded = np.concatenate([np.round(pos.astype(np.float64), decimals),
+                                  np.round(conf.astype(np.float64), 4)], axis=2)
+        layers.append((WRITE_KEYS[name], keys, rounded))
+    text = [""] * len(times) if frame_text is None else [str(s) for s in frame_text.reindex(times, fill_value="")]
+    fps = float(first.attrs.get("fps", math.nan))
+    meta = {
+        "format": FORMAT_NAME, "version": 1, "fps": fps if math.isfinite(fps) else None,
+        "layouts": sorted(poses), "coords": first.attrs.get("coords", "normalized"),
+        "frame_width": int(first.attrs.get("frame_width", 0)), "frame_height": int(first.attrs.get("frame_height", 0)),
+        "extractor": first.attrs.get("extractor", {}),
+    }
+    with atomic_write(path, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(meta, default=str, allow_nan=False)[:-1] + ', "frames": [')
+        for f, t in enumerate(times):
+            frame = {"frame": f, "timestamp": float(t), "text": text[f]}
+            for key, keys, rounded in layers:
+                frame[key] = [dict(zip(keys, _nan_to_none(row))) for row in rounded[f].tolist()]
+            handle.write(("," if f else "") + json.dumps(frame, allow_nan=False))
+        handle.write("]}")
+    return Path(path)

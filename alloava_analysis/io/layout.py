@@ -1,0 +1,134 @@
+"""The released Allo-AVA folder layout: modality folders and clip keys.
+
+File stems are ``<category>_<11-character YouTube id>``; ids may contain ``_``
+or ``-``, and yt-dlp may append a format suffix such as ``.f251``. Modalities
+are matched by the key ``<category>_<id>``, never by full filename.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InvalidClipIdError
+
+MODALITY_DIRS = {
+    "video": "video",
+    "audio": "audio",
+    "transcript": "transcript",
+    "keypoints": "keypoints",
+    "keypoints_video": "keypoints_video",
+}
+MODALITY_EXTENSIONS = {
+    "video": (".mp4", ".webm", ".mkv", ".mov", ".m4a"),
+    "audio": (".wav",),
+    "transcript": (".json",),
+    "keypoints": (".json",),
+    "keypoints_video": (".mp4", ".webm", ".mkv"),
+}
+DEFAULT_EXTENSION = {"video": ".mp4", "audio": ".wav", "transcript": ".json", "keypoints": ".json",
+                     "keypoints_video": ".mp4"}
+YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+CATEGORY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 &+.-]*$")
+_FORMAT_SUFFIX = re.compile(r"\.f\d+$")
+
+
+@dataclass(frozen=True, order=True)
+class ClipKey:
+    """A clip's identity: its category and 11-character YouTube id."""
+
+    category: str
+    youtube_id: str
+
+    @property
+    def clip_id(self) -> str:
+        return f"{self.category}_{self.youtube_id}"
+
+    def __str__(self) -> str:
+        return self.clip_id
+
+
+def check_youtube_id(youtube_id: str, *, path: str | Path | None = None) -> str:
+    """Return ``youtube_id`` if it is 11 characters of ``[A-Za-z0-9_-]``; else raise."""
+    if not isinstance(youtube_id, str) or not YOUTUBE_ID.match(youtube_id):
+        raise InvalidClipIdError(f"expected an 11-character YouTube id of letters, digits, '_' or '-', "
+                                 f"got {youtube_id!r}", path=path)
+    return youtube_id
+
+
+def make_key(category: str, youtube_id: str) -> ClipKey:
+    """Build a validated key (rejects path separators, '..' and malformed ids)."""
+    check_youtube_id(youtube_id)
+    if not isinstance(category, str) or not CATEGORY.match(category) or ".." in category:
+        raise InvalidClipIdError(f"expected a category of letters, digits, spaces or '&+.-' "
+                                 f"(no path separators), got {category!r}")
+    return ClipKey(category, youtube_id)
+
+
+def parse_key(name: str | Path) -> ClipKey:
+    """Parse a file name or clip id such as ``DIY_TBRi6ecgQfc.f251.webm`` into a key."""
+    raw = str(name)
+    if "/" in raw or "\\" in raw or raw.startswith(".."):
+        raise InvalidClipIdError(f"expected a bare file name or clip id, got a path {raw!r}", path=raw)
+    stem = raw
+    for ext in {e for exts in MODALITY_EXTENSIONS.values() for e in exts}:
+        if stem.lower().endswith(ext):
+            stem = stem[: -len(ext)]
+            break
+    stem = _FORMAT_SUFFIX.sub("", stem)
+    if len(stem) < 13 or stem[-12] != "_":
+        raise InvalidClipIdError(f"expected '<category>_<11-character YouTube id>', got {stem!r}", path=raw)
+    try:
+        return make_key(stem[:-12], stem[-11:])
+    except InvalidClipIdError as err:
+        raise InvalidClipIdError(err.reason, path=raw) from None
+
+
+def modality_path(root: str | Path, modality: str, key: ClipKey | str, ext: str | None = None) -> Path:
+    """Where ``modality`` of ``key`` lives under ``root`` (for writing)."""
+    if modality not in MODALITY_DIRS:
+        raise ValueError(f"unknown modality {modality!r}; expected one of {sorted(MODALITY_DIRS)}")
+    key = parse_key(key) if isinstance(key, str) else key
+    return Path(root) / MODALITY_DIRS[modality] / f"{key.clip_id}{ext or DEFAULT_EXTENSION[modality]}"
+
+
+def scan_layout(root: str | Path) -> tuple[pd.DataFrame, list[dict]]:
+    """Find every clip under ``root`` and the file of each modality.
+
+    Returns the table (one row per clip: ``clip_id, category, youtube_id`` and a
+    path column per modality, ``None`` where absent) and a list of skipped files
+    ``{path, reason}`` (bad names, duplicate files for one key).
+    """
+    root = Path(root)
+    rows: dict[str, dict] = {}
+    skipped: list[dict] = []
+    for modality, folder in MODALITY_DIRS.items():
+        directory = root / folder
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.iterdir()):
+            if path.name.startswith(".") or not path.is_file():
+                continue
+            if not path.name.lower().endswith(MODALITY_EXTENSIONS[modality]):
+                skipped.append({"path": str(path), "reason": f"unexpected extension for {modality}; "
+                                f"expected one of {MODALITY_EXTENSIONS[modality]}"})
+                continue
+            try:
+                key = parse_key(path.name)
+            except InvalidClipIdError as err:
+                skipped.append({"path": str(path), "reason": err.reason})
+                continue
+            row = rows.setdefault(key.clip_id, {"clip_id": key.clip_id, "category": key.category,
+                                                "youtube_id": key.youtube_id})
+            if row.get(modality):
+                skipped.append({"path": str(path), "reason": f"second {modality} file for {key.clip_id} "
+                                f"(kept {Path(row[modality]).name})"})
+                continue
+            row[modality] = str(path)
+    columns = ["clip_id", "category", "youtube_id", *MODALITY_DIRS]
+    table = pd.DataFrame(sorted(rows.values(), key=lambda r: r["clip_id"]), columns=columns)
+    table[list(MODALITY_DIRS)] = table[list(MODALITY_DIRS)].astype(object).where(
+        table[list(MODALITY_DIRS)].notna(), None)
+    return table, skipped

@@ -1,0 +1,244 @@
+"""The data model: checked constructors for pose and words, and the ``Clip`` record.
+
+Every loader (JSON reader, columnar store, extractor, synthetic generator) builds
+its pose through :func:`make_pose` and its words through :func:`make_words`, so
+all of them share one set of checks. Pose datasets follow the conventions of the
+``movement`` package: ``position(time, space, keypoints, individuals)`` and
+``confidence(time, keypoints, individuals)``, ``ds_type="poses"``.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from .errors import SchemaError
+from .schema import get_layout
+
+if TYPE_CHECKING:
+    from .io.audio import Audio
+
+POSITION_DIMS = ("time", "space", "keypoints", "individuals")
+CONFIDENCE_DIMS = ("time", "keypoints", "individuals")
+WORD_COLUMNS = ("word", "start", "end", "probability", "segment")
+SEGMENT_COLUMNS = ("segment", "start", "end", "text")
+COORDS = ("normalized", "pixels")
+
+
+def check_time_axis(time: np.ndarray, *, path: str | Path | None = None, what: str = "timestamps") -> np.ndarray:
+    """Return ``time`` as float64 after checking it is 1-D, finite and strictly increasing."""
+    t = np.asarray(time, dtype=np.float64)
+    if t.ndim != 1:
+        raise SchemaError(f"expected 1-D {what}, got shape {t.shape}", path=path)
+    bad = np.flatnonzero(~np.isfinite(t))
+    if bad.size:
+        raise SchemaError(f"expected finite {what}, got {t[bad[0]]}", path=path, where=f"frame {bad[0]}")
+    steps = np.diff(t)
+    if steps.size and (steps <= 0).any():
+        i = int(np.flatnonzero(steps <= 0)[0])
+        kind = "duplicate" if steps[i] == 0 else "non-monotonic"
+        raise SchemaError(f"expected strictly increasing {what}, got {kind} {t[i]} -> {t[i + 1]}",
+                          path=path, where=f"frame {i + 1}")
+    return t
+
+
+def make_pose(
+    position: np.ndarray,
+    *,
+    time: np.ndarray,
+    layout: str,
+    confidence: np.ndarray | None = None,
+    keypoints: list[str] | tuple[str, ...] | None = None,
+    individuals: tuple[str, ...] = ("speaker",),
+    fps: float | None = None,
+    source: str | Path | None = None,
+    extractor: dict[str, Any] | None = None,
+    coords: str = "normalized",
+    frame_size: tuple[int, int] | None = None,
+    schema_variant: str | None = None,
+) -> xr.Dataset:
+    """Build a checked, movement-compatible pose dataset.
+
+    Parameters
+    ----------
+    position
+        Array (time, space, keypoints) or (time, space, keypoints, individuals);
+        NaN marks a missing point.
+    time
+        Seconds from the media origin, strictly increasing.
+    layout
+        A name from :data:`alloava_analysis.schema.LAYOUTS`.
+    confidence
+        Array (time, keypoints[, individuals]) in [0, 1]; NaN or absent means
+        unknown (filled with 1 where the position is finite, 0 where it is NaN).
+    keypoints
+        Subset of the layout's keypoints, in the order of ``position``'s axis 2.
+    fps
+        Nominal frame rate; estimated from the median time step when omitted.
+    coords
+        ``"normalized"`` (0..1 of the frame) or ``"pixels"``; ``frame_size`` is
+        (width, height) of the frame.
+    """
+    where_src = None if source is None else str(source)
+    t = check_time_axis(time, path=where_src)
+    pos = np.asarray(position, dtype=np.float32)
+    if pos.ndim == 3:
+        pos = pos[..., None]
+    if pos.ndim != 4:
+        raise SchemaError(f"expected position of shape (time, space, keypoints[, individuals]), "
+                          f"got {pos.shape}", path=where_src)
+    if pos.shape[0] != t.size:
+        raise SchemaError(f"expected {t.size} frames of position (one per timestamp), got {pos.shape[0]}",
+                          path=where_src)
+    if pos.shape[1] not in (2, 3):
+        raise SchemaError(f"expected 2 or 3 spatial coordinates, got {pos.shape[1]}", path=where_src)
+    lay = get_layout(layout)
+    names = tuple(keypoints) if keypoints is not None else lay.keypoints
+    if len(names) != pos.shape[2]:
+        raise SchemaError(f"expected {len(names)} keypoints for layout {layout!r}, got {pos.shape[2]}",
+                          path=where_src)
+    body_part = [lay.body_part[i] for i in lay.index(names)]
+    if len(individuals) != pos.shape[3]:
+        raise SchemaError(f"expected {len(individuals)} individuals, got {pos.shape[3]}", path=where_src)
+    if coords not in COORDS:
+        raise SchemaError(f"expected coords in {COORDS}, got {coords!r}", path=where_src)
+
+    finite = np.isfinite(pos).all(axis=1)
+    if confidence is None:
+        conf = finite.astype(np.float32)
+    else:
+        conf = np.asarray(confidence, dtype=np.float32)
+        if conf.ndim == 2:
+            conf = conf[..., None]
+        if conf.shape != (pos.shape[0], pos.shape[2], pos.shape[3]):
+            raise SchemaError(f"expected confidence of shape {(pos.shape[0], pos.shape[2], pos.shape[3])}, "
+                              f"got {conf.shape}", path=where_src)
+        out_of_range = np.isfinite(conf) & ((conf < 0) | (conf > 1))
+        if out_of_range.any():
+            f, k, _ = np.argwhere(out_of_range)[0]
+            raise SchemaError(f"expected confidence in [0, 1], got {conf[f, k, 0]}", path=where_src,
+                              where=f"frame {f}, keypoint {names[k]!r}")
+        conf = np.where(np.isnan(conf), finite.astype(np.float32), conf)
+    conf = np.where(finite, conf, np.float32(0.0)).astype(np.float32)
+
+    if fps is None:
+        fps = float(1.0 / np.median(np.diff(t))) if t.size > 1 else float("nan")
+    attrs = {
+        "ds_type": "poses",
+        "fps": float(fps),
+        "time_unit": "seconds",
+        "layout": layout,
+        "source": where_src or "",
+        "source_software": (extractor or {}).get("name", ""),
+        "extractor": dict(extractor or {}),
+        "coords": coords,
+        "frame_width": int(frame_size[0]) if frame_size else 0,
+        "frame_height": int(frame_size[1]) if frame_size else 0,
+        "schema_variant": schema_variant or "",
+    }
+    space = ["x", "y", "z"][: pos.shape[1]]
+    return xr.Dataset(
+        data_vars={
+            "position": (POSITION_DIMS, pos),
+            "confidence": (CONFIDENCE_DIMS, conf),
+        },
+        coords={
+            "time": t,
+            "space": space,
+            "keypoints": list(names),
+            "body_part": ("keypoints", body_part),
+            "individuals": list(individuals),
+        },
+        attrs=attrs,
+    )
+
+
+def validate_pose(ds: xr.Dataset) -> xr.Dataset:
+    """Check that ``ds`` is a pose dataset of this toolkit (use at function entry)."""
+    if not isinstance(ds, xr.Dataset):
+        raise TypeError(f"expected an xarray.Dataset of poses, got {type(ds).__name__}")
+    for var, dims in (("position", POSITION_DIMS), ("confidence", CONFIDENCE_DIMS)):
+        if var not in ds:
+            raise SchemaError(f"expected data variable {var!r} in the pose dataset, got {list(ds.data_vars)}")
+        if ds[var].dims != dims:
+            raise SchemaError(f"expected {var} dims {dims}, got {ds[var].dims}")
+    check_time_axis(ds["time"].values, path=ds.attrs.get("source") or None)
+    return ds
+
+
+def make_words(records: pd.DataFrame | list[dict], *, path: str | Path | None = None) -> pd.DataFrame:
+    """Build a checked words table with columns ``word, start, end, probability, segment``.
+
+    Times are seconds from the media origin; ``start <= end``; rows sorted by
+    start. ``probability`` may be NaN when the engine gives none.
+    """
+    df = pd.DataFrame(records).copy()
+    if df.empty:
+        return pd.DataFrame({"word": pd.Series(dtype=str), "start": pd.Series(dtype=float),
+                             "end": pd.Series(dtype=float), "probability": pd.Series(dtype=float),
+                             "segment": pd.Series(dtype="int64")})
+    for col in ("word", "start", "end"):
+        if col not in df:
+            raise SchemaError(f"expected word column {col!r}, got columns {list(df.columns)}", path=path)
+    if "probability" not in df:
+        df["probability"] = np.nan
+    if "segment" not in df:
+        df["segment"] = 0
+    df = df[list(WORD_COLUMNS)]
+    df["word"] = df["word"].astype(str)
+    for col in ("start", "end", "probability"):
+        try:
+            df[col] = pd.to_numeric(df[col], errors="raise").astype(float)
+        except (TypeError, ValueError):
+            raise SchemaError(f"expected numeric word {col}", path=path) from None
+    df["segment"] = df["segment"].astype("int64")
+    bad = ~np.isfinite(df[["start", "end"]].to_numpy()).all(axis=1)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise SchemaError(f"expected finite word times, got start={df.start.iat[i]}, end={df.end.iat[i]}",
+                          path=path, where=f"word {i} ({df.word.iat[i]!r})")
+    inverted = (df["end"] < df["start"]) | (df["start"] < 0)
+    if inverted.any():
+        i = int(np.flatnonzero(inverted)[0])
+        raise SchemaError(f"expected 0 <= start <= end, got start={df.start.iat[i]}, end={df.end.iat[i]}",
+                          path=path, where=f"word {i} ({df.word.iat[i]!r})")
+    return df.sort_values("start", kind="stable").reset_index(drop=True)
+
+
+def pose_attrs_json(ds: xr.Dataset) -> str:
+    """The dataset's attrs as JSON (for formats that cannot hold nested attrs)."""
+    return json.dumps(ds.attrs, sort_keys=True, default=str)
+
+
+@dataclass
+class Clip:
+    """One recording: pose (per layout), words, segments, lazy audio and its index row."""
+
+    clip_id: str
+    category: str
+    youtube_id: str
+    poses: dict[str, xr.Dataset] = field(default_factory=dict)
+    words: pd.DataFrame | None = None
+    segments: pd.DataFrame | None = None
+    audio: "Audio | None" = None
+    frame_text: pd.Series | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def pose(self) -> xr.Dataset | None:
+        """The primary pose: MediaPipe 33 when present, else the first layout loaded."""
+        for name in ("mediapipe_pose_33", "mediapipe_holistic", "openpose_body_18"):
+            if name in self.poses:
+                return self.poses[name]
+        return next(iter(self.poses.values()), None)
+
+    def __repr__(self) -> str:
+        n_frames = 0 if self.pose is None else self.pose.sizes["time"]
+        n_words = 0 if self.words is None else len(self.words)
+        return (f"Clip({self.clip_id!r}, layouts={sorted(self.poses)}, frames={n_frames}, "
+                f"words={n_words}, audio={'yes' if self.audio else 'no'})")
