@@ -14,11 +14,19 @@ from .atomic import write_json
 
 
 def read_json(path: str | Path) -> Any:
-    """Parse a JSON file, turning decode errors into :class:`SchemaError` with line and column."""
+    """Parse a JSON file, turning decode errors into :class:`SchemaError` with line and column.
+
+    ``NaN`` and ``Infinity`` are not JSON; they are rejected (missing values are ``null``).
+    """
     path = Path(path)
+
+    def reject(token: str) -> None:
+        raise SchemaError(f"expected a number or null, got {token} (not valid JSON; write missing values as null)",
+                          path=path)
+
     try:
         with open(path, encoding="utf-8") as handle:
-            return json.load(handle)
+            return json.load(handle, parse_constant=reject)
     except json.JSONDecodeError as err:
         raise SchemaError(f"expected valid JSON: {err.msg}", path=path,
                           where=f"line {err.lineno}, column {err.colno}") from None

@@ -1,0 +1,157 @@
+"""The ``alloava`` command. With ``--json`` each command prints one JSON object on stdout;
+logs and progress bars go to stderr. Exit codes: 0 success, 1 some clips failed, 2 usage error."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+from .errors import AlloAvaError
+
+log = logging.getLogger("alloava_analysis")
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _jsonable(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if hasattr(obj, "item") and callable(obj.item) and getattr(obj, "ndim", 1) == 0:
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if isinstance(obj, Path):
+        return str(obj)
+    return obj
+
+
+def _emit(args: argparse.Namespace, result: dict, human: Callable[[dict], str]) -> None:
+    if args.json:
+        json.dump(_jsonable(result), sys.stdout, allow_nan=False)
+        sys.stdout.write("\n")
+    else:
+        print(human(result))
+
+
+def _cmd_synth(args: argparse.Namespace) -> int:
+    from .synthetic import SynthConfig, generate_corpus
+
+    overrides = {k: v for k, v in {"correlation": args.correlation, "lag_s": args.lag,
+                                   "fine_coupling": args.fine_coupling}.items() if v is not None}
+    if args.duration:
+        overrides["duration_s"] = (args.duration[0], args.duration[1])
+    truth = generate_corpus(args.out, n_clips=args.clips, seed=args.seed, config=SynthConfig(**overrides),
+                            progress=not args.quiet)
+    result = {"out": str(args.out), "clips": len(truth["clips"]), "truth": str(Path(args.out) / "truth.json")}
+    _emit(args, result, lambda r: f"wrote {r['clips']} synthetic clips to {r['out']} (truth: {r['truth']})")
+    return EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import validate_corpus
+
+    result = validate_corpus(args.path, progress=not args.quiet, tolerance_s=args.tolerance)
+
+    def human(r: dict) -> str:
+        lines = [f"{r['n_ok']} clip(s) ok, {r['n_errors']} with errors, {len(r['skipped_files'])} file(s) skipped"]
+        for c in r["clips"]:
+            status = "ok " if c["ok"] else "ERR"
+            lines.append(f"  {status} {c['clip_id']}  {c['schema_variant']}")
+            lines += [f"      error: {e}" for e in c["errors"]] + [f"      warning: {w}" for w in c["warnings"]]
+        lines += [f"  skipped {s['path']}: {s['reason']}" for s in r["skipped_files"]]
+        return "\n".join(lines)
+
+    _emit(args, result, human)
+    return EXIT_FAILED if result["n_errors"] or result["skipped_files"] else EXIT_OK
+
+
+def _cmd_convert(args: argparse.Namespace) -> int:
+    from .corpus import Corpus
+
+    result = Corpus(args.path, store=args.store).convert(force=args.force, progress=not args.quiet)
+    _emit(args, result, lambda r: f"converted {r['clips']} clip(s), {r['rows']} frames in {r['seconds']} s "
+                                  f"({r['unchanged']} unchanged, {len(r['failed'])} failed) -> {r['store']}")
+    return EXIT_FAILED if result["failed"] else EXIT_OK
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    from .corpus import Corpus
+    from .stats import corpus_stats
+
+    corpus = Corpus(args.path, labels=args.labels)
+    result = corpus_stats(corpus, progress=not args.quiet)
+    result["failed"] = corpus.failures
+
+    def human(r: dict) -> str:
+        lines = ["measured:"] + [f"  {k:22s} {v}" for k, v in r["measured"].items()]
+        lines.append("claims (claimed vs measured here):")
+        lines += [f"  {c['name']:26s} {c['claimed']!s:>16} {c['measured']!s:>16}" for c in r["claims"]]
+        return "\n".join(lines)
+
+    _emit(args, result, human)
+    return EXIT_FAILED if corpus.failures else EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``alloava`` (one subcommand per task)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    common.add_argument("--quiet", action="store_true", help="no progress bars")
+    common.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
+    parser = argparse.ArgumentParser(prog="alloava", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("synth", parents=[common], help="write a synthetic corpus with planted effects")
+    p.add_argument("out", type=Path)
+    p.add_argument("--clips", type=int, default=12)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--correlation", type=float, help="planted speech-rate/movement correlation")
+    p.add_argument("--lag", type=float, help="planted gesture-leads-speech lag in seconds")
+    p.add_argument("--fine-coupling", type=float, help="fast speech-motion coupling (0 = independent)")
+    p.add_argument("--duration", type=float, nargs=2, metavar=("MIN_S", "MAX_S"), help="clip duration range")
+    p.set_defaults(run=_cmd_synth)
+
+    p = sub.add_parser("validate", parents=[common], help="check every clip of a corpus")
+    p.add_argument("path", type=Path)
+    p.add_argument("--tolerance", type=float, default=1.0, help="allowed duration disagreement in seconds")
+    p.set_defaults(run=_cmd_validate)
+
+    p = sub.add_parser("convert", parents=[common], help="fill the columnar (Parquet) store from the JSON")
+    p.add_argument("path", type=Path)
+    p.add_argument("--store", type=Path, help="store folder (default PATH/store)")
+    p.add_argument("--force", action="store_true", help="rewrite clips that are already up to date")
+    p.set_defaults(run=_cmd_convert)
+
+    p = sub.add_parser("stats", parents=[common], help="corpus statistics next to the published claims")
+    p.add_argument("path", type=Path)
+    p.add_argument("--labels", type=Path, help="demographic labels CSV keyed by clip_id")
+    p.set_defaults(run=_cmd_stats)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``alloava`` command."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return EXIT_USAGE if exc.code else EXIT_OK
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.run(args)
+    except (AlloAvaError, FileNotFoundError, KeyError, ValueError) as err:
+        log.error("%s", err)
+        if getattr(args, "json", False):
+            json.dump({"error": type(err).__name__, "message": str(err)}, sys.stdout)
+            sys.stdout.write("\n")
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

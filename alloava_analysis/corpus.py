@@ -1,0 +1,240 @@
+"""A corpus: a folder in the Allo-AVA layout plus an index DataFrame, one row per clip.
+
+Clips load lazily, one at a time, from the columnar store when it is up to date
+and from the JSON otherwise, so corpus-wide scans use memory for one clip only.
+"""
+from __future__ import annotations
+
+import logging
+import time
+import warnings
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from .errors import AlloAvaError, SchemaError
+from .io import store as st
+from .io.allo_ava import load_clip
+from .io.audio import AudioFormatError, open_audio
+from .io.layout import MODALITY_DIRS, scan_layout
+from .model import Clip
+
+log = logging.getLogger(__name__)
+LABELS_FILE = "labels.csv"
+SOURCE_MODALITIES = ("keypoints", "transcript", "audio")
+
+
+def read_labels(path: str | Path) -> pd.DataFrame:
+    """Demographic labels keyed by ``clip_id`` (one row per clip)."""
+    path = Path(path)
+    try:
+        labels = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError) as err:
+        raise SchemaError(f"expected a CSV file: {err}", path=path) from None
+    if "clip_id" not in labels:
+        raise SchemaError(f"expected a 'clip_id' column, got {list(labels.columns)}", path=path, where="header")
+    dup = labels["clip_id"].duplicated()
+    if dup.any():
+        row = int(np.flatnonzero(dup)[0])
+        raise SchemaError(f"expected one row per clip_id, got {labels.clip_id.iat[row]!r} twice", path=path,
+                          where=f"row {row + 2}")
+    return labels
+
+
+def _source_stamp(path: str | None) -> str:
+    if not path:
+        return ""
+    stat = Path(path).stat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
+class Corpus:
+    """A corpus folder with an index of its clips.
+
+    Parameters
+    ----------
+    root
+        Folder with ``video/ audio/ transcript/ keypoints/ keypoints_video/``.
+    labels
+        CSV of demographic labels keyed by ``clip_id``; defaults to
+        ``<root>/labels.csv`` when it exists.
+    store
+        Columnar store folder; defaults to ``<root>/store``.
+    """
+
+    def __init__(self, root: str | Path, *, labels: str | Path | None = None, store: str | Path | None = None,
+                 _index: pd.DataFrame | None = None, _skipped: list | None = None):
+        self.root = Path(root)
+        if not self.root.is_dir():
+            raise FileNotFoundError(f"{self.root}: expected a corpus folder with {sorted(MODALITY_DIRS)}")
+        self.store = Path(store) if store else st.default_store(self.root)
+        self.failures: list[dict[str, str]] = []
+        if _index is not None:
+            self.index, self.skipped_files = _index, list(_skipped or [])
+            return
+        files, self.skipped_files = scan_layout(self.root)
+        files["audio_s"] = [self._audio_seconds(p) for p in files["audio"]]
+        labels_path = Path(labels) if labels else self.root / LABELS_FILE
+        if labels_path.exists():
+            lab = read_labels(labels_path)
+            unknown = sorted(set(lab.clip_id) - set(files.clip_id))
+            if unknown:
+                warnings.warn(f"{labels_path}: {len(unknown)} labelled clip(s) are not in the corpus, e.g. "
+                              f"{unknown[0]!r}", stacklevel=2)
+            files = files.merge(lab.drop(columns=[c for c in ("category", "youtube_id") if c in lab]),
+                                on="clip_id", how="left")
+        elif labels:
+            raise FileNotFoundError(f"{labels_path}: labels CSV not found")
+        self.index = self._with_store_index(files)
+
+    def _with_store_index(self, index: pd.DataFrame) -> pd.DataFrame:
+        """``index`` with the store's per-clip facts (frames, durations, checksums) merged in."""
+        stored = st.read_index(self.store)
+        if stored is None:
+            return index.reset_index(drop=True)
+        index = index.drop(columns=[c for c in stored.columns if c != "clip_id" and c in index])
+        return index.merge(stored, on="clip_id", how="left").reset_index(drop=True)
+
+    def _audio_seconds(self, path: str | None) -> float:
+        if not path:
+            return float("nan")
+        try:
+            return open_audio(path).duration
+        except AudioFormatError as err:
+            self.skipped_files.append({"path": path, "reason": err.reason})
+            return float("nan")
+
+    # selection -------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def __repr__(self) -> str:
+        return f"Corpus({str(self.root)!r}, clips={len(self)})"
+
+    @property
+    def clip_ids(self) -> list[str]:
+        return list(self.index["clip_id"])
+
+    def select(self, predicate: Callable[[pd.DataFrame], Any] | None = None, /, **filters: Any) -> "Corpus":
+        """A corpus restricted to matching clips.
+
+        ``filters`` map index columns to a value or a list of accepted values,
+        e.g. ``corpus.select(category="TED", gender=["female"])``; ``predicate``
+        takes the index and returns a boolean mask.
+        """
+        mask = pd.Series(True, index=self.index.index)
+        for column, wanted in filters.items():
+            if column not in self.index:
+                raise KeyError(f"no index column {column!r}; expected one of {list(self.index.columns)}")
+            values = wanted if isinstance(wanted, (list, tuple, set, frozenset)) else [wanted]
+            mask &= self.index[column].isin(values)
+        if predicate is not None:
+            mask &= np.asarray(predicate(self.index), dtype=bool)
+        return Corpus(self.root, store=self.store, _index=self.index[mask].reset_index(drop=True),
+                      _skipped=self.skipped_files)
+
+    # loading ---------------------------------------------------------------------------------
+    def _row(self, clip_id: str) -> dict:
+        rows = self.index[self.index["clip_id"] == clip_id]
+        if rows.empty:
+            raise KeyError(f"clip {clip_id!r} is not in {self!r}")
+        return rows.iloc[0].to_dict()
+
+    def _store_is_fresh(self, row: dict) -> bool:
+        stamp = row.get("keypoints_stamp")
+        return isinstance(stamp, str) and stamp == _source_stamp(row.get("keypoints")) and \
+            row.get("transcript_stamp", "") == _source_stamp(row.get("transcript"))
+
+    def load(self, clip_id: str, *, expected_rate: int | None = None) -> Clip:
+        """Load one clip (from the store when it is up to date, else from the JSON)."""
+        row = self._row(clip_id)
+        if not self._store_is_fresh(row):
+            return load_clip(self.root, clip_id, files=row, expected_rate=expected_rate)
+        clip = load_clip(self.root, clip_id, files={**row, "keypoints": None, "transcript": None},
+                         expected_rate=expected_rate)
+        clip.poses = {name: st.read_pose(self.store, clip_id, name) for name in st.stored_layouts(self.store, clip_id)}
+        clip.frame_text = st.read_frame_text(self.store, clip_id)
+        if row.get("transcript"):
+            clip.words = st.read_words(self.store, clip_id)
+        clip.metadata["schema_variant"] = row.get("schema_variant", "")
+        clip.metadata["loaded_from"] = "store"
+        return clip
+
+    def clips(self, *, progress: bool = True, expected_rate: int | None = None) -> Iterator[Clip]:
+        """Yield clips one at a time; clips that fail to load are skipped and listed in ``self.failures``."""
+        self.failures = []
+        for clip_id in tqdm(self.clip_ids, desc="clips", unit="clip", disable=not progress):
+            try:
+                yield self.load(clip_id, expected_rate=expected_rate)
+            except (AlloAvaError, OSError) as err:
+                log.warning("skipping %s: %s", clip_id, err)
+                self.failures.append({"clip_id": clip_id, "reason": str(err)})
+
+    __iter__ = clips
+
+    # conversion ------------------------------------------------------------------------------
+    def convert(self, *, force: bool = False, progress: bool = True) -> dict:
+        """Fill the columnar store from the JSON, once per changed clip.
+
+        Returns ``{clips, rows, seconds, skipped, failed}`` where ``clips`` counts
+        converted clips, ``rows`` the pose frames written and ``failed`` lists
+        ``{clip_id, reason}``.
+        """
+        started = time.perf_counter()
+        previous = st.read_index(self.store)
+        previous = {} if previous is None else {r["clip_id"]: r for r in previous.to_dict("records")}
+        records, failed, n_rows, n_clips, n_fresh = [], [], 0, 0, 0
+        for row in tqdm(self.index.to_dict("records"), desc="convert", unit="clip", disable=not progress):
+            clip_id = row["clip_id"]
+            old = previous.get(clip_id)
+            if not force and old is not None and self._store_is_fresh({**row, **old}):
+                records.append(old)
+                n_fresh += 1
+                continue
+            try:
+                clip = load_clip(self.root, clip_id, files=row)
+                for ds in clip.poses.values():
+                    st.write_pose(self.store, clip_id, ds)
+                if clip.frame_text is not None:
+                    st.write_frame_text(self.store, clip_id, clip.frame_text)
+                if clip.words is not None:
+                    st.write_words(self.store, clip_id, clip.words)
+            except (AlloAvaError, OSError) as err:
+                failed.append({"clip_id": clip_id, "reason": str(err)})
+                continue
+            records.append(clip_summary(clip, row))
+            n_rows += max((ds.sizes["time"] for ds in clip.poses.values()), default=0)
+            n_clips += 1
+        if records:
+            untouched = [r for cid, r in previous.items() if cid not in set(self.clip_ids)]
+            st.write_index(self.store, pd.DataFrame(untouched + records))
+            self.index = self._with_store_index(self.index)
+        return {"clips": n_clips, "rows": n_rows, "seconds": round(time.perf_counter() - started, 3),
+                "unchanged": n_fresh, "failed": failed, "store": str(self.store)}
+
+
+def clip_summary(clip: Clip, files: dict) -> dict:
+    """Index facts about a loaded clip: frames, durations per modality, words, checksums."""
+    pose = clip.pose
+    record = {
+        "clip_id": clip.clip_id,
+        "schema_variant": clip.metadata.get("schema_variant", ""),
+        "layouts": ",".join(sorted(clip.poses)),
+        "frames": int(pose.sizes["time"]) if pose is not None else 0,
+        "n_keypoints": int(sum(ds.sizes["keypoints"] for ds in clip.poses.values())),
+        "pose_s": float(pose["time"].values[-1] - pose["time"].values[0]) if pose is not None and pose.sizes["time"] else
+        float("nan"),
+        "fps": float(pose.attrs.get("fps", np.nan)) if pose is not None else float("nan"),
+        "words": int(len(clip.words)) if clip.words is not None else 0,
+        "transcript_s": float(clip.words["end"].max()) if clip.words is not None and len(clip.words) else float("nan"),
+    }
+    for modality in SOURCE_MODALITIES:
+        path = files.get(modality)
+        record[f"{modality}_sha256"] = st.file_sha256(path) if path else ""
+        record[f"{modality}_bytes"] = Path(path).stat().st_size if path else 0
+    record["keypoints_stamp"] = _source_stamp(files.get("keypoints"))
+    record["transcript_stamp"] = _source_stamp(files.get("transcript"))
+    return record

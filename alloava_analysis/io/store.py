@@ -1,0 +1,146 @@
+"""The columnar store: Parquet files partitioned by clip, filled once from the JSON.
+
+Layout under the store folder (default ``<corpus>/store``)::
+
+    pose/<layout>/clip_id=<id>/part-0.parquet   time + one float32 column per keypoint coordinate
+    frame_text/clip_id=<id>/part-0.parquet      time, text
+    words/clip_id=<id>/part-0.parquet           word, start, end, probability, segment
+    index.parquet                               one row per clip: sizes, durations, checksums
+
+Pose attrs travel as JSON in the Parquet schema metadata, so a loaded pose
+equals the one that was written.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import xarray as xr
+
+from ..errors import SchemaError
+from ..model import make_pose, make_words
+from .atomic import atomic_path
+
+ATTRS_KEY = b"alloava_attrs"
+PART = "part-0.parquet"
+
+
+def default_store(root: str | Path) -> Path:
+    """The store folder of a corpus."""
+    return Path(root) / "store"
+
+
+def _partition(store: Path, table: str, clip_id: str) -> Path:
+    return store / table / f"clip_id={clip_id}" / PART
+
+
+def _write_table(path: Path, table: pa.Table) -> Path:
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp, compression="zstd")
+    return path
+
+
+def pose_to_table(ds: xr.Dataset) -> pa.Table:
+    """One row per frame: ``time``, ``<space>:<keypoint>`` and ``confidence:<keypoint>`` columns."""
+    pos = ds["position"].isel(individuals=0).values  # (time, space, keypoints)
+    conf = ds["confidence"].isel(individuals=0).values
+    columns = {"time": pa.array(ds["time"].values, pa.float64())}
+    for k, name in enumerate(ds["keypoints"].values):
+        for s, axis in enumerate(ds["space"].values):
+            columns[f"{axis}:{name}"] = pa.array(pos[:, s, k], pa.float32())
+        columns[f"confidence:{name}"] = pa.array(conf[:, k], pa.float32())
+    attrs = dict(ds.attrs, individuals=[str(i) for i in ds["individuals"].values])
+    return pa.table(columns).replace_schema_metadata({ATTRS_KEY: json.dumps(attrs, default=str).encode()})
+
+
+def table_to_pose(table: pa.Table, *, source: str | Path) -> xr.Dataset:
+    """Inverse of :func:`pose_to_table`."""
+    meta = table.schema.metadata or {}
+    if ATTRS_KEY not in meta:
+        raise SchemaError("expected pose attrs in the Parquet schema metadata; rebuild the store with "
+                          "`alloava convert`", path=source)
+    attrs = json.loads(meta[ATTRS_KEY])
+    names = table.column_names
+    keypoints = [c.split(":", 1)[1] for c in names if c.startswith("confidence:")]
+    space = list(dict.fromkeys(c.split(":", 1)[0] for c in names[1:] if not c.startswith("confidence:")))
+    data = np.column_stack([table.column(i).to_numpy() for i in range(1, table.num_columns)]).astype(np.float32)
+    per_kp = data.reshape(len(table), len(keypoints), len(space) + 1)
+    position = np.moveaxis(per_kp[:, :, : len(space)], 2, 1)
+    ds = make_pose(position, time=table.column(0).to_numpy(), layout=attrs["layout"],
+                   confidence=per_kp[:, :, -1], keypoints=keypoints, individuals=tuple(attrs.pop("individuals")),
+                   fps=attrs["fps"], source=attrs["source"], extractor=attrs.get("extractor"),
+                   coords=attrs["coords"], schema_variant=attrs.get("schema_variant"))
+    ds.attrs.update(attrs)
+    return ds
+
+
+def write_pose(store: str | Path, clip_id: str, ds: xr.Dataset) -> Path:
+    """Store one clip's pose of one layout."""
+    return _write_table(_partition(Path(store), f"pose/{ds.attrs['layout']}", clip_id), pose_to_table(ds))
+
+
+def read_pose(store: str | Path, clip_id: str, layout: str = "mediapipe_pose_33") -> xr.Dataset:
+    """Load one clip's pose of ``layout`` from the store."""
+    path = _partition(Path(store), f"pose/{layout}", clip_id)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no stored {layout} pose for clip {clip_id!r}; run `alloava convert`")
+    return table_to_pose(pq.read_table(path), source=path)
+
+
+def stored_layouts(store: str | Path, clip_id: str) -> list[str]:
+    """Layouts stored for ``clip_id``."""
+    base = Path(store) / "pose"
+    return sorted(p.name for p in base.iterdir() if (p / f"clip_id={clip_id}" / PART).exists()) \
+        if base.is_dir() else []
+
+
+def write_words(store: str | Path, clip_id: str, words: pd.DataFrame) -> Path:
+    """Store one clip's words."""
+    return _write_table(_partition(Path(store), "words", clip_id), pa.Table.from_pandas(words, preserve_index=False))
+
+
+def read_words(store: str | Path, clip_id: str) -> pd.DataFrame:
+    """Load one clip's words from the store."""
+    path = _partition(Path(store), "words", clip_id)
+    return make_words(pq.read_table(path).to_pandas(), path=path)
+
+
+def write_frame_text(store: str | Path, clip_id: str, text: pd.Series) -> Path:
+    """Store the text spoken at each keypoint frame."""
+    table = pa.table({"time": pa.array(text.index.to_numpy(np.float64)), "text": pa.array(text.astype(str))})
+    return _write_table(_partition(Path(store), "frame_text", clip_id), table)
+
+
+def read_frame_text(store: str | Path, clip_id: str) -> pd.Series | None:
+    """The stored per-frame text of ``clip_id`` (None if none was stored)."""
+    path = _partition(Path(store), "frame_text", clip_id)
+    if not path.exists():
+        return None
+    table = pq.read_table(path)
+    return pd.Series(table.column("text").to_pylist(), index=pd.Index(table.column("time").to_numpy(), name="time"),
+                     name="text")
+
+
+def write_index(store: str | Path, index: pd.DataFrame) -> Path:
+    """Write the store's clip index."""
+    return _write_table(Path(store) / "index.parquet", pa.Table.from_pandas(index, preserve_index=False))
+
+
+def read_index(store: str | Path) -> pd.DataFrame | None:
+    """The store's clip index, or None if the store is empty."""
+    path = Path(store) / "index.parquet"
+    return pq.read_table(path).to_pandas() if path.exists() else None
+
+
+def file_sha256(path: str | Path, *, chunk: int = 1 << 20) -> str:
+    """Streaming sha256 of a file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
