@@ -2,7 +2,7 @@
 
 Layout under the store folder (default ``<corpus>/store``)::
 
-    pose/<layout>/clip_id=<id>/part-0.parquet   time + one float32 column per keypoint coordinate
+    pose/<layout>/clip_id=<id>/part-0.parquet   time, position and confidence (fixed-size float32 lists)
     frame_text/clip_id=<id>/part-0.parquet      time, text
     words/clip_id=<id>/part-0.parquet           word, start, end, probability, segment
     index.parquet                               one row per clip: sizes, durations, checksums
@@ -41,40 +41,49 @@ def _partition(store: Path, table: str, clip_id: str) -> Path:
 
 def _write_table(path: Path, table: pa.Table) -> Path:
     with atomic_path(path) as tmp:
-        pq.write_table(table, tmp, compression="zstd")
+        pq.write_table(table, tmp, compression="lz4")
     return path
 
 
+def _fixed_list(values: np.ndarray) -> pa.FixedSizeListArray:
+    flat = np.ascontiguousarray(values, dtype=np.float32).reshape(len(values), -1)
+    return pa.FixedSizeListArray.from_arrays(pa.array(flat.ravel()), flat.shape[1])
+
+
+def _from_fixed_list(column: pa.ChunkedArray, width: int) -> np.ndarray:
+    values = column.combine_chunks().flatten().to_numpy(zero_copy_only=False)
+    return values.reshape(-1, width)
+
+
 def pose_to_table(ds: xr.Dataset) -> pa.Table:
-    """One row per frame: ``time``, ``<space>:<keypoint>`` and ``confidence:<keypoint>`` columns."""
+    """One row per frame: ``time``, ``position`` (space x keypoints floats) and ``confidence`` (keypoints floats).
+
+    Keypoint names, space labels and the pose attrs travel in the schema metadata.
+    """
     pos = ds["position"].isel(individuals=0).values  # (time, space, keypoints)
     conf = ds["confidence"].isel(individuals=0).values
-    columns = {"time": pa.array(ds["time"].values, pa.float64())}
-    for k, name in enumerate(ds["keypoints"].values):
-        for s, axis in enumerate(ds["space"].values):
-            columns[f"{axis}:{name}"] = pa.array(pos[:, s, k], pa.float32())
-        columns[f"confidence:{name}"] = pa.array(conf[:, k], pa.float32())
-    attrs = dict(ds.attrs, individuals=[str(i) for i in ds["individuals"].values])
-    return pa.table(columns).replace_schema_metadata({ATTRS_KEY: json.dumps(attrs, default=str).encode()})
+    attrs = dict(ds.attrs, individuals=[str(i) for i in ds["individuals"].values],
+                 keypoints=[str(k) for k in ds["keypoints"].values], space=[str(s) for s in ds["space"].values])
+    table = pa.table({"time": pa.array(ds["time"].values, pa.float64()), "position": _fixed_list(pos),
+                      "confidence": _fixed_list(conf)})
+    return table.replace_schema_metadata({ATTRS_KEY: json.dumps(attrs, default=str).encode()})
 
 
 def table_to_pose(table: pa.Table, *, source: str | Path) -> xr.Dataset:
     """Inverse of :func:`pose_to_table`."""
     meta = table.schema.metadata or {}
-    if ATTRS_KEY not in meta:
-        raise SchemaError("expected pose attrs in the Parquet schema metadata; rebuild the store with "
-                          "`alloava convert`", path=source)
+    if ATTRS_KEY not in meta or table.column_names != ["time", "position", "confidence"]:
+        raise SchemaError("expected a pose table (time, position, confidence) with attrs in the schema metadata; "
+                          "rebuild the store with `alloava convert --force`", path=source)
     attrs = json.loads(meta[ATTRS_KEY])
-    names = table.column_names
-    keypoints = [c.split(":", 1)[1] for c in names if c.startswith("confidence:")]
-    space = list(dict.fromkeys(c.split(":", 1)[0] for c in names[1:] if not c.startswith("confidence:")))
-    data = np.column_stack([table.column(i).to_numpy() for i in range(1, table.num_columns)]).astype(np.float32)
-    per_kp = data.reshape(len(table), len(keypoints), len(space) + 1)
-    position = np.moveaxis(per_kp[:, :, : len(space)], 2, 1)
-    ds = make_pose(position, time=table.column(0).to_numpy(), layout=attrs["layout"],
-                   confidence=per_kp[:, :, -1], keypoints=keypoints, individuals=tuple(attrs.pop("individuals")),
-                   fps=attrs["fps"], source=attrs["source"], extractor=attrs.get("extractor"),
-                   coords=attrs["coords"], schema_variant=attrs.get("schema_variant"))
+    keypoints, space = attrs.pop("keypoints"), attrs.pop("space")
+    n_kp = len(keypoints)
+    position = _from_fixed_list(table.column("position"), len(space) * n_kp).reshape(-1, len(space), n_kp)
+    confidence = _from_fixed_list(table.column("confidence"), n_kp)
+    ds = make_pose(position, time=table.column("time").to_numpy(), layout=attrs["layout"], confidence=confidence,
+                   keypoints=keypoints, individuals=tuple(attrs.pop("individuals")), fps=attrs["fps"],
+                   source=attrs["source"], extractor=attrs.get("extractor"), coords=attrs["coords"],
+                   schema_variant=attrs.get("schema_variant"))
     ds.attrs.update(attrs)
     return ds
 

@@ -1,0 +1,100 @@
+"""Plots. The only module that imports matplotlib (and seaborn); every function returns its Figure."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from .model import Clip, validate_pose
+
+# Bones drawn for MediaPipe pose 33 (pairs of keypoint names).
+POSE_BONES = (
+    ("left_shoulder", "right_shoulder"), ("left_shoulder", "left_elbow"), ("left_elbow", "left_wrist"),
+    ("right_shoulder", "right_elbow"), ("right_elbow", "right_wrist"), ("left_shoulder", "left_hip"),
+    ("right_shoulder", "right_hip"), ("left_hip", "right_hip"), ("left_wrist", "left_index"),
+    ("right_wrist", "right_index"), ("nose", "left_eye"), ("nose", "right_eye"), ("left_eye", "left_ear"),
+    ("right_eye", "right_ear"), ("mouth_left", "mouth_right"), ("left_hip", "left_knee"),
+    ("right_hip", "right_knee"), ("left_knee", "left_ankle"), ("right_knee", "right_ankle"),
+)
+
+
+def plot_skeleton(pose: xr.Dataset, time_s: float, *, ax: plt.Axes | None = None) -> plt.Figure:
+    """Draw the skeleton of the frame nearest ``time_s`` (image coordinates: y grows downwards)."""
+    validate_pose(pose)
+    frame = pose.sel(time=time_s, method="nearest").isel(individuals=0)
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(4, 4))
+    xy = {str(k): frame["position"].sel(keypoints=k).values[:2] for k in frame["keypoints"].values}
+    for a, b in POSE_BONES:
+        if a in xy and b in xy:
+            ax.plot([xy[a][0], xy[b][0]], [xy[a][1], xy[b][1]], "-", color="tab:blue", lw=2)
+    pts = np.array(list(xy.values()))
+    conf = frame["confidence"].values
+    ax.scatter(pts[:, 0], pts[:, 1], c=conf, cmap="viridis", vmin=0, vmax=1, s=12, zorder=3)
+    ax.set_aspect("equal")
+    ax.invert_yaxis()
+    ax.set_title(f"t = {float(frame['time']):.2f} s")
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    return fig
+
+
+def plot_clip_overview(clip: Clip, *, keypoints: tuple[str, ...] = ("left_wrist", "right_wrist", "nose"),
+                       start: float = 0.0, stop: float | None = None) -> plt.Figure:
+    """Audio waveform, word timeline and keypoint trajectories of one clip on the shared time axis."""
+    pose = clip.pose
+    stop = stop if stop is not None else float(pose["time"].values[-1]) if pose is not None else 10.0
+    fig, axes = plt.subplots(3, 1, figsize=(10, 6), sharex=True, gridspec_kw={"height_ratios": [1, 0.6, 2]})
+    if clip.audio is not None:
+        samples = clip.audio.read(start, stop)
+        step = max(1, samples.size // 20000)
+        t = start + np.arange(0, samples.size, step) / clip.audio.samplerate
+        axes[0].plot(t, samples[::step], lw=0.4, color="0.3")
+    axes[0].set_ylabel("audio")
+    if clip.words is not None:
+        shown = clip.words[(clip.words.end > start) & (clip.words.start < stop)]
+        for w in shown.itertuples():
+            axes[1].axvspan(w.start, w.end, color="tab:orange", alpha=0.35)
+        for w in shown.iloc[:: max(1, len(shown) // 40)].itertuples():
+            axes[1].text(w.start, 0.5, w.word, fontsize=7, rotation=90, va="center")
+    axes[1].set_yticks([])
+    axes[1].set_ylabel("words")
+    if pose is not None:
+        part = pose.sel(time=slice(start, stop)).isel(individuals=0)
+        for name in keypoints:
+            if name in part["keypoints"]:
+                axes[2].plot(part["time"], part["position"].sel(keypoints=name, space="y"), label=f"{name} y", lw=0.8)
+        axes[2].legend(loc="upper right", fontsize=7)
+        axes[2].invert_yaxis()
+    axes[2].set_ylabel("position (normalised)")
+    axes[2].set_xlabel("time (s)")
+    fig.suptitle(clip.clip_id)
+    fig.tight_layout()
+    return fig
+
+
+def plot_claims(claims: list[dict]) -> plt.Figure:
+    """Measured values as a fraction of the published claims (log scale)."""
+    table = pd.DataFrame(claims)
+    table = table[pd.to_numeric(table["measured"], errors="coerce").notna()]
+    ratio = table["measured"].astype(float) / table["claimed"].astype(float)
+    fig, ax = plt.subplots(figsize=(7, 0.35 * len(table) + 1))
+    ax.barh(table["name"], ratio, color="tab:green")
+    ax.axvline(1.0, color="k", lw=1)
+    ax.set_xscale("log")
+    ax.set_xlabel("measured / claimed")
+    fig.tight_layout()
+    return fig
+
+
+def plot_validation(report: dict) -> plt.Figure:
+    """Per-clip missing-keypoint fraction and mean confidence from a ``validate_corpus`` report."""
+    rows = pd.DataFrame([{"clip_id": c["clip_id"], "ok": c["ok"], **c.get("keypoints", {})} for c in report["clips"]])
+    fig, axes = plt.subplots(1, 2, figsize=(10, 0.3 * len(rows) + 1.5), sharey=True)
+    colors = np.where(rows["ok"], "tab:blue", "tab:red")
+    for ax, column, label in zip(axes, ("nan_fraction", "confidence_mean"), ("missing keypoints", "mean confidence")):
+        if column in rows:
+            ax.barh(rows["clip_id"], rows[column], color=colors)
+        ax.set_xlabel(label)
+    fig.tight_layout()
+    return fig
