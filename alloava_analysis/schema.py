@@ -70,7 +70,8 @@ class Layout:
 
 def _pose_groups(names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     def pick(*wanted):
-        return tuple(n for n in names if any(n == w or n.endswith("_" + w) for w in wanted))
+        # Match the name without its side ("left_foot_index" is a foot, not an "index" finger).
+        return tuple(n for n in names if n.removeprefix("left_").removeprefix("right_") in wanted)
 
     head = pick("nose", "eye_inner", "eye", "eye_outer", "ear", "mouth_left", "mouth_right")
     if "neck" in names:
