@@ -192,10 +192,13 @@ def make_words(records: pd.DataFrame | list[dict], *, path: str | Path | None = 
     df = df[list(WORD_COLUMNS)]
     df["word"] = df["word"].astype(str)
     for col in ("start", "end", "probability"):
-        try:
-            df[col] = pd.to_numeric(df[col], errors="raise").astype(float)
-        except (TypeError, ValueError):
-            raise SchemaError(f"expected numeric word {col}", path=path) from None
+        numeric = pd.to_numeric(df[col], errors="coerce").astype(float)
+        bad = numeric.isna() & df[col].notna()
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise SchemaError(f"expected numeric word {col}, got {df[col].iat[i]!r}", path=path,
+                              where=f"word {i} ({df.word.iat[i]!r})")
+        df[col] = numeric
     df["segment"] = df["segment"].astype("int64")
     bad = ~np.isfinite(df[["start", "end"]].to_numpy()).all(axis=1)
     if bad.any():
