@@ -52,7 +52,7 @@ class ClipKey:
 
 def check_youtube_id(youtube_id: str, *, path: str | Path | None = None) -> str:
     """Return ``youtube_id`` if it is 11 characters of ``[A-Za-z0-9_-]``; else raise."""
-    if not isinstance(youtube_id, str) or not YOUTUBE_ID.match(youtube_id):
+    if not isinstance(youtube_id, str) or not YOUTUBE_ID.fullmatch(youtube_id):
         raise InvalidClipIdError(f"expected an 11-character YouTube id of letters, digits, '_' or '-', "
                                  f"got {youtube_id!r}", path=path)
     return youtube_id
@@ -61,7 +61,7 @@ def check_youtube_id(youtube_id: str, *, path: str | Path | None = None) -> str:
 def make_key(category: str, youtube_id: str) -> ClipKey:
     """Build a validated key (rejects path separators, '..' and malformed ids)."""
     check_youtube_id(youtube_id)
-    if not isinstance(category, str) or not CATEGORY.match(category) or ".." in category:
+    if not isinstance(category, str) or not CATEGORY.fullmatch(category) or ".." in category:
         raise InvalidClipIdError(f"expected a category of letters, digits, spaces or '&+.-' "
                                  f"(no path separators), got {category!r}")
     return ClipKey(category, youtube_id)
