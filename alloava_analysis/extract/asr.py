@@ -1,0 +1,217 @@
+"""Speech recognition with word timestamps behind one function, :func:`transcribe`.
+
+Two engines give the same output: ``faster-whisper`` (CTranslate2, int8 on
+CPU; the default) and ``openai-whisper`` (PyTorch, optional). Both return
+Whisper-style segments with words, start and end times (seconds on the media
+clock) and probabilities, plus a ``meta`` dict naming the engine, the model and
+the sha256 of its files, which is written into every transcript.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..model import SEGMENT_COLUMNS, make_words
+from .media import ASR_AUDIO, decode_audio
+from .models import ASR_ENGINES, ResolvedModel, resolve_whisper_model
+
+log = logging.getLogger(__name__)
+
+ASR_RATE = ASR_AUDIO[0]
+
+
+def load_asr_audio(audio: str | Path | np.ndarray, *, samplerate: int | None = None) -> np.ndarray:
+    """Audio as float32 mono at 16 kHz from a media file or an array.
+
+    Parameters
+    ----------
+    audio
+        A file any FFmpeg container reader handles, or samples (n,) or (n, channels).
+    samplerate
+        Rate of an array input (default 16 kHz); resampled when different.
+    """
+    if isinstance(audio, (str, Path)):
+        return decode_audio(audio, samplerate=ASR_RATE, channels=1)[:, 0]
+    samples = np.asarray(audio, dtype=np.float32)
+    if samples.ndim == 2:
+        samples = samples.mean(axis=1)
+    if samples.ndim != 1:
+        raise ValueError(f"expected audio samples of shape (n,) or (n, channels), got {np.shape(audio)}")
+    rate = samplerate or ASR_RATE
+    if rate != ASR_RATE:
+        from scipy.signal import resample_poly
+
+        g = np.gcd(int(rate), ASR_RATE)
+        samples = resample_poly(samples, ASR_RATE // g, int(rate) // g).astype(np.float32)
+    return np.ascontiguousarray(samples)
+
+
+@functools.lru_cache(maxsize=4)
+def _faster_whisper_model(path: str, device: str, compute_type: str, cpu_threads: int):
+    from faster_whisper import WhisperModel
+
+    return WhisperModel(path, device=device, compute_type=compute_type, cpu_threads=cpu_threads)
+
+
+@functools.lru_cache(maxsize=2)
+def _openai_whisper_model(path: str, device: str):
+    import whisper
+
+    return whisper.load_model(path, device=device)
+
+
+def _run_faster_whisper(resolved: ResolvedModel, samples: np.ndarray, *, language: str | None,
+                        beam_size: int, device: str, compute_type: str, cpu_threads: int,
+                        progress: bool) -> tuple[list[dict], dict]:
+    from tqdm.auto import tqdm
+
+    model = _faster_whisper_model(str(resolved.path), device, compute_type, cpu_threads)
+    segments, info = model.transcribe(samples, language=language, beam_size=beam_size, word_timestamps=True,
+                                      vad_filter=False, condition_on_previous_text=False)
+    duration = len(samples) / ASR_RATE
+    out = []
+    with tqdm(total=round(duration, 1), unit="s", desc="transcribe", disable=not progress, leave=False) as bar:
+        for seg in segments:
+            out.append({"id": len(out), "start": seg.start, "end": seg.end, "text": seg.text,
+                        "avg_logprob": seg.avg_logprob, "no_speech_prob": seg.no_speech_prob,
+                        "words": [{"word": w.word, "start": w.start, "end": w.end, "probability": w.probability}
+                                  for w in (seg.words or [])]})
+            bar.update(max(0.0, min(seg.end, duration) - bar.n))
+    extra = {"language": info.language, "language_probability": float(info.language_probability),
+             "compute_type": compute_type, "beam_size": beam_size}
+    return out, extra
+
+
+def _run_openai_whisper(resolved: ResolvedModel, samples: np.ndarray, *, language: str | None,
+                        beam_size: int, device: str, progress: bool, seed: int | None) -> tuple[list[dict], dict]:
+    import whisper
+
+    model = resolved.obj if resolved.obj is not None else _openai_whisper_model(str(resolved.path), device)
+    if seed is not None:
+        import torch
+
+        torch.manual_seed(seed)
+    options: dict[str, Any] = {"language": language, "word_timestamps": True, "fp16": False,
+                               "verbose": None if not progress else False, "condition_on_previous_text": False}
+    if beam_size > 1:
+        options["beam_size"] = beam_size
+        options["temperature"] = 0.0
+    result = whisper.transcribe(model, samples, **options)
+    out = [{"id": i, "start": s["start"], "end": s["end"], "text": s["text"],
+            "avg_logprob": s.get("avg_logprob"), "no_speech_prob": s.get("no_speech_prob"),
+            "words": [{"word": w["word"], "start": w["start"], "end": w["end"], "probability": w["probability"]}
+                      for w in s.get("words", [])]}
+           for i, s in enumerate(result.get("segments", []))]
+    return out, {"language": result.get("language", language), "beam_size": beam_size, "compute_type": "float32"}
+
+
+def transcribe(audio: str | Path | np.ndarray, *, engine: str = "faster-whisper", model: Any = None,
+               language: str | None = "en", samplerate: int | None = None, beam_size: int = 5,
+               device: str = "cpu", compute_type: str = "int8", cpu_threads: int = 0,
+               allow_download: bool = True, seed: int | None = 0,
+               progress: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Transcribe speech with word timestamps.
+
+    Parameters
+    ----------
+    audio
+        A media file or samples (mono or (n, channels)); time 0 is the first sample.
+    engine
+        ``"faster-whisper"`` (default, CTranslate2) or ``"openai-whisper"``.
+    model
+        Model path, name or (openai-whisper) in-memory model; None resolves
+        ``ALLOAVA_WHISPER_MODEL`` then ``tiny.en`` (see :mod:`.models`).
+    language
+        Spoken language code, or None to detect it (multilingual models only).
+    samplerate
+        Rate of an array ``audio`` (default 16 kHz).
+    beam_size
+        Beam width of the decoder.
+    device, compute_type, cpu_threads
+        Where and how faster-whisper runs (``int8`` on CPU by default).
+    seed
+        Seeds torch before openai-whisper decodes (temperature fallback samples).
+    progress
+        Show progress on stderr.
+
+    Returns
+    -------
+    words
+        One row per word: ``word, start, end, probability, segment``.
+    segments
+        One row per segment: ``segment, start, end, text``.
+    meta
+        Engine, engine version, model name, source and sha256, language,
+        audio duration, and the counts of word times clipped to the audio.
+    """
+    if engine not in ASR_ENGINES:
+        raise ValueError(f"unknown ASR engine {engine!r}; expected one of {ASR_ENGINES}")
+    resolved = resolve_whisper_model(model, engine=engine, allow_download=allow_download)
+    samples = load_asr_audio(audio, samplerate=samplerate)
+    duration = len(samples) / ASR_RATE
+    if resolved.name.endswith(".en") and language not in (None, "en"):
+        raise ValueError(f"expected language 'en' for the English-only model {resolved.name!r}, got {language!r}")
+    started = time.perf_counter()
+    if engine == "faster-whisper":
+        segments, extra = _run_faster_whisper(resolved, samples, language=language, beam_size=beam_size,
+                                              device=device, compute_type=compute_type,
+                                              cpu_threads=cpu_threads, progress=progress)
+    else:
+        segments, extra = _run_openai_whisper(resolved, samples, language=language, beam_size=beam_size,
+                                              device=device, progress=progress, seed=seed)
+    seconds = time.perf_counter() - started
+    words, seg_rows, clipped = _tables(segments, duration)
+    meta = {**resolved.as_meta(), **extra, "audio_duration_s": duration, "samplerate": ASR_RATE,
+            "word_timestamps": True, "words_clipped_to_audio": clipped, "seconds": round(seconds, 3),
+            "real_time_factor": round(seconds / duration, 4) if duration else None}
+    if clipped:
+        log.info("%d word times reached past the %.2f s of audio and were clipped to it", clipped, duration)
+    return words, seg_rows, meta
+
+
+def _tables(segments: list[dict], duration: float) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Words and segments tables from engine segments; times clipped into [0, duration]."""
+    rows, seg_rows, clipped = [], [], 0
+    for seg in segments:
+        for w in seg["words"]:
+            start, end = float(w["start"]), float(w["end"])
+            new_start = min(max(start, 0.0), duration)
+            new_end = min(max(end, new_start), duration)
+            clipped += int(new_start != start or new_end != end)
+            text = str(w["word"]).strip()
+            if text:
+                rows.append({"word": text, "start": new_start, "end": new_end,
+                             "probability": float(w["probability"]) if w["probability"] is not None else np.nan,
+                             "segment": int(seg["id"])})
+        seg_rows.append({"segment": int(seg["id"]), "start": float(seg["start"]),
+                         "end": min(float(seg["end"]), duration), "text": str(seg["text"]).strip()})
+    return make_words(rows), pd.DataFrame(seg_rows, columns=list(SEGMENT_COLUMNS)), clipped
+
+
+_PUNCT = re.compile(r"[^\w\s']")
+
+
+def normalize_text(text: str) -> list[str]:
+    """Lower-case words with punctuation removed (for word error rates)."""
+    return _PUNCT.sub(" ", text.lower()).split()
+
+
+def word_error_rate(reference: str, hypothesis: str) -> float:
+    """Word error rate: (substitutions + deletions + insertions) / reference words (Levenshtein on words)."""
+    ref, hyp = normalize_text(reference), normalize_text(hypothesis)
+    if not ref:
+        raise ValueError("expected a reference text with at least one word, got none")
+    previous = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        current = [i] + [0] * len(hyp)
+        for j, h in enumerate(hyp, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (r != h))
+        previous = current
+    return previous[-1] / len(ref)

@@ -1,0 +1,114 @@
+"""Extraction side outputs that the Allo-AVA keypoint JSON cannot hold.
+
+The released layout's ``keypoints/*.json`` carries MediaPipe 33 and OpenPose 18
+points per frame. The extractor also produces face (478 points, blendshapes,
+transformation matrices) and hand landmarks, pose presence and world
+coordinates, and a report (models and their hashes, the audio-video offset,
+skipped modalities with reasons). They live beside the layout, in a folder the
+layout scanner ignores::
+
+    <root>/extraction/<clip_id>.json                 the extraction report
+    <root>/extraction/<clip_id>.<layout>.parquet     every data variable of a pose dataset
+
+A Parquet file holds one row per frame: ``time`` plus one fixed-size float32
+list column per data variable; dimensions, coordinates and attrs travel as JSON
+in the schema metadata, so :func:`read_pose_dataset` returns what was written.
+(Added by the extraction helper; additive, nothing else in ``io`` changed.)
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import xarray as xr
+
+from ..errors import SchemaError
+from ..model import make_pose, validate_pose
+from .atomic import atomic_path, write_json
+from .layout import parse_key
+from .transcript import read_json
+
+FOLDER = "extraction"
+META_KEY = b"alloava_dataset"
+
+
+def extraction_path(root: str | Path, clip_id: str, layout: str | None = None) -> Path:
+    """``<root>/extraction/<clip_id>.json`` (the report) or ``.<layout>.parquet`` (a pose dataset)."""
+    key = parse_key(clip_id)
+    name = f"{key.clip_id}.json" if layout is None else f"{key.clip_id}.{layout}.parquet"
+    return Path(root) / FOLDER / name
+
+
+def write_report(root: str | Path, clip_id: str, report: dict) -> Path:
+    """Write the extraction report of ``clip_id`` as JSON (atomically)."""
+    return write_json(extraction_path(root, clip_id), report, indent=1)
+
+
+def read_report(root: str | Path, clip_id: str) -> dict:
+    """Read the extraction report of ``clip_id``."""
+    return read_json(extraction_path(root, clip_id))
+
+
+def write_pose_dataset(path: str | Path, ds: xr.Dataset) -> Path:
+    """Write every data variable of a pose dataset (time first on each) to Parquet atomically."""
+    validate_pose(ds)
+    columns = {"time": pa.array(ds["time"].values, pa.float64())}
+    variables = {}
+    for name, var in ds.data_vars.items():
+        if var.dims[0] != "time":
+            raise ValueError(f"expected data variable {name!r} to have time first, got dims {var.dims}")
+        flat = np.ascontiguousarray(var.values, dtype=np.float32).reshape(var.shape[0], -1)
+        if flat.shape[1] == 0:
+            raise ValueError(f"expected data variable {name!r} to hold values per frame, got shape {var.shape}")
+        columns[name] = pa.FixedSizeListArray.from_arrays(pa.array(flat.ravel()), flat.shape[1])
+        variables[name] = {"dims": list(var.dims), "shape": list(var.shape[1:]), "attrs": dict(var.attrs)}
+    coords = {name: {"dims": list(c.dims), "values": [str(v) for v in c.values]}
+              for name, c in ds.coords.items() if name != "time"}
+    meta = {"attrs": dict(ds.attrs), "variables": variables, "coords": coords}
+    table = pa.table(columns).replace_schema_metadata({META_KEY: json.dumps(meta, default=str).encode()})
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp, compression="zstd")
+    return Path(path)
+
+
+def read_pose_dataset(path: str | Path) -> xr.Dataset:
+    """Read a pose dataset written by :func:`write_pose_dataset` (checked by ``make_pose``)."""
+    path = Path(path)
+    try:
+        table = pq.read_table(path)
+    except (OSError, pa.ArrowException) as err:
+        raise SchemaError(f"expected a Parquet pose dataset: {err}", path=path) from None
+    meta_raw = (table.schema.metadata or {}).get(META_KEY)
+    if meta_raw is None or "position" not in table.column_names:
+        raise SchemaError("expected a pose dataset table (time, position, ...) with its layout in the schema "
+                          "metadata", path=path)
+    meta = json.loads(meta_raw)
+    n = table.num_rows
+
+    def values(name: str) -> np.ndarray:
+        shape = meta["variables"][name]["shape"]
+        flat = table.column(name).combine_chunks().flatten().to_numpy(zero_copy_only=False)
+        return flat.reshape([n, *shape])
+
+    attrs = dict(meta["attrs"])
+    coords = meta["coords"]
+    ds = make_pose(values("position"), time=table.column("time").to_numpy(), layout=attrs["layout"],
+                   confidence=values("confidence") if "confidence" in meta["variables"] else None,
+                   keypoints=coords["keypoints"]["values"], individuals=tuple(coords["individuals"]["values"]),
+                   fps=attrs.get("fps"), source=attrs.get("source") or None, extractor=attrs.get("extractor"),
+                   coords=attrs.get("coords", "normalized"),
+                   frame_size=(attrs.get("frame_width", 0), attrs.get("frame_height", 0))
+                   if attrs.get("frame_width") else None, schema_variant=attrs.get("schema_variant"))
+    extra_coords = {k: (c["dims"][0], c["values"]) for k, c in coords.items()
+                    if k not in ds.coords and len(c["dims"]) == 1}
+    ds = ds.assign_coords(extra_coords)
+    for name, spec in meta["variables"].items():
+        if name in ("position", "confidence"):
+            ds[name].attrs.update(spec["attrs"])
+            continue
+        ds[name] = (tuple(spec["dims"]), values(name).astype(np.float32), spec["attrs"])
+    ds.attrs.update(attrs)
+    return ds
