@@ -35,7 +35,7 @@ import xarray as xr
 
 from ..errors import SchemaError
 from ..model import make_pose
-from ..schema import layout_for_count
+from ..schema import get_layout, layout_for_count
 from .atomic import atomic_write
 from .transcript import read_json
 
@@ -72,6 +72,7 @@ class _Frames:
         self.text: list[str] = []
         self.points: dict[str, list[np.ndarray | None]] = {}
         self.point_form: str | None = None
+        self.time_keys: set[str] = set()
 
 
 def _num(value: Any) -> float:
@@ -201,8 +202,7 @@ def _parse_frame(frame: Any, frames: _Frames, path: Path, where: str, fallback_t
     try:
         if time_key is not None:
             t = _num(frame[time_key])
-            if time_key in ("timestamp",) and fps is None and t > 1e5:
-                t = t / 1000.0  # millisecond timestamps
+            frames.time_keys.add(time_key)
         elif frame_key is not None:
             if not fps:
                 raise SchemaError(f"frames are indexed by {frame_key!r} without a time; expected a top-level "
@@ -263,13 +263,14 @@ def _container(doc: Any, path: Path) -> tuple[list[tuple[str, Any, float | None]
     if isinstance(body, dict):
         items = []
         fps = _fps(meta or (doc if body is doc else {}))
+        by_index = all(key.isdigit() for key in body)  # any non-integral key: keyed by time
         for key, frame in body.items():
             try:
                 number = float(key)
             except ValueError:
                 raise SchemaError(f"expected a list of frames or a mapping keyed by frame index or time, got key "
                                   f"{key!r}", path=path, where=base) from None
-            t = number / fps if key.isdigit() and fps else (None if key.isdigit() else number)
+            t = (number / fps if fps else None) if by_index else number
             items.append((f"{base}[{key!r}]", frame, t))
         items.sort(key=lambda item: float(item[0].rsplit("[", 1)[1].strip("]'\"")))
         return items, "frame_mapping", meta
@@ -293,6 +294,10 @@ def read_keypoints(path: str | Path) -> KeypointFile:
     for where, frame, key_time in items:
         _parse_frame(frame, frames, path, where, key_time, fps)
     n = len(frames.times)
+    times = np.asarray(frames.times, dtype=float)
+    if fps is None and frames.time_keys == {"timestamp"} and np.max(times, initial=0.0,
+                                                                     where=np.isfinite(times)) > 1e5:
+        times = times / 1000.0  # millisecond timestamps (decided once per file, not per frame)
     poses = {}
     for layout, series in frames.points.items():
         series += [None] * (n - len(series))
@@ -302,13 +307,14 @@ def read_keypoints(path: str | Path) -> KeypointFile:
         has_z = bool(np.isfinite(stack[:, :, 2]).any())
         position = np.moveaxis(stack[:, :, :3 if has_z else 2], 2, 1)
         confidence = stack[:, :, 3]
-        missing = ~np.isfinite(position).all(axis=1)
-        bad = np.isnan(position).any(axis=1) & ~missing
+        xy_nan = np.isnan(position[:, :2])
+        bad = xy_nan.any(axis=1) & ~xy_nan.all(axis=1)
         if bad.any():
+            f, k = (int(i) for i in np.argwhere(bad)[0])
             raise SchemaError("expected both x and y (or neither) for each keypoint, got a partial NaN",
-                              path=path, where=f"frame {int(np.argwhere(bad)[0][0])}")
+                              path=path, where=f"frame {f}, keypoint {get_layout(layout).keypoints[k]!r}")
         poses[layout] = make_pose(
-            position, time=np.asarray(frames.times), layout=layout, confidence=confidence,
+            position, time=times, layout=layout, confidence=confidence,
             fps=fps, source=path, extractor=meta.get("extractor") if isinstance(meta.get("extractor"), dict) else None,
             coords=meta.get("coords", "normalized"),
             frame_size=(meta["frame_width"], meta["frame_height"]) if meta.get("frame_width") else None,
@@ -317,7 +323,7 @@ def read_keypoints(path: str | Path) -> KeypointFile:
     variant = f"{container}/{frames.point_form or 'empty'}/{'+'.join(sorted(poses))}"
     for ds in poses.values():
         ds.attrs["schema_variant"] = variant
-    text = pd.Series(frames.text, index=pd.Index(np.asarray(frames.times), name="time"), name="text")
+    text = pd.Series(frames.text, index=pd.Index(times, name="time"), name="text")
     return KeypointFile(poses, text, variant, meta)
 
 
