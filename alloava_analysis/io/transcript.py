@@ -13,6 +13,28 @@ from ..model import make_words
 from .atomic import write_json
 
 
+class _NonFinite(Exception):
+    """A NaN/Infinity token met while parsing JSON (carries the token)."""
+
+
+def _constant_path(path: Path) -> str | None:
+    """JSON path of the first NaN/Infinity token in ``path`` (re-parses the file; only on error)."""
+    marker = object()
+    with open(path, encoding="utf-8") as handle:
+        doc = json.load(handle, parse_constant=lambda token: marker)
+    stack = [("$", doc)]
+    while stack:
+        where, node = stack.pop()
+        if node is marker:
+            return where
+        if isinstance(node, dict):
+            stack += [(f"{where}.{k}" if k.isidentifier() else f"{where}[{k!r}]", v)
+                      for k, v in reversed(node.items())]
+        elif isinstance(node, list):
+            stack += [(f"{where}[{i}]", v) for i, v in reversed(list(enumerate(node)))]
+    return None
+
+
 def read_json(path: str | Path) -> Any:
     """Parse a JSON file, turning decode errors into :class:`SchemaError` with line and column.
 
@@ -21,12 +43,14 @@ def read_json(path: str | Path) -> Any:
     path = Path(path)
 
     def reject(token: str) -> None:
-        raise SchemaError(f"expected a number or null, got {token} (not valid JSON; write missing values as null)",
-                          path=path)
+        raise _NonFinite(token)
 
     try:
         with open(path, encoding="utf-8") as handle:
             return json.load(handle, parse_constant=reject)
+    except _NonFinite as err:
+        raise SchemaError(f"expected a number or null, got {err.args[0]} (not valid JSON; write missing values "
+                          f"as null)", path=path, where=_constant_path(path)) from None
     except json.JSONDecodeError as err:
         raise SchemaError(f"expected valid JSON: {err.msg}", path=path,
                           where=f"line {err.lineno}, column {err.colno}") from None
