@@ -76,7 +76,11 @@ def read_transcript(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, dict]
         where = f"$.segments[{s}]"
         if not isinstance(seg, dict):
             raise SchemaError(f"expected a segment object, got {type(seg).__name__}", path=path, where=where)
-        seg_id = int(seg.get("id", s))
+        try:
+            seg_id = int(seg.get("id", s))
+        except (TypeError, ValueError):
+            raise SchemaError(f"expected an integer segment id, got {seg.get('id')!r}", path=path,
+                              where=where) from None
         seg_words = seg.get("words")
         if not isinstance(seg_words, list):
             raise SchemaError("expected a 'words' list with word timestamps (transcribe with "
