@@ -46,7 +46,7 @@ def _write_table(path: Path, table: pa.Table) -> Path:
 
 
 def _fixed_list(values: np.ndarray) -> pa.FixedSizeListArray:
-    flat = np.ascontiguousarray(values, dtype=np.float32).reshape(len(values), -1)
+    flat = np.ascontiguousarray(values, dtype=np.float32).reshape(len(values), int(np.prod(values.shape[1:])))
     return pa.FixedSizeListArray.from_arrays(pa.array(flat.ravel()), flat.shape[1])
 
 
@@ -60,8 +60,8 @@ def pose_to_table(ds: xr.Dataset) -> pa.Table:
 
     Keypoint names, space labels and the pose attrs travel in the schema metadata.
     """
-    pos = ds["position"].isel(individuals=0).values  # (time, space, keypoints)
-    conf = ds["confidence"].isel(individuals=0).values
+    pos = ds["position"].values  # (time, space, keypoints, individuals); one individual: same bytes as 3-D
+    conf = ds["confidence"].values
     attrs = dict(ds.attrs, individuals=[str(i) for i in ds["individuals"].values],
                  keypoints=[str(k) for k in ds["keypoints"].values], space=[str(s) for s in ds["space"].values])
     table = pa.table({"time": pa.array(ds["time"].values, pa.float64()), "position": _fixed_list(pos),
@@ -77,9 +77,10 @@ def table_to_pose(table: pa.Table, *, source: str | Path) -> xr.Dataset:
                           "rebuild the store with `alloava convert --force`", path=source)
     attrs = json.loads(meta[ATTRS_KEY])
     keypoints, space = attrs.pop("keypoints"), attrs.pop("space")
-    n_kp = len(keypoints)
-    position = _from_fixed_list(table.column("position"), len(space) * n_kp).reshape(-1, len(space), n_kp)
-    confidence = _from_fixed_list(table.column("confidence"), n_kp)
+    n_kp, n_ind = len(keypoints), len(attrs["individuals"])
+    position = _from_fixed_list(table.column("position"), len(space) * n_kp * n_ind).reshape(
+        -1, len(space), n_kp, n_ind)
+    confidence = _from_fixed_list(table.column("confidence"), n_kp * n_ind).reshape(-1, n_kp, n_ind)
     ds = make_pose(position, time=table.column("time").to_numpy(), layout=attrs["layout"], confidence=confidence,
                    keypoints=keypoints, individuals=tuple(attrs.pop("individuals")), fps=attrs["fps"],
                    source=attrs["source"], extractor=attrs.get("extractor"), coords=attrs["coords"],
