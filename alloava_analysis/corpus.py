@@ -155,7 +155,10 @@ class Corpus:
             return load_clip(self.root, clip_id, files=row, expected_rate=expected_rate)
         clip = load_clip(self.root, clip_id, files={**row, "keypoints": None, "transcript": None},
                          expected_rate=expected_rate)
-        clip.poses = {name: st.read_pose(self.store, clip_id, name) for name in st.stored_layouts(self.store, clip_id)}
+        layouts = row.get("layouts")  # the index names the layouts of the last conversion; older ones may linger
+        names = [n for n in layouts.split(",") if n] if isinstance(layouts, str) else \
+            st.stored_layouts(self.store, clip_id)
+        clip.poses = {name: st.read_pose(self.store, clip_id, name) for name in names}
         clip.frame_text = st.read_frame_text(self.store, clip_id)
         if row.get("transcript"):
             clip.words = st.read_words(self.store, clip_id)
