@@ -75,11 +75,21 @@ def words_to_frames(words: pd.DataFrame, frame_times: np.ndarray) -> pd.Series:
     starts = words["start"].to_numpy(dtype=float)[order]
     ends = words["end"].to_numpy(dtype=float)[order]
     labels = words["word"].astype(str).str.strip().to_numpy(dtype=object)[order]
-    # Latest word that started at or before t; it covers t when t < its end.
-    idx = np.searchsorted(starts, t, side="right") - 1
-    safe = np.clip(idx, 0, None)
-    inside = (idx >= 0) & (t < ends[safe])
-    out = np.where(inside, labels[safe], "").astype(object)
+    keep = ends > starts  # a zero-length word covers no time
+    starts, ends, labels = starts[keep], ends[keep], labels[keep]
+    if starts.size and (ends[:-1] <= starts[1:]).all():
+        # usual case, no overlaps: the last word that started at or before t covers t if t < its end
+        idx = np.searchsorted(starts, t, side="right") - 1
+        safe = np.clip(idx, 0, None)
+        inside = (idx >= 0) & (t < ends[safe])
+        out = np.where(inside, labels[safe], "").astype(object)
+    else:
+        # overlapping words: paint them in start order so that later starts win where they cover t
+        out = np.full(t.size, "", dtype=object)
+        a = np.searchsorted(t, starts, side="left")
+        b = np.searchsorted(t, ends, side="left")
+        for i in range(starts.size):
+            out[a[i]:b[i]] = labels[i]
     return pd.Series(out, index=index, name="word")
 
 
