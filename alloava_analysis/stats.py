@@ -31,6 +31,27 @@ def clip_table(corpus: Corpus, *, progress: bool = True) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def per_clip_rates(table: pd.DataFrame) -> pd.DataFrame:
+    """``clip_id, category, minutes, words, wpm`` for every clip (minutes from the audio, else the pose)."""
+    seconds = table["audio_s"].fillna(table["pose_s"]) if "pose_s" in table else table["audio_s"]
+    out = pd.DataFrame({"clip_id": table["clip_id"], "category": table["category"], "minutes": seconds / 60.0,
+                        "words": table["words"]})
+    out["wpm"] = out["words"] / out["minutes"]
+    return out
+
+
+def summary_by(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Videos, hours, share of videos and of hours, words and wpm per value of ``column``."""
+    rates = per_clip_rates(table).assign(**{column: table[column].to_numpy()})
+    grouped = rates.groupby(column, sort=True)
+    out = pd.DataFrame({"videos": grouped.size(), "hours": grouped["minutes"].sum() / 60.0,
+                        "words": grouped["words"].sum()})
+    out["share_videos"] = out["videos"] / out["videos"].sum()
+    out["share_hours"] = out["hours"] / out["hours"].sum()
+    out["wpm"] = out["words"] / (out["hours"] * 60.0)
+    return out.reset_index()
+
+
 def _bytes_on_disk(row: dict) -> int:
     paths = [row.get(m) for m in ("video", "audio", "transcript", "keypoints", "keypoints_video")]
     return int(sum(Path(p).stat().st_size for p in paths if isinstance(p, str) and p))
