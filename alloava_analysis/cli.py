@@ -97,6 +97,40 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_FAILED if corpus.failures else EXIT_OK
 
 
+def _cmd_correlate(args: argparse.Namespace) -> int:
+    from .analysis import correlate_corpus
+    from .corpus import Corpus
+
+    result = correlate_corpus(Corpus(args.path, labels=args.labels), window_s=args.window, hop_s=args.hop,
+                              group=args.group, max_lag_s=args.max_lag, n_boot=args.n_boot,
+                              n_surrogates=args.n_surrogates, seed=args.seed, progress=not args.quiet)
+
+    def human(r: dict) -> str:
+        p, lag, mi = r["pooled"], r["lag_s"], r["mi"]
+        lines = [f"pooled r = {p['r']} [{p['ci_low']}, {p['ci_high']}] ({p['method']})",
+                 f"best lag (positive = motion leads speech): xcorr {lag['xcorr']} s, DTW {lag['dtw']} s",
+                 f"mutual information {mi['bits']} bits, surrogate p = {mi['p_value']}", "per clip:"]
+        lines += [f"  {c['clip_id']}: r = {c['r']} [{c['ci_low']}, {c['ci_high']}]" for c in r["per_clip"]]
+        lines += [f"  failed {f['clip_id']}: {f['reason']}" for f in r.get("failed", [])]
+        return "\n".join(lines)
+
+    _emit(args, result, human)
+    return EXIT_FAILED if result.get("failed") else EXIT_OK
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from .extract.pipeline import extract_video
+
+    result = extract_video(args.video, args.out, clip_id=args.clip_id, asr_engine=args.engine,
+                           asr_model=args.model, language=args.language, face=args.face, hands=args.hands,
+                           overlay=args.overlay, sync=not args.no_sync, allow_download=not args.offline,
+                           progress=not args.quiet)
+    _emit(args, result, lambda r: f"extracted {r['clip_id']}: {r['frames']} frames, {r['words']} words, "
+                                  f"{r['duration_s']:.1f} s -> {args.out}" +
+                                  "".join(f"\n  skipped {s['modality']}: {s['reason']}" for s in r.get("skipped", [])))
+    return EXIT_FAILED if result.get("skipped") else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``alloava`` (one subcommand per task)."""
     common = argparse.ArgumentParser(add_help=False)
@@ -131,6 +165,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", type=Path)
     p.add_argument("--labels", type=Path, help="demographic labels CSV keyed by clip_id")
     p.set_defaults(run=_cmd_stats)
+
+    p = sub.add_parser("correlate", parents=[common],
+                       help="speech rate vs movement intensity: correlation with CIs, lags, mutual information")
+    p.add_argument("path", type=Path)
+    p.add_argument("--window", type=float, default=5.0, help="analysis window in seconds")
+    p.add_argument("--hop", type=float, help="hop between windows in seconds (default: the window)")
+    p.add_argument("--group", default="hands", help="body-part group: hands, arms, upper_body, head")
+    p.add_argument("--max-lag", type=float, default=1.0, help="largest lag searched, in seconds")
+    p.add_argument("--n-boot", type=int, default=2000, help="bootstrap resamples")
+    p.add_argument("--n-surrogates", type=int, default=199, help="circular-shift surrogates for the MI p-value")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--labels", type=Path, help="demographic labels CSV keyed by clip_id")
+    p.set_defaults(run=_cmd_correlate)
+
+    p = sub.add_parser("extract", parents=[common], help="video -> 48 kHz audio, transcript and keypoints")
+    p.add_argument("video", type=Path)
+    p.add_argument("--out", type=Path, required=True, help="corpus folder to write the clip into")
+    p.add_argument("--clip-id", help="clip id <category>_<11-char id> (default: from the file name)")
+    p.add_argument("--engine", default="faster-whisper", choices=["faster-whisper", "openai-whisper"])
+    p.add_argument("--model", help="ASR model: a path or a model name (default: resolved offline first)")
+    p.add_argument("--language", default="en")
+    p.add_argument("--face", action="store_true", help="also store face landmarks (478) and blendshapes")
+    p.add_argument("--hands", action="store_true", help="also store hand landmarks (21 x 2)")
+    p.add_argument("--overlay", action="store_true", help="write a skeleton-overlay video to keypoints_video/")
+    p.add_argument("--no-sync", action="store_true", help="skip the audio-video offset check")
+    p.add_argument("--offline", action="store_true", help="never download models")
+    p.set_defaults(run=_cmd_extract)
     return parser
 
 
@@ -145,12 +206,18 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     try:
         return args.run(args)
-    except (AlloAvaError, FileNotFoundError, KeyError, ValueError) as err:
-        log.error("%s", err)
-        if getattr(args, "json", False):
-            json.dump({"error": type(err).__name__, "message": str(err)}, sys.stdout)
-            sys.stdout.write("\n")
-        return EXIT_USAGE
+    except AlloAvaError as err:  # the data could not be processed
+        return _fail(args, err, EXIT_FAILED)
+    except (FileNotFoundError, KeyError, ValueError) as err:  # the command was given something unusable
+        return _fail(args, err, EXIT_USAGE)
+
+
+def _fail(args: argparse.Namespace, err: Exception, code: int) -> int:
+    log.error("%s", err)
+    if getattr(args, "json", False):
+        json.dump({"error": type(err).__name__, "message": str(err)}, sys.stdout)
+        sys.stdout.write("\n")
+    return code
 
 
 if __name__ == "__main__":
