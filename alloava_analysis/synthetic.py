@@ -127,10 +127,10 @@ _TEMPLATE = {
     "mouth_left": (0.06, -0.53, -1.1), "mouth_right": (-0.06, -0.53, -1.1),
     "left_shoulder": (0.5, 0.0, -0.3), "right_shoulder": (-0.5, 0.0, -0.3),
     "left_elbow": (0.62, 0.6, -0.4), "right_elbow": (-0.62, 0.6, -0.4),
-    "left_wrist": (0.36, 1.05, -0.9), "right_wrist": (-0.36, 1.05, -0.9),
-    "left_pinky": (0.42, 1.16, -1.0), "right_pinky": (-0.42, 1.16, -1.0),
-    "left_index": (0.37, 1.20, -1.05), "right_index": (-0.37, 1.20, -1.05),
-    "left_thumb": (0.30, 1.13, -1.0), "right_thumb": (-0.30, 1.13, -1.0),
+    "left_wrist": (0.34, 0.80, -0.9), "right_wrist": (-0.34, 0.80, -0.9),
+    "left_pinky": (0.40, 0.91, -1.0), "right_pinky": (-0.40, 0.91, -1.0),
+    "left_index": (0.35, 0.95, -1.05), "right_index": (-0.35, 0.95, -1.05),
+    "left_thumb": (0.28, 0.88, -1.0), "right_thumb": (-0.28, 0.88, -1.0),
     "left_hip": (0.34, 1.45, 0.0), "right_hip": (-0.34, 1.45, 0.0),
     "left_knee": (0.36, 2.3, 0.2), "right_knee": (-0.36, 2.3, 0.2),
     "left_ankle": (0.36, 3.1, 0.5), "right_ankle": (-0.36, 3.1, 0.5),
@@ -264,7 +264,7 @@ class SynthConfig:
     tracking_noise_px: float = 0.3
     low_conf_noise_px: float = 6.0
     frame_size: tuple[int, int] = (1280, 720)
-    shoulder_width: tuple[float, float] = (0.22, 0.28)
+    shoulder_width: tuple[float, float] = (0.20, 0.26)
     speakers_per_clip: float = 0.47
     category_mix: tuple[tuple[str, float], ...] = (("TED", 0.4), ("Interview", 0.3), ("Panel", 0.2),
                                                     ("Presentation", 0.1))
@@ -659,26 +659,32 @@ def _hand_speed(frame_time: np.ndarray, windows: pd.DataFrame, grid: np.ndarray,
 
 
 def _hand_path(speed: np.ndarray, rest: np.ndarray, fps: float, rng: np.random.Generator) -> np.ndarray:
-    """(n, 2) path in shoulder widths whose step from frame f to f+1 has length ``speed[f] / fps``.
+    """(n, 2) path in shoulder widths travelled at ``speed`` (shoulder widths/s at each frame).
 
-    The heading turns smoothly (OU turn rate) and is pulled back towards ``rest`` by a spring.
+    The heading turns smoothly with a curvature (per shoulder width travelled, so the path's shape
+    does not depend on the speed) made of a random OU part and a steering part that bends it back
+    towards ``rest`` in proportion to the distance from it: the hand draws loops around its rest
+    position and never reverses abruptly, so its central-difference speed stays close to the
+    planted one. The turn per frame is capped at 0.4 rad.
     """
     n = speed.size
-    turn = _ou(n, fps, 0.4, 4.0, rng)[:, 0] / fps
+    wander = _ou(n, fps, 0.5, 3.0, rng)[:, 0]  # curvature, 1 / shoulder width
+    reach, gain = 0.15, 1.5
     theta = float(rng.uniform(0, 2 * np.pi))
     x, y = float(rest[0]), float(rest[1])
     rx, ry = x, y
-    pull = 1.0 / 0.3
-    step = speed / fps
+    # the step from frame f to f+1 integrates the speed over that interval (trapezoid), so the
+    # central-difference speed at frame f is a symmetric local average of the planted speed there
+    step = (speed + np.append(speed[1:], speed[-1])) / (2 * fps)
     out = np.empty((n, 2))
     for f in range(n):
         out[f, 0], out[f, 1] = x, y
-        dx = math.cos(theta) + pull * (rx - x)
-        dy = math.sin(theta) + pull * (ry - y)
-        norm = math.hypot(dx, dy) or 1.0
-        x += step[f] * dx / norm
-        y += step[f] * dy / norm
-        theta += turn[f]
+        x += step[f] * math.cos(theta)
+        y += step[f] * math.sin(theta)
+        dist = math.hypot(rx - x, ry - y)
+        off = math.atan2(ry - y, rx - x) - theta
+        curvature = wander[f] + gain / reach * min(dist / reach, 3.0) * math.sin(off)
+        theta += max(-0.4, min(0.4, curvature * step[f]))
     return out
 
 
@@ -715,7 +721,7 @@ def _synthesize_pose(frame_time: np.ndarray, hand_speed: np.ndarray, speaker: di
     n = frame_time.size
     width_px, height_px = cfg.frame_size
     sw = float(rng.uniform(*cfg.shoulder_width)) * width_px  # shoulder width in pixels
-    centre = np.array([width_px / 2 + rng.uniform(-0.05, 0.05) * width_px, rng.uniform(0.40, 0.46) * height_px])
+    centre = np.array([width_px / 2 + rng.uniform(-0.05, 0.05) * width_px, rng.uniform(0.36, 0.40) * height_px])
     template = np.array([_TEMPLATE[name] for name in MEDIAPIPE_POSE_33])  # (33, 3) shoulder widths
 
     body = np.repeat(template[None, :, :2], n, axis=0)  # (n, 33, 2)
@@ -734,10 +740,9 @@ def _synthesize_pose(frame_time: np.ndarray, hand_speed: np.ndarray, speaker: di
     noise_scale = np.array([1.0 / width_px, 1.0 / height_px, 1.0 / width_px])[None, :, None]
     pos += rng.standard_normal(pos.shape) * cfg.tracking_noise_px * noise_scale
 
-    y_img = pos[:, 1]
     conf = np.clip(0.95 + rng.normal(0, 0.02, (n, 33)), 0.85, 0.99)
-    off_frame = y_img > 0.98
-    conf[off_frame] = rng.uniform(0.02, 0.15, int(off_frame.sum()))
+    below = np.flatnonzero(template[:, 1] > 1.2)  # hips and legs: out of (or at the edge of) the frame
+    conf[:, below] = rng.uniform(0.02, 0.15, (n, below.size))
 
     fractions = {"dropout": 0.0, "low_conf": 0.0}
     for side in ("left", "right"):
@@ -769,6 +774,13 @@ def _youtube_id(rng: np.random.Generator) -> str:
     return "".join(alphabet[i] for i in rng.integers(0, 64, 11))
 
 
+def _clip_identity(rng: np.random.Generator, cfg: SynthConfig) -> tuple[Any, int]:
+    """The clip's key (category drawn from the content mix, random YouTube id) and frame count."""
+    category = _choice(rng, cfg.category_mix)
+    key = make_key(category, _youtube_id(rng))
+    return key, max(2, int(round(rng.uniform(*cfg.duration_s) * cfg.fps)))
+
+
 def _windows(duration: float, cfg: SynthConfig, rng: np.random.Generator) -> pd.DataFrame:
     """Windows tiling ``[0, duration)`` with latents, planted rate and intensity, and word counts."""
     n = int(math.ceil(duration / cfg.window_s - 1e-9))
@@ -790,9 +802,7 @@ def _safe_corr(x: np.ndarray, y: np.ndarray) -> float | None:
 def _build_clip(clip_index: int, seed: int, cfg: SynthConfig, speaker_index: int) -> SyntheticClip:
     rng = _stream(seed, _CLIP_STREAM, clip_index)
     speaker = _speaker(speaker_index, seed, cfg)
-    category = _choice(rng, cfg.category_mix)
-    key = make_key(category, _youtube_id(rng))
-    n_frames = max(2, int(round(rng.uniform(*cfg.duration_s) * cfg.fps)))
+    key, n_frames = _clip_identity(rng, cfg)
     duration = n_frames / cfg.fps
     frame_time = np.arange(n_frames) / cfg.fps
 
