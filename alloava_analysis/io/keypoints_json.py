@@ -14,6 +14,8 @@ variants seen in pose-estimation JSON and records which one it found in
 * per keypoint: dicts ``{x, y[, z][, visibility|confidence|score|likelihood]}``,
   ``[x, y(, c)]`` / ``[x, y, z, v]`` lists, or a flat array with stride 2, 3 (x,
   y, confidence, the OpenPose convention) or 4 (x, y, z, visibility);
+  (one form per JSON key; when layouts use different forms the variant joins
+  them, e.g. ``dict_points+flat_points``);
 * 18 (OpenPose BODY-18) and/or 33 (MediaPipe pose) points; an unlabelled array
   of 51 points is read as 18 OpenPose followed by 33 MediaPipe (with a warning).
 
@@ -71,7 +73,7 @@ class _Frames:
         self.times: list[float] = []
         self.text: list[str] = []
         self.points: dict[str, list[np.ndarray | None]] = {}
-        self.point_form: str | None = None
+        self.point_forms: dict[str, str] = {}  # JSON key -> point form (consistent across frames)
         self.time_keys: set[str] = set()
 
 
@@ -203,13 +205,13 @@ def _parse_frame(frame: Any, frames: _Frames, path: Path, where: str, fallback_t
         if time_key is not None:
             t = _num(frame[time_key])
             frames.time_keys.add(time_key)
+        elif fallback_time is not None:
+            t = fallback_time
         elif frame_key is not None:
             if not fps:
                 raise SchemaError(f"frames are indexed by {frame_key!r} without a time; expected a top-level "
                                   f"'fps' to convert them to seconds", path=path, where=where)
             t = _num(frame[frame_key]) / fps
-        elif fallback_time is not None:
-            t = fallback_time
         else:
             raise SchemaError(f"expected a time field (one of {TIME_KEYS}) or a frame index "
                               f"(one of {FRAME_KEYS}), got fields {sorted(frame)[:10]}", path=path, where=where)
@@ -223,10 +225,10 @@ def _parse_frame(frame: Any, frames: _Frames, path: Path, where: str, fallback_t
     for key, value, layout in sources:
         points, form = _parse_points(value, path, f"{where}.{key}")
         if form:
-            if frames.point_form not in (None, form):
-                raise SchemaError(f"expected every frame to use the same keypoint form ({frames.point_form}), "
+            previous = frames.point_forms.setdefault(key, form)
+            if previous != form:
+                raise SchemaError(f"expected every frame to use the same keypoint form under {key!r} ({previous}), "
                                   f"got {form}", path=path, where=f"{where}.{key}")
-            frames.point_form = form
         if points is None:
             if layout:
                 found[layout] = None
@@ -277,6 +279,19 @@ def _container(doc: Any, path: Path) -> tuple[list[tuple[str, Any, float | None]
     raise SchemaError(f"expected a list of frames or an object, got {type(body).__name__}", path=path, where=base)
 
 
+def _frame_size(meta: dict, path: Path) -> tuple[int, int] | None:
+    """(width, height) from the file's metadata, or None when absent (0 or missing width)."""
+    if not meta.get("frame_width"):
+        return None
+    size = []
+    for key in ("frame_width", "frame_height"):
+        value = meta.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0 or value != int(value):
+            raise SchemaError(f"expected a positive integer {key}, got {value!r}", path=path, where=f"$.{key}")
+        size.append(int(value))
+    return size[0], size[1]
+
+
 def _fps(meta: dict) -> float | None:
     value = meta.get("fps", meta.get("frame_rate"))
     return float(value) if isinstance(value, (int, float)) and value > 0 else None
@@ -317,10 +332,11 @@ def read_keypoints(path: str | Path) -> KeypointFile:
             position, time=times, layout=layout, confidence=confidence,
             fps=fps, source=path, extractor=meta.get("extractor") if isinstance(meta.get("extractor"), dict) else None,
             coords=meta.get("coords", "normalized"),
-            frame_size=(meta["frame_width"], meta["frame_height"]) if meta.get("frame_width") else None,
+            frame_size=_frame_size(meta, path),
             schema_variant="",
         )
-    variant = f"{container}/{frames.point_form or 'empty'}/{'+'.join(sorted(poses))}"
+    point_form = "+".join(sorted(set(frames.point_forms.values()))) or "empty"
+    variant = f"{container}/{point_form}/{'+'.join(sorted(poses))}"
     for ds in poses.values():
         ds.attrs["schema_variant"] = variant
     text = pd.Series(frames.text, index=pd.Index(times, name="time"), name="text")
@@ -350,6 +366,7 @@ def write_keypoints(path: str | Path, poses: dict[str, xr.Dataset], *, frame_tex
             raise ValueError(f"layout {name} is on a different clock from the others; expected one clock")
     layers = []
     for name, ds in poses.items():
+        ds = ds.reindex(keypoints=list(get_layout(name).keypoints))  # layout order; absent points are null
         pos = ds["position"].isel(individuals=0).transpose("time", "keypoints", "space").values
         conf = ds["confidence"].isel(individuals=0).values[:, :, None]
         conf_name = "visibility" if name == "mediapipe_pose_33" else "confidence"
