@@ -162,6 +162,10 @@ class Corpus:
         clip.frame_text = st.read_frame_text(self.store, clip_id)
         if row.get("transcript"):
             clip.words = st.read_words(self.store, clip_id)
+            stored = st.read_segments(self.store, clip_id)
+            if stored is not None:
+                clip.segments, clip.metadata["transcript_meta"] = stored
+        clip.metadata["files"] = {m: row.get(m) for m in MODALITY_DIRS}  # the sources, not the store
         clip.metadata["schema_variant"] = row.get("schema_variant", "")
         clip.metadata["loaded_from"] = "store"
         return clip
@@ -205,6 +209,8 @@ class Corpus:
                     st.write_frame_text(self.store, clip_id, clip.frame_text)
                 if clip.words is not None:
                     st.write_words(self.store, clip_id, clip.words)
+                if clip.segments is not None:
+                    st.write_segments(self.store, clip_id, clip.segments, meta=clip.metadata.get("transcript_meta"))
             except (AlloAvaError, OSError) as err:
                 failed.append({"clip_id": clip_id, "reason": str(err)})
                 continue

@@ -5,6 +5,7 @@ Layout under the store folder (default ``<corpus>/store``)::
     pose/<layout>/clip_id=<id>/part-0.parquet   time, position and confidence (fixed-size float32 lists)
     frame_text/clip_id=<id>/part-0.parquet      time, text
     words/clip_id=<id>/part-0.parquet           word, start, end, probability, segment
+    segments/clip_id=<id>/part-0.parquet        segment, start, end, text (+ transcript meta as JSON)
     index.parquet                               one row per clip: sizes, durations, checksums
 
 Pose attrs travel as JSON in the Parquet schema metadata, so a loaded pose
@@ -118,6 +119,23 @@ def read_words(store: str | Path, clip_id: str) -> pd.DataFrame:
     """Load one clip's words from the store."""
     path = _partition(Path(store), "words", clip_id)
     return make_words(pq.read_table(path).to_pandas(), path=path)
+
+
+def write_segments(store: str | Path, clip_id: str, segments: pd.DataFrame, *, meta: dict | None = None) -> Path:
+    """Store one clip's transcript segments and the transcript's top-level fields (engine, language, ...)."""
+    table = pa.Table.from_pandas(segments, preserve_index=False)
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}),
+                                           ATTRS_KEY: json.dumps(meta or {}, default=str).encode()})
+    return _write_table(_partition(Path(store), "segments", clip_id), table)
+
+
+def read_segments(store: str | Path, clip_id: str) -> tuple[pd.DataFrame, dict] | None:
+    """The stored ``(segments, transcript meta)`` of ``clip_id`` (None if none were stored)."""
+    path = _partition(Path(store), "segments", clip_id)
+    if not path.exists():
+        return None
+    table = pq.read_table(path)
+    return table.to_pandas(), json.loads((table.schema.metadata or {}).get(ATTRS_KEY, b"{}"))
 
 
 def write_frame_text(store: str | Path, clip_id: str, text: pd.Series) -> Path:
