@@ -75,7 +75,9 @@ def test_load_from_json_then_from_the_store_gives_the_same_clip(tiny_corpus):
         xr.testing.assert_identical(from_store.poses[name], from_json.poses[name])
     pd.testing.assert_frame_equal(from_store.words, from_json.words)
     pd.testing.assert_series_equal(from_store.frame_text, from_json.frame_text)
-    assert from_store.metadata["schema_variant"] == from_json.metadata["schema_variant"]
+    pd.testing.assert_frame_equal(from_store.segments, from_json.segments)
+    for key in ("schema_variant", "transcript_meta", "files"):
+        assert from_store.metadata[key] == from_json.metadata[key], key
     assert from_store.audio == from_json.audio
     # A fresh Corpus object sees the store too.
     assert Corpus(tiny_corpus.root).load(clip_id).metadata["loaded_from"] == "store"

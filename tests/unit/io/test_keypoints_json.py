@@ -196,6 +196,14 @@ def _valid_cases() -> dict[str, Case]:
             [{"timestamp": TIMES[i], "keypoints": [] if i == 0 else None if i == 4 else rows(OP[i])}
              for i in range(T)],
             "frame_list/row_points/openpose_body_18", {"openpose_body_18": blank(op, (0, 4))}),
+        "list/per-layout-forms/dicts+flat": Case(
+            [{"timestamp": TIMES[i], "mediapipe": dicts(MP[i], XYZV), "pose_keypoints_2d": flat(OP[i])}
+             for i in range(T)],
+            "frame_list/dict_points+flat_points/mediapipe_pose_33+openpose_body_18",
+            {"mediapipe_pose_33": mp3, "openpose_body_18": op}),
+        "mapping/by-time/frames-carry-an-index": Case(
+            {f"{t:.2f}": {"frame": i, "keypoints": rows(OP[i])} for i, t in enumerate(TIMES)},
+            "frame_mapping/row_points/openpose_body_18", {"openpose_body_18": op}),
         "list/millisecond-timestamps": Case(
             [{"timestamp": 99_920 + 40 * i, "keypoints": rows(OP[i])} for i in range(T)],
             "frame_list/row_points/openpose_body_18", {"openpose_body_18": op},
@@ -254,6 +262,21 @@ def test_writer_round_trip_keeps_values_text_and_attrs(tmp_path):
     assert kp.frame_text.tolist() == text.tolist()
     # The file is plain JSON: no NaN tokens, missing points are null.
     assert "NaN" not in path.read_text() and "null" in path.read_text()
+
+
+def test_writer_puts_keypoints_in_layout_order_and_fills_absent_ones(tmp_path):
+    ds = random_pose(5, seed=4, nan_fraction=0.0)
+    shuffled = ds.isel(keypoints=np.random.default_rng(0).permutation(33))
+    kp = read_keypoints(write_keypoints(tmp_path / "a.json", {"mediapipe_pose_33": shuffled}))
+    back = kp.poses["mediapipe_pose_33"]
+    assert list(back["keypoints"].values) == list(MEDIAPIPE_POSE_33)
+    np.testing.assert_allclose(back["position"], ds["position"], atol=1e-6)
+    subset = ds.sel(keypoints=["right_wrist", "nose"])
+    back = read_keypoints(write_keypoints(tmp_path / "b.json", {"mediapipe_pose_33": subset})).poses[
+        "mediapipe_pose_33"]
+    np.testing.assert_allclose(back.position.sel(keypoints=["right_wrist", "nose"]), subset.position, atol=1e-6)
+    others = back.drop_sel(keypoints=["right_wrist", "nose"])
+    assert np.isnan(others.position).all() and (others.confidence == 0).all()
 
 
 def test_writer_refuses_what_it_cannot_write(tmp_path):
@@ -346,6 +369,10 @@ BAD = {
                             SchemaError, "frame 1, keypoint 'nose'", "expected both x and y"),
     "confidence-above-one": (json.dumps(_dicts_with(5, {"x": 0.1, "y": 0.1, "confidence": 1.5})), SchemaError,
                              "frame 0, keypoint 'left_shoulder'", "expected confidence in [0, 1]"),
+    "frame-width-without-height": (json.dumps({"frame_width": 640, "frames": _frames(1)}), SchemaError,
+                                   "$.frame_height", "expected a positive integer frame_height"),
+    "frame-size-not-a-number": (json.dumps({"frame_width": "wide", "frame_height": 480, "frames": _frames(1)}),
+                                SchemaError, "$.frame_width", "expected a positive integer frame_width"),
     "bad-coords-meta": (json.dumps({"coords": "inches", "frames": _frames(1)}), SchemaError, None,
                         "expected coords"),
 }

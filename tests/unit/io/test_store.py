@@ -92,6 +92,17 @@ def test_words_and_frame_text_round_trip(tmp_path):
     assert store.read_frame_text(tmp_path, "TED_zzzzzzzzzzz") is None
 
 
+def test_segments_round_trip_with_transcript_meta(tmp_path):
+    segments = pd.DataFrame({"segment": [0, 2], "start": [0.0, 1.5], "end": [1.2, np.nan],
+                             "text": ["Hello there.", "Bye."]})
+    meta = {"language": "en", "engine": "faster-whisper", "model": "tiny.en"}
+    store.write_segments(tmp_path, CLIP, segments, meta=meta)
+    back, back_meta = store.read_segments(tmp_path, CLIP)
+    pd.testing.assert_frame_equal(back, segments)
+    assert back_meta == meta
+    assert store.read_segments(tmp_path, "TED_zzzzzzzzzzz") is None
+
+
 def test_index_round_trip_and_checksums(tmp_path):
     assert store.read_index(tmp_path) is None
     index = pd.DataFrame({"clip_id": [CLIP, "DIY_mzstKyN5img"], "frames": [10, 20], "schema_variant": ["a", "b"]})
