@@ -503,38 +503,38 @@ def _sentence_ends(n_words: int, cfg: SynthConfig, rng: np.random.Generator) -> 
 
 
 def _layout_window(start: float, length: float, syll: np.ndarray, pause_after: np.ndarray,
-                   cfg: SynthConfig, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+                   sentence_end: np.ndarray, cfg: SynthConfig,
+                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Start and end times of the words of one window, all starts inside ``[start, start + length)``.
 
-    Each word is followed by a gap (a pause where ``pause_after``, else 20-70 ms); the syllable
-    duration is solved so that lead + words + gaps fill the window, within ``cfg.syllable_s`` when
-    possible (extra time goes to the pauses; when too tight, gaps shrink to their minimum first).
+    A short lead, then each word followed by a gap: a pause (``cfg.pause_s``) where
+    ``pause_after``, else 20-70 ms. The syllable duration is solved so that the lead, words and gaps
+    fill the window exactly. When it would exceed ``cfg.syllable_s`` the extra time lengthens the
+    pauses; when it would fall short, the gaps shrink first (to 10 ms, and pauses at sentence ends
+    to ``pause_s[0]``) and only then the syllables.
     """
     n = syll.size
     lead = float(rng.uniform(0.005, 0.03))
-    weight = syll * rng.uniform(0.85, 1.15, n)
-    gap_min = np.where(pause_after, cfg.pause_s[0], 0.01)
+    weight = syll * rng.uniform(0.85, 1.15, n)  # syllables, each word a little faster or slower
     gaps = np.where(pause_after, rng.uniform(*cfg.pause_s, n), rng.uniform(0.02, 0.07, n))
     budget = length - lead
     d_lo, d_hi = cfg.syllable_s
     d = (budget - gaps.sum()) / weight.sum()
-    if d > d_hi:
+    if d > d_hi:  # slow: lengthen the pauses (making the last gap one if there is none)
         d = float(rng.uniform(0.9, 1.0)) * d_hi
-        if not pause_after.any():
-            pause_after = pause_after.copy()
-            pause_after[-1] = True
-        extra = budget - gaps.sum() - d * weight.sum()
-        share = np.where(pause_after, rng.uniform(0.5, 1.5, n), 0.0)
-        gaps = gaps + extra * share / share.sum()
-    elif d < d_lo:
-        slack = gaps - gap_min
-        need = (budget - d_lo * weight.sum()) - gap_min.sum()
-        if need >= 0:
+        pause = pause_after.copy()
+        pause[-1] |= not pause.any()
+        share = np.where(pause, rng.uniform(0.5, 1.5, n), 0.0)
+        gaps = gaps + (budget - gaps.sum() - d * weight.sum()) * share / share.sum()
+    elif d < d_lo:  # fast: shrink the gaps, then the syllables
+        gap_min = np.where(sentence_end, cfg.pause_s[0], 0.01)
+        room = budget - d_lo * weight.sum() - gap_min.sum()
+        if room >= 0:
             d = d_lo
-            gaps = gap_min + slack * (need / slack.sum() if slack.sum() > 0 else 0.0)
+            gaps = gap_min + (gaps - gap_min) * (room / (gaps - gap_min).sum())
         else:
-            gaps = np.where(pause_after & (need < -0.5 * budget), 0.01, gap_min)
-            d = (budget - gaps.sum()) / weight.sum()
+            gaps = gap_min
+            d = max((budget - gaps.sum()) / weight.sum(), 0.02)
     durations = d * weight
     starts = start + lead + np.concatenate([[0.0], np.cumsum(durations + gaps)[:-1]])
     return starts, starts + durations
@@ -555,7 +555,8 @@ def _synthesize_words(windows: pd.DataFrame, cfg: SynthConfig, prob_mean: float,
         last = first + int(w.n_words)
         if last > first:
             starts[first:last], ends[first:last] = _layout_window(
-                w.start, w.end - w.start, syll[first:last], pause_after[first:last], cfg, rng)
+                w.start, w.end - w.start, syll[first:last], pause_after[first:last],
+                ends_sentence[first:last], cfg, rng)
         first = last
     segment = np.concatenate([[0], np.cumsum(ends_sentence)[:-1]]) if n else np.zeros(0, dtype=np.int64)
     text = _VOCAB_WORDS[idx].copy()
@@ -974,7 +975,8 @@ def _truth_effects(cfg: SynthConfig) -> dict[str, Any]:
             "ar_phi": cfg.ar_phi,
             "expected_r": round(expected_window_correlation(cfg), 6),
             "expected_r_pooled_unstandardized": round(expected_window_correlation(cfg, pooled=True), 6),
-            "definition": defs,
+            "definition": "; ".join(f"{name}: {text}" for name, text in defs.items()),
+            "definitions": defs,
         },
         "lag": {"motion_leads_speech_s": cfg.lag_s,
                 "signals": {"motion": "hand speed (per-frame movement intensity, hands group)",

@@ -12,7 +12,8 @@ import pytest
 from alloava_analysis import synthetic as syn
 from alloava_analysis.corpus import Corpus, read_labels
 from alloava_analysis.io.allo_ava import load_clip
-from alloava_analysis.synthetic import (HAND_KEYPOINTS, VOCABULARY, GroupEffect, SynthConfig, expected_window_correlation,
+from alloava_analysis.synthetic import (HAND_KEYPOINTS, VOCABULARY, GroupEffect, SynthConfig,
+                                        expected_window_correlation,
                                         generate_corpus, synthesize_clip)
 
 SHORT = SynthConfig(duration_s=(12.0, 18.0))
@@ -128,7 +129,8 @@ def test_truth_json_records_the_planted_effects(corpus):
     assert gen["config"]["correlation"] == 0.5 and gen["config"]["duration_s"] == [12.0, 18.0]
     assert eff["coupling"]["latent_correlation"] == 0.5 and eff["coupling"]["window_s"] == 5.0
     assert abs(eff["coupling"]["expected_r"] - 0.5) < 0.02
-    assert {"speech_rate", "movement_intensity"} <= set(eff["coupling"]["definition"])
+    assert {"speech_rate", "movement_intensity"} <= set(eff["coupling"]["definitions"])
+    assert "shoulder widths per second" in eff["coupling"]["definition"]
     assert eff["lag"]["motion_leads_speech_s"] == 0.15 and eff["mutual_information"]["coupled"] is True
     planted = {(g["attribute"], g["group"], g["metric"]) for g in eff["groups"]}
     assert ("skin_tone", "darker", "dropout_fraction") in planted
