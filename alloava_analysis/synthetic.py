@@ -613,16 +613,17 @@ def _synthesize_audio(n_samples: int, syllables: pd.DataFrame, segments: pd.Data
     # every voiced sample: its index and its position (0..1) inside its syllable
     offset = np.arange(int(length.sum())) - np.repeat(np.cumsum(length) - length, length)
     idx = np.repeat(first, length) + offset
-    env = np.repeat(amp, length) * (0.5 - 0.5 * np.cos(2 * np.pi * offset / np.repeat(length - 1, length)))
-    # F0 declines from 1.12 to 0.88 of the speaker's F0 over each sentence
+    frac = (offset / np.repeat(length - 1, length)).astype(np.float32)
+    env = np.repeat(amp.astype(np.float32), length) * (0.5 - 0.5 * np.cos(np.float32(2 * np.pi) * frac))
+    # F0 declines from 1.12 to 0.88 of the speaker's F0 over each sentence; the phase only advances
+    # on voiced samples (silences have no tone), wrapped to [0, 2 pi) before going to float32
     f0 = speaker["f0_hz"]
     knots_t = np.column_stack([segments["start"].to_numpy(), segments["end"].to_numpy()]).ravel()
     knots_f = np.tile([1.12 * f0, 0.88 * f0], len(segments))
-    t = np.arange(n_samples) / sr
-    freq = np.interp(t, knots_t, knots_f) if knots_t.size else np.full(n_samples, f0)
-    phase = (2 * np.pi / sr) * np.cumsum(freq)[idx]
+    freq = np.interp(idx / sr, knots_t, knots_f) if knots_t.size else np.full(idx.size, f0)
+    phase = np.mod((2 * np.pi / sr) * np.cumsum(freq), 2 * np.pi).astype(np.float32)
     # harmonics by the Chebyshev recurrence sin((h+1)x) = 2 cos(x) sin(hx) - sin((h-1)x)
-    weights = np.arange(1, speaker["n_harmonics"] + 1) ** -speaker["spectral_tilt"]
+    weights = (np.arange(1, speaker["n_harmonics"] + 1) ** -speaker["spectral_tilt"]).astype(np.float32)
     weights /= weights.sum()
     s1, c2 = np.sin(phase), 2 * np.cos(phase)
     prev, cur = np.zeros_like(s1), s1
@@ -631,7 +632,7 @@ def _synthesize_audio(n_samples: int, syllables: pd.DataFrame, segments: pd.Data
         prev, cur = cur, c2 * cur - prev
         tone += w * cur
     out = rng.standard_normal(n_samples, dtype=np.float32) * np.float32(cfg.noise_floor)
-    out[idx] += (env * tone).astype(np.float32)
+    out[idx] += env * tone
     return np.clip(out, -1.0, 1.0)
 
 
