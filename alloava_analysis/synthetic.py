@@ -49,7 +49,9 @@ import numpy as np
 import pandas as pd
 from scipy import signal
 from scipy.special import erf
+from tqdm.auto import tqdm
 
+from .io.allo_ava import write_clip
 from .io.atomic import atomic_write, write_json
 from .io.layout import make_key, scan_layout
 from .model import Clip, make_pose, make_words
@@ -984,8 +986,15 @@ def _truth_effects(cfg: SynthConfig) -> dict[str, Any]:
                             "speech": "speech energy envelope (RMS of the audio)"},
                 "sign": "positive = motion leads speech: hand speed at t matches speech energy at t + lag",
                 "band_hz": list(cfg.fine_band_hz)},
-        "mutual_information": {"coupled": cfg.fine_coupling > 0, "fine_coupling": cfg.fine_coupling,
-                               "signals": {"motion": "hand speed", "speech": "speech energy envelope"}},
+        "mutual_information": {
+            "coupled": cfg.fine_coupling > 0 or cfg.correlation != 0,
+            "fine_coupled": cfg.fine_coupling > 0, "fine_coupling": cfg.fine_coupling,
+            "window_coupled": cfg.correlation != 0,
+            "signals": {"motion": "hand speed", "speech": "speech energy envelope"},
+            "note": "fine coupling ties the fast (band_hz) fluctuations; the window-level correlation also "
+                    "makes energy and hand speed dependent (more words per window = more voiced time), so "
+                    "MI is zero only when fine_coupling == 0 and correlation == 0",
+        },
         "groups": planted,
         "no_group_effect": nulls,
         "metrics": {
@@ -1035,20 +1044,17 @@ def generate_corpus(out: str | Path, *, n_clips: int, seed: int, config: SynthCo
     dict
         The truth written to ``out/truth.json``: ``generator``, ``effects`` and ``clips``.
     """
-    from tqdm.auto import tqdm
-
-    from .io.allo_ava import write_clip
-
     if n_clips < 1:
         raise ValueError(f"expected n_clips >= 1, got {n_clips}")
     cfg = config or SynthConfig()
     out = Path(out)
     speakers = _speaker_sequence(n_clips, seed, cfg.speakers_per_clip)
-    clips, labels, seen = [], [], set()
+    clips, labels, seen, youtube_ids = [], [], set(), set()
     for k in tqdm(range(n_clips), desc="synthetic clips", unit="clip", disable=not progress):
         sc = _build_clip(k, seed, cfg, int(speakers[k]))
-        if sc.clip.clip_id in seen:
-            raise RuntimeError(f"clip id {sc.clip.clip_id} generated twice (seed {seed}); use another seed")
+        if sc.clip.youtube_id in youtube_ids:
+            raise RuntimeError(f"YouTube id {sc.clip.youtube_id} generated twice (seed {seed}); use another seed")
+        youtube_ids.add(sc.clip.youtube_id)
         seen.add(sc.clip.clip_id)
         write_clip(out, sc.clip, audio=sc.audio, samplerate=cfg.audio_rate)
         clips.append(sc.truth)
