@@ -222,7 +222,7 @@ class Corpus:
             st.write_index(self.store, pd.DataFrame(untouched + records))
             self.index = self._with_store_index(self.index)
         return {"clips": n_clips, "rows": n_rows, "seconds": round(time.perf_counter() - started, 3),
-                "unchanged": n_fresh, "failed": failed, "store": str(self.store)}
+                "unchanged": n_fresh, "skipped": list(self.skipped_files), "failed": failed, "store": str(self.store)}
 
 
 def clip_summary(clip: Clip, files: dict) -> dict:

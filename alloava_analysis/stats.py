@@ -95,9 +95,9 @@ def claims_vs_measured(measured: dict, claims: dict | None = None) -> list[dict]
 
 
 def corpus_stats(path: str | Path | Corpus, *, progress: bool = True) -> dict:
-    """The ``alloava stats --json`` object: ``measured``, ``claims`` and the claims' own consistency notes."""
+    """The ``alloava stats --json`` object: ``measured``, ``claims``, the claims' own consistency notes and ``skipped`` files."""
     corpus = path if isinstance(path, Corpus) else Corpus(path)
     measured = measure(corpus, progress=progress)
     claims = load_claims()
     return {"root": str(corpus.root), "measured": measured, "claims": claims_vs_measured(measured, claims),
-            "consistency_notes": claims["consistency_notes"]}
+            "consistency_notes": claims["consistency_notes"], "skipped": list(corpus.skipped_files)}
