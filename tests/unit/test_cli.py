@@ -78,6 +78,15 @@ def test_convert_exits_1_when_a_clip_fails_and_converts_the_rest(capsys, tiny_co
     assert snapshot(tiny_corpus.root) == before
 
 
+@pytest.mark.parametrize("command", ["validate", "convert", "stats"])
+def test_corpus_commands_list_skipped_files(capsys, tiny_corpus, command):
+    (tiny_corpus.root / "transcript" / "notes_about_it.json").write_text("{}")
+    code, result, _ = run(capsys, command, tiny_corpus.root, "--json", "--quiet")
+    skipped = result.get("skipped_files", result.get("skipped"))
+    assert [s["path"].rsplit("/", 1)[1] for s in skipped] == ["notes_about_it.json"]
+    assert all(s["reason"] for s in skipped)
+
+
 @pytest.mark.parametrize("converted", [False, True])
 def test_stats_json_contract(capsys, tiny_corpus, converted):
     if converted:

@@ -123,6 +123,15 @@ def test_convert_carries_on_lists_failures_and_never_modifies_sources(tiny_corpu
         "audio", "keypoints", "transcript", "labels.csv", "store"}
 
 
+def test_convert_lists_the_files_it_skipped(tiny_corpus):
+    (tiny_corpus.root / "keypoints" / "README.json").write_text("{}")
+    corrupt(tiny_corpus.root, tiny_corpus.clip_ids[0], "garbage_audio")
+    result = Corpus(tiny_corpus.root).convert(progress=False)
+    skipped = {s["path"].rsplit("/", 1)[1]: s["reason"] for s in result["skipped"]}
+    assert set(skipped) == {"README.json", f"{tiny_corpus.clip_ids[0]}.wav"}
+    assert "expected '<category>_<11-character YouTube id>'" in skipped["README.json"]
+
+
 def test_iteration_skips_broken_clips_and_lists_why(tiny_corpus):
     corrupt(tiny_corpus.root, tiny_corpus.clip_ids[1], "truncate_transcript")
     corrupt(tiny_corpus.root, tiny_corpus.clip_ids[3], "garbage_audio")

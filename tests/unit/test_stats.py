@@ -79,3 +79,10 @@ def test_statistics_skip_broken_clips_and_say_so(tiny_corpus):
     measured = measure(corpus, progress=False)
     assert measured["videos"] == N_CLIPS - 1 and measured["frames"] == (N_CLIPS - 1) * FRAMES
     assert [f["clip_id"] for f in corpus.failures] == [tiny_corpus.clip_ids[0]]
+
+
+def test_statistics_list_the_files_they_skipped(tiny_corpus):
+    (tiny_corpus.root / "audio" / "stray.wav").write_bytes(b"RIFF")
+    result = corpus_stats(tiny_corpus.root, progress=False)
+    assert [s["path"].rsplit("/", 1)[1] for s in result["skipped"]] == ["stray.wav"]
+    assert result["measured"]["videos"] == N_CLIPS
