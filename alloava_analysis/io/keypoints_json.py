@@ -80,8 +80,8 @@ class _Frames:
 def _num(value: Any) -> float:
     if value is None:
         return math.nan
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise TypeError(value)  # also numbers that overflow to inf, such as 1e999
     return float(value)
 
 
