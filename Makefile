@@ -23,11 +23,19 @@ $(STAMP): pyproject.toml
 	touch $@
 
 demo: $(STAMP)
+	rm -rf $(SAMPLE)
 	$(BIN)/alloava synth $(SAMPLE) --clips 12 --seed 0
 	$(BIN)/alloava validate $(SAMPLE)
 	$(BIN)/alloava convert $(SAMPLE)
-	$(BIN)/alloava stats $(SAMPLE)
-	@echo "demo outputs in $(DEMO)/"
+	$(BIN)/alloava stats $(SAMPLE) --json > $(DEMO)/stats.json
+	$(BIN)/alloava stats $(SAMPLE) --quiet
+	$(BIN)/alloava correlate $(SAMPLE) --json > $(DEMO)/correlate.json
+	$(BIN)/alloava correlate $(SAMPLE) --quiet
+	mkdir -p $(DEMO)/notebooks
+	for nb in notebooks/[0-9][0-9]_*.ipynb; do \
+	  MPLBACKEND=Agg $(BIN)/papermill -k python3 --no-progress-bar "$$nb" "$(DEMO)/notebooks/$$(basename $$nb)" \
+	    -p corpus_dir "$(CURDIR)/$(SAMPLE)" || exit 1; done
+	@echo "demo outputs in $(DEMO)/: sample corpus, stats.json, correlate.json, executed notebooks"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider

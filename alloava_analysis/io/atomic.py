@@ -9,6 +9,13 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 
 
+def _default_mode() -> int:
+    """File permissions a plain ``open()`` would give (mkstemp alone gives 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | Path, mode: str = "wb", **open_kwargs) -> Iterator[IO]:
     """Open a temporary file for writing and rename it onto ``path`` on success.
@@ -19,6 +26,7 @@ def atomic_write(path: str | Path, mode: str = "wb", **open_kwargs) -> Iterator[
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.chmod(tmp, _default_mode())
     try:
         with os.fdopen(fd, mode, **open_kwargs) as handle:
             yield handle
@@ -38,6 +46,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}", dir=path.parent)
     os.close(fd)
+    os.chmod(tmp, _default_mode())
     try:
         yield Path(tmp)
         os.replace(tmp, path)
