@@ -148,6 +148,11 @@ class Corpus:
         return isinstance(stamp, str) and stamp == _source_stamp(row.get("keypoints")) and \
             row.get("transcript_stamp", "") == _source_stamp(row.get("transcript"))
 
+    def in_store(self) -> pd.Series:
+        """Per index row: True where the store holds an up-to-date copy of the clip."""
+        return pd.Series([self._store_is_fresh(row) for row in self.index.to_dict("records")],
+                         index=self.index.index, dtype=bool)
+
     def load(self, clip_id: str, *, expected_rate: int | None = None) -> Clip:
         """Load one clip (from the store when it is up to date, else from the JSON)."""
         row = self._row(clip_id)

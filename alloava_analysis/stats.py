@@ -22,7 +22,8 @@ def load_claims() -> dict:
 def clip_table(corpus: Corpus, *, progress: bool = True) -> pd.DataFrame:
     """One row per clip with frames, words and durations; read from the store index or by loading each clip."""
     needed = {"frames", "words", "n_keypoints"}
-    if needed <= set(corpus.index.columns) and corpus.index[list(needed)].notna().all().all():
+    if needed <= set(corpus.index.columns) and corpus.index[list(needed)].notna().all().all() and \
+            corpus.in_store().all():
         return corpus.index.copy()
     rows = []
     for clip in corpus.clips(progress=progress):
