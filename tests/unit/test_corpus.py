@@ -92,6 +92,7 @@ def test_a_changed_source_file_is_read_from_json_until_reconverted(tiny_corpus):
     write_keypoints(path, {"mediapipe_pose_33": moved})
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
     corpus = Corpus(tiny_corpus.root)
+    assert dict(zip(corpus.clip_ids, corpus.in_store())) == {c: c != clip_id for c in corpus.clip_ids}
     clip = corpus.load(clip_id)
     assert clip.metadata.get("loaded_from") != "store" and sorted(clip.poses) == ["mediapipe_pose_33"]
     np.testing.assert_allclose(clip.pose.position.sel(keypoints="right_wrist", space="x").values[:, 0],

@@ -1,12 +1,15 @@
 """Dataset statistics against analytic values of a tiny corpus, and claims reported next to them."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from alloava_analysis.corpus import Corpus
 from alloava_analysis.stats import (MEASURED_KEYS, claims_vs_measured, clip_table, corpus_stats, load_claims,
                                     measure, per_clip_rates, summary_by)
-from tests.fixtures.datasets import corrupt, snapshot
+from alloava_analysis.io.transcript import write_transcript
+from tests.fixtures.datasets import corrupt, snapshot, tiny_words
 
 N_CLIPS, SECONDS, WORDS, KEYPOINTS = 4, 2.0, 6, 33 + 18   # what write_tiny_corpus writes per clip
 FRAMES = 50
@@ -86,3 +89,12 @@ def test_statistics_list_the_files_they_skipped(tiny_corpus):
     result = corpus_stats(tiny_corpus.root, progress=False)
     assert [s["path"].rsplit("/", 1)[1] for s in result["skipped"]] == ["stray.wav"]
     assert result["measured"]["videos"] == N_CLIPS
+
+
+def test_statistics_follow_source_files_changed_after_conversion(tiny_corpus):
+    Corpus(tiny_corpus.root).convert(progress=False)
+    path = write_transcript(tiny_corpus.root / "transcript" / f"{tiny_corpus.clip_ids[0]}.json",
+                            tiny_words(SECONDS, n_words=2))
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    measured = measure(Corpus(tiny_corpus.root), progress=False)
+    assert measured["words"] == (N_CLIPS - 1) * WORDS + 2
