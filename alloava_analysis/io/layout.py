@@ -90,7 +90,7 @@ def modality_path(root: str | Path, modality: str, key: ClipKey | str, ext: str 
     """Where ``modality`` of ``key`` lives under ``root`` (for writing)."""
     if modality not in MODALITY_DIRS:
         raise ValueError(f"unknown modality {modality!r}; expected one of {sorted(MODALITY_DIRS)}")
-    key = parse_key(key) if isinstance(key, str) else key
+    key = parse_key(key) if isinstance(key, str) else make_key(key.category, key.youtube_id)  # re-check keys
     return Path(root) / MODALITY_DIRS[modality] / f"{key.clip_id}{ext or DEFAULT_EXTENSION[modality]}"
 
 
