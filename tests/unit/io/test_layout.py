@@ -121,6 +121,9 @@ def test_modality_path_builds_allo_ava_paths_and_refuses_traversal(tmp_path):
         modality_path(tmp_path, "audio", "../../outside_abcdefghijk")
     with pytest.raises(ValueError, match="expected one of"):
         modality_path(tmp_path, "subtitles", "DIY_mzstKyN5img")
+    for forged in (ClipKey("..", "abcdefghijk"), ClipKey("TED", "../../../../"), ClipKey("a/b", "abcdefghijk")):
+        with pytest.raises(InvalidClipIdError):  # keys built without make_key are checked too
+            modality_path(tmp_path, "audio", forged)
 
 
 def _touch(path):
