@@ -6,6 +6,7 @@ freshly extracted corpora load like the released one.
 from __future__ import annotations
 
 import shutil
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +33,10 @@ def write_clip(root: str | Path, clip: Clip, *, audio: np.ndarray | None = None,
     key = make_key(clip.category, clip.youtube_id)
     written: dict[str, Path] = {}
     poses = {name: ds for name, ds in clip.poses.items() if name in WRITE_KEYS}
+    dropped = sorted(set(clip.poses) - set(poses))
+    if dropped:
+        warnings.warn(f"{clip.clip_id}: keypoint JSON holds only {sorted(WRITE_KEYS)}; not writing {dropped} "
+                      f"(store them with the extraction outputs instead)", stacklevel=2)
     if poses:
         written["keypoints"] = write_keypoints(modality_path(root, "keypoints", key), poses,
                                                frame_text=clip.frame_text)
