@@ -1,0 +1,345 @@
+"""Fetch a subset of the released corpus (``avalab/Allo-AVA`` on Hugging Face) into the Allo-AVA layout.
+
+Only the chosen clips (by id, category or manifest) and modalities are
+downloaded. Files are listed once with the Hub's tree API (sizes, LFS sha256,
+git blob ids), then each is downloaded with ``huggingface_hub``'s HTTP client
+into a partial file that survives interruptions: a later run resumes it with an
+HTTP ``Range`` request instead of starting over. A finished file is verified
+(size, then the LFS sha256 or the git blob id, then any checksum the manifest
+gives) before it is renamed into ``OUT/<modality>/<file name>``, so the layout
+never holds a partial or corrupt file.
+
+The Hub endpoint is ``endpoint`` if given, else the ``HF_ENDPOINT`` environment
+variable at call time, else ``https://huggingface.co``; mirrors and the tests'
+loopback server are used the same way.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlparse
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from ..errors import InvalidClipIdError
+from .layout import MODALITY_DIRS, MODALITY_EXTENSIONS, parse_key
+from .manifest import DEFAULT_MODALITIES, MODALITIES, check_manifest, expected_checksums, split_modalities
+from .manifest import validate_manifest
+from .store import file_sha256
+
+log = logging.getLogger(__name__)
+
+DEFAULT_REPO = "avalab/Allo-AVA"
+REPO_TYPE = "dataset"
+#: Folder under OUT holding partial downloads (``partial/<repo path>.part``); safe to delete.
+STATE_DIR = ".alloava_fetch"
+REMOTE_COLUMNS = ["path", "size", "sha256", "blob_id", "modality", "clip_id", "category", "youtube_id"]
+
+
+def _hub():
+    try:
+        import huggingface_hub
+    except ImportError:  # pragma: no cover - part of the [rebuild] extra
+        raise ImportError("fetching needs huggingface_hub: pip install 'alloava_analysis[rebuild]'") from None
+    return huggingface_hub
+
+
+def hub_endpoint(endpoint: str | None = None) -> str:
+    """The Hub endpoint to use: ``endpoint``, else ``$HF_ENDPOINT``, else the public Hub."""
+    return (endpoint or os.environ.get("HF_ENDPOINT") or "https://huggingface.co").rstrip("/")
+
+
+def _modality_of(path: str) -> str | None:
+    """The modality folder a repo path lives in (its nearest parent folder named like one), else None."""
+    pure = PurePosixPath(path)
+    for folder in reversed(pure.parts[:-1]):
+        for modality, name in MODALITY_DIRS.items():
+            if folder == name and pure.name.lower().endswith(MODALITY_EXTENSIONS[modality]):
+                return modality
+    return None
+
+
+def list_remote_files(*, repo_id: str = DEFAULT_REPO, revision: str = "main", endpoint: str | None = None,
+                      token: str | bool | None = None) -> pd.DataFrame:
+    """Every clip file in the Hub repository, one row per file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``path`` (in the repo), ``size`` (bytes), ``sha256`` (LFS files; None
+        otherwise), ``blob_id`` (git blob sha1), ``modality``, ``clip_id``,
+        ``category``, ``youtube_id``. Files outside the modality folders or with
+        names that are not clip keys (README, .gitattributes) are left out.
+    """
+    api = _hub().HfApi(endpoint=hub_endpoint(endpoint))
+    rows = []
+    for entry in api.list_repo_tree(repo_id, recursive=True, repo_type=REPO_TYPE, revision=revision, token=token):
+        if not hasattr(entry, "size"):  # a folder
+            continue
+        modality = _modality_of(entry.path)
+        if modality is None:
+            continue
+        try:
+            key = parse_key(PurePosixPath(entry.path).name)
+        except InvalidClipIdError:
+            log.debug("skipping %s: not a clip file name", entry.path)
+            continue
+        rows.append({"path": entry.path, "size": int(entry.size),
+                     "sha256": entry.lfs.sha256 if entry.lfs is not None else None, "blob_id": entry.blob_id,
+                     "modality": modality, "clip_id": key.clip_id, "category": key.category,
+                     "youtube_id": key.youtube_id})
+    return pd.DataFrame(rows, columns=REMOTE_COLUMNS).sort_values("path", kind="stable").reset_index(drop=True)
+
+
+def git_blob_sha1(path: str | Path, *, chunk: int = 1 << 20) -> str:
+    """The git blob id of a file (sha1 of ``b"blob <size>\\0" + content``), as the Hub reports for non-LFS files."""
+    path = Path(path)
+    digest = hashlib.sha1(f"blob {path.stat().st_size}\0".encode())
+    with open(path, "rb") as handle:
+        while block := handle.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verify_file(path: str | Path, *, size: int | None = None, sha256: str | None = None,
+                blob_id: str | None = None) -> str | None:
+    """Check a local file against the expected size and checksums; the first mismatch as text, or None."""
+    path = Path(path)
+    actual = path.stat().st_size
+    if size is not None and actual != size:
+        return f"expected {size} bytes, got {actual}"
+    if sha256:
+        got = file_sha256(path)
+        if got != sha256:
+            return f"expected sha256 {sha256}, got {got}"
+    elif blob_id and len(blob_id) == 40:
+        got = git_blob_sha1(path)
+        if got != blob_id:
+            return f"expected git blob id {blob_id}, got {got}"
+    return None
+
+
+RETRY_STATUS = (408, 429, 500, 502, 503, 504)
+
+
+def _stream_to(part: Path, url: str, headers: dict[str, str], *, size: int, label: str, retries: int,
+               backoff_s: float, progress: bool) -> int:
+    """Append ``url``'s bytes to ``part`` from its current size (HTTP Range), retrying transient errors.
+
+    Every attempt (in this call or a later run) continues where the file
+    ends, so an interrupted transfer never starts over. Returns bytes transferred.
+    """
+    import httpx2
+    from huggingface_hub.errors import HfHubHTTPError
+    from huggingface_hub.utils import hf_raise_for_status, http_stream_backoff
+
+    transferred, attempt = 0, 0
+    bar = tqdm(total=size, initial=part.stat().st_size if part.exists() else 0, unit="B", unit_scale=True,
+               desc=label, leave=False, disable=not progress)
+    with bar, open(part, "ab") as handle:
+        while True:
+            resume = handle.tell()
+            if resume >= size:
+                break
+            request_headers = dict(headers, **({"Range": f"bytes={resume}-"} if resume else {}))
+            try:
+                with http_stream_backoff("GET", url, headers=request_headers, timeout=60.0, follow_redirects=True,
+                                         max_retries=0, retry_on_exceptions=(), retry_on_status_codes=()) as response:
+                    hf_raise_for_status(response)
+                    if resume and response.status_code != 206:  # server ignored the Range: start over
+                        handle.seek(0)
+                        handle.truncate()
+                        bar.reset(total=size)
+                    for chunk in response.iter_bytes():
+                        handle.write(chunk)
+                        transferred += len(chunk)
+                        bar.update(len(chunk))
+                        attempt = 0  # progress was made: the retry budget starts again
+                break
+            except (httpx2.TransportError, HfHubHTTPError) as err:
+                status = getattr(getattr(err, "response", None), "status_code", None)
+                if isinstance(err, HfHubHTTPError) and status not in RETRY_STATUS:
+                    raise
+                handle.flush()
+                if attempt >= retries:
+                    raise
+                attempt += 1
+                log.warning("%s: transfer interrupted at byte %d (%s); resuming (retry %d of %d)", label,
+                            handle.tell(), str(err).splitlines()[0], attempt, retries)
+                time.sleep(backoff_s * attempt)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return transferred
+
+
+def _download_one(remote: dict, final: Path, part: Path, *, repo_id: str, revision: str, endpoint: str,
+                  token: str | bool | None, extra_sha256: str | None, retries: int, backoff_s: float,
+                  progress: bool) -> int:
+    """Download (resuming ``part`` if present), verify and rename into ``final``; returns bytes transferred."""
+    hub = _hub()
+    from huggingface_hub.utils import build_hf_headers
+
+    url = hub.hf_hub_url(repo_id, remote["path"], repo_type=REPO_TYPE, revision=revision, endpoint=endpoint)
+    meta = hub.get_hf_file_metadata(url, token=token, endpoint=endpoint, retry_on_errors=True)
+    headers = build_hf_headers(token=token)
+    headers["Accept-Encoding"] = "identity"  # byte ranges must refer to the stored bytes
+    if urlparse(meta.location)[:2] != urlparse(url)[:2]:
+        headers.pop("authorization", None)  # signed CDN URL: never send the token off the Hub
+    size = int(remote["size"])
+    part.parent.mkdir(parents=True, exist_ok=True)
+    tag_file = part.with_name(part.name + ".etag")
+    if part.exists() and (not tag_file.exists() or tag_file.read_text(encoding="utf-8") != (meta.etag or "")):
+        log.info("%s: remote file changed since the partial download; starting over", remote["path"])
+        part.unlink()
+    tag_file.write_text(meta.etag or "", encoding="utf-8")
+    transferred = 0
+    for attempt in (1, 2):
+        resumed = part.exists() and part.stat().st_size > 0
+        if part.exists() and part.stat().st_size > size:
+            part.unlink()
+            resumed = False
+        if resumed:
+            log.info("%s: resuming at byte %d of %d", remote["path"], part.stat().st_size, size)
+        transferred += _stream_to(part, meta.location, headers, size=size, label=PurePosixPath(remote["path"]).name,
+                                  retries=retries, backoff_s=backoff_s, progress=progress)
+        problem = verify_file(part, size=size, sha256=remote.get("sha256"), blob_id=remote.get("blob_id"))
+        if problem is None and extra_sha256:
+            got = file_sha256(part)
+            problem = None if got == extra_sha256 else f"expected sha256 {extra_sha256} (manifest), got {got}"
+        if problem is None:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(part, final)
+            tag_file.unlink(missing_ok=True)
+            return transferred
+        part.unlink()
+        if not resumed or attempt == 2:
+            tag_file.unlink(missing_ok=True)
+            raise OSError(f"{remote['path']}: downloaded file failed verification: {problem}")
+        log.warning("%s: resumed download failed verification (%s); downloading again from the start",
+                    remote["path"], problem)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _selection(remote: pd.DataFrame, ids: Iterable[str] | None, categories: Iterable[str] | None,
+               manifest: str | Path | pd.DataFrame | None, modalities: Iterable[str] | None
+               ) -> tuple[pd.DataFrame, list[dict], dict[str, dict]]:
+    """Rows of ``remote`` to download, failures for requested clips not found, and manifest checksums."""
+    failed: list[dict] = []
+    wanted: dict[str, tuple[str, ...] | None] = {}
+    checksums: dict[str, dict] = {}
+    chosen_modalities = split_modalities(";".join(modalities)) if modalities else None
+    if manifest is not None:
+        if isinstance(manifest, pd.DataFrame):
+            table = manifest.astype(object).where(manifest.notna(), "").astype(str)
+            rows, issues = validate_manifest(table)
+        else:
+            rows, issues = check_manifest(manifest)
+        failed += [{"clip_id": i.clip_id, "path": None, "reason": f"manifest {i}"} for i in issues]
+        for row in rows.to_dict("records"):
+            wanted[row["clip_id"]] = chosen_modalities or split_modalities(row["modalities"])
+            checksums[row["clip_id"]] = expected_checksums(row)
+    for clip_id in ids or ():
+        try:
+            key = parse_key(clip_id)
+        except InvalidClipIdError as err:
+            failed.append({"clip_id": clip_id, "path": None, "reason": err.reason})
+            continue
+        wanted[key.clip_id] = chosen_modalities or DEFAULT_MODALITIES
+    categories = set(categories or ())
+    default = chosen_modalities or DEFAULT_MODALITIES
+    keep = []
+    for row in remote.itertuples(index=False):
+        mods = wanted.get(row.clip_id, default if row.category in categories else ())
+        keep.append(row.modality in mods)
+    selected = remote[pd.Series(keep, index=remote.index, dtype=bool)] if len(remote) else remote
+    present = set(zip(remote["clip_id"], remote["modality"]))
+    for clip_id, mods in sorted(wanted.items()):
+        if not any(c == clip_id for c, _ in present):
+            failed.append({"clip_id": clip_id, "path": None, "reason": "clip is not in the repository"})
+            continue
+        for modality in mods:
+            if (clip_id, modality) not in present:
+                failed.append({"clip_id": clip_id, "path": None,
+                               "reason": f"the repository has no {modality} file for this clip"})
+    return selected, failed, checksums
+
+
+def fetch(out: str | Path, *, ids: Iterable[str] | None = None, categories: Iterable[str] | None = None,
+          manifest: str | Path | pd.DataFrame | None = None, modalities: Iterable[str] | None = None,
+          repo_id: str = DEFAULT_REPO, revision: str = "main", endpoint: str | None = None,
+          token: str | bool | None = None, verify_existing: bool = False, retries: int = 5,
+          backoff_s: float = 1.0, progress: bool = True) -> dict:
+    """Download chosen clips and modalities of the released corpus into ``out`` (Allo-AVA layout).
+
+    Parameters
+    ----------
+    out
+        Corpus folder to fill (``out/<modality>/<file>``); partial downloads
+        live in ``out/.alloava_fetch/`` and are resumed by the next call.
+    ids, categories, manifest
+        What to fetch: clip ids, whole categories and/or a manifest (path or
+        table, see ``data_manifest/README.md``). At least one is required.
+    modalities
+        Modalities to fetch (default: a manifest row's ``modalities``, else
+        video, audio, transcript and keypoints).
+    repo_id, revision, endpoint, token
+        Where to fetch from; ``endpoint`` defaults to ``$HF_ENDPOINT``.
+    verify_existing
+        Re-hash files already in ``out`` (by default a file of the right size counts as done).
+    retries, backoff_s
+        Transient errors (dropped connections, 5xx, 429) are retried this many
+        times per file, resuming where the transfer stopped, waiting
+        ``backoff_s`` × attempt seconds in between.
+
+    Returns
+    -------
+    dict
+        ``downloaded`` and ``skipped`` (paths relative to ``out``), ``failed``
+        (``{clip_id, path, reason}``), ``bytes`` transferred, ``repo_id``, ``revision``.
+    """
+    if not ids and not categories and manifest is None:
+        raise ValueError("expected clip ids, categories or a manifest to choose a subset; got none "
+                         "(the whole corpus is 2.46 TB)")
+    if modalities:
+        unknown = sorted(set(modalities) - set(MODALITIES))
+        if unknown:
+            raise ValueError(f"expected modalities from {list(MODALITIES)}, got {unknown}")
+    out = Path(out)
+    endpoint = hub_endpoint(endpoint)
+    remote = list_remote_files(repo_id=repo_id, revision=revision, endpoint=endpoint, token=token)
+    selected, failed, checksums = _selection(remote, ids, categories, manifest, modalities)
+    result: dict = {"downloaded": [], "skipped": [], "failed": failed, "bytes": 0, "repo_id": repo_id,
+                    "revision": revision}
+    records = [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+               for r in selected.to_dict("records")]
+    bar = tqdm(records, desc="fetch", unit="file", disable=not progress)
+    for remote_file in bar:
+        name = PurePosixPath(remote_file["path"]).name
+        relative = Path(MODALITY_DIRS[remote_file["modality"]]) / name
+        final = out / relative
+        extra = checksums.get(remote_file["clip_id"], {}).get(remote_file["modality"], {}).get("sha256")
+        try:
+            if final.exists() and verify_file(final, size=int(remote_file["size"])) is None and (
+                    not verify_existing or verify_file(final, sha256=remote_file["sha256"] or extra,
+                                                       blob_id=remote_file["blob_id"]) is None):
+                result["skipped"].append(relative.as_posix())
+                continue
+            part = out / STATE_DIR / "partial" / f"{remote_file['path']}.part"
+            result["bytes"] += _download_one(remote_file, final, part, repo_id=repo_id, revision=revision,
+                                             endpoint=endpoint, token=token, extra_sha256=extra,
+                                             retries=retries, backoff_s=backoff_s, progress=progress)
+            result["downloaded"].append(relative.as_posix())
+        except Exception as err:  # noqa: BLE001 - one file's failure must not stop the others
+            reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            log.warning("could not fetch %s: %s", remote_file["path"], reason)
+            result["failed"].append({"clip_id": remote_file["clip_id"], "path": remote_file["path"],
+                                     "reason": f"{type(err).__name__}: {reason}"})
+    return result
+
+
+__all__ = ["DEFAULT_REPO", "fetch", "list_remote_files", "hub_endpoint", "verify_file", "git_blob_sha1"]

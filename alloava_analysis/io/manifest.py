@@ -1,0 +1,359 @@
+"""Subset manifests: CSV files that name the clips to fetch or rebuild.
+
+The schema is documented in ``data_manifest/README.md``. One row per clip:
+
+``clip_id``
+    ``<category>_<11-character YouTube id>`` (required unless ``category`` and
+    ``youtube_id`` are both given, in which case it is derived from them).
+``category``, ``youtube_id``
+    Optional; when present they must agree with ``clip_id``.
+``url``
+    Optional source URL (http or https); defaults to the YouTube watch page of
+    ``youtube_id``.
+``modalities``
+    Optional ``;``-separated list of expected modalities (``video``, ``audio``,
+    ``transcript``, ``keypoints``, ``keypoints_video``); defaults to
+    :data:`DEFAULT_MODALITIES`.
+``sha256_<modality>``, ``bytes_<modality>``
+    Optional checksums (64 hex digits) and sizes of the expected files.
+any other column
+    Passed through untouched (demographic labels such as ``gender`` or
+    ``age_group``, speaker ids, notes).
+
+Errors name the file, the row (the CSV line number, header = row 1) and the
+column, and :func:`check_manifest` collects every problem instead of stopping
+at the first, so batch commands can report bad rows and go on with the rest.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pandas as pd
+
+from ..errors import SchemaError
+from .atomic import atomic_write
+from .layout import CATEGORY, MODALITY_DIRS, YOUTUBE_ID
+
+MODALITIES = tuple(MODALITY_DIRS)
+DEFAULT_MODALITIES = ("video", "audio", "transcript", "keypoints")
+CORE_COLUMNS = ("clip_id", "category", "youtube_id", "url", "modalities")
+CHECKSUM_PREFIXES = ("sha256_", "bytes_")
+YOUTUBE_HOSTS = ("youtube.com", "youtu.be", "youtube-nocookie.com")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True)
+class ManifestIssue:
+    """One problem in a manifest: where it is and what is wrong.
+
+    Attributes
+    ----------
+    row
+        CSV line number (the header is row 1, the first clip row 2); None for
+        problems with the header or the file as a whole.
+    column
+        The offending column, or None.
+    clip_id
+        The row's raw ``clip_id`` cell (may itself be the problem), or None.
+    """
+
+    row: int | None
+    column: str | None
+    message: str
+    clip_id: str | None = None
+
+    @property
+    def where(self) -> str:
+        parts = []
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column is not None:
+            parts.append(f"column {self.column!r}")
+        return ", ".join(parts) or "header"
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class ManifestError(SchemaError):
+    """A manifest has one or more invalid rows or columns (all listed in ``issues``)."""
+
+    def __init__(self, issues: Sequence[ManifestIssue], *, path: str | Path | None = None):
+        self.issues = list(issues)
+        first = self.issues[0]
+        more = f" (and {len(self.issues) - 1} more problem(s): " + "; ".join(map(str, self.issues[1:6])) + \
+            (" ..." if len(self.issues) > 6 else "") + ")" if len(self.issues) > 1 else ""
+        super().__init__(first.message + more, path=path, where=first.where)
+
+
+def default_url(youtube_id: str) -> str:
+    """The YouTube watch page of ``youtube_id``."""
+    return f"https://www.youtube.com/watch?v={youtube_id}"
+
+
+def is_youtube_host(host: str | None) -> bool:
+    """Whether ``host`` is YouTube (``youtube.com``, ``youtu.be`` or a subdomain)."""
+    host = (host or "").lower().rstrip(".")
+    return any(host == h or host.endswith("." + h) for h in YOUTUBE_HOSTS)
+
+
+def youtube_id_from_url(url: str) -> str | None:
+    """The video id in a YouTube URL (``watch?v=``, ``youtu.be/``, ``/shorts/``, ``/embed/``), else None."""
+    parsed = urlparse(url)
+    if not is_youtube_host(parsed.hostname):
+        return None
+    if parsed.hostname and parsed.hostname.lower().rstrip(".").endswith("youtu.be"):
+        candidate = parsed.path.strip("/").split("/")[0]
+    elif parsed.path.startswith(("/shorts/", "/embed/", "/live/", "/v/")):
+        candidate = parsed.path.split("/")[2]
+    else:
+        candidate = (parse_qs(parsed.query).get("v") or [""])[0]
+    return candidate if YOUTUBE_ID.match(candidate or "") else None
+
+
+def split_modalities(value: str) -> tuple[str, ...]:
+    """``"video; audio"`` -> ``("video", "audio")`` (raises ValueError naming unknown modalities)."""
+    items = tuple(dict.fromkeys(part.strip() for part in re.split(r"[;|]", value) if part.strip()))
+    unknown = [m for m in items if m not in MODALITIES]
+    if unknown:
+        raise ValueError(f"expected modalities from {list(MODALITIES)} separated by ';', got {unknown}")
+    return items
+
+
+def _checksum_modality(column: str) -> str | None:
+    for prefix in CHECKSUM_PREFIXES:
+        if column.startswith(prefix):
+            return column[len(prefix):]
+    return None
+
+
+def _check_row(raw: dict[str, str], row: int, columns: Sequence[str]) -> tuple[dict | None, list[ManifestIssue]]:
+    """Validate and normalise one row; returns (clean row or None, issues)."""
+    issues: list[ManifestIssue] = []
+    raw_id = raw.get("clip_id", "").strip()
+
+    def bad(column: str | None, message: str) -> None:
+        issues.append(ManifestIssue(row, column, message, raw_id or None))
+
+    category, youtube_id = raw.get("category", "").strip(), raw.get("youtube_id", "").strip()
+    clip_id = raw_id
+    if not clip_id:
+        if category and youtube_id:
+            clip_id = f"{category}_{youtube_id}"
+        else:
+            bad("clip_id", "expected '<category>_<11-character YouTube id>', got an empty cell "
+                "(fill clip_id, or both category and youtube_id)")
+            return None, issues
+    column = "clip_id" if raw_id else "category"
+    if "/" in clip_id or "\\" in clip_id or ".." in clip_id:
+        bad(column, f"expected a clip id without path separators or '..', got {clip_id!r}")
+        return None, issues
+    if len(clip_id) < 13 or clip_id[-12] != "_" or not YOUTUBE_ID.match(clip_id[-11:]):
+        bad(column, f"expected '<category>_<11-character YouTube id of letters, digits, '_' or '-'>', "
+                    f"got {clip_id!r}")
+        return None, issues
+    id_category, id_youtube = clip_id[:-12], clip_id[-11:]
+    if not CATEGORY.match(id_category):
+        bad(column, f"expected a category of letters, digits, spaces or '&+.-' before the id, got {id_category!r}")
+        return None, issues
+    if category and category != id_category:
+        bad("category", f"expected {id_category!r} (the category in clip_id {clip_id!r}), got {category!r}")
+    if youtube_id and youtube_id != id_youtube:
+        bad("youtube_id", f"expected {id_youtube!r} (the id in clip_id {clip_id!r}), got {youtube_id!r}")
+
+    url = raw.get("url", "").strip()
+    if url:
+        parsed = urlparse(url)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            bad("url", f"expected an http(s) URL with a host, got {url!r}")
+        else:
+            in_url = youtube_id_from_url(url)
+            if in_url is not None and in_url != id_youtube:
+                bad("url", f"expected a YouTube URL of video {id_youtube!r}, got one of {in_url!r}")
+    else:
+        url = default_url(id_youtube)
+
+    modalities = DEFAULT_MODALITIES
+    if raw.get("modalities", "").strip():
+        try:
+            modalities = split_modalities(raw["modalities"])
+        except ValueError as err:
+            bad("modalities", str(err))
+
+    clean: dict[str, str | int | None] = {"clip_id": clip_id, "category": id_category, "youtube_id": id_youtube,
+                                          "url": url, "modalities": ";".join(modalities)}
+    for name in columns:
+        if name in CORE_COLUMNS:
+            continue
+        value = raw.get(name, "").strip()
+        if name.startswith("sha256_"):
+            if value and not _SHA256.match(value.lower()):
+                bad(name, f"expected 64 hexadecimal digits, got {value!r}")
+            clean[name] = value.lower() or None
+        elif name.startswith("bytes_"):
+            if value and not (value.isdigit()):
+                bad(name, f"expected a non-negative whole number of bytes, got {value!r}")
+                clean[name] = None
+            else:
+                clean[name] = int(value) if value else None
+        else:
+            clean[name] = raw.get(name, "")
+    return (clean if not issues else None), issues
+
+
+def _check_header(columns: Sequence[str]) -> list[ManifestIssue]:
+    issues = []
+    if "clip_id" not in columns and not {"category", "youtube_id"} <= set(columns):
+        issues.append(ManifestIssue(1, None, f"expected a 'clip_id' column (or both 'category' and "
+                                              f"'youtube_id'), got columns {list(columns)}"))
+    seen = set()
+    for name in columns:
+        if not name.strip():
+            issues.append(ManifestIssue(1, name, "expected every column to have a name, got an empty header cell"))
+        if name in seen:
+            issues.append(ManifestIssue(1, name, f"expected unique column names, got {name!r} twice"))
+        seen.add(name)
+        modality = _checksum_modality(name)
+        if modality is not None and modality not in MODALITIES:
+            issues.append(ManifestIssue(1, name, f"expected a checksum column for one of {list(MODALITIES)}, "
+                                                 f"got modality {modality!r}"))
+    return issues
+
+
+def validate_manifest(table: pd.DataFrame, *, first_row: int = 2) -> tuple[pd.DataFrame, list[ManifestIssue]]:
+    """Check a manifest table (strings, one row per clip).
+
+    Parameters
+    ----------
+    table
+        Raw cells, e.g. from ``pd.read_csv(..., dtype=str, keep_default_na=False)``.
+    first_row
+        Row number to report for the table's first row (2 for a CSV with a header).
+
+    Returns
+    -------
+    rows
+        The valid rows, normalised (``category``, ``youtube_id``, ``url`` and
+        ``modalities`` filled in, checksums lower-case, byte counts as integers),
+        in canonical column order; one per clip id.
+    issues
+        Every problem found, in file order (empty when the manifest is valid).
+    """
+    columns = [str(c) for c in table.columns]
+    issues = _check_header(columns)
+    if any(i.row == 1 and i.column is None for i in issues):
+        return pd.DataFrame(columns=list(CORE_COLUMNS)), issues
+    raw_table = table.astype(object).where(table.notna(), "")
+    clean_rows, seen = [], {}
+    for offset, record in enumerate(raw_table.to_dict("records")):
+        row = first_row + offset
+        record = {str(k): "" if v is None else str(v) for k, v in record.items()}
+        clean, row_issues = _check_row(record, row, columns)
+        issues += row_issues
+        key = clean["clip_id"] if clean else record.get("clip_id", "").strip() or \
+            f"{record.get('category', '').strip()}_{record.get('youtube_id', '').strip()}"
+        if key in seen:
+            issues.append(ManifestIssue(row, "clip_id", f"expected one row per clip, got {key!r} again "
+                                                        f"(first at row {seen[key]})", key))
+            continue
+        seen[key] = row
+        if clean is not None:
+            clean_rows.append(clean)
+    return _ordered(pd.DataFrame(clean_rows, columns=_column_order(columns))), issues
+
+
+def _column_order(columns: Iterable[str]) -> list[str]:
+    columns = list(columns)
+    checks = [f"{p}{m}" for m in MODALITIES for p in CHECKSUM_PREFIXES if f"{p}{m}" in columns]
+    extras = [c for c in columns if c not in CORE_COLUMNS and _checksum_modality(c) is None]
+    return [*CORE_COLUMNS, *checks, *extras]
+
+
+def _ordered(rows: pd.DataFrame) -> pd.DataFrame:
+    for column in rows.columns:
+        if column.startswith("bytes_"):
+            rows[column] = rows[column].astype("Int64")
+    return rows.reset_index(drop=True)
+
+
+def _read_raw(path: Path) -> pd.DataFrame:
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: manifest not found (expected a CSV file; see data_manifest/README.md)")
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8")
+    except pd.errors.EmptyDataError:
+        raise SchemaError("expected a CSV header with at least a 'clip_id' column, got an empty file",
+                          path=path, where="row 1") from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as err:
+        raise SchemaError(f"expected a UTF-8 CSV file, got a parse error: {err}", path=path) from None
+
+
+def check_manifest(path: str | Path) -> tuple[pd.DataFrame, list[ManifestIssue]]:
+    """Read a manifest CSV leniently: the valid rows and a list of every problem.
+
+    Batch commands use this to report bad rows and carry on with the others.
+    A file that is not CSV at all still raises :class:`~alloava_analysis.errors.SchemaError`.
+    """
+    return validate_manifest(_read_raw(Path(path)))
+
+
+def read_manifest(path: str | Path) -> pd.DataFrame:
+    """Read and validate a manifest CSV; raise :class:`ManifestError` naming every bad row and column."""
+    rows, issues = check_manifest(path)
+    if issues:
+        raise ManifestError(issues, path=path)
+    return rows
+
+
+def make_manifest(clip_ids: Iterable[str] | None = None, *, rows: Iterable[dict] | None = None) -> pd.DataFrame:
+    """Build a validated manifest table from clip ids and/or row dicts (raises :class:`ManifestError`)."""
+    records = [{"clip_id": c} for c in (clip_ids or ())] + [dict(r) for r in (rows or ())]
+    table = pd.DataFrame(records)
+    if table.empty:
+        table = pd.DataFrame(columns=["clip_id"])
+    table = table.astype(object).where(table.notna(), "").astype(str)
+    clean, issues = validate_manifest(table)
+    if issues:
+        raise ManifestError(issues)
+    return clean
+
+
+def write_manifest(path: str | Path, table: pd.DataFrame) -> Path:
+    """Validate ``table`` and write it atomically as CSV, sorted by ``clip_id``, columns in canonical order.
+
+    The bytes depend only on the content (no timestamps, fixed order), so equal
+    manifests are byte-identical files.
+    """
+    raw = table.astype(object).where(table.notna(), "")
+    raw = raw.map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else str(v))
+    clean, issues = validate_manifest(raw)
+    if issues:
+        raise ManifestError(issues, path=path)
+    clean = clean.sort_values("clip_id", kind="stable")
+    with atomic_write(path, "w", encoding="utf-8", newline="") as handle:
+        clean.to_csv(handle, index=False, lineterminator="\n")
+    return Path(path)
+
+
+def expected_checksums(row: dict) -> dict[str, dict[str, int | str]]:
+    """``{modality: {"sha256": ..., "bytes": ...}}`` from a manifest row's checksum columns (missing keys left out)."""
+    out: dict[str, dict] = {}
+    for modality in MODALITIES:
+        sha, size = row.get(f"sha256_{modality}"), row.get(f"bytes_{modality}")
+        if isinstance(sha, str) and sha:
+            out.setdefault(modality, {})["sha256"] = sha
+        if size is not None and not pd.isna(size):
+            out.setdefault(modality, {})["bytes"] = int(size)
+    return out
+
+
+__all__ = ["MODALITIES", "DEFAULT_MODALITIES", "ManifestIssue", "ManifestError", "check_manifest",
+           "read_manifest", "validate_manifest", "make_manifest", "write_manifest", "expected_checksums",
+           "default_url", "is_youtube_host", "youtube_id_from_url", "split_modalities"]
