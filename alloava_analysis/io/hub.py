@@ -93,7 +93,9 @@ def list_remote_files(*, repo_id: str = DEFAULT_REPO, revision: str = "main", en
                      "sha256": entry.lfs.sha256 if entry.lfs is not None else None, "blob_id": entry.blob_id,
                      "modality": modality, "clip_id": key.clip_id, "category": key.category,
                      "youtube_id": key.youtube_id})
-    return pd.DataFrame(rows, columns=REMOTE_COLUMNS).sort_values("path", kind="stable").reset_index(drop=True)
+    table = pd.DataFrame(rows, columns=REMOTE_COLUMNS).sort_values("path", kind="stable").reset_index(drop=True)
+    table["sha256"] = table["sha256"].astype(object).where(table["sha256"].notna(), None)
+    return table
 
 
 def git_blob_sha1(path: str | Path, *, chunk: int = 1 << 20) -> str:

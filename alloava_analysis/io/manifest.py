@@ -26,6 +26,7 @@ at the first, so batch commands can report bad rows and go on with the rest.
 """
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -248,7 +249,7 @@ def validate_manifest(table: pd.DataFrame, *, first_row: int = 2) -> tuple[pd.Da
     """
     columns = [str(c) for c in table.columns]
     issues = _check_header(columns)
-    if any(i.row == 1 and i.column is None for i in issues):
+    if issues:  # a broken header: no row can be read reliably
         return pd.DataFrame(columns=list(CORE_COLUMNS)), issues
     raw_table = table.astype(object).where(table.notna(), "")
     clean_rows, seen = [], {}
@@ -287,7 +288,12 @@ def _read_raw(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise FileNotFoundError(f"{path}: manifest not found (expected a CSV file; see data_manifest/README.md)")
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8")
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8")
+        with open(path, encoding="utf-8", newline="") as handle:  # pandas renames repeated names ('a.1')
+            header = next(csv.reader(handle, skipinitialspace=True), [])
+        if len(header) == len(table.columns):
+            table.columns = header
+        return table
     except pd.errors.EmptyDataError:
         raise SchemaError("expected a CSV header with at least a 'clip_id' column, got an empty file",
                           path=path, where="row 1") from None
