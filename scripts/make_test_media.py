@@ -119,16 +119,23 @@ def resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
 
 
 def encode(path: Path, frames, times: np.ndarray, *, audio: np.ndarray | None = None,
-           audio_codec: str = "aac", time_base: Fraction = Fraction(1, 1000)) -> None:
-    """Encode RGB ``frames`` at presentation ``times`` (s), plus mono 48 kHz ``audio``, with PyAV."""
+           audio_codec: str = "aac", time_base: Fraction = Fraction(1, 1000), audio_start_s: float = 0.0) -> None:
+    """Encode RGB ``frames`` at presentation ``times`` (s), plus mono 48 kHz ``audio``, with PyAV.
+
+    ``audio_start_s`` is the presentation time of the first audio sample.
+    """
+    import itertools
+
     import av
 
     container_format = "webm" if path.suffix == ".webm" else "mp4"
     with av.open(str(path), "w", format=container_format) as out:
         vstream = None
         if frames is not None:
+            first = next(iter(frames := iter(frames)))
+            frames = itertools.chain([first], frames)
             vstream = out.add_stream("libx264", rate=FPS)
-            vstream.width = vstream.height = SIZE
+            vstream.height, vstream.width = first.shape[:2]
             vstream.pix_fmt = "yuv420p"
             vstream.codec_context.time_base = time_base
             vstream.options = {"crf": "20", "preset": "veryfast"}
@@ -143,21 +150,15 @@ def encode(path: Path, frames, times: np.ndarray, *, audio: np.ndarray | None = 
                 out.mux(vstream.encode(frame))
             out.mux(vstream.encode(None))
         if astream is not None:
-            fifo = av.AudioFifo()
-            frame = av.AudioFrame.from_ndarray(audio[None, :].astype(np.float32), format="fltp", layout="mono")
-            frame.sample_rate = AUDIO_RATE
-            frame.pts = 0
-            frame.time_base = Fraction(1, AUDIO_RATE)
-            fifo.write(frame)
             size = astream.codec_context.frame_size or 1024
-            while fifo.samples:
-                chunk = fifo.read(min(size, fifo.samples))
-                if chunk.samples < size:  # pad the last frame to the encoder's frame size
-                    data = np.zeros((1, size), np.float32)
-                    data[:, :chunk.samples] = chunk.to_ndarray()
-                    pts = chunk.pts
-                    chunk = av.AudioFrame.from_ndarray(data, format="fltp", layout="mono")
-                    chunk.sample_rate, chunk.pts, chunk.time_base = AUDIO_RATE, pts, Fraction(1, AUDIO_RATE)
+            first_pts = int(round(audio_start_s * AUDIO_RATE))
+            for offset in range(0, len(audio), size):
+                data = np.zeros((1, size), np.float32)  # the last frame is padded to the encoder's size
+                part = audio[offset:offset + size]
+                data[0, :len(part)] = part
+                chunk = av.AudioFrame.from_ndarray(data, format="fltp", layout="mono")
+                chunk.sample_rate, chunk.pts = AUDIO_RATE, first_pts + offset
+                chunk.time_base = Fraction(1, AUDIO_RATE)
                 out.mux(astream.encode(chunk))
             out.mux(astream.encode(None))
 

@@ -69,12 +69,13 @@ def _openai_whisper_model(path: str, device: str):
 
 def _run_faster_whisper(resolved: ResolvedModel, samples: np.ndarray, *, language: str | None,
                         beam_size: int, device: str, compute_type: str, cpu_threads: int,
-                        progress: bool) -> tuple[list[dict], dict]:
+                        progress: bool, engine_options: dict) -> tuple[list[dict], dict]:
     from tqdm.auto import tqdm
 
     model = _faster_whisper_model(str(resolved.path), device, compute_type, cpu_threads)
+    options = {"vad_filter": False, "condition_on_previous_text": False, **engine_options}
     segments, info = model.transcribe(samples, language=language, beam_size=beam_size, word_timestamps=True,
-                                      vad_filter=False, condition_on_previous_text=False)
+                                      **options)
     duration = len(samples) / ASR_RATE
     out = []
     with tqdm(total=round(duration, 1), unit="s", desc="transcribe", disable=not progress, leave=False) as bar:
@@ -90,7 +91,8 @@ def _run_faster_whisper(resolved: ResolvedModel, samples: np.ndarray, *, languag
 
 
 def _run_openai_whisper(resolved: ResolvedModel, samples: np.ndarray, *, language: str | None,
-                        beam_size: int, device: str, progress: bool, seed: int | None) -> tuple[list[dict], dict]:
+                        beam_size: int, device: str, progress: bool, seed: int | None,
+                        engine_options: dict) -> tuple[list[dict], dict]:
     import whisper
 
     model = resolved.obj if resolved.obj is not None else _openai_whisper_model(str(resolved.path), device)
@@ -103,6 +105,7 @@ def _run_openai_whisper(resolved: ResolvedModel, samples: np.ndarray, *, languag
     if beam_size > 1:
         options["beam_size"] = beam_size
         options["temperature"] = 0.0
+    options.update(engine_options)
     result = whisper.transcribe(model, samples, **options)
     out = [{"id": i, "start": s["start"], "end": s["end"], "text": s["text"],
             "avg_logprob": s.get("avg_logprob"), "no_speech_prob": s.get("no_speech_prob"),
@@ -115,7 +118,7 @@ def _run_openai_whisper(resolved: ResolvedModel, samples: np.ndarray, *, languag
 def transcribe(audio: str | Path | np.ndarray, *, engine: str = "faster-whisper", model: Any = None,
                language: str | None = "en", samplerate: int | None = None, beam_size: int = 5,
                device: str = "cpu", compute_type: str = "int8", cpu_threads: int = 0,
-               allow_download: bool = True, seed: int | None = 0,
+               allow_download: bool = True, seed: int | None = 0, engine_options: dict | None = None,
                progress: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Transcribe speech with word timestamps.
 
@@ -138,6 +141,10 @@ def transcribe(audio: str | Path | np.ndarray, *, engine: str = "faster-whisper"
         Where and how faster-whisper runs (``int8`` on CPU by default).
     seed
         Seeds torch before openai-whisper decodes (temperature fallback samples).
+    engine_options
+        Further keyword arguments for the engine's own ``transcribe`` (for
+        example ``{"temperature": 0.0}`` to switch off openai-whisper's
+        temperature fallback); recorded in ``meta``.
     progress
         Show progress on stderr.
 
@@ -162,15 +169,18 @@ def transcribe(audio: str | Path | np.ndarray, *, engine: str = "faster-whisper"
     if engine == "faster-whisper":
         segments, extra = _run_faster_whisper(resolved, samples, language=language, beam_size=beam_size,
                                               device=device, compute_type=compute_type,
-                                              cpu_threads=cpu_threads, progress=progress)
+                                              cpu_threads=cpu_threads, progress=progress,
+                                              engine_options=dict(engine_options or {}))
     else:
         segments, extra = _run_openai_whisper(resolved, samples, language=language, beam_size=beam_size,
-                                              device=device, progress=progress, seed=seed)
+                                              device=device, progress=progress, seed=seed,
+                                              engine_options=dict(engine_options or {}))
     seconds = time.perf_counter() - started
     words, seg_rows, clipped = _tables(segments, duration)
     meta = {**resolved.as_meta(), **extra, "audio_duration_s": duration, "samplerate": ASR_RATE,
             "word_timestamps": True, "words_clipped_to_audio": clipped, "seconds": round(seconds, 3),
-            "real_time_factor": round(seconds / duration, 4) if duration else None}
+            "real_time_factor": round(seconds / duration, 4) if duration else None,
+            "engine_options": dict(engine_options or {})}
     if clipped:
         log.info("%d word times reached past the %.2f s of audio and were clipped to it", clipped, duration)
     return words, seg_rows, meta
@@ -190,8 +200,9 @@ def _tables(segments: list[dict], duration: float) -> tuple[pd.DataFrame, pd.Dat
                 rows.append({"word": text, "start": new_start, "end": new_end,
                              "probability": float(w["probability"]) if w["probability"] is not None else np.nan,
                              "segment": int(seg["id"])})
-        seg_rows.append({"segment": int(seg["id"]), "start": float(seg["start"]),
-                         "end": min(float(seg["end"]), duration), "text": str(seg["text"]).strip()})
+        seg_start = min(max(float(seg["start"]), 0.0), duration)
+        seg_rows.append({"segment": int(seg["id"]), "start": seg_start,
+                         "end": min(max(float(seg["end"]), seg_start), duration), "text": str(seg["text"]).strip()})
     return make_words(rows), pd.DataFrame(seg_rows, columns=list(SEGMENT_COLUMNS)), clipped
 
 

@@ -20,7 +20,7 @@ import numpy as np
 import xarray as xr
 
 from ..align import resample_to_times
-from ..correlate import cross_correlation_lag
+from ..correlate import cross_correlation_curve, cross_correlation_lag
 from ..model import validate_pose
 from ..schema import FACE_LANDMARKS
 from ..speech import rms_envelope
@@ -61,7 +61,8 @@ def mouth_opening(face: xr.Dataset) -> np.ndarray:
 
 def estimate_av_offset(mouth: np.ndarray, frame_times: np.ndarray, audio: np.ndarray, samplerate: int, *,
                        max_lag_s: float = 1.0, tolerance_s: float = DEFAULT_TOLERANCE_S,
-                       rate_hz: float = 100.0, min_r: float = 0.3, min_mouth_range: float = 0.02) -> dict:
+                       rate_hz: float = 100.0, min_r: float = 0.2, alpha: float = 0.05, n_surrogates: int = 39,
+                       min_mouth_range: float = 0.02) -> dict:
     """Estimate the audio-video offset of a talking-head clip and flag it beyond ``tolerance_s``.
 
     Parameters
@@ -82,6 +83,11 @@ def estimate_av_offset(mouth: np.ndarray, frame_times: np.ndarray, audio: np.nda
         Rate of the common clock both series are moved onto.
     min_r
         Smallest peak correlation accepted as a reliable estimate.
+    alpha, n_surrogates
+        The peak must also beat chance: it is compared with the peaks found
+        when the speech envelope is circularly shifted by more than
+        ``max_lag_s + 1`` s (``n_surrogates`` shifts), and the estimate counts
+        as reliable only when the surrogate p-value is at most ``alpha``.
     min_mouth_range
         Smallest spread (5th to 95th percentile) of the mouth opening that
         counts as a moving mouth.
@@ -90,14 +96,16 @@ def estimate_av_offset(mouth: np.ndarray, frame_times: np.ndarray, audio: np.nda
     -------
     dict
         ``offset_s`` (positive: audio lags video; NaN when not estimable),
-        ``r`` (correlation at the offset), ``r_at_zero``, ``reliable``,
+        ``r`` (correlation at the offset), ``r_at_zero``, ``p_value`` and
+        ``null_r95`` (95th percentile of the surrogate peaks), ``reliable``,
         ``flagged`` (reliable and ``|offset_s| > tolerance_s``), ``reason``
         (why not reliable, else ""), ``tolerance_s``, ``max_lag_s``,
         ``method`` and ``n_frames``.
     """
     frame_times = np.asarray(frame_times, dtype=np.float64)
     mouth = np.asarray(mouth, dtype=np.float64)
-    report = {"offset_s": float("nan"), "r": float("nan"), "r_at_zero": float("nan"), "reliable": False,
+    report = {"offset_s": float("nan"), "r": float("nan"), "r_at_zero": float("nan"), "p_value": float("nan"),
+              "null_r95": float("nan"), "reliable": False,
               "flagged": False, "reason": "", "tolerance_s": float(tolerance_s), "max_lag_s": float(max_lag_s),
               "method": "xcorr(mouth opening, speech RMS envelope)", "convention": "positive: audio lags video",
               "n_frames": int(frame_times.size)}
@@ -129,8 +137,17 @@ def estimate_av_offset(mouth: np.ndarray, frame_times: np.ndarray, audio: np.nda
     zero = curve.loc[curve["lag_samples"] == 0, "r"]
     report.update(offset_s=float(lag), r=float(curve.attrs["best_r"]),
                   r_at_zero=float(zero.iat[0]) if len(zero) else float("nan"))
+    if np.isfinite(lag):
+        null = _surrogate_peaks(x, y, rate_hz=rate_hz, max_lag_s=max_lag_s, n=n_surrogates)
+        if null.size:
+            report["p_value"] = float((1 + np.sum(null >= report["r"])) / (1 + null.size))
+            report["null_r95"] = float(np.percentile(null, 95))
     if not np.isfinite(lag):
         report["reason"] = "no lag had enough overlapping frames"
+    elif not report["p_value"] <= alpha:
+        report["reason"] = (f"correlation peak r = {report['r']:.2f} is not above chance (surrogate p = "
+                            f"{report['p_value']:.3f} > {alpha}; 95% of shifted-audio peaks reach "
+                            f"{report['null_r95']:.2f}): offset uncertain")
     elif report["r"] < min_r:
         report["reason"] = f"expected a correlation peak >= {min_r}, got {report['r']:.2f}: offset uncertain"
     elif abs(lag) >= max_lag_s - 1.0 / rate_hz:
@@ -142,6 +159,20 @@ def estimate_av_offset(mouth: np.ndarray, frame_times: np.ndarray, audio: np.nda
         log.warning("audio-video offset %.3f s exceeds the %.3f s tolerance (r = %.2f)", lag, tolerance_s,
                     report["r"])
     return report
+
+
+def _surrogate_peaks(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: float, n: int) -> np.ndarray:
+    """Peak correlations over the lag range after circularly shifting ``y`` far beyond it (the chance level)."""
+    margin = int(round((max_lag_s + 1.0) * rate_hz))
+    if y.size - 2 * margin < 1 or n < 1:
+        return np.zeros(0)
+    shifts = np.unique(np.linspace(margin, y.size - margin, n).astype(int))
+    peaks = []
+    for shift in shifts:
+        r = cross_correlation_curve(x, np.roll(y, shift), rate_hz=rate_hz, max_lag_s=max_lag_s)["r"].to_numpy()
+        if np.isfinite(r).any():
+            peaks.append(np.nanmax(r))
+    return np.asarray(peaks)
 
 
 def check_av_sync(face: xr.Dataset, audio: np.ndarray, samplerate: int, **options) -> dict:

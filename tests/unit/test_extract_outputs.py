@@ -1,0 +1,89 @@
+"""Extraction side outputs (io/extraction.py) and the pipeline's clip naming."""
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from alloava_analysis.errors import InvalidClipIdError, SchemaError
+from alloava_analysis.extract.pipeline import _jsonable, clip_key_for
+from alloava_analysis.io import extraction
+from alloava_analysis.io.layout import scan_layout
+from alloava_analysis.model import make_pose
+
+
+def _face_like(n: int = 5) -> "xr.Dataset":  # noqa: F821
+    rng = np.random.default_rng(0)
+    pos = rng.random((n, 3, 478)).astype(np.float32)
+    pos[2] = np.nan
+    ds = make_pose(pos, time=np.cumsum(rng.uniform(0.02, 0.06, n)), layout="mediapipe_face_478",
+                   extractor={"name": "mediapipe.FaceLandmarker", "model_sha256": "ab" * 32},
+                   frame_size=(640, 360), source="x.mp4")
+    ds = ds.assign_coords(blendshape=[f"b{i}" for i in range(52)])
+    ds["blendshapes"] = (("time", "blendshape"), rng.random((n, 52)).astype(np.float32))
+    ds["transformation_matrix"] = (("time", "row", "col"), rng.random((n, 4, 4)).astype(np.float32))
+    ds["blendshapes"].attrs["meaning"] = "ARKit-style scores"
+    return ds
+
+
+def test_pose_dataset_round_trip_keeps_every_variable(tmp_path):
+    ds = _face_like()
+    path = extraction.write_pose_dataset(extraction.extraction_path(tmp_path, "TED_abcdefghijk",
+                                                                    "mediapipe_face_478"), ds)
+    assert path.name == "TED_abcdefghijk.mediapipe_face_478.parquet" and path.parent.name == "extraction"
+    back = extraction.read_pose_dataset(path)
+    for name in ("position", "confidence", "blendshapes", "transformation_matrix"):
+        np.testing.assert_array_equal(back[name].values, ds[name].values)
+        assert back[name].dims == ds[name].dims
+    np.testing.assert_array_equal(back["time"].values, ds["time"].values)
+    assert list(back["blendshape"].values) == list(ds["blendshape"].values)
+    assert back.attrs["extractor"] == ds.attrs["extractor"] and back.attrs["frame_width"] == 640
+    assert back["blendshapes"].attrs["meaning"] == "ARKit-style scores"
+    assert (back["confidence"].values[2] == 0).all()
+
+
+def test_side_outputs_do_not_disturb_the_layout_scan(tmp_path):
+    extraction.write_pose_dataset(extraction.extraction_path(tmp_path, "TED_abcdefghijk", "mediapipe_face_478"),
+                                  _face_like())
+    extraction.write_report(tmp_path, "TED_abcdefghijk", {"clip_id": "TED_abcdefghijk", "frames": 5})
+    table, skipped = scan_layout(tmp_path)
+    assert table.empty and skipped == []
+    assert extraction.read_report(tmp_path, "TED_abcdefghijk") == {"clip_id": "TED_abcdefghijk", "frames": 5}
+
+
+def test_reading_something_else_is_a_schema_error(tmp_path):
+    bad = tmp_path / "bad.parquet"
+    bad.write_bytes(b"PAR1 nope")
+    with pytest.raises(SchemaError, match="bad.parquet"):
+        extraction.read_pose_dataset(bad)
+
+
+def test_clip_path_rejects_traversal(tmp_path):
+    with pytest.raises(InvalidClipIdError):
+        extraction.extraction_path(tmp_path, "../etc_abcdefghijk")
+
+
+def test_clip_key_from_name_argument_or_content(tmp_path):
+    named = tmp_path / "DIY_TBRi6ecgQfc.f251.webm"
+    named.write_bytes(b"x")
+    assert clip_key_for(named) == (clip_key_for(tmp_path / "DIY_TBRi6ecgQfc.mp4", "DIY_TBRi6ecgQfc")[0], False)
+    other = tmp_path / "lecture.mp4"
+    other.write_bytes(b"some video bytes")
+    with pytest.warns(UserWarning, match="pass clip_id="):
+        key, derived = clip_key_for(other)
+    assert derived and key.category == "local" and len(key.youtube_id) == 11
+    with pytest.warns(UserWarning):
+        assert clip_key_for(other)[0] == key  # stable for the same file
+    other.write_bytes(b"other video bytes")
+    with pytest.warns(UserWarning):
+        assert clip_key_for(other)[0] != key
+    with pytest.raises(InvalidClipIdError):
+        clip_key_for(other, "not a clip id")
+
+
+def test_report_values_become_strict_json():
+    out = _jsonable({"a": math.nan, "b": [np.float32(1.5), np.int64(2), math.inf], "c": {"d": None}})
+    assert out == {"a": None, "b": [1.5, 2, None], "c": {"d": None}}
+    json.dumps(out, allow_nan=False)
