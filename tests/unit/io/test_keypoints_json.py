@@ -442,3 +442,48 @@ def test_random_poses_with_missing_points_round_trip_in_every_variant(tmp_path_f
     np.testing.assert_allclose(back["confidence"].values, ds["confidence"].values, atol=1e-6, rtol=0)
     np.testing.assert_array_equal(np.isnan(back["position"].values), np.isnan(ds["position"].values))
     np.testing.assert_allclose(back["time"].values, times, atol=1e-9)
+
+
+# ------------------------------------------------------------------ property: any JSON gives a pose or a SchemaError
+_scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 10**6), st.floats(-2, 2), st.text(max_size=3),
+                     st.just([]), st.just({}))
+_counts = st.sampled_from([0, 1, 17, 18, 33, 51, 54, 66, 99, 132, 153])
+_point_dicts = st.dictionaries(st.sampled_from(["x", "y", "z", "visibility", "confidence", "name"]), _scalars,
+                               max_size=5)
+_points = st.one_of(
+    _counts.flatmap(lambda k: st.lists(_point_dicts, min_size=k, max_size=k)),
+    _counts.flatmap(lambda k: st.lists(st.lists(_scalars, min_size=2, max_size=4), min_size=k, max_size=k)),
+    _counts.flatmap(lambda k: st.lists(_scalars, min_size=k, max_size=k)),
+    _counts.flatmap(lambda k: st.dictionaries(st.sampled_from(["x", "y", "z", "visibility"]),
+                                              st.lists(_scalars, min_size=k, max_size=k))),
+    _scalars)
+_frame = st.dictionaries(
+    st.sampled_from(["timestamp", "time", "frame", "text", "words", "keypoints", "mediapipe", "openpose",
+                     "pose_keypoints_2d"]),
+    st.one_of(_points, _scalars, st.dictionaries(st.sampled_from(["mediapipe", "openpose", "x"]), _points)),
+    max_size=5)
+_meta = st.dictionaries(st.sampled_from(["fps", "frame_width", "frame_height", "coords", "extractor"]), _scalars)
+_keys = st.sampled_from(["0", "1", "2", "0.5", "10", "-1", "1e3", "nan", "inf", "x"])
+_documents = st.one_of(
+    st.lists(_frame, max_size=4),
+    st.builds(lambda meta, frames: {**meta, "frames": frames}, _meta,
+              st.one_of(st.lists(_frame, max_size=4), st.dictionaries(_keys, _frame, max_size=4))),
+    st.dictionaries(_keys, _frame, max_size=4))
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(doc=_documents)
+def test_any_json_document_gives_poses_or_a_schema_error(tmp_path_factory, doc):
+    path = tmp_path_factory.mktemp("fuzz") / "TED_abcdefghijk.json"
+    path.write_text(json.dumps(doc))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            kp = read_keypoints(path)
+        except SchemaError as err:
+            assert err.path == str(path)
+            return
+    for ds in kp.poses.values():
+        assert ds.attrs["schema_variant"] == kp.schema_variant
+        assert np.isfinite(ds["time"].values).all() and (np.diff(ds["time"].values) > 0).all()
+        assert not np.isinf(ds["position"].values).any()

@@ -6,6 +6,8 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from alloava_analysis.errors import SchemaError
 from alloava_analysis.io.transcript import read_json, read_transcript, words_to_segments, write_transcript
@@ -124,3 +126,24 @@ def test_read_json_locates_constants_in_keys_that_are_not_identifiers(tmp_path):
     with pytest.raises(SchemaError) as info:
         read_json(path)
     assert info.value.where == "$.frames['0.5'].x[1]" and "-Infinity" in str(info.value)
+
+
+_scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 100), st.floats(-2, 2), st.text(max_size=3))
+_words = st.dictionaries(st.sampled_from(["word", "start", "end", "probability"]), _scalars, max_size=4)
+_segments = st.dictionaries(st.sampled_from(["id", "start", "end", "text", "words"]),
+                            st.one_of(_scalars, st.lists(_words, max_size=3)), max_size=5)
+_documents = st.dictionaries(st.sampled_from(["segments", "text", "language"]),
+                             st.one_of(_scalars, st.lists(_segments, max_size=3)))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=_documents)
+def test_any_json_document_gives_words_or_a_schema_error(tmp_path_factory, doc):
+    path = tmp_path_factory.mktemp("fuzz") / "TED_abcdefghijk.json"
+    path.write_text(json.dumps(doc))
+    try:
+        words, segments, _ = read_transcript(path)
+    except SchemaError as err:
+        assert err.path == str(path)
+        return
+    assert len(words) and (words.end >= words.start).all() and (words.start >= 0).all()
