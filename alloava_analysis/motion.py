@@ -237,11 +237,12 @@ def kinematics(ds: xr.Dataset, *, isotropic: bool = True) -> xr.Dataset:
 
 
 def shoulder_width(ds: xr.Dataset, *, isotropic: bool = True) -> xr.DataArray:
-    """Clip median of the left-right shoulder distance, one value per individual.
+    """Clip median of the left-right shoulder distance in the image plane, one value per individual.
 
-    This is the body-size unit of :func:`movement_intensity` (NaN frames are
-    ignored). Raises ``ValueError`` when the layout has no shoulders or they
-    are never both visible.
+    This is the body-size unit of :func:`movement_intensity`. Only x and y
+    are used (depth estimates such as MediaPipe's z are too noisy for a
+    body-size unit); NaN frames are ignored. Raises ``ValueError`` when the
+    layout has no shoulders or they are never both visible.
     """
     validate_pose(ds)
     names = list(ds["keypoints"].values)
@@ -250,7 +251,7 @@ def shoulder_width(ds: xr.Dataset, *, isotropic: bool = True) -> xr.DataArray:
                          f"got layout {ds.attrs.get('layout')!r}")
     scale = _pixel_scale(ds) if isotropic else np.ones(ds.sizes["space"])
     pos = ds["position"].sel(keypoints=["left_shoulder", "right_shoulder"]).values.astype(np.float64)
-    pos = pos * scale[None, :, None, None]
+    pos = (pos * scale[None, :, None, None])[:, :2]
     dist = np.linalg.norm(pos[:, :, 0] - pos[:, :, 1], axis=1)  # (time, individuals)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
