@@ -102,6 +102,9 @@ def make_pose(
     if len(names) != pos.shape[2]:
         raise SchemaError(f"expected {len(names)} keypoints for layout {layout!r}, got {pos.shape[2]}",
                           path=where_src)
+    if len(set(names)) != len(names):
+        dup = next(n for n in names if names.count(n) > 1)
+        raise SchemaError(f"expected distinct keypoint names, got {dup!r} twice", path=where_src)
     body_part = [lay.body_part[i] for i in lay.index(names)]
     if len(individuals) != pos.shape[3]:
         raise SchemaError(f"expected {len(individuals)} individuals, got {pos.shape[3]}", path=where_src)
@@ -128,6 +131,8 @@ def make_pose(
 
     if fps is None:
         fps = float(1.0 / np.median(np.diff(t))) if t.size > 1 else float("nan")
+    elif not float(fps) > 0 and not np.isnan(fps):
+        raise SchemaError(f"expected a positive fps (or None to estimate it), got {fps}", path=where_src)
     attrs = {
         "ds_type": "poses",
         "fps": float(fps),
