@@ -55,7 +55,7 @@ def validate_clip(root: str | Path, files: dict, *, expected_rate: int = ALLO_AV
             continue
         try:
             loaded = load_clip(root, files["clip_id"], files=subset, expected_rate=expected_rate)
-        except AlloAvaError as err:
+        except (AlloAvaError, OSError) as err:  # unreadable files too: report, carry on
             if attempt != "all":
                 report.errors.append(str(err))
             continue
