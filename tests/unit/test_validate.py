@@ -136,3 +136,21 @@ def test_files_with_bad_names_are_listed_as_skipped(tiny_corpus):
     result = validate_corpus(tiny_corpus.root, progress=False)
     assert result["n_ok"] == 4
     assert [s["path"].rsplit("/", 1)[1] for s in result["skipped_files"]] == ["not_a_clip.json"]
+
+
+def test_an_unreadable_file_is_reported_and_validation_carries_on(tiny_corpus, monkeypatch):
+    import alloava_analysis.validate as validate_module
+
+    bad = tiny_corpus.clip_ids[0]
+    real = validate_module.load_clip
+
+    def unreadable(root, clip_id, **kwargs):
+        if clip_id == bad and kwargs["files"].get("keypoints"):
+            raise PermissionError(13, "Permission denied", kwargs["files"]["keypoints"])
+        return real(root, clip_id, **kwargs)
+
+    monkeypatch.setattr(validate_module, "load_clip", unreadable)
+    result = validate_corpus(tiny_corpus.root, progress=False)
+    assert result["n_ok"] == 3 and result["n_errors"] == 1
+    report = next(c for c in result["clips"] if c["clip_id"] == bad)
+    assert any("Permission denied" in e and f"{bad}.json" in e for e in report["errors"])
