@@ -32,7 +32,7 @@ def read_labels(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     try:
         labels = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError) as err:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
         raise SchemaError(f"expected a CSV file: {err}", path=path) from None
     if "clip_id" not in labels:
         raise SchemaError(f"expected a 'clip_id' column, got {list(labels.columns)}", path=path, where="header")
