@@ -55,6 +55,10 @@ def test_labels_for_unknown_clips_warn_and_bad_labels_name_the_row(tiny_corpus, 
     with pytest.raises(SchemaError, match="clip_id") as info:
         Corpus(tiny_corpus.root, labels=nokey)
     assert info.value.where == "header"
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(SchemaError, match="empty.csv"):
+        Corpus(tiny_corpus.root, labels=empty)
     with pytest.raises(FileNotFoundError):
         Corpus(tiny_corpus.root, labels=tmp_path / "absent.csv")
     with pytest.raises(FileNotFoundError):

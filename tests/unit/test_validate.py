@@ -6,6 +6,7 @@ import json
 import numpy as np
 import pytest
 
+import alloava_analysis.validate as validate_module
 from alloava_analysis.io.audio import write_wav
 from alloava_analysis.io.keypoints_json import write_keypoints
 from alloava_analysis.io.layout import modality_path, scan_layout
@@ -139,8 +140,6 @@ def test_files_with_bad_names_are_listed_as_skipped(tiny_corpus):
 
 
 def test_an_unreadable_file_is_reported_and_validation_carries_on(tiny_corpus, monkeypatch):
-    import alloava_analysis.validate as validate_module
-
     bad = tiny_corpus.clip_ids[0]
     real = validate_module.load_clip
 
