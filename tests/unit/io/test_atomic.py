@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pandas as pd
@@ -171,3 +172,18 @@ def test_temporary_names_are_hidden_and_beside_the_target(tmp_path, monkeypatch)
     for name in seen:
         assert name.startswith(str(tmp_path) + "/.")
     pd.testing.assert_index_equal(pd.Index(sorted(p.name for p in tmp_path.iterdir())), pd.Index(["a.txt", "b.wav"]))
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_atomic_files_get_the_permissions_a_plain_open_would_give(tmp_path, umask):
+    old = os.umask(umask)
+    try:
+        write_text(tmp_path / "a.txt", "x")
+        with atomic_path(tmp_path / "b.wav") as tmp:
+            tmp.write_bytes(b"x")
+        (tmp_path / "plain.txt").write_text("x")
+    finally:
+        os.umask(old)
+    expected = (tmp_path / "plain.txt").stat().st_mode & 0o777
+    assert expected == 0o666 & ~umask
+    assert {(tmp_path / n).stat().st_mode & 0o777 for n in ("a.txt", "b.wav")} == {expected}
