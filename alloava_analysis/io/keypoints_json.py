@@ -13,9 +13,9 @@ variants seen in pose-estimation JSON and records which one it found in
   under ``keypoints``/``landmarks``/``pose`` (an array, or a mapping of layouts);
 * per keypoint: dicts ``{x, y[, z][, visibility|confidence|score|likelihood]}``,
   ``[x, y(, c)]`` / ``[x, y, z, v]`` lists, or a flat array with stride 2, 3 (x,
-  y, confidence, the OpenPose convention) or 4 (x, y, z, visibility);
-  (one form per JSON key; when layouts use different forms the variant joins
-  them, e.g. ``dict_points+flat_points``);
+  y, confidence, the OpenPose convention) or 4 (x, y, z, visibility); one form
+  per JSON key (when layouts use different forms the variant joins them, e.g.
+  ``dict_points+flat_points``);
 * 18 (OpenPose BODY-18) and/or 33 (MediaPipe pose) points; an unlabelled array
   of 51 points is read as 18 OpenPose followed by 33 MediaPipe (with a warning).
 
