@@ -29,6 +29,7 @@ from .models import ResolvedModel, resolve_mediapipe_model
 log = logging.getLogger(__name__)
 
 N_POSE, N_FACE, N_HAND = 33, 478, 21
+TASK_NAMES = {"pose": "PoseLandmarker", "face": "FaceLandmarker", "hand": "HandLandmarker"}
 POSE_WRISTS = (LAYOUTS["mediapipe_pose_33"].keypoints.index("left_wrist"),
                LAYOUTS["mediapipe_pose_33"].keypoints.index("right_wrist"))
 
@@ -221,12 +222,11 @@ class Landmarkers:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def extractor_meta(self, kind: str, **extra) -> dict:
-        meta = {"name": f"mediapipe.{ {'pose': 'PoseLandmarker', 'face': 'FaceLandmarker', 'hand': 'HandLandmarker'}[kind]}",
-                "version": self.resolved[kind].as_meta()["engine_version"], "running_mode": "VIDEO"}
-        meta.update({k: v for k, v in self.resolved[kind].as_meta().items() if k != "engine_version"})
-        meta.update(extra)
-        return meta
+    def extractor_meta(self, kind: str) -> dict:
+        """The ``extractor`` attrs of a pose dataset made by the ``kind`` landmarker."""
+        model = self.resolved[kind].as_meta()
+        return {"name": f"mediapipe.{TASK_NAMES[kind]}", "version": model.pop("engine_version"),
+                "running_mode": "VIDEO", **model}
 
 
 def _xyz(landmarks) -> np.ndarray:

@@ -436,11 +436,37 @@ def execute(tasks: Sequence[ClipTask], *, workers: int = 1, scheduler: Any = Non
             yield run_clip(task, on_step)
 
 
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+@contextlib.contextmanager
+def _worker_threads(workers: int) -> Iterator[None]:
+    """Give spawned workers an equal share of the cores (unless the user set the variables).
+
+    Each worker's numeric libraries (OpenMP in CTranslate2, BLAS) otherwise
+    start one thread per core, and N workers x cores busy-waiting threads make a
+    parallel run slower than a serial one. The variables must be in the
+    environment when a worker starts; they are restored afterwards.
+    """
+    share = str(max(1, (os.cpu_count() or 1) // workers))
+    saved = {name: os.environ.get(name) for name in THREAD_VARIABLES}
+    for name in THREAD_VARIABLES:
+        os.environ.setdefault(name, share)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def _execute_processes(tasks: Sequence[ClipTask], workers: int) -> Iterator[dict]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=multiprocessing.get_context("spawn"),
+    with _worker_threads(workers), ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=multiprocessing.get_context("spawn"),
                              initializer=_init_worker) as pool:
         futures = {pool.submit(run_clip, task): task for task in tasks}
         try:
