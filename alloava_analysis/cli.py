@@ -38,6 +38,13 @@ def _emit(args: argparse.Namespace, result: dict, human: Callable[[dict], str]) 
         print(human(result))
 
 
+def _skipped_lines(result: dict) -> str:
+    """Human-readable lines for the files and clips a corpus command skipped."""
+    lines = [f"\n  skipped {s['path']}: {s['reason']}" for s in result.get("skipped", [])]
+    lines += [f"\n  failed {f['clip_id']}: {f['reason']}" for f in result.get("failed", [])]
+    return "".join(lines)
+
+
 def _cmd_synth(args: argparse.Namespace) -> int:
     from .synthetic import SynthConfig, generate_corpus
 
@@ -75,8 +82,9 @@ def _cmd_convert(args: argparse.Namespace) -> int:
 
     result = Corpus(args.path, store=args.store).convert(force=args.force, progress=not args.quiet)
     _emit(args, result, lambda r: f"converted {r['clips']} clip(s), {r['rows']} frames in {r['seconds']} s "
-                                  f"({r['unchanged']} unchanged, {len(r['failed'])} failed) -> {r['store']}")
-    return EXIT_FAILED if result["failed"] else EXIT_OK
+                                  f"({r['unchanged']} unchanged, {len(r['failed'])} failed) -> {r['store']}"
+                                  + _skipped_lines(r))
+    return EXIT_FAILED if result["failed"] or result.get("skipped") else EXIT_OK
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
@@ -91,10 +99,10 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         lines = ["measured:"] + [f"  {k:22s} {v}" for k, v in r["measured"].items()]
         lines.append("claims (claimed vs measured here):")
         lines += [f"  {c['name']:26s} {c['claimed']!s:>16} {c['measured']!s:>16}" for c in r["claims"]]
-        return "\n".join(lines)
+        return "\n".join(lines) + _skipped_lines(r)
 
     _emit(args, result, human)
-    return EXIT_FAILED if corpus.failures else EXIT_OK
+    return EXIT_FAILED if corpus.failures or result.get("skipped") else EXIT_OK
 
 
 def _cmd_correlate(args: argparse.Namespace) -> int:

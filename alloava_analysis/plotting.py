@@ -98,3 +98,53 @@ def plot_validation(report: dict) -> plt.Figure:
         ax.set_xlabel(label)
     fig.tight_layout()
     return fig
+
+
+# --- speech-gesture coupling ---------------------------------------------------------------------
+
+def plot_window_scatter(windows: pd.DataFrame, *, x: str = "speech_rate", y: str = "intensity",
+                        by: str = "clip_id") -> plt.Figure:
+    """Window-level scatter of ``y`` against ``x``, one colour and regression line per clip."""
+    import seaborn as sns
+
+    grid = sns.lmplot(data=windows, x=x, y=y, hue=by, ci=None, height=4, aspect=1.4,
+                      scatter_kws={"s": 14, "alpha": 0.7}, line_kws={"lw": 1}, legend=len(windows[by].unique()) <= 12)
+    grid.set_axis_labels(x.replace("_", " "), y.replace("_", " "))
+    return grid.figure
+
+
+def plot_forest(per_clip: pd.DataFrame, pooled: dict | None = None) -> plt.Figure:
+    """Per-clip correlations with their confidence intervals, and the pooled estimate at the bottom."""
+    rows = per_clip.sort_values("r").reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(6, 0.3 * len(rows) + 1.5))
+    ypos = np.arange(len(rows))
+    ax.errorbar(rows["r"], ypos, xerr=[rows["r"] - rows["ci_low"], rows["ci_high"] - rows["r"]], fmt="o",
+                color="tab:blue", ms=4, capsize=2)
+    labels = list(rows["clip_id"])
+    if pooled and pooled.get("r") is not None:
+        ax.errorbar([pooled["r"]], [-1.5], xerr=[[pooled["r"] - pooled["ci_low"]], [pooled["ci_high"] - pooled["r"]]],
+                    fmt="D", color="k", ms=6, capsize=3)
+        ypos = np.r_[ypos, -1.5]
+        labels.append("pooled")
+    ax.set_yticks(ypos, labels, fontsize=7)
+    ax.axvline(0.0, color="0.5", lw=0.8)
+    ax.set_xlim(-1, 1)
+    ax.set_xlabel("correlation r (95 % CI)")
+    fig.tight_layout()
+    return fig
+
+
+def plot_lag_curve(curve: pd.DataFrame, *, best_lag_s: float | None = None, planted_lag_s: float | None = None) -> plt.Figure:
+    """Cross-correlation against lag (positive lag = motion leads speech), with the best and planted lags."""
+    fig, ax = plt.subplots(figsize=(6, 3))
+    ax.plot(curve["lag_s"], curve["r"], color="tab:blue")
+    if best_lag_s is not None:
+        ax.axvline(best_lag_s, color="tab:red", ls="--", label=f"best {best_lag_s * 1000:.0f} ms")
+    if planted_lag_s is not None:
+        ax.axvline(planted_lag_s, color="k", ls=":", label=f"planted {planted_lag_s * 1000:.0f} ms")
+    ax.axvline(0.0, color="0.7", lw=0.8)
+    ax.set_xlabel("lag (s), positive = motion leads speech")
+    ax.set_ylabel("cross-correlation r")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
