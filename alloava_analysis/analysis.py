@@ -147,18 +147,18 @@ def clip_tables(item: Any, *, window_s: float = 5.0, hop_s: float | None = None,
     return windows, frames
 
 
-def _iter_items(source: Any, progress: bool) -> tuple[Iterable, list[dict]]:
-    """Clips from a Corpus, a corpus path or an iterable of clips; and the list that collects failures."""
+def _iter_items(source: Any, progress: bool) -> tuple[Iterable, Any]:
+    """Clips from a Corpus, a corpus path or an iterable of clips; and the Corpus (for its load failures)."""
     from .corpus import Corpus
 
     if isinstance(source, (str, Path)):
         source = Corpus(source)
     if isinstance(source, Corpus):
-        return source.clips(progress=progress), source.failures
+        return source.clips(progress=progress), source
     from tqdm.auto import tqdm
 
     items = list(source)
-    return tqdm(items, desc="clips", unit="clip", disable=not progress), []
+    return tqdm(items, desc="clips", unit="clip", disable=not progress), None
 
 
 def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = None, group: str = "hands",
@@ -175,7 +175,7 @@ def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = N
     failed : list of dict
         ``{clip_id, reason}`` for clips that could not be analysed.
     """
-    items, load_failures = _iter_items(source, progress)
+    items, corpus = _iter_items(source, progress)
     win_parts, frame_parts, failed = [], [], []
     for item in items:
         clip_id = getattr(getattr(item, "clip", item), "clip_id", "?")
@@ -189,7 +189,8 @@ def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = N
         win_parts.append(w)
         if f is not None:
             frame_parts.append(f)
-    failed = list(load_failures) + failed
+    # Corpus.clips() collects clips it could not load; read the list after iterating
+    failed = (list(corpus.failures) if corpus is not None else []) + failed
     windows = pd.concat(win_parts, ignore_index=True) if win_parts else pd.DataFrame(columns=list(WINDOW_COLUMNS))
     frames = pd.concat(frame_parts, ignore_index=True) if frame_parts else pd.DataFrame(
         columns=["clip_id", "time", "motion", "speech_energy", "motion_hp", "speech_energy_hp"])
@@ -221,7 +222,7 @@ def _lags(frames: pd.DataFrame, *, max_lag_s: float, dtw_segment_s: float | None
         m, s = g["motion_hp"].to_numpy(), g["speech_energy_hp"].to_numpy()
         row = {"clip_id": clip_id, "xcorr": np.nan, "xcorr_r": np.nan, "dtw": np.nan}
         try:
-            lag, curve = correlate.cross_correlation_lag(m, s, rate_hz=rate, max_lag_s=max_lag_s)
+            lag, curve = correlate.cross_correlation_lag(m, s, rate_hz=rate, max_lag_s=max_lag_s, clock="video")
             curves.append(curve)
             row.update(xcorr=lag, xcorr_r=curve.attrs.get("best_r"))
         except ValueError as err:

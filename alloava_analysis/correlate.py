@@ -102,7 +102,7 @@ def remove_slow_trend(x: np.ndarray, *, rate_hz: float, window_s: float) -> np.n
 
 
 def cross_correlation_curve(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: float,
-                            min_overlap: int = 10) -> pd.DataFrame:
+                            min_overlap: int = 10, clock: str = "") -> pd.DataFrame:
     """NaN-aware normalised cross-correlation of ``x`` and ``y`` for lags in ``[-max_lag_s, max_lag_s]``.
 
     At lag ``L`` samples the value is the Pearson correlation of the pairs
@@ -121,6 +121,8 @@ def cross_correlation_curve(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max
         Largest lag (seconds) in either direction.
     min_overlap
         Lags with fewer finite pairs than this get ``r = NaN``.
+    clock
+        Name of the clock both series are on (recorded in the attrs).
 
     Returns
     -------
@@ -155,8 +157,7 @@ def cross_correlation_curve(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max
     r[(cnt < max(min_overlap, 3)) | ~(den > 1e-12 * np.maximum(cnt, 1) ** 2)] = np.nan
     lags = np.arange(-max_lag, max_lag + 1)
     out = pd.DataFrame({"lag_s": lags / rate_hz, "lag_samples": lags, "r": r, "n": cnt.astype("int64")})
-    out.attrs.update(rate_hz=float(rate_hz), clock="video" if rate_hz < 200 else "audio",
-                     convention="positive lag: x leads y")
+    out.attrs.update(rate_hz=float(rate_hz), clock=clock, convention="positive lag: x leads y")
     return out
 
 
@@ -172,7 +173,7 @@ def _refine_peak(curve: np.ndarray, i: int) -> float:
 
 
 def cross_correlation_lag(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: float,
-                          refine: bool = True, min_overlap: int = 10) -> tuple[float, pd.DataFrame]:
+                          refine: bool = True, min_overlap: int = 10, clock: str = "") -> tuple[float, pd.DataFrame]:
     """The lag of maximum normalised cross-correlation and the whole curve.
 
     Sign convention: a **positive lag means x leads y** (``y`` repeats at
@@ -193,6 +194,8 @@ def cross_correlation_lag(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_l
         grid).
     min_overlap
         Lags with fewer finite pairs than this are NaN and never chosen.
+    clock
+        Name of the clock both series are on (recorded in the curve's attrs).
 
     Returns
     -------
@@ -207,7 +210,8 @@ def cross_correlation_lag(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_l
     ValueError
         For constant or (almost) all-NaN series, or series of unequal length.
     """
-    curve = cross_correlation_curve(x, y, rate_hz=rate_hz, max_lag_s=max_lag_s, min_overlap=min_overlap)
+    curve = cross_correlation_curve(x, y, rate_hz=rate_hz, max_lag_s=max_lag_s, min_overlap=min_overlap,
+                                    clock=clock)
     r = curve["r"].to_numpy()
     if not np.isfinite(r).any():
         curve.attrs.update(best_lag_s=float("nan"), best_r=float("nan"))
