@@ -343,6 +343,19 @@ def quarantine(out: str | Path, name: str, record: dict) -> Path:
     return _write_json_sorted(_quarantine_path(Path(out), name), record)
 
 
+def remove_stale_temporaries(out: str | Path, clip_id: str) -> list[Path]:
+    """Delete temporary files a killed run left for ``clip_id`` (hidden ``.<clip_id>.*part*`` files)."""
+    removed = []
+    for folder in [*MODALITY_DIRS.values(), "extraction"]:
+        for path in (Path(out) / folder).glob(f".{clip_id}.*"):
+            if ".part" in path.name and path.is_file():
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    if removed:
+        log.info("%s: removed %d temporary file(s) left by an interrupted run", clip_id, len(removed))
+    return removed
+
+
 def run_clip(task: ClipTask, on_step: Callable[[str, str, bool], None] | None = None) -> dict:
     """Run the unfinished steps of one clip; never raises for the clip's own failures.
 
@@ -362,6 +375,7 @@ def run_clip(task: ClipTask, on_step: Callable[[str, str, bool], None] | None = 
     steps_run: list[str] = []
     step = STEPS[0]
     try:
+        remove_stale_temporaries(out, task.clip_id)
         redo = False
         for step in STEPS:
             if not redo and step_done(out, journal, step):
@@ -554,6 +568,30 @@ def write_outputs(out: str | Path, rows: pd.DataFrame, finished: Iterable[str]) 
     return path
 
 
+def _terminate(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
+@contextlib.contextmanager
+def exit_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM into ``SystemExit(143)`` (main thread only) so a terminated run cleans up after itself.
+
+    Python's default SIGTERM ends the process on the spot; as an exception it
+    unwinds instead, so temporary files are removed and worker pools shut down.
+    """
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        yield
+        return
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def rebuild(manifest: str | Path | pd.DataFrame, out: str | Path, *, workers: int = 1, scheduler: Any = None,
             allowed_hosts: Sequence[str] = DEFAULT_ALLOWED_HOSTS, extractor: Callable[..., dict] | None = None,
             extract_options: dict | None = None, ytdl_format: str = DEFAULT_FORMAT,
@@ -613,7 +651,7 @@ def rebuild(manifest: str | Path | pd.DataFrame, out: str | Path, *, workers: in
         steps_bar.set_postfix_str(f"{clip_id}: {step}{'' if ran else ' (done before)'}", refresh=False)
         steps_bar.update(1)
 
-    with clips_bar, steps_bar:
+    with exit_on_sigterm(), clips_bar, steps_bar:
         for item in execute(tasks, workers=workers, scheduler=scheduler, on_step=on_step if progress else None):
             clips_bar.update(1)
             if workers > 1 or scheduler is not None:
@@ -668,10 +706,6 @@ def run_from_args(args: argparse.Namespace) -> dict:
                    progress=not getattr(args, "quiet", False))
 
 
-def _terminate(signum: int, frame: Any) -> None:
-    raise SystemExit(128 + signum)
-
-
 def main(argv: list[str] | None = None) -> int:
     """``python -m alloava_analysis.extract.rebuild MANIFEST --out DIR [--json]`` (exit 1 if clips failed)."""
     parser = add_arguments(argparse.ArgumentParser(prog="alloava rebuild", description=__doc__.splitlines()[0]))
@@ -681,7 +715,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
-    signal.signal(signal.SIGTERM, _terminate)  # clean exit: temporary files removed, journal consistent
     try:
         result = run_from_args(args)
     except (AlloAvaError, FileNotFoundError, ValueError) as err:

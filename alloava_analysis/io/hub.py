@@ -15,6 +15,7 @@ loopback server are used the same way.
 """
 from __future__ import annotations
 
+import argparse
 import hashlib
 import logging
 import os
@@ -342,6 +343,32 @@ def fetch(out: str | Path, *, ids: Iterable[str] | None = None, categories: Iter
             result["failed"].append({"clip_id": remote_file["clip_id"], "path": remote_file["path"],
                                      "reason": f"{type(err).__name__}: {reason}"})
     return result
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The ``fetch`` command's arguments (for ``alloava fetch``)."""
+    parser.add_argument("--ids", nargs="+", default=[], metavar="CLIP_ID", help="clip ids to fetch")
+    parser.add_argument("--category", nargs="+", default=[], metavar="CATEGORY", help="whole categories to fetch")
+    parser.add_argument("--manifest", type=Path, help="manifest CSV of clips (see data_manifest/README.md)")
+    parser.add_argument("--modalities", nargs="+", choices=list(MODALITIES), metavar="MODALITY",
+                        help=f"modalities to fetch, from {', '.join(MODALITIES)} "
+                             f"(default: the manifest's, else {', '.join(DEFAULT_MODALITIES)})")
+    parser.add_argument("--out", type=Path, required=True, help="corpus folder to fetch into")
+    parser.add_argument("--repo", default=DEFAULT_REPO, help=f"Hugging Face dataset (default {DEFAULT_REPO})")
+    parser.add_argument("--revision", default="main", help="branch, tag or commit (default main)")
+    parser.add_argument("--endpoint", help="Hub endpoint (default $HF_ENDPOINT, else https://huggingface.co)")
+    parser.add_argument("--token", help="Hugging Face token (default: HF_TOKEN or the saved login)")
+    parser.add_argument("--retries", type=int, default=5, help="retries per file on transient errors")
+    parser.add_argument("--verify-existing", action="store_true", help="re-hash files already in --out")
+    return parser
+
+
+def run_from_args(args: argparse.Namespace) -> dict:
+    """Run :func:`fetch` from parsed :func:`add_arguments` arguments."""
+    return fetch(args.out, ids=args.ids, categories=args.category, manifest=args.manifest,
+                 modalities=args.modalities, repo_id=args.repo, revision=args.revision, endpoint=args.endpoint,
+                 token=args.token, verify_existing=args.verify_existing, retries=args.retries,
+                 progress=not getattr(args, "quiet", False))
 
 
 __all__ = ["DEFAULT_REPO", "fetch", "list_remote_files", "hub_endpoint", "verify_file", "git_blob_sha1"]

@@ -224,10 +224,13 @@ def test_a_deleted_output_reruns_its_step_and_the_steps_after_it(server, tmp_pat
     assert first["done"] == sorted(GOOD) and first["failed"] == []
     downloads = len(server.requests)
     (out / "audio" / "TED_bbbbbbbbbbb.wav").unlink()
+    stale = out / "audio" / ".TED_bbbbbbbbbbb.wav.k1ll3d.part"  # what a SIGKILL during a write leaves
+    stale.write_bytes(b"half a file")
     second = rb.rebuild(manifest, out, **kwargs)
     assert second["skipped"] == ["TED_aaaaaaaaaaa", "TED_ccccccccccc"]
     assert second["steps_run"]["TED_bbbbbbbbbbb"] == ["extract", "checksum"]
     assert len(server.requests) == downloads  # nothing downloaded again
+    assert not stale.exists()
 
 
 def test_an_extraction_failure_is_quarantined_and_retried_next_run(server, tmp_path):

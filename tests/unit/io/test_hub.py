@@ -173,3 +173,20 @@ def test_git_blob_sha1_matches_git(tmp_path):
     path = tmp_path / "f.txt"
     path.write_bytes(b"hello\n")
     assert git_blob_sha1(path) == "ce013625030ba8dba906f756967f9e9ca394464a"  # `git hash-object` of "hello\n"
+
+
+def test_command_line_arguments_give_the_json_contract(hub, released, tmp_path):
+    import argparse
+    import json
+
+    from alloava_analysis.io import hub as hub_module
+
+    _, ids = released
+    parser = hub_module.add_arguments(argparse.ArgumentParser())
+    args = parser.parse_args(["--ids", ids[0], "TED_notthere012", "--modalities", "keypoints", "--out",
+                              str(tmp_path / "o"), "--endpoint", hub.endpoint])
+    args.quiet = True
+    result = json.loads(json.dumps(hub_module.run_from_args(args)))
+    assert {"downloaded", "skipped", "failed"} <= set(result)
+    assert result["downloaded"] == [f"keypoints/{ids[0]}.json"]
+    assert [f["clip_id"] for f in result["failed"]] == ["TED_notthere012"]
