@@ -51,7 +51,7 @@ from tqdm.auto import tqdm
 
 from ..errors import AlloAvaError
 from ..io.atomic import atomic_write, write_json
-from ..io.layout import MODALITY_DIRS, parse_key, scan_layout
+from ..io.layout import MODALITY_DIRS, parse_key
 from ..io.manifest import CORE_COLUMNS, MODALITIES, ManifestError, check_manifest, expected_checksums
 from ..io.manifest import validate_manifest, write_manifest
 from ..io.store import file_sha256
@@ -382,9 +382,11 @@ def run_clip(task: ClipTask, on_step: Callable[[str, str, bool], None] | None = 
                 if on_step:
                     on_step(task.clip_id, step, False)
                 continue
-            redo = True  # later steps depend on this one's outputs
-            for later in STEPS[STEPS.index(step):]:
-                journal["steps"].pop(later, None)
+            if not redo:  # this step and every later one (they depend on its outputs) start afresh
+                for later in STEPS[STEPS.index(step):]:
+                    journal["steps"].pop(later, None)
+                _write_journal(out, journal)  # a step killed half-way must not look finished later
+                redo = True
             if step == "download":
                 outputs = download_source(task)
             elif step == "extract":
@@ -557,8 +559,8 @@ def write_outputs(out: str | Path, rows: pd.DataFrame, finished: Iterable[str]) 
             return ";".join(dict.fromkeys(bad))
         table["checksum_mismatch"] = table.apply(mismatch, axis=1) if len(table) else []
     for column in [f"{p}{m}" for m in MODALITIES for p in ("sha256_", "bytes_")]:
-        if column in measured:
-            table[column] = table["clip_id"].map(measured[column])
+        if column in measured or column in table:  # measured values replace the expected ones
+            table[column] = table["clip_id"].map(measured.get(column, {}))
     path = write_manifest(out / OUTPUT_MANIFEST, table)
     extras = [c for c in rows.columns if c not in CORE_COLUMNS and not c.startswith(("sha256_", "bytes_"))]
     if extras:

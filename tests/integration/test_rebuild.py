@@ -275,3 +275,20 @@ def test_host_allow_list(url, ok):
 
 def test_explicitly_allowed_host():
     assert rb.host_allowed("http://127.0.0.1:8000/a.mp4", (*rb.DEFAULT_ALLOWED_HOSTS, "127.0.0.1"))
+
+
+def test_output_manifest_flags_checksums_that_differ_from_the_input(server, tmp_path):
+    manifest = tmp_path / "m.csv"
+    pd.DataFrame([{"clip_id": "TED_aaaaaaaaaaa", "url": server.url("a.mp4"), "modalities": "video;audio",
+                   "sha256_video": hashlib.sha256((server.root / "a.mp4").read_bytes()).hexdigest(),
+                   "sha256_audio": "0" * 64, "sha256_keypoints": "1" * 64}]).to_csv(manifest, index=False)
+    out = tmp_path / "out"
+    result = rb.rebuild(manifest, out, allowed_hosts=HOSTS, extractor=fake_extractor, progress=False)
+    assert result["done"] == ["TED_aaaaaaaaaaa"]
+    row = read_manifest(out / "manifest.csv").iloc[0]
+    assert row["checksum_mismatch"] == "audio;keypoints"
+    assert row["sha256_audio"] == hashlib.sha256((out / "audio" / "TED_aaaaaaaaaaa.wav").read_bytes()).hexdigest()
+    assert pd.isna(row["sha256_keypoints"]) or row["sha256_keypoints"] == ""  # measured: there is none
+    strict = rb.rebuild(manifest, tmp_path / "strict", allowed_hosts=HOSTS, extractor=fake_extractor,
+                        strict_checksums=True, progress=False)
+    assert strict["failed"][0]["step"] == "checksum" and "audio" in strict["failed"][0]["reason"]
