@@ -390,7 +390,7 @@ class SyntheticClip:
 # --------------------------------------------------------------------------------------------
 # random streams
 # --------------------------------------------------------------------------------------------
-_CLIP_STREAM, _SPEAKER_STREAM, _ASSIGN_STREAM = 0, 1, 2
+_CLIP_STREAM, _SPEAKER_STREAM, _ASSIGN_STREAM, _AUDIO_STREAM = 0, 1, 2, 3
 
 
 def _stream(seed: int, *key: int) -> np.random.Generator:
@@ -803,7 +803,8 @@ def _safe_corr(x: np.ndarray, y: np.ndarray) -> float | None:
     return round(float(np.corrcoef(x, y)[0, 1]), 6)
 
 
-def _build_clip(clip_index: int, seed: int, cfg: SynthConfig, speaker_index: int) -> SyntheticClip:
+def _build_clip(clip_index: int, seed: int, cfg: SynthConfig, speaker_index: int, *,
+                with_audio: bool = True) -> SyntheticClip:
     rng = _stream(seed, _CLIP_STREAM, clip_index)
     speaker = _speaker(speaker_index, seed, cfg)
     key, n_frames = _clip_identity(rng, cfg)
@@ -821,7 +822,9 @@ def _build_clip(clip_index: int, seed: int, cfg: SynthConfig, speaker_index: int
     words, segments, syll = _synthesize_words(windows, cfg, speaker["asr_probability"], rng)
     syllables = _syllable_table(words, syll, grid, u, cfg, rng)
     n_samples = int(round(duration * cfg.audio_rate))
-    audio = _synthesize_audio(n_samples, syllables, segments, speaker, cfg, rng)
+    # Audio draws from its own stream, so skipping it leaves every other draw unchanged.
+    audio = (_synthesize_audio(n_samples, syllables, segments, speaker, cfg, _stream(seed, _AUDIO_STREAM, clip_index))
+             if with_audio else None)
 
     extractor = {"name": GENERATOR_NAME, "version": GENERATOR_VERSION, "seed": int(seed),
                  "clip_index": int(clip_index)}
@@ -857,7 +860,8 @@ def _build_clip(clip_index: int, seed: int, cfg: SynthConfig, speaker_index: int
                          syllables=syllables, speaker=speaker)
 
 
-def synthesize_clip(clip_index: int, *, seed: int, config: SynthConfig | None = None) -> SyntheticClip:
+def synthesize_clip(clip_index: int, *, seed: int, config: SynthConfig | None = None,
+                    audio: bool = True) -> SyntheticClip:
     """Build synthetic clip ``clip_index`` of the corpus with ``seed`` in memory (no files).
 
     The clip is identical to the one :func:`generate_corpus` writes for the
@@ -871,6 +875,9 @@ def synthesize_clip(clip_index: int, *, seed: int, config: SynthConfig | None = 
         Corpus seed.
     config
         Generator settings (defaults: :class:`SynthConfig`).
+    audio
+        Synthesise the audio (about 70 % of the time); when False ``.audio`` is
+        None and everything else is identical.
 
     Returns
     -------
@@ -881,7 +888,7 @@ def synthesize_clip(clip_index: int, *, seed: int, config: SynthConfig | None = 
         raise ValueError(f"expected a clip_index >= 0, got {clip_index}")
     cfg = config or SynthConfig()
     speaker_index = int(_speaker_sequence(clip_index + 1, seed, cfg.speakers_per_clip)[clip_index])
-    return _build_clip(clip_index, seed, cfg, speaker_index)
+    return _build_clip(clip_index, seed, cfg, speaker_index, with_audio=audio)
 
 
 # --------------------------------------------------------------------------------------------

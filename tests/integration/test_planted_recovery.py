@@ -9,7 +9,6 @@ through the same code) and compare.
 """
 from __future__ import annotations
 
-import inspect
 import json
 
 import numpy as np
@@ -21,19 +20,6 @@ from alloava_analysis.analysis import corpus_tables, correlate_corpus
 from alloava_analysis.information import mi_surrogate_test
 
 FRAME_S = 1 / 30
-
-
-@pytest.fixture
-def silent_audio(monkeypatch):
-    """Skip audio synthesis (~70 % of generation time) for tests that only use windows.
-
-    The window-level analysis never reads the audio. If the generator's private
-    audio function changes shape, nothing is patched and the test just runs slower.
-    """
-    original = getattr(synthetic, "_synthesize_audio", None)
-    if original is not None and list(inspect.signature(original).parameters)[:1] == ["n_samples"]:
-        monkeypatch.setattr(synthetic, "_synthesize_audio",
-                            lambda n_samples, *args, **kwargs: np.zeros(n_samples, np.float32))
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +92,7 @@ def _pooled_over_seeds(config, n_seeds, n_clips, first_seed):
     truth = synthetic.expected_window_correlation(config)
     estimates, covered = [], []
     for seed in range(first_seed, first_seed + n_seeds):
-        clips = [synthetic.synthesize_clip(i, seed=seed, config=config) for i in range(n_clips)]
+        clips = [synthetic.synthesize_clip(i, seed=seed, config=config, audio=False) for i in range(n_clips)]
         windows, _, failed = corpus_tables(clips, progress=False, energy=False)
         assert not failed
         skip = pd.DataFrame({"r": [np.nan], "n_eff": [np.nan]})   # the meta-analysis is not under test
@@ -118,7 +104,7 @@ def _pooled_over_seeds(config, n_seeds, n_clips, first_seed):
 
 
 @pytest.mark.slow
-def test_planted_correlation_is_recovered_and_its_interval_covers_it_across_50_seeds(silent_audio):
+def test_planted_correlation_is_recovered_and_its_interval_covers_it_across_50_seeds():
     config = synthetic.SynthConfig(correlation=0.5)
     truth, estimates, covered = _pooled_over_seeds(config, n_seeds=50, n_clips=8, first_seed=1000)
     assert estimates.mean() == pytest.approx(truth, abs=0.05)
@@ -126,7 +112,7 @@ def test_planted_correlation_is_recovered_and_its_interval_covers_it_across_50_s
 
 
 @pytest.mark.slow
-def test_no_planted_correlation_gives_intervals_that_cover_zero_at_the_nominal_rate(silent_audio):
+def test_no_planted_correlation_gives_intervals_that_cover_zero_at_the_nominal_rate():
     config = synthetic.SynthConfig(correlation=0.0)
     truth, estimates, covered = _pooled_over_seeds(config, n_seeds=50, n_clips=8, first_seed=2000)
     assert truth == pytest.approx(0.0, abs=0.01)
