@@ -100,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         "workers_1_s": round(serial_s, 2), "workers_2_s": round(parallel_s, 2),
         "speedup_2_over_1": round(serial_s / parallel_s, 2),
         "cpu_ceiling_2_over_1": round(ceiling, 2),
+        "share_of_ceiling": round(serial_s / parallel_s / ceiling, 2),
         "load_average_1min": round(os.getloadavg()[0], 2),
         "failed": len(serial["failed"]) + len(parallel["failed"]),
         "identical_outputs": identical,
