@@ -34,7 +34,6 @@ The result follows the JSON contract of ``alloava correlate --json``: keys
 from __future__ import annotations
 
 import logging
-import math
 import warnings
 from pathlib import Path
 from typing import Any, Iterable
@@ -45,6 +44,7 @@ import pandas as pd
 from . import correlate, dtw, information, motion, speech
 from .align import aggregate_windows, count_in_windows, make_windows, resample_to_times
 from .errors import AlloAvaError, MissingModalityError
+from .jsonable import to_jsonable
 from .model import Clip
 
 __all__ = ["clip_tables", "corpus_tables", "correlate_corpus"]
@@ -203,21 +203,6 @@ def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = N
     return windows, frames, failed
 
 
-def _clean(value: Any) -> Any:
-    """JSON-ready: numpy scalars to Python, NaN/inf to None, recursively."""
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, np.bool_):
-        return bool(value)
-    return value
-
-
 def _lags(frames: pd.DataFrame, *, max_lag_s: float, dtw_segment_s: float | None) -> tuple[dict, pd.DataFrame | None]:
     """Cross-correlation and DTW lags (motion as x, speech as y: positive = motion leads speech)."""
     rate = float(frames.attrs.get("rate_hz", 30.0))
@@ -350,7 +335,7 @@ def correlate_corpus(corpus_or_path: Any, *, window_s: float = 5.0, hop_s: float
             result["mi"]["note"] = str(err)
     else:
         result["lag_s"]["note"] = result["mi"]["note"] = "no clip with audio: no frame-level lag or MI"
-    out = _clean(result)
+    out = to_jsonable(result)
     if return_frames:
         return out, {"windows": windows, "frames": frames, "per_clip": per_clip, "xcorr_curve": curve}
     return out

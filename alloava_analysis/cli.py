@@ -5,34 +5,20 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 from .errors import AlloAvaError
+from .jsonable import to_jsonable
 
 log = logging.getLogger("alloava_analysis")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-def _jsonable(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if hasattr(obj, "item") and callable(obj.item) and getattr(obj, "ndim", 1) == 0:
-        obj = obj.item()
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    if isinstance(obj, Path):
-        return str(obj)
-    return obj
-
-
 def _emit(args: argparse.Namespace, result: dict, human: Callable[[dict], str]) -> None:
     if args.json:
-        json.dump(_jsonable(result), sys.stdout, allow_nan=False)
+        json.dump(to_jsonable(result), sys.stdout, allow_nan=False)
         sys.stdout.write("\n")
     else:
         print(human(result))

@@ -594,7 +594,7 @@ def pooled_correlation(frame: pd.DataFrame, x: str, y: str, *, by: str = "clip_i
         return result
     # per-clip sufficient statistics of the z-scored data: slope_c = sum(zx*zy)/sum(zx^2) = r_c
     g = z.assign(xy=z.zx * z.zy, xx=z.zx * z.zx).groupby(by, sort=False)
-    sxy, sxx, n_c = g["xy"].sum().to_numpy(), g["xx"].sum().to_numpy(), g.size().to_numpy().astype(float)
+    sxy, sxx = g["xy"].sum().to_numpy(), g["xx"].sum().to_numpy()
     r_c = sxy / sxx
     if k >= 2:
         mix = _fit_mixedlm(z, by)

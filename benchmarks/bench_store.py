@@ -17,7 +17,6 @@ import tracemalloc
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import xarray as xr
 
 from alloava_analysis.corpus import Corpus

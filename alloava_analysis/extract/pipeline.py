@@ -31,6 +31,7 @@ from ..io.allo_ava import write_clip
 from ..io.atomic import atomic_path
 from ..io.extraction import extraction_path, write_pose_dataset, write_report
 from ..io.layout import MODALITY_EXTENSIONS, ClipKey, make_key, modality_path, parse_key
+from ..jsonable import to_jsonable
 from ..model import Clip
 from .asr import transcribe
 from .keypoints import extract_keypoints
@@ -67,21 +68,6 @@ def clip_key_for(video: str | Path, clip_id: str | None = None) -> tuple[ClipKey
     warnings.warn(f"{video.name}: expected a name '<category>_<11-character YouTube id>', got none; using "
                   f"clip id {key.clip_id!r} (pass clip_id= to choose one)", stacklevel=3)
     return key, True
-
-
-def _jsonable(obj: Any) -> Any:
-    """``obj`` with NaN/inf floats as None and numpy scalars as Python numbers."""
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.generic):
-        obj = obj.item()
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    if isinstance(obj, Path):
-        return str(obj)
-    return obj
 
 
 def _media_summary(info: MediaInfo) -> dict:
@@ -213,7 +199,7 @@ def extract_video(video: str | Path, out_root: str | Path, *, clip_id: str | Non
     t0 = time.perf_counter()
     poses = {name: kp.poses[name] for name in JSON_LAYOUTS} if kp is not None else {}
     clip = Clip(key.clip_id, key.category, key.youtube_id, poses=poses, words=words, segments=segments,
-                frame_text=frame_text, metadata={"transcript_meta": _jsonable(transcript_meta)})
+                frame_text=frame_text, metadata={"transcript_meta": to_jsonable(transcript_meta)})
     paths = {m: str(p) for m, p in write_clip(out_root, clip, audio=tracks.get("allo_ava")).items()}
     if kp is not None:
         stored = ["mediapipe_pose_33"] + (["mediapipe_face_478"] if face else []) + \
@@ -268,7 +254,7 @@ def extract_video(video: str | Path, out_root: str | Path, *, clip_id: str | Non
         "clip_id_derived": derived,
         "seconds": {k: round(v, 3) for k, v in seconds.items()},
     }
-    result = _jsonable(result)
+    result = to_jsonable(result)
     report_path = extraction_path(out_root, key.clip_id)
     result["paths"]["report"] = str(report_path)
     write_report(out_root, key.clip_id, result)

@@ -1,14 +1,12 @@
 """Extraction side outputs (io/extraction.py) and the pipeline's clip naming."""
 from __future__ import annotations
 
-import json
-import math
 
 import numpy as np
 import pytest
 
 from alloava_analysis.errors import InvalidClipIdError, SchemaError
-from alloava_analysis.extract.pipeline import _jsonable, clip_key_for
+from alloava_analysis.extract.pipeline import clip_key_for
 from alloava_analysis.io import extraction
 from alloava_analysis.io.layout import scan_layout
 from alloava_analysis.model import make_pose
@@ -82,8 +80,3 @@ def test_clip_key_from_name_argument_or_content(tmp_path):
     with pytest.raises(InvalidClipIdError):
         clip_key_for(other, "not a clip id")
 
-
-def test_report_values_become_strict_json():
-    out = _jsonable({"a": math.nan, "b": [np.float32(1.5), np.int64(2), math.inf], "c": {"d": None}})
-    assert out == {"a": None, "b": [1.5, 2, None], "c": {"d": None}}
-    json.dumps(out, allow_nan=False)

@@ -3,7 +3,6 @@ compatibility with the ``movement`` data model."""
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 import xarray as xr
 
