@@ -125,6 +125,24 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_FAILED if result.get("skipped") else EXIT_OK
 
 
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    from .io import hub
+
+    result = hub.run_from_args(args)
+    _emit(args, result, lambda r: f"downloaded {len(r['downloaded'])} file(s), skipped {len(r['skipped'])} "
+                                  f"already present, {len(r['failed'])} failed" + _skipped_lines(r))
+    return EXIT_FAILED if result["failed"] else EXIT_OK
+
+
+def _cmd_rebuild(args: argparse.Namespace) -> int:
+    from .extract import rebuild
+
+    result = rebuild.run_from_args(args)
+    _emit(args, result, lambda r: f"rebuilt {len(r['done'])} clip(s), {len(r['skipped'])} already done, "
+                                  f"{len(r['failed'])} failed -> {r['out']}" + _skipped_lines(r))
+    return EXIT_FAILED if result["failed"] else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``alloava`` (one subcommand per task)."""
     common = argparse.ArgumentParser(add_help=False)
@@ -186,6 +204,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-sync", action="store_true", help="skip the audio-video offset check")
     p.add_argument("--offline", action="store_true", help="never download models")
     p.set_defaults(run=_cmd_extract)
+
+    from .extract import rebuild
+    from .io import hub
+
+    p = sub.add_parser("fetch", parents=[common], help="download a subset of avalab/Allo-AVA from Hugging Face")
+    hub.add_arguments(p)
+    p.set_defaults(run=_cmd_fetch)
+
+    p = sub.add_parser("rebuild", parents=[common],
+                       help="re-create clips from source videos listed in a manifest (resumable, parallel, Dask)")
+    rebuild.add_arguments(p)
+    p.set_defaults(run=_cmd_rebuild)
     return parser
 
 
