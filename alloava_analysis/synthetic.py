@@ -54,6 +54,7 @@ from tqdm.auto import tqdm
 from .io.allo_ava import write_clip
 from .io.atomic import atomic_write, write_json
 from .io.layout import make_key, scan_layout
+from .jsonable import to_jsonable
 from .model import Clip, make_pose, make_words
 from .schema import MEDIAPIPE_POSE_33, mediapipe33_to_openpose18
 
@@ -163,6 +164,9 @@ class GroupEffect:
     group: str
     metric: str
     group_value: float
+
+
+_MIX_FIELDS = ("category_mix", "gender", "age_group", "skin_tone")
 
 
 @dataclass(frozen=True)
@@ -320,24 +324,29 @@ class SynthConfig:
     def to_dict(self) -> dict[str, Any]:
         """The configuration as plain JSON-ready values (tuples become lists)."""
         d = asdict(self)
-        for key in ("category_mix", "gender", "age_group", "skin_tone"):
+        for key in _MIX_FIELDS:
             d[key] = {name: p for name, p in getattr(self, key)}
         d["f0_hz"] = {name: list(rng) for name, rng in self.f0_hz}
-        return _plain(d)
+        return to_jsonable(d)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> "SynthConfig":
+        """Inverse of :meth:`to_dict`, e.g. ``SynthConfig.from_dict(truth["generator"]["config"])``."""
+        d = dict(values)
+        for key in _MIX_FIELDS:
+            if isinstance(d.get(key), dict):
+                d[key] = tuple(d[key].items())
+        if isinstance(d.get("f0_hz"), dict):
+            d["f0_hz"] = tuple((name, tuple(rng)) for name, rng in d["f0_hz"].items())
+        if "group_effects" in d:
+            d["group_effects"] = tuple(e if isinstance(e, GroupEffect) else GroupEffect(**e)
+                                       for e in d["group_effects"])
+        d = {k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}
+        return cls(**d)
 
     def baseline(self, metric: str) -> float:
         """The value of ``metric`` for speakers without a planted effect on it."""
         return float(getattr(self, _EFFECT_BASELINE[metric]))
-
-
-def _plain(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {k: _plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_plain(v) for v in obj]
-    if isinstance(obj, np.generic):
-        return obj.item()
-    return obj
 
 
 # --------------------------------------------------------------------------------------------

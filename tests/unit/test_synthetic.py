@@ -426,3 +426,12 @@ def test_no_group_effects_gives_equal_planted_values():
     assert {c.truth["planted_dropout_rate"] for c in sc} == {0.03}
     assert {c.truth["planted_asr_probability"] for c in sc} == {0.9}
     assert {c.truth["planted_intensity_base"] for c in sc} == {0.7}
+
+
+def test_config_round_trips_through_truth_json(tmp_path):
+    cfg = SynthConfig(correlation=0.2, duration_s=(10.0, 12.0))
+    truth = generate_corpus(tmp_path / "c", n_clips=1, seed=4, config=cfg, progress=False)
+    stored = json.loads((tmp_path / "c" / "truth.json").read_text())["generator"]["config"]
+    assert SynthConfig.from_dict(stored) == cfg
+    again = synthesize_clip(0, seed=4, config=SynthConfig.from_dict(stored), audio=False)
+    assert again.clip.clip_id == truth["clips"][0]["clip_id"]
