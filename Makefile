@@ -33,7 +33,7 @@ demo: $(STAMP)
 	$(BIN)/alloava correlate $(SAMPLE) --quiet
 	mkdir -p $(DEMO)/notebooks
 	for nb in notebooks/[0-9][0-9]_*.ipynb; do \
-	  MPLBACKEND=Agg $(BIN)/papermill -k python3 --no-progress-bar "$$nb" "$(DEMO)/notebooks/$$(basename $$nb)" \
+	  $(BIN)/papermill -k python3 --no-progress-bar "$$nb" "$(DEMO)/notebooks/$$(basename $$nb)" \
 	    -p corpus_dir "$(CURDIR)/$(SAMPLE)" || exit 1; done
 	@echo "demo outputs in $(DEMO)/: sample corpus, stats.json, correlate.json, executed notebooks"
 

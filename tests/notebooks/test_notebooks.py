@@ -22,7 +22,6 @@ def test_notebooks_are_committed_without_outputs():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_runs(path, tmp_path, monkeypatch):
-    monkeypatch.setenv("MPLBACKEND", "Agg")
     out = tmp_path / path.name
     papermill.execute_notebook(str(path), str(out), parameters={"corpus_dir": str(tmp_path / "corpus")},
                                kernel_name="python3", cwd=str(tmp_path), progress_bar=False)
