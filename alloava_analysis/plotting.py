@@ -19,23 +19,36 @@ POSE_BONES = (
 )
 
 
-def plot_skeleton(pose: xr.Dataset, time_s: float, *, ax: plt.Axes | None = None) -> plt.Figure:
-    """Draw the skeleton of the frame nearest ``time_s`` (image coordinates: y grows downwards)."""
+def plot_skeleton(pose: xr.Dataset, time_s: float, *, min_confidence: float = 0.3,
+                  ax: plt.Axes | None = None) -> plt.Figure:
+    """Draw the skeleton of the frame nearest ``time_s`` in image coordinates (y grows downwards).
+
+    Points below ``min_confidence`` (e.g. legs outside the frame) are left out;
+    normalised coordinates are drawn in pixels when the frame size is known, so
+    the body keeps its proportions.
+    """
     validate_pose(pose)
     frame = pose.sel(time=time_s, method="nearest").isel(individuals=0)
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(4, 4))
-    xy = {str(k): frame["position"].sel(keypoints=k).values[:2] for k in frame["keypoints"].values}
-    for a, b in POSE_BONES:
-        if a in xy and b in xy:
-            ax.plot([xy[a][0], xy[b][0]], [xy[a][1], xy[b][1]], "-", color="tab:blue", lw=2)
-    pts = np.array(list(xy.values()))
+    scale = np.ones(2)
+    if pose.attrs.get("coords") == "normalized" and pose.attrs.get("frame_width"):
+        scale = np.array([pose.attrs["frame_width"], pose.attrs["frame_height"]], dtype=float)
+    names = [str(k) for k in frame["keypoints"].values]
+    xy = frame["position"].sel(space=["x", "y"]).values.T * scale  # (keypoints, 2)
     conf = frame["confidence"].values
-    ax.scatter(pts[:, 0], pts[:, 1], c=conf, cmap="viridis", vmin=0, vmax=1, s=12, zorder=3)
+    shown = {n: xy[i] for i, n in enumerate(names) if conf[i] >= min_confidence and np.isfinite(xy[i]).all()}
+    for a, b in POSE_BONES:
+        if a in shown and b in shown:
+            ax.plot([shown[a][0], shown[b][0]], [shown[a][1], shown[b][1]], "-", color="tab:blue", lw=2)
+    keep = [i for i, n in enumerate(names) if n in shown]
+    points = ax.scatter(xy[keep, 0], xy[keep, 1], c=conf[keep], cmap="viridis", vmin=0, vmax=1, s=12, zorder=3)
+    fig.colorbar(points, ax=ax, label="confidence", shrink=0.7)
     ax.set_aspect("equal")
     ax.invert_yaxis()
     ax.set_title(f"t = {float(frame['time']):.2f} s")
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
+    unit = "px" if scale[0] != 1 or pose.attrs.get("coords") == "pixels" else "normalised"
+    ax.set_xlabel(f"x ({unit})")
+    ax.set_ylabel(f"y ({unit})")
     return fig
 
 
