@@ -19,7 +19,7 @@ Results go to stdout and ``benchmarks/results/bench_extract.json``.
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import sys
 import json
 import os
 import platform
@@ -34,14 +34,13 @@ from alloava_analysis.extract.pipeline import extract_video
 from alloava_analysis.io.atomic import write_json
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # for scripts/make_test_media.py
 TARGET_OVERHEAD = 0.15
 
 
 def make_video(folder: Path, loops: int) -> Path:
     """The test video, its content repeated ``loops`` times (a longer clip times more steadily)."""
-    spec = importlib.util.spec_from_file_location("make_test_media", ROOT / "scripts" / "make_test_media.py")
-    mk = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mk)
+    from scripts import make_test_media as mk
     if loops <= 1:
         mk.make_all(folder, which=("talk",))
         return folder / "talk.mp4"

@@ -6,7 +6,6 @@ says what was planted (trajectory, frame times, text, audio delay, empty frames)
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -27,27 +26,20 @@ from alloava_analysis.extract.media import VideoFrames, container_frame_times, d
 from alloava_analysis.io.allo_ava import load_clip  # noqa: E402
 from alloava_analysis.io.extraction import read_pose_dataset, read_report  # noqa: E402
 from alloava_analysis.io.transcript import read_json  # noqa: E402
+from scripts import make_test_media  # noqa: E402
 
 pytestmark = pytest.mark.media
 
-ROOT = Path(__file__).resolve().parents[2]
 #: tiny.en (int8) on the espeak-ng sentence: measured WER 0.0; the bound leaves room for engine updates.
 WER_BOUND = 0.25
 #: Planted-motion recovery required by the issue.
 MIN_TRAJECTORY_R = 0.95
 
 
-def _script():
-    spec = importlib.util.spec_from_file_location("make_test_media", ROOT / "scripts" / "make_test_media.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def media(tmp_path_factory):
     folder = tmp_path_factory.mktemp("media")
-    truth = _script().make_all(folder)
+    truth = make_test_media.make_all(folder)
     return folder, truth
 
 

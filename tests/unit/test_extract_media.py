@@ -1,8 +1,6 @@
 """PyAV decoding: stream checks, audio timing at 48/16 kHz, frame times from presentation timestamps."""
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,20 +9,13 @@ pytest.importorskip("av")
 
 from alloava_analysis.errors import ExtractionError, MissingModalityError  # noqa: E402
 from alloava_analysis.extract import media  # noqa: E402
+from scripts import make_test_media  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _script():
-    spec = importlib.util.spec_from_file_location("make_test_media", ROOT / "scripts" / "make_test_media.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
 def mk():
-    return _script()
+    return make_test_media
 
 
 def _frames(n: int, size: int = 64):
