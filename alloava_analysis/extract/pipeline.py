@@ -45,6 +45,9 @@ _FORMAT_SUFFIX = re.compile(r"^\.f\d+$")  # yt-dlp format suffix, as in DIY_TBRi
 JSON_LAYOUTS = ("mediapipe_pose_33", "openpose_body_18")
 
 
+#: Run-time measurements: returned to the caller, never written into the clip's files.
+RUN_TIME_KEYS = ("seconds", "real_time_factor")
+
 def clip_key_for(video: str | Path, clip_id: str | None = None) -> tuple[ClipKey, bool]:
     """The clip key for ``video``: from ``clip_id``, else from the file name, else derived from its content.
 
@@ -198,8 +201,9 @@ def extract_video(video: str | Path, out_root: str | Path, *, clip_id: str | Non
     # ---- write the layout
     t0 = time.perf_counter()
     poses = {name: kp.poses[name] for name in JSON_LAYOUTS} if kp is not None else {}
+    file_meta = {k: v for k, v in transcript_meta.items() if k not in RUN_TIME_KEYS}
     clip = Clip(key.clip_id, key.category, key.youtube_id, poses=poses, words=words, segments=segments,
-                frame_text=frame_text, metadata={"transcript_meta": to_jsonable(transcript_meta)})
+                frame_text=frame_text, metadata={"transcript_meta": to_jsonable(file_meta)})
     paths = {m: str(p) for m, p in write_clip(out_root, clip, audio=tracks.get("allo_ava")).items()}
     if kp is not None:
         stored = ["mediapipe_pose_33"] + (["mediapipe_face_478"] if face else []) + \
@@ -257,5 +261,8 @@ def extract_video(video: str | Path, out_root: str | Path, *, clip_id: str | Non
     result = to_jsonable(result)
     report_path = extraction_path(out_root, key.clip_id)
     result["paths"]["report"] = str(report_path)
-    write_report(out_root, key.clip_id, result)
+    # Files hold what was extracted, never how long it took, so a rerun writes identical bytes.
+    on_disk = {k: v for k, v in result.items() if k not in RUN_TIME_KEYS}
+    on_disk["transcript"] = {k: v for k, v in result["transcript"].items() if k not in RUN_TIME_KEYS}
+    write_report(out_root, key.clip_id, on_disk)
     return result

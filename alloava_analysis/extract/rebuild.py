@@ -50,7 +50,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from ..errors import AlloAvaError
-from ..io.atomic import atomic_write, write_json
+from ..io.atomic import atomic_write
 from ..io.layout import MODALITY_DIRS, parse_key
 from ..io.manifest import CORE_COLUMNS, MODALITIES, ManifestError, check_manifest, expected_checksums
 from ..io.manifest import validate_manifest, write_manifest
@@ -68,10 +68,6 @@ JOURNAL_VERSION = 1
 #: yt-dlp format choice: a single file with audio and video (no ffmpeg merge needed).
 DEFAULT_FORMAT = "best[ext=mp4][acodec!=none][vcodec!=none]/best[acodec!=none][vcodec!=none]/best"
 #: Keys with run times that the extraction writes into JSON; dropped so reruns are byte-identical.
-VOLATILE_KEYS = {"transcript": ("seconds", "real_time_factor"),
-                 "report": ("seconds",), "report.transcript": ("real_time_factor",)}
-
-
 class StepError(AlloAvaError):
     """A clip's step failed for a reason worth reporting (host not allowed, download failed, ...)."""
 
@@ -225,23 +221,6 @@ def download_source(task: ClipTask) -> dict[str, dict]:
     return dict([_file_record(out, target)])
 
 
-def _strip_keys(path: Path, keys: Iterable[str], nested: dict[str, Iterable[str]] | None = None) -> None:
-    """Drop run-time keys from a JSON object file, keeping everything else byte-for-byte in order."""
-    if not path.is_file():
-        return
-    doc = json.loads(path.read_text(encoding="utf-8"))
-    changed = False
-    for key in keys:
-        changed |= doc.pop(key, None) is not None
-    for parent, sub in (nested or {}).items():
-        if isinstance(doc.get(parent), dict):
-            for key in sub:
-                changed |= doc[parent].pop(key, None) is not None
-    if changed:
-        indent = 1 if path.read_text(encoding="utf-8").startswith("{\n") else None
-        write_json(path, doc, indent=indent)
-
-
 def extract_clip(video: str | Path, out: str | Path, *, clip_id: str, seed: int = 0, blas_threads: int = 1,
                  **options: Any) -> dict:
     """The default extractor: :func:`~.pipeline.extract_video` made reproducible.
@@ -250,9 +229,8 @@ def extract_clip(video: str | Path, out: str | Path, *, clip_id: str, seed: int 
     runs: BLAS runs on a fixed number of threads (the Whisper front end's
     floating-point sums, and so its word probabilities, depend on it; Dask
     workers start with one thread, a plain process with one per core);
-    CTranslate2's sampler (Whisper's temperature fallback) is seeded; run times
-    (``seconds``, ``real_time_factor``) are removed from the transcript and
-    the extraction report.
+    CTranslate2's sampler (Whisper's temperature fallback) is seeded (run times
+    are never written into the files, see ``pipeline.RUN_TIME_KEYS``).
     """
     from threadpoolctl import threadpool_limits
 
@@ -264,14 +242,7 @@ def extract_clip(video: str | Path, out: str | Path, *, clip_id: str, seed: int 
         ctranslate2.set_random_seed(seed)
     options.setdefault("progress", False)
     with threadpool_limits(limits=blas_threads, user_api="blas"):
-        result = extract_video(video, out, clip_id=clip_id, **options)
-    paths = result.get("paths", {})
-    if paths.get("transcript"):
-        _strip_keys(Path(paths["transcript"]), VOLATILE_KEYS["transcript"])
-    if paths.get("report"):
-        _strip_keys(Path(paths["report"]), VOLATILE_KEYS["report"],
-                    {"transcript": VOLATILE_KEYS["report.transcript"]})
-    return result
+        return extract_video(video, out, clip_id=clip_id, **options)
 
 
 def run_extract(task: ClipTask, video: Path) -> dict[str, dict]:
