@@ -73,6 +73,12 @@ def clip_key_for(video: str | Path, clip_id: str | None = None) -> tuple[ClipKey
     return key, True
 
 
+def _portable(path: str | Path, root: str | Path) -> str:
+    """``path`` relative to the corpus ``root`` when it lies inside it, else as given."""
+    path, root = Path(path).resolve(), Path(root).resolve()
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
 def _media_summary(info: MediaInfo) -> dict:
     return {"format": info.format, "duration_s": info.duration, "has_video": info.has_video,
             "has_audio": info.has_audio, "width": info.width, "height": info.height, "fps": info.fps,
@@ -206,6 +212,8 @@ def extract_video(video: str | Path, out_root: str | Path, *, clip_id: str | Non
                 frame_text=frame_text, metadata={"transcript_meta": to_jsonable(file_meta)})
     paths = {m: str(p) for m, p in write_clip(out_root, clip, audio=tracks.get("allo_ava")).items()}
     if kp is not None:
+        for ds in kp.poses.values():
+            ds.attrs["source"] = _portable(video, out_root)
         stored = ["mediapipe_pose_33"] + (["mediapipe_face_478"] if face else []) + \
                  (["mediapipe_hands_42"] if hands else [])
         for layout in stored:
@@ -262,7 +270,10 @@ def extract_video(video: str | Path, out_root: str | Path, *, clip_id: str | Non
     report_path = extraction_path(out_root, key.clip_id)
     result["paths"]["report"] = str(report_path)
     # Files hold what was extracted, never how long it took, so a rerun writes identical bytes.
+    # Paths inside the corpus are stored relative to it, so the corpus can move.
     on_disk = {k: v for k, v in result.items() if k not in RUN_TIME_KEYS}
     on_disk["transcript"] = {k: v for k, v in result["transcript"].items() if k not in RUN_TIME_KEYS}
+    on_disk["source"] = _portable(video, out_root)
+    on_disk["paths"] = {k: _portable(v, out_root) for k, v in result["paths"].items()}
     write_report(out_root, key.clip_id, on_disk)
     return result
