@@ -67,7 +67,8 @@ LABELS_FILE = "labels.csv"
 JOURNAL_VERSION = 1
 #: yt-dlp format choice: a single file with audio and video (no ffmpeg merge needed).
 DEFAULT_FORMAT = "best[ext=mp4][acodec!=none][vcodec!=none]/best[acodec!=none][vcodec!=none]/best"
-#: Keys with run times that the extraction writes into JSON; dropped so reruns are byte-identical.
+
+
 class StepError(AlloAvaError):
     """A clip's step failed for a reason worth reporting (host not allowed, download failed, ...)."""
 
