@@ -51,6 +51,7 @@ from scipy import signal
 from scipy.special import erf
 from tqdm.auto import tqdm
 
+from .corpus import LABELS_FILE
 from .io.allo_ava import write_clip
 from .io.atomic import atomic_write, write_json
 from .io.layout import make_key, scan_layout
@@ -1077,7 +1078,7 @@ def generate_corpus(out: str | Path, *, n_clips: int, seed: int, config: SynthCo
         labels.append({"clip_id": sc.clip.clip_id, "speaker_id": sc.speaker["speaker_id"],
                        **{a: sc.speaker[a] for a in ATTRIBUTES},
                        "label_source": f"{LABEL_SOURCE} (seed {seed})"})
-    with atomic_write(out / "labels.csv", "w", encoding="utf-8", newline="") as handle:
+    with atomic_write(out / LABELS_FILE, "w", encoding="utf-8", newline="") as handle:
         handle.write(_labels_csv(labels))
     truth = {
         "generator": {"name": GENERATOR_NAME, "version": GENERATOR_VERSION, "seed": int(seed),

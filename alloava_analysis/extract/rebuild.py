@@ -49,6 +49,7 @@ from urllib.parse import urlparse
 import pandas as pd
 from tqdm.auto import tqdm
 
+from ..corpus import LABELS_FILE
 from ..errors import AlloAvaError
 from ..io.atomic import atomic_write
 from ..io.layout import MODALITY_DIRS, parse_key
@@ -63,7 +64,6 @@ DEFAULT_ALLOWED_HOSTS = ("youtube.com", "youtu.be", "youtube-nocookie.com")
 WORK_DIR = ".rebuild"
 QUARANTINE_DIR = "quarantine"
 OUTPUT_MANIFEST = "manifest.csv"
-LABELS_FILE = "labels.csv"
 JOURNAL_VERSION = 1
 #: yt-dlp format choice: a single file with audio and video (no ffmpeg merge needed).
 DEFAULT_FORMAT = "best[ext=mp4][acodec!=none][vcodec!=none]/best[acodec!=none][vcodec!=none]/best"
