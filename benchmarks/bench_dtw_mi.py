@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from alloava_analysis import dtw
-from alloava_analysis.information import ksg_mi
+from alloava_analysis.crossmodal import dtw
+from alloava_analysis.crossmodal.information import ksg_mi
 from alloava_analysis.io.atomic import write_json
 
 

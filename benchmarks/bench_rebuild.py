@@ -36,7 +36,7 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from alloava_analysis.extract.rebuild import DEFAULT_ALLOWED_HOSTS, rebuild  # noqa: E402
+from alloava_analysis.rebuild import DEFAULT_ALLOWED_HOSTS, rebuild  # noqa: E402
 from tests.fixtures.http_files import FileServer  # noqa: E402
 from tests.fixtures.short_media import make_short_talk  # noqa: E402
 

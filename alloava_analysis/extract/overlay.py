@@ -2,7 +2,7 @@
 
 Frames keep their presentation times, so the overlay plays in step with the
 source even at a variable frame rate. Drawing uses PIL on the decoded frames;
-the bones are those of :data:`alloava_analysis.plotting.POSE_BONES`.
+the bones are those of :data:`alloava_analysis.plots.figures.POSE_BONES`.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ _TIME_BASE = Fraction(1, 1000)
 
 
 def _pose_bones() -> tuple[tuple[str, str], ...]:
-    from ..plotting import POSE_BONES  # one definition of the skeleton for plots and overlays
+    from ..plots.figures import POSE_BONES  # one definition of the skeleton for plots and overlays
 
     return POSE_BONES
 

@@ -25,13 +25,13 @@ from typing import Any
 
 import numpy as np
 
-from ..align import words_to_frames
+from ..clocks import words_to_frames
 from ..errors import ExtractionError, InvalidClipIdError
 from ..io.allo_ava import write_clip
 from ..io.atomic import atomic_path
 from ..io.extraction import extraction_path, write_pose_dataset, write_report
 from ..io.layout import MODALITY_EXTENSIONS, ClipKey, make_key, modality_path, parse_key
-from ..jsonable import to_jsonable
+from ..io.jsonable import to_jsonable
 from ..model import Clip
 from .asr import transcribe
 from .keypoints import extract_keypoints

@@ -6,11 +6,11 @@ envelope of the audio, over lags of up to ``max_lag_s``, gives the offset at
 which they agree best. Sign convention: a **positive offset means the audio
 lags the picture** (the sound of a mouth movement arrives ``offset_s`` after
 it is seen), i.e. the mouth series leads the speech series (the
-:mod:`alloava_analysis.correlate` convention with mouth as ``x``).
+:mod:`alloava_analysis.crossmodal.correlation` convention with mouth as ``x``).
 
 Both series are moved onto one uniform clock through
-:func:`alloava_analysis.align.resample_to_times` and correlated with
-:func:`alloava_analysis.correlate.cross_correlation_lag`.
+:func:`alloava_analysis.clocks.resample_to_times` and correlated with
+:func:`alloava_analysis.crossmodal.correlation.cross_correlation_lag`.
 """
 from __future__ import annotations
 
@@ -19,11 +19,11 @@ import logging
 import numpy as np
 import xarray as xr
 
-from ..align import resample_to_times
-from ..correlate import cross_correlation_curve, cross_correlation_lag
+from ..clocks import resample_to_times
+from ..crossmodal.correlation import cross_correlation_curve, cross_correlation_lag
 from ..model import validate_pose
 from ..schema import FACE_LANDMARKS
-from ..speech import rms_envelope
+from ..features.speech import rms_envelope
 
 log = logging.getLogger(__name__)
 

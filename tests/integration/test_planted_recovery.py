@@ -15,9 +15,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alloava_analysis import correlate, synthetic
-from alloava_analysis.analysis import corpus_tables, correlate_corpus
-from alloava_analysis.information import mi_surrogate_test
+from alloava_analysis.crossmodal import correlation
+
+from alloava_analysis import synthetic
+from alloava_analysis.crossmodal.coupling import corpus_tables, correlate_corpus
+from alloava_analysis.crossmodal.information import mi_surrogate_test
 
 FRAME_S = 1 / 30
 
@@ -96,7 +98,7 @@ def _pooled_over_seeds(config, n_seeds, n_clips, first_seed):
         windows, _, failed = corpus_tables(clips, progress=False, energy=False)
         assert not failed
         skip = pd.DataFrame({"r": [np.nan], "n_eff": [np.nan]})   # the meta-analysis is not under test
-        res = correlate.pooled_correlation(windows, "intensity", "speech_rate", n_boot=1000, seed=seed,
+        res = correlation.pooled_correlation(windows, "intensity", "speech_rate", n_boot=1000, seed=seed,
                                            per_clip=skip)
         estimates.append(res["r"])
         covered.append(res["ci_low"] <= truth <= res["ci_high"])

@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from alloava_analysis.extract import rebuild as rb
+from alloava_analysis import rebuild as rb
 from alloava_analysis.io.manifest import read_manifest
 from tests.fixtures.http_files import FileServer
 from tests.fixtures.short_media import make_short_talk
@@ -100,7 +100,7 @@ def _command() -> list[str]:
     """``alloava rebuild`` once the CLI has it; until then this module's own entry point."""
     probe = subprocess.run([sys.executable, "-m", "alloava_analysis.cli", "rebuild", "--help"],
                            capture_output=True, cwd=REPO)
-    module = "alloava_analysis.cli" if probe.returncode == 0 else "alloava_analysis.extract.rebuild"
+    module = "alloava_analysis.cli" if probe.returncode == 0 else "alloava_analysis.rebuild"
     return [sys.executable, "-m", module] + (["rebuild"] if module.endswith("cli") else [])
 
 

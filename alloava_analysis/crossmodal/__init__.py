@@ -1,0 +1,16 @@
+"""Cross-modal analysis: correlation, lags, DTW, mutual information and the corpus-level driver."""
+from __future__ import annotations
+
+from .correlation import (block_bootstrap_correlation, block_length, correlation_table,
+                          cross_correlation_curve, cross_correlation_lag, effective_sample_size,
+                          meta_analysis, pooled_correlation, pooled_cross_correlation, remove_slow_trend)
+from .dtw import (distance_matrix, dtw_distance, dtw_lag, dtw_path, dtw_reference, lag_profile, require_c,
+                  znormalize)
+from .information import (ksg_mi, lagged_mi, mi_surrogate_test)
+from .coupling import (clip_tables, corpus_tables, correlate_corpus)
+
+__all__ = ["block_bootstrap_correlation", "block_length", "clip_tables", "corpus_tables", "correlate_corpus",
+           "correlation_table", "cross_correlation_curve", "cross_correlation_lag", "distance_matrix",
+           "dtw_distance", "dtw_lag", "dtw_path", "dtw_reference", "effective_sample_size", "ksg_mi",
+           "lag_profile", "lagged_mi", "meta_analysis", "mi_surrogate_test", "pooled_correlation",
+           "pooled_cross_correlation", "remove_slow_trend", "require_c", "znormalize"]

@@ -1,0 +1,342 @@
+"""Corpus-level speech-gesture analysis: the engine behind ``alloava correlate``.
+
+For every clip:
+
+1. **Windows** ``[k W, k W + W)`` from the media origin (hop ``hop_s``,
+   default ``W``), full windows inside the pose span only. Per window:
+   speech rate (word starts / W, words/s), syllable and articulation rate
+   (:func:`alloava_analysis.features.speech.speech_rate`), and movement intensity of
+   the chosen body-part group (:func:`alloava_analysis.features.motion.movement_intensity`,
+   shoulder widths/s, averaged over the window's valid frames).
+2. **Frames** on the video clock: the speech energy envelope (RMS of the
+   audio, 10 ms hop, averaged onto each video frame by
+   :func:`alloava_analysis.clocks.resample_to_times`) and the per-frame
+   movement intensity, both high-passed by subtracting a ``detrend_s``
+   moving average so that the slow window-level coupling does not tilt the
+   fine-scale lag estimates.
+
+Then, over clips:
+
+* **correlation** of movement intensity and speech rate per clip (Pearson,
+  Spearman, moving-block bootstrap CIs) and pooled (MixedLM + cluster
+  bootstrap; see :mod:`alloava_analysis.crossmodal.correlation`);
+* **lag** by cross-correlation (per-clip curves pooled on the Fisher-z scale,
+  peak refined by a parabola) and by DTW (median local lag of the warping
+  paths); positive = motion leads speech;
+* **mutual information** (KSG, bits) between motion and speech energy at the
+  lag of maximum cross-correlation, with a circular-shift surrogate p-value
+  whose surrogates repeat the lag search.
+
+The result follows the JSON contract of ``alloava correlate --json``: keys
+``pooled``, ``per_clip``, ``lag_s``, ``mi`` (plus ``settings``, ``clips``,
+``failed``); missing values are ``None`` (JSON ``null``), never a made-up number.
+"""
+from __future__ import annotations
+
+import logging
+import warnings
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+
+from ..features import motion, speech
+from . import correlation, dtw, information
+from ..clocks import aggregate_windows, count_in_windows, make_windows, resample_to_times
+from ..errors import AlloAvaError, MissingModalityError
+from ..io.jsonable import to_jsonable
+from ..model import Clip
+
+__all__ = ["clip_tables", "corpus_tables", "correlate_corpus"]
+
+log = logging.getLogger(__name__)
+
+WINDOW_COLUMNS = ("clip_id", "window", "start", "end", "center", "speech_rate", "syllable_rate",
+                  "articulation_rate", "intensity", "coverage", "window_s", "hop_s", "clock")
+
+
+def _unpack(item: Any) -> tuple[Clip, np.ndarray | None, int | None]:
+    """A ``Clip`` (audio from ``clip.audio``), or an object with ``.clip``, ``.audio`` samples and ``.samplerate``."""
+    if isinstance(item, Clip):
+        return item, None, None
+    if hasattr(item, "clip") and isinstance(item.clip, Clip):
+        return item.clip, getattr(item, "audio", None), getattr(item, "samplerate", None)
+    raise TypeError(f"expected Clip objects (or objects with .clip/.audio/.samplerate), got {type(item).__name__}")
+
+
+def clip_tables(item: Any, *, window_s: float = 5.0, hop_s: float | None = None, group: str = "hands",
+                confidence_threshold: float = 0.5, max_gap_s: float = 0.2, smooth_s: float = 0.0,
+                detrend_s: float = 2.0, energy: bool = True) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Window table and frame table of one clip.
+
+    Parameters
+    ----------
+    item
+        A :class:`~alloava_analysis.model.Clip` (audio read from ``clip.audio``)
+        or an in-memory clip with ``.clip``, ``.audio`` (samples) and ``.samplerate``.
+    window_s, hop_s
+        Analysis windows (``hop_s`` defaults to ``window_s``).
+    group
+        Body-part group for movement intensity.
+    confidence_threshold, max_gap_s, smooth_s
+        Pose cleaning (see :func:`alloava_analysis.features.motion.clean_pose`).
+    detrend_s
+        Moving-average length removed from the frame series (0 keeps them raw).
+    energy
+        Compute the frame table (needs audio); False skips it.
+
+    Returns
+    -------
+    windows : pandas.DataFrame
+        Columns :data:`WINDOW_COLUMNS` (``clock="window"``; ``start``/``end`` in
+        seconds on the media clock).
+    frames : pandas.DataFrame or None
+        ``clip_id, time, motion, speech_energy, motion_hp, speech_energy_hp``
+        on the video clock (None without audio or with ``energy=False``).
+
+    Raises
+    ------
+    MissingModalityError
+        No pose or no words.
+    ValueError
+        The clip is shorter than one window, or its pose has no shoulders.
+    """
+    clip, samples, samplerate = _unpack(item)
+    pose = clip.pose
+    if pose is None:
+        raise MissingModalityError(f"clip {clip.clip_id!r}: expected keypoints, got none")
+    if clip.words is None:
+        raise MissingModalityError(f"clip {clip.clip_id!r}: expected a transcript with word times, got none")
+    t = pose["time"].values
+    fps = float(pose.attrs.get("fps") or (1.0 / np.median(np.diff(t))))
+    stop = float(t[-1]) + 1.0 / fps
+    win = make_windows(0.0, stop, window_s=window_s, hop_s=hop_s, clock="window")
+    if win.empty:
+        raise ValueError(f"clip {clip.clip_id!r}: expected at least one {window_s} s window, got a clip of "
+                         f"{stop:.2f} s (use a shorter --window)")
+    inten = motion.movement_intensity(pose, group=group, confidence_threshold=confidence_threshold,
+                                      max_gap_s=max_gap_s, smooth_s=smooth_s)
+    rate = speech.speech_rate(clip.words, window_s=window_s, hop_s=hop_s, span=(0.0, stop))
+    rate = rate.iloc[: len(win)].reset_index(drop=True)
+    tv, iv = inten["time"].to_numpy(), inten["intensity"].to_numpy()
+    windows = win[["window", "start", "end", "center"]].copy()
+    windows.insert(0, "clip_id", clip.clip_id)
+    windows["speech_rate"] = rate["words_per_s"].to_numpy()
+    windows["syllable_rate"] = rate["syllables_per_s"].to_numpy()
+    windows["articulation_rate"] = rate["articulation_rate"].to_numpy()
+    windows["intensity"] = aggregate_windows(iv, tv, win, how="mean", min_coverage=0.5, rate_hz=fps)
+    valid = count_in_windows(tv[np.isfinite(iv)], win)
+    windows["coverage"] = np.clip(valid / np.maximum(np.round(window_s * fps), 1), 0, 1)
+    windows["window_s"] = win["window_s"]
+    windows["hop_s"] = win["hop_s"]
+    windows["clock"] = "window"
+
+    frames = None
+    if energy:
+        if samples is None and clip.audio is not None:
+            samples, samplerate = clip.audio.read(mono=True), clip.audio.samplerate
+        if samples is not None:
+            env = speech.rms_envelope(np.asarray(samples), samplerate=int(samplerate), hop_s=0.01)
+            on_video = resample_to_times(env["rms"].to_numpy(), env["time"].to_numpy(), tv, method="mean")
+            # float32 keeps a 10-minute clip's frame table near 0.4 MB (analysis is done in float64)
+            frames = pd.DataFrame({
+                "clip_id": clip.clip_id, "time": tv, "motion": iv.astype(np.float32),
+                "speech_energy": on_video.astype(np.float32),
+                "motion_hp": correlation.remove_slow_trend(iv, rate_hz=fps, window_s=detrend_s).astype(np.float32),
+                "speech_energy_hp": correlation.remove_slow_trend(on_video, rate_hz=fps,
+                                                                window_s=detrend_s).astype(np.float32)})
+            frames.attrs.update(clock="video", rate_hz=fps, detrend_s=detrend_s)
+        else:
+            log.info("clip %s has no audio: no frame-level lag or MI for it", clip.clip_id)
+    return windows, frames
+
+
+def _iter_items(source: Any, progress: bool) -> tuple[Iterable, Any]:
+    """Clips from a Corpus, a corpus path or an iterable of clips; and the Corpus (for its load failures)."""
+    from ..corpus import Corpus
+
+    if isinstance(source, (str, Path)):
+        source = Corpus(source)
+    if isinstance(source, Corpus):
+        return source.clips(progress=progress), source
+    from tqdm.auto import tqdm
+
+    items = list(source)
+    return tqdm(items, desc="clips", unit="clip", disable=not progress), None
+
+
+def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = None, group: str = "hands",
+                  progress: bool = True, energy: bool = True, detrend_s: float = 2.0,
+                  **clean: Any) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
+    """Window and frame tables of every clip (clips that fail are skipped and listed).
+
+    Returns
+    -------
+    windows : pandas.DataFrame
+        All clips' window tables stacked (tidy: one row per clip and window).
+    frames : pandas.DataFrame
+        All clips' frame tables stacked (empty when no clip has audio).
+    failed : list of dict
+        ``{clip_id, reason}`` for clips that could not be analysed.
+    """
+    items, corpus = _iter_items(source, progress)
+    win_parts, frame_parts, failed = [], [], []
+    for item in items:
+        clip_id = getattr(getattr(item, "clip", item), "clip_id", "?")
+        try:
+            w, f = clip_tables(item, window_s=window_s, hop_s=hop_s, group=group, energy=energy,
+                               detrend_s=detrend_s, **clean)
+        except (AlloAvaError, ValueError, KeyError, OSError) as err:
+            log.warning("skipping %s: %s", clip_id, err)
+            failed.append({"clip_id": clip_id, "reason": str(err)})
+            continue
+        win_parts.append(w)
+        if f is not None:
+            frame_parts.append(f)
+    # Corpus.clips() collects clips it could not load; read the list after iterating
+    failed = (list(corpus.failures) if corpus is not None else []) + failed
+    windows = pd.concat(win_parts, ignore_index=True) if win_parts else pd.DataFrame(columns=list(WINDOW_COLUMNS))
+    frames = pd.concat(frame_parts, ignore_index=True) if frame_parts else pd.DataFrame(
+        columns=["clip_id", "time", "motion", "speech_energy", "motion_hp", "speech_energy_hp"])
+    if frame_parts:
+        frames.attrs.update(frame_parts[0].attrs)
+    return windows, frames, failed
+
+
+def _lags(frames: pd.DataFrame, *, max_lag_s: float, dtw_segment_s: float | None) -> tuple[dict, pd.DataFrame | None]:
+    """Cross-correlation and DTW lags (motion as x, speech as y: positive = motion leads speech)."""
+    rate = float(frames.attrs.get("rate_hz", 30.0))
+    curves, dtw_lags, per_clip = [], [], []
+    for clip_id, g in frames.groupby("clip_id", sort=False):
+        m, s = g["motion_hp"].to_numpy(), g["speech_energy_hp"].to_numpy()
+        row = {"clip_id": clip_id, "xcorr": np.nan, "xcorr_r": np.nan, "dtw": np.nan}
+        try:
+            lag, curve = correlation.cross_correlation_lag(m, s, rate_hz=rate, max_lag_s=max_lag_s, clock="video")
+            curves.append(curve)
+            row.update(xcorr=lag, xcorr_r=curve.attrs.get("best_r"))
+        except ValueError as err:
+            log.warning("no cross-correlation for %s: %s", clip_id, err)
+        try:
+            lag_d, _ = dtw.dtw_lag(m, s, rate_hz=rate, max_lag_s=max_lag_s, segment_s=dtw_segment_s)
+            dtw_lags.append(lag_d)
+            row["dtw"] = lag_d
+        except ValueError as err:
+            log.warning("no DTW lag for %s: %s", clip_id, err)
+        per_clip.append(row)
+    out = {"xcorr": np.nan, "xcorr_r": np.nan, "dtw": np.nan,
+           "convention": "positive = motion leads speech", "clock": "video", "rate_hz": rate,
+           "signals": "movement intensity vs speech energy (RMS) per video frame, "
+                      f"minus a {frames.attrs.get('detrend_s', 0)} s moving average",
+           "per_clip": per_clip}
+    curve = None
+    if curves:
+        out["xcorr"], curve = correlation.pooled_cross_correlation(curves)
+        out["xcorr_r"] = curve.attrs.get("best_r", np.nan)
+    if dtw_lags:
+        out["dtw"] = float(np.median(dtw_lags))
+    return out, curve
+
+
+def correlate_corpus(corpus_or_path: Any, *, window_s: float = 5.0, hop_s: float | None = None,
+                     group: str = "hands", max_lag_s: float = 1.0, n_boot: int = 2000, n_surrogates: int = 199,
+                     seed: int = 0, progress: bool = True, return_frames: bool = False,
+                     detrend_s: float = 2.0, mi_k: int = 3, mi_max_samples: int | None = 20_000,
+                     dtw_segment_s: float | None = 60.0, confidence_threshold: float = 0.5,
+                     max_gap_s: float = 0.2, smooth_s: float = 0.0):
+    """Speech rate vs movement intensity over a corpus: correlations, lags and mutual information.
+
+    Parameters
+    ----------
+    corpus_or_path
+        A :class:`~alloava_analysis.corpus.Corpus`, a corpus folder, or an
+        iterable of clips (``Clip`` objects or in-memory synthetic clips with
+        ``.clip``, ``.audio`` and ``.samplerate``).
+    window_s, hop_s
+        Analysis windows for the correlation (``hop_s`` defaults to ``window_s``).
+    group
+        Body-part group: ``hands``, ``arms``, ``upper_body``, ``head``.
+    max_lag_s
+        Largest lag searched by cross-correlation and allowed by the DTW band.
+    n_boot
+        Bootstrap resamples (per-clip block bootstrap and cluster bootstrap).
+    n_surrogates
+        Circular-shift surrogates for the MI p-value.
+    seed
+        Seed of every resampling (results are deterministic given it).
+    progress
+        Show a progress bar over clips (on stderr).
+    return_frames
+        Also return the tidy tables (see Returns).
+    detrend_s
+        Moving average removed from the frame series before lag and MI analysis.
+    mi_k, mi_max_samples
+        KSG neighbours, and the cap on frame pairs entering it (decimation).
+    dtw_segment_s
+        DTW aligns segments of this length (None: whole clips).
+    confidence_threshold, max_gap_s, smooth_s
+        Pose cleaning before kinematics.
+
+    Returns
+    -------
+    dict
+        ``pooled: {r, ci_low, ci_high, method, ...}``; ``per_clip: [{clip_id,
+        r, ci_low, ci_high, ...}]``; ``lag_s: {xcorr, dtw, ...}`` (positive =
+        motion leads speech); ``mi: {bits, p_value, ...}``; ``settings``;
+        ``n_clips``; ``failed: [{clip_id, reason}]``. Missing values are None.
+    (dict, dict of DataFrames)
+        With ``return_frames=True``: the result and ``{"windows", "frames",
+        "per_clip", "xcorr_curve"}``.
+    """
+    dtw.require_c()
+    windows, frames, failed = corpus_tables(corpus_or_path, window_s=window_s, hop_s=hop_s, group=group,
+                                            progress=progress, detrend_s=detrend_s,
+                                            confidence_threshold=confidence_threshold, max_gap_s=max_gap_s,
+                                            smooth_s=smooth_s)
+    hop = window_s if hop_s is None else hop_s
+    settings = {"window_s": window_s, "hop_s": hop, "group": group, "max_lag_s": max_lag_s, "n_boot": n_boot,
+                "n_surrogates": n_surrogates, "seed": seed, "detrend_s": detrend_s, "mi_k": mi_k,
+                "x": "movement intensity (shoulder widths/s, mean over window frames)",
+                "y": "speech rate (word starts per second)", "clock": "window"}
+    result: dict[str, Any] = {"pooled": {"r": None, "ci_low": None, "ci_high": None, "method": None},
+                              "per_clip": [], "lag_s": {"xcorr": None, "dtw": None},
+                              "mi": {"bits": None, "p_value": None}, "settings": settings,
+                              "n_clips": int(windows["clip_id"].nunique()) if len(windows) else 0,
+                              "failed": failed}
+    per_clip = pd.DataFrame()
+    if len(windows):
+        per_clip = correlation.correlation_table(windows, "intensity", "speech_rate", n_boot=n_boot, seed=seed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            pooled = correlation.pooled_correlation(windows, "intensity", "speech_rate", n_boot=n_boot, seed=seed,
+                                                  per_clip=per_clip)
+            spearman = correlation.pooled_correlation(windows, "intensity", "speech_rate", method="spearman",
+                                                    n_boot=n_boot, seed=seed, per_clip=per_clip)
+        pooled["spearman"] = {k: spearman[k] for k in ("r", "ci_low", "ci_high")}
+        result["pooled"] = pooled
+        result["per_clip"] = per_clip.to_dict("records")
+    curve = None
+    if len(frames):
+        lag_result, curve = _lags(frames, max_lag_s=max_lag_s, dtw_segment_s=dtw_segment_s)
+        result["lag_s"] = lag_result
+        rate = float(frames.attrs.get("rate_hz", 30.0))
+        try:
+            mi = information.mi_surrogate_test(
+                frames["motion_hp"].to_numpy(), frames["speech_energy_hp"].to_numpy(), k=mi_k,
+                n_surrogates=n_surrogates, seed=seed, groups=frames["clip_id"].to_numpy(),
+                lag_search=int(round(max_lag_s * rate)), max_samples=mi_max_samples)
+            mi["lag_s"] = mi.pop("lag_samples") / rate
+            mi.update(clock="video", rate_hz=rate)
+            mi["signals"] = "movement intensity vs speech energy per video frame (high-passed), at the lag of " \
+                            "maximum cross-correlation; surrogates shift speech within each clip and repeat " \
+                            "the lag search"
+            result["mi"] = mi
+        except ValueError as err:
+            log.warning("no mutual information: %s", err)
+            result["mi"]["note"] = str(err)
+    else:
+        result["lag_s"]["note"] = result["mi"]["note"] = "no clip with audio: no frame-level lag or MI"
+    out = to_jsonable(result)
+    if return_frames:
+        return out, {"windows": windows, "frames": frames, "per_clip": per_clip, "xcorr_curve": curve}
+    return out

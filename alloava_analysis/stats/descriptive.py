@@ -1,0 +1,104 @@
+"""Dataset statistics (the corpus's "Table 1") and published claims next to measured values."""
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..corpus import Corpus, clip_summary
+
+MEASURED_KEYS = ("videos", "hours", "avg_minutes", "speakers", "words", "wpm", "frames", "keypoints", "bytes",
+                 "content_distribution")
+
+
+def load_claims() -> dict:
+    """The published claims with their sources (``alloava_analysis/data/claims.json``)."""
+    return json.loads(resources.files("alloava_analysis").joinpath("data/claims.json").read_text("utf-8"))
+
+
+def clip_table(corpus: Corpus, *, progress: bool = True) -> pd.DataFrame:
+    """One row per clip with frames, words and durations; read from the store index or by loading each clip."""
+    needed = {"frames", "words", "n_keypoints"}
+    if needed <= set(corpus.index.columns) and corpus.index[list(needed)].notna().all().all() and \
+            corpus.in_store().all():
+        return corpus.index.copy()
+    rows = []
+    for clip in corpus.clips(progress=progress):
+        row = corpus.index[corpus.index.clip_id == clip.clip_id].iloc[0].to_dict()
+        rows.append({**row, **clip_summary(clip, row)})
+    return pd.DataFrame(rows)
+
+
+def per_clip_rates(table: pd.DataFrame) -> pd.DataFrame:
+    """``clip_id, category, minutes, words, wpm`` for every clip (minutes from the audio, else the pose)."""
+    seconds = table["audio_s"].fillna(table["pose_s"]) if "pose_s" in table else table["audio_s"]
+    out = pd.DataFrame({"clip_id": table["clip_id"], "category": table["category"], "minutes": seconds / 60.0,
+                        "words": table["words"]})
+    out["wpm"] = out["words"] / out["minutes"]
+    return out
+
+
+def summary_by(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Videos, hours, share of videos and of hours, words and wpm per value of ``column``."""
+    rates = per_clip_rates(table).assign(**{column: table[column].to_numpy()})
+    grouped = rates.groupby(column, sort=True)
+    out = pd.DataFrame({"videos": grouped.size(), "hours": grouped["minutes"].sum() / 60.0,
+                        "words": grouped["words"].sum()})
+    out["share_videos"] = out["videos"] / out["videos"].sum()
+    out["share_hours"] = out["hours"] / out["hours"].sum()
+    out["wpm"] = out["words"] / (out["hours"] * 60.0)
+    return out.reset_index()
+
+
+def _bytes_on_disk(row: dict) -> int:
+    paths = [row.get(m) for m in ("video", "audio", "transcript", "keypoints", "keypoints_video")]
+    return int(sum(Path(p).stat().st_size for p in paths if isinstance(p, str) and p))
+
+
+def measure(corpus: Corpus, *, progress: bool = True) -> dict:
+    """Measured corpus statistics (keys of ``alloava stats --json``'s ``measured``)."""
+    table = clip_table(corpus, progress=progress)
+    seconds = table["audio_s"].fillna(table.get("pose_s", np.nan)) if len(table) else pd.Series(dtype=float)
+    hours = float(np.nansum(seconds)) / 3600.0
+    words = int(table["words"].sum()) if len(table) else 0
+    speakers = int(table["speaker_id"].nunique()) if "speaker_id" in table else None
+    shares = table["category"].value_counts(normalize=True).sort_index() if len(table) else pd.Series(dtype=float)
+    return {
+        "videos": int(len(table)),
+        "hours": round(hours, 4),
+        "avg_minutes": round(hours * 60 / len(table), 3) if len(table) else None,
+        "speakers": speakers,
+        "words": words,
+        "wpm": round(words / (hours * 60), 2) if hours > 0 else None,
+        "frames": int(table["frames"].sum()) if len(table) else 0,
+        "keypoints": int((table["frames"] * table["n_keypoints"]).sum()) if len(table) else 0,
+        "bytes": int(sum(_bytes_on_disk(r) for r in table.to_dict("records"))),
+        "content_distribution": {str(k): round(float(v), 4) for k, v in shares.items()},
+    }
+
+
+def claims_vs_measured(measured: dict, claims: dict | None = None) -> list[dict]:
+    """One row per published claim: ``name, claimed, measured, unit, source`` (never asserting the claim)."""
+    claims = claims or load_claims()
+    rows = []
+    for claim in claims["claims"]:
+        key = claim.get("measured_as", claim["name"])
+        if "category" in claim:
+            value = measured["content_distribution"].get(claim["category"], 0.0)
+        else:
+            value = measured.get(key)
+        rows.append({"name": claim["name"], "claimed": claim["claimed"], "measured": value, "unit": claim["unit"],
+                     "source": claims["sources"][claim["source"]]})
+    return rows
+
+
+def corpus_stats(path: str | Path | Corpus, *, progress: bool = True) -> dict:
+    """The ``alloava stats --json`` object: ``measured``, ``claims``, the claims' own consistency notes and ``skipped`` files."""
+    corpus = path if isinstance(path, Corpus) else Corpus(path)
+    measured = measure(corpus, progress=progress)
+    claims = load_claims()
+    return {"root": str(corpus.root), "measured": measured, "claims": claims_vs_measured(measured, claims),
+            "consistency_notes": claims["consistency_notes"], "skipped": list(corpus.skipped_files)}

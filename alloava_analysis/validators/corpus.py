@@ -1,0 +1,121 @@
+"""Per-clip validation reports: modalities present, schema variant, clocks, durations, NaN and confidence."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from ..corpus import Corpus
+from ..errors import AlloAvaError
+from ..io.allo_ava import load_clip
+from ..io.audio import ALLO_AVA_RATE
+from ..io.layout import MODALITY_DIRS
+
+REQUIRED = ("audio", "transcript", "keypoints")
+
+
+@dataclass
+class ClipReport:
+    """What validation found for one clip (``ok`` is False when there are errors)."""
+
+    clip_id: str
+    ok: bool = True
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    schema_variant: str = ""
+    modalities: dict[str, bool] = field(default_factory=dict)
+    durations: dict[str, float] = field(default_factory=dict)
+    keypoints: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def duration_tolerance(seconds: float, *, tolerance_s: float, tolerance_frac: float) -> float:
+    """Allowed disagreement between modality durations: the larger of an absolute and a relative bound."""
+    return max(tolerance_s, tolerance_frac * seconds)
+
+
+def validate_clip(root: str | Path, files: dict, *, expected_rate: int = ALLO_AVA_RATE, tolerance_s: float = 1.0,
+                  tolerance_frac: float = 0.01, low_confidence: float = 0.5) -> ClipReport:
+    """Check one clip (``files`` is a row of :func:`~alloava_analysis.io.layout.scan_layout`)."""
+    report = ClipReport(files["clip_id"])
+    report.modalities = {m: bool(files.get(m)) for m in MODALITY_DIRS}
+    for modality in REQUIRED:
+        if not files.get(modality):
+            report.errors.append(f"missing {modality}: expected {MODALITY_DIRS[modality]}/{files['clip_id']}.*")
+    clip = None
+    for attempt in ("all", *REQUIRED):
+        # Load everything; if that fails, load each modality alone to report every broken file.
+        subset = files if attempt == "all" else {**{m: None for m in REQUIRED}, "clip_id": files["clip_id"],
+                                                  attempt: files.get(attempt)}
+        if attempt != "all" and not files.get(attempt):
+            continue
+        try:
+            loaded = load_clip(root, files["clip_id"], files=subset, expected_rate=expected_rate)
+        except (AlloAvaError, OSError) as err:  # unreadable files too: report, carry on
+            if attempt != "all":
+                report.errors.append(str(err))
+            continue
+        if attempt == "all":
+            clip = loaded
+            break
+    if clip is not None:
+        _check_loaded(report, clip, tolerance_s=tolerance_s, tolerance_frac=tolerance_frac,
+                      low_confidence=low_confidence)
+    report.ok = not report.errors
+    return report
+
+
+def _check_loaded(report: ClipReport, clip, *, tolerance_s: float, tolerance_frac: float,
+                  low_confidence: float) -> None:
+    report.schema_variant = clip.metadata.get("schema_variant", "")
+    pose = clip.pose
+    if clip.audio is not None:
+        report.durations["audio_s"] = round(clip.audio.duration, 3)
+    if pose is not None:
+        t = pose["time"].values
+        report.durations["keypoints_s"] = round(float(t[-1] + 1.0 / pose.attrs["fps"]), 3) if t.size else 0.0
+        finite = np.isfinite(pose["position"].values).all(axis=1)
+        conf = pose["confidence"].values
+        report.keypoints = {
+            "frames": int(t.size),
+            "fps": round(float(pose.attrs["fps"]), 3),
+            "nan_fraction": round(float(1 - finite.mean()), 4),
+            "confidence_mean": round(float(conf[finite].mean()) if finite.any() else 0.0, 4),
+            "low_confidence_fraction": round(float((conf[finite] < low_confidence).mean()) if finite.any() else 0.0, 4),
+            "max_gap_s": round(float(np.diff(t).max()) if t.size > 1 else 0.0, 4),
+        }
+        if report.keypoints["nan_fraction"] > 0.5:
+            report.warnings.append(f"{report.keypoints['nan_fraction']:.0%} of keypoints are missing (NaN)")
+        if t.size > 1 and report.keypoints["max_gap_s"] > 3.0 / pose.attrs["fps"]:
+            report.warnings.append(f"timestamps jump by {report.keypoints['max_gap_s']} s "
+                                   f"(> 3 frames at {pose.attrs['fps']:.3g} fps)")
+    if clip.words is not None:
+        report.durations["transcript_s"] = round(float(clip.words["end"].max()), 3)
+    audio_s = report.durations.get("audio_s")
+    if audio_s is not None:
+        allowed = duration_tolerance(audio_s, tolerance_s=tolerance_s, tolerance_frac=tolerance_frac)
+        kp_s = report.durations.get("keypoints_s")
+        if kp_s is not None and abs(kp_s - audio_s) > allowed:
+            report.errors.append(f"keypoints last {kp_s:.3f} s but audio lasts {audio_s:.3f} s; expected them to "
+                                 f"agree within {allowed:.3f} s")
+        tr_s = report.durations.get("transcript_s")
+        if tr_s is not None and tr_s > audio_s + allowed:
+            report.errors.append(f"transcript ends at {tr_s:.3f} s, after the audio ends ({audio_s:.3f} s)")
+
+
+def validate_corpus(path: str | Path, *, progress: bool = True, **options) -> dict:
+    """Validate every clip under ``path``; returns the ``alloava validate --json`` object."""
+    corpus = Corpus(path)
+    reports = [validate_clip(corpus.root, row, **options)
+               for row in tqdm(corpus.index.to_dict("records"), desc="validate", unit="clip", disable=not progress)]
+    return {
+        "root": str(corpus.root),
+        "clips": [r.to_dict() for r in reports],
+        "n_ok": sum(r.ok for r in reports),
+        "n_errors": sum(not r.ok for r in reports),
+        "skipped_files": corpus.skipped_files,
+    }

@@ -1,0 +1,121 @@
+"""The corpus driver: tables, the JSON contract, and bad clips reported instead of silent numbers."""
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from alloava_analysis.crossmodal.coupling import WINDOW_COLUMNS, clip_tables, corpus_tables, correlate_corpus
+from alloava_analysis.errors import MissingModalityError
+from alloava_analysis.model import Clip, make_pose, make_words
+from alloava_analysis.schema import get_layout
+
+FPS = 30.0
+SR = 16_000
+LAYOUT = get_layout("mediapipe_pose_33")
+
+
+def _clip(i: int, *, seconds: float = 40.0, words: bool = True, hands: str = "moving", audio: bool = True,
+          seed: int = 0):
+    """A clip whose hand speed and speech rate both follow one slow random signal."""
+    rng = np.random.default_rng(seed + i)
+    n = int(seconds * FPS)
+    t = np.arange(n) / FPS
+    drive = np.repeat(rng.uniform(0.5, 1.5, int(np.ceil(seconds / 5))), int(5 * FPS))[:n]
+    pos = np.full((n, 2, 33), 0.5)
+    li, ri = LAYOUT.index(["left_shoulder", "right_shoulder"])
+    pos[:, 0, li], pos[:, 0, ri] = 0.6, 0.4
+    phase = np.cumsum(drive) / FPS * 2 * np.pi
+    for k in LAYOUT.index(list(LAYOUT.groups["hands"])):
+        pos[:, 0, k] = 0.5 + 0.05 * np.cos(phase)
+        pos[:, 1, k] = 0.7 + 0.05 * np.sin(phase)
+    if hands == "missing":
+        pos[:, :, LAYOUT.index(list(LAYOUT.groups["hands"]))] = np.nan
+    pose = make_pose(pos, time=t, layout="mediapipe_pose_33", fps=FPS)
+    table = None
+    if words:
+        starts = []
+        for k, d in enumerate(drive[:: int(5 * FPS)]):
+            starts.extend(5 * k + np.arange(0, 5, 1 / (2 * d)))
+        starts = np.array([s for s in starts if s < seconds - 0.2])
+        table = make_words(pd.DataFrame({"word": "so", "start": starts, "end": starts + 0.15}))
+    clip = Clip(f"TED_{i:011d}", "TED", f"{i:011d}", poses={"mediapipe_pose_33": pose}, words=table)
+    samples = None
+    if audio:
+        ts = np.arange(int(seconds * SR)) / SR
+        samples = (0.2 * np.sin(2 * np.pi * 150 * ts) * np.interp(ts, t, drive)).astype(np.float32)
+    return SimpleNamespace(clip=clip, audio=samples, samplerate=SR)
+
+
+def test_clip_tables_give_tidy_windows_on_the_media_clock():
+    windows, frames = clip_tables(_clip(0, seconds=23.0))
+    assert list(windows.columns) == list(WINDOW_COLUMNS)
+    assert windows["start"].tolist() == [0.0, 5.0, 10.0, 15.0]              # full windows only
+    assert (windows[["window_s", "hop_s"]] == 5.0).all().all() and (windows["clock"] == "window").all()
+    assert {"motion", "speech_energy", "motion_hp", "speech_energy_hp"} <= set(frames.columns)
+    assert frames.attrs["clock"] == "video" and len(frames) == int(23 * FPS)
+    sliding, _ = clip_tables(_clip(0, seconds=23.0), window_s=4.0, hop_s=2.0, energy=False)
+    assert sliding["start"].tolist() == [0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 12.0, 14.0, 16.0, 18.0]
+    assert (sliding["hop_s"] == 2.0).all()
+
+
+def test_correlate_corpus_on_in_memory_clips_finds_the_shared_drive():
+    clips = [_clip(i) for i in range(4)]
+    result, tables = correlate_corpus(clips, n_boot=300, n_surrogates=19, progress=False, return_frames=True)
+    json.dumps(result, allow_nan=False)
+    assert result["pooled"]["r"] > 0.8 and result["n_clips"] == 4
+    assert len(tables["windows"]) == 4 * 8 and set(tables) == {"windows", "frames", "per_clip", "xcorr_curve"}
+    assert result["mi"]["p_value"] == pytest.approx(1 / 20)
+    assert result["lag_s"]["clock"] == "video"
+
+
+@pytest.mark.parametrize("kind, match", [
+    ("short", "at least one 5.0 s window"),
+    ("no_words", "transcript"),
+])
+def test_clips_that_cannot_be_analysed_are_listed_with_the_reason(kind, match):
+    bad = _clip(9, seconds=3.0) if kind == "short" else _clip(9, words=False)
+    windows, frames, failed = corpus_tables([_clip(0), bad], progress=False)
+    assert [f["clip_id"] for f in failed] == [bad.clip.clip_id]
+    assert match in failed[0]["reason"]
+    assert set(windows["clip_id"]) == {"TED_00000000000"}
+
+
+def test_undefined_per_clip_correlations_are_null_with_a_note_not_numbers():
+    silent = _clip(5)
+    silent.clip.words = make_words([])                     # no speech: speech rate is constant 0
+    lost = _clip(6, hands="missing")                       # no hand ever tracked: all-NaN windows
+    result = correlate_corpus([_clip(0), _clip(1), silent, lost], n_boot=200, n_surrogates=9, progress=False)
+    json.dumps(result, allow_nan=False)
+    rows = {r["clip_id"]: r for r in result["per_clip"]}
+    assert rows[silent.clip.clip_id]["r"] is None and "constant" in rows[silent.clip.clip_id]["note"]
+    assert rows[lost.clip.clip_id]["r"] is None and "finite pairs" in rows[lost.clip.clip_id]["note"]
+    assert result["pooled"]["n_clips"] == 2 and result["pooled"]["r"] is not None
+
+
+def test_without_audio_lag_and_mi_are_null_with_a_note():
+    result = correlate_corpus([_clip(0, audio=False), _clip(1, audio=False)], n_boot=200, progress=False)
+    assert result["lag_s"]["xcorr"] is None and result["mi"]["bits"] is None
+    assert "no clip with audio" in result["mi"]["note"]
+    assert result["pooled"]["r"] is not None
+
+
+def test_a_clip_without_pose_is_a_missing_modality():
+    item = _clip(0)
+    item.clip.poses = {}
+    with pytest.raises(MissingModalityError, match="keypoints"):
+        clip_tables(item)
+
+
+def test_clips_the_corpus_cannot_load_are_reported_from_a_folder(tiny_corpus):
+    from tests.fixtures.datasets import corrupt
+
+    bad = tiny_corpus.clip_ids[1]
+    corrupt(tiny_corpus.root, bad, "truncate_keypoints")
+    result = correlate_corpus(tiny_corpus.root, window_s=0.5, n_boot=100, n_surrogates=5, progress=False)
+    reasons = {f["clip_id"]: f["reason"] for f in result["failed"]}
+    assert bad in reasons and str(tiny_corpus.root) in reasons[bad]
+    assert {r["clip_id"] for r in result["per_clip"]} == set(tiny_corpus.clip_ids) - {bad}

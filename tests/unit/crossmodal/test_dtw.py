@@ -1,0 +1,118 @@
+"""DTW: C backend check, agreement with a reference implementation, lag profiles, distance matrices."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from alloava_analysis.crossmodal import dtw as D
+
+
+def smooth_noise(n, rng, width=15):
+    return np.convolve(rng.standard_normal(n + 4 * width), np.hanning(width), "same")[2 * width:2 * width + n]
+
+
+def test_the_c_backend_is_active():
+    assert D.require_c() is True
+
+
+def test_a_missing_c_backend_raises_with_install_advice_and_keeps_stdout_clean(monkeypatch, capsys):
+    from dtaidistance import dtw
+
+    def broken(verbose=False):
+        print("Cannot import C-based library (dtw_cc)")
+        return False
+
+    D.require_c.cache_clear()
+    monkeypatch.setattr(dtw, "try_import_c", broken)
+    try:
+        with pytest.raises(RuntimeError, match="no-binary dtaidistance") as err:
+            D.dtw_distance(np.arange(5.0), np.arange(5.0))
+        assert "Cannot import C-based library" in str(err.value)
+        assert capsys.readouterr().out == ""
+    finally:
+        D.require_c.cache_clear()
+
+
+@pytest.mark.parametrize("n, m, band", [(40, 40, None), (40, 40, 5), (30, 45, 3), (50, 35, 8), (25, 25, 1)])
+def test_distance_agrees_with_the_reference_implementation(n, m, band):
+    rng = np.random.default_rng(n * 100 + m)
+    x, y = rng.normal(size=n), rng.normal(size=m)
+    assert D.dtw_distance(x, y, band=band, znorm=False) == pytest.approx(D.dtw_reference(x, y, band=band),
+                                                                          rel=1e-10)
+    assert D.dtw_distance(x, y, band=band) == pytest.approx(
+        D.dtw_reference(D.znormalize(x), D.znormalize(y), band=band), rel=1e-10)
+
+
+def test_multivariate_distance_agrees_with_the_reference():
+    rng = np.random.default_rng(1)
+    x, y = rng.normal(size=(35, 3)), rng.normal(size=(42, 3))
+    assert D.dtw_distance(x, y, band=10, znorm=False) == pytest.approx(D.dtw_reference(x, y, band=10), rel=1e-10)
+
+
+def test_band_in_seconds_and_basic_properties():
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=60)
+    assert D.dtw_distance(x, x) == 0.0
+    assert D.dtw_distance(x, 3 * x + 7) == pytest.approx(0.0, abs=1e-9)    # z-normalised: shape only
+    y = rng.normal(size=60)
+    assert D.dtw_distance(x, y, band_s=0.2, rate_hz=30) == pytest.approx(D.dtw_distance(x, y, band=7))
+    # a narrower band can only make the distance larger (fewer paths); no band at all is the minimum
+    assert D.dtw_distance(x, y, band=2) >= D.dtw_distance(x, y, band=10) >= D.dtw_distance(x, y)
+
+
+def test_warping_path_runs_corner_to_corner_and_its_lag_profile_has_the_planted_sign():
+    rng = np.random.default_rng(3)
+    u = smooth_noise(400, rng)
+    x, y = u[6:], u[:-6]          # y[t] = x[t - 6]: x leads y by 6 samples
+    dist, path = D.dtw_path(x, y, band=20)
+    assert path[0].tolist() == [0, 0] and path[-1].tolist() == [393, 393]
+    assert (np.diff(path, axis=0) >= 0).all()
+    assert dist == pytest.approx(D.dtw_distance(x, y, band=20), rel=1e-9)
+    prof = D.lag_profile(path, rate_hz=30.0)
+    assert prof["lag_s"].iloc[50:-50].median() == pytest.approx(6 / 30)
+    assert prof.attrs["convention"] == "positive lag: x leads y"
+
+
+def test_dtw_lag_recovers_a_planted_lag_in_noisy_series_within_one_sample():
+    rng = np.random.default_rng(4)
+    u = smooth_noise(3600, rng)
+    x = u[5:] + 0.3 * rng.normal(size=3595)
+    y = u[:-5] + 0.3 * rng.normal(size=3595)       # x leads y by 5 frames at 30 fps
+    lag, profile = D.dtw_lag(x, y, rate_hz=30.0, max_lag_s=1.0, segment_s=40.0)
+    assert lag == pytest.approx(5 / 30, abs=1 / 30)
+    assert profile["segment"].nunique() == 3 and profile["edge"].any()
+    back, _ = D.dtw_lag(y, x, rate_hz=30.0, max_lag_s=1.0)
+    assert back == pytest.approx(-5 / 30, abs=1 / 30)
+
+
+def test_distance_matrix_is_symmetric_and_matches_pairwise_distances():
+    rng = np.random.default_rng(5)
+    series = [rng.normal(size=rng.integers(30, 50)) for _ in range(7)]
+    mat = D.distance_matrix(series, band=8)
+    assert mat.shape == (7, 7) and np.allclose(mat, mat.T) and (np.diag(mat) == 0).all()
+    assert mat[2, 5] == pytest.approx(D.dtw_distance(series[2], series[5], band=8), rel=1e-10)
+    serial = D.distance_matrix(series, band=8, parallel=False)
+    np.testing.assert_allclose(mat, serial, rtol=1e-12)
+    multi = D.distance_matrix([rng.normal(size=(30, 2)) for _ in range(4)], band=5)
+    assert multi.shape == (4, 4) and np.allclose(multi, multi.T)
+
+
+@pytest.mark.parametrize("x, match", [
+    (np.ones(20), "constant"),
+    (np.r_[np.arange(10.0), np.nan, np.arange(9.0)], "NaN"),
+    (np.array([1.0]), ">= 2 samples"),
+])
+def test_bad_series_raise_instead_of_giving_a_number(x, match):
+    with pytest.raises(ValueError, match=match):
+        D.dtw_distance(x, np.arange(20.0))
+
+
+def test_nan_can_be_interpolated_on_request():
+    x = np.sin(np.linspace(0, 6, 60))
+    gappy = x.copy()
+    gappy[20:23] = np.nan
+    assert D.dtw_distance(gappy, x, nan="interpolate") < 0.1
+    with pytest.raises(ValueError, match="all NaN"):
+        D.znormalize(np.full(10, np.nan), nan="interpolate")
+    with pytest.raises(ValueError, match="equal-length"):
+        D.dtw_lag(x, x[:-1], rate_hz=30.0, max_lag_s=0.5)

@@ -1,0 +1,105 @@
+"""Mutual information: KSG against closed forms, lagged MI, circular-shift surrogate tests."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.signal import lfilter
+
+from alloava_analysis.crossmodal import information as I
+
+
+def gaussian_pair(n, rho, rng):
+    x = rng.standard_normal(n)
+    return x, rho * x + np.sqrt(1 - rho ** 2) * rng.standard_normal(n)
+
+
+def ar1(n, phi, rng):
+    return lfilter([1.0], [1.0, -phi], rng.standard_normal(n) * np.sqrt(1 - phi ** 2))
+
+
+@pytest.mark.parametrize("rho", [0.0, 0.5, 0.8, 0.95])
+def test_ksg_matches_the_gaussian_closed_form(rho):
+    x, y = gaussian_pair(4000, rho, np.random.default_rng(int(rho * 100)))
+    truth = -0.5 * np.log2(1 - rho ** 2)
+    assert I.ksg_mi(x, y, k=4) == pytest.approx(truth, abs=0.03 + 0.03 * truth)
+
+
+def test_ksg_multivariate_matches_the_closed_form():
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((4000, 2))
+    y = x @ np.array([[0.6], [0.6]]) + rng.standard_normal((4000, 1))
+    truth = 0.5 * np.log2(1 + 0.72)         # I = 1/2 log2(var(y) / var(y | x))
+    assert I.ksg_mi(x, y) == pytest.approx(truth, abs=0.04)
+
+
+def test_ksg_is_deterministic_for_a_seed_and_scale_free():
+    x, y = gaussian_pair(1000, 0.6, np.random.default_rng(2))
+    assert I.ksg_mi(x, y, seed=3) == I.ksg_mi(x, y, seed=3)
+    assert I.ksg_mi(1000 * x + 5, y, seed=3) == pytest.approx(I.ksg_mi(x, y, seed=3), abs=2e-3)
+
+
+def test_ties_are_broken_by_jitter_and_nan_pairs_dropped():
+    rng = np.random.default_rng(4)
+    counts = rng.poisson(3, 2000).astype(float)        # heavily tied, like word counts per window
+    y = counts + rng.normal(0, 1, 2000)
+    mi = I.ksg_mi(counts, y)
+    assert np.isfinite(mi) and mi > 0.3
+    y[::10] = np.nan
+    assert np.isfinite(I.ksg_mi(counts, y))
+
+
+@pytest.mark.parametrize("x, y, match", [
+    (np.ones(100), np.arange(100.0), "constant"),
+    (np.arange(5.0), np.arange(5.0), "at least"),
+    (np.arange(100.0), np.arange(90.0), "same number"),
+])
+def test_ksg_refuses_what_it_cannot_estimate(x, y, match):
+    with pytest.raises(ValueError, match=match):
+        I.ksg_mi(x, y)
+
+
+def test_surrogate_test_detects_coupling_between_autocorrelated_series():
+    rng = np.random.default_rng(5)
+    z = ar1(1500, 0.9, rng)
+    x = z + 0.7 * ar1(1500, 0.9, rng)
+    y = np.tanh(z) + 0.7 * ar1(1500, 0.9, rng)          # nonlinear coupling
+    res = I.mi_surrogate_test(x, y, n_surrogates=99, seed=0)
+    assert res["p_value"] == 0.01 and res["bits"] > res["null_p95"]
+    assert res == I.mi_surrogate_test(x, y, n_surrogates=99, seed=0)     # deterministic
+
+
+@pytest.mark.slow
+def test_surrogate_test_false_positive_rate_is_near_five_percent_for_independent_series():
+    rng = np.random.default_rng(6)
+    p_values = []
+    for rep in range(150):
+        x, y = ar1(400, 0.9, rng), ar1(400, 0.9, rng)   # smooth but independent
+        p_values.append(I.mi_surrogate_test(x, y, n_surrogates=39, seed=rep)["p_value"])
+    rate = np.mean(np.array(p_values) <= 0.05)
+    assert 0.0 < rate <= 0.11
+
+
+def test_surrogates_stay_within_groups():
+    rng = np.random.default_rng(7)
+    a, b = ar1(600, 0.8, rng), ar1(600, 0.8, rng)
+    x = np.r_[a, b]
+    y = np.r_[a, b] + 0.5 * rng.standard_normal(1200)
+    groups = np.repeat(["clip1", "clip2"], 600)
+    res = I.mi_surrogate_test(x, y, n_surrogates=49, groups=groups)
+    assert res["p_value"] == pytest.approx(1 / 50)
+    with pytest.raises(ValueError, match="contiguous"):
+        I.mi_surrogate_test(x, y, n_surrogates=5, groups=np.tile(["a", "b"], 600))
+
+
+def test_lagged_mi_peaks_at_the_planted_lag_and_the_lag_search_finds_it():
+    rng = np.random.default_rng(8)
+    u = np.convolve(rng.standard_normal(3100), np.hanning(9), "same")[50:3050]
+    x = u[6:] + 0.3 * rng.standard_normal(2994)
+    y = u[:-6] + 0.3 * rng.standard_normal(2994)        # x leads y by 6 samples
+    curve = I.lagged_mi(x, y, rate_hz=30.0, max_lag_s=0.5)
+    assert curve.loc[curve["bits"].idxmax(), "lag_samples"] == 6
+    assert curve.attrs["convention"] == "positive lag: x leads y"
+    res = I.mi_surrogate_test(x, y, n_surrogates=19, lag_search=15, seed=1)
+    assert res["lag_samples"] == 6 and res["p_value"] == pytest.approx(1 / 20)
+    capped = I.mi_surrogate_test(x, y, n_surrogates=5, lag_search=15, max_samples=1000, seed=1)
+    assert capped["n"] <= 1000

@@ -1,0 +1,174 @@
+"""Motion features: cleaning, analytic kinematics, movement intensity, gesture units."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from alloava_analysis.features import motion
+from alloava_analysis.model import make_pose
+from alloava_analysis.schema import get_layout
+
+FPS = 30.0
+LAYOUT = get_layout("mediapipe_pose_33")
+HANDS = list(LAYOUT.groups["hands"])
+
+
+def _pose(n: int = 90, *, hand=None, fps: float = FPS, time=None, shoulder: float = 0.2, frame_size=None,
+          confidence=None):
+    """Still body (shoulders ``shoulder`` apart) whose hand keypoints follow ``hand(t) -> (x, y)``."""
+    t = np.arange(n) / fps if time is None else np.asarray(time)
+    pos = np.full((t.size, 2, 33), 0.5)
+    li, ri = LAYOUT.index(["left_shoulder", "right_shoulder"])
+    pos[:, 0, li], pos[:, 0, ri] = 0.5 + shoulder / 2, 0.5 - shoulder / 2
+    if hand is not None:
+        x, y = hand(t)
+        for k in LAYOUT.index(HANDS):
+            pos[:, 0, k], pos[:, 1, k] = x, y
+    return make_pose(pos, time=t, layout="mediapipe_pose_33", fps=fps, frame_size=frame_size,
+                     confidence=confidence)
+
+
+def test_a_point_moving_on_a_line_has_its_known_speed_and_no_acceleration():
+    vx, vy = 0.3, -0.4                                   # speed 0.5 units/s
+    kin = motion.kinematics(_pose(hand=lambda t: (0.1 + vx * t, 0.9 + vy * t)))
+    speed = kin["speed"].sel(keypoints="left_wrist").values[:, 0]
+    np.testing.assert_allclose(speed, 0.5, rtol=1e-5)
+    np.testing.assert_allclose(kin["velocity"].sel(keypoints="right_index").values[:, :, 0], [[vx, vy]] * 90,
+                               rtol=1e-4)
+    assert np.abs(kin["acceleration_magnitude"].sel(keypoints="left_wrist").values).max() < 1e-3
+    assert np.abs(kin["speed"].sel(keypoints="nose").values).max() < 1e-12
+
+
+def test_circular_motion_has_speed_r_omega_and_acceleration_r_omega_squared():
+    r, omega = 0.1, 2 * np.pi * 0.5
+    kin = motion.kinematics(_pose(300, hand=lambda t: (0.5 + r * np.cos(omega * t), 0.5 + r * np.sin(omega * t))))
+    inner = slice(3, -3)
+    np.testing.assert_allclose(kin["speed"].sel(keypoints="left_wrist").values[inner, 0], r * omega, rtol=0.01)
+    np.testing.assert_allclose(kin["acceleration_magnitude"].sel(keypoints="left_wrist").values[inner, 0],
+                               r * omega ** 2, rtol=0.01)
+    np.testing.assert_allclose(kin["jerk_magnitude"].sel(keypoints="left_wrist").values[5:-5, 0],
+                               r * omega ** 3, rtol=0.03)
+
+
+def test_kinematics_use_the_real_timestamps_when_frames_are_uneven():
+    rng = np.random.default_rng(0)
+    t = np.cumsum(rng.uniform(0.02, 0.05, 100))
+    kin = motion.kinematics(_pose(time=t, hand=lambda t: (0.2 * t, 0.0 * t)))
+    np.testing.assert_allclose(kin["speed"].sel(keypoints="left_thumb").values[:, 0], 0.2, rtol=1e-4)
+
+
+def test_normalised_coordinates_are_made_isotropic_with_the_frame_size():
+    # 0.1 normalised units/s in x on a 1280-px-wide frame is 128 px/s; shoulders 0.2 * 1280 px apart
+    ds = _pose(hand=lambda t: (0.1 * t, 0.5 + 0 * t), frame_size=(1280, 720))
+    kin = motion.kinematics(ds)
+    np.testing.assert_allclose(kin["speed"].sel(keypoints="left_wrist").values[:, 0], 128.0, rtol=1e-4)
+    assert kin.attrs["units"] == "pixels"
+    assert float(motion.shoulder_width(ds)[0]) == pytest.approx(0.2 * 1280, rel=1e-5)
+
+
+def test_movement_intensity_is_speed_in_shoulder_widths_per_second():
+    ds = _pose(hand=lambda t: (0.3 * t, 0.4 * t), shoulder=0.25)     # 0.5 units/s = 2 shoulder widths/s
+    out = motion.movement_intensity(ds, group="hands")
+    np.testing.assert_allclose(out["intensity"], 2.0, rtol=1e-4)
+    assert out.attrs["clock"] == "video" and out.attrs["units"] == "shoulder widths / s"
+    assert out.attrs["shoulder_width"] == pytest.approx(0.25, rel=1e-6)
+    head = motion.movement_intensity(ds, group="head")
+    np.testing.assert_allclose(head["intensity"], 0.0, atol=1e-6)
+    raw = motion.movement_intensity(ds, group="hands", normalize=False)
+    np.testing.assert_allclose(raw["intensity"], 0.5, rtol=1e-4)
+
+
+def test_movement_intensity_ignores_low_confidence_and_missing_hands():
+    n = 60
+    conf = np.ones((n, 33))
+    conf[10:40, LAYOUT.index(["left_wrist"])[0]] = 0.1        # unreliable: masked out
+    ds = _pose(n, hand=lambda t: (0.2 * t, 0 * t), confidence=conf)
+    out = motion.movement_intensity(ds, group="hands", max_gap_s=0.0)
+    np.testing.assert_allclose(out["intensity"], 0.2 / 0.2, rtol=1e-4)
+    assert out["n_keypoints"].min() == len(HANDS) - 1
+
+
+def test_movement_intensity_requires_shoulders_and_known_groups():
+    pos = np.full((10, 2, 33), 0.5)
+    pos[:, :, LAYOUT.index(["left_shoulder"])[0]] = np.nan
+    ds = make_pose(pos, time=np.arange(10) / FPS, layout="mediapipe_pose_33")
+    with pytest.raises(ValueError, match="shoulders"):
+        motion.movement_intensity(ds)
+    with pytest.raises(KeyError, match="group"):
+        motion.movement_intensity(_pose(), group="tail")
+
+
+def test_bounded_interpolation_fills_short_gaps_exactly_and_leaves_long_ones():
+    n = 90
+    ds = _pose(n, hand=lambda t: (0.1 + 0.2 * t, 0.5 + 0 * t))
+    pos = ds["position"].values.copy()
+    k = LAYOUT.index(["left_wrist"])[0]
+    pos[10:14, :, k] = np.nan          # 4 frames: bracketing frames 5/30 s apart
+    pos[40:70, :, k] = np.nan          # 1 s
+    pos[:3, :, k] = np.nan             # leading edge
+    ds["position"].values[:] = pos
+    filled = motion.interpolate_gaps(ds, max_gap_s=0.2)
+    x = filled["position"].values[:, 0, k, 0]
+    np.testing.assert_allclose(x[10:14], 0.1 + 0.2 * np.arange(10, 14) / FPS, rtol=1e-6)
+    assert np.isnan(x[40:70]).all() and np.isnan(x[:3]).all()
+    assert filled.attrs["max_gap_s"] == 0.2
+
+
+def test_savitzky_golay_keeps_polynomials_reduces_noise_and_respects_gaps():
+    n = 120
+    quad = _pose(n, hand=lambda t: (0.1 + 0.05 * t + 0.02 * t ** 2, 0.5 + 0 * t))
+    sm = motion.smooth(quad, window_s=0.3, polyorder=2)
+    np.testing.assert_allclose(sm["position"].values, quad["position"].values, atol=1e-6)
+
+    rng = np.random.default_rng(0)
+    noisy = quad.copy(deep=True)
+    k = LAYOUT.index(["right_wrist"])[0]
+    noisy["position"].values[:, 0, k, 0] += rng.normal(0, 0.01, n).astype(np.float32)
+    noisy["position"].values[50:55, :, k, 0] = np.nan
+    sm = motion.smooth(noisy, window_s=0.3)
+    err_before = noisy["position"].values[:, 0, k, 0] - quad["position"].values[:, 0, k, 0]
+    err_after = sm["position"].values[:, 0, k, 0] - quad["position"].values[:, 0, k, 0]
+    assert np.nanstd(err_after) < 0.6 * np.nanstd(err_before)
+    assert np.isnan(sm["position"].values[50:55, 0, k, 0]).all()
+    assert np.isfinite(sm["position"].values[:50, 0, k, 0]).all()
+
+
+def _series(values, fps=FPS):
+    values = np.asarray(values, dtype=float)
+    return pd.DataFrame({"time": np.arange(values.size) / fps, "intensity": values})
+
+
+def test_gesture_units_use_hysteresis_merge_short_gaps_and_drop_short_blips():
+    v = np.zeros(300)
+    v[30:60] = 1.0                 # unit A (1 s)
+    v[45:48] = 0.4                 # dip between low (0.3) and high (0.6): does not split A
+    v[100:130] = 1.0               # unit B ...
+    v[130:132] = 0.0               # ... a 2-frame drop (< merge_gap) ...
+    v[132:150] = 1.0               # ... then it goes on: merged into B
+    v[200:203] = 1.0               # 0.1 s blip: dropped (< min_duration)
+    v[250:] = np.nan               # NaN ends nothing here but counts as below threshold
+    units = motion.gesture_units(_series(v), high=0.6, low=0.3, min_duration_s=0.2, merge_gap_s=0.1)
+    assert len(units) == 2
+    np.testing.assert_allclose(units["start"], [30 / FPS - 0.5 / FPS, 100 / FPS - 0.5 / FPS])
+    np.testing.assert_allclose(units["duration"], [30 / FPS, 50 / FPS])
+    assert units["peak"].tolist() == [1.0, 1.0]
+    assert units.attrs["high"] == 0.6 and units.attrs["low"] == 0.3
+    rate = motion.gesture_rate(units, span=(0.0, 10.0))
+    assert rate["n_units"].tolist() == [2] and rate["units_per_min"].iloc[0] == pytest.approx(12.0)
+    windows = motion.gesture_rate(units, span=(0.0, 10.0), window_s=5.0)
+    assert windows["n_units"].tolist() == [2, 0] and (windows["clock"] == "video").all()
+
+
+def test_gesture_units_reject_inverted_thresholds():
+    with pytest.raises(ValueError, match="low <= high"):
+        motion.gesture_units(_series(np.zeros(10)), high=0.2, low=0.5)
+
+
+def test_window_intensity_is_nan_where_tracking_is_mostly_missing():
+    v = np.ones(300)
+    v[150:290] = np.nan
+    out = motion.window_intensity(_series(v), window_s=5.0)
+    assert out["intensity"].iloc[0] == 1.0 and np.isnan(out["intensity"].iloc[1])
+    assert out["coverage"].iloc[0] == 1.0 and out["coverage"].iloc[1] == pytest.approx(10 / 150)
+    assert (out["window_s"] == 5.0).all() and (out["clock"] == "video").all()

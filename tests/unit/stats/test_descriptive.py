@@ -1,0 +1,100 @@
+"""Dataset statistics against analytic values of a tiny corpus, and claims reported next to them."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from alloava_analysis.corpus import Corpus
+from alloava_analysis.stats.descriptive import (MEASURED_KEYS, claims_vs_measured, clip_table, corpus_stats, load_claims,
+                                    measure, per_clip_rates, summary_by)
+from alloava_analysis.io.transcript import write_transcript
+from tests.fixtures.datasets import corrupt, snapshot, tiny_words
+
+N_CLIPS, SECONDS, WORDS, KEYPOINTS = 4, 2.0, 6, 33 + 18   # what write_tiny_corpus writes per clip
+FRAMES = 50
+
+
+def _expected(root):
+    files = [p for p in root.rglob("*") if p.is_file() and p.parent.name in ("audio", "transcript", "keypoints")]
+    return {
+        "videos": N_CLIPS, "hours": round(N_CLIPS * SECONDS / 3600, 4), "avg_minutes": round(SECONDS / 60, 3),
+        "speakers": 2, "words": N_CLIPS * WORDS, "wpm": round(WORDS / (SECONDS / 60), 2),
+        "frames": N_CLIPS * FRAMES, "keypoints": N_CLIPS * FRAMES * KEYPOINTS,
+        "bytes": sum(p.stat().st_size for p in files),
+        "content_distribution": {"Interview": 0.25, "Panel": 0.25, "Presentation": 0.25, "TED": 0.25},
+    }
+
+
+@pytest.mark.parametrize("converted", [False, True], ids=["from-json", "from-store-index"])
+def test_measured_statistics_match_the_analytic_values(tiny_corpus, converted):
+    expected = _expected(tiny_corpus.root)
+    corpus = Corpus(tiny_corpus.root)
+    if converted:
+        corpus.convert(progress=False)
+        corpus = Corpus(tiny_corpus.root)
+    before = snapshot(tiny_corpus.root)
+    measured = measure(corpus, progress=False)
+    assert snapshot(tiny_corpus.root) == before
+    assert tuple(measured) == MEASURED_KEYS
+    assert measured == expected
+
+
+def test_claims_are_reported_next_to_measured_values_with_sources(tiny_corpus):
+    result = corpus_stats(tiny_corpus.root, progress=False)
+    assert set(result) >= {"measured", "claims", "consistency_notes"}
+    rows = {row["name"]: row for row in result["claims"]}
+    for row in rows.values():
+        assert set(row) >= {"name", "claimed", "measured", "source"} and row["source"]
+    assert rows["videos"]["claimed"] == 7500 and rows["videos"]["measured"] == N_CLIPS
+    assert rows["share_TED"]["claimed"] == 0.40 and rows["share_TED"]["measured"] == 0.25
+    assert rows["hours_downloadable"]["measured"] == result["measured"]["hours"]
+    assert rows["wpm"]["measured"] == 180.0 and "Hugging Face" in rows["wpm"]["source"]
+    assert rows["speech_rate_vs_movement_r"]["measured"] is None  # not measured by `stats`
+    assert any("208" in note for note in result["consistency_notes"])
+
+
+def test_claims_vs_measured_uses_the_given_claims():
+    claims = {"sources": {"s": "a source"},
+              "claims": [{"name": "words", "claimed": 10, "unit": "words", "source": "s"},
+                         {"name": "share_X", "claimed": 0.5, "unit": "fraction", "source": "s", "category": "X"}]}
+    rows = claims_vs_measured({"words": 3, "content_distribution": {"Y": 1.0}}, claims)
+    assert rows == [{"name": "words", "claimed": 10, "measured": 3, "unit": "words", "source": "a source"},
+                    {"name": "share_X", "claimed": 0.5, "measured": 0.0, "unit": "fraction", "source": "a source"}]
+    published = load_claims()
+    assert {c["source"] for c in published["claims"]} <= set(published["sources"])
+
+
+def test_per_clip_rates_and_summary_by_category(tiny_corpus):
+    table = clip_table(Corpus(tiny_corpus.root), progress=False)
+    rates = per_clip_rates(table)
+    assert list(rates.columns) == ["clip_id", "category", "minutes", "words", "wpm"]
+    assert rates.wpm.tolist() == pytest.approx([180.0] * N_CLIPS)
+    summary = summary_by(table, "gender").set_index("gender")
+    assert summary.loc["female", "videos"] == 2 and summary.share_videos.sum() == pytest.approx(1.0)
+    assert summary.loc["male", "hours"] == pytest.approx(2 * SECONDS / 3600)
+    assert summary.wpm.tolist() == pytest.approx([180.0, 180.0])
+
+
+def test_statistics_skip_broken_clips_and_say_so(tiny_corpus):
+    corrupt(tiny_corpus.root, tiny_corpus.clip_ids[0], "truncate_keypoints")
+    corpus = Corpus(tiny_corpus.root)
+    measured = measure(corpus, progress=False)
+    assert measured["videos"] == N_CLIPS - 1 and measured["frames"] == (N_CLIPS - 1) * FRAMES
+    assert [f["clip_id"] for f in corpus.failures] == [tiny_corpus.clip_ids[0]]
+
+
+def test_statistics_list_the_files_they_skipped(tiny_corpus):
+    (tiny_corpus.root / "audio" / "stray.wav").write_bytes(b"RIFF")
+    result = corpus_stats(tiny_corpus.root, progress=False)
+    assert [s["path"].rsplit("/", 1)[1] for s in result["skipped"]] == ["stray.wav"]
+    assert result["measured"]["videos"] == N_CLIPS
+
+
+def test_statistics_follow_source_files_changed_after_conversion(tiny_corpus):
+    Corpus(tiny_corpus.root).convert(progress=False)
+    path = write_transcript(tiny_corpus.root / "transcript" / f"{tiny_corpus.clip_ids[0]}.json",
+                            tiny_words(SECONDS, n_words=2))
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    measured = measure(Corpus(tiny_corpus.root), progress=False)
+    assert measured["words"] == (N_CLIPS - 1) * WORDS + 2
