@@ -1,0 +1,242 @@
+"""The whole rebuild run: manifest in, clips through an executor, output manifest and report out."""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import signal
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from ..corpus import LABELS_FILE
+from ..errors import AlloAvaError
+from ..io.atomic import atomic_write
+from ..io.manifest import (CORE_COLUMNS, ManifestError, MODALITIES, check_manifest, expected_checksums,
+                           validate_manifest, write_manifest)
+from .executors import execute
+from .journal import ClipTask, DEFAULT_ALLOWED_HOSTS, DEFAULT_FORMAT, OUTPUT_MANIFEST, STEPS, read_journal
+from .steps import quarantine
+
+log = logging.getLogger(__name__)
+
+# ---------------------------------------------------------------------------------------------
+# the whole run
+def _read_tasks(manifest: str | Path | pd.DataFrame, out: Path) -> tuple[pd.DataFrame, list[dict]]:
+    """Valid manifest rows and failure records for the bad rows (one per row)."""
+    if isinstance(manifest, pd.DataFrame):
+        rows, issues = validate_manifest(manifest.astype(object).where(manifest.notna(), "").astype(str))
+    else:
+        rows, issues = check_manifest(manifest)
+    by_row: dict[int | None, list] = {}
+    for issue in issues:
+        by_row.setdefault(issue.row, []).append(issue)
+    failed = []
+    for row, row_issues in by_row.items():
+        if row == 1 or row is None:  # a broken header: no row can be trusted
+            raise ManifestError(row_issues, path=None if isinstance(manifest, pd.DataFrame) else manifest)
+        name = row_issues[0].clip_id or f"row {row}"
+        reason = "invalid manifest row: " + "; ".join(str(i) for i in row_issues)
+        record = {"clip_id": name, "row": row, "step": "manifest", "reason": reason}
+        quarantine(out, f"row{row}_{name}", record)
+        failed.append(record)
+    return rows, failed
+
+
+def write_outputs(out: str | Path, rows: pd.DataFrame, finished: Iterable[str]) -> Path:
+    """Write the output manifest (and ``labels.csv`` with the manifest's extra columns) for finished clips."""
+    out = Path(out)
+    finished = set(finished)
+    table = rows[rows["clip_id"].isin(finished)].copy()
+    measured: dict[str, dict[str, object]] = {}
+    for clip_id in table["clip_id"]:
+        outputs = read_journal(out, clip_id).get("steps", {}).get("checksum", {}).get("outputs", {})
+        for record in outputs.values():
+            measured.setdefault(f"sha256_{record['modality']}", {})[clip_id] = record["sha256"]
+            measured.setdefault(f"bytes_{record['modality']}", {})[clip_id] = record["bytes"]
+    expected_cols = [c for c in table.columns if c.startswith(("sha256_", "bytes_"))]
+    if expected_cols:
+        def mismatch(row: pd.Series) -> str:
+            bad = [c.split("_", 1)[1] for c in expected_cols
+                   if not pd.isna(row[c]) and row[c] != "" and str(row[c]) != str(measured.get(c, {}).get(row.clip_id))]
+            return ";".join(dict.fromkeys(bad))
+        table["checksum_mismatch"] = table.apply(mismatch, axis=1) if len(table) else []
+    for column in [f"{p}{m}" for m in MODALITIES for p in ("sha256_", "bytes_")]:
+        if column in measured or column in table:  # measured values replace the expected ones
+            table[column] = table["clip_id"].map(measured.get(column, {}))
+    path = write_manifest(out / OUTPUT_MANIFEST, table)
+    extras = [c for c in rows.columns if c not in CORE_COLUMNS and not c.startswith(("sha256_", "bytes_"))]
+    if extras:
+        labels = table[["clip_id", *extras]].sort_values("clip_id")
+        with atomic_write(out / LABELS_FILE, "w", encoding="utf-8", newline="") as handle:
+            labels.to_csv(handle, index=False, lineterminator="\n")
+    return path
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
+@contextlib.contextmanager
+def exit_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM into ``SystemExit(143)`` (main thread only) so a terminated run cleans up after itself.
+
+    Python's default SIGTERM ends the process on the spot; as an exception it
+    unwinds instead, so temporary files are removed and worker pools shut down.
+    """
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        yield
+        return
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def rebuild(manifest: str | Path | pd.DataFrame, out: str | Path, *, workers: int = 1, scheduler: Any = None,
+            allowed_hosts: Sequence[str] = DEFAULT_ALLOWED_HOSTS, extractor: Callable[..., dict] | None = None,
+            extract_options: dict | None = None, ytdl_format: str = DEFAULT_FORMAT,
+            ytdl_options: dict | None = None, strict_checksums: bool = False, progress: bool = True) -> dict:
+    """Re-create the clips of a manifest from their source videos into ``out``.
+
+    Parameters
+    ----------
+    manifest
+        Manifest CSV (see ``data_manifest/README.md``) or table. Bad rows are
+        reported as failed and the others go on.
+    out
+        Corpus folder to fill (Allo-AVA layout); also holds the work folder
+        ``.rebuild/``, ``quarantine/``, the output ``manifest.csv`` with
+        measured checksums and ``labels.csv`` with the manifest's extra columns.
+    workers, scheduler
+        Parallel processes, or a Dask scheduler address / client (see :func:`execute`).
+    allowed_hosts
+        Hosts a source URL may be on (subdomains included); YouTube by default.
+    extractor
+        Called as ``extractor(video, out, clip_id=..., **extract_options)``;
+        defaults to :func:`extract_clip`. Must be picklable for parallel runs.
+    extract_options
+        Keyword options for the extractor (e.g. ``{"sync": False}``).
+    ytdl_format, ytdl_options
+        yt-dlp format selector and extra ``YoutubeDL`` options.
+    strict_checksums
+        Fail a clip whose files differ from the manifest's checksums (default:
+        record the difference in the output manifest's ``checksum_mismatch``).
+
+    Returns
+    -------
+    dict
+        ``done`` and ``skipped`` (clip ids: rebuilt now / already complete),
+        ``failed`` (``{clip_id, reason, step}``), ``steps_run`` per clip,
+        ``manifest`` (the output manifest) and ``out``.
+    """
+    if workers < 1:
+        raise ValueError(f"expected workers >= 1, got {workers}")
+    out = Path(out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    rows, failed = _read_tasks(manifest, out)
+    tasks = []
+    for row in rows.sort_values("clip_id").to_dict("records"):
+        modalities = tuple(m for m in row["modalities"].split(";") if m)
+        tasks.append(ClipTask(clip_id=row["clip_id"], url=row["url"], out=str(out), modalities=modalities,
+                              expected=expected_checksums(row), allowed_hosts=tuple(allowed_hosts),
+                              extractor=extractor, extract_options=dict(extract_options or {}),
+                              ytdl_format=ytdl_format, ytdl_options=dict(ytdl_options or {}),
+                              strict_checksums=strict_checksums))
+    result: dict = {"done": [], "skipped": [], "failed": failed, "steps_run": {}, "out": str(out)}
+    clips_bar = tqdm(total=len(tasks), desc="clips", unit="clip", disable=not progress, position=0)
+    steps_bar = tqdm(total=len(tasks) * len(STEPS), desc="steps", unit="step", disable=not progress, position=1,
+                     leave=False)
+
+    def on_step(clip_id: str, step: str, ran: bool) -> None:
+        steps_bar.set_postfix_str(f"{clip_id}: {step}{'' if ran else ' (done before)'}", refresh=False)
+        steps_bar.update(1)
+
+    with exit_on_sigterm(), clips_bar, steps_bar:
+        for item in execute(tasks, workers=workers, scheduler=scheduler, on_step=on_step if progress else None):
+            clips_bar.update(1)
+            if workers > 1 or scheduler is not None:
+                steps_bar.update(len(STEPS))
+            result["steps_run"][item["clip_id"]] = item["steps_run"]
+            if item["status"] == "failed":
+                result["failed"].append({"clip_id": item["clip_id"], "reason": item["reason"], "step": item["step"]})
+            else:
+                result[item["status"]].append(item["clip_id"])
+    result["done"].sort()
+    result["skipped"].sort()
+    result["failed"].sort(key=lambda f: (str(f.get("clip_id")), str(f.get("step"))))
+    result["steps_run"] = dict(sorted(result["steps_run"].items()))
+    result["manifest"] = str(write_outputs(out, rows, result["done"] + result["skipped"]))
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# command line (``alloava rebuild`` wires the same arguments)
+def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The ``rebuild`` command's arguments (shared with ``alloava rebuild``)."""
+    parser.add_argument("manifest", type=Path, help="manifest CSV (see data_manifest/README.md)")
+    parser.add_argument("--out", type=Path, required=True, help="corpus folder to rebuild into")
+    parser.add_argument("--workers", type=int, default=1, help="clips in parallel processes (default 1)")
+    parser.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
+    parser.add_argument("--allow-host", action="append", default=[], metavar="HOST",
+                        help="also download from HOST (repeatable; YouTube is always allowed)")
+    parser.add_argument("--no-sync", action="store_true", help="skip the audio-video offset check")
+    parser.add_argument("--face", action="store_true", help="also store face landmarks")
+    parser.add_argument("--hands", action="store_true", help="also store hand landmarks")
+    parser.add_argument("--asr-model", help="Whisper model path or name (default: offline tiny.en)")
+    parser.add_argument("--format", default=DEFAULT_FORMAT, help="yt-dlp format selector")
+    parser.add_argument("--strict-checksums", action="store_true",
+                        help="fail clips whose files differ from the manifest's checksums")
+    return parser
+
+
+def run_from_args(args: argparse.Namespace) -> dict:
+    """Run :func:`rebuild` from parsed :func:`add_arguments` arguments."""
+    options: dict[str, Any] = {}
+    if args.no_sync:
+        options["sync"] = False
+    if args.face:
+        options["face"] = True
+    if args.hands:
+        options["hands"] = True
+    if args.asr_model:
+        options["asr_model"] = args.asr_model
+    return rebuild(args.manifest, args.out, workers=args.workers, scheduler=args.scheduler,
+                   allowed_hosts=tuple(dict.fromkeys([*DEFAULT_ALLOWED_HOSTS, *args.allow_host])),
+                   extract_options=options, ytdl_format=args.format, strict_checksums=args.strict_checksums,
+                   progress=not getattr(args, "quiet", False))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m alloava_analysis.rebuild MANIFEST --out DIR [--json]`` (exit 1 if clips failed)."""
+    parser = add_arguments(argparse.ArgumentParser(prog="alloava rebuild", description=__doc__.splitlines()[0]))
+    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        result = run_from_args(args)
+    except (AlloAvaError, FileNotFoundError, ValueError) as err:
+        log.error("%s", err)
+        if args.json:
+            print(json.dumps({"error": type(err).__name__, "message": str(err)}))
+        return 2
+    if args.json:
+        print(json.dumps(result, sort_keys=True))
+    else:
+        print(f"{len(result['done'])} rebuilt, {len(result['skipped'])} already complete, "
+              f"{len(result['failed'])} failed -> {result['out']}")
+        for failure in result["failed"]:
+            print(f"  failed {failure['clip_id']} ({failure['step']}): {failure['reason']}")
+    return 1 if result["failed"] else 0
