@@ -1,9 +1,9 @@
-"""Cross-modal analysis: correlation, lags, DTW, mutual information and the corpus-level driver."""
+"""Cross-modal analysis: lags, correlation, DTW, mutual information and the corpus-level driver."""
 from __future__ import annotations
 
-from .correlation import (block_bootstrap_correlation, block_length, correlation_table,
-                          cross_correlation_curve, cross_correlation_lag, effective_sample_size,
-                          meta_analysis, pooled_correlation, pooled_cross_correlation, remove_slow_trend)
+from .lags import cross_correlation_curve, cross_correlation_lag, pooled_cross_correlation, remove_slow_trend
+from .correlation import (block_bootstrap_correlation, block_length, correlation_table, effective_sample_size,
+                          meta_analysis, pooled_correlation)
 from .dtw import (distance_matrix, dtw_distance, dtw_lag, dtw_path, dtw_reference, lag_profile, require_c,
                   znormalize)
 from .information import (ksg_mi, lagged_mi, mi_surrogate_test)

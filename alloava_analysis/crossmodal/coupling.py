@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from ..features import motion, speech
-from . import correlation, dtw, information
+from . import correlation, dtw, information, lags
 from ..clocks import aggregate_windows, count_in_windows, make_windows, resample_to_times
 from ..errors import AlloAvaError, MissingModalityError
 from ..io.jsonable import to_jsonable
@@ -143,8 +143,8 @@ def clip_tables(item: Any, *, window_s: float = 5.0, hop_s: float | None = None,
             frames = pd.DataFrame({
                 "clip_id": clip.clip_id, "time": tv, "motion": iv.astype(np.float32),
                 "speech_energy": on_video.astype(np.float32),
-                "motion_hp": correlation.remove_slow_trend(iv, rate_hz=fps, window_s=detrend_s).astype(np.float32),
-                "speech_energy_hp": correlation.remove_slow_trend(on_video, rate_hz=fps,
+                "motion_hp": lags.remove_slow_trend(iv, rate_hz=fps, window_s=detrend_s).astype(np.float32),
+                "speech_energy_hp": lags.remove_slow_trend(on_video, rate_hz=fps,
                                                                 window_s=detrend_s).astype(np.float32)})
             frames.attrs.update(clock="video", rate_hz=fps, detrend_s=detrend_s)
         else:
@@ -212,7 +212,7 @@ def _lags(frames: pd.DataFrame, *, max_lag_s: float, dtw_segment_s: float | None
         m, s = g["motion_hp"].to_numpy(), g["speech_energy_hp"].to_numpy()
         row = {"clip_id": clip_id, "xcorr": np.nan, "xcorr_r": np.nan, "dtw": np.nan}
         try:
-            lag, curve = correlation.cross_correlation_lag(m, s, rate_hz=rate, max_lag_s=max_lag_s, clock="video")
+            lag, curve = lags.cross_correlation_lag(m, s, rate_hz=rate, max_lag_s=max_lag_s, clock="video")
             curves.append(curve)
             row.update(xcorr=lag, xcorr_r=curve.attrs.get("best_r"))
         except ValueError as err:
@@ -231,7 +231,7 @@ def _lags(frames: pd.DataFrame, *, max_lag_s: float, dtw_segment_s: float | None
            "per_clip": per_clip}
     curve = None
     if curves:
-        out["xcorr"], curve = correlation.pooled_cross_correlation(curves)
+        out["xcorr"], curve = lags.pooled_cross_correlation(curves)
         out["xcorr_r"] = curve.attrs.get("best_r", np.nan)
     if dtw_lags:
         out["dtw"] = float(np.median(dtw_lags))

@@ -11,7 +11,7 @@
 * :func:`dtw_lag` turns the warping path into a **local lag profile**: for
   each sample ``i`` of ``x`` the mean index ``j`` of the ``y`` samples matched
   to it gives ``lag = (j - i) / rate``; positive means ``x`` leads ``y`` (same
-  convention as :func:`alloava_analysis.crossmodal.correlation.cross_correlation_lag`).
+  convention as :func:`alloava_analysis.crossmodal.lags.cross_correlation_lag`).
 * :func:`distance_matrix` computes all pairwise distances in parallel
   (OpenMP) with ``distance_matrix_fast``.
 

@@ -160,7 +160,7 @@ def _pairs_at_lag(x: np.ndarray, y: np.ndarray, lag: int, bounds: list[tuple[int
 
 def _best_xcorr_lag(x: np.ndarray, y: np.ndarray, bounds: list[tuple[int, int]], max_lag: int) -> int:
     """Lag (samples) of the maximum cross-correlation pooled over groups (first columns of x and y)."""
-    from .correlation import cross_correlation_curve, pooled_cross_correlation
+    from .lags import cross_correlation_curve, pooled_cross_correlation
 
     curves = []
     for lo, hi in bounds:

@@ -10,7 +10,7 @@ it is seen), i.e. the mouth series leads the speech series (the
 
 Both series are moved onto one uniform clock through
 :func:`alloava_analysis.clocks.resample_to_times` and correlated with
-:func:`alloava_analysis.crossmodal.correlation.cross_correlation_lag`.
+:func:`alloava_analysis.crossmodal.lags.cross_correlation_lag`.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ import numpy as np
 import xarray as xr
 
 from ..clocks import resample_to_times
-from ..crossmodal.correlation import cross_correlation_curve, cross_correlation_lag
+from ..crossmodal.lags import cross_correlation_curve, cross_correlation_lag
 from ..model import validate_pose
 from ..schema import FACE_LANDMARKS
 from ..features.speech import rms_envelope

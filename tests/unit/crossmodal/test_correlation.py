@@ -1,4 +1,4 @@
-"""Correlation: cross-correlation lags, block bootstrap, pooled estimates over clips."""
+"""Correlation: block bootstrap, pooled estimates over clips."""
 from __future__ import annotations
 
 import numpy as np
@@ -22,93 +22,6 @@ def correlated_ar1(n, rho, phi, rng, shape=()):
     x = ar1(shape + (n,), phi, rng)
     y = rho * x + np.sqrt(1 - rho ** 2) * ar1(shape + (n,), phi, rng)
     return x, y
-
-
-def smooth_noise(n, rng, width=9):
-    return np.convolve(rng.standard_normal(n + 4 * width), np.hanning(width), "same")[2 * width:2 * width + n]
-
-
-# --------------------------------------------------------------------------- cross-correlation
-def test_cross_correlation_finds_a_planted_lag_with_positive_meaning_x_leads():
-    rng = np.random.default_rng(0)
-    u = smooth_noise(3000, rng)
-    x, y = u[10:], u[5:-5]          # y[t] = x[t - 5]: x leads by 5 samples
-    lag, curve = C.cross_correlation_lag(x, y, rate_hz=30.0, max_lag_s=1.0)
-    assert lag == pytest.approx(5 / 30, abs=0.2 / 30)
-    assert curve.attrs["best_r"] == pytest.approx(1.0)
-    lag_rev, _ = C.cross_correlation_lag(y, x, rate_hz=30.0, max_lag_s=1.0)
-    assert lag_rev == pytest.approx(-5 / 30, abs=0.2 / 30)
-    assert list(curve.columns) == ["lag_s", "lag_samples", "r", "n"]
-    assert curve["lag_samples"].min() == -30 and curve["lag_samples"].max() == 30
-
-
-def test_parabolic_refinement_recovers_a_fractional_lag():
-    rng = np.random.default_rng(1)
-    n = 4096
-    u = smooth_noise(n, rng, width=15)
-    freqs = np.fft.rfftfreq(n)
-    shifted = np.fft.irfft(np.fft.rfft(u) * np.exp(-2j * np.pi * freqs * 4.5), n)  # delayed by 4.5 samples
-    lag, _ = C.cross_correlation_lag(u[100:-100], shifted[100:-100], rate_hz=30.0, max_lag_s=0.5)
-    assert lag * 30 == pytest.approx(4.5, abs=0.15)
-    coarse, _ = C.cross_correlation_lag(u[100:-100], shifted[100:-100], rate_hz=30.0, max_lag_s=0.5, refine=False)
-    assert coarse * 30 in (4.0, 5.0)
-
-
-def test_cross_correlation_is_pairwise_pearson_at_every_lag_with_nan():
-    rng = np.random.default_rng(2)
-    x, y = rng.normal(size=400), rng.normal(size=400)
-    y[3:] += 0.7 * x[:-3]
-    x[rng.choice(400, 40, replace=False)] = np.nan
-    y[rng.choice(400, 30, replace=False)] = np.nan
-    curve = C.cross_correlation_curve(x, y, rate_hz=10.0, max_lag_s=1.0).set_index("lag_samples")
-    for lag in (-7, -1, 0, 3, 10):
-        a, b = (x[:-lag], y[lag:]) if lag > 0 else (x[-lag:], y[:400 + lag]) if lag < 0 else (x, y)
-        ok = np.isfinite(a) & np.isfinite(b)
-        assert curve.loc[lag, "r"] == pytest.approx(stats.pearsonr(a[ok], b[ok])[0], abs=1e-9)
-        assert curve.loc[lag, "n"] == ok.sum()
-
-
-@pytest.mark.parametrize("x, y, match", [
-    (np.ones(100), np.arange(100.0), "constant"),
-    (np.full(100, np.nan), np.arange(100.0), "finite"),
-    (np.arange(100.0), np.arange(90.0), "mismatched clocks"),
-])
-def test_cross_correlation_refuses_bad_input(x, y, match):
-    with pytest.raises(ValueError, match=match):
-        C.cross_correlation_lag(x, y, rate_hz=30.0, max_lag_s=1.0)
-
-
-def test_lags_without_enough_overlap_are_nan_not_numbers():
-    x = np.arange(20.0) + np.random.default_rng(0).normal(size=20)
-    curve = C.cross_correlation_curve(x, x[::-1].copy(), rate_hz=1.0, max_lag_s=15, min_overlap=10)
-    far = curve[curve["n"] < 10]
-    assert len(far) and far["r"].isna().all()
-
-
-def test_pooled_cross_correlation_combines_clips_and_checks_clocks():
-    rng = np.random.default_rng(3)
-    curves = []
-    for _ in range(5):
-        u = smooth_noise(600, rng)
-        x, y = u[4:], u[:-4] + 0.5 * rng.normal(size=596)
-        curves.append(C.cross_correlation_lag(x, y, rate_hz=30.0, max_lag_s=0.5)[1])
-    lag, pooled = C.pooled_cross_correlation(curves)
-    assert lag == pytest.approx(4 / 30, abs=0.5 / 30)
-    assert (pooled["n_clips"] == 5).all()
-    other = C.cross_correlation_lag(rng.normal(size=200), rng.normal(size=200), rate_hz=25.0, max_lag_s=0.5)[1]
-    with pytest.raises(ValueError, match="one clock"):
-        C.pooled_cross_correlation(curves + [other])
-
-
-def test_remove_slow_trend_keeps_fast_components_and_nan():
-    t = np.arange(0, 60, 1 / 30)
-    fast = np.sin(2 * np.pi * 2.0 * t)
-    x = fast + 0.5 * t
-    x[100] = np.nan
-    out = C.remove_slow_trend(x, rate_hz=30.0, window_s=2.0)
-    assert np.isnan(out[100]) and np.isfinite(np.delete(out, 100)).all()
-    inner = np.r_[60:100, 101:t.size - 60]
-    np.testing.assert_allclose(out[inner], fast[inner], atol=0.05)
 
 
 # ------------------------------------------------------------------------ block bootstrap

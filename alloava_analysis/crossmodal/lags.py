@@ -1,0 +1,232 @@
+"""Cross-correlation lags between two series on one clock.
+
+Sign convention used everywhere in this module: a **positive lag means ``x``
+leads ``y``** -- what ``x`` does at time ``t`` shows up in ``y`` at
+``t + lag``. The corpus driver passes motion as ``x`` and speech as ``y``, so
+positive = motion leads speech (the JSON contract of ``alloava correlate``).
+"""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+from scipy import signal
+
+__all__ = [
+    "cross_correlation_curve",
+    "cross_correlation_lag",
+    "pooled_cross_correlation",
+    "remove_slow_trend",
+]
+
+log = logging.getLogger(__name__)
+
+
+def _as_pair(x: np.ndarray, y: np.ndarray, what: str = "series") -> tuple[np.ndarray, np.ndarray]:
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    if x.ndim != 1 or y.ndim != 1:
+        raise ValueError(f"expected two 1-D {what}, got shapes {x.shape} and {y.shape}")
+    if x.shape != y.shape:
+        raise ValueError(f"expected {what} of equal length on one clock, got {x.size} and {y.size} "
+                         f"samples (mismatched clocks? move both onto one clock with alloava_analysis.clocks)")
+    return x, y
+
+
+def _standardise(v: np.ndarray, name: str) -> np.ndarray:
+    finite = np.isfinite(v)
+    if finite.sum() < 3:
+        raise ValueError(f"expected at least 3 finite samples in {name}, got {int(finite.sum())}")
+    sd = np.nanstd(v)
+    if not sd > 0:
+        raise ValueError(f"expected a non-constant {name}, got a constant series (value {np.nanmean(v):g}); "
+                         f"correlation is undefined")
+    return (v - np.nanmean(v)) / sd
+
+
+
+def remove_slow_trend(x: np.ndarray, *, rate_hz: float, window_s: float) -> np.ndarray:
+    """Subtract a centred, NaN-aware moving average of ``window_s`` (a simple high-pass filter).
+
+    Used before frame-level lag analysis so that slow co-variation (e.g. the
+    window-level coupling of speech rate and movement) does not tilt the
+    cross-correlation peak. NaN samples stay NaN; ``window_s = 0`` returns ``x``.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if window_s == 0:
+        return x.copy()
+    if not (window_s > 0 and rate_hz > 0):
+        raise ValueError(f"expected window_s >= 0 and rate_hz > 0, got {window_s}, {rate_hz}")
+    k = max(1, int(round(window_s * rate_hz)))
+    finite = np.isfinite(x)
+    kernel = np.ones(k)
+    total = np.convolve(np.where(finite, x, 0.0), kernel, mode="same")
+    count = np.convolve(finite.astype(float), kernel, mode="same")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        trend = total / count
+    return np.where(finite & (count > 0), x - trend, np.nan)
+
+
+def cross_correlation_curve(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: float,
+                            min_overlap: int = 10, clock: str = "") -> pd.DataFrame:
+    """NaN-aware normalised cross-correlation of ``x`` and ``y`` for lags in ``[-max_lag_s, max_lag_s]``.
+
+    At lag ``L`` samples the value is the Pearson correlation of the pairs
+    ``(x[t], y[t + L])`` in which both values are finite (pairwise deletion),
+    so missing frames neither shrink nor inflate it. Positive lag: ``x`` leads
+    ``y``. All lags are computed at once from FFT-based correlations of the
+    masked, standardised series.
+
+    Parameters
+    ----------
+    x, y
+        Equal-length series on one clock sampled at ``rate_hz``; NaN = missing.
+    rate_hz
+        Sampling rate in Hz.
+    max_lag_s
+        Largest lag (seconds) in either direction.
+    min_overlap
+        Lags with fewer finite pairs than this get ``r = NaN``.
+    clock
+        Name of the clock both series are on (recorded in the attrs).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``lag_s``, ``lag_samples``, ``r``, ``n`` (pairs used); attrs
+        ``rate_hz``, ``clock`` and ``convention``.
+    """
+    x, y = _as_pair(x, y)
+    if not (np.isfinite(rate_hz) and rate_hz > 0):
+        raise ValueError(f"expected rate_hz > 0, got {rate_hz}")
+    if not (np.isfinite(max_lag_s) and max_lag_s >= 0):
+        raise ValueError(f"expected max_lag_s >= 0, got {max_lag_s}")
+    n = x.size
+    max_lag = int(min(round(max_lag_s * rate_hz), n - 1))
+    xs, ys = _standardise(x, "x"), _standardise(y, "y")
+    mx, my = np.isfinite(xs).astype(float), np.isfinite(ys).astype(float)
+    x0, y0 = np.where(mx > 0, xs, 0.0), np.where(my > 0, ys, 0.0)
+
+    def corr(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        # full[k + n - 1] = sum_t a[t + k] * b[t]: a (y-side) shifted by lag k against b (x-side)
+        full = signal.correlate(a, b, mode="full", method="fft" if n > 2000 else "direct")
+        return full[n - 1 - max_lag: n + max_lag]
+
+    cnt = np.round(corr(my, mx))
+    sx, sy = corr(my, x0), corr(y0, mx)
+    sxx, syy = corr(my, x0 * x0), corr(y0 * y0, mx)
+    sxy = corr(y0, x0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        num = cnt * sxy - sx * sy
+        den = np.sqrt(np.clip(cnt * sxx - sx * sx, 0, None) * np.clip(cnt * syy - sy * sy, 0, None))
+        r = np.clip(num / den, -1.0, 1.0)
+    r[(cnt < max(min_overlap, 3)) | ~(den > 1e-12 * np.maximum(cnt, 1) ** 2)] = np.nan
+    lags = np.arange(-max_lag, max_lag + 1)
+    out = pd.DataFrame({"lag_s": lags / rate_hz, "lag_samples": lags, "r": r, "n": cnt.astype("int64")})
+    out.attrs.update(rate_hz=float(rate_hz), clock=clock, convention="positive lag: x leads y")
+    return out
+
+
+def _refine_peak(curve: np.ndarray, i: int) -> float:
+    """Sub-sample offset of a peak at ``i`` by fitting a parabola through its neighbours."""
+    if i <= 0 or i >= curve.size - 1 or not np.isfinite(curve[i - 1:i + 2]).all():
+        return 0.0
+    a, b, c = curve[i - 1], curve[i], curve[i + 1]
+    den = a - 2 * b + c
+    if den >= 0:  # not a strict local maximum
+        return 0.0
+    return float(np.clip(0.5 * (a - c) / den, -0.5, 0.5))
+
+
+def cross_correlation_lag(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: float,
+                          refine: bool = True, min_overlap: int = 10, clock: str = "") -> tuple[float, pd.DataFrame]:
+    """The lag of maximum normalised cross-correlation and the whole curve.
+
+    Sign convention: a **positive lag means x leads y** (``y`` repeats at
+    ``t + lag`` what ``x`` did at ``t``). Pass motion as ``x`` and speech as
+    ``y`` to get "positive = motion leads speech".
+
+    Parameters
+    ----------
+    x, y
+        Equal-length series on one clock (NaN = missing, handled pairwise).
+    rate_hz
+        Sampling rate in Hz.
+    max_lag_s
+        Lags searched are ``[-max_lag_s, max_lag_s]``.
+    refine
+        Refine the peak to sub-sample precision with a parabola through the
+        maximum and its two neighbours (the curve itself stays on the sample
+        grid).
+    min_overlap
+        Lags with fewer finite pairs than this are NaN and never chosen.
+    clock
+        Name of the clock both series are on (recorded in the curve's attrs).
+
+    Returns
+    -------
+    lag_s : float
+        Lag of the maximum ``r`` in seconds (NaN if every lag is NaN).
+    curve : pandas.DataFrame
+        ``lag_s, lag_samples, r, n`` as from :func:`cross_correlation_curve`,
+        with attrs ``best_lag_s`` and ``best_r``.
+
+    Raises
+    ------
+    ValueError
+        For constant or (almost) all-NaN series, or series of unequal length.
+    """
+    curve = cross_correlation_curve(x, y, rate_hz=rate_hz, max_lag_s=max_lag_s, min_overlap=min_overlap,
+                                    clock=clock)
+    r = curve["r"].to_numpy()
+    if not np.isfinite(r).any():
+        curve.attrs.update(best_lag_s=float("nan"), best_r=float("nan"))
+        return float("nan"), curve
+    i = int(np.nanargmax(r))
+    offset = _refine_peak(r, i) if refine else 0.0
+    lag = (curve["lag_samples"].iat[i] + offset) / rate_hz
+    curve.attrs.update(best_lag_s=float(lag), best_r=float(r[i]))
+    return float(lag), curve
+
+
+def pooled_cross_correlation(curves: list[pd.DataFrame], *, refine: bool = True) -> tuple[float, pd.DataFrame]:
+    """Combine per-clip cross-correlation curves and return the lag of the pooled maximum.
+
+    At each lag, clip values are averaged on the Fisher-z scale weighted by
+    ``n - 3`` (their pair counts). Curves must share ``rate_hz`` and lag grid.
+
+    Returns
+    -------
+    lag_s : float
+        Lag of the pooled maximum (positive: x leads y).
+    curve : pandas.DataFrame
+        ``lag_s, lag_samples, r, n, n_clips``.
+    """
+    curves = [c for c in curves if c is not None and len(c)]
+    if not curves:
+        raise ValueError("expected at least one cross-correlation curve, got none")
+    rates = {c.attrs.get("rate_hz") for c in curves}
+    if len(rates) > 1:
+        raise ValueError(f"expected curves on one clock, got rates {sorted(map(str, rates))} Hz "
+                         f"(resample them onto one clock with alloava_analysis.clocks first)")
+    lags = curves[0]["lag_samples"].to_numpy()
+    if any(not np.array_equal(c["lag_samples"].to_numpy(), lags) for c in curves):
+        raise ValueError("expected curves with the same lag grid (same max_lag_s and rate)")
+    r = np.stack([c["r"].to_numpy() for c in curves])
+    n = np.stack([c["n"].to_numpy() for c in curves]).astype(float)
+    w = np.where(np.isfinite(r) & (n > 3), n - 3, 0.0)
+    z = np.arctanh(np.clip(np.nan_to_num(r), -0.999999, 0.999999))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        zbar = (w * z).sum(axis=0) / w.sum(axis=0)
+    out = pd.DataFrame({"lag_s": curves[0]["lag_s"].to_numpy(), "lag_samples": lags, "r": np.tanh(zbar),
+                        "n": n.sum(axis=0).astype("int64"), "n_clips": (w > 0).sum(axis=0)})
+    rate = float(next(iter(rates)))
+    out.attrs.update(rate_hz=rate, clock=curves[0].attrs.get("clock", ""), convention="positive lag: x leads y")
+    rr = out["r"].to_numpy()
+    if not np.isfinite(rr).any():
+        return float("nan"), out
+    i = int(np.nanargmax(rr))
+    lag = (lags[i] + (_refine_peak(rr, i) if refine else 0.0)) / rate
+    out.attrs.update(best_lag_s=float(lag), best_r=float(rr[i]))
+    return float(lag), out
