@@ -36,6 +36,8 @@ __all__ = [
 CLOCKS = ("audio", "video", "word", "window")
 _RESAMPLE_METHODS = ("linear", "mean", "nearest")
 _AGGREGATES = ("mean", "median", "max", "sum")
+#: Events this close before a window boundary count as on it (float rounding of ``k * hop``).
+_INSTANT_TOLERANCE_S = 1e-9
 
 
 def _check_option(name: str, value: str, allowed: tuple[str, ...]) -> None:
@@ -267,10 +269,15 @@ def aggregate_windows(values: np.ndarray, times: np.ndarray, windows: pd.DataFra
                       rate_hz: float | None = None) -> np.ndarray:
     """Aggregate a sampled feature over each analysis window.
 
-    A sample at time ``t`` belongs to window ``[start, end)`` when
-    ``start <= t < end``. NaN samples are skipped; a window whose finite
-    samples cover less than ``min_coverage`` of it is NaN (a documented
-    missing value, never a number computed from a few stray frames).
+    A sample stands for the interval from its time ``t`` to the next sample
+    (a video frame is shown until the next one), so it belongs to the window
+    ``[start, end)`` that holds the middle of that interval:
+    ``start <= t + 0.5 / rate_hz < end``. Frame times that sit on window
+    boundaries (frame-level windows, ``window_s = 1 / fps``) or that were
+    rounded when stored (e.g. to 0.1 ms) therefore land in their own window
+    instead of the previous one. NaN samples are skipped; a window whose
+    finite samples cover less than ``min_coverage`` of it is NaN (a
+    documented missing value, never a number computed from a few stray frames).
 
     Parameters
     ----------
@@ -306,6 +313,8 @@ def aggregate_windows(values: np.ndarray, times: np.ndarray, windows: pd.DataFra
         if t.size < 2:
             raise ValueError(f"expected at least 2 samples to infer the rate, got {t.size}; pass rate_hz")
         rate_hz = 1.0 / float(np.median(np.diff(t)))
+    half = 0.5 / float(rate_hz)
+    lo, hi = lo - half, hi - half  # a sample belongs where the middle of its interval falls
     flat = v[:, None]
     count = _interval_reduce(np.isfinite(flat).astype(float), t, lo, hi, how="sum")[:, 0]
     count = np.nan_to_num(count)
@@ -325,9 +334,30 @@ def aggregate_windows(values: np.ndarray, times: np.ndarray, windows: pd.DataFra
     return out
 
 
-def count_in_windows(event_times: np.ndarray, windows: pd.DataFrame) -> np.ndarray:
-    """Number of events (e.g. word starts) with ``start <= t < end`` in each window."""
+def count_in_windows(event_times: np.ndarray, windows: pd.DataFrame, *, rate_hz: float | None = None) -> np.ndarray:
+    """Number of events (e.g. word starts) in each window ``[start, end)``.
+
+    Parameters
+    ----------
+    event_times
+        Times in seconds (any order; NaN ignored).
+    windows
+        Table from :func:`make_windows`.
+    rate_hz
+        None (default): the events are instants, counted when
+        ``start <= t < end`` up to a float tolerance of 1 ns (so a word that
+        starts exactly on a boundary computed as ``k * hop`` is not pushed into
+        the previous window by rounding). A rate: the events are samples of
+        that rate (e.g. the times of valid video frames) and are counted by the
+        middle of their interval, as in :func:`aggregate_windows`.
+    """
     ev = np.sort(np.asarray(event_times, dtype=float))
     ev = ev[np.isfinite(ev)]
     lo, hi = _window_bounds(windows)
-    return (np.searchsorted(ev, hi, side="left") - np.searchsorted(ev, lo, side="left")).astype(float)
+    if rate_hz is None:
+        shift = _INSTANT_TOLERANCE_S
+    else:
+        if not (np.isfinite(rate_hz) and rate_hz > 0):
+            raise ValueError(f"expected rate_hz > 0, got {rate_hz}")
+        shift = 0.5 / float(rate_hz)
+    return (np.searchsorted(ev, hi - shift, side="left") - np.searchsorted(ev, lo - shift, side="left")).astype(float)

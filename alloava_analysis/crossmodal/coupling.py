@@ -126,7 +126,7 @@ def clip_tables(item: Any, *, window_s: float = 5.0, hop_s: float | None = None,
     windows["syllable_rate"] = rate["syllables_per_s"].to_numpy()
     windows["articulation_rate"] = rate["articulation_rate"].to_numpy()
     windows["intensity"] = aggregate_windows(iv, tv, win, how="mean", min_coverage=0.5, rate_hz=fps)
-    valid = count_in_windows(tv[np.isfinite(iv)], win)
+    valid = count_in_windows(tv[np.isfinite(iv)], win, rate_hz=fps)
     windows["coverage"] = np.clip(valid / np.maximum(np.round(window_s * fps), 1), 0, 1)
     windows["window_s"] = win["window_s"]
     windows["hop_s"] = win["hop_s"]

@@ -161,6 +161,25 @@ def test_count_in_windows_counts_starts_at_the_left_edge_only():
     np.testing.assert_array_equal(clocks.count_in_windows([0.0, 4.999, 5.0, 9.9, 10.0, np.nan], win), [2, 2])
 
 
+@pytest.mark.parametrize("fps", [30.0, 29.97, 25.0])
+@pytest.mark.parametrize("frames_per_window", [1, 6])
+def test_frames_with_rounded_times_land_in_their_own_window(fps, frames_per_window):
+    # container times stored to 0.1 ms: frame k at round(k / fps, 4) is a hair before or after k / fps
+    t = np.round(np.arange(3000) / fps, 4)
+    win = clocks.make_windows(0.0, 3000 / fps, window_s=frames_per_window / fps)
+    counts = clocks.count_in_windows(t, win, rate_hz=fps)
+    np.testing.assert_array_equal(counts, frames_per_window)          # none lost, none doubled
+    values = np.arange(t.size, dtype=float)
+    out = clocks.aggregate_windows(values, t, win, rate_hz=fps)
+    assert np.isfinite(out).all()
+    np.testing.assert_allclose(out, values.reshape(-1, frames_per_window).mean(axis=1))
+
+
+def test_word_starts_on_a_computed_boundary_count_in_that_window():
+    win = clocks.make_windows(0.0, 1.0, window_s=0.2)                  # 3 * 0.2 = 0.6000000000000001
+    np.testing.assert_array_equal(clocks.count_in_windows([0.2, 0.4, 0.6, 0.8], win), [0, 1, 1, 1, 1])
+
+
 def test_shared_span_refuses_clocks_that_do_not_overlap():
     assert clocks.shared_span(np.arange(0, 10.0), np.arange(2, 20.0)) == (2.0, 9.0)
     with pytest.raises(ValueError, match="overlapping"):
