@@ -65,22 +65,41 @@ def _modality_of(path: str) -> str | None:
     return None
 
 
-def list_remote_files(*, repo_id: str = DEFAULT_REPO, revision: str = "main", endpoint: str | None = None,
-                      token: str | bool | None = None) -> pd.DataFrame:
-    """Every clip file in the Hub repository, one row per file.
+def unsafe_remote_path(path: object) -> str | None:
+    """Why a path from a remote listing may not be used on disk, or None when it is a plain relative path.
 
-    Returns
-    -------
-    pandas.DataFrame
-        ``path`` (in the repo), ``size`` (bytes), ``sha256`` (LFS files; None
-        otherwise), ``blob_id`` (git blob sha1), ``modality``, ``clip_id``,
-        ``category``, ``youtube_id``. Files outside the modality folders or with
-        names that are not clip keys (README, .gitattributes) are left out.
+    Only relative POSIX paths of ordinary names are accepted: no absolute path,
+    no ``.``/``..`` or empty component, no backslash, drive letter or control
+    character. (Where the file then lands is checked again against ``out``.)
     """
+    if not isinstance(path, str) or not path:
+        return f"expected a non-empty relative path, got {path!r}"
+    if any(ord(c) < 32 or ord(c) == 127 for c in path):
+        return f"expected a path without control characters, got {path!r}"
+    if "\\" in path:
+        return f"expected a POSIX path (a backslash would be a separator on Windows), got {path!r}"
+    if path.startswith("/") or (len(path) > 1 and path[1] == ":"):
+        return f"expected a path relative to the repository, got the absolute path {path!r}"
+    parts = path.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        return f"expected a path without '.', '..' or empty components (it could point outside the folder), " \
+               f"got {path!r}"
+    return None
+
+
+def _remote_files(*, repo_id: str, revision: str, endpoint: str | None, token: str | bool | None
+                  ) -> tuple[pd.DataFrame, list[dict]]:
+    """The listing of :func:`list_remote_files` and the entries refused as unsafe (``{path, reason}``)."""
     api = _hub().HfApi(endpoint=hub_endpoint(endpoint))
-    rows = []
+    rows, refused = [], []
     for entry in api.list_repo_tree(repo_id, recursive=True, repo_type=REPO_TYPE, revision=revision, token=token):
         if not hasattr(entry, "size"):  # a folder
+            continue
+        problem = unsafe_remote_path(entry.path)
+        if problem is not None:
+            log.warning("refusing remote file %r: %s", entry.path, problem)
+            refused.append({"path": entry.path, "reason": f"unsafe path in the remote listing: {problem}; "
+                                                          f"it would be written outside --out"})
             continue
         modality = _modality_of(entry.path)
         if modality is None:
@@ -96,7 +115,46 @@ def list_remote_files(*, repo_id: str = DEFAULT_REPO, revision: str = "main", en
                      "youtube_id": key.youtube_id})
     table = pd.DataFrame(rows, columns=REMOTE_COLUMNS).sort_values("path", kind="stable").reset_index(drop=True)
     table["sha256"] = table["sha256"].astype(object).where(table["sha256"].notna(), None)
-    return table
+    return table, refused
+
+
+def list_remote_files(*, repo_id: str = DEFAULT_REPO, revision: str = "main", endpoint: str | None = None,
+                      token: str | bool | None = None) -> pd.DataFrame:
+    """Every clip file in the Hub repository, one row per file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``path`` (in the repo), ``size`` (bytes), ``sha256`` (LFS files; None
+        otherwise), ``blob_id`` (git blob sha1), ``modality``, ``clip_id``,
+        ``category``, ``youtube_id``. Files outside the modality folders or with
+        names that are not clip keys (README, .gitattributes) are left out, and
+        so are unsafe paths (see :func:`unsafe_remote_path`; logged as warnings).
+    """
+    return _remote_files(repo_id=repo_id, revision=revision, endpoint=endpoint, token=token)[0]
+
+
+def local_paths(out: str | Path, remote_path: str, modality: str) -> tuple[Path, Path, Path]:
+    """Where a remote file lands in ``out``: ``(final, part, relative final)``, each proven inside ``out``.
+
+    Raises
+    ------
+    ValueError
+        The remote path is unsafe, or a resolved path (after symbolic links)
+        lies outside ``out``; nothing has been created.
+    """
+    problem = unsafe_remote_path(remote_path)
+    if problem is not None:
+        raise ValueError(problem)
+    out = Path(out)
+    relative = Path(MODALITY_DIRS[modality]) / PurePosixPath(remote_path).name
+    final, part = out / relative, out / STATE_DIR / "partial" / f"{remote_path}.part"
+    root = out.resolve()
+    for path in (final, part, part.with_name(part.name + ".etag")):
+        if not path.resolve().is_relative_to(root):
+            raise ValueError(f"expected {remote_path!r} to land inside {root}, but {path} resolves to "
+                             f"{path.resolve()} (a symbolic link points outside)")
+    return final, part, relative
 
 
 def git_blob_sha1(path: str | Path, *, chunk: int = 1 << 20) -> str:
@@ -302,8 +360,12 @@ def fetch(out: str | Path, *, ids: Iterable[str] | None = None, categories: Iter
     Returns
     -------
     dict
-        ``downloaded`` and ``skipped`` (paths relative to ``out``), ``failed``
-        (``{clip_id, path, reason}``), ``bytes`` transferred, ``repo_id``, ``revision``.
+        ``downloaded`` (paths relative to ``out``), ``skipped`` (``{clip_id,
+        path, reason}``: files already present, and remote paths refused because
+        they would land outside ``out``: absolute, ``..``, backslashes, or a
+        symbolic link leading out), ``failed`` (``{clip_id, path, reason}``),
+        ``bytes`` transferred, ``repo_id``, ``revision``. Nothing is created
+        for a refused path.
     """
     if not ids and not categories and manifest is None:
         raise ValueError("expected clip ids, categories or a manifest to choose a subset; got none "
@@ -314,25 +376,29 @@ def fetch(out: str | Path, *, ids: Iterable[str] | None = None, categories: Iter
             raise ValueError(f"expected modalities from {list(MODALITIES)}, got {unknown}")
     out = Path(out)
     endpoint = hub_endpoint(endpoint)
-    remote = list_remote_files(repo_id=repo_id, revision=revision, endpoint=endpoint, token=token)
+    remote, refused = _remote_files(repo_id=repo_id, revision=revision, endpoint=endpoint, token=token)
     selected, failed, checksums = _selection(remote, ids, categories, manifest, modalities)
-    result: dict = {"downloaded": [], "skipped": [], "failed": failed, "bytes": 0, "repo_id": repo_id,
-                    "revision": revision}
+    result: dict = {"downloaded": [], "skipped": [dict(r, clip_id=None) for r in refused], "failed": failed,
+                    "bytes": 0, "repo_id": repo_id, "revision": revision}
     records = [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
                for r in selected.to_dict("records")]
     bar = tqdm(records, desc="fetch", unit="file", disable=not progress)
     for remote_file in bar:
-        name = PurePosixPath(remote_file["path"]).name
-        relative = Path(MODALITY_DIRS[remote_file["modality"]]) / name
-        final = out / relative
+        try:
+            final, part, relative = local_paths(out, remote_file["path"], remote_file["modality"])
+        except ValueError as err:
+            log.warning("refusing remote file %r: %s", remote_file["path"], err)
+            result["skipped"].append({"clip_id": remote_file["clip_id"], "path": remote_file["path"],
+                                      "reason": f"unsafe path: {err}"})
+            continue
         extra = checksums.get(remote_file["clip_id"], {}).get(remote_file["modality"], {}).get("sha256")
         try:
             if final.exists() and verify_file(final, size=int(remote_file["size"])) is None and (
                     not verify_existing or verify_file(final, sha256=remote_file["sha256"] or extra,
                                                        blob_id=remote_file["blob_id"]) is None):
-                result["skipped"].append(relative.as_posix())
+                result["skipped"].append({"clip_id": remote_file["clip_id"], "path": relative.as_posix(),
+                                          "reason": "already present"})
                 continue
-            part = out / STATE_DIR / "partial" / f"{remote_file['path']}.part"
             result["bytes"] += _download_one(remote_file, final, part, repo_id=repo_id, revision=revision,
                                              endpoint=endpoint, token=token, extra_sha256=extra,
                                              retries=retries, backoff_s=backoff_s, progress=progress)
@@ -371,4 +437,4 @@ def run_from_args(args: argparse.Namespace) -> dict:
                  progress=not getattr(args, "quiet", False))
 
 
-__all__ = ["DEFAULT_REPO", "fetch", "list_remote_files", "hub_endpoint", "verify_file", "git_blob_sha1"]
+__all__ = ["DEFAULT_REPO", "fetch", "list_remote_files", "local_paths", "unsafe_remote_path", "hub_endpoint", "verify_file", "git_blob_sha1"]

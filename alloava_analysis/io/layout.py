@@ -30,9 +30,10 @@ MODALITY_EXTENSIONS = {
 }
 DEFAULT_EXTENSION = {"video": ".mp4", "audio": ".wav", "transcript": ".json", "keypoints": ".json",
                      "keypoints_video": ".mp4"}
-YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
-CATEGORY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 &+.-]*$")
-_FORMAT_SUFFIX = re.compile(r"\.f\d+$")
+#: Use only with ``fullmatch`` (``$`` in ``match`` would accept a newline before the end).
+YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}")
+CATEGORY = re.compile(r"[A-Za-z0-9][A-Za-z0-9 &+.-]*")
+_FORMAT_SUFFIX = re.compile(r"\.f\d+\Z")
 
 
 @dataclass(frozen=True, order=True)

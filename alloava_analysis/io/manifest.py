@@ -44,7 +44,7 @@ DEFAULT_MODALITIES = ("video", "audio", "transcript", "keypoints")
 CORE_COLUMNS = ("clip_id", "category", "youtube_id", "url", "modalities")
 CHECKSUM_PREFIXES = ("sha256_", "bytes_")
 YOUTUBE_HOSTS = ("youtube.com", "youtu.be", "youtube-nocookie.com")
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_SHA256 = re.compile(r"[0-9a-f]{64}")  # fullmatch only
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def youtube_id_from_url(url: str) -> str | None:
         candidate = parsed.path.split("/")[2]
     else:
         candidate = (parse_qs(parsed.query).get("v") or [""])[0]
-    return candidate if YOUTUBE_ID.match(candidate or "") else None
+    return candidate if YOUTUBE_ID.fullmatch(candidate or "") else None
 
 
 def split_modalities(value: str) -> tuple[str, ...]:
@@ -143,6 +143,11 @@ def _check_row(raw: dict[str, str], row: int, columns: Sequence[str]) -> tuple[d
     def bad(column: str | None, message: str) -> None:
         issues.append(ManifestIssue(row, column, message, raw_id or None))
 
+    for name in ("clip_id", "category", "youtube_id"):
+        if any(ord(c) < 32 or ord(c) == 127 for c in raw.get(name, "")):
+            bad(name, f"expected an id without control characters (newline, tab, ...), got {raw[name]!r}")
+    if issues:
+        return None, issues
     category, youtube_id = raw.get("category", "").strip(), raw.get("youtube_id", "").strip()
     clip_id = raw_id
     if not clip_id:
@@ -156,12 +161,12 @@ def _check_row(raw: dict[str, str], row: int, columns: Sequence[str]) -> tuple[d
     if "/" in clip_id or "\\" in clip_id or ".." in clip_id:
         bad(column, f"expected a clip id without path separators or '..', got {clip_id!r}")
         return None, issues
-    if len(clip_id) < 13 or clip_id[-12] != "_" or not YOUTUBE_ID.match(clip_id[-11:]):
+    if len(clip_id) < 13 or clip_id[-12] != "_" or not YOUTUBE_ID.fullmatch(clip_id[-11:]):
         bad(column, f"expected '<category>_<11-character YouTube id of letters, digits, '_' or '-'>', "
                     f"got {clip_id!r}")
         return None, issues
     id_category, id_youtube = clip_id[:-12], clip_id[-11:]
-    if not CATEGORY.match(id_category):
+    if not CATEGORY.fullmatch(id_category):
         bad(column, f"expected a category of letters, digits, spaces or '&+.-' before the id, got {id_category!r}")
         return None, issues
     if category and category != id_category:
@@ -195,7 +200,7 @@ def _check_row(raw: dict[str, str], row: int, columns: Sequence[str]) -> tuple[d
             continue
         value = raw.get(name, "").strip()
         if name.startswith("sha256_"):
-            if value and not _SHA256.match(value.lower()):
+            if value and not _SHA256.fullmatch(value.lower()):
                 bad(name, f"expected 64 hexadecimal digits, got {value!r}")
             clean[name] = value.lower() or None
         elif name.startswith("bytes_"):
@@ -288,8 +293,9 @@ def _read_raw(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise FileNotFoundError(f"{path}: manifest not found (expected a CSV file; see data_manifest/README.md)")
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8")
-        with open(path, encoding="utf-8", newline="") as handle:  # pandas renames repeated names ('a.1')
+        # utf-8-sig: spreadsheets save "CSV UTF-8" with a byte order mark, which is not part of the first name
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig")
+        with open(path, encoding="utf-8-sig", newline="") as handle:  # pandas renames repeated names ('a.1')
             header = next(csv.reader(handle, skipinitialspace=True), [])
         if len(header) == len(table.columns):
             table.columns = header

@@ -76,7 +76,8 @@ def test_fetch_by_ids_gives_a_corpus_the_loaders_read(hub, released, tmp_path):
     before = len(hub.hub.requests)
     again = fetch(out, ids=ids[:2], modalities=["audio", "transcript", "keypoints"], endpoint=hub.endpoint,
                   progress=False)
-    assert again["downloaded"] == [] and sorted(again["skipped"]) == sorted(result["downloaded"])
+    assert again["downloaded"] == [] and sorted(s["path"] for s in again["skipped"]) == sorted(result["downloaded"])
+    assert {s["reason"] for s in again["skipped"]} == {"already present"}
     assert not [r for r in hub.hub.requests[before:] if r[1] == "GET" and "/tree/" not in r[2]]
 
 
@@ -190,3 +191,38 @@ def test_command_line_arguments_give_the_json_contract(hub, released, tmp_path):
     assert {"downloaded", "skipped", "failed"} <= set(result)
     assert result["downloaded"] == [f"keypoints/{ids[0]}.json"]
     assert [f["clip_id"] for f in result["failed"]] == ["TED_notthere012"]
+
+
+@pytest.mark.parametrize("hostile", ["audio/../../../../escaped/TED_escaped0001.wav",
+                                     "audio/../TED_escaped0001.wav",
+                                     "/ABS/audio/TED_escaped0001.wav",
+                                     "audio/..\\..\\TED_escaped0001.wav"])
+def test_remote_paths_outside_out_are_skipped_before_anything_is_created(tmp_path, hostile):
+    """A hostile tree entry (``..``, absolute, backslashes) creates nothing outside ``--out`` and is reported."""
+    hostile = hostile.replace("/ABS", str(tmp_path / "abs"))
+    fake = FakeHub(by_name=True)  # answers the normalised URL too, as a lenient mirror would
+    fake.add(DEFAULT_REPO, hostile, os.urandom(2000))
+    fake.add(DEFAULT_REPO, "audio/TED_fineclip001.wav", os.urandom(2000))
+    sandbox = tmp_path / "sandbox"
+    out = sandbox / "a" / "b" / "c" / "out"
+    before = {p for p in tmp_path.rglob("*")}
+    with HubServer(fake) as server:
+        result = fetch(out, categories=["TED"], modalities=["audio"], endpoint=server.endpoint, progress=False)
+    created = {p for p in tmp_path.rglob("*")} - before
+    outside = sorted(str(p) for p in created if not p.is_relative_to(out) and not out.is_relative_to(p))
+    assert outside == []
+    assert result["downloaded"] == ["audio/TED_fineclip001.wav"] and result["failed"] == []
+    unsafe = [s for s in result["skipped"] if s["path"] == hostile]
+    assert len(unsafe) == 1 and "outside" in unsafe[0]["reason"]
+    assert not list(out.rglob("*escaped*"))
+
+
+def test_a_symbolic_link_leading_out_of_out_is_not_followed(hub, tmp_path):
+    """Paths are proven inside ``--out`` after resolving links: a modality folder linked elsewhere is refused."""
+    out, elsewhere = tmp_path / "o", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out.mkdir()
+    (out / "audio").symlink_to(elsewhere, target_is_directory=True)
+    result = fetch(out, ids=["TED_bigbigbig01"], modalities=["audio"], endpoint=hub.endpoint, progress=False)
+    assert result["downloaded"] == [] and list(elsewhere.iterdir()) == []
+    assert [s["path"] for s in result["skipped"]] == [BIG] and "outside" in result["skipped"][0]["reason"]

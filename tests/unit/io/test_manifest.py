@@ -141,6 +141,38 @@ def test_write_refuses_an_invalid_table(tmp_path):
     ("https://m.youtube.com/embed/TBRi6ecgQfc", "TBRi6ecgQfc"),
     ("https://example.org/watch?v=TBRi6ecgQfc", None),
     ("https://www.youtube.com/watch?v=short", None),
+    ("https://www.youtube.com/watch?v=TBRi6ecgQfc%0A", None),  # a newline after the id: no id
 ])
 def test_youtube_id_from_url(url, vid):
     assert youtube_id_from_url(url) == vid
+
+
+@pytest.mark.parametrize("cells", [
+    {"clip_id": "DIY\n_TBRi6ecgQfc"},                     # newline inside the category
+    {"clip_id": "DIY_TBRi6ecgQfc\n"},                     # newline after the id
+    {"clip_id": "\nDIY_TBRi6ecgQfc"},
+    {"clip_id": "DIY_TBRi6ecgQfc\r"},
+    {"category": "DIY\n", "youtube_id": "TBRi6ecgQfc"},    # a derived id
+    {"category": "DIY", "youtube_id": "TBRi6ecgQfc\n"},
+    {"clip_id": GOOD, "category": "DIY\n"},
+])
+def test_a_control_character_in_an_id_is_rejected(cells):
+    """Ids are checked with full matches: ``$`` would accept a newline before the end."""
+    rows, issues = make_manifest_issues(cells)
+    assert rows.empty and issues and all(i.row == 2 for i in issues)
+    with pytest.raises(ManifestError):
+        make_manifest(rows=[cells])
+
+
+def make_manifest_issues(cells: dict):
+    from alloava_analysis.io.manifest import validate_manifest
+
+    return validate_manifest(pd.DataFrame([cells]).astype(str))
+
+
+def test_a_csv_saved_with_a_byte_order_mark_is_read(tmp_path):
+    """Spreadsheets save "CSV UTF-8" with a BOM; the first column is still ``clip_id``."""
+    path = tmp_path / "m.csv"
+    path.write_bytes(f"clip_id,gender\n{GOOD},female\n".encode("utf-8-sig"))
+    rows = read_manifest(path)
+    assert list(rows["clip_id"]) == [GOOD] and list(rows["gender"]) == ["female"]
