@@ -4,7 +4,8 @@ Each clip goes through three steps:
 
 ``download``
     yt-dlp fetches the source (allowed hosts only: YouTube unless more are
-    named) into ``OUT/.rebuild/<clip_id>/download/``; an interrupted transfer
+    named; every request, redirects and embedded media included, goes through
+    the :class:`~.guard.HostGuard` proxy, which refuses other hosts) into ``OUT/.rebuild/<clip_id>/download/``; an interrupted transfer
     leaves yt-dlp's ``.part`` file there and the next run resumes it. The
     finished file is renamed into ``OUT/video/<clip_id>.<ext>``.
 ``extract``
@@ -34,12 +35,13 @@ from __future__ import annotations
 from .journal import (ClipTask, DEFAULT_ALLOWED_HOSTS, DEFAULT_FORMAT, JOURNAL_VERSION, OUTPUT_MANIFEST,
                       QUARANTINE_DIR, StepError, STEPS, WORK_DIR, journal_path, read_journal, step_done,
                       work_dir)
+from .guard import HostGuard
 from .steps import (check_host, download_source, extract_clip, host_allowed, quarantine,
                     remove_stale_temporaries, run_checksum, run_clip, run_extract)
 from .executors import execute
 from .run import add_arguments, exit_on_sigterm, main, rebuild, run_from_args, write_outputs
 
-__all__ = ["ClipTask", "DEFAULT_ALLOWED_HOSTS", "DEFAULT_FORMAT", "JOURNAL_VERSION", "OUTPUT_MANIFEST",
+__all__ = ["ClipTask", "HostGuard", "DEFAULT_ALLOWED_HOSTS", "DEFAULT_FORMAT", "JOURNAL_VERSION", "OUTPUT_MANIFEST",
            "QUARANTINE_DIR", "STEPS", "StepError", "WORK_DIR", "add_arguments", "check_host",
            "download_source", "execute", "exit_on_sigterm", "extract_clip", "host_allowed", "journal_path",
            "main", "quarantine", "read_journal", "rebuild", "remove_stale_temporaries", "run_checksum",

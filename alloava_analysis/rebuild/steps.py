@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from .guard import HostGuard, host_allowed
 from ..errors import AlloAvaError
 from ..io.layout import MODALITY_DIRS, parse_key
 from .journal import (ClipTask, JOURNAL_VERSION, QUARANTINE_DIR, StepError, STEPS, _file_record,
@@ -19,16 +20,7 @@ from .journal import (ClipTask, JOURNAL_VERSION, QUARANTINE_DIR, StepError, STEP
 log = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------------------------------------
-# hosts
-def host_allowed(url: str, allowed_hosts: Iterable[str]) -> bool:
-    """Whether ``url`` is http(s) on an allowed host (or a subdomain of one); ports are ignored."""
-    parsed = urlparse(url)
-    host = (parsed.hostname or "").lower().rstrip(".")
-    if parsed.scheme not in ("http", "https") or not host:
-        return False
-    return any(host == h.lower() or host.endswith("." + h.lower()) for h in allowed_hosts)
-
-
+# hosts (every request of a download goes through guard.HostGuard)
 def check_host(url: str, allowed_hosts: Sequence[str]) -> None:
     """Raise :class:`StepError` unless ``url`` may be downloaded."""
     if not host_allowed(url, allowed_hosts):
@@ -56,12 +48,21 @@ class _YtdlLogger:
 
 
 def download_source(task: ClipTask) -> dict[str, dict]:
-    """Download the clip's source with yt-dlp and move it to ``OUT/video/<clip_id>.<ext>``; returns outputs."""
+    """Download the clip's source with yt-dlp and move it to ``OUT/video/<clip_id>.<ext>``; returns outputs.
+
+    Every request yt-dlp makes (pages, redirects, embedded media, fragments)
+    goes through a :class:`~.guard.HostGuard` proxy, so none reaches a host
+    outside ``task.allowed_hosts``; a download that needed one fails with the
+    host named. yt-dlp's own ``proxy`` option therefore cannot be used.
+    """
     try:
         import yt_dlp
     except ImportError:  # pragma: no cover - part of the [rebuild] extra
         raise ImportError("rebuild needs yt-dlp: pip install 'alloava_analysis[rebuild]'") from None
     check_host(task.url, task.allowed_hosts)
+    if "proxy" in task.ytdl_options:
+        raise StepError("expected no 'proxy' in the yt-dlp options: downloads go through the allowed-host "
+                        "guard, which is itself a proxy")
     out = Path(task.out)
     folder = work_dir(out, task.clip_id) / "download"
     folder.mkdir(parents=True, exist_ok=True)
@@ -74,12 +75,18 @@ def download_source(task: ClipTask) -> dict[str, dict]:
         "restrictfilenames": True, "windowsfilenames": True,
         **task.ytdl_options,
     }
-    try:
-        with yt_dlp.YoutubeDL(options) as ydl:
-            info = ydl.extract_info(task.url, download=True)
-    except yt_dlp.utils.DownloadError as err:
-        message = str(err).replace("ERROR: ", "").strip().splitlines()[0]
-        raise StepError(f"download of {task.url} failed: {message}") from None
+    with HostGuard(task.allowed_hosts) as guard:
+        try:
+            with yt_dlp.YoutubeDL({**options, "proxy": guard.url}) as ydl:
+                info = ydl.extract_info(task.url, download=True)
+        except yt_dlp.utils.DownloadError as err:
+            message = str(err).replace("ERROR: ", "").strip().splitlines()[0]
+            if guard.refused:
+                hosts = ", ".join(repr(h) for h in dict.fromkeys(guard.refused))
+                raise StepError(f"download of {task.url} needed host {hosts} (a redirect or embedded media), "
+                                f"expected only allowed hosts ({', '.join(task.allowed_hosts)}); no request was "
+                                f"sent there; name it with --allow-host to permit it") from None
+            raise StepError(f"download of {task.url} failed: {message}") from None
     files = [Path(d["filepath"]) for d in (info or {}).get("requested_downloads", []) if d.get("filepath")]
     files = [f for f in files if f.is_file()]
     if not files:
