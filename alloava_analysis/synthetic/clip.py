@@ -14,7 +14,8 @@ from .audio import _syllable_table, _synthesize_audio
 from .config import ATTRIBUTES, GENERATOR_NAME, GENERATOR_VERSION, SynthConfig
 from .latents import _fine_process, _modulation, _window_latents
 from .pose import _hand_speed, _synthesize_pose
-from .speakers import _AUDIO_STREAM, _choice, _CLIP_STREAM, _speaker, _speaker_sequence, _stream
+from .speakers import (_AUDIO_STREAM, _choice, _CLIP_STREAM, _speaker, _speaker_demographics, _speaker_sequence,
+                       _stream)
 from .words import _frame_text, _synthesize_words, _window_word_counts
 
 # --------------------------------------------------------------------------------------------
@@ -97,10 +98,10 @@ def _safe_corr(x: np.ndarray, y: np.ndarray) -> float | None:
     return round(float(np.corrcoef(x, y)[0, 1]), 6)
 
 
-def _build_clip(clip_index: int, seed: int, cfg: SynthConfig, speaker_index: int, *,
-                with_audio: bool = True) -> SyntheticClip:
+def _build_clip(clip_index: int, seed: int, cfg: SynthConfig, speaker_index: int, demographics: dict[str, str],
+                *, with_audio: bool = True) -> SyntheticClip:
     rng = _stream(seed, _CLIP_STREAM, clip_index)
-    speaker = _speaker(speaker_index, seed, cfg)
+    speaker = _speaker(speaker_index, seed, cfg, demographics)
     key, n_frames = _clip_identity(rng, cfg)
     duration = n_frames / cfg.fps
     frame_time = np.arange(n_frames) / cfg.fps
@@ -181,5 +182,7 @@ def synthesize_clip(clip_index: int, *, seed: int, config: SynthConfig | None = 
     if clip_index < 0:
         raise ValueError(f"expected a clip_index >= 0, got {clip_index}")
     cfg = config or SynthConfig()
-    speaker_index = int(_speaker_sequence(clip_index + 1, seed, cfg.speakers_per_clip)[clip_index])
-    return _build_clip(clip_index, seed, cfg, speaker_index, with_audio=audio)
+    sequence = _speaker_sequence(clip_index + 1, seed, cfg.speakers_per_clip)
+    speaker_index = int(sequence[clip_index])
+    demographics = _speaker_demographics(sequence, seed, cfg)[speaker_index]
+    return _build_clip(clip_index, seed, cfg, speaker_index, demographics, with_audio=audio)

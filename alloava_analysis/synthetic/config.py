@@ -7,7 +7,7 @@ from typing import Any
 from ..io.jsonable import to_jsonable
 
 GENERATOR_NAME = "alloava-synthetic"
-GENERATOR_VERSION = "1.0"
+GENERATOR_VERSION = "1.1"
 LABEL_SOURCE = "synthetic: assigned at random by alloava_analysis.synthetic, not inferred from media"
 
 #: Hand keypoints of MediaPipe pose 33 whose speed defines movement intensity.

@@ -12,6 +12,7 @@ from ..errors import AlloAvaError
 from ..io.allo_ava import load_clip
 from ..io.audio import ALLO_AVA_RATE
 from ..io.layout import MODALITY_DIRS
+from ..stats.quality import keypoint_quality
 
 REQUIRED = ("audio", "transcript", "keypoints")
 
@@ -78,14 +79,12 @@ def _check_loaded(report: ClipReport, clip, *, tolerance_s: float, tolerance_fra
     if pose is not None:
         t = pose["time"].values
         report.durations["keypoints_s"] = round(float(t[-1] + 1.0 / pose.attrs["fps"]), 3) if t.size else 0.0
-        finite = np.isfinite(pose["position"].values).all(axis=1)
-        conf = pose["confidence"].values
+        quality = keypoint_quality(pose, low_confidence=low_confidence)  # the shared definition (stats/quality.py)
         report.keypoints = {
             "frames": int(t.size),
             "fps": round(float(pose.attrs["fps"]), 3),
-            "nan_fraction": round(float(1 - finite.mean()), 4),
-            "confidence_mean": round(float(conf[finite].mean()) if finite.any() else 0.0, 4),
-            "low_confidence_fraction": round(float((conf[finite] < low_confidence).mean()) if finite.any() else 0.0, 4),
+            **{k: round(float(np.nan_to_num(quality[k])), 4)
+               for k in ("nan_fraction", "confidence_mean", "low_confidence_fraction")},
             "max_gap_s": round(float(np.diff(t).max()) if t.size > 1 else 0.0, 4),
         }
         if report.keypoints["nan_fraction"] > 0.5:
