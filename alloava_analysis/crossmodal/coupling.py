@@ -7,7 +7,11 @@ For every clip:
    speech rate (word starts / W, words/s), syllable and articulation rate
    (:func:`alloava_analysis.features.speech.speech_rate`), and movement intensity of
    the chosen body-part group (:func:`alloava_analysis.features.motion.movement_intensity`,
-   shoulder widths/s, averaged over the window's valid frames).
+   shoulder widths/s, averaged over the window's valid frames), measured as
+   the :class:`~alloava_analysis.features.MotionSettings` say: planar
+   (x, y) by default, hands and arms relative to the torso, and camera cuts
+   (recorded at extraction, else found from pose jumps) excluded -- a window
+   that spans a cut gets no intensity and is counted per clip.
 2. **Frames** on the video clock: the speech energy envelope (RMS of the
    audio, 10 ms hop, averaged onto each video frame by
    :func:`alloava_analysis.clocks.resample_to_times`) and the per-frame
@@ -28,8 +32,9 @@ Then, over clips:
   whose surrogates repeat the lag search.
 
 The result follows the JSON contract of ``alloava correlate --json``: keys
-``pooled``, ``per_clip``, ``lag_s``, ``mi`` (plus ``settings``, ``clips``,
-``failed``); missing values are ``None`` (JSON ``null``), never a made-up number.
+``pooled``, ``per_clip``, ``lag_s``, ``mi`` (plus ``settings`` with the motion
+settings under ``settings["motion"]``, ``shot_cuts``, ``clips``, ``failed``); missing values
+are ``None`` (JSON ``null``), never a made-up number.
 """
 from __future__ import annotations
 
@@ -41,7 +46,8 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from ..features import motion, speech
+from ..features import motion as motion_features, speech
+from ..features.motion import MotionSettings
 from . import correlation, dtw, information, lags
 from ..clocks import aggregate_windows, count_in_windows, make_windows, resample_to_times
 from ..errors import AlloAvaError, MissingModalityError
@@ -53,7 +59,7 @@ __all__ = ["clip_tables", "corpus_tables", "correlate_corpus"]
 log = logging.getLogger(__name__)
 
 WINDOW_COLUMNS = ("clip_id", "window", "start", "end", "center", "speech_rate", "syllable_rate",
-                  "articulation_rate", "intensity", "coverage", "window_s", "hop_s", "clock")
+                  "articulation_rate", "intensity", "coverage", "spans_cut", "window_s", "hop_s", "clock")
 
 
 def _unpack(item: Any) -> tuple[Clip, np.ndarray | None, int | None]:
@@ -67,7 +73,8 @@ def _unpack(item: Any) -> tuple[Clip, np.ndarray | None, int | None]:
 
 def clip_tables(item: Any, *, window_s: float = 5.0, hop_s: float | None = None, group: str = "hands",
                 confidence_threshold: float = 0.5, max_gap_s: float = 0.2, smooth_s: float = 0.0,
-                detrend_s: float = 2.0, energy: bool = True) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+                detrend_s: float = 2.0, energy: bool = True,
+                motion: MotionSettings | None = None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Window table and frame table of one clip.
 
     Parameters
@@ -85,12 +92,16 @@ def clip_tables(item: Any, *, window_s: float = 5.0, hop_s: float | None = None,
         Moving-average length removed from the frame series (0 keeps them raw).
     energy
         Compute the frame table (needs audio); False skips it.
+    motion
+        How movement is measured (default :class:`~alloava_analysis.features.MotionSettings`).
 
     Returns
     -------
     windows : pandas.DataFrame
         Columns :data:`WINDOW_COLUMNS` (``clock="window"``; ``start``/``end`` in
-        seconds on the media clock).
+        seconds on the media clock; ``spans_cut`` windows have NaN intensity when
+        cuts are excluded); attrs ``shot_cuts``: ``{clip_id, source, n_cuts, times_s,
+        windows_excluded}``.
     frames : pandas.DataFrame or None
         ``clip_id, time, motion, speech_energy, motion_hp, speech_energy_hp``
         on the video clock (None without audio or with ``energy=False``).
@@ -115,8 +126,11 @@ def clip_tables(item: Any, *, window_s: float = 5.0, hop_s: float | None = None,
     if win.empty:
         raise ValueError(f"clip {clip.clip_id!r}: expected at least one {window_s} s window, got a clip of "
                          f"{stop:.2f} s (use a shorter --window)")
-    inten = motion.movement_intensity(pose, group=group, confidence_threshold=confidence_threshold,
-                                      max_gap_s=max_gap_s, smooth_s=smooth_s)
+    settings = motion or MotionSettings()
+    cuts, cut_source = motion_features.shot_cuts(pose, settings=settings, metadata=clip.metadata)
+    inten = motion_features.movement_intensity(pose, group=group, confidence_threshold=confidence_threshold,
+                                               max_gap_s=max_gap_s, smooth_s=smooth_s, cuts=cuts,
+                                               cut_guard_s=settings.cut_guard_s, **settings.intensity_options(group))
     rate = speech.speech_rate(clip.words, window_s=window_s, hop_s=hop_s, span=(0.0, stop))
     rate = rate.iloc[: len(win)].reset_index(drop=True)
     tv, iv = inten["time"].to_numpy(), inten["intensity"].to_numpy()
@@ -128,9 +142,15 @@ def clip_tables(item: Any, *, window_s: float = 5.0, hop_s: float | None = None,
     windows["intensity"] = aggregate_windows(iv, tv, win, how="mean", min_coverage=0.5, rate_hz=fps)
     valid = count_in_windows(tv[np.isfinite(iv)], win, rate_hz=fps)
     windows["coverage"] = np.clip(valid / np.maximum(np.round(window_s * fps), 1), 0, 1)
+    windows["spans_cut"] = motion_features.spans_cut(windows["start"].to_numpy(), windows["end"].to_numpy(),
+                                                     cuts)
+    windows.loc[windows["spans_cut"], "intensity"] = np.nan
     windows["window_s"] = win["window_s"]
     windows["hop_s"] = win["hop_s"]
     windows["clock"] = "window"
+    windows.attrs["shot_cuts"] = {"clip_id": clip.clip_id, "source": cut_source, "n_cuts": int(cuts.size),
+                                  "times_s": [round(float(c), 4) for c in cuts],
+                                  "windows_excluded": int(windows["spans_cut"].sum())}
 
     frames = None
     if energy:
@@ -168,13 +188,15 @@ def _iter_items(source: Any, progress: bool) -> tuple[Iterable, Any]:
 
 def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = None, group: str = "hands",
                   progress: bool = True, energy: bool = True, detrend_s: float = 2.0,
+                  motion: MotionSettings | None = None,
                   **clean: Any) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
     """Window and frame tables of every clip (clips that fail are skipped and listed).
 
     Returns
     -------
     windows : pandas.DataFrame
-        All clips' window tables stacked (tidy: one row per clip and window).
+        All clips' window tables stacked (tidy: one row per clip and window);
+        attrs ``shot_cuts``: one ``{clip_id, source, n_cuts, times_s, windows_excluded}`` per clip.
     frames : pandas.DataFrame
         All clips' frame tables stacked (empty when no clip has audio).
     failed : list of dict
@@ -186,7 +208,7 @@ def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = N
         clip_id = getattr(getattr(item, "clip", item), "clip_id", "?")
         try:
             w, f = clip_tables(item, window_s=window_s, hop_s=hop_s, group=group, energy=energy,
-                               detrend_s=detrend_s, **clean)
+                               detrend_s=detrend_s, motion=motion, **clean)
         except (AlloAvaError, ValueError, KeyError, OSError) as err:
             log.warning("skipping %s: %s", clip_id, err)
             failed.append({"clip_id": clip_id, "reason": str(err)})
@@ -197,6 +219,7 @@ def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = N
     # Corpus.clips() collects clips it could not load; read the list after iterating
     failed = (list(corpus.failures) if corpus is not None else []) + failed
     windows = pd.concat(win_parts, ignore_index=True) if win_parts else pd.DataFrame(columns=list(WINDOW_COLUMNS))
+    windows.attrs = {"shot_cuts": [w.attrs["shot_cuts"] for w in win_parts]}
     frames = pd.concat(frame_parts, ignore_index=True) if frame_parts else pd.DataFrame(
         columns=["clip_id", "time", "motion", "speech_energy", "motion_hp", "speech_energy_hp"])
     if frame_parts:
@@ -243,7 +266,8 @@ def correlate_corpus(corpus_or_path: Any, *, window_s: float = 5.0, hop_s: float
                      seed: int = 0, progress: bool = True, return_frames: bool = False,
                      detrend_s: float = 2.0, mi_k: int = 3, mi_max_samples: int | None = 20_000,
                      dtw_segment_s: float | None = 60.0, confidence_threshold: float = 0.5,
-                     max_gap_s: float = 0.2, smooth_s: float = 0.0):
+                     max_gap_s: float = 0.2, smooth_s: float = 0.0,
+                     motion: MotionSettings | None = None):
     """Speech rate vs movement intensity over a corpus: correlations, lags and mutual information.
 
     Parameters
@@ -276,32 +300,48 @@ def correlate_corpus(corpus_or_path: Any, *, window_s: float = 5.0, hop_s: float
         DTW aligns segments of this length (None: whole clips).
     confidence_threshold, max_gap_s, smooth_s
         Pose cleaning before kinematics.
+    motion
+        How movement is measured: planar or with z, relative to the body or the
+        image, cut handling (default
+        :class:`~alloava_analysis.features.MotionSettings`; recorded in
+        ``settings["motion"]``).
 
     Returns
     -------
     dict
         ``pooled: {r, ci_low, ci_high, method, ...}``; ``per_clip: [{clip_id,
         r, ci_low, ci_high, ...}]``; ``lag_s: {xcorr, dtw, ...}`` (positive =
-        motion leads speech); ``mi: {bits, p_value, ...}``; ``settings``;
-        ``n_clips``; ``failed: [{clip_id, reason}]``. Missing values are None.
+        motion leads speech); ``mi: {bits, p_value, ...}``; ``settings`` (with
+        ``motion``); ``shot_cuts: {source, n_cuts, windows_excluded, per_clip: [{clip_id,
+        source, n_cuts, times_s, windows_excluded}]}``; ``n_clips``; ``failed:
+        [{clip_id, reason}]``. Missing values are None.
     (dict, dict of DataFrames)
         With ``return_frames=True``: the result and ``{"windows", "frames",
         "per_clip", "xcorr_curve"}``.
     """
     dtw.require_c()
+    motion_settings = motion or MotionSettings()
     windows, frames, failed = corpus_tables(corpus_or_path, window_s=window_s, hop_s=hop_s, group=group,
                                             progress=progress, detrend_s=detrend_s,
                                             confidence_threshold=confidence_threshold, max_gap_s=max_gap_s,
-                                            smooth_s=smooth_s)
+                                            smooth_s=smooth_s, motion=motion_settings)
     hop = window_s if hop_s is None else hop_s
     settings = {"window_s": window_s, "hop_s": hop, "group": group, "max_lag_s": max_lag_s, "n_boot": n_boot,
                 "n_surrogates": n_surrogates, "seed": seed, "detrend_s": detrend_s, "mi_k": mi_k,
-                "x": "movement intensity (shoulder widths/s, mean over window frames)",
-                "y": "speech rate (word starts per second)", "clock": "window"}
+                "x": f"movement intensity ({motion_settings.to_dict(group)['measure']}, mean over window "
+                     f"frames)",
+                "y": "speech rate (word starts per second)", "clock": "window",
+                "motion": motion_settings.to_dict(group)}
+    cut_rows = windows.attrs.get("shot_cuts", [])
     result: dict[str, Any] = {"pooled": {"r": None, "ci_low": None, "ci_high": None, "method": None},
                               "per_clip": [], "lag_s": {"xcorr": None, "dtw": None},
                               "mi": {"bits": None, "p_value": None}, "settings": settings,
                               "n_clips": int(windows["clip_id"].nunique()) if len(windows) else 0,
+                              "shot_cuts": {"handling": motion_settings.cut_handling,
+                                            "sources": sorted({c["source"] for c in cut_rows}),
+                                            "n_cuts": sum(c["n_cuts"] for c in cut_rows),
+                                            "windows_excluded": sum(c["windows_excluded"] for c in cut_rows),
+                                            "per_clip": cut_rows},
                               "failed": failed}
     per_clip = pd.DataFrame()
     if len(windows):

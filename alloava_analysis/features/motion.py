@@ -4,8 +4,17 @@ The cleaning chain is :func:`mask_low_confidence` -> :func:`interpolate_gaps`
 (bounded: longer gaps stay missing) -> :func:`smooth` (Savitzky-Golay), then
 :func:`kinematics` (velocity, speed, acceleration, jerk by finite differences
 on the frame timestamps), :func:`movement_intensity` (body-size-normalised
-speed of a body-part group) and :func:`gesture_units` (speed threshold with
-hysteresis) with :func:`gesture_rate`.
+speed of a body-part group, relative to the torso or to the image) and
+:func:`gesture_units` (speed threshold with hysteresis above a noise floor)
+with :func:`gesture_rate`. :func:`detect_pose_cuts` finds camera cuts from
+jumps of the whole skeleton; :class:`MotionSettings` bundles the choices an
+analysis records with its results.
+
+Kinematics are planar by default: MediaPipe's ``z`` is a *relative depth*
+(roughly the distance from the hip midpoint along the camera axis, in the
+same normalised units as ``x``), estimated from a single image and several
+times noisier than ``x`` and ``y``; on a rigidly moved photo it inflates head
+speed about eightfold. Pass ``use_z=True`` to include it anyway.
 
 All functions take and return ``movement``-style pose datasets
 (``position(time, space, keypoints, individuals)``) or tidy DataFrames with a
@@ -15,6 +24,8 @@ from __future__ import annotations
 
 import logging
 import warnings
+from dataclasses import asdict, dataclass
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -26,19 +37,113 @@ from ..model import validate_pose
 from ..schema import group_keypoints
 
 __all__ = [
+    "MotionSettings",
+    "body_reference",
     "clean_pose",
+    "detect_pose_cuts",
+    "recorded_cuts",
+    "shot_cuts",
+    "spans_cut",
     "gesture_rate",
     "gesture_units",
     "interpolate_gaps",
     "kinematics",
     "mask_low_confidence",
     "movement_intensity",
+    "noise_floor",
     "shoulder_width",
     "smooth",
     "window_intensity",
 ]
 
 log = logging.getLogger(__name__)
+
+#: Allowed values of ``relative_to``: ``"auto"`` is ``"body"`` for :data:`BODY_RELATIVE_GROUPS`, else ``"image"``.
+RELATIVE_TO = ("auto", "body", "image")
+#: Groups measured relative to the torso by default (their motion is gesture, not posture or camera).
+BODY_RELATIVE_GROUPS = ("hands", "arms", "left_hand", "right_hand", "fingers")
+#: Allowed values of ``cut_handling``.
+CUT_HANDLING = ("exclude", "ignore")
+#: Allowed values of ``cut_source``.
+CUT_SOURCES = ("auto", "video", "pose")
+
+
+def _check_option(name: str, value: Any, allowed: Sequence[Any]) -> None:
+    """Raise ``ValueError`` naming the allowed values when ``value`` is not one of them."""
+    if value not in allowed:
+        raise ValueError(f"expected {name} to be one of {', '.join(repr(a) for a in allowed)}, got {value!r}")
+
+
+def resolve_relative_to(relative_to: str, group: str) -> str:
+    """``"body"`` or ``"image"``: what ``relative_to`` means for ``group`` (``"auto"`` resolved)."""
+    _check_option("relative_to", relative_to, RELATIVE_TO)
+    if relative_to == "auto":
+        return "body" if group in BODY_RELATIVE_GROUPS else "image"
+    return relative_to
+
+
+@dataclass(frozen=True)
+class MotionSettings:
+    """How movement is measured: one object that analyses take and record with their results.
+
+    Parameters
+    ----------
+    use_z
+        Include MediaPipe's relative depth ``z`` in speeds (default planar x, y).
+    relative_to
+        ``"body"``: positions relative to the shoulder midpoint (gesture, not
+        sway, pans or zooms); ``"image"``: image-plane positions; ``"auto"``:
+        ``"body"`` for hands, arms and fingers, ``"image"`` for other groups.
+    cut_handling
+        ``"exclude"``: frames next to a camera cut get no speed, and analysis
+        windows and gesture units that span a cut are dropped (and counted);
+        ``"ignore"``: cuts are not looked for.
+    cut_source
+        ``"video"``: cut times found in the frames at extraction time
+        (``clip.metadata["shot_cuts"]``); ``"pose"``: :func:`detect_pose_cuts`;
+        ``"auto"``: the video's when the extraction recorded them, else the pose's.
+    cut_jump
+        Pose-cut threshold: median jump of all keypoints between two frames,
+        in shoulder widths (see :func:`detect_pose_cuts`).
+    cut_guard_s
+        Frames within this time of a cut get no speed.
+    """
+
+    use_z: bool = False
+    relative_to: str = "auto"
+    cut_handling: str = "exclude"
+    cut_source: str = "auto"
+    cut_jump: float = 0.3
+    cut_guard_s: float = 0.1
+
+    def __post_init__(self) -> None:
+        _check_option("relative_to", self.relative_to, RELATIVE_TO)
+        _check_option("cut_handling", self.cut_handling, CUT_HANDLING)
+        _check_option("cut_source", self.cut_source, CUT_SOURCES)
+        _check_option("use_z", self.use_z, (False, True))
+        if not (self.cut_jump > 0 and self.cut_guard_s >= 0):
+            raise ValueError(f"expected cut_jump > 0 and cut_guard_s >= 0, got {self.cut_jump}, {self.cut_guard_s}")
+
+    def reference(self, group: str) -> str:
+        """``"body"`` or ``"image"`` for ``group``."""
+        return resolve_relative_to(self.relative_to, group)
+
+    def intensity_options(self, group: str) -> dict[str, Any]:
+        """Keyword options of :func:`movement_intensity` for ``group``."""
+        return {"use_z": self.use_z, "relative_to": self.reference(group)}
+
+    def to_dict(self, group: str | None = None) -> dict[str, Any]:
+        """Plain values for results; with ``group``, also the resolved reference and a description."""
+        d: dict[str, Any] = asdict(self)
+        d["coordinates"] = "x, y, z (MediaPipe relative depth)" if self.use_z else "x, y (image plane)"
+        if group is not None:
+            ref = self.reference(group)
+            d["group"] = group
+            d["relative_to_resolved"] = ref
+            d["measure"] = (f"mean speed of the {group} keypoints "
+                            + ("relative to the shoulder midpoint" if ref == "body" else "in the image plane")
+                            + f" ({d['coordinates']}), in shoulder widths per second")
+        return d
 
 
 def _fps(ds: xr.Dataset) -> float:
@@ -191,7 +296,15 @@ def _derivative(values: np.ndarray, t: np.ndarray) -> np.ndarray:
     return np.gradient(values, t, axis=0, edge_order=1)
 
 
-def kinematics(ds: xr.Dataset, *, isotropic: bool = True) -> xr.Dataset:
+def _planar(ds: xr.Dataset, use_z: bool) -> xr.Dataset:
+    """``ds`` with only x and y in ``space`` unless ``use_z`` (and a z is there)."""
+    _check_option("use_z", use_z, (False, True))
+    if use_z or ds.sizes["space"] <= 2:
+        return ds
+    return ds.isel(space=slice(0, 2))
+
+
+def kinematics(ds: xr.Dataset, *, isotropic: bool = True, use_z: bool = False) -> xr.Dataset:
     """Velocity, speed, acceleration and jerk of every keypoint.
 
     Derivatives are taken on the frame timestamps (``time`` coordinate,
@@ -203,16 +316,21 @@ def kinematics(ds: xr.Dataset, *, isotropic: bool = True) -> xr.Dataset:
     isotropic
         For normalised coordinates with a known frame size, scale x and y to
         pixels first so that a distance means the same in both directions.
+    use_z
+        Include ``z`` (MediaPipe's relative depth, scaled like x; noisy). By
+        default only the image plane (x, y) is used.
 
     Returns
     -------
     xarray.Dataset
         ``velocity``, ``acceleration``, ``jerk`` with the dims of ``position``
-        and their magnitudes ``speed``, ``acceleration_magnitude``,
-        ``jerk_magnitude`` (time, keypoints, individuals); units: position
-        units (pixels when scaled) per second (squared, cubed).
+        (``space`` = x, y unless ``use_z``) and their magnitudes ``speed``,
+        ``acceleration_magnitude``, ``jerk_magnitude`` (time, keypoints,
+        individuals); units: position units (pixels when scaled) per second
+        (squared, cubed); attrs ``use_z``.
     """
     validate_pose(ds)
+    ds = _planar(ds, use_z)
     t = ds["time"].values
     scale = _pixel_scale(ds) if isotropic else np.ones(ds.sizes["space"])
     pos = ds["position"].values.astype(np.float64) * scale[None, :, None, None]
@@ -231,9 +349,22 @@ def kinematics(ds: xr.Dataset, *, isotropic: bool = True) -> xr.Dataset:
             "jerk_magnitude": (mag_dims, np.linalg.norm(jerk, axis=1)),
         },
         coords={k: v for k, v in ds.coords.items()},
-        attrs={**ds.attrs, "units": "pixels" if (scale != 1).any() else ds.attrs.get("coords", "")},
+        attrs={**ds.attrs, "units": "pixels" if (scale != 1).any() else ds.attrs.get("coords", ""),
+               "use_z": int(bool(use_z and ds.sizes["space"] > 2))},
     )
     return out
+
+
+def _shoulder_distance(ds: xr.Dataset, isotropic: bool) -> np.ndarray:
+    """Per-frame left-right shoulder distance in the image plane, (time, individuals)."""
+    names = list(ds["keypoints"].values)
+    if "left_shoulder" not in names or "right_shoulder" not in names:
+        raise ValueError(f"expected left_shoulder and right_shoulder keypoints to normalise by body size, "
+                         f"got layout {ds.attrs.get('layout')!r}")
+    scale = _pixel_scale(ds) if isotropic else np.ones(ds.sizes["space"])
+    pos = ds["position"].sel(keypoints=["left_shoulder", "right_shoulder"]).values.astype(np.float64)
+    pos = (pos * scale[None, :, None, None])[:, :2]
+    return np.linalg.norm(pos[:, :, 0] - pos[:, :, 1], axis=1)
 
 
 def shoulder_width(ds: xr.Dataset, *, isotropic: bool = True) -> xr.DataArray:
@@ -245,14 +376,7 @@ def shoulder_width(ds: xr.Dataset, *, isotropic: bool = True) -> xr.DataArray:
     layout has no shoulders or they are never both visible.
     """
     validate_pose(ds)
-    names = list(ds["keypoints"].values)
-    if "left_shoulder" not in names or "right_shoulder" not in names:
-        raise ValueError(f"expected left_shoulder and right_shoulder keypoints to normalise by body size, "
-                         f"got layout {ds.attrs.get('layout')!r}")
-    scale = _pixel_scale(ds) if isotropic else np.ones(ds.sizes["space"])
-    pos = ds["position"].sel(keypoints=["left_shoulder", "right_shoulder"]).values.astype(np.float64)
-    pos = (pos * scale[None, :, None, None])[:, :2]
-    dist = np.linalg.norm(pos[:, :, 0] - pos[:, :, 1], axis=1)  # (time, individuals)
+    dist = _shoulder_distance(ds, isotropic)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         width = np.nanmedian(dist, axis=0)
@@ -264,15 +388,59 @@ def shoulder_width(ds: xr.Dataset, *, isotropic: bool = True) -> xr.DataArray:
                         name="shoulder_width")
 
 
+def _shot_index(t: np.ndarray, cuts: np.ndarray) -> np.ndarray:
+    """Index of the shot (0 before the first cut) of every frame time."""
+    return np.searchsorted(np.sort(cuts), t, side="right")
+
+
+def _shot_widths(dist: np.ndarray, shot: np.ndarray, fallback: float) -> np.ndarray:
+    """Per-frame shoulder width: the median over each shot's frames (``fallback`` for shots without any)."""
+    out = np.full(dist.shape, fallback, dtype=np.float64)
+    for k in np.unique(shot):
+        sel = shot == k
+        vals = dist[sel]
+        vals = vals[np.isfinite(vals) & (vals > 0)]
+        if vals.size:
+            out[sel] = float(np.median(vals))
+    return out
+
+
+def body_reference(ds: xr.Dataset) -> xr.DataArray:
+    """The torso reference of body-relative motion: the shoulder midpoint, ``position(time, space, individuals)``.
+
+    NaN where either shoulder is missing. Raises ``ValueError`` when the layout
+    has no shoulders (use ``relative_to="image"`` for face or hand-only layouts).
+    """
+    names = list(ds["keypoints"].values)
+    if "left_shoulder" not in names or "right_shoulder" not in names:
+        raise ValueError(f"expected left_shoulder and right_shoulder keypoints for body-relative motion "
+                         f"(relative_to='body'), got layout {ds.attrs.get('layout')!r}; use relative_to='image'")
+    return ds["position"].sel(keypoints=["left_shoulder", "right_shoulder"]).mean("keypoints", skipna=False)
+
+
+def _cut_mask(t: np.ndarray, cuts: np.ndarray, guard_s: float) -> np.ndarray:
+    """Frames whose central difference straddles a cut, or that lie within ``guard_s`` of one."""
+    bad = np.zeros(t.size, dtype=bool)
+    if cuts.size == 0 or t.size == 0:
+        return bad
+    i = np.clip(np.searchsorted(t, cuts, side="left"), 0, t.size - 1)  # first frame of the new shot
+    for j in i:
+        bad[max(j - 1, 0):j + 1] = True
+    near = np.abs(t[:, None] - cuts[None, :]).min(axis=1) <= guard_s
+    return bad | near
+
+
 def movement_intensity(ds: xr.Dataset, *, group: str = "hands", individual: str | None = None,
-                       confidence_threshold: float = 0.5, max_gap_s: float = 0.2, smooth_s: float = 0.0,
-                       normalize: bool = True, min_keypoints: int = 1) -> pd.DataFrame:
+                       relative_to: str = "auto", use_z: bool = False, cuts: Sequence[float] | None = None,
+                       cut_guard_s: float = 0.1, confidence_threshold: float = 0.5, max_gap_s: float = 0.2,
+                       smooth_s: float = 0.0, normalize: bool = True, min_keypoints: int = 1) -> pd.DataFrame:
     """Per-frame movement intensity of a body-part group.
 
     Intensity at a frame = the mean, over the group's keypoints that are
-    valid there, of the keypoint speed divided by the clip's shoulder width
-    (:func:`shoulder_width`) -- i.e. shoulder widths per second, comparable
-    across speakers, camera distances and resolutions.
+    valid there, of the keypoint speed divided by the shoulder width
+    (:func:`shoulder_width`; per shot when ``cuts`` are given) -- i.e.
+    shoulder widths per second, comparable across speakers, camera distances
+    and resolutions.
 
     Parameters
     ----------
@@ -283,6 +451,17 @@ def movement_intensity(ds: xr.Dataset, *, group: str = "hands", individual: str 
         :func:`alloava_analysis.schema.group_keypoints`).
     individual
         Which individual; defaults to the first.
+    relative_to
+        ``"body"``: keypoints relative to the shoulder midpoint
+        (:func:`body_reference`), so sway, camera pans and zooms do not count
+        as gesture; ``"image"``: image-plane positions (head or whole-body
+        motion as the camera sees it); ``"auto"`` (default): ``"body"`` for
+        hands, arms and fingers, ``"image"`` otherwise.
+    use_z
+        Include MediaPipe's relative depth ``z`` (noisy; default planar).
+    cuts
+        Camera-cut times (seconds; e.g. :func:`detect_pose_cuts`): frames whose
+        speed would span a cut, or within ``cut_guard_s`` of one, are NaN.
     confidence_threshold, max_gap_s, smooth_s
         Passed to :func:`clean_pose` (``smooth_s=0`` disables smoothing).
     normalize
@@ -294,27 +473,172 @@ def movement_intensity(ds: xr.Dataset, *, group: str = "hands", individual: str 
     -------
     pandas.DataFrame
         ``time``, ``intensity``, ``n_keypoints``; attrs ``clock="video"``,
-        ``rate_hz``, ``group``, ``shoulder_width``, ``units``.
+        ``rate_hz``, ``group``, ``shoulder_width`` (clip median), ``units``,
+        ``relative_to`` (resolved), ``use_z``, ``n_cuts``.
     """
     validate_pose(ds)
+    reference = resolve_relative_to(relative_to, group)
     names = [k for k in group_keypoints(ds.attrs.get("layout", ""), group) if k in set(ds["keypoints"].values)]
     if not names:
         raise ValueError(f"expected keypoints of group {group!r} in the pose, got none of them")
     ind = ds["individuals"].values[0] if individual is None else individual
     ds1 = ds.sel(individuals=[ind])
+    t = ds["time"].values
+    cut_times = np.sort(np.asarray([] if cuts is None else cuts, dtype=float))
     width = float(shoulder_width(ds1).values[0]) if normalize else 1.0
+    widths = np.full(t.size, width)
+    if normalize and cut_times.size:
+        widths = _shot_widths(_shoulder_distance(ds1, True)[:, 0], _shot_index(t, cut_times), width)
     clean = clean_pose(ds1, confidence_threshold=confidence_threshold, max_gap_s=max_gap_s, smooth_s=smooth_s)
-    kin = kinematics(clean.sel(keypoints=names))
+    part = clean.sel(keypoints=names)
+    if reference == "body":
+        part = part.copy()
+        part["position"] = part["position"] - body_reference(clean).astype(part["position"].dtype)
+    kin = kinematics(part, use_z=use_z)
     speed = kin["speed"].values[:, :, 0]  # (time, keypoints)
     n_valid = np.isfinite(speed).sum(axis=1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         mean_speed = np.nanmean(speed, axis=1)
-    intensity = np.where(n_valid >= max(min_keypoints, 1), mean_speed / width, np.nan)
-    out = pd.DataFrame({"time": ds["time"].values, "intensity": intensity, "n_keypoints": n_valid})
+    intensity = np.where(n_valid >= max(min_keypoints, 1), mean_speed / widths, np.nan)
+    if cut_times.size:
+        bad = _cut_mask(t, cut_times, cut_guard_s)
+        intensity[bad] = np.nan
+        n_valid = np.where(bad, 0, n_valid)
+    out = pd.DataFrame({"time": t, "intensity": intensity, "n_keypoints": n_valid})
     out.attrs.update(clock="video", rate_hz=_fps(ds), group=group, shoulder_width=width,
-                     units="shoulder widths / s" if normalize else f"{kin.attrs['units']} / s")
+                     units="shoulder widths / s" if normalize else f"{kin.attrs['units']} / s",
+                     relative_to=reference, use_z=bool(kin.attrs["use_z"]), n_cuts=int(cut_times.size),
+                     cuts=cut_times.tolist())
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# shot changes
+# --------------------------------------------------------------------------------------------
+def _body_unit(ds1: xr.Dataset, pos: np.ndarray) -> float:
+    """Body size in the units of ``pos``: shoulder width, else the median spread of the keypoints."""
+    try:
+        return float(shoulder_width(ds1).values[0])
+    except ValueError:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            centre = np.nanmean(pos, axis=2, keepdims=True)
+            spread = np.nanmedian(np.sqrt(np.nansum((pos - centre) ** 2, axis=1)), axis=1)
+            unit = float(np.nanmedian(spread))
+        if not (np.isfinite(unit) and unit > 0):
+            raise ValueError(f"expected visible keypoints to measure body size for cut detection, got none in "
+                             f"{ds1.attrs.get('source') or 'pose'}")
+        return unit
+
+
+def detect_pose_cuts(ds: xr.Dataset, *, jump: float = 0.3, contrast: float = 5.0, individual: str | None = None,
+                     confidence_threshold: float = 0.5, min_keypoints: int = 4, hold_s: float = 0.5,
+                     context_s: float = 0.5) -> pd.DataFrame:
+    """Camera cuts found as jumps of the whole skeleton between two frames (for corpora without video).
+
+    For every pair of consecutive frames the *median* over all keypoints
+    (visible in both, confidence >= ``confidence_threshold``; a keypoint
+    missing for up to ``hold_s`` keeps its last position) of the image-plane
+    displacement is taken, in shoulder widths. A gesture moves a few
+    keypoints and a body moves a small distance per frame; a cut moves every
+    keypoint at once. A cut is declared where this median jump exceeds
+    ``jump`` and is ``contrast`` times the median jump within ``context_s``
+    around it (so a fast, sustained pan is not a cut); detections within
+    three frames of each other are one cut (the largest).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per cut: ``time`` (midway between the two frames, seconds),
+        ``frame`` (index of the first frame of the new shot), ``jump``
+        (shoulder widths), ``context`` (the local median jump),
+        ``n_keypoints``; attrs ``method="pose_jump"``, ``jump``, ``contrast``,
+        ``body_unit``.
+    """
+    validate_pose(ds)
+    if not (jump > 0 and contrast >= 1):
+        raise ValueError(f"expected jump > 0 and contrast >= 1, got {jump}, {contrast}")
+    ind = ds["individuals"].values[0] if individual is None else individual
+    ds1 = mask_low_confidence(ds.sel(individuals=[ind]), threshold=confidence_threshold)
+    t = ds1["time"].values.astype(np.float64)
+    pos = ds1["position"].values[:, :2, :, 0].astype(np.float64) * _pixel_scale(ds1)[:2][None, :, None]
+    unit = _body_unit(ds1, pos)
+    fps = _fps(ds1)
+    hold = max(int(round(hold_s * fps)), 0)
+    held = pd.DataFrame(pos.reshape(t.size, -1)).ffill(limit=hold or None).to_numpy().reshape(pos.shape) \
+        if hold else pos
+    cols = ["time", "frame", "jump", "context", "n_keypoints"]
+    if t.size < 3:
+        out = pd.DataFrame(columns=cols)
+    else:
+        step = np.linalg.norm(np.diff(held, axis=0), axis=1) / unit  # (n-1, keypoints)
+        ok = np.isfinite(step)
+        n_ok = ok.sum(axis=1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            med = np.where(n_ok >= min_keypoints, np.nanmedian(np.where(ok, step, np.nan), axis=1), np.nan)
+        half = max(int(round(context_s * fps)), 3)
+        padded = np.concatenate([np.full(half, np.nan), med, np.full(half, np.nan)])
+        win = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1).copy()  # row i centred on med[i]
+        win[:, half - 2:half + 3] = np.nan  # leave out the candidate and its neighbours
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            context = np.nanmedian(win, axis=1)
+        context = np.where(np.isfinite(context), context, 0.0)
+        cand = np.flatnonzero((med > jump) & (med > contrast * context))
+        keep: list[int] = []
+        for i in cand:
+            if keep and i - keep[-1] <= 3:
+                if med[i] > med[keep[-1]]:
+                    keep[-1] = i
+                continue
+            keep.append(int(i))
+        idx = np.asarray(keep, dtype=np.int64)
+        out = pd.DataFrame({"time": (t[idx] + t[idx + 1]) / 2, "frame": idx + 1, "jump": med[idx],
+                            "context": context[idx], "n_keypoints": n_ok[idx]})
+    out.attrs.update(method="pose_jump", jump=float(jump), contrast=float(contrast), body_unit=unit,
+                     clock="video")
+    return out
+
+
+def recorded_cuts(metadata: dict) -> np.ndarray | None:
+    """Cut times recorded at extraction (``metadata["shot_cuts"]["times_s"]``), or None when none were looked for."""
+    rec = (metadata or {}).get("shot_cuts")
+    if not isinstance(rec, dict) or rec.get("times_s") is None:
+        return None
+    return np.sort(np.asarray(rec["times_s"], dtype=float))
+
+
+def shot_cuts(pose: xr.Dataset, *, settings: "MotionSettings | None" = None,
+              metadata: dict | None = None) -> tuple[np.ndarray, str]:
+    """The cut times an analysis uses for a clip, and where they came from.
+
+    ``settings.cut_handling="ignore"`` gives no cuts (source ``"none"``);
+    otherwise ``settings.cut_source`` picks the cuts recorded from the video
+    at extraction (``metadata["shot_cuts"]``), :func:`detect_pose_cuts`, or
+    (``"auto"``) the video's when recorded, else the pose's. Asking for
+    ``"video"`` when none were recorded raises ``ValueError``.
+    """
+    settings = settings or MotionSettings()
+    if settings.cut_handling == "ignore":
+        return np.empty(0), "none"
+    video = recorded_cuts(metadata or {})
+    if settings.cut_source in ("auto", "video") and video is not None:
+        return video, "video"
+    if settings.cut_source == "video":
+        raise ValueError("expected cut times recorded from the video at extraction (metadata['shot_cuts']), got "
+                         "none; use cut_source='pose' or 'auto'")
+    return detect_pose_cuts(pose, jump=settings.cut_jump)["time"].to_numpy(dtype=float), "pose"
+
+
+def spans_cut(start: np.ndarray, end: np.ndarray, cuts: np.ndarray) -> np.ndarray:
+    """True for every interval ``[start, end)`` with a cut strictly inside it."""
+    start, end = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
+    cuts = np.sort(np.asarray(cuts, dtype=float))
+    if cuts.size == 0:
+        return np.zeros(start.shape, dtype=bool)
+    return np.searchsorted(cuts, end, side="left") > np.searchsorted(cuts, start, side="right")
 
 
 def window_intensity(intensity: pd.DataFrame, *, window_s: float = 5.0, hop_s: float | None = None,

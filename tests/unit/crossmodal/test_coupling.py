@@ -119,3 +119,37 @@ def test_clips_the_corpus_cannot_load_are_reported_from_a_folder(tiny_corpus):
     reasons = {f["clip_id"]: f["reason"] for f in result["failed"]}
     assert bad in reasons and str(tiny_corpus.root) in reasons[bad]
     assert {r["clip_id"] for r in result["per_clip"]} == set(tiny_corpus.clip_ids) - {bad}
+
+
+def _cut_clip(i: int, cut_at: float, *, seconds: float = 40.0):
+    """``_clip`` whose whole skeleton jumps to a new framing (shifted, zoomed) at ``cut_at`` seconds."""
+    item = _clip(i, seconds=seconds)
+    pose = item.clip.poses["mediapipe_pose_33"].copy(deep=True)
+    after = pose["time"].values >= cut_at
+    pos = pose["position"].values
+    pos[after] = 0.2 + 1.3 * (pos[after] - 0.5) + 0.5       # zoomed in and moved right
+    item.clip.poses["mediapipe_pose_33"] = pose
+    return item
+
+
+def test_results_record_the_motion_settings_and_windows_across_cuts_are_excluded():
+    from alloava_analysis.features.motion import MotionSettings
+
+    items = [_cut_clip(i, 12.3) for i in range(3)]
+    result, tables = correlate_corpus(items, n_boot=50, n_surrogates=9, progress=False, return_frames=True)
+    motion = result["settings"]["motion"]
+    assert motion["use_z"] is False and motion["relative_to_resolved"] == "body"
+    assert motion["cut_handling"] == "exclude"
+    cuts = result["shot_cuts"]
+    assert cuts["n_cuts"] == 3 and cuts["windows_excluded"] == 3 and cuts["sources"] == ["pose"]
+    row = cuts["per_clip"][0]
+    assert row["windows_excluded"] == 1 and abs(row["times_s"][0] - 12.3) < 1 / FPS
+    w = tables["windows"]
+    assert w.loc[w["spans_cut"], "start"].unique().tolist() == [10.0]
+    assert w.loc[w["spans_cut"], "intensity"].isna().all() and w.loc[~w["spans_cut"], "intensity"].notna().all()
+    f = tables["frames"]
+    assert f.loc[(f["time"] - 12.3).abs() < 0.05, "motion"].isna().all()
+    ignored, frames = clip_tables(items[0], motion=MotionSettings(cut_handling="ignore", relative_to="image"))
+    assert not ignored["spans_cut"].any() and ignored.attrs["shot_cuts"]["source"] == "none"
+    spike = frames.loc[(frames["time"] - 12.3).abs() < 0.05, "motion"]
+    assert spike.max() > 10 * frames["motion"].median()                                # the jump is a spike

@@ -172,3 +172,94 @@ def test_window_intensity_is_nan_where_tracking_is_mostly_missing():
     assert out["intensity"].iloc[0] == 1.0 and np.isnan(out["intensity"].iloc[1])
     assert out["coverage"].iloc[0] == 1.0 and out["coverage"].iloc[1] == pytest.approx(10 / 150)
     assert (out["window_s"] == 5.0).all() and (out["clock"] == "video").all()
+
+
+# --------------------------------------------------------------------------------------------
+# planar by default, body-relative, settings
+# --------------------------------------------------------------------------------------------
+def _pose3d(n: int = 90, *, body=lambda t: (0 * t, 0 * t), hand=lambda t: (0 * t, 0 * t), z=None, seed=0):
+    """Shoulders 0.2 apart; the whole body shifted by ``body(t)``, hands by ``body(t) + hand(t)``; z given."""
+    t = np.arange(n) / FPS
+    pos = np.full((n, 3, 33), 0.5)
+    pos[:, 2] = 0.0
+    li, ri = LAYOUT.index(["left_shoulder", "right_shoulder"])
+    pos[:, 0, li], pos[:, 0, ri] = 0.6, 0.4
+    bx, by = body(t)
+    pos[:, 0] += bx[:, None]
+    pos[:, 1] += by[:, None]
+    hx, hy = hand(t)
+    for k in LAYOUT.index(HANDS):
+        pos[:, 0, k] += hx
+        pos[:, 1, k] += hy
+    if z is not None:
+        pos[:, 2] = z(t, np.random.default_rng(seed))
+    return make_pose(pos, time=t, layout="mediapipe_pose_33", fps=FPS)
+
+
+def test_kinematics_are_planar_unless_z_is_asked_for():
+    ds = _pose3d(hand=lambda t: (0.1 * t, 0 * t), z=lambda t, rng: np.tile((0.3 * t)[:, None], (1, 33)))
+    planar = motion.kinematics(ds)
+    assert list(planar["velocity"]["space"].values) == ["x", "y"] and planar.attrs["use_z"] == 0
+    np.testing.assert_allclose(planar["speed"].sel(keypoints="left_wrist").values[:, 0], 0.1, rtol=1e-4)
+    full = motion.kinematics(ds, use_z=True)
+    np.testing.assert_allclose(full["speed"].sel(keypoints="left_wrist").values[:, 0], np.hypot(0.1, 0.3),
+                               rtol=1e-4)
+    with pytest.raises(ValueError, match="use_z"):
+        motion.kinematics(ds, use_z="yes")
+
+
+def test_noisy_depth_inflates_intensity_only_with_use_z():
+    ds = _pose3d(body=lambda t: (0.05 * t, 0 * t),
+                 z=lambda t, rng: rng.normal(0, 0.02, (t.size, 33)))   # MediaPipe-like noisy relative depth
+    planar = motion.movement_intensity(ds, group="head")
+    np.testing.assert_allclose(planar["intensity"], 0.05 / 0.2, rtol=1e-3)
+    with_z = motion.movement_intensity(ds, group="head", use_z=True)
+    assert with_z["intensity"].mean() > 4 * planar["intensity"].mean()
+    assert planar.attrs["use_z"] is False and with_z.attrs["use_z"] is True
+
+
+def test_body_relative_intensity_removes_rigid_body_and_camera_motion():
+    # the whole body (a camera pan) moves at 0.4 units/s = 2 shoulder widths/s; the hands also gesture at 0.1
+    ds = _pose3d(body=lambda t: (0.4 * t, 0 * t), hand=lambda t: (0 * t, 0.1 * t))
+    body = motion.movement_intensity(ds, group="hands")            # default for hands: body-relative
+    assert body.attrs["relative_to"] == "body"
+    np.testing.assert_allclose(body["intensity"], 0.1 / 0.2, rtol=1e-4)
+    image = motion.movement_intensity(ds, group="hands", relative_to="image")
+    np.testing.assert_allclose(image["intensity"], np.hypot(0.4, 0.1) / 0.2, rtol=1e-4)
+    head = motion.movement_intensity(ds, group="head")              # default for the head: image plane
+    assert head.attrs["relative_to"] == "image"
+    np.testing.assert_allclose(head["intensity"], 2.0, rtol=1e-4)
+    still = motion.movement_intensity(_pose3d(body=lambda t: (0.4 * t, 0 * t)), group="arms")
+    np.testing.assert_allclose(still["intensity"], 0.0, atol=1e-5)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"relative_to": "torso"}, r"relative_to to be one of 'auto', 'body', 'image', got 'torso'"),
+    ({"cut_handling": "drop"}, r"cut_handling to be one of 'exclude', 'ignore'"),
+    ({"cut_source": "camera"}, r"cut_source to be one of 'auto', 'video', 'pose'"),
+    ({"cut_jump": 0}, r"cut_jump > 0"),
+])
+def test_motion_settings_reject_unknown_options_listing_the_allowed_ones(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        motion.MotionSettings(**kwargs)
+
+
+def test_movement_intensity_rejects_unknown_reference():
+    with pytest.raises(ValueError, match="'auto', 'body', 'image'"):
+        motion.movement_intensity(_pose(), relative_to="world")
+
+
+def test_motion_settings_record_what_they_resolve_to():
+    d = motion.MotionSettings().to_dict("hands")
+    assert d["use_z"] is False and d["relative_to"] == "auto" and d["relative_to_resolved"] == "body"
+    assert d["cut_handling"] == "exclude" and "shoulder midpoint" in d["measure"]
+    assert motion.MotionSettings(relative_to="image").intensity_options("hands") == {"use_z": False,
+                                                                                     "relative_to": "image"}
+    assert motion.MotionSettings().reference("head") == "image"
+
+
+def test_body_relative_needs_shoulders():
+    pos = np.random.default_rng(0).random((20, 2, 42))
+    ds = make_pose(pos, time=np.arange(20) / FPS, layout="mediapipe_hands_42")
+    with pytest.raises(ValueError, match="relative_to='image'"):
+        motion.movement_intensity(ds, group="left_hand", relative_to="body", normalize=False)
