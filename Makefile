@@ -1,16 +1,16 @@
 # Two commands do all the set-up on a fresh machine (Python 3.11 + package registries):
-#   make demo   bootstrap .venv, generate the embedded sample corpus, run the toolkit on it
+#   make demo   bootstrap .venv, make (or reuse) the embedded sample corpus, run the toolkit on it
 #   make test   bootstrap .venv and run the whole test suite
+# After changing the synthetic generator: make sample-registry, then commit the registry.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO   := demo_out
-SAMPLE := $(DEMO)/sample
 # CPU build of torch first: openai-whisper would otherwise pull several GB of CUDA packages.
 TORCH_PIN := torch==2.13.0
 
-.PHONY: venv demo test test-fast bench clean
+.PHONY: venv demo test test-fast bench clean sample sample-registry
 
 venv: $(STAMP)
 
@@ -22,20 +22,26 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip check
 	touch $@
 
+# The embedded sample: cached in $$ALLOAVA_DATA_DIR (default ~/.cache/alloava_analysis), checked against
+# alloava_analysis/data/sample_registry.txt and regenerated when missing or changed.
+sample: $(STAMP)
+	$(BIN)/python -m alloava_analysis.sample_data
+
+sample-registry: $(STAMP)
+	$(BIN)/python scripts/make_sample_registry.py
+
 demo: $(STAMP)
-	rm -rf $(SAMPLE)
-	$(BIN)/alloava synth $(SAMPLE) --clips 12 --seed 0
-	$(BIN)/alloava validate $(SAMPLE)
-	$(BIN)/alloava convert $(SAMPLE)
-	$(BIN)/alloava stats $(SAMPLE) --json > $(DEMO)/stats.json
-	$(BIN)/alloava stats $(SAMPLE) --quiet
-	$(BIN)/alloava correlate $(SAMPLE) --json > $(DEMO)/correlate.json
-	$(BIN)/alloava correlate $(SAMPLE) --quiet
 	mkdir -p $(DEMO)/notebooks
+	set -e; sample="$$($(BIN)/python -m alloava_analysis.sample_data)"; \
+	  $(BIN)/alloava validate "$$sample"; \
+	  $(BIN)/alloava convert "$$sample"; \
+	  $(BIN)/alloava stats "$$sample" --json > $(DEMO)/stats.json; \
+	  $(BIN)/alloava stats "$$sample" --quiet; \
+	  $(BIN)/alloava correlate "$$sample" --json > $(DEMO)/correlate.json; \
+	  $(BIN)/alloava correlate "$$sample" --quiet
 	for nb in notebooks/[0-9][0-9]_*.ipynb; do \
-	  $(BIN)/papermill -k python3 --no-progress-bar "$$nb" "$(DEMO)/notebooks/$$(basename $$nb)" \
-	    -p corpus_dir "$(CURDIR)/$(SAMPLE)" || exit 1; done
-	@echo "demo outputs in $(DEMO)/: sample corpus, stats.json, correlate.json, executed notebooks"
+	  $(BIN)/papermill -k python3 --no-progress-bar "$$nb" "$(DEMO)/notebooks/$$(basename $$nb)" || exit 1; done
+	@echo "demo outputs in $(DEMO)/: stats.json, correlate.json, executed notebooks (sample: make sample)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider

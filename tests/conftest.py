@@ -13,3 +13,22 @@ def tiny_corpus(tmp_path):
     """A corpus of 4 good clips (both layouts, transcript, 48 kHz audio, labels.csv)."""
     root = tmp_path / "corpus"
     return SimpleNamespace(root=root, clip_ids=datasets.write_tiny_corpus(root, 4))
+
+
+@pytest.fixture(scope="session")
+def sample_data(tmp_path_factory):
+    """The embedded sample corpus, generated once per session into a private cache folder.
+
+    ``path`` is the corpus, ``data_dir`` the cache folder (for ``ALLOAVA_DATA_DIR``), ``warnings`` the
+    messages of any :class:`~alloava_analysis.sample_data.SampleRegistryWarning` (a stale registry).
+    """
+    import warnings
+
+    from alloava_analysis import sample_data as sd
+
+    data_dir = tmp_path_factory.mktemp("alloava_data")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", sd.SampleRegistryWarning)
+        path = sd.sample_corpus(data_dir=data_dir)
+    stale = [str(w.message) for w in caught if issubclass(w.category, sd.SampleRegistryWarning)]
+    return SimpleNamespace(path=path, data_dir=data_dir, warnings=stale)

@@ -92,3 +92,22 @@ def _json_default(obj: Any) -> Any:
     if isinstance(obj, Path):
         return str(obj)
     raise TypeError(f"cannot serialise {type(obj).__name__} to JSON")
+
+
+def replace_directory(new: str | Path, target: str | Path) -> Path:
+    """Move the finished folder ``new`` onto ``target`` (same file system), removing what was there.
+
+    The old folder is first renamed aside, so ``target`` is at every moment
+    either the complete old folder or the complete new one.
+    """
+    import shutil
+
+    new, target = Path(new), Path(target)
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+        os.replace(target, old / target.name)
+    os.replace(new, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return target

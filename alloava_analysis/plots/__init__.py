@@ -1,8 +1,9 @@
 """Figures: the only place that imports matplotlib/seaborn/plotly."""
 from __future__ import annotations
 
+from .distributions import plot_rate_distribution
 from .figures import (POSE_BONES, plot_claims, plot_clip_overview, plot_forest, plot_lag_curve, plot_skeleton,
                       plot_validation, plot_window_scatter)
 
-__all__ = ["POSE_BONES", "plot_claims", "plot_clip_overview", "plot_forest", "plot_lag_curve",
+__all__ = ["POSE_BONES", "plot_claims", "plot_clip_overview", "plot_forest", "plot_lag_curve", "plot_rate_distribution",
            "plot_skeleton", "plot_validation", "plot_window_scatter"]

@@ -1,30 +1,103 @@
-"""Execute every numbered notebook (and lab) top to bottom on a synthetic sample corpus."""
+"""Execute every numbered notebook on the embedded sample and check the key result each one leaves behind.
+
+Conventions (notebooks/README.md): a markdown cell with Purpose / Inputs / Outputs first, exactly one
+``parameters`` cell that defines ``corpus_dir = ""`` (the embedded sample), committed without outputs,
+and a last code cell that calls ``show_key_results``. Each notebook needs an entry in ``CHECKS`` below
+that asserts on its key results (against ``truth.json`` of the sample where the result was planted).
+"""
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
 
+from alloava_analysis.report import read_key_results
+from alloava_analysis.sample_data import DATA_DIR_ENV, SAMPLE_CLIPS
+
 papermill = pytest.importorskip("papermill")
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted((ROOT / "notebooks" / "labs").glob("*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+ALL_IPYNB = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def _truth(sample) -> dict:
+    return json.loads((sample.path / "truth.json").read_text())
+
+
+def check_00(key: dict, truth: dict) -> None:
+    assert key["clips"] == SAMPLE_CLIPS == len(truth["clips"])
+    assert key["clips valid"] == SAMPLE_CLIPS and key["clips with errors"] == 0
+    first = next(c for c in truth["clips"] if c["clip_id"] == key["first clip"])
+    assert key["first clip frames"] == first["n_frames"]
+    assert key["first clip words"] == first["n_words"]
+    assert key["hours"] == pytest.approx(sum(c["duration_s"] for c in truth["clips"]) / 3600, rel=1e-3)
+
+
+def check_20(key: dict, truth: dict) -> None:
+    words = sum(c["n_words"] for c in truth["clips"])
+    hours = sum(c["duration_s"] for c in truth["clips"]) / 3600
+    assert key["videos"] == SAMPLE_CLIPS
+    assert key["words"] == words
+    assert key["wpm measured"] == pytest.approx(words / (hours * 60), rel=1e-3)
+    assert key["wpm claimed"] == 208
+    assert key["claims compared"] >= 10
+
+
+def check_30(key: dict, truth: dict) -> None:
+    expected = truth["effects"]["coupling"]["expected_r"]
+    assert key["clips"] == SAMPLE_CLIPS
+    assert key["pooled CI low"] < key["pooled r"] < key["pooled CI high"]
+    # the planted window-level coupling is recovered, and the interval excludes the paper's 0.0285
+    assert key["pooled CI low"] - 0.1 <= expected <= key["pooled CI high"] + 0.1
+    assert key["pooled CI low"] > key["claimed r (paper)"]
+
+
+#: notebook stem prefix (the number) -> check of its key results
+CHECKS = {"00": check_00, "20": check_20, "30": check_30}
+
+
+def test_every_notebook_has_a_key_result_check():
+    missing = [p.name for p in NOTEBOOKS if p.name[:2] not in CHECKS]
+    assert not missing, f"add a check of the key results of {missing} to CHECKS in {Path(__file__).name}"
 
 
 def test_notebooks_are_committed_without_outputs():
     assert NOTEBOOKS, "expected numbered notebooks under notebooks/"
-    for path in NOTEBOOKS:
+    for path in ALL_IPYNB:
         nb = json.loads(path.read_text())
         dirty = [i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count"))]
-        assert not dirty, f"{path.name}: cells {dirty} carry outputs; strip them before committing"
+        assert not dirty, f"{path.relative_to(ROOT)}: cells {dirty} carry outputs; strip them before committing " \
+                          "(JupyterLab: Edit > Clear Outputs of All Cells, then save)"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_runs(path, tmp_path, monkeypatch):
+def test_notebook_follows_the_conventions(path):
+    cells = json.loads(path.read_text())["cells"]
+    intro = "".join(cells[0]["source"])
+    assert cells[0]["cell_type"] == "markdown" and all(f"**{w}.**" in intro for w in ("Purpose", "Inputs", "Outputs")), \
+        f"{path.name}: the first cell must be markdown stating **Purpose.**, **Inputs.** and **Outputs.**"
+    params = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(params) == 1, f"{path.name}: expected exactly one cell tagged 'parameters', got {len(params)}"
+    assert 'corpus_dir = ""' in "".join(params[0]["source"]), \
+        f"{path.name}: the parameters cell must default to the embedded sample with corpus_dir = \"\""
+    code = [c for c in cells if c["cell_type"] == "code"]
+    assert "show_key_results(" in "".join(code[-1]["source"]), \
+        f"{path.name}: the last code cell must call show_key_results(...)"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_runs_and_finds_its_key_result(path, tmp_path, monkeypatch, sample_data):
+    assert not sample_data.warnings, sample_data.warnings[0]
+    monkeypatch.setenv(DATA_DIR_ENV, str(sample_data.data_dir))  # the kernel inherits it: the shared sample
     out = tmp_path / path.name
-    papermill.execute_notebook(str(path), str(out), parameters={"corpus_dir": str(tmp_path / "corpus")},
-                               kernel_name="python3", cwd=str(tmp_path), progress_bar=False)
+    papermill.execute_notebook(str(path), str(out), kernel_name="python3", cwd=str(tmp_path), progress_bar=False)
     executed = json.loads(out.read_text())
     errors = [o for c in executed["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
+    key = read_key_results(executed)
+    assert key, f"{path.name} displayed no key results"
+    assert all(not (isinstance(v, float) and math.isnan(v)) for v in key.values())
+    CHECKS[path.name[:2]](key, _truth(sample_data))

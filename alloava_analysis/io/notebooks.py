@@ -1,0 +1,18 @@
+"""Reading and writing notebook files (``.ipynb`` JSON) and report pages."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .atomic import write_text
+
+
+def read_notebook(path: str | Path) -> dict[str, Any]:
+    """A notebook as its JSON dict (nbformat 4)."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def write_notebook(path: str | Path, notebook: dict[str, Any]) -> Path:
+    """Write a notebook dict atomically (one space indent, as Jupyter does, and a final newline)."""
+    return write_text(path, json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")
