@@ -238,7 +238,7 @@ def clip_summary(clip: Clip, files: dict) -> dict:
         "schema_variant": clip.metadata.get("schema_variant", ""),
         "layouts": ",".join(sorted(clip.poses)),
         "frames": int(pose.sizes["time"]) if pose is not None else 0,
-        "n_keypoints": int(sum(ds.sizes["keypoints"] for ds in clip.poses.values())),
+        "n_keypoints": int(sum(ds.sizes["keypoint"] for ds in clip.poses.values())),
         "pose_s": float(pose["time"].values[-1] - pose["time"].values[0]) if pose is not None and pose.sizes["time"] else
         float("nan"),
         "fps": float(pose.attrs.get("fps", np.nan)) if pose is not None else float("nan"),

@@ -3,12 +3,13 @@
 Every loader (JSON reader, columnar store, extractor, synthetic generator) builds
 its pose through :func:`make_pose` and its words through :func:`make_words`, so
 all of them share one set of checks. Pose datasets follow the conventions of the
-``movement`` package: ``position(time, space, keypoints, individuals)`` and
-``confidence(time, keypoints, individuals)``, ``ds_type="poses"``.
+``movement`` package: ``position(time, space, keypoint, individual)`` and
+``confidence(time, keypoint, individual)``, ``ds_type="poses"``.
 """
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,8 +24,12 @@ from .schema import get_layout
 if TYPE_CHECKING:
     from .io.audio import Audio
 
-POSITION_DIMS = ("time", "space", "keypoints", "individuals")
-CONFIDENCE_DIMS = ("time", "keypoints", "individuals")
+POSITION_DIMS = ("time", "space", "keypoint", "individual")
+CONFIDENCE_DIMS = ("time", "keypoint", "individual")
+#: Dimension names of movement < 0.17 (and of this toolkit before it followed them) -> current names.
+LEGACY_DIMS = {"keypoints": "keypoint", "individuals": "individual"}
+#: Flat extractor attrs (NetCDF holds no nested attrs); the full record is the JSON string ``attrs["extractor"]``.
+EXTRACTOR_ATTRS = {"extractor_name": "name", "extractor_version": "version", "model_sha256": "model_sha256"}
 WORD_COLUMNS = ("word", "start", "end", "probability", "segment")
 SEGMENT_COLUMNS = ("segment", "start", "end", "text")
 COORDS = ("normalized", "pixels")
@@ -57,7 +62,7 @@ def make_pose(
     individuals: tuple[str, ...] = ("speaker",),
     fps: float | None = None,
     source: str | Path | None = None,
-    extractor: dict[str, Any] | None = None,
+    extractor: dict[str, Any] | str | None = None,
     coords: str = "normalized",
     frame_size: tuple[int, int] | None = None,
     schema_variant: str | None = None,
@@ -67,19 +72,24 @@ def make_pose(
     Parameters
     ----------
     position
-        Array (time, space, keypoints) or (time, space, keypoints, individuals);
+        Array (time, space, keypoint) or (time, space, keypoint, individual);
         NaN marks a missing point.
     time
         Seconds from the media origin, strictly increasing.
     layout
         A name from :data:`alloava_analysis.schema.LAYOUTS`.
     confidence
-        Array (time, keypoints[, individuals]) in [0, 1]; NaN or absent means
+        Array (time, keypoint[, individual]) in [0, 1]; NaN or absent means
         unknown (filled with 1 where the position is finite, 0 where it is NaN).
     keypoints
         Subset of the layout's keypoints, in the order of ``position``'s axis 2.
     fps
         Nominal frame rate; estimated from the median time step when omitted.
+    extractor
+        What made the points (``name``, ``version``, ``model_sha256``, ...), as a
+        mapping or its JSON string. Stored as the JSON string ``attrs["extractor"]``
+        plus flat ``extractor_name``, ``extractor_version`` and ``model_sha256``
+        (every attr is NetCDF-serialisable); read it back with :func:`extractor_info`.
     coords
         ``"normalized"`` (0..1 of the frame) or ``"pixels"``; ``frame_size`` is
         (width, height) of the frame.
@@ -90,7 +100,7 @@ def make_pose(
     if pos.ndim == 3:
         pos = pos[..., None]
     if pos.ndim != 4:
-        raise SchemaError(f"expected position of shape (time, space, keypoints[, individuals]), "
+        raise SchemaError(f"expected position of shape (time, space, keypoint[, individual]), "
                           f"got {pos.shape}", path=where_src)
     if pos.shape[0] != t.size:
         raise SchemaError(f"expected {t.size} frames of position (one per timestamp), got {pos.shape[0]}",
@@ -129,6 +139,7 @@ def make_pose(
         conf = np.where(np.isnan(conf), finite.astype(np.float32), conf)
     conf = np.where(finite, conf, np.float32(0.0)).astype(np.float32)
 
+    info = _extractor_dict(extractor, path=where_src)
     if fps is None:
         fps = float(1.0 / np.median(np.diff(t))) if t.size > 1 else float("nan")
     elif not float(fps) > 0 and not np.isnan(fps):
@@ -139,8 +150,9 @@ def make_pose(
         "time_unit": "seconds",
         "layout": layout,
         "source": where_src or "",
-        "source_software": (extractor or {}).get("name", ""),
-        "extractor": dict(extractor or {}),
+        "source_software": str(info.get("name", "")),
+        "extractor": json.dumps(info, default=str),
+        **{attr: "" if info.get(key) is None else str(info[key]) for attr, key in EXTRACTOR_ATTRS.items()},
         "coords": coords,
         "frame_width": int(frame_size[0]) if frame_size else 0,
         "frame_height": int(frame_size[1]) if frame_size else 0,
@@ -155,18 +167,72 @@ def make_pose(
         coords={
             "time": t,
             "space": space,
-            "keypoints": list(names),
-            "body_part": ("keypoints", body_part),
-            "individuals": list(individuals),
+            "keypoint": list(names),
+            "body_part": ("keypoint", body_part),
+            "individual": list(individuals),
         },
         attrs=attrs,
     )
 
 
+def _extractor_dict(extractor: dict[str, Any] | str | None, *, path: str | None = None) -> dict[str, Any]:
+    if extractor is None or extractor == "":
+        return {}
+    if isinstance(extractor, str):
+        try:
+            extractor = json.loads(extractor)
+        except json.JSONDecodeError:
+            extractor = None
+        if not isinstance(extractor, dict):
+            raise SchemaError("expected extractor as a mapping or its JSON object string, got a string that is "
+                              "not a JSON object", path=path)
+    if not isinstance(extractor, dict):
+        raise SchemaError(f"expected extractor as a mapping or its JSON string, got {type(extractor).__name__}",
+                          path=path)
+    return dict(extractor)
+
+
+def extractor_info(ds: xr.Dataset | dict[str, Any]) -> dict[str, Any]:
+    """The extractor record of a pose dataset (or of its attrs) as a dict.
+
+    ``attrs["extractor"]`` is a JSON string (NetCDF holds no nested attrs); a
+    dict left by an older version is accepted too.
+    """
+    attrs = ds.attrs if isinstance(ds, xr.Dataset) else ds
+    return _extractor_dict(attrs.get("extractor"), path=attrs.get("source") or None)
+
+
+def rename_legacy_dims(ds: xr.Dataset, *, warn: bool = True) -> xr.Dataset:
+    """Rename movement < 0.17 dims (``keypoints``, ``individuals``) to ``keypoint``, ``individual``.
+
+    Like movement's own ``rename_legacy_dimensions``: datasets (NetCDF files,
+    stores, movement 0.15 datasets) written with the plural names load with
+    the current ones. Returns ``ds`` itself when nothing needs renaming;
+    otherwise a renamed copy, with a ``UserWarning`` unless ``warn=False``.
+    """
+    old = {k: v for k, v in LEGACY_DIMS.items() if k in ds.dims or k in ds.coords}
+    clash = [v for v in old.values() if v in ds.dims or v in ds.coords]
+    if not old:
+        return ds
+    if clash:
+        raise SchemaError(f"expected either the legacy dims {sorted(old)} or the current {sorted(clash)}, got both",
+                          path=ds.attrs.get("source") or None)
+    if warn:
+        warnings.warn(f"{ds.attrs.get('source') or 'pose dataset'}: renamed legacy dims "
+                      + ", ".join(f"{k!r} -> {v!r}" for k, v in old.items())
+                      + " (movement >= 0.17 names); save it again to convert it once", UserWarning, stacklevel=3)
+    return ds.rename(old)
+
+
 def validate_pose(ds: xr.Dataset) -> xr.Dataset:
-    """Check that ``ds`` is a pose dataset of this toolkit (use at function entry)."""
+    """Check that ``ds`` is a pose dataset of this toolkit (use at function entry: ``ds = validate_pose(ds)``).
+
+    A dataset with movement's legacy plural dims (``keypoints``, ``individuals``)
+    is accepted with a warning and returned renamed (:func:`rename_legacy_dims`).
+    """
     if not isinstance(ds, xr.Dataset):
         raise TypeError(f"expected an xarray.Dataset of poses, got {type(ds).__name__}")
+    ds = rename_legacy_dims(ds)
     for var, dims in (("position", POSITION_DIMS), ("confidence", CONFIDENCE_DIMS)):
         if var not in ds:
             raise SchemaError(f"expected data variable {var!r} in the pose dataset, got {list(ds.data_vars)}")

@@ -323,8 +323,8 @@ class _Collector:
             pos = _stack(self.pose_pos, (0, 3, N_POSE))
             vis = _stack(self.pose_vis, (0, N_POSE))
             ds = make_pose(pos, layout="mediapipe_pose_33", confidence=vis, extractor=meta["pose"], **common)
-            ds["presence"] = (("time", "keypoints", "individuals"), _stack(self.pose_pres, (0, N_POSE))[..., None])
-            ds["world_position"] = (("time", "space", "keypoints", "individuals"),
+            ds["presence"] = (("time", "keypoint", "individual"), _stack(self.pose_pres, (0, N_POSE))[..., None])
+            ds["world_position"] = (("time", "space", "keypoint", "individual"),
                                     _stack(self.pose_world, (0, 3, N_POSE))[..., None])
             ds["confidence"].attrs["meaning"] = "MediaPipe landmark visibility"
             ds["world_position"].attrs["units"] = "metres, origin at the hip midpoint"

@@ -34,10 +34,10 @@ def _pose_bones() -> tuple[tuple[str, str], ...]:
 
 def _segments(ds: xr.Dataset, bones: tuple[tuple[str, str], ...], threshold: float) -> tuple[np.ndarray, np.ndarray]:
     """Per frame: bone endpoints (time, bone, 2 ends, xy) in pixels, NaN where a point is missing or unsure."""
-    validate_pose(ds)
-    names = ds["keypoints"].values.tolist()
-    pos = ds["position"].isel(individuals=0).sel(space=["x", "y"]).values.astype(np.float64)  # (t, 2, kp)
-    conf = ds["confidence"].isel(individuals=0).values
+    ds = validate_pose(ds)
+    names = ds["keypoint"].values.tolist()
+    pos = ds["position"].isel(individual=0).sel(space=["x", "y"]).values.astype(np.float64)  # (t, 2, kp)
+    conf = ds["confidence"].isel(individual=0).values
     if ds.attrs.get("coords") == "normalized":
         pos = pos * np.array([ds.attrs.get("frame_width") or 1, ds.attrs.get("frame_height") or 1],
                              float)[None, :, None]

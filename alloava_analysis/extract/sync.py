@@ -42,13 +42,13 @@ def mouth_opening(face: xr.Dataset) -> np.ndarray:
         A ``mediapipe_face_478`` pose dataset (normalised coordinates are
         scaled by the frame size first, so non-square frames measure right).
     """
-    validate_pose(face)
+    face = validate_pose(face)
     if face.attrs.get("layout") != "mediapipe_face_478":
         raise ValueError(f"expected a mediapipe_face_478 pose dataset, got layout {face.attrs.get('layout')!r}")
-    pos = face["position"].isel(individuals=0).sel(space=["x", "y"]).values.astype(np.float64)  # (t, 2, kp)
+    pos = face["position"].isel(individual=0).sel(space=["x", "y"]).values.astype(np.float64)  # (t, 2, kp)
     if face.attrs.get("coords") == "normalized" and face.attrs.get("frame_width"):
         pos = pos * np.array([face.attrs["frame_width"], face.attrs["frame_height"]], float)[None, :, None]
-    names = face["keypoints"].values.tolist()
+    names = face["keypoint"].values.tolist()
 
     def point(key: str) -> np.ndarray:
         return pos[:, :, names.index(f"face_{FACE_LANDMARKS[key]:03d}")]

@@ -17,7 +17,7 @@ times noisier than ``x`` and ``y``; on a rigidly moved photo it inflates head
 speed about eightfold. Pass ``use_z=True`` to include it anyway.
 
 All functions take and return ``movement``-style pose datasets
-(``position(time, space, keypoints, individuals)``) or tidy DataFrames with a
+(``position(time, space, keypoint, individual)``) or tidy DataFrames with a
 ``time`` column; windowed summaries go through :mod:`alloava_analysis.clocks`.
 """
 from __future__ import annotations
@@ -33,7 +33,7 @@ import xarray as xr
 from scipy import signal
 
 from ..clocks import aggregate_windows, count_in_windows, make_windows
-from ..model import validate_pose
+from ..model import CONFIDENCE_DIMS, validate_pose
 from ..schema import group_keypoints
 
 __all__ = [
@@ -171,7 +171,7 @@ def _pixel_scale(ds: xr.Dataset) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 def mask_low_confidence(ds: xr.Dataset, *, threshold: float = 0.5) -> xr.Dataset:
     """Set positions to NaN where ``confidence < threshold`` (confidence itself is kept)."""
-    validate_pose(ds)
+    ds = validate_pose(ds)
     if not 0 <= threshold <= 1:
         raise ValueError(f"expected a confidence threshold in [0, 1], got {threshold}")
     keep = ds["confidence"] >= threshold
@@ -210,7 +210,7 @@ def interpolate_gaps(ds: xr.Dataset, *, max_gap_s: float = 0.2) -> xr.Dataset:
     dropouts). Confidence is left as measured, so downstream code can still
     see which points were filled.
     """
-    validate_pose(ds)
+    ds = validate_pose(ds)
     if max_gap_s < 0:
         raise ValueError(f"expected max_gap_s >= 0, got {max_gap_s}")
     t = ds["time"].values
@@ -261,7 +261,7 @@ def smooth(ds: xr.Dataset, *, window_s: float = 0.2, polyorder: int = 2) -> xr.D
 
     NaN stretches are respected: each valid run is filtered on its own.
     """
-    validate_pose(ds)
+    ds = validate_pose(ds)
     if window_s == 0:
         return ds
     if window_s < 0 or polyorder < 0:
@@ -325,11 +325,11 @@ def kinematics(ds: xr.Dataset, *, isotropic: bool = True, use_z: bool = False) -
     xarray.Dataset
         ``velocity``, ``acceleration``, ``jerk`` with the dims of ``position``
         (``space`` = x, y unless ``use_z``) and their magnitudes ``speed``,
-        ``acceleration_magnitude``, ``jerk_magnitude`` (time, keypoints,
-        individuals); units: position units (pixels when scaled) per second
+        ``acceleration_magnitude``, ``jerk_magnitude`` (time, keypoint,
+        individual); units: position units (pixels when scaled) per second
         (squared, cubed); attrs ``use_z``.
     """
-    validate_pose(ds)
+    ds = validate_pose(ds)
     ds = _planar(ds, use_z)
     t = ds["time"].values
     scale = _pixel_scale(ds) if isotropic else np.ones(ds.sizes["space"])
@@ -338,7 +338,7 @@ def kinematics(ds: xr.Dataset, *, isotropic: bool = True, use_z: bool = False) -
     acc = _derivative(vel, t)
     jerk = _derivative(acc, t)
     dims = ds["position"].dims
-    mag_dims = ("time", "keypoints", "individuals")
+    mag_dims = CONFIDENCE_DIMS
     out = xr.Dataset(
         {
             "velocity": (dims, vel),
@@ -356,13 +356,13 @@ def kinematics(ds: xr.Dataset, *, isotropic: bool = True, use_z: bool = False) -
 
 
 def _shoulder_distance(ds: xr.Dataset, isotropic: bool) -> np.ndarray:
-    """Per-frame left-right shoulder distance in the image plane, (time, individuals)."""
-    names = list(ds["keypoints"].values)
+    """Per-frame left-right shoulder distance in the image plane, (time, individual)."""
+    names = list(ds["keypoint"].values)
     if "left_shoulder" not in names or "right_shoulder" not in names:
         raise ValueError(f"expected left_shoulder and right_shoulder keypoints to normalise by body size, "
                          f"got layout {ds.attrs.get('layout')!r}")
     scale = _pixel_scale(ds) if isotropic else np.ones(ds.sizes["space"])
-    pos = ds["position"].sel(keypoints=["left_shoulder", "right_shoulder"]).values.astype(np.float64)
+    pos = ds["position"].sel(keypoint=["left_shoulder", "right_shoulder"]).values.astype(np.float64)
     pos = (pos * scale[None, :, None, None])[:, :2]
     return np.linalg.norm(pos[:, :, 0] - pos[:, :, 1], axis=1)
 
@@ -375,7 +375,7 @@ def shoulder_width(ds: xr.Dataset, *, isotropic: bool = True) -> xr.DataArray:
     body-size unit); NaN frames are ignored. Raises ``ValueError`` when the
     layout has no shoulders or they are never both visible.
     """
-    validate_pose(ds)
+    ds = validate_pose(ds)
     dist = _shoulder_distance(ds, isotropic)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -383,8 +383,8 @@ def shoulder_width(ds: xr.Dataset, *, isotropic: bool = True) -> xr.DataArray:
     bad = ~(np.isfinite(width) & (width > 0))
     if bad.any():
         raise ValueError(f"expected visible shoulders to measure body size, got none for "
-                         f"{list(np.asarray(ds['individuals'].values)[bad])} in {ds.attrs.get('source') or 'pose'}")
-    return xr.DataArray(width, dims=("individuals",), coords={"individuals": ds["individuals"].values},
+                         f"{list(np.asarray(ds['individual'].values)[bad])} in {ds.attrs.get('source') or 'pose'}")
+    return xr.DataArray(width, dims=("individual",), coords={"individual": ds["individual"].values},
                         name="shoulder_width")
 
 
@@ -406,16 +406,16 @@ def _shot_widths(dist: np.ndarray, shot: np.ndarray, fallback: float) -> np.ndar
 
 
 def body_reference(ds: xr.Dataset) -> xr.DataArray:
-    """The torso reference of body-relative motion: the shoulder midpoint, ``position(time, space, individuals)``.
+    """The torso reference of body-relative motion: the shoulder midpoint, ``position(time, space, individual)``.
 
     NaN where either shoulder is missing. Raises ``ValueError`` when the layout
     has no shoulders (use ``relative_to="image"`` for face or hand-only layouts).
     """
-    names = list(ds["keypoints"].values)
+    names = list(ds["keypoint"].values)
     if "left_shoulder" not in names or "right_shoulder" not in names:
         raise ValueError(f"expected left_shoulder and right_shoulder keypoints for body-relative motion "
                          f"(relative_to='body'), got layout {ds.attrs.get('layout')!r}; use relative_to='image'")
-    return ds["position"].sel(keypoints=["left_shoulder", "right_shoulder"]).mean("keypoints", skipna=False)
+    return ds["position"].sel(keypoint=["left_shoulder", "right_shoulder"]).mean("keypoint", skipna=False)
 
 
 def _cut_mask(t: np.ndarray, cuts: np.ndarray, guard_s: float) -> np.ndarray:
@@ -476,13 +476,13 @@ def movement_intensity(ds: xr.Dataset, *, group: str = "hands", individual: str 
         ``rate_hz``, ``group``, ``shoulder_width`` (clip median), ``units``,
         ``relative_to`` (resolved), ``use_z``, ``n_cuts``.
     """
-    validate_pose(ds)
+    ds = validate_pose(ds)
     reference = resolve_relative_to(relative_to, group)
-    names = [k for k in group_keypoints(ds.attrs.get("layout", ""), group) if k in set(ds["keypoints"].values)]
+    names = [k for k in group_keypoints(ds.attrs.get("layout", ""), group) if k in set(ds["keypoint"].values)]
     if not names:
         raise ValueError(f"expected keypoints of group {group!r} in the pose, got none of them")
-    ind = ds["individuals"].values[0] if individual is None else individual
-    ds1 = ds.sel(individuals=[ind])
+    ind = ds["individual"].values[0] if individual is None else individual
+    ds1 = ds.sel(individual=[ind])
     t = ds["time"].values
     cut_times = np.sort(np.asarray([] if cuts is None else cuts, dtype=float))
     width = float(shoulder_width(ds1).values[0]) if normalize else 1.0
@@ -490,7 +490,7 @@ def movement_intensity(ds: xr.Dataset, *, group: str = "hands", individual: str 
     if normalize and cut_times.size:
         widths = _shot_widths(_shoulder_distance(ds1, True)[:, 0], _shot_index(t, cut_times), width)
     clean = clean_pose(ds1, confidence_threshold=confidence_threshold, max_gap_s=max_gap_s, smooth_s=smooth_s)
-    part = clean.sel(keypoints=names)
+    part = clean.sel(keypoint=names)
     if reference == "body":
         part = part.copy()
         part["position"] = part["position"] - body_reference(clean).astype(part["position"].dtype)
@@ -556,11 +556,11 @@ def detect_pose_cuts(ds: xr.Dataset, *, jump: float = 0.3, contrast: float = 5.0
         ``n_keypoints``; attrs ``method="pose_jump"``, ``jump``, ``contrast``,
         ``body_unit``.
     """
-    validate_pose(ds)
+    ds = validate_pose(ds)
     if not (jump > 0 and contrast >= 1):
         raise ValueError(f"expected jump > 0 and contrast >= 1, got {jump}, {contrast}")
-    ind = ds["individuals"].values[0] if individual is None else individual
-    ds1 = mask_low_confidence(ds.sel(individuals=[ind]), threshold=confidence_threshold)
+    ind = ds["individual"].values[0] if individual is None else individual
+    ds1 = mask_low_confidence(ds.sel(individual=[ind]), threshold=confidence_threshold)
     t = ds1["time"].values.astype(np.float64)
     pos = ds1["position"].values[:, :2, :, 0].astype(np.float64) * _pixel_scale(ds1)[:2][None, :, None]
     unit = _body_unit(ds1, pos)

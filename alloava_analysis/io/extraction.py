@@ -12,7 +12,8 @@ layout scanner ignores::
 
 A Parquet file holds one row per frame: ``time`` plus one fixed-size float32
 list column per data variable; dimensions, coordinates and attrs travel as JSON
-in the schema metadata, so :func:`read_pose_dataset` returns what was written.
+in the schema metadata, so :func:`read_pose_dataset` returns what was written
+(files written with movement's old plural dim names load with the current ones).
 (Added by the extraction helper; additive, nothing else in ``io`` changed.)
 """
 from __future__ import annotations
@@ -26,7 +27,7 @@ import pyarrow.parquet as pq
 import xarray as xr
 
 from ..errors import SchemaError
-from ..model import make_pose, validate_pose
+from ..model import LEGACY_DIMS, make_pose, validate_pose
 from .atomic import atomic_path, write_json
 from .layout import parse_key
 from .transcript import read_json
@@ -54,7 +55,7 @@ def read_report(root: str | Path, clip_id: str) -> dict:
 
 def write_pose_dataset(path: str | Path, ds: xr.Dataset) -> Path:
     """Write every data variable of a pose dataset (time first on each) to Parquet atomically."""
-    validate_pose(ds)
+    ds = validate_pose(ds)
     columns = {"time": pa.array(ds["time"].values, pa.float64())}
     variables = {}
     for name, var in ds.data_vars.items():
@@ -74,6 +75,16 @@ def write_pose_dataset(path: str | Path, ds: xr.Dataset) -> Path:
     return Path(path)
 
 
+def _current_dims(meta: dict) -> dict:
+    """The side file's metadata with movement's legacy plural dim names replaced by the current ones."""
+    def rename(dims: list[str]) -> list[str]:
+        return [LEGACY_DIMS.get(d, d) for d in dims]
+    meta["coords"] = {LEGACY_DIMS.get(k, k): {**c, "dims": rename(c["dims"])} for k, c in meta["coords"].items()}
+    for spec in meta["variables"].values():
+        spec["dims"] = rename(spec["dims"])
+    return meta
+
+
 def read_pose_dataset(path: str | Path) -> xr.Dataset:
     """Read a pose dataset written by :func:`write_pose_dataset` (checked by ``make_pose``)."""
     path = Path(path)
@@ -85,7 +96,7 @@ def read_pose_dataset(path: str | Path) -> xr.Dataset:
     if meta_raw is None or "position" not in table.column_names:
         raise SchemaError("expected a pose dataset table (time, position, ...) with its layout in the schema "
                           "metadata", path=path)
-    meta = json.loads(meta_raw)
+    meta = _current_dims(json.loads(meta_raw))
     n = table.num_rows
 
     def values(name: str) -> np.ndarray:
@@ -94,11 +105,12 @@ def read_pose_dataset(path: str | Path) -> xr.Dataset:
         return flat.reshape([n, *shape])
 
     attrs = dict(meta["attrs"])
+    extractor = attrs.pop("extractor", None)
     coords = meta["coords"]
     ds = make_pose(values("position"), time=table.column("time").to_numpy(), layout=attrs["layout"],
                    confidence=values("confidence") if "confidence" in meta["variables"] else None,
-                   keypoints=coords["keypoints"]["values"], individuals=tuple(coords["individuals"]["values"]),
-                   fps=attrs.get("fps"), source=attrs.get("source") or None, extractor=attrs.get("extractor"),
+                   keypoints=coords["keypoint"]["values"], individuals=tuple(coords["individual"]["values"]),
+                   fps=attrs.get("fps"), source=attrs.get("source") or None, extractor=extractor,
                    coords=attrs.get("coords", "normalized"),
                    frame_size=(attrs.get("frame_width", 0), attrs.get("frame_height", 0))
                    if attrs.get("frame_width") else None, schema_variant=attrs.get("schema_variant"))

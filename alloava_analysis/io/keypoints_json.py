@@ -36,7 +36,7 @@ import pandas as pd
 import xarray as xr
 
 from ..errors import SchemaError
-from ..model import make_pose
+from ..model import extractor_info, make_pose
 from ..schema import get_layout, layout_for_count
 from .atomic import atomic_write
 from .transcript import read_json
@@ -366,9 +366,9 @@ def write_keypoints(path: str | Path, poses: dict[str, xr.Dataset], *, frame_tex
             raise ValueError(f"layout {name} is on a different clock from the others; expected one clock")
     layers = []
     for name, ds in poses.items():
-        ds = ds.reindex(keypoints=list(get_layout(name).keypoints))  # layout order; absent points are null
-        pos = ds["position"].isel(individuals=0).transpose("time", "keypoints", "space").values
-        conf = ds["confidence"].isel(individuals=0).values[:, :, None]
+        ds = ds.reindex(keypoint=list(get_layout(name).keypoints))  # layout order; absent points are null
+        pos = ds["position"].isel(individual=0).transpose("time", "keypoint", "space").values
+        conf = ds["confidence"].isel(individual=0).values[:, :, None]
         conf_name = "visibility" if name == "mediapipe_pose_33" else "confidence"
         keys = [*map(str, ds["space"].values), conf_name]
         rounded = np.concatenate([np.round(pos.astype(np.float64), decimals),
@@ -380,7 +380,7 @@ def write_keypoints(path: str | Path, poses: dict[str, xr.Dataset], *, frame_tex
         "format": FORMAT_NAME, "version": 1, "fps": fps if math.isfinite(fps) else None,
         "layouts": sorted(poses), "coords": first.attrs.get("coords", "normalized"),
         "frame_width": int(first.attrs.get("frame_width", 0)), "frame_height": int(first.attrs.get("frame_height", 0)),
-        "extractor": first.attrs.get("extractor", {}),
+        "extractor": extractor_info(first),
     }
     with atomic_write(path, "w", encoding="utf-8") as handle:
         handle.write(json.dumps(meta, default=str, allow_nan=False)[:-1] + ', "frames": [')

@@ -9,7 +9,9 @@ Layout under the store folder (default ``<corpus>/store``)::
     index.parquet                               one row per clip: sizes, durations, checksums
 
 Pose attrs travel as JSON in the Parquet schema metadata, so a loaded pose
-equals the one that was written.
+equals the one that was written. Stores written before the movement 0.16 dim
+names (metadata keys ``keypoints``/``individuals``, a dict ``extractor``) still
+load, with the current names.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ import pyarrow.parquet as pq
 import xarray as xr
 
 from ..errors import SchemaError
-from ..model import make_pose, make_words
+from ..model import LEGACY_DIMS, make_pose, make_words
 from .atomic import atomic_path
 
 ATTRS_KEY = b"alloava_attrs"
@@ -61,10 +63,10 @@ def pose_to_table(ds: xr.Dataset) -> pa.Table:
 
     Keypoint names, space labels and the pose attrs travel in the schema metadata.
     """
-    pos = ds["position"].values  # (time, space, keypoints, individuals); one individual: same bytes as 3-D
+    pos = ds["position"].values  # (time, space, keypoint, individual); one individual: same bytes as 3-D
     conf = ds["confidence"].values
-    attrs = dict(ds.attrs, individuals=[str(i) for i in ds["individuals"].values],
-                 keypoints=[str(k) for k in ds["keypoints"].values], space=[str(s) for s in ds["space"].values])
+    attrs = dict(ds.attrs, individual=[str(i) for i in ds["individual"].values],
+                 keypoint=[str(k) for k in ds["keypoint"].values], space=[str(s) for s in ds["space"].values])
     table = pa.table({"time": pa.array(ds["time"].values, pa.float64()), "position": _fixed_list(pos),
                       "confidence": _fixed_list(conf)})
     return table.replace_schema_metadata({ATTRS_KEY: json.dumps(attrs, default=str).encode()})
@@ -77,14 +79,18 @@ def table_to_pose(table: pa.Table, *, source: str | Path) -> xr.Dataset:
         raise SchemaError("expected a pose table (time, position, confidence) with attrs in the schema metadata; "
                           "rebuild the store with `alloava convert --force`", path=source)
     attrs = json.loads(meta[ATTRS_KEY])
-    keypoints, space = attrs.pop("keypoints"), attrs.pop("space")
-    n_kp, n_ind = len(keypoints), len(attrs["individuals"])
+    for old, new in LEGACY_DIMS.items():  # a store written with movement's old plural names
+        if old in attrs:
+            attrs[new] = attrs.pop(old)
+    keypoints, space, individuals = attrs.pop("keypoint"), attrs.pop("space"), attrs.pop("individual")
+    extractor = attrs.pop("extractor", None)
+    n_kp, n_ind = len(keypoints), len(individuals)
     position = _from_fixed_list(table.column("position"), len(space) * n_kp * n_ind).reshape(
         -1, len(space), n_kp, n_ind)
     confidence = _from_fixed_list(table.column("confidence"), n_kp * n_ind).reshape(-1, n_kp, n_ind)
     ds = make_pose(position, time=table.column("time").to_numpy(), layout=attrs["layout"], confidence=confidence,
-                   keypoints=keypoints, individuals=tuple(attrs.pop("individuals")), fps=attrs["fps"],
-                   source=attrs["source"], extractor=attrs.get("extractor"), coords=attrs["coords"],
+                   keypoints=keypoints, individuals=tuple(individuals), fps=attrs["fps"],
+                   source=attrs["source"], extractor=extractor, coords=attrs["coords"],
                    schema_variant=attrs.get("schema_variant"))
     ds.attrs.update(attrs)
     return ds

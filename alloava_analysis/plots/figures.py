@@ -27,13 +27,13 @@ def plot_skeleton(pose: xr.Dataset, time_s: float, *, min_confidence: float = 0.
     normalised coordinates are drawn in pixels when the frame size is known, so
     the body keeps its proportions.
     """
-    validate_pose(pose)
-    frame = pose.sel(time=time_s, method="nearest").isel(individuals=0)
+    pose = validate_pose(pose)
+    frame = pose.sel(time=time_s, method="nearest").isel(individual=0)
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(4, 4))
     scale = np.ones(2)
     if pose.attrs.get("coords") == "normalized" and pose.attrs.get("frame_width"):
         scale = np.array([pose.attrs["frame_width"], pose.attrs["frame_height"]], dtype=float)
-    names = [str(k) for k in frame["keypoints"].values]
+    names = [str(k) for k in frame["keypoint"].values]
     xy = frame["position"].sel(space=["x", "y"]).values.T * scale  # (keypoints, 2)
     conf = frame["confidence"].values
     shown = {n: xy[i] for i, n in enumerate(names) if conf[i] >= min_confidence and np.isfinite(xy[i]).all()}
@@ -73,10 +73,10 @@ def plot_clip_overview(clip: Clip, *, keypoints: tuple[str, ...] = ("left_wrist"
     axes[1].set_yticks([])
     axes[1].set_ylabel("words")
     if pose is not None:
-        part = pose.sel(time=slice(start, stop)).isel(individuals=0)
+        part = pose.sel(time=slice(start, stop)).isel(individual=0)
         for name in keypoints:
-            if name in part["keypoints"]:
-                axes[2].plot(part["time"], part["position"].sel(keypoints=name, space="y"), label=f"{name} y", lw=0.8)
+            if name in part["keypoint"]:
+                axes[2].plot(part["time"], part["position"].sel(keypoint=name, space="y"), label=f"{name} y", lw=0.8)
         axes[2].legend(loc="upper right", fontsize=7)
         axes[2].invert_yaxis()
     axes[2].set_ylabel("position (normalised)")

@@ -44,7 +44,7 @@ def _select(ds: xr.Dataset, keypoints: list[str] | tuple[str, ...] | None, group
 
 
 def _present(ds: xr.Dataset) -> tuple[np.ndarray, np.ndarray]:
-    """(present, confidence) arrays of shape (time, keypoints, individuals)."""
+    """(present, confidence) arrays of shape (time, keypoint, individual)."""
     space_axis = ds["position"].dims.index("space")
     present = np.isfinite(ds["position"].values).all(axis=space_axis)
     return present, ds["confidence"].values
@@ -71,7 +71,7 @@ def keypoint_quality(ds: xr.Dataset, *, keypoints: list[str] | tuple[str, ...] |
         ``low_confidence_fraction`` (present but below ``low_confidence`` / all);
         ``confidence_mean`` (over present keypoint-frames; NaN when none is present).
     """
-    validate_pose(ds)
+    ds = validate_pose(ds)
     if not 0 <= low_confidence <= 1:
         raise ValueError(f"expected low_confidence in [0, 1], got {low_confidence}")
     present, conf = _present(_select(ds, keypoints, group))

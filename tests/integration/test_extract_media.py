@@ -26,6 +26,7 @@ from alloava_analysis.extract.media import VideoFrames, container_frame_times, d
 from alloava_analysis.io.allo_ava import load_clip  # noqa: E402
 from alloava_analysis.io.extraction import read_pose_dataset, read_report  # noqa: E402
 from alloava_analysis.io.transcript import read_json  # noqa: E402
+from alloava_analysis.model import extractor_info  # noqa: E402
 from scripts import make_test_media  # noqa: E402
 
 pytestmark = pytest.mark.media
@@ -97,7 +98,7 @@ def test_json_contract_and_layout_paths(talk):
 def test_keypoints_follow_the_planted_motion(talk):
     result, out, planted, _, _ = talk
     pose = load_clip(out, result["clip_id"]).poses["mediapipe_pose_33"]
-    nose = pose["position"].sel(keypoints="nose", individuals="speaker")
+    nose = pose["position"].sel(keypoint="nose", individual="speaker")
     width = pose.attrs["frame_width"]
     for axis, shift in (("x", planted["dx"]), ("y", planted["dy"])):
         moved = nose.sel(space=axis).values * width
@@ -106,7 +107,7 @@ def test_keypoints_follow_the_planted_motion(talk):
         assert r >= (MIN_TRAJECTORY_R if axis == "x" else 0.85), (axis, r)  # y moves only +-12 px
         assert slope == pytest.approx(1.0, abs=0.15), (axis, slope)
     # the shoulders move with the nose (whole-body motion, not one lucky point)
-    shoulder = pose["position"].sel(keypoints="left_shoulder", space="x", individuals="speaker").values * width
+    shoulder = pose["position"].sel(keypoint="left_shoulder", space="x", individual="speaker").values * width
     assert np.corrcoef(shoulder, planted["dx"])[0, 1] >= MIN_TRAJECTORY_R
 
 
@@ -134,7 +135,7 @@ def test_frames_without_a_person_are_kept_as_nan_with_zero_confidence(vfr):
     assert (pose["confidence"].values[empty] == 0).all() and (pose["presence"].values[empty] == 0).all()
     person = np.setdiff1d(np.arange(len(planted["times"])), empty)
     assert np.isfinite(pose["position"].values[person]).all()
-    nose = pose["position"].sel(keypoints="nose", space="x").values[person, 0] * 512
+    nose = pose["position"].sel(keypoint="nose", space="x").values[person, 0] * 512
     assert np.corrcoef(nose, np.asarray(planted["dx"])[person])[0, 1] >= MIN_TRAJECTORY_R
     # the JSON layout carries the same gaps as nulls, read back as NaN
     loaded = load_clip(out, result["clip_id"]).poses["openpose_body_18"]
@@ -200,16 +201,16 @@ def test_openpose_18_in_the_json_matches_the_mediapipe_points(talk):
     mp33, op18 = clip.poses["mediapipe_pose_33"], clip.poses["openpose_body_18"]
     xy = mp33["position"].sel(space=["x", "y"])
     for name in ("nose", "right_shoulder", "left_elbow", "right_wrist", "left_hip", "right_eye", "left_ear"):
-        np.testing.assert_allclose(op18["position"].sel(keypoints=name).values, xy.sel(keypoints=name).values,
+        np.testing.assert_allclose(op18["position"].sel(keypoint=name).values, xy.sel(keypoint=name).values,
                                    atol=2e-6)
-        np.testing.assert_allclose(op18["confidence"].sel(keypoints=name).values,
-                                   mp33["confidence"].sel(keypoints=name).values, atol=1e-4)
-    shoulders = xy.sel(keypoints=["left_shoulder", "right_shoulder"])
-    np.testing.assert_allclose(op18["position"].sel(keypoints="neck").values, shoulders.mean("keypoints").values,
+        np.testing.assert_allclose(op18["confidence"].sel(keypoint=name).values,
+                                   mp33["confidence"].sel(keypoint=name).values, atol=1e-4)
+    shoulders = xy.sel(keypoint=["left_shoulder", "right_shoulder"])
+    np.testing.assert_allclose(op18["position"].sel(keypoint="neck").values, shoulders.mean("keypoint").values,
                                atol=2e-6)
     np.testing.assert_allclose(
-        op18["confidence"].sel(keypoints="neck").values,
-        mp33["confidence"].sel(keypoints=["left_shoulder", "right_shoulder"]).min("keypoints").values, atol=1e-4)
+        op18["confidence"].sel(keypoint="neck").values,
+        mp33["confidence"].sel(keypoint=["left_shoulder", "right_shoulder"]).min("keypoint").values, atol=1e-4)
 
 
 def test_models_and_hashes_are_recorded_in_every_output(talk):
@@ -218,10 +219,10 @@ def test_models_and_hashes_are_recorded_in_every_output(talk):
     assert doc["extractor"]["model_sha256"] == result["models"]["pose"]["model_sha256"]
     assert doc["extractor"]["model"] == "pose_landmarker_full.task"
     face = read_pose_dataset(result["paths"]["mediapipe_face_478"])
-    assert face.attrs["extractor"]["model_sha256"] == result["models"]["face"]["model_sha256"]
+    assert extractor_info(face)["model_sha256"] == result["models"]["face"]["model_sha256"]
     assert face.sizes["blendshape"] == 52 and face.sizes["time"] == result["frames"]
     hands = read_pose_dataset(result["paths"]["mediapipe_hands_42"])
-    assert hands.attrs["extractor"]["model"] == "hand_landmarker.task"
+    assert extractor_info(hands)["model"] == "hand_landmarker.task"
 
 
 def test_audio_video_offset_check(talk, offset, media):

@@ -99,7 +99,7 @@ def test_a_changed_source_file_is_read_from_json_until_reconverted(tiny_corpus):
     assert dict(zip(corpus.clip_ids, corpus.in_store())) == {c: c != clip_id for c in corpus.clip_ids}
     clip = corpus.load(clip_id)
     assert clip.metadata.get("loaded_from") != "store" and sorted(clip.poses) == ["mediapipe_pose_33"]
-    np.testing.assert_allclose(clip.pose.position.sel(keypoints="right_wrist", space="x").values[:, 0],
+    np.testing.assert_allclose(clip.pose.position.sel(keypoint="right_wrist", space="x").values[:, 0],
                                0.2 + 0.9 * clip.pose["time"].values, atol=1e-6)
     result = corpus.convert(progress=False)
     assert result["clips"] == 1 and result["unchanged"] == 3
@@ -187,6 +187,6 @@ def test_load_clip_reads_what_write_clip_wrote(tiny_corpus):
     assert clip.metadata["schema_variant"] == "frame_list/dict_points/mediapipe_pose_33+openpose_body_18"
     assert clip.metadata["transcript_meta"]["engine"] == "fixture"
     assert clip.audio.samplerate == 48_000 and clip.audio.duration == pytest.approx(50 / FPS)
-    speed = np.hypot(*clip.pose.position.sel(keypoints="right_wrist").differentiate("time").values[:, :, 0].T)
+    speed = np.hypot(*clip.pose.position.sel(keypoint="right_wrist").differentiate("time").values[:, :, 0].T)
     np.testing.assert_allclose(speed, np.hypot(0.05, 0.02), atol=1e-4)
     assert (clip.frame_text != "").any() and clip.frame_text.index.name == "time"

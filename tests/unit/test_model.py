@@ -7,40 +7,40 @@ import pytest
 import xarray as xr
 
 from alloava_analysis.errors import SchemaError
-from alloava_analysis.model import (CONFIDENCE_DIMS, POSITION_DIMS, Clip, check_time_axis, make_pose, make_words,
-                                    validate_pose)
+from alloava_analysis.model import (CONFIDENCE_DIMS, POSITION_DIMS, Clip, check_time_axis, extractor_info, make_pose,
+                                    make_words, rename_legacy_dims, validate_pose)
 from tests.fixtures.datasets import FPS, frame_times, line_pose, random_pose
 
 
 # ---------------------------------------------------------------- movement data model
 def test_pose_follows_the_movement_data_model():
     ds = line_pose(20)
-    assert ds["position"].dims == ("time", "space", "keypoints", "individuals")
-    assert ds["confidence"].dims == ("time", "keypoints", "individuals")
+    assert ds["position"].dims == ("time", "space", "keypoint", "individual")
+    assert ds["confidence"].dims == ("time", "keypoint", "individual")
     assert ds["position"].dtype == np.float32 and ds["confidence"].dtype == np.float32
     assert ds.attrs["ds_type"] == "poses" and ds.attrs["fps"] == FPS
     assert ds.attrs["time_unit"] == "seconds" and ds.attrs["source_software"] == "fixture"
-    assert list(ds["space"].values) == ["x", "y"] and list(ds["individuals"].values) == ["speaker"]
-    assert ds["body_part"].dims == ("keypoints",) and set(ds["body_part"].values) == {"body"}
+    assert list(ds["space"].values) == ["x", "y"] and list(ds["individual"].values) == ["speaker"]
+    assert ds["body_part"].dims == ("keypoint",) and set(ds["body_part"].values) == {"body"}
     assert validate_pose(ds) is ds
 
 
 def test_xarray_operations_recover_the_analytic_velocity():
     ds = line_pose(40, velocity=(0.3, -0.4), keypoint="left_wrist")
     velocity = ds.position.differentiate("time")
-    wrist = velocity.sel(keypoints="left_wrist", individuals="speaker")
+    wrist = velocity.sel(keypoint="left_wrist", individual="speaker")
     np.testing.assert_allclose(wrist.sel(space="x"), 0.3, atol=1e-4)
     np.testing.assert_allclose(wrist.sel(space="y"), -0.4, atol=1e-4)
     speed = np.sqrt((wrist ** 2).sum("space"))
     np.testing.assert_allclose(speed, 0.5, atol=1e-4)
-    np.testing.assert_allclose(velocity.sel(keypoints="nose"), 0.0, atol=1e-6)
+    np.testing.assert_allclose(velocity.sel(keypoint="nose"), 0.0, atol=1e-6)
     # Displacement between frames, as movement's kinematics compute it.
-    step = ds.position.diff("time").sel(keypoints="left_wrist", space="x")
+    step = ds.position.diff("time").sel(keypoint="left_wrist", space="x")
     np.testing.assert_allclose(step, 0.3 / FPS, atol=1e-6)
     # Selecting by body part and averaging over keypoints work on the coordinates.
     body = ds.position.where(ds.body_part == "body", drop=True)
-    assert body.sizes["keypoints"] == 33
-    assert ds.position.mean("keypoints").dims == ("time", "space", "individuals")
+    assert body.sizes["keypoint"] == 33
+    assert ds.position.mean("keypoint").dims == ("time", "space", "individual")
 
 
 def test_interpolation_over_missing_frames_works_with_xarray():
@@ -49,7 +49,7 @@ def test_interpolation_over_missing_frames_works_with_xarray():
     assert (ds.confidence.isel(time=[10, 11, 12]) == 0).all()
     filled = ds.position.interpolate_na("time")
     expected = 0.2 + 0.25 * ds["time"].values
-    np.testing.assert_allclose(filled.sel(keypoints="right_wrist", space="x", individuals="speaker"), expected,
+    np.testing.assert_allclose(filled.sel(keypoint="right_wrist", space="x", individual="speaker"), expected,
                                atol=1e-6)
 
 
@@ -82,7 +82,7 @@ def test_make_pose_keypoint_subset_individuals_coords_and_attrs():
     assert list(ds["space"].values) == ["x", "y", "z"]
     assert {"coords": "pixels", "frame_width": 640, "frame_height": 480, "fps": 30.0, "source": "x.json",
             "schema_variant": "v", "source_software": "mediapipe"}.items() <= ds.attrs.items()
-    assert ds.sizes == {"time": 4, "space": 3, "keypoints": 2, "individuals": 2}
+    assert ds.sizes == {"time": 4, "space": 3, "keypoint": 2, "individual": 2}
 
 
 @pytest.mark.parametrize("kwargs, message, place", [
@@ -117,7 +117,7 @@ def test_make_pose_rejects_bad_input_naming_source_and_place(kwargs, message, pl
 def test_validate_pose_rejects_datasets_with_other_dims():
     ds = random_pose(5)
     with pytest.raises(SchemaError, match="dims"):
-        validate_pose(ds.transpose("time", "keypoints", "space", "individuals"))
+        validate_pose(ds.transpose("time", "keypoint", "space", "individual"))
     with pytest.raises(SchemaError, match="confidence"):
         validate_pose(ds.drop_vars("confidence"))
     with pytest.raises(TypeError):
@@ -179,3 +179,57 @@ def test_clip_primary_pose_prefers_mediapipe_33():
     assert "frames=3" in repr(clip)
     assert POSITION_DIMS == mp["position"].dims and CONFIDENCE_DIMS == mp["confidence"].dims
     assert isinstance(clip.pose, xr.Dataset) and clip.words is None and isinstance(clip.metadata, dict)
+
+
+# ---------------------------------------------------------------- legacy dims and attrs
+def _legacy(ds: xr.Dataset) -> xr.Dataset:
+    """The same pose with movement < 0.17's plural dims (as movement 0.15 or our earlier versions wrote it)."""
+    return ds.rename({"keypoint": "keypoints", "individual": "individuals"})
+
+
+def test_validate_pose_renames_legacy_plural_dims_with_a_warning():
+    ds = random_pose(6)
+    old = _legacy(ds)
+    with pytest.warns(UserWarning, match="renamed legacy dims 'keypoints' -> 'keypoint', 'individuals' -> "
+                                         "'individual'"):
+        back = validate_pose(old)
+    assert back["position"].dims == POSITION_DIMS and back["confidence"].dims == CONFIDENCE_DIMS
+    assert back["body_part"].dims == ("keypoint",)
+    xr.testing.assert_identical(back, ds)
+    assert rename_legacy_dims(ds) is ds  # nothing to rename: the same object, no warning
+
+
+def test_rename_legacy_dims_refuses_a_mix_of_old_and_new_names():
+    ds = random_pose(3)
+    with pytest.raises(SchemaError, match="got both"):
+        rename_legacy_dims(ds.rename({"individual": "individuals"}).expand_dims(keypoints=1))
+
+
+def test_features_accept_a_legacy_dataset():
+    from alloava_analysis.features.motion import kinematics
+    ds = line_pose(20, velocity=(0.3, 0.4), keypoint="left_wrist")
+    with pytest.warns(UserWarning, match="legacy dims"):
+        kin = kinematics(_legacy(ds), isotropic=False)
+    np.testing.assert_allclose(kin["speed"].sel(keypoint="left_wrist").values[:, 0], 0.5, rtol=1e-4)
+
+
+def test_every_pose_attr_is_netcdf_serialisable_and_the_extractor_record_survives(tmp_path):
+    extractor = {"name": "mediapipe.PoseLandmarker", "version": "0.10.30", "model_sha256": "ab" * 32,
+                 "hand_sides": {"pose_wrists": 3}, "model_path": None}
+    ds = make_pose(np.zeros((3, 2, 18)), time=[0.0, 0.04, 0.09], layout="openpose_body_18", extractor=extractor,
+                   frame_size=(640, 480), source="v.mp4")
+    for name, value in ds.attrs.items():
+        assert isinstance(value, (str, int, float)) and not isinstance(value, bool), name
+    assert ds.attrs["extractor_name"] == "mediapipe.PoseLandmarker" and ds.attrs["extractor_version"] == "0.10.30"
+    assert ds.attrs["model_sha256"] == "ab" * 32 and ds.attrs["source_software"] == "mediapipe.PoseLandmarker"
+    assert extractor_info(ds) == extractor
+    ds.to_netcdf(tmp_path / "p.nc", engine="netcdf4")
+    with xr.open_dataset(tmp_path / "p.nc", engine="netcdf4") as back:
+        assert extractor_info(back) == extractor
+        np.testing.assert_array_equal(back["time"].values, [0.0, 0.04, 0.09])  # container times, not index/fps
+    # a JSON string is accepted as the extractor; anything else is a typed error
+    assert extractor_info(make_pose(np.zeros((1, 2, 18)), time=[0.0], layout="openpose_body_18",
+                                    extractor=ds.attrs["extractor"])) == extractor
+    with pytest.raises(SchemaError, match="JSON object"):
+        make_pose(np.zeros((1, 2, 18)), time=[0.0], layout="openpose_body_18", extractor="mediapipe")
+    assert extractor_info({"extractor": {"name": "old"}}) == {"name": "old"}  # dict attrs of older versions

@@ -6,7 +6,7 @@ import pytest
 
 from alloava_analysis.extract import keypoints as kp
 from alloava_analysis.extract.media import MediaInfo, VideoFrame
-from alloava_analysis.model import validate_pose
+from alloava_analysis.model import extractor_info, validate_pose
 from alloava_analysis.schema import LAYOUTS
 
 
@@ -73,8 +73,8 @@ def test_every_frame_keeps_its_row_and_time(tracked):
         np.testing.assert_array_equal(ds["time"].values, times)
         assert ds.attrs["layout"] == name and ds.attrs["coords"] == "normalized"
         assert ds.attrs["frame_width"] == 512
-        assert ds.attrs["extractor"]["running_mode"] == "VIDEO"
-        assert len(ds.attrs["extractor"]["model_sha256"]) == 64
+        assert extractor_info(ds)["running_mode"] == "VIDEO"
+        assert len(ds.attrs["model_sha256"]) == 64 and ds.attrs["model_sha256"] == extractor_info(ds)["model_sha256"]
 
 
 def test_frames_without_a_person_are_nan_with_zero_confidence(tracked):
@@ -86,13 +86,13 @@ def test_frames_without_a_person_are_nan_with_zero_confidence(tracked):
     assert (empty["confidence"].values == 0).all() and (empty["presence"].values == 0).all()
     seen = pose.isel(time=[0, 1, 4, 5])
     assert np.isfinite(seen["position"].values).all()
-    nose_conf = seen["confidence"].sel(keypoints="nose").values
+    nose_conf = seen["confidence"].sel(keypoint="nose").values
     assert (nose_conf > 0.9).all()
 
 
 def test_pose_follows_a_shifted_frame(tracked):
     result, _ = tracked
-    nose_x = result.poses["mediapipe_pose_33"]["position"].sel(keypoints="nose", space="x").values[:, 0]
+    nose_x = result.poses["mediapipe_pose_33"]["position"].sel(keypoint="nose", space="x").values[:, 0]
     # frames 0 and 4 are both fresh detections (after the start, after the empty frames): no smoothing history
     # (single-frame landmark precision on this photo is a few pixels)
     assert (nose_x[4] - nose_x[0]) * 512 == pytest.approx(40, abs=6)
@@ -101,25 +101,25 @@ def test_pose_follows_a_shifted_frame(tracked):
 def test_openpose_18_is_derived_from_the_mediapipe_points(tracked):
     result, _ = tracked
     mp33, op18 = result.poses["mediapipe_pose_33"], result.poses["openpose_body_18"]
-    assert list(op18["keypoints"].values) == list(LAYOUTS["openpose_body_18"].keypoints)
+    assert list(op18["keypoint"].values) == list(LAYOUTS["openpose_body_18"].keypoints)
     assert list(op18["space"].values) == ["x", "y"]
     xy = mp33["position"].sel(space=["x", "y"])
     for name in ("nose", "left_wrist", "right_ear", "left_ankle"):
-        np.testing.assert_array_equal(op18["position"].sel(keypoints=name).values, xy.sel(keypoints=name).values)
-        np.testing.assert_array_equal(op18["confidence"].sel(keypoints=name).values,
-                                      mp33["confidence"].sel(keypoints=name).values)
-    shoulders = xy.sel(keypoints=["left_shoulder", "right_shoulder"])
-    np.testing.assert_allclose(op18["position"].sel(keypoints="neck").values, shoulders.mean("keypoints").values,
+        np.testing.assert_array_equal(op18["position"].sel(keypoint=name).values, xy.sel(keypoint=name).values)
+        np.testing.assert_array_equal(op18["confidence"].sel(keypoint=name).values,
+                                      mp33["confidence"].sel(keypoint=name).values)
+    shoulders = xy.sel(keypoint=["left_shoulder", "right_shoulder"])
+    np.testing.assert_allclose(op18["position"].sel(keypoint="neck").values, shoulders.mean("keypoint").values,
                                rtol=1e-6)
     np.testing.assert_array_equal(
-        op18["confidence"].sel(keypoints="neck").values,
-        mp33["confidence"].sel(keypoints=["left_shoulder", "right_shoulder"]).min("keypoints").values)
+        op18["confidence"].sel(keypoint="neck").values,
+        mp33["confidence"].sel(keypoint=["left_shoulder", "right_shoulder"]).min("keypoint").values)
 
 
 def test_face_carries_blendshapes_and_transformation_matrices(tracked):
     result, _ = tracked
     face = result.poses["mediapipe_face_478"]
-    assert face.sizes["keypoints"] == 478 and face.sizes["blendshape"] == 52
+    assert face.sizes["keypoint"] == 478 and face.sizes["blendshape"] == 52
     assert "jawOpen" in face["blendshape"].values
     blend = face["blendshapes"].values
     assert np.isnan(blend[[2, 3]]).all() and ((blend[[0, 1]] >= 0) & (blend[[0, 1]] <= 1)).all()
@@ -134,7 +134,7 @@ def test_face_carries_blendshapes_and_transformation_matrices(tracked):
 def test_hands_layout_is_42_points_nan_when_no_hand(tracked):
     result, _ = tracked
     hands = result.poses["mediapipe_hands_42"]
-    assert hands.sizes["keypoints"] == 42
+    assert hands.sizes["keypoint"] == 42
     assert set(hands["body_part"].values) == {"left_hand", "right_hand"}
     # the astronaut photo shows no hand: all missing, confidence 0 (MediaPipe finds none)
     assert np.isnan(hands["position"].values).all() and (hands["confidence"].values == 0).all()

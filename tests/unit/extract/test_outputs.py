@@ -9,7 +9,7 @@ from alloava_analysis.errors import InvalidClipIdError, SchemaError
 from alloava_analysis.extract.pipeline import clip_key_for
 from alloava_analysis.io import extraction
 from alloava_analysis.io.layout import scan_layout
-from alloava_analysis.model import make_pose
+from alloava_analysis.model import extractor_info, make_pose
 
 
 def _face_like(n: int = 5) -> "xr.Dataset":  # noqa: F821
@@ -37,9 +37,28 @@ def test_pose_dataset_round_trip_keeps_every_variable(tmp_path):
         assert back[name].dims == ds[name].dims
     np.testing.assert_array_equal(back["time"].values, ds["time"].values)
     assert list(back["blendshape"].values) == list(ds["blendshape"].values)
-    assert back.attrs["extractor"] == ds.attrs["extractor"] and back.attrs["frame_width"] == 640
+    assert extractor_info(back) == extractor_info(ds) and back.attrs["frame_width"] == 640
     assert back["blendshapes"].attrs["meaning"] == "ARKit-style scores"
     assert (back["confidence"].values[2] == 0).all()
+
+
+def test_side_file_written_with_the_old_plural_dims_loads_with_the_current_ones(tmp_path):
+    import json
+
+    import pyarrow.parquet as pq
+    ds = _face_like()
+    ds["presence"] = (("time", "keypoint", "individual"), np.ones((ds.sizes["time"], 478, 1), np.float32))
+    path = extraction.write_pose_dataset(tmp_path / "x.parquet", ds)
+    table = pq.read_table(path)
+    text = table.schema.metadata[extraction.META_KEY].decode()
+    meta = json.loads(text.replace('"keypoint"', '"keypoints"').replace('"individual"', '"individuals"'))
+    meta["attrs"]["extractor"] = json.loads(meta["attrs"]["extractor"])  # a dict, as before attrs were flattened
+    assert "keypoints" in meta["coords"] and meta["variables"]["presence"]["dims"][1] == "keypoints"
+    pq.write_table(table.replace_schema_metadata({extraction.META_KEY: json.dumps(meta).encode()}), path)
+    back = extraction.read_pose_dataset(path)
+    assert back["position"].dims == ("time", "space", "keypoint", "individual")
+    assert back["presence"].dims == ("time", "keypoint", "individual")
+    assert extractor_info(back) == extractor_info(ds) and list(back["keypoint"].values) == list(ds["keypoint"].values)
 
 
 def test_side_outputs_do_not_disturb_the_layout_scan(tmp_path):

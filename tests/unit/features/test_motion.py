@@ -32,22 +32,22 @@ def _pose(n: int = 90, *, hand=None, fps: float = FPS, time=None, shoulder: floa
 def test_a_point_moving_on_a_line_has_its_known_speed_and_no_acceleration():
     vx, vy = 0.3, -0.4                                   # speed 0.5 units/s
     kin = motion.kinematics(_pose(hand=lambda t: (0.1 + vx * t, 0.9 + vy * t)))
-    speed = kin["speed"].sel(keypoints="left_wrist").values[:, 0]
+    speed = kin["speed"].sel(keypoint="left_wrist").values[:, 0]
     np.testing.assert_allclose(speed, 0.5, rtol=1e-5)
-    np.testing.assert_allclose(kin["velocity"].sel(keypoints="right_index").values[:, :, 0], [[vx, vy]] * 90,
+    np.testing.assert_allclose(kin["velocity"].sel(keypoint="right_index").values[:, :, 0], [[vx, vy]] * 90,
                                rtol=1e-4)
-    assert np.abs(kin["acceleration_magnitude"].sel(keypoints="left_wrist").values).max() < 1e-3
-    assert np.abs(kin["speed"].sel(keypoints="nose").values).max() < 1e-12
+    assert np.abs(kin["acceleration_magnitude"].sel(keypoint="left_wrist").values).max() < 1e-3
+    assert np.abs(kin["speed"].sel(keypoint="nose").values).max() < 1e-12
 
 
 def test_circular_motion_has_speed_r_omega_and_acceleration_r_omega_squared():
     r, omega = 0.1, 2 * np.pi * 0.5
     kin = motion.kinematics(_pose(300, hand=lambda t: (0.5 + r * np.cos(omega * t), 0.5 + r * np.sin(omega * t))))
     inner = slice(3, -3)
-    np.testing.assert_allclose(kin["speed"].sel(keypoints="left_wrist").values[inner, 0], r * omega, rtol=0.01)
-    np.testing.assert_allclose(kin["acceleration_magnitude"].sel(keypoints="left_wrist").values[inner, 0],
+    np.testing.assert_allclose(kin["speed"].sel(keypoint="left_wrist").values[inner, 0], r * omega, rtol=0.01)
+    np.testing.assert_allclose(kin["acceleration_magnitude"].sel(keypoint="left_wrist").values[inner, 0],
                                r * omega ** 2, rtol=0.01)
-    np.testing.assert_allclose(kin["jerk_magnitude"].sel(keypoints="left_wrist").values[5:-5, 0],
+    np.testing.assert_allclose(kin["jerk_magnitude"].sel(keypoint="left_wrist").values[5:-5, 0],
                                r * omega ** 3, rtol=0.03)
 
 
@@ -55,14 +55,14 @@ def test_kinematics_use_the_real_timestamps_when_frames_are_uneven():
     rng = np.random.default_rng(0)
     t = np.cumsum(rng.uniform(0.02, 0.05, 100))
     kin = motion.kinematics(_pose(time=t, hand=lambda t: (0.2 * t, 0.0 * t)))
-    np.testing.assert_allclose(kin["speed"].sel(keypoints="left_thumb").values[:, 0], 0.2, rtol=1e-4)
+    np.testing.assert_allclose(kin["speed"].sel(keypoint="left_thumb").values[:, 0], 0.2, rtol=1e-4)
 
 
 def test_normalised_coordinates_are_made_isotropic_with_the_frame_size():
     # 0.1 normalised units/s in x on a 1280-px-wide frame is 128 px/s; shoulders 0.2 * 1280 px apart
     ds = _pose(hand=lambda t: (0.1 * t, 0.5 + 0 * t), frame_size=(1280, 720))
     kin = motion.kinematics(ds)
-    np.testing.assert_allclose(kin["speed"].sel(keypoints="left_wrist").values[:, 0], 128.0, rtol=1e-4)
+    np.testing.assert_allclose(kin["speed"].sel(keypoint="left_wrist").values[:, 0], 128.0, rtol=1e-4)
     assert kin.attrs["units"] == "pixels"
     assert float(motion.shoulder_width(ds)[0]) == pytest.approx(0.2 * 1280, rel=1e-5)
 
@@ -200,9 +200,9 @@ def test_kinematics_are_planar_unless_z_is_asked_for():
     ds = _pose3d(hand=lambda t: (0.1 * t, 0 * t), z=lambda t, rng: np.tile((0.3 * t)[:, None], (1, 33)))
     planar = motion.kinematics(ds)
     assert list(planar["velocity"]["space"].values) == ["x", "y"] and planar.attrs["use_z"] == 0
-    np.testing.assert_allclose(planar["speed"].sel(keypoints="left_wrist").values[:, 0], 0.1, rtol=1e-4)
+    np.testing.assert_allclose(planar["speed"].sel(keypoint="left_wrist").values[:, 0], 0.1, rtol=1e-4)
     full = motion.kinematics(ds, use_z=True)
-    np.testing.assert_allclose(full["speed"].sel(keypoints="left_wrist").values[:, 0], np.hypot(0.1, 0.3),
+    np.testing.assert_allclose(full["speed"].sel(keypoint="left_wrist").values[:, 0], np.hypot(0.1, 0.3),
                                rtol=1e-4)
     with pytest.raises(ValueError, match="use_z"):
         motion.kinematics(ds, use_z="yes")

@@ -20,7 +20,7 @@ from hypothesis.extra import numpy as hnp
 
 from alloava_analysis.errors import SchemaError
 from alloava_analysis.io.keypoints_json import read_keypoints, write_keypoints
-from alloava_analysis.model import make_pose
+from alloava_analysis.model import extractor_info, make_pose
 from alloava_analysis.schema import MEDIAPIPE_POSE_33, OPENPOSE_BODY_18
 from tests.fixtures.datasets import random_pose
 
@@ -258,7 +258,7 @@ def test_writer_round_trip_keeps_values_text_and_attrs(tmp_path):
         np.testing.assert_allclose(back["position"], ds["position"], atol=1e-6, equal_nan=True)
         np.testing.assert_array_equal(back["confidence"], ds["confidence"])
         np.testing.assert_array_equal(back["time"], ds["time"])
-        assert back.attrs["fps"] == ds.attrs["fps"] and back.attrs["extractor"] == ds.attrs["extractor"]
+        assert back.attrs["fps"] == ds.attrs["fps"] and extractor_info(back) == extractor_info(ds)
     assert kp.frame_text.tolist() == text.tolist()
     # The file is plain JSON: no NaN tokens, missing points are null.
     assert "NaN" not in path.read_text() and "null" in path.read_text()
@@ -266,16 +266,16 @@ def test_writer_round_trip_keeps_values_text_and_attrs(tmp_path):
 
 def test_writer_puts_keypoints_in_layout_order_and_fills_absent_ones(tmp_path):
     ds = random_pose(5, seed=4, nan_fraction=0.0)
-    shuffled = ds.isel(keypoints=np.random.default_rng(0).permutation(33))
+    shuffled = ds.isel(keypoint=np.random.default_rng(0).permutation(33))
     kp = read_keypoints(write_keypoints(tmp_path / "a.json", {"mediapipe_pose_33": shuffled}))
     back = kp.poses["mediapipe_pose_33"]
-    assert list(back["keypoints"].values) == list(MEDIAPIPE_POSE_33)
+    assert list(back["keypoint"].values) == list(MEDIAPIPE_POSE_33)
     np.testing.assert_allclose(back["position"], ds["position"], atol=1e-6)
-    subset = ds.sel(keypoints=["right_wrist", "nose"])
+    subset = ds.sel(keypoint=["right_wrist", "nose"])
     back = read_keypoints(write_keypoints(tmp_path / "b.json", {"mediapipe_pose_33": subset})).poses[
         "mediapipe_pose_33"]
-    np.testing.assert_allclose(back.position.sel(keypoints=["right_wrist", "nose"]), subset.position, atol=1e-6)
-    others = back.drop_sel(keypoints=["right_wrist", "nose"])
+    np.testing.assert_allclose(back.position.sel(keypoint=["right_wrist", "nose"]), subset.position, atol=1e-6)
+    others = back.drop_sel(keypoint=["right_wrist", "nose"])
     assert np.isnan(others.position).all() and (others.confidence == 0).all()
 
 

@@ -66,6 +66,18 @@ def test_pose_round_trip_through_a_parquet_file(tmp_path):
         store.read_pose(tmp_path, CLIP, "openpose_body_18")
 
 
+def test_a_store_written_with_the_old_plural_names_and_dict_extractor_still_loads():
+    import json
+    ds = random_pose(8, seed=4)
+    table = store.pose_to_table(ds)
+    attrs = json.loads(table.schema.metadata[store.ATTRS_KEY])
+    assert "keypoint" in attrs and "individual" in attrs and "keypoints" not in attrs
+    attrs["keypoints"], attrs["individuals"] = attrs.pop("keypoint"), attrs.pop("individual")
+    attrs["extractor"] = json.loads(attrs["extractor"])  # a dict, as before attrs were flattened
+    old = table.replace_schema_metadata({store.ATTRS_KEY: json.dumps(attrs).encode()})
+    xr.testing.assert_identical(store.table_to_pose(old, source="mem"), ds)
+
+
 def test_multi_individual_poses_are_refused_or_kept_never_silently_dropped():
     pos = np.random.default_rng(0).random((5, 2, 18, 2))
     ds = make_pose(pos, time=np.arange(5) / 25, layout="openpose_body_18", individuals=("a", "b"))

@@ -231,12 +231,12 @@ def test_fingers_move_rigidly_with_the_wrist_and_hands_stay_in_frame():
     sc = synthesize_clip(0, seed=8, config=MINUTE)
     pos = sc.clip.pose["position"]
     conf = sc.clip.pose["confidence"]
-    wrist = pos.sel(keypoints="left_wrist").values[..., 0]
+    wrist = pos.sel(keypoint="left_wrist").values[..., 0]
     for finger in ("left_pinky", "left_index", "left_thumb"):
-        offset = pos.sel(keypoints=finger).values[..., 0] - wrist
-        tracked = (conf.sel(keypoints=[finger, "left_wrist"]).values[..., 0] > 0.5).all(axis=1)
+        offset = pos.sel(keypoint=finger).values[..., 0] - wrist
+        tracked = (conf.sel(keypoint=[finger, "left_wrist"]).values[..., 0] > 0.5).all(axis=1)
         assert np.nanstd(offset[tracked, :2], axis=0).max() < 0.002  # tracking noise only (bursts excluded)
-    y = pos.sel(keypoints=list(HAND_KEYPOINTS), space="y").values
+    y = pos.sel(keypoint=list(HAND_KEYPOINTS), space="y").values
     assert np.nanpercentile(y, 99) < 1.0 and np.nanmin(pos.sel(space="y").values[:, :11]) > 0
 
 
@@ -320,8 +320,8 @@ def test_no_fine_coupling_means_independent_fast_fluctuations():
 def test_dropout_and_low_confidence_fractions(clips):
     for sc in clips:
         ds = sc.clip.pose
-        pos = ds["position"].sel(keypoints=list(HAND_KEYPOINTS)).values
-        conf = ds["confidence"].sel(keypoints=list(HAND_KEYPOINTS)).values
+        pos = ds["position"].sel(keypoint=list(HAND_KEYPOINTS)).values
+        conf = ds["confidence"].sel(keypoint=list(HAND_KEYPOINTS)).values
         lost = np.isnan(pos).any(axis=1)
         assert sc.truth["dropout_fraction"] == pytest.approx(lost.mean(), abs=1e-6)
         assert (conf[lost] == 0).all()
@@ -329,7 +329,7 @@ def test_dropout_and_low_confidence_fractions(clips):
         assert sc.truth["low_conf_fraction"] == pytest.approx(low.mean(), abs=1e-6)
         assert abs(sc.truth["dropout_fraction"] - sc.truth["planted_dropout_rate"]) < 0.02
         assert abs(sc.truth["low_conf_fraction"] - sc.truth["planted_low_conf_rate"]) < 0.012
-        others = ds["confidence"].sel(keypoints=["nose", "left_shoulder", "right_elbow"]).values
+        others = ds["confidence"].sel(keypoint=["nose", "left_shoulder", "right_elbow"]).values
         assert others.min() >= 0.85 and others.max() <= 0.99
     table = pd.DataFrame([sc.truth for sc in clips])
     darker = table["skin_tone"] == "darker"
