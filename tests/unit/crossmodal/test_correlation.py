@@ -61,15 +61,63 @@ def test_block_bootstrap_keeps_coverage_under_autocorrelation_where_iid_resampli
     assert np.mean(iid_cover) < np.mean(block_cover) - 0.1   # autocorrelation shrinks i.i.d. intervals
 
 
+def test_block_bootstrap_gives_no_interval_rather_than_a_made_up_one_with_under_three_blocks():
+    rng = np.random.default_rng(3)
+    x, y = correlated_ar1(8, 0.5, 0.6, rng)
+    res = C.block_bootstrap_correlation(x, y, n_boot=200, block=4)
+    assert np.isfinite(res["r"]) and np.isnan(res["ci_low"]) and np.isnan(res["ci_high"])
+
+
+# ------------------------------------------------------------------ AR(1)-calibrated per-clip intervals
+def test_pooled_lag1_autocorrelation_removes_the_short_series_bias():
+    rng = np.random.default_rng(4)
+    series = ar1((200, 8), 0.6, rng)
+    naive = np.mean([np.corrcoef(v[:-1], v[1:])[0, 1] for v in series])
+    assert naive < 0.35                                           # 8 windows: badly biased low
+    assert C.pooled_lag1_autocorrelation(list(series)) == pytest.approx(0.6, abs=0.05)
+    assert C.pooled_lag1_autocorrelation(list(ar1((200, 8), 0.0, rng))) == pytest.approx(0.0, abs=0.05)
+
+
+def test_effective_sample_size_is_n_for_white_noise_and_shrinks_with_autocorrelation():
+    assert C.ar1_effective_sample_size(10, 0.0, 0.0) == pytest.approx(10.0)
+    assert C.ar1_effective_sample_size(10, 0.6, 0.6) < 8
+    assert C.ar1_effective_sample_size(1000, 0.6, 0.6) == pytest.approx(1000 * 0.64 / 1.36, rel=0.01)
+
+
+def test_a_clip_with_too_few_independent_windows_keeps_its_r_but_gets_no_interval():
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame({"clip_id": np.repeat(["short", "long"], [5, 60]),
+                          "m": rng.normal(size=65), "s": rng.normal(size=65)})
+    table = C.correlation_table(frame, "m", "s", phi=(0.9, 0.9)).set_index("clip_id")
+    assert np.isfinite(table.loc["short", "r"]) and np.isnan(table.loc["short", "ci_low"])
+    assert "too few independent windows" in table.loc["short", "note"]
+    assert table.loc["short", "n_eff"] < 4
+    assert np.isfinite(table.loc["long", "ci_low"]) and table.loc["long", "note"] == ""
+
+
+def _per_clip_calibration(n_windows, rho, *, phi=0.6, corpora=40, clips=20, seed=0):
+    """Coverage of rho and share of intervals excluding 0, over corpora of AR(1) clips."""
+    rng = np.random.default_rng(seed + n_windows)
+    covered, excluded = [], []
+    for _ in range(corpora):
+        x, y = correlated_ar1(n_windows, rho, phi, rng, shape=(clips,))
+        frame = pd.DataFrame({"clip_id": np.repeat(np.arange(clips), n_windows), "m": x.ravel(), "s": y.ravel()})
+        t = C.correlation_table(frame, "m", "s")
+        covered += list((t["ci_low"] <= rho) & (rho <= t["ci_high"]))
+        excluded += list((t["ci_low"] > 0) | (t["ci_high"] < 0))
+    return np.mean(covered), np.mean(excluded)
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("n", [12, 30])     # 1- and 2.5-minute clips in 5 s windows
-def test_block_bootstrap_t_interval_keeps_coverage_for_short_clips(n):
-    rng = np.random.default_rng(12 + n)
-    rho, reps = 0.5, 200
-    xs, ys = correlated_ar1(n, rho, 0.6, rng, shape=(reps,))
-    results = [C.block_bootstrap_correlation(xs[i], ys[i], n_boot=400, seed=i) for i in range(reps)]
-    assert np.mean([c["ci_low"] <= rho <= c["ci_high"] for c in results]) >= 0.9
-    assert np.median([c["ci_high"] - c["ci_low"] for c in results]) < 1.5     # wide, but not [-1, 1]
+@pytest.mark.parametrize("n_windows", [7, 10, 30, 80])
+def test_per_clip_interval_is_calibrated_from_7_to_80_windows(n_windows):
+    """800 clips per cell, AR(1) windows with phi = 0.6 (the generator's): nominal 95 % / 5 %."""
+    coverage_null, false_positive = _per_clip_calibration(n_windows, 0.0)
+    coverage, power = _per_clip_calibration(n_windows, 0.5, seed=1)
+    assert 0.92 <= coverage_null <= 0.98 and 0.02 <= false_positive <= 0.08
+    assert 0.92 <= coverage <= 0.98
+    floor = {7: 0.12, 10: 0.15, 30: 0.45, 80: 0.85}[n_windows]     # the old bootstrap interval: 0.08 at 7-10
+    assert power >= floor
 
 
 @pytest.mark.parametrize("x, y, match", [
@@ -146,13 +194,38 @@ def test_pooled_correlation_spearman_and_degenerate_cases():
     with pytest.warns(UserWarning, match="left out"):
         none = C.pooled_correlation(flat, "m", "s", n_boot=100)
     assert none["n_clips"] == 0 and np.isnan(none["r"])
+    assert len(none["dropped"]) == 10 and "constant" in none["dropped"][0]["reason"]
+    assert len(none["diagnostics"]["dropped_clips"]) == 10
+
+
+def test_every_clip_left_out_of_the_pool_is_named_with_its_reason():
+    frame = _clips(4, 20, 0.5, 0.3, np.random.default_rng(12))
+    frame.loc[frame["clip_id"] == "c01", "m"] = np.nan                      # never tracked
+    frame.loc[frame["clip_id"] == "c02", "s"] = 2.0                         # constant
+    with pytest.warns(UserWarning, match="left out"):
+        res = C.pooled_correlation(frame, "m", "s", n_boot=100)
+    assert res["n_clips"] == 2
+    reasons = {d["clip_id"]: d["reason"] for d in res["dropped"]}
+    assert set(reasons) == {"c01", "c02"} and "0 window" in reasons["c01"] and "constant" in reasons["c02"]
+    assert {d["clip_id"] for d in res["meta"]["dropped"]} == {"c01", "c02"}
 
 
 def test_meta_analysis_of_equal_correlations_has_no_heterogeneity():
     res = C.meta_analysis(np.full(8, 0.4), np.full(8, 50.0))
     assert res["r"] == pytest.approx(0.4) and res["tau2"] == 0.0 and res["k"] == 8
-    z_se = 1 / np.sqrt(8 * 47)
-    assert res["ci_low"] == pytest.approx(np.tanh(np.arctanh(0.4) - 1.959964 * z_se), abs=1e-6)
+    z_se = 1 / np.sqrt(8 * 47)                       # Hartung-Knapp: max(q*, 1) = 1, t(7) quantile
+    assert res["ci_low"] == pytest.approx(np.tanh(np.arctanh(0.4) - stats.t.ppf(0.975, 7) * z_se), abs=1e-6)
+    assert "Hartung-Knapp" in res["interval"]
+
+
+def test_hartung_knapp_keeps_coverage_with_eight_heterogeneous_clips():
+    rng = np.random.default_rng(13)
+    k, reps, truth, tau = 8, 400, 0.4, 0.3
+    n_eff = rng.uniform(30, 200, (reps, k))
+    z = np.arctanh(truth) + tau * rng.standard_normal((reps, k)) + rng.standard_normal((reps, k)) / np.sqrt(n_eff - 3)
+    res = [C.meta_analysis(np.tanh(z[i]), n_eff[i]) for i in range(reps)]
+    coverage = np.mean([m["ci_low"] <= truth <= m["ci_high"] for m in res])
+    assert coverage >= 0.93                           # the normal-quantile DL interval: 0.90 here
 
 
 def test_effective_sample_size_shrinks_with_autocorrelation():
