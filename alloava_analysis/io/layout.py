@@ -6,7 +6,10 @@ are matched by the key ``<category>_<id>``, never by full filename.
 """
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,12 +98,37 @@ def modality_path(root: str | Path, modality: str, key: ClipKey | str, ext: str 
     return Path(root) / MODALITY_DIRS[modality] / f"{key.clip_id}{ext or DEFAULT_EXTENSION[modality]}"
 
 
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def irregular_reason(path: str | Path) -> str | None:
+    """Why ``path`` is not a readable regular file (after following links), or None when it is one."""
+    path = Path(path)
+    try:
+        info = os.stat(path)
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return "expected a regular file, got a symbolic link loop"
+        if os.path.islink(path):
+            return f"expected a regular file, got a dangling symbolic link (to {os.readlink(path)!r})"
+        return f"expected a regular file, got one that cannot be examined: {err.strerror or err}"
+    if stat.S_ISREG(info.st_mode):
+        return None
+    kind = next((name for test, name in _KINDS if test(info.st_mode)), "a special file")
+    via = " (through a symbolic link)" if os.path.islink(path) else ""
+    return f"expected a regular file, got {kind}{via}"
+
+
 def scan_layout(root: str | Path) -> tuple[pd.DataFrame, list[dict]]:
     """Find every clip under ``root`` and the file of each modality.
 
     Returns the table (one row per clip: ``clip_id, category, youtube_id`` and a
     path column per modality, ``None`` where absent) and a list of skipped files
-    ``{path, reason}`` (bad names, duplicate files for one key).
+    ``{path, reason}``: bad names, duplicate files for one key, anything that is
+    not a regular file (folders, devices, named pipes, symbolic link loops and
+    dangling links) and modality folders that cannot be listed. Hidden names
+    (temporary files) are ignored.
     """
     root = Path(root)
     rows: dict[str, dict] = {}
@@ -109,8 +137,20 @@ def scan_layout(root: str | Path) -> tuple[pd.DataFrame, list[dict]]:
         directory = root / folder
         if not directory.is_dir():
             continue
-        for path in sorted(directory.iterdir()):
-            if path.name.startswith(".") or not path.is_file():
+        try:
+            entries = sorted(directory.iterdir())
+        except OSError as err:  # e.g. PermissionError: report the folder, read the other modalities
+            skipped.append({"path": str(directory), "reason": f"cannot list the {modality} folder: "
+                            f"{err.strerror or err}; expected a readable folder"})
+            continue
+        for path in entries:
+            if path.name.startswith("."):
+                continue
+            if not path.name.lower().endswith(MODALITY_EXTENSIONS[modality]) and path.is_dir():
+                continue  # a folder without a clip-file name is not a clip file (e.g. a user's notes/)
+            problem = irregular_reason(path)
+            if problem is not None:
+                skipped.append({"path": str(path), "reason": problem})
                 continue
             if not path.name.lower().endswith(MODALITY_EXTENSIONS[modality]):
                 skipped.append({"path": str(path), "reason": f"unexpected extension for {modality}; "

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import math
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,15 +19,42 @@ class _NonFinite(Exception):
     """A NaN/Infinity token met while parsing JSON (carries the token)."""
 
 
-def _constant_path(path: Path) -> str | None:
-    """JSON path of the first NaN/Infinity token in ``path`` (re-parses the file; only on error)."""
-    marker = object()
+class _OutOfRange(Exception):
+    """A number literal that no 64-bit float can hold (carries the literal)."""
+
+
+#: Integer literals longer than this are checked against the float range (10**308 < float max).
+_FLOAT_DIGITS = 308
+
+
+def _parse_int(literal: str) -> int:
+    if len(literal) - literal.startswith("-") > _FLOAT_DIGITS:
+        try:  # int() refuses more than sys.get_int_max_str_digits() digits with a ValueError
+            float(int(literal))
+        except (OverflowError, ValueError):
+            raise _OutOfRange(literal) from None
+    return int(literal)
+
+
+def _parse_float(literal: str) -> float:
+    value = float(literal)
+    if not math.isfinite(value):  # 1e999 overflows to infinity
+        raise _OutOfRange(literal)
+    return value
+
+
+def _marked_path(path: Path, **hooks: Any) -> str | None:
+    """JSON path of the first value that ``hooks`` (``json.load`` parse hooks) turn into a marker.
+
+    Re-parses the file; used only to locate an error. A hook returns
+    ``_MARK`` for the offending token and a plain value otherwise.
+    """
     with open(path, encoding="utf-8") as handle:
-        doc = json.load(handle, parse_constant=lambda token: marker)
+        doc = json.load(handle, **hooks)
     stack = [("$", doc)]
     while stack:
         where, node = stack.pop()
-        if node is marker:
+        if node is _MARK:
             return where
         if isinstance(node, dict):
             stack += [(f"{where}.{k}" if k.isidentifier() else f"{where}[{k!r}]", v)
@@ -35,10 +64,36 @@ def _constant_path(path: Path) -> str | None:
     return None
 
 
+_MARK = object()
+
+
+def _constant_path(path: Path) -> str | None:
+    """JSON path of the first NaN/Infinity token in ``path``."""
+    return _marked_path(path, parse_constant=lambda token: _MARK)
+
+
+def _out_of_range_path(path: Path) -> str | None:
+    """JSON path of the first number literal outside the float range in ``path``."""
+    def mark(parse):
+        def hook(literal: str):
+            try:
+                return parse(literal)
+            except _OutOfRange:
+                return _MARK
+        return hook
+
+    return _marked_path(path, parse_int=mark(_parse_int), parse_float=mark(_parse_float),
+                        parse_constant=lambda token: None)
+
+
 def read_json(path: str | Path) -> Any:
     """Parse a JSON file, turning decode errors into :class:`SchemaError` with line and column.
 
-    ``NaN`` and ``Infinity`` are not JSON; they are rejected (missing values are ``null``).
+    ``NaN`` and ``Infinity`` are not JSON; they are rejected (missing values are
+    ``null``), and so are numbers no 64-bit float can hold (``1e999``, a
+    400-digit integer, a 5,000-digit literal) and nesting too deep to parse:
+    every one a :class:`SchemaError`, never an ``OverflowError`` or
+    ``RecursionError`` later.
     """
     path = Path(path)
 
@@ -47,7 +102,15 @@ def read_json(path: str | Path) -> Any:
 
     try:
         with open(path, encoding="utf-8") as handle:
-            return json.load(handle, parse_constant=reject)
+            return json.load(handle, parse_constant=reject, parse_int=_parse_int, parse_float=_parse_float)
+    except _OutOfRange as err:
+        literal = err.args[0]
+        shown = literal if len(literal) <= 24 else f"{literal[:12]}...{literal[-6:]} ({len(literal)} characters)"
+        raise SchemaError(f"expected a number within the 64-bit float range (about ±1.8e308), got {shown}",
+                          path=path, where=_out_of_range_path(path)) from None
+    except RecursionError:
+        raise SchemaError(f"expected JSON nested less than about {sys.getrecursionlimit()} levels deep, got "
+                          f"deeper nesting", path=path, where="$") from None
     except _NonFinite as err:
         raise SchemaError(f"expected a number or null, got {err.args[0]} (not valid JSON; write missing values "
                           f"as null)", path=path, where=_constant_path(path)) from None

@@ -168,3 +168,30 @@ def test_load_clip_names_the_missing_modality(tiny_corpus):
         load_clip(tiny_corpus.root, "TED_zzzzzzzzzzz")
     with pytest.raises(InvalidClipIdError):
         load_clip(tiny_corpus.root, "../TED_zzzzzzzzzzz")
+
+
+def test_scan_layout_lists_non_regular_files_as_skipped_with_a_reason(tmp_path):
+    """Links in a loop, dangling links, folders, named pipes and devices under a clip name are reported, not ignored."""
+    import os
+    import stat
+
+    good = _touch(tmp_path / "audio" / "TED_goodgoodgoo.wav")
+    (tmp_path / "audio" / "TED_linkedlinke.wav").symlink_to(good)          # a link to a file: a file
+    (tmp_path / "audio" / "TED_loopAloopAl.wav").symlink_to(tmp_path / "audio" / "TED_loopBloopBl.wav")
+    (tmp_path / "audio" / "TED_loopBloopBl.wav").symlink_to(tmp_path / "audio" / "TED_loopAloopAl.wav")
+    (tmp_path / "audio" / "TED_danglingdan.wav").symlink_to(tmp_path / "nowhere.wav")
+    (tmp_path / "audio" / "TED_afolderafol.wav").mkdir()
+    os.mkfifo(tmp_path / "audio" / "TED_apipeapipea.wav")
+    expected = {"TED_loopAloopAl.wav": "loop", "TED_loopBloopBl.wav": "loop", "TED_danglingdan.wav": "dangling",
+                "TED_afolderafol.wav": "folder", "TED_apipeapipea.wav": "pipe"}
+    try:
+        os.mknod(tmp_path / "audio" / "TED_adeviceadev.wav", stat.S_IFCHR | 0o600, os.makedev(1, 3))
+        expected["TED_adeviceadev.wav"] = "device"
+    except (PermissionError, OSError):  # no CAP_MKNOD in this container: the other kinds still run
+        pass
+    table, skipped = scan_layout(tmp_path)
+    assert list(table.clip_id) == ["TED_goodgoodgoo", "TED_linkedlinke"]
+    reasons = {s["path"].rsplit("/", 1)[1]: s["reason"] for s in skipped}
+    assert set(reasons) == set(expected)
+    for name, word in expected.items():
+        assert word in reasons[name] and "expected a regular file" in reasons[name], (name, reasons[name])

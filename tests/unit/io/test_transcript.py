@@ -147,3 +147,24 @@ def test_any_json_document_gives_words_or_a_schema_error(tmp_path_factory, doc):
         assert err.path == str(path)
         return
     assert len(words) and (words.end >= words.start).all() and (words.start >= 0).all()
+
+
+@pytest.mark.parametrize("text, where, words", [
+    ('{"a": [1, 2,\n 1' + "0" * 400 + "]}", "$.a[2]", "float range"),
+    ('{"a": 1, "b c": ' + "9" * 5000 + "}", "$['b c']", "5000 characters"),
+    ('{"a": -1e999}', "$.a", "float range"),
+    ("[" * 100_000 + "]" * 100_000, "$", "nested"),
+])
+def test_numbers_beyond_a_float_and_deep_nesting_are_schema_errors(tmp_path, text, where, words):
+    """Not OverflowError, ValueError (int max str digits) or RecursionError: a SchemaError naming the place."""
+    path = tmp_path / "x.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SchemaError, match=words) as info:
+        read_json(path)
+    assert info.value.where == where and info.value.path == str(path)
+
+
+def test_large_integers_that_fit_a_float_still_parse(tmp_path):
+    path = tmp_path / "x.json"
+    path.write_text('{"a": ' + "1" + "0" * 300 + ', "b": -12, "c": 1.5e300}', encoding="utf-8")
+    assert read_json(path) == {"a": 10 ** 300, "b": -12, "c": 1.5e300}
