@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
+import traceback
 import warnings
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -180,30 +181,61 @@ class Corpus:
         self.failures = []
         for clip_id in tqdm(self.clip_ids, desc="clips", unit="clip", disable=not progress):
             try:
-                yield self.load(clip_id, expected_rate=expected_rate)
-            except (AlloAvaError, OSError) as err:
-                log.warning("skipping %s: %s", clip_id, err)
-                self.failures.append({"clip_id": clip_id, "reason": str(err)})
+                clip = self.load(clip_id, expected_rate=expected_rate)
+            except Exception as err:  # noqa: BLE001 - one clip's fault fails that clip only
+                reason = clip_failure(err, self._row(clip_id))
+                log.warning("skipping %s: %s", clip_id, reason)
+                self.failures.append({"clip_id": clip_id, "reason": reason})
+                continue
+            yield clip
 
     __iter__ = clips
 
     # conversion ------------------------------------------------------------------------------
-    def convert(self, *, force: bool = False, progress: bool = True) -> dict:
+    def convert(self, *, force: bool = False, progress: bool = True, index_every_s: float = 5.0) -> dict:
         """Fill the columnar store from the JSON, once per changed clip.
 
-        Returns ``{clips, rows, seconds, skipped, failed}`` where ``clips`` counts
-        converted clips, ``rows`` the pose frames written and ``failed`` lists
-        ``{clip_id, reason}``.
+        The store is locked for the run (a second writer gets
+        :class:`~alloava_analysis.io.store.StoreBusyError`), temporary files a
+        killed run left are removed first, and the index is written as clips
+        finish (at most every ``index_every_s`` seconds, and at the end), so a
+        killed run redoes only the clips of its last few seconds. A clip that
+        cannot be read or written (bad JSON, a full disk) is listed in
+        ``failed`` and the others go on.
+
+        Returns ``{clips, rows, seconds, unchanged, skipped, failed, store}``
+        where ``clips`` counts converted clips, ``rows`` the pose frames
+        written and ``failed`` lists ``{clip_id, reason}``.
         """
         started = time.perf_counter()
-        previous = st.read_index(self.store)
-        previous = {} if previous is None else {r["clip_id"]: r for r in previous.to_dict("records")}
-        records, failed, n_rows, n_clips, n_fresh = [], [], 0, 0, 0
-        for row in tqdm(self.index.to_dict("records"), desc="convert", unit="clip", disable=not progress):
+        with st.store_lock(self.store):
+            st.remove_stale_temporaries(self.store)
+            previous = st.read_index(self.store)
+            previous = {} if previous is None else {r["clip_id"]: r for r in previous.to_dict("records")}
+            result = self._convert_locked(previous, force=force, progress=progress, index_every_s=index_every_s)
+        result["seconds"] = round(time.perf_counter() - started, 3)
+        return result
+
+    def _convert_locked(self, previous: dict[str, dict], *, force: bool, progress: bool,
+                        index_every_s: float) -> dict:
+        ours = set(self.clip_ids)
+        records: dict[str, dict] = {}  # clips of this corpus done so far (fresh or converted)
+        unsaved: list[str] = []  # converted since the index was last written
+        failed, n_rows, n_clips, n_fresh = [], 0, 0, 0
+        last_saved = time.monotonic()
+        rows = self.index.to_dict("records")
+
+        def save(upcoming: list[dict]) -> None:
+            # unreached clips keep their old entries: a killed run must not forget them
+            pending = {r["clip_id"] for r in upcoming} - set(records)
+            kept = [r for cid, r in previous.items() if cid not in ours or cid in pending]
+            st.write_index(self.store, pd.DataFrame(kept + list(records.values())))
+
+        for position, row in enumerate(tqdm(rows, desc="convert", unit="clip", disable=not progress)):
             clip_id = row["clip_id"]
             old = previous.get(clip_id)
             if not force and old is not None and self._store_is_fresh({**row, **old}):
-                records.append(old)
+                records[clip_id] = old
                 n_fresh += 1
                 continue
             try:
@@ -216,18 +248,41 @@ class Corpus:
                     st.write_words(self.store, clip_id, clip.words)
                 if clip.segments is not None:
                     st.write_segments(self.store, clip_id, clip.segments, meta=clip.metadata.get("transcript_meta"))
-            except (AlloAvaError, OSError) as err:
-                failed.append({"clip_id": clip_id, "reason": str(err)})
+                summary = clip_summary(clip, row)
+            except Exception as err:  # noqa: BLE001 - one clip's fault (bad file, full disk) fails that clip only
+                failed.append({"clip_id": clip_id, "reason": clip_failure(err, row)})
                 continue
-            records.append(clip_summary(clip, row))
+            records[clip_id] = summary
+            unsaved.append(clip_id)
             n_rows += max((ds.sizes["time"] for ds in clip.poses.values()), default=0)
             n_clips += 1
+            if time.monotonic() - last_saved >= index_every_s:
+                try:
+                    save(rows[position + 1:])
+                    unsaved, last_saved = [], time.monotonic()
+                except OSError as err:  # e.g. a full disk: this clip's entry is not saved; try again later
+                    log.warning("%s: could not write the store index: %s", self.store, err)
         if records:
-            untouched = [r for cid, r in previous.items() if cid not in set(self.clip_ids)]
-            st.write_index(self.store, pd.DataFrame(untouched + records))
-            self.index = self._with_store_index(self.index)
-        return {"clips": n_clips, "rows": n_rows, "seconds": round(time.perf_counter() - started, 3),
-                "unchanged": n_fresh, "skipped": list(self.skipped_files), "failed": failed, "store": str(self.store)}
+            try:
+                save([])
+            except OSError as err:
+                reason = f"converted, but the store index could not be written ({type(err).__name__}: {err}); " \
+                         f"the clip will be converted again"
+                failed += [{"clip_id": c, "reason": reason} for c in unsaved]
+                n_clips -= len(unsaved)
+            else:
+                self.index = self._with_store_index(self.index)
+        return {"clips": n_clips, "rows": n_rows, "unchanged": n_fresh, "skipped": list(self.skipped_files),
+                "failed": failed, "store": str(self.store)}
+
+
+def clip_failure(err: BaseException, files: dict) -> str:
+    """The ``reason`` of a clip that failed with ``err``: typed errors as they are, others with type and files."""
+    if isinstance(err, (AlloAvaError, OSError)):
+        return str(err)
+    log.debug("unexpected failure of %s:\n%s", files.get("clip_id"), traceback.format_exc())
+    named = ", ".join(str(files[m]) for m in SOURCE_MODALITIES if files.get(m))
+    return f"unexpected {type(err).__name__} while reading {named or files.get('clip_id')}: {err}"
 
 
 def clip_summary(clip: Clip, files: dict) -> dict:

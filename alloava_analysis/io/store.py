@@ -15,8 +15,11 @@ load, with the current names.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -25,12 +28,62 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import xarray as xr
 
-from ..errors import SchemaError
+from ..errors import AlloAvaError, SchemaError
 from ..model import LEGACY_DIMS, make_pose, make_words
 from .atomic import atomic_path
 
+log = logging.getLogger(__name__)
 ATTRS_KEY = b"alloava_attrs"
 PART = "part-0.parquet"
+LOCK_FILE = ".lock"
+
+
+class StoreBusyError(AlloAvaError, RuntimeError):
+    """Another process is writing the store (it holds the store's lock)."""
+
+
+@contextlib.contextmanager
+def store_lock(store: str | Path) -> Iterator[Path]:
+    """Hold the store's writer lock (``<store>/.lock``, an advisory ``flock``) for the duration.
+
+    One writer at a time: a second raises :class:`StoreBusyError` at once
+    instead of waiting. The lock goes with the process, so a killed writer
+    never leaves the store locked. Where ``fcntl`` is missing (Windows) no lock
+    is taken.
+    """
+    store = Path(store)
+    store.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield store
+        return
+    path = store / LOCK_FILE
+    with open(path, "a", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreBusyError(f"{store}: another process is writing this store (it holds {path}); expected "
+                                 f"one writer at a time: wait for it to finish") from None
+        try:
+            yield store
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def remove_stale_temporaries(store: str | Path) -> list[Path]:
+    """Delete the hidden temporary files (``.<name>.*.part*``) a killed writer left in the store.
+
+    Call it while holding :func:`store_lock`: then no live writer owns them.
+    """
+    removed = []
+    for path in sorted(Path(store).rglob(".*")):
+        if ".part" in path.name and path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    if removed:
+        log.info("%s: removed %d temporary file(s) left by an interrupted run", store, len(removed))
+    return removed
 
 
 def default_store(root: str | Path) -> Path:

@@ -7,8 +7,7 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 
-from ..corpus import Corpus
-from ..errors import AlloAvaError
+from ..corpus import Corpus, clip_failure
 from ..io.allo_ava import load_clip
 from ..io.audio import ALLO_AVA_RATE
 from ..io.layout import MODALITY_DIRS
@@ -56,9 +55,9 @@ def validate_clip(root: str | Path, files: dict, *, expected_rate: int = ALLO_AV
             continue
         try:
             loaded = load_clip(root, files["clip_id"], files=subset, expected_rate=expected_rate)
-        except (AlloAvaError, OSError) as err:  # unreadable files too: report, carry on
+        except Exception as err:  # noqa: BLE001 - unreadable or hostile files too: report, carry on
             if attempt != "all":
-                report.errors.append(str(err))
+                report.errors.append(clip_failure(err, subset))
             continue
         if attempt == "all":
             clip = loaded

@@ -77,3 +77,124 @@ def test_a_hostile_file_fails_its_clip_and_the_batch_carries_on(corpus, capsys, 
     code, result = run_json(capsys, "stats", str(root))
     assert code == 1 and result["measured"]["videos"] == 3
     assert [f["clip_id"] for f in result["failed"]] == [bad] and path.name in result["failed"][0]["reason"]
+
+
+# ---------------------------------------------------------------------------------------------
+# a full disk, for real: a small tmpfs (root only; skipped with the reason elsewhere)
+PAGE = 4096
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """``mount(pages)`` gives a fresh tmpfs of that many 4 KiB pages; unmounted afterwards."""
+    import subprocess
+
+    mounted = []
+
+    def mount(pages: int) -> Path:
+        point = tmp_path / f"disk{len(mounted)}"
+        point.mkdir()
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={pages * PAGE},mode=0755", "tmpfs", str(point)],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs to fill a disk for real ({done.stderr.strip() or done.returncode}); "
+                        f"the disk-full cases need root and mount permission")
+        mounted.append(point)
+        return point
+
+    yield mount
+    for point in mounted:
+        subprocess.run(["umount", "-l", str(point)], capture_output=True)
+
+
+def _pages(paths) -> int:
+    return sum(-(-p.stat().st_size // PAGE) for p in paths if p.is_file())
+
+
+def _fill(disk: Path, leave_pages: int) -> None:
+    """Fill ``disk`` so that ``leave_pages`` pages remain free."""
+    import os
+
+    free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
+    (disk / "filler").write_bytes(b"\0" * (free - leave_pages * PAGE))
+
+
+@pytest.mark.parametrize("runs_out", ["while writing the store index", "while writing the clips"])
+def test_a_full_disk_fails_clips_with_a_reason_and_leaves_no_temporaries(corpus, capsys, small_disk, tmp_path,
+                                                                         runs_out):
+    root, ids = corpus
+    reference = tmp_path / "reference_store"
+    assert main(["convert", str(root), "--store", str(reference), "--quiet"]) == 0
+    partitions = _pages(p for p in reference.rglob("*") if p.name != "index.parquet")
+    index = _pages([reference / "index.parquet"])
+    disk = small_disk(partitions + index + 16)
+    leave = partitions + index - 1 if runs_out.endswith("index") else partitions // 2
+    _fill(disk, leave)
+    store = disk / "store"
+
+    code, result = run_json(capsys, "convert", str(root), "--store", str(store))
+    assert code == 1 and result["failed"]
+    assert all("No space left on device" in f["reason"] for f in result["failed"]), result["failed"]
+    if runs_out.endswith("index"):
+        assert sorted(f["clip_id"] for f in result["failed"]) == sorted(ids) and result["clips"] == 0
+        assert all("store index could not be written" in f["reason"] for f in result["failed"])
+    else:
+        assert 0 < len(result["failed"]) < len(ids) or result["clips"] == 0
+    assert [p.name for p in store.rglob(".*") if ".part" in p.name] == []  # no temporary left behind
+
+    (disk / "filler").unlink()  # space again: the next run converts what is missing
+    code, result = run_json(capsys, "convert", str(root), "--store", str(store))
+    assert code == 0 and result["clips"] + result["unchanged"] == len(ids) and result["failed"] == []
+
+
+# ---------------------------------------------------------------------------------------------
+# convert killed with SIGKILL: the next run removes its temporaries and redoes only unsaved clips
+def test_a_killed_convert_leaves_no_temporaries_and_is_not_redone(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from alloava_analysis.corpus import Corpus
+    from alloava_analysis.io import store as st
+
+    root = tmp_path / "corpus"
+    ids = datasets.write_tiny_corpus(root, 10, n_frames=600)
+    repo = Path(__file__).resolve().parents[2]
+    script = ("import sys; from alloava_analysis.corpus import Corpus; "
+              "Corpus(sys.argv[1]).convert(index_every_s=0, progress=False)")
+    proc = subprocess.Popen([sys.executable, "-c", script, str(root)], cwd=repo,
+                            env=dict(os.environ, PYTHONPATH=str(repo)), stderr=subprocess.PIPE)
+    index, deadline = None, time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:
+        index = st.read_index(root / "store") if (root / "store" / "index.parquet").exists() else None
+        if index is not None and len(index) >= 2:
+            break
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, f"convert ended on its own ({proc.returncode}) before the kill, " \
+        f"with {0 if index is None else len(index)} clip(s) indexed: {proc.stderr.read()[-2000:]!r}"
+    saved = set(st.read_index(root / "store")["clip_id"])
+    assert 2 <= len(saved) < len(ids)
+    # what a kill in the middle of a write leaves: a hidden temporary beside the partition
+    stale = root / "store" / "words" / f"clip_id={ids[-1]}" / ".part-0.abcd1234.part.parquet"
+    stale.parent.mkdir(parents=True, exist_ok=True)
+    stale.write_bytes(b"PAR1 half written")
+
+    result = Corpus(root).convert(progress=False)
+    assert result["failed"] == [] and result["unchanged"] == len(saved)
+    assert result["clips"] == len(ids) - len(saved)
+    assert [p for p in (root / "store").rglob(".*") if ".part" in p.name] == []
+
+
+def test_a_second_writer_is_refused_while_the_store_is_locked(corpus, capsys):
+    from alloava_analysis.io import store as st
+
+    root, _ = corpus
+    with st.store_lock(root / "store"):
+        code, result = run_json(capsys, "convert", str(root))
+    assert code == 1 and result["error"] == "StoreBusyError" and "another process" in result["message"]
+    code, result = run_json(capsys, "convert", str(root))
+    assert code == 0 and result["clips"] == 4
