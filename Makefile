@@ -9,8 +9,15 @@ STAMP  := $(VENV)/.installed
 DEMO   := demo_out
 # CPU build of torch first: openai-whisper would otherwise pull several GB of CUDA packages.
 TORCH_PIN := torch==2.13.0
+# movement >= 0.17 (dims `keypoint`, `individual`) needs Python >= 3.12 while the project stays on 3.11
+# (CPU torch build): `make test` builds a side environment in which a test runs real movement functions
+# on pose files our code wrote (tests/integration/test_movement_interop.py).
+PYTHON312 ?= $(shell for p in python3.12 python3.13 $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3; do \
+  $$p -c 'import sys; assert sys.version_info >= (3, 12); print(sys.executable)' 2>/dev/null && break; done)
+MOVEMENT_VENV  := .venv-movement
+MOVEMENT_STAMP := $(MOVEMENT_VENV)/.installed
 
-.PHONY: venv demo test test-fast bench clean sample sample-registry
+.PHONY: venv demo test test-fast bench clean sample sample-registry .venv-movement
 
 venv: $(STAMP)
 
@@ -20,6 +27,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q $(TORCH_PIN)
 	$(BIN)/python -m pip install -q -e ".[all]"
 	$(BIN)/python -m pip check
+	touch $@
+
+.venv-movement: $(MOVEMENT_STAMP)
+
+$(MOVEMENT_STAMP): tests/movement_env/requirements.txt
+	@test -n "$(PYTHON312)" || { echo "movement >= 0.17 needs Python >= 3.12; none found (make PYTHON312=/path/to/python3.12)" >&2; exit 1; }
+	$(PYTHON312) -m venv $(MOVEMENT_VENV)
+	$(MOVEMENT_VENV)/bin/python -m pip install -q --upgrade pip
+	$(MOVEMENT_VENV)/bin/python -m pip install -q -r tests/movement_env/requirements.txt
+	$(MOVEMENT_VENV)/bin/python -m pip check
 	touch $@
 
 # The embedded sample: cached in $$ALLOAVA_DATA_DIR (default ~/.cache/alloava_analysis), checked against
@@ -43,7 +60,7 @@ demo: $(STAMP)
 	  $(BIN)/papermill -k python3 --no-progress-bar "$$nb" "$(DEMO)/notebooks/$$(basename $$nb)" || exit 1; done
 	@echo "demo outputs in $(DEMO)/: stats.json, correlate.json, executed notebooks (sample: make sample)"
 
-test: $(STAMP)
+test: $(STAMP) $(MOVEMENT_STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 test-fast: $(STAMP)

@@ -1,0 +1,62 @@
+"""Pose NetCDF files (movement's format): lossless round trips, legacy plural files, attr checks."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from alloava_analysis.errors import SchemaError
+from alloava_analysis.io.export.netcdf import read_pose_netcdf, write_pose_netcdf
+from alloava_analysis.model import extractor_info, make_pose
+from tests.fixtures.datasets import random_pose
+
+
+def _uneven_pose() -> xr.Dataset:
+    """Variable-frame-rate container times, NaN points, 3-D points and extra per-frame variables."""
+    rng = np.random.default_rng(3)
+    t = 12.345 + np.cumsum(rng.uniform(0.02, 0.05, 40))
+    pos = rng.random((40, 3, 33)).astype(np.float32)
+    pos[5, :, 4] = np.nan
+    ds = make_pose(pos, time=t, layout="mediapipe_pose_33", confidence=rng.random((40, 33)), fps=29.97,
+                   source="talk.mp4", coords="normalized", frame_size=(1280, 720), schema_variant="extracted",
+                   extractor={"name": "mediapipe.PoseLandmarker", "version": "0.10.30", "model_sha256": "cd" * 32,
+                              "hand_sides": {"pose_wrists": 12}})
+    ds["presence"] = (("time", "keypoint", "individual"), rng.random((40, 33, 1)).astype(np.float32))
+    ds["presence"].attrs["meaning"] = "MediaPipe presence"
+    return ds
+
+
+@pytest.mark.parametrize("make", [_uneven_pose, lambda: random_pose(25, n_space=2)])
+def test_round_trip_is_identical_including_container_times_and_attrs(tmp_path, make):
+    ds = make()
+    path = write_pose_netcdf(tmp_path / "sub" / "clip.nc", ds)
+    back = read_pose_netcdf(path)
+    xr.testing.assert_identical(back, ds)
+    np.testing.assert_array_equal(back["time"].values, ds["time"].values)  # bit for bit, not rounded
+    assert back["position"].dtype == np.float32 and extractor_info(back) == extractor_info(ds)
+    assert not list(tmp_path.joinpath("sub").glob("*.part")) and not list(tmp_path.joinpath("sub").glob(".*"))
+
+
+def test_a_plural_file_from_movement_before_0_17_is_read_with_a_warning(tmp_path):
+    ds = random_pose(10)
+    old = ds.rename({"keypoint": "keypoints", "individual": "individuals"})
+    old.to_netcdf(tmp_path / "old.nc", engine="netcdf4")
+    with pytest.warns(UserWarning, match="renamed legacy dims"):
+        back = read_pose_netcdf(tmp_path / "old.nc")
+    xr.testing.assert_identical(back, ds)
+
+
+def test_attrs_that_netcdf_cannot_hold_are_a_typed_error_naming_the_file(tmp_path):
+    ds = random_pose(4)
+    ds.attrs["extractor"] = {"name": "x"}  # a dict, as older versions had it
+    with pytest.raises(SchemaError, match="attr 'extractor'") as info:
+        write_pose_netcdf(tmp_path / "bad.nc", ds)
+    assert "bad.nc" in str(info.value) and not (tmp_path / "bad.nc").exists()
+
+
+def test_a_file_that_is_not_netcdf_is_a_schema_error(tmp_path):
+    path = tmp_path / "x.nc"
+    path.write_text("not netcdf")
+    with pytest.raises(SchemaError, match="NetCDF") as info:
+        read_pose_netcdf(path)
+    assert "x.nc" in str(info.value)
