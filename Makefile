@@ -1,12 +1,12 @@
 # Two commands do all the set-up on a fresh machine (Python 3.11 + package registries):
-#   make demo   bootstrap .venv, make (or reuse) the embedded sample corpus, run the toolkit on it
+#   make demo   bootstrap .venv, make (or reuse) the embedded sample, run every notebook into reports/
 #   make test   bootstrap .venv and run the whole test suite
 # After changing the synthetic generator: make sample-registry, then commit the registry.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-DEMO   := demo_out
+REPORTS ?= reports
 # CPU build of torch first: openai-whisper would otherwise pull several GB of CUDA packages.
 TORCH_PIN := torch==2.13.0
 # movement >= 0.17 (dims `keypoint`, `individual`) needs Python >= 3.12 while the project stays on 3.11
@@ -17,7 +17,7 @@ PYTHON312 ?= $(shell for p in python3.12 python3.13 $$HOME/.pyenv/versions/3.1[2
 MOVEMENT_VENV  := .venv-movement
 MOVEMENT_STAMP := $(MOVEMENT_VENV)/.installed
 
-.PHONY: venv demo test test-fast bench clean sample sample-registry .venv-movement
+.PHONY: venv demo lab test test-fast bench clean sample sample-registry .venv-movement
 
 venv: $(STAMP)
 
@@ -47,18 +47,13 @@ sample: $(STAMP)
 sample-registry: $(STAMP)
 	$(BIN)/python scripts/make_sample_registry.py
 
+# Every notebook (and the alloava commands) on the embedded sample -> $(REPORTS)/index.html + HTML reports.
 demo: $(STAMP)
-	mkdir -p $(DEMO)/notebooks
-	set -e; sample="$$($(BIN)/python -m alloava_analysis.sample_data)"; \
-	  $(BIN)/alloava validate "$$sample"; \
-	  $(BIN)/alloava convert "$$sample"; \
-	  $(BIN)/alloava stats "$$sample" --json > $(DEMO)/stats.json; \
-	  $(BIN)/alloava stats "$$sample" --quiet; \
-	  $(BIN)/alloava correlate "$$sample" --json > $(DEMO)/correlate.json; \
-	  $(BIN)/alloava correlate "$$sample" --quiet
-	for nb in notebooks/[0-9][0-9]_*.ipynb; do \
-	  $(BIN)/papermill -k python3 --no-progress-bar "$$nb" "$(DEMO)/notebooks/$$(basename $$nb)" || exit 1; done
-	@echo "demo outputs in $(DEMO)/: stats.json, correlate.json, executed notebooks (sample: make sample)"
+	$(BIN)/python -m alloava_analysis.demo --out $(REPORTS)
+
+# JupyterLab opened on START_HERE.md
+lab: $(STAMP)
+	$(BIN)/jupyter lab START_HERE.md
 
 test: $(STAMP) $(MOVEMENT_STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
@@ -70,4 +65,4 @@ bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(DEMO) .pytest_cache
+	rm -rf $(REPORTS) .pytest_cache

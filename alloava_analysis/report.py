@@ -25,8 +25,8 @@ def plain_number(value: Any) -> str:
     """Format a number for a table without scientific notation (thousands separated, 3-4 significant digits).
 
     Integers keep every digit (``1,250``); other values get 3 decimals from 1
-    to 1000, none above, and up to 6 decimals below 1 so that small values
-    such as p-values stay readable (``0.000123``); non-numbers pass through ``str``.
+    to 1000, none above, and 3 significant digits below 1 (``0.0285``,
+    ``0.000123``); non-numbers pass through ``str``.
     """
     if isinstance(value, bool) or value is None:
         return str(value)
@@ -45,7 +45,7 @@ def plain_number(value: Any) -> str:
         return f"{number:,.0f}"
     if size >= 1:
         return f"{number:,.3f}"
-    decimals = 3 if size >= 0.01 else 6
+    decimals = min(12, max(3, 2 - math.floor(math.log10(size))))  # 3 significant digits below 1
     return f"{number:.{decimals}f}"
 
 
@@ -87,7 +87,9 @@ def show_key_results(results: dict[str, Any], *, title: str = "Key results") -> 
                    for name, v in clean.items())
     html = f"<table class='alloava-key-results'><caption>{title}</caption>{rows}</table>"
     text = "\n".join([title] + [f"  {name}: {plain_number(v)}" for name, v in clean.items()])
-    display({"text/html": html, "text/plain": text, KEY_RESULTS_MIME: clean}, raw=True)
+    # nbformat sorts JSON keys when it saves, so the order travels as its own list
+    display({"text/html": html, "text/plain": text, KEY_RESULTS_MIME: {"names": list(clean), "values": clean}},
+            raw=True)
     return clean
 
 
@@ -103,5 +105,6 @@ def read_key_results(notebook: str | Path | dict) -> dict[str, Any]:
             data = output.get("data", {})
             if KEY_RESULTS_MIME in data:
                 value = data[KEY_RESULTS_MIME]
-                found.update(json.loads(value) if isinstance(value, str) else value)
+                value = json.loads(value) if isinstance(value, str) else value
+                found.update({name: value["values"][name] for name in value["names"]})
     return found

@@ -16,3 +16,15 @@ def read_notebook(path: str | Path) -> dict[str, Any]:
 def write_notebook(path: str | Path, notebook: dict[str, Any]) -> Path:
     """Write a notebook dict atomically (one space indent, as Jupyter does, and a final newline)."""
     return write_text(path, json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")
+
+
+def write_bytes(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (figures of a report)."""
+    from .atomic import atomic_write
+
+    with atomic_write(path, "wb") as handle:
+        handle.write(data)
+    return Path(path)
+
+
+__all__ = ["read_notebook", "write_bytes", "write_notebook", "write_text"]

@@ -1,6 +1,7 @@
 """Plain-number formatting and the key results a notebook tags in its outputs."""
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -10,7 +11,7 @@ from alloava_analysis.report import KEY_RESULTS_MIME, plain_number, read_key_res
 
 @pytest.mark.parametrize("value, text", [
     (7500, "7,500"), (135_000_000_000, "135,000,000,000"), (1250.4, "1,250"), (208.123456, "208.123"),
-    (0.0285, "0.029"), (0.000123, "0.000123"), (-0.5, "-0.500"), (0.0, "0"), (math.nan, "NaN"),
+    (0.0285, "0.0285"), (0.484123, "0.484"), (0.05, "0.0500"), (0.000123, "0.000123"), (-0.5, "-0.500"), (0.0, "0"), (math.nan, "NaN"),
     (None, "None"), (True, "True"), ("TED", "TED"),
 ])
 def test_plain_number_never_uses_scientific_notation(value, text):
@@ -22,10 +23,12 @@ def test_key_results_round_trip_through_a_notebook_output(monkeypatch):
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda obj, raw=False: shown.append(obj))
     clean = show_key_results({"r": 0.5, "missing": math.nan, "clips": 12})
+    assert list(clean) == ["r", "missing", "clips"]
     assert clean == {"r": 0.5, "missing": None, "clips": 12}
     bundle = shown[0]
-    assert "0.500" in bundle["text/html"] and bundle[KEY_RESULTS_MIME] == clean
+    assert "0.500" in bundle["text/html"] and bundle[KEY_RESULTS_MIME]["values"] == clean
     notebook = {"cells": [{"cell_type": "markdown", "source": "x"},
                           {"cell_type": "code", "outputs": [{"output_type": "display_data", "data": bundle}]}]}
-    assert read_key_results(notebook) == clean
+    notebook = json.loads(json.dumps(notebook, sort_keys=True))  # as nbformat saves it
+    assert list(read_key_results(notebook).items()) == list(clean.items())  # in the order shown
     assert read_key_results({"cells": []}) == {}

@@ -1,0 +1,41 @@
+"""make demo's report builder: executed notebooks, HTML, figures, index and summary; failures reported."""
+from __future__ import annotations
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from alloava_analysis import demo
+
+pytest.importorskip("papermill")
+
+
+def _notebook(path, code):
+    nb = new_notebook(cells=[new_markdown_cell("# 99 — A test\n\n**Purpose.** Check the builder.\n\n**Inputs.** none"),
+                             new_code_cell('corpus_dir = ""', metadata={"tags": ["parameters"]}),
+                             new_code_cell(code)],
+                      metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nbformat.write(nb, str(path))
+    return path
+
+
+def test_reports_index_and_summary_with_one_failing_notebook(tmp_path):
+    good = _notebook(tmp_path / "91_good.ipynb",
+                     "import matplotlib.pyplot as plt\n"
+                     "from alloava_analysis.report import show_key_results\n"
+                     "plt.plot([0, 1]); plt.show()\nshow_key_results({'answer': 42, 'r': 0.25})")
+    bad = _notebook(tmp_path / "92_bad.ipynb", "raise ValueError('planted failure')")
+    out = tmp_path / "reports"
+    rows, index = demo.build_reports([good, bad], out)
+    assert [r["ok"] for r in rows] == [True, False]
+    assert rows[0]["key"] == {"answer": 42, "r": 0.25}
+    assert rows[0]["title"] == "99 — A test" and rows[0]["purpose"] == "Check the builder."
+    assert rows[0]["figures"] and rows[0]["figures"][0].read_bytes()[:4] == b"\x89PNG"
+    assert rows[1]["error"] == "In [2]: ValueError: planted failure"
+    assert (out / "91_good.html").is_file() and (out / "92_bad.html").is_file()
+    assert "planted failure" in (out / "92_bad.html").read_text()  # rendered up to the error
+    page = index.read_text()
+    assert "91_good.html" in page and "answer: 42" in page and "failed" in page
+    text = demo.summary_text(rows, total_s=61, index=index)
+    assert "1 of 2 notebooks ok in 1.0 min" in text and "FAIL" in text and "answer 42" in text
+    assert len(text.splitlines()) <= 24  # one screen
