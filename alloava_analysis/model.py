@@ -32,6 +32,8 @@ LEGACY_DIMS = {"keypoints": "keypoint", "individuals": "individual"}
 EXTRACTOR_ATTRS = {"extractor_name": "name", "extractor_version": "version", "model_sha256": "model_sha256"}
 WORD_COLUMNS = ("word", "start", "end", "probability", "segment")
 SEGMENT_COLUMNS = ("segment", "start", "end", "text")
+#: Columns of an interval table (words, segments, pauses, gesture units as annotation tiers).
+INTERVAL_COLUMNS = ("start", "end", "label", "tier")
 COORDS = ("normalized", "pixels")
 
 
@@ -282,6 +284,68 @@ def make_words(records: pd.DataFrame | list[dict], *, path: str | Path | None = 
         raise SchemaError(f"expected 0 <= start <= end, got start={df.start.iat[i]}, end={df.end.iat[i]}",
                           path=path, where=f"word {i} ({df.word.iat[i]!r})")
     return df.sort_values("start", kind="stable").reset_index(drop=True)
+
+
+def make_intervals(records: pd.DataFrame | list[dict], *, tier: str | None = None, tiers: list[str] | None = None,
+                   path: str | Path | None = None) -> pd.DataFrame:
+    """Build a checked interval table with columns ``start, end, label, tier``.
+
+    One table type for words, segments, pauses and gesture units, and for the
+    tiers of ELAN and Praat files. Times are seconds from the media origin with
+    ``0 <= start <= end``; a missing label is ``""``. Rows are ordered by tier
+    (in the order of ``attrs["tiers"]``), then start, then end.
+
+    Parameters
+    ----------
+    tier
+        Tier of every row (overrides a ``tier`` column; required when there is none).
+    tiers
+        Tier names in order, including tiers without intervals; kept in
+        ``attrs["tiers"]``. Defaults to ``records.attrs["tiers"]`` (an interval
+        table passed again), else the tiers in order of first appearance.
+    """
+    if tiers is None and isinstance(records, pd.DataFrame) and tier is None:
+        tiers = records.attrs.get("tiers")
+    df = pd.DataFrame(records).copy()
+    if tier is not None:
+        df["tier"] = str(tier)
+    for col in ("start", "end"):
+        if col not in df and not df.empty:
+            raise SchemaError(f"expected interval column {col!r}, got columns {list(df.columns)}", path=path)
+    if df.empty:
+        df = pd.DataFrame({c: pd.Series(dtype=float if c in ("start", "end") else object) for c in INTERVAL_COLUMNS})
+    if "tier" not in df:
+        raise SchemaError("expected a 'tier' column or tier=...", path=path)
+    if "label" not in df:
+        df["label"] = ""
+    df = df[list(INTERVAL_COLUMNS)].reset_index(drop=True)
+    df["label"] = df["label"].where(df["label"].notna(), "").astype(str)
+    if df["tier"].isna().any():
+        i = int(np.flatnonzero(df["tier"].isna())[0])
+        raise SchemaError(f"expected a tier name, got {df.tier.iat[i]!r}", path=path, where=f"interval {i}")
+    df["tier"] = df["tier"].astype(str)
+    for col in ("start", "end"):
+        numeric = pd.to_numeric(df[col], errors="coerce").astype(float)
+        bad = ~np.isfinite(numeric.to_numpy())
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise SchemaError(f"expected a finite numeric interval {col}, got {df[col].iat[i]!r}", path=path,
+                              where=f"interval {i} ({df.tier.iat[i]}: {df.label.iat[i]!r})")
+        df[col] = numeric
+    bad = (df["end"] < df["start"]) | (df["start"] < 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise SchemaError(f"expected 0 <= start <= end, got start={df.start.iat[i]}, end={df.end.iat[i]}",
+                          path=path, where=f"interval {i} ({df.tier.iat[i]}: {df.label.iat[i]!r})")
+    order = list(dict.fromkeys([*(tiers or []), *df["tier"]]))
+    if tiers is not None and set(df["tier"]) - set(tiers):
+        raise SchemaError(f"expected intervals only in tiers {list(tiers)}, got {sorted(set(df['tier']) - set(tiers))}",
+                          path=path)
+    rank = df["tier"].map({name: i for i, name in enumerate(order)})
+    df = df.assign(_rank=rank).sort_values(["_rank", "start", "end"], kind="stable").drop(columns="_rank")
+    df = df.reset_index(drop=True)
+    df.attrs["tiers"] = order
+    return df
 
 
 def pose_attrs_json(ds: xr.Dataset) -> str:

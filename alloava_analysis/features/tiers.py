@@ -1,0 +1,109 @@
+"""A clip's words, segments, pauses and gesture units as one interval table (annotation tiers).
+
+Every tier is an interval table (:func:`alloava_analysis.model.make_intervals`:
+``start, end, label, tier``), the form ELAN and Praat files are written from
+and read back into (:mod:`alloava_analysis.io.export.intervals`). Hand-corrected
+gesture units come back through :func:`units_from_intervals` in the form
+:func:`~.motion.gesture_rate` and the other analyses take.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..model import Clip, make_intervals
+from . import motion, speech
+
+#: Tier names, in file order.
+WORDS, SEGMENTS, PAUSES, GESTURES = "words", "segments", "pauses", "gesture_units"
+TIERS = (WORDS, SEGMENTS, PAUSES, GESTURES)
+GESTURE_LABEL = "gesture"
+
+
+def words_tier(words: pd.DataFrame) -> pd.DataFrame:
+    """Words (``word, start, end, ...``) as the ``words`` tier."""
+    return make_intervals(pd.DataFrame({"start": words["start"], "end": words["end"], "label": words["word"]}),
+                          tier=WORDS)
+
+
+def segments_tier(segments: pd.DataFrame) -> pd.DataFrame:
+    """Transcript segments (``segment, start, end, text``) as the ``segments`` tier (label = text)."""
+    text = segments["text"].astype(str).str.strip() if "text" in segments else ""
+    return make_intervals(pd.DataFrame({"start": segments["start"], "end": segments["end"], "label": text}),
+                          tier=SEGMENTS)
+
+
+def pauses_tier(pauses: pd.DataFrame) -> pd.DataFrame:
+    """Pauses (:func:`~.speech.detect_pauses`) as the ``pauses`` tier; label = kind (between, leading, trailing)."""
+    label = pauses["kind"].astype(str) if "kind" in pauses else "pause"
+    return make_intervals(pd.DataFrame({"start": pauses["start"], "end": pauses["end"], "label": label}),
+                          tier=PAUSES)
+
+
+def gesture_tier(units: pd.DataFrame) -> pd.DataFrame:
+    """Gesture units (:func:`~.motion.gesture_units`) as the ``gesture_units`` tier, labelled ``gesture``."""
+    return make_intervals(pd.DataFrame({"start": units["start"], "end": units["end"], "label": GESTURE_LABEL}),
+                          tier=GESTURES)
+
+
+def units_from_intervals(intervals: pd.DataFrame, *, tier: str = GESTURES) -> pd.DataFrame:
+    """The intervals of ``tier`` as a gesture-unit table (``unit, start, end, duration, label``).
+
+    Use it on an imported (hand-corrected) ELAN or TextGrid file so that the
+    corrected units feed :func:`~.motion.gesture_rate` and the coupling analyses.
+    """
+    rows = make_intervals(intervals)
+    rows = rows[rows["tier"] == tier]
+    return pd.DataFrame({"unit": np.arange(len(rows)), "start": rows["start"].to_numpy(),
+                         "end": rows["end"].to_numpy(), "duration": (rows["end"] - rows["start"]).to_numpy(),
+                         "label": rows["label"].to_numpy()})
+
+
+def clip_duration(clip: Clip) -> float:
+    """Seconds the clip covers: the longest of its audio, pose (last frame + one frame) and last word."""
+    ends = [0.0]
+    if clip.audio is not None:
+        ends.append(float(clip.audio.duration))
+    pose = clip.pose
+    if pose is not None and pose.sizes["time"]:
+        t = pose["time"].values
+        fps = float(pose.attrs.get("fps") or 0)
+        ends.append(float(t[-1]) + (1.0 / fps if np.isfinite(fps) and fps > 0 else 0.0))
+    if clip.words is not None and len(clip.words):
+        ends.append(float(clip.words["end"].max()))
+    if clip.segments is not None and len(clip.segments):
+        ends.append(float(clip.segments["end"].max()))
+    return max(ends)
+
+
+def clip_tiers(clip: Clip, *, min_pause_s: float = 0.25, group: str = "hands", high: float = 0.6,
+               low: float | None = None, min_duration_s: float = 0.2,
+               settings: motion.MotionSettings | None = None) -> pd.DataFrame:
+    """Words, segments, pauses and gesture units of a clip in one interval table.
+
+    Tiers without data (no transcript, no pose) are present but empty
+    (``attrs["tiers"]`` always lists all four). Gesture units come from
+    :func:`~.motion.movement_intensity` of ``group`` and
+    :func:`~.motion.gesture_units` (thresholds in shoulder widths per second);
+    units spanning a camera cut are dropped unless ``settings.cut_handling="ignore"``.
+    ``attrs["duration_s"]`` is :func:`clip_duration`.
+    """
+    duration = clip_duration(clip)
+    parts = []
+    if clip.words is not None:
+        parts.append(words_tier(clip.words))
+        parts.append(pauses_tier(speech.detect_pauses(clip.words, min_pause_s=min_pause_s, span=(0.0, duration))))
+    if clip.segments is not None and len(clip.segments):
+        parts.append(segments_tier(clip.segments))
+    pose = clip.pose
+    if pose is not None and pose.sizes["time"] >= 2:
+        settings = settings or motion.MotionSettings()
+        cuts, _ = motion.shot_cuts(pose, settings=settings, metadata=clip.metadata)
+        inten = motion.movement_intensity(pose, group=group, cuts=cuts, cut_guard_s=settings.cut_guard_s,
+                                          **settings.intensity_options(group))
+        units = motion.gesture_units(inten, high=high, low=low, min_duration_s=min_duration_s)
+        units = units[~motion.spans_cut(units["start"].to_numpy(), units["end"].to_numpy(), cuts)]
+        parts.append(gesture_tier(units))
+    table = make_intervals(pd.concat(parts, ignore_index=True) if parts else [], tiers=list(TIERS))
+    table.attrs["duration_s"] = duration
+    return table
