@@ -1,0 +1,121 @@
+"""Pose normalisation for evaluation: translation- and scale-free, planar, on a fixed analysis clock.
+
+Version 1 (``alloava-shoulder-frame`` v1), applied to every pose before any
+evaluation metric:
+
+1. the first individual of the MediaPipe pose 33 layout (else OpenPose 18);
+2. the standard cleaning chain (:func:`~alloava_analysis.features.motion.clean_pose`:
+   points below confidence 0.5 are missing, gaps up to 0.5 s interpolated);
+3. planar coordinates only (x, y; MediaPipe's z is a noisy relative depth),
+   made isotropic (normalised x times the frame width, y times the frame
+   height) when the frame size is known;
+4. per frame, the origin moved to the shoulder midpoint (removes any
+   translation: camera pans, a speaker walking or swaying);
+5. divided by the clip's median shoulder width
+   (:func:`~alloava_analysis.features.motion.shoulder_width`), so positions
+   are in shoulder widths (removes body size, camera distance, resolution);
+6. the 11 keypoints that MediaPipe 33 and OpenPose 18 share above the hips
+   (:data:`EVAL_KEYPOINTS`) resampled linearly onto a fixed clock of
+   ``rate_hz`` frames per second from the first frame
+   (:func:`~alloava_analysis.clocks.resample_to_times`), so real and
+   generated motion at different frame rates are compared on one clock.
+
+Metrics computed on this representation are invariant to per-frame
+translation and to a constant scale of the coordinates, but not to in-plane
+rotation of the camera.
+"""
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from ..clocks import resample_to_times
+from ..features.motion import _pixel_scale, clean_pose, shoulder_width
+from ..model import POSITION_DIMS, make_pose, validate_pose
+
+__all__ = ["EVAL_KEYPOINTS", "LAYOUT_PREFERENCE", "NORMALIZATION", "normalize_pose", "pick_pose"]
+
+_KP, _IND = POSITION_DIMS[2], POSITION_DIMS[3]
+
+#: The keypoints every metric is computed on (present in MediaPipe 33 and OpenPose 18).
+EVAL_KEYPOINTS = ("nose", "left_eye", "right_eye", "left_ear", "right_ear", "left_shoulder", "right_shoulder",
+                  "left_elbow", "right_elbow", "left_wrist", "right_wrist")
+#: Which layout of a clip is evaluated, in order of preference.
+LAYOUT_PREFERENCE = ("mediapipe_pose_33", "openpose_body_18")
+#: Name, version and definition of the normalisation, reported in every result.
+NORMALIZATION = {
+    "name": "alloava-shoulder-frame",
+    "version": "1",
+    "definition": "first individual; confidence < 0.5 masked, gaps <= 0.5 s interpolated (both settable, reported in settings); planar x, y "
+                  "(isotropic pixels when the frame size is known); origin at the per-frame shoulder midpoint; "
+                  "divided by the clip-median shoulder width; 11 keypoints shared by MediaPipe 33 and "
+                  "OpenPose 18 above the hips; linear resampling to a fixed analysis rate",
+    "keypoints": list(EVAL_KEYPOINTS),
+    "units": "shoulder widths",
+}
+
+
+def pick_pose(poses: dict[str, xr.Dataset]) -> xr.Dataset | None:
+    """The pose a clip is evaluated on: the first of :data:`LAYOUT_PREFERENCE` it has, else None."""
+    for name in LAYOUT_PREFERENCE:
+        if name in poses:
+            return poses[name]
+    return None
+
+
+def normalize_pose(ds: xr.Dataset, *, rate_hz: float | None = 30.0, keypoints: tuple[str, ...] = EVAL_KEYPOINTS,
+                   confidence_threshold: float = 0.5, max_gap_s: float = 0.5) -> xr.Dataset:
+    """The pose in the evaluation frame (see the module docstring), as a pose dataset.
+
+    Parameters
+    ----------
+    ds
+        A pose dataset (MediaPipe 33 or OpenPose 18, any coordinates).
+    rate_hz
+        Analysis frame rate; None keeps the clip's own frame times.
+    keypoints
+        Keypoints to keep (the shoulders are always needed for the frame).
+    confidence_threshold, max_gap_s
+        Passed to :func:`~alloava_analysis.features.motion.clean_pose`.
+
+    Returns
+    -------
+    xarray.Dataset
+        Positions ``(time, space=[x, y], keypoint, individual)`` in shoulder
+        widths, NaN where missing; attrs ``normalization`` (name and version),
+        ``units`` and ``shoulder_width`` (in the input's isotropic units).
+
+    Raises
+    ------
+    ValueError
+        The layout lacks a requested keypoint or the shoulders are never visible.
+    """
+    validate_pose(ds)
+    names = list(ds[_KP].values)
+    missing = [k for k in keypoints if k not in names]
+    if missing:
+        raise ValueError(f"expected keypoints {missing} in the pose to normalise it, got layout "
+                         f"{ds.attrs.get('layout')!r} in {ds.attrs.get('source') or 'pose'}")
+    one = ds.isel({_IND: [0]})
+    clean = clean_pose(one, confidence_threshold=confidence_threshold, max_gap_s=max_gap_s)
+    width = float(shoulder_width(clean).values[0])
+    scale = _pixel_scale(ds)[:2]
+    pos = clean["position"].isel(space=[0, 1], **{_IND: 0}).values.astype(np.float64) * scale[None, :, None]
+    sh = [names.index("left_shoulder"), names.index("right_shoulder")]
+    origin = pos[:, :, sh].mean(axis=2, keepdims=True)
+    keep = [names.index(k) for k in keypoints]
+    out = (pos[:, :, keep] - origin) / width  # (time, space, keypoint)
+    t = ds["time"].values
+    if rate_hz is not None:
+        if not rate_hz > 0:
+            raise ValueError(f"expected rate_hz > 0 (or None), got {rate_hz}")
+        n = int(np.floor((t[-1] - t[0]) * rate_hz + 1e-6)) + 1
+        target = t[0] + np.arange(n) / rate_hz
+        out = resample_to_times(out, t, target, method="linear")
+        t = target
+    res = make_pose(out.astype(np.float32), time=t, layout=ds.attrs.get("layout", "mediapipe_pose_33"),
+                    keypoints=list(keypoints), individuals=(str(ds[_IND].values[0]),),
+                    fps=rate_hz, source=ds.attrs.get("source") or None, coords="pixels")
+    res.attrs.update(normalization=f"{NORMALIZATION['name']} v{NORMALIZATION['version']}",
+                     units=NORMALIZATION["units"], shoulder_width=width)
+    return res

@@ -1,0 +1,469 @@
+"""Evaluate generated motion (and talking heads) against real data: the driver behind ``alloava evaluate``.
+
+Both sides are corpora in the Allo-AVA layout, or folders of videos that are
+extracted first (:func:`~alloava_analysis.extract.pipeline.extract_video`
+with face tracking; the models used are recorded in the result). Each clip is
+normalised (:mod:`.normalize`), cut into windows (:mod:`.features`) and
+measured; the corpus-level metrics then compare the two sets of windows and
+frames. Clips that cannot be loaded or measured are listed in ``failed``
+with the reason; the others are evaluated.
+"""
+from __future__ import annotations
+
+import logging
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+from tqdm.auto import tqdm
+
+from ..corpus import Corpus
+from ..errors import AlloAvaError, MissingModalityError
+from ..io.audio import open_audio
+from ..io.extraction import extraction_path, read_pose_dataset
+from ..io.layout import MODALITY_EXTENSIONS, scan_layout
+from ..model import Clip
+from .beats import audio_onsets, beat_alignment, motion_beats
+from .distances import average_pairwise_distance, hellinger_distance, motion_statistics, speed_histograms
+from .embedders import Embedder, load_embedder
+from .face import ANGLES, blinks_per_minute, eye_closure, head_angular_speed, head_pose
+from .features import FEATURE_SETS, pose_windows
+from .frechet import frechet_report
+from .normalize import EVAL_KEYPOINTS, NORMALIZATION, normalize_pose, pick_pose
+
+__all__ = ["EVALUATION_VERSION", "ClipMeasures", "evaluate_corpora", "evaluate_paths", "measure_clip",
+           "prepare_side"]
+
+log = logging.getLogger(__name__)
+
+EVALUATION_VERSION = "1"
+FACE_LAYOUT = "mediapipe_face_478"
+VIDEO_SUFFIXES = tuple(sorted(set(MODALITY_EXTENSIONS["video"]) | {".mp4", ".mov", ".mkv", ".webm", ".avi"}))
+
+
+@dataclass
+class ClipMeasures:
+    """What one clip contributes to the evaluation (arrays on the analysis clock)."""
+
+    clip_id: str
+    windows: np.ndarray
+    dropped: int
+    times: np.ndarray
+    speed: np.ndarray
+    acceleration: np.ndarray
+    jerk: np.ndarray
+    beats: np.ndarray
+    onsets: np.ndarray | None = None
+    audio_source: str | None = None
+    head: pd.DataFrame | None = None
+    closure: tuple[np.ndarray, np.ndarray, str] | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _onsets_of(audio) -> np.ndarray | None:
+    try:
+        return audio_onsets(audio)
+    except (ValueError, AlloAvaError) as err:
+        log.warning("no audio onsets: %s", err)
+        return None
+
+
+def measure_clip(clip: Clip, *, face: xr.Dataset | None = None, audio: Any = None, audio_source: str = "own",
+                 rate_hz: float = 30.0, window_s: float = 2.0, hop_s: float | None = None,
+                 confidence_threshold: float = 0.5, max_gap_s: float = 0.5) -> ClipMeasures:
+    """Normalise, window and measure one clip.
+
+    Parameters
+    ----------
+    clip
+        A loaded clip (its MediaPipe 33 pose, else OpenPose 18, is used).
+    face
+        The clip's face dataset (blendshapes, transformation matrices), if any.
+    audio
+        Audio for the onsets (default: the clip's own); ``audio_source`` says where it came from.
+
+    Raises
+    ------
+    MissingModalityError
+        The clip has no usable pose layout.
+    ValueError
+        The pose lacks the evaluation keypoints or its shoulders are never visible.
+    """
+    pose = pick_pose(clip.poses)
+    if pose is None:
+        raise MissingModalityError(f"clip {clip.clip_id!r}: expected a mediapipe_pose_33 or openpose_body_18 "
+                                   f"pose, got {sorted(clip.poses) or 'no keypoints'}")
+    norm = normalize_pose(pose, rate_hz=rate_hz, confidence_threshold=confidence_threshold, max_gap_s=max_gap_s)
+    windows, _, dropped = pose_windows(norm, window_s=window_s, hop_s=hop_s)
+    stats = motion_statistics(norm)
+    t = norm["time"].values
+    m = ClipMeasures(clip.clip_id, windows, dropped, t, stats["speed"], stats["acceleration"], stats["jerk"],
+                     motion_beats(stats["speed"], t))
+    source = audio if audio is not None else clip.audio
+    if source is not None:
+        m.onsets = _onsets_of(source)
+        m.audio_source = audio_source if audio is not None else "own"
+    if face is not None and face.sizes.get("time", 0) >= 2:
+        if "transformation_matrix" in face:
+            m.head = head_pose(face)
+        closure, method = eye_closure(face)
+        m.closure = (face["time"].values, closure, method)
+    return m
+
+
+def _face_of(root: Path, clip_id: str) -> xr.Dataset | None:
+    path = extraction_path(root, clip_id, FACE_LAYOUT)
+    return read_pose_dataset(path) if path.exists() else None
+
+
+def _collect(corpus: Corpus, *, side: str, audio_from: Corpus | None, progress: bool,
+             options: dict) -> tuple[list[ClipMeasures], list[dict]]:
+    measures, failed = [], []
+    real_audio = {}
+    if audio_from is not None and "audio" in audio_from.index:
+        real_audio = {r["clip_id"]: r["audio"] for r in audio_from.index.to_dict("records") if r.get("audio")}
+    for clip in corpus.clips(progress=progress):
+        try:
+            audio, source = None, "own"
+            if clip.audio is None and clip.clip_id in real_audio:
+                audio, source = open_audio(real_audio[clip.clip_id]), "real"
+            measures.append(measure_clip(clip, face=_face_of(corpus.root, clip.clip_id), audio=audio,
+                                         audio_source=source, **options))
+        except (AlloAvaError, ValueError, OSError) as err:
+            log.warning("%s clip %s not evaluated: %s", side, clip.clip_id, err)
+            failed.append({"clip_id": clip.clip_id, "side": side, "reason": str(err)})
+    failed = [{"clip_id": f["clip_id"], "side": side, "reason": f["reason"]} for f in corpus.failures] + failed
+    return measures, failed
+
+
+def _unavailable(reason: str, **extra) -> dict:
+    return {"value": None, "reason": reason, **extra}
+
+
+def _stack_windows(ms: list[ClipMeasures]) -> tuple[np.ndarray, np.ndarray]:
+    wins = [m.windows for m in ms if len(m.windows)]
+    if not wins:
+        return np.zeros((0, 1, len(EVAL_KEYPOINTS), 2)), np.zeros(0, dtype=object)
+    groups = np.concatenate([np.full(len(m.windows), m.clip_id, dtype=object) for m in ms if len(m.windows)])
+    return np.concatenate(wins), groups
+
+
+def _pooled(ms: list[ClipMeasures], key: str) -> np.ndarray:
+    vals = [getattr(m, key) for m in ms]
+    v = np.concatenate(vals) if vals else np.zeros(0)
+    return v[np.isfinite(v)]
+
+
+def _compare(real: float | None, gen: float | None, **extra) -> dict:
+    ok = real is not None and gen is not None and np.isfinite(real) and np.isfinite(gen)
+    return {"generated": gen, "real": real, "difference": (gen - real) if ok else None,
+            "ratio": (gen / real) if ok and real != 0 else None, **extra}
+
+
+def _mean_or_none(values: list[float]) -> float | None:
+    v = np.asarray([x for x in values if x is not None and np.isfinite(x)], float)
+    return float(v.mean()) if v.size else None
+
+
+def _beat_score(ms: list[ClipMeasures], beats_of: Callable[[ClipMeasures], np.ndarray | None], *,
+                sigma_s: float, direction: str) -> tuple[float | None, int]:
+    scores = []
+    for m in ms:
+        beats = beats_of(m)
+        if m.onsets is None or beats is None:
+            continue
+        scores.append(beat_alignment(beats, m.onsets, sigma_s=sigma_s, direction=direction))
+    finite = [s for s in scores if np.isfinite(s)]
+    return _mean_or_none(finite), len(finite)
+
+
+def _fd_metric(fs_meta: dict, real_f: np.ndarray, gen_f: np.ndarray, real_g, gen_g, *, standardize: bool,
+               n_boot: int, seed: int, progress: bool) -> dict:
+    if len(real_f) < 2 or len(gen_f) < 2:
+        return _unavailable(f"expected at least 2 complete windows on each side, got {len(real_f)} real and "
+                            f"{len(gen_f)} generated", features=fs_meta)
+    rep = frechet_report(real_f, gen_f, real_groups=real_g, generated_groups=gen_g, standardize=standardize,
+                         n_boot=n_boot, seed=seed, progress=progress, desc=f"bootstrap {fs_meta['name']}")
+    return {**rep, "features": fs_meta}
+
+
+def _head_beats(m: ClipMeasures) -> np.ndarray | None:
+    if m.head is None:
+        return None
+    return motion_beats(head_angular_speed(m.head), m.head["time"].to_numpy())
+
+
+def _head_std(ms: list[ClipMeasures]) -> dict | None:
+    rows = [m.head[list(ANGLES)].std().to_numpy() for m in ms if m.head is not None and len(m.head) > 1]
+    rows = [r for r in rows if np.isfinite(r).all()]
+    if not rows:
+        return None
+    return {k: float(v) for k, v in zip(ANGLES, np.mean(rows, axis=0))} | {"clips": len(rows)}
+
+
+def _blinks(ms: list[ClipMeasures]) -> dict | None:
+    per_clip, methods, count, minutes = [], set(), 0, 0.0
+    for m in ms:
+        if m.closure is None:
+            continue
+        t, c, method = m.closure
+        rate, n, mins = blinks_per_minute(t, c)
+        if mins > 0:
+            per_clip.append({"clip_id": m.clip_id, "blinks_per_min": rate, "blinks": n, "minutes": mins})
+            methods.add(method)
+            count, minutes = count + n, minutes + mins
+    if not per_clip:
+        return None
+    return {"rate": count / minutes, "blinks": count, "minutes": minutes, "method": sorted(methods),
+            "per_clip": per_clip}
+
+
+def _talking_head(real: list[ClipMeasures], gen: list[ClipMeasures], *, sigma_s: float, direction: str,
+                  n_boot: int, seed: int) -> dict:
+    out: dict = {}
+    b_r, b_g = _blinks(real), _blinks(gen)
+    if b_g is not None or b_r is not None:
+        out["blinks_per_min"] = _compare(b_r and b_r["rate"], b_g and b_g["rate"],
+                                         method={"real": b_r and b_r["method"], "generated": b_g and b_g["method"]},
+                                         blinks={"real": b_r and b_r["blinks"], "generated": b_g and b_g["blinks"]},
+                                         minutes={"real": b_r and b_r["minutes"],
+                                                  "generated": b_g and b_g["minutes"]},
+                                         per_clip={"real": b_r and b_r["per_clip"],
+                                                   "generated": b_g and b_g["per_clip"]})
+    s_r, s_g = _head_std(real), _head_std(gen)
+    if s_r is not None or s_g is not None:
+        out["head_pose_std"] = {"generated": s_g, "real": s_r, "units": "degrees",
+                                "definition": "per-clip standard deviation of pitch, yaw and roll, averaged "
+                                              "over clips (head-pose diversity within a clip)"}
+        centred = []
+        for ms in (real, gen):
+            rows = [m.head[list(ANGLES)].to_numpy(float) for m in ms if m.head is not None]
+            rows = [r[np.isfinite(r).all(axis=1)] for r in rows]
+            ids = [m.clip_id for m in ms if m.head is not None]
+            keep = [(r - np.median(r, axis=0), i) for r, i in zip(rows, ids) if len(r) >= 2]
+            centred.append((np.concatenate([r for r, _ in keep]) if keep else np.zeros((0, 3)),
+                            np.concatenate([np.full(len(r), i, dtype=object) for r, i in keep]) if keep
+                            else np.zeros(0, dtype=object)))
+        (hr, gr), (hg, gg) = centred
+        meta = {"name": "head-pose-centred", "version": "1", "definition": "per-frame pitch, yaw, roll (degrees) "
+                "minus the clip median", "standardized": False, "dims": 3}
+        out["head_pose_fd"] = _fd_metric(meta, hr, hg, gr, gg, standardize=False, n_boot=n_boot, seed=seed,
+                                         progress=False)
+        r_score, r_n = _beat_score(real, _head_beats, sigma_s=sigma_s, direction=direction)
+        g_score, g_n = _beat_score(gen, _head_beats, sigma_s=sigma_s, direction=direction)
+        out["head_beat_align"] = _compare(r_score, g_score, clips={"real": r_n, "generated": g_n},
+                                          sigma_s=sigma_s, direction=direction)
+    return out
+
+
+def _side_summary(ms: list[ClipMeasures], failed: list[dict], info: dict) -> dict:
+    audio = {"own": 0, "real": 0, "none": 0}
+    for m in ms:
+        audio[m.audio_source if m.onsets is not None and m.audio_source else "none"] += 1
+    return {**info, "clips_evaluated": len(ms), "windows": int(sum(len(m.windows) for m in ms)),
+            "windows_dropped": int(sum(m.dropped for m in ms)),
+            "frames": int(sum(len(m.times) for m in ms)),
+            "face_clips": int(sum(m.closure is not None or m.head is not None for m in ms)),
+            "audio": audio, "failed": len(failed)}
+
+
+def evaluate_corpora(real: Corpus | str | Path, generated: Corpus | str | Path, *, window_s: float = 2.0,
+                     hop_s: float | None = None, rate_hz: float = 30.0, embedder: Any = None, n_boot: int = 200,
+                     sigma_s: float = 0.05, direction: str = "motion_to_audio", speed_bins: int = 40,
+                     confidence_threshold: float = 0.5, max_gap_s: float = 0.5, seed: int = 0,
+                     progress: bool = True, side_info: dict | None = None) -> dict:
+    """Compare generated motion with real motion: the metrics of ``alloava evaluate``.
+
+    Parameters
+    ----------
+    real, generated
+        Corpora (or their folders) in the Allo-AVA layout; face datasets from
+        extraction (``extraction/<clip>.mediapipe_face_478.parquet``) add the
+        talking-head metrics. A generated clip without audio uses the real
+        clip's audio with the same clip id for its onsets, when there is one.
+    window_s, hop_s
+        Window length and hop (seconds) of the samples for FD and APD.
+    rate_hz
+        Analysis frame rate both sides are resampled to.
+    embedder
+        Optional learned feature extractor (callable or file, see
+        :func:`~.embedders.load_embedder`); adds ``fgd_embedding``.
+    n_boot
+        Bootstrap resamples (over clips) for every Fréchet distance interval.
+    sigma_s, direction
+        Beat-alignment tolerance and direction (:func:`~.beats.beat_alignment`).
+    speed_bins
+        Bins of the speed histograms for the Hellinger distance.
+    confidence_threshold, max_gap_s
+        Cleaning before normalisation (:func:`~.normalize.normalize_pose`).
+    seed
+        Seeds the bootstrap, the FD-infinity subsets and APD subsampling.
+
+    Returns
+    -------
+    dict
+        ``metrics`` (``fgd_kinetic``, ``fgd_geometric``, ``apd``,
+        ``beat_align``, ``jerk``, ``acceleration``, ``hellinger_speed``,
+        optional ``fgd_embedding``; with face data ``blinks_per_min``,
+        ``head_pose_std``, ``head_pose_fd``, ``head_beat_align``),
+        ``normalization``, ``feature_sets``, ``embedder``, ``settings``,
+        ``real`` and ``generated`` (per-side counts), ``failed``
+        (``{clip_id, side, reason}``).
+    """
+    real_c = real if isinstance(real, Corpus) else Corpus(real)
+    gen_c = generated if isinstance(generated, Corpus) else Corpus(generated)
+    emb: Embedder | None = load_embedder(embedder) if embedder is not None else None
+    options = dict(rate_hz=rate_hz, window_s=window_s, hop_s=hop_s, confidence_threshold=confidence_threshold,
+                   max_gap_s=max_gap_s)
+    real_m, real_fail = _collect(real_c, side="real", audio_from=None, progress=progress, options=options)
+    gen_m, gen_fail = _collect(gen_c, side="generated", audio_from=real_c, progress=progress, options=options)
+    wr, gr = _stack_windows(real_m)
+    wg, gg = _stack_windows(gen_m)
+
+    metrics: dict = {}
+    feature_sets = []
+    for key, fs in (("fgd_kinetic", FEATURE_SETS["kinetic"]), ("fgd_geometric", FEATURE_SETS["geometric"])):
+        fr = fs.compute(wr, rate_hz, EVAL_KEYPOINTS) if len(wr) else np.zeros((0, 1))
+        fg = fs.compute(wg, rate_hz, EVAL_KEYPOINTS) if len(wg) else np.zeros((0, 1))
+        meta = fs.meta(fr.shape[1] if len(fr) else None)
+        feature_sets.append(meta)
+        metrics[key] = _fd_metric(meta, fr, fg, gr, gg, standardize=fs.standardize, n_boot=n_boot, seed=seed,
+                                  progress=progress)
+    if emb is not None:
+        meta = {"name": f"embedding:{emb.name}", "version": (emb.sha256 or "callable")[:16], "standardized": False,
+                "embedder": emb.meta()}
+        er = emb(wr) if len(wr) else np.zeros((0, 1))
+        eg = emb(wg) if len(wg) else np.zeros((0, 1))
+        meta["dims"] = int(er.shape[1]) if len(er) else None
+        feature_sets.append(meta)
+        metrics["fgd_embedding"] = _fd_metric(meta, er, eg, gr, gg, standardize=False, n_boot=n_boot, seed=seed,
+                                              progress=progress)
+
+    apd = {side: (average_pairwise_distance(w, seed=seed) if len(w) >= 2 else None)
+           for side, w in (("real", wr), ("generated", wg))}
+    metrics["apd"] = _compare(apd["real"], apd["generated"], n_real=len(wr), n_generated=len(wg),
+                              units=NORMALIZATION["units"],
+                              definition=f"mean Euclidean distance between pairs of {window_s} s windows of "
+                                         f"normalised pose (flattened), up to 1000 windows per side")
+    r_score, r_n = _beat_score(real_m, lambda m: m.beats, sigma_s=sigma_s, direction=direction)
+    g_score, g_n = _beat_score(gen_m, lambda m: m.beats, sigma_s=sigma_s, direction=direction)
+    metrics["beat_align"] = _compare(r_score, g_score, clips={"real": r_n, "generated": g_n}, sigma_s=sigma_s,
+                                     direction=direction,
+                                     definition="AIST++ beat align score per clip (local minima of mean keypoint "
+                                                "speed vs audio onsets), averaged over clips")
+    for key, units in (("jerk", "shoulder widths / s^3"), ("acceleration", "shoulder widths / s^2")):
+        vr, vg = _pooled(real_m, key), _pooled(gen_m, key)
+        metrics[key] = _compare(float(vr.mean()) if vr.size else None, float(vg.mean()) if vg.size else None,
+                                units=units, frames={"real": int(vr.size), "generated": int(vg.size)},
+                                definition=f"mean {key} magnitude over keypoints and frames at {rate_hz} Hz "
+                                           f"(GENEA-style)")
+    sr, sg = _pooled(real_m, "speed"), _pooled(gen_m, "speed")
+    if sr.size and sg.size:
+        edges, hr, hg = speed_histograms(sr, sg, bins=speed_bins)
+        metrics["hellinger_speed"] = {"value": hellinger_distance(hr, hg), "bins": speed_bins,
+                                      "range": [0.0, float(edges[-1])], "units": "shoulder widths / s",
+                                      "frames": {"real": int(sr.size), "generated": int(sg.size)}}
+    else:
+        metrics["hellinger_speed"] = _unavailable("expected frames with a speed on both sides")
+    metrics.update(_talking_head(real_m, gen_m, sigma_s=sigma_s, direction=direction, n_boot=n_boot, seed=seed))
+
+    info = side_info or {}
+    failed = real_fail + gen_fail
+    return {
+        "metrics": metrics,
+        "evaluation_version": EVALUATION_VERSION,
+        "normalization": NORMALIZATION,
+        "feature_sets": feature_sets,
+        "embedder": emb.meta() if emb is not None else None,
+        "settings": {"window_s": window_s, "hop_s": hop_s or window_s, "rate_hz": rate_hz, "n_boot": n_boot,
+                     "sigma_s": sigma_s, "direction": direction, "speed_bins": speed_bins,
+                     "confidence_threshold": confidence_threshold, "max_gap_s": max_gap_s, "seed": seed},
+        "real": _side_summary(real_m, real_fail, {"path": str(real_c.root), **info.get("real", {})}),
+        "generated": _side_summary(gen_m, gen_fail, {"path": str(gen_c.root), **info.get("generated", {})}),
+        "failed": failed,
+    }
+
+
+def _videos(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
+                  and p.name.lower().endswith(VIDEO_SUFFIXES))
+
+
+def prepare_side(path: str | Path, *, work_dir: str | Path, side: str, progress: bool = True,
+                 allow_download: bool = True, **extract_options) -> tuple[Corpus, dict]:
+    """A corpus for ``path``: the folder itself when it is in the Allo-AVA layout with keypoints, else
+    its videos (top level, or ``video/``) extracted with face tracking into ``work_dir/side``.
+
+    Clips already extracted there (their report exists) are not extracted again.
+    Returns the corpus and ``{kind, models, extracted, reused, extraction_failed}``.
+    """
+    from ..extract.pipeline import clip_key_for, extract_video
+
+    path = Path(path)
+    if not path.is_dir():
+        raise FileNotFoundError(f"{path}: expected a corpus folder or a folder of videos")
+    table, _ = scan_layout(path)
+    if len(table) and table["keypoints"].notna().any():
+        return Corpus(path), {"kind": "corpus"}
+    videos = _videos(path) or (_videos(path / "video") if (path / "video").is_dir() else [])
+    if not videos:
+        raise FileNotFoundError(f"{path}: expected keypoints in the Allo-AVA layout or video files "
+                                f"({', '.join(VIDEO_SUFFIXES)}), found neither")
+    out = Path(work_dir) / side
+    models: dict = {}
+    done, reused, failed = [], [], []
+    for video in tqdm(videos, desc=f"extract {side}", unit="video", disable=not progress):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # derived clip ids are reported below
+                key, derived = clip_key_for(video)
+            if extraction_path(out, key.clip_id).exists() and \
+                    extraction_path(out, key.clip_id, FACE_LAYOUT).exists():
+                reused.append(key.clip_id)
+                continue
+            result = extract_video(video, out, clip_id=key.clip_id, face=True, sync=False, copy_video=False,
+                                   allow_download=allow_download, progress=progress, **extract_options)
+            models.update(result.get("models", {}))
+            done.append({"clip_id": key.clip_id, "source": str(video), "clip_id_derived": derived,
+                         "frames": result["frames"], "skipped": result.get("skipped", [])})
+        except (AlloAvaError, OSError, ValueError) as err:
+            log.warning("could not extract %s: %s", video, err)
+            failed.append({"clip_id": video.name, "side": side, "reason": f"extraction failed: {err}"})
+    return Corpus(out), {"kind": "videos", "videos": len(videos), "extracted": done, "reused": reused,
+                         "models": models, "extraction_failed": failed, "work_dir": str(out)}
+
+
+def evaluate_paths(real: str | Path, generated: str | Path, *, work_dir: str | Path | None = None,
+                   progress: bool = True, allow_download: bool = True, **options) -> dict:
+    """:func:`evaluate_corpora` on two folders, each a corpus or a folder of videos (extracted first).
+
+    ``work_dir`` keeps the extracted clips (and lets a rerun reuse them);
+    by default they go to a temporary folder that is removed afterwards.
+    Extraction failures are listed in ``failed`` with the other clips.
+    """
+    tmp = None
+    if work_dir is None:
+        tmp = tempfile.TemporaryDirectory(prefix="alloava-evaluate-")
+        work_dir = tmp.name
+    try:
+        rc, ri = prepare_side(real, work_dir=work_dir, side="real", progress=progress, allow_download=allow_download)
+        gc, gi = prepare_side(generated, work_dir=work_dir, side="generated", progress=progress,
+                              allow_download=allow_download)
+        result = evaluate_corpora(rc, gc, progress=progress, side_info={"real": ri, "generated": gi}, **options)
+        extraction_failed = ri.pop("extraction_failed", []) + gi.pop("extraction_failed", [])
+        result["failed"] = extraction_failed + result["failed"]
+        for side, info in (("real", ri), ("generated", gi)):
+            result[side]["path"] = str(real if side == "real" else generated)
+            if info["kind"] == "videos":
+                result[side]["failed"] += sum(1 for f in extraction_failed if f["side"] == side)
+                if tmp is not None:
+                    result[side]["work_dir"] = None
+        return result
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
