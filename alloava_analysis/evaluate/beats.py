@@ -51,7 +51,7 @@ def motion_beats(speed: np.ndarray, times: np.ndarray, *, smooth_s: float = 0.05
     if smooth_s > 0:
         vv = ndimage.gaussian_filter1d(vv, smooth_s / step, mode="nearest")
     sd = float(np.std(vv[finite]))
-    if sd == 0:
+    if sd <= 1e-6:  # a still body (up to rounding) has no beats
         return np.zeros(0)
     idx, _ = signal.find_peaks(-vv, prominence=prominence * sd)
     return t[idx[finite[idx]]]

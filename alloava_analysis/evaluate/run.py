@@ -36,8 +36,8 @@ from .features import FEATURE_SETS, pose_windows
 from .frechet import frechet_report
 from .normalize import EVAL_KEYPOINTS, NORMALIZATION, normalize_pose, pick_pose
 
-__all__ = ["EVALUATION_VERSION", "ClipMeasures", "evaluate_corpora", "evaluate_paths", "measure_clip",
-           "prepare_side"]
+__all__ = ["EVALUATION_VERSION", "ClipMeasures", "CorpusMeasures", "evaluate_corpora", "evaluate_paths",
+           "measure_clip", "measure_corpus", "prepare_side"]
 
 log = logging.getLogger(__name__)
 
@@ -121,8 +121,37 @@ def _face_of(root: Path, clip_id: str) -> xr.Dataset | None:
     return read_pose_dataset(path) if path.exists() else None
 
 
-def _collect(corpus: Corpus, *, side: str, audio_from: Corpus | None, progress: bool,
-             options: dict) -> tuple[list[ClipMeasures], list[dict]]:
+@dataclass
+class CorpusMeasures:
+    """Every clip's measures of one side, with the clips that failed and the options used."""
+
+    root: str
+    clips: list[ClipMeasures]
+    failed: list[dict]
+    options: dict
+    corpus: Corpus | None = None
+
+
+def measure_corpus(corpus: Corpus | str | Path, *, side: str = "real", audio_from: Corpus | None = None,
+                   rate_hz: float = 30.0, window_s: float = 2.0, hop_s: float | None = None,
+                   confidence_threshold: float = 0.5, max_gap_s: float = 0.5,
+                   progress: bool = True) -> CorpusMeasures:
+    """Measure every clip of a corpus (:func:`measure_clip`); measure the real side once, compare often.
+
+    Parameters
+    ----------
+    side
+        ``"real"`` or ``"generated"`` (recorded with failures).
+    audio_from
+        For clips without audio, take the audio of the clip with the same id
+        from this corpus (the real speech a generator was driven by).
+
+    Failed clips (unloadable, no pose, shoulders never visible) are listed
+    in ``failed`` as ``{clip_id, side, reason}``; the others are measured.
+    """
+    corpus = corpus if isinstance(corpus, Corpus) else Corpus(corpus)
+    options = dict(rate_hz=rate_hz, window_s=window_s, hop_s=hop_s, confidence_threshold=confidence_threshold,
+                   max_gap_s=max_gap_s)
     measures, failed = [], []
     real_audio = {}
     if audio_from is not None and "audio" in audio_from.index:
@@ -138,7 +167,7 @@ def _collect(corpus: Corpus, *, side: str, audio_from: Corpus | None, progress: 
             log.warning("%s clip %s not evaluated: %s", side, clip.clip_id, err)
             failed.append({"clip_id": clip.clip_id, "side": side, "reason": str(err)})
     failed = [{"clip_id": f["clip_id"], "side": side, "reason": f["reason"]} for f in corpus.failures] + failed
-    return measures, failed
+    return CorpusMeasures(str(corpus.root), measures, failed, options, corpus)
 
 
 def _unavailable(reason: str, **extra) -> dict:
@@ -272,7 +301,7 @@ def _side_summary(ms: list[ClipMeasures], failed: list[dict], info: dict) -> dic
             "audio": audio, "failed": len(failed)}
 
 
-def evaluate_corpora(real: Corpus | str | Path, generated: Corpus | str | Path, *, window_s: float = 2.0,
+def evaluate_corpora(real: "Corpus | CorpusMeasures | str | Path", generated: Corpus | str | Path, *, window_s: float = 2.0,
                      hop_s: float | None = None, rate_hz: float = 30.0, embedder: Any = None, n_boot: int = 200,
                      sigma_s: float = 0.05, direction: str = "motion_to_audio", speed_bins: int = 40,
                      confidence_threshold: float = 0.5, max_gap_s: float = 0.5, seed: int = 0,
@@ -286,6 +315,8 @@ def evaluate_corpora(real: Corpus | str | Path, generated: Corpus | str | Path, 
         extraction (``extraction/<clip>.mediapipe_face_478.parquet``) add the
         talking-head metrics. A generated clip without audio uses the real
         clip's audio with the same clip id for its onsets, when there is one.
+        ``real`` may also be :func:`measure_corpus` output made with the same
+        options, to evaluate several generators against one real set.
     window_s, hop_s
         Window length and hop (seconds) of the samples for FD and APD.
     rate_hz
@@ -315,13 +346,19 @@ def evaluate_corpora(real: Corpus | str | Path, generated: Corpus | str | Path, 
         ``real`` and ``generated`` (per-side counts), ``failed``
         (``{clip_id, side, reason}``).
     """
-    real_c = real if isinstance(real, Corpus) else Corpus(real)
-    gen_c = generated if isinstance(generated, Corpus) else Corpus(generated)
     emb: Embedder | None = load_embedder(embedder) if embedder is not None else None
     options = dict(rate_hz=rate_hz, window_s=window_s, hop_s=hop_s, confidence_threshold=confidence_threshold,
                    max_gap_s=max_gap_s)
-    real_m, real_fail = _collect(real_c, side="real", audio_from=None, progress=progress, options=options)
-    gen_m, gen_fail = _collect(gen_c, side="generated", audio_from=real_c, progress=progress, options=options)
+    if isinstance(real, CorpusMeasures):
+        real_cm = real
+        if real_cm.options != options:
+            raise ValueError(f"expected the real measures to use the same options {options}, got "
+                             f"{real_cm.options}")
+    else:
+        real = real if isinstance(real, Corpus) else Corpus(real)
+        real_cm = measure_corpus(real, side="real", progress=progress, **options)
+    gen_cm = measure_corpus(generated, side="generated", audio_from=real_cm.corpus, progress=progress, **options)
+    real_m, real_fail, gen_m, gen_fail = real_cm.clips, real_cm.failed, gen_cm.clips, gen_cm.failed
     wr, gr = _stack_windows(real_m)
     wg, gg = _stack_windows(gen_m)
 
@@ -383,8 +420,8 @@ def evaluate_corpora(real: Corpus | str | Path, generated: Corpus | str | Path, 
         "settings": {"window_s": window_s, "hop_s": hop_s or window_s, "rate_hz": rate_hz, "n_boot": n_boot,
                      "sigma_s": sigma_s, "direction": direction, "speed_bins": speed_bins,
                      "confidence_threshold": confidence_threshold, "max_gap_s": max_gap_s, "seed": seed},
-        "real": _side_summary(real_m, real_fail, {"path": str(real_c.root), **info.get("real", {})}),
-        "generated": _side_summary(gen_m, gen_fail, {"path": str(gen_c.root), **info.get("generated", {})}),
+        "real": _side_summary(real_m, real_fail, {"path": real_cm.root, **info.get("real", {})}),
+        "generated": _side_summary(gen_m, gen_fail, {"path": gen_cm.root, **info.get("generated", {})}),
         "failed": failed,
     }
 
