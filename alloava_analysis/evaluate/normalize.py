@@ -4,8 +4,8 @@ Version 1 (``alloava-shoulder-frame`` v1), applied to every pose before any
 evaluation metric:
 
 1. the first individual of the MediaPipe pose 33 layout (else OpenPose 18);
-2. the standard cleaning chain (:func:`~alloava_analysis.features.motion.clean_pose`:
-   points below confidence 0.5 are missing, gaps up to 0.5 s interpolated);
+2. points below confidence 0.5 are missing
+   (:func:`~alloava_analysis.features.motion.mask_low_confidence`);
 3. planar coordinates only (x, y; MediaPipe's z is a noisy relative depth),
    made isotropic (normalised x times the frame width, y times the frame
    height) when the frame size is known;
@@ -14,6 +14,9 @@ evaluation metric:
 5. divided by the clip's median shoulder width
    (:func:`~alloava_analysis.features.motion.shoulder_width`), so positions
    are in shoulder widths (removes body size, camera distance, resolution);
+   then gaps up to 0.5 s are filled by linear interpolation
+   (:func:`~alloava_analysis.features.motion.interpolate_gaps`; after
+   centring, so camera motion cannot leak into the filled stretches);
 6. the 11 keypoints that MediaPipe 33 and OpenPose 18 share above the hips
    (:data:`EVAL_KEYPOINTS`) resampled linearly onto a fixed clock of
    ``rate_hz`` frames per second from the first frame
@@ -30,7 +33,7 @@ import numpy as np
 import xarray as xr
 
 from ..clocks import resample_to_times
-from ..features.motion import _pixel_scale, clean_pose, shoulder_width
+from ..features.motion import _pixel_scale, interpolate_gaps, mask_low_confidence, shoulder_width
 from ..model import POSITION_DIMS, make_pose, validate_pose
 
 __all__ = ["EVAL_KEYPOINTS", "LAYOUT_PREFERENCE", "NORMALIZATION", "normalize_pose", "pick_pose"]
@@ -46,9 +49,10 @@ LAYOUT_PREFERENCE = ("mediapipe_pose_33", "openpose_body_18")
 NORMALIZATION = {
     "name": "alloava-shoulder-frame",
     "version": "1",
-    "definition": "first individual; confidence < 0.5 masked, gaps <= 0.5 s interpolated (both settable, reported in settings); planar x, y "
-                  "(isotropic pixels when the frame size is known); origin at the per-frame shoulder midpoint; "
-                  "divided by the clip-median shoulder width; 11 keypoints shared by MediaPipe 33 and "
+    "definition": "first individual; confidence < 0.5 masked; planar x, y (isotropic pixels when the frame "
+                  "size is known); origin at the per-frame shoulder midpoint; divided by the clip-median shoulder "
+                  "width; then gaps <= 0.5 s interpolated (threshold and gap settable, reported in settings); "
+                  "11 keypoints shared by MediaPipe 33 and "
                   "OpenPose 18 above the hips; linear resampling to a fixed analysis rate",
     "keypoints": list(EVAL_KEYPOINTS),
     "units": "shoulder widths",
@@ -76,7 +80,7 @@ def normalize_pose(ds: xr.Dataset, *, rate_hz: float | None = 30.0, keypoints: t
     keypoints
         Keypoints to keep (the shoulders are always needed for the frame).
     confidence_threshold, max_gap_s
-        Passed to :func:`~alloava_analysis.features.motion.clean_pose`.
+        Points below the confidence are missing; gaps up to ``max_gap_s`` are interpolated.
 
     Returns
     -------
@@ -96,15 +100,18 @@ def normalize_pose(ds: xr.Dataset, *, rate_hz: float | None = 30.0, keypoints: t
     if missing:
         raise ValueError(f"expected keypoints {missing} in the pose to normalise it, got layout "
                          f"{ds.attrs.get('layout')!r} in {ds.attrs.get('source') or 'pose'}")
-    one = ds.isel({_IND: [0]})
-    clean = clean_pose(one, confidence_threshold=confidence_threshold, max_gap_s=max_gap_s)
-    width = float(shoulder_width(clean).values[0])
+    one = mask_low_confidence(ds.isel({_IND: [0]}), threshold=confidence_threshold)
+    width = float(shoulder_width(one).values[0])
     scale = _pixel_scale(ds)[:2]
-    pos = clean["position"].isel(space=[0, 1], **{_IND: 0}).values.astype(np.float64) * scale[None, :, None]
+    pos = one["position"].isel(space=[0, 1], **{_IND: 0}).values.astype(np.float64) * scale[None, :, None]
     sh = [names.index("left_shoulder"), names.index("right_shoulder")]
     origin = pos[:, :, sh].mean(axis=2, keepdims=True)
     keep = [names.index(k) for k in keypoints]
-    out = (pos[:, :, keep] - origin) / width  # (time, space, keypoint)
+    # centred before the gaps are filled, so a moving camera cannot leak into the interpolated stretches
+    centred = make_pose(((pos[:, :, keep] - origin) / width).astype(np.float32), time=ds["time"].values,
+                        layout=ds.attrs.get("layout", "mediapipe_pose_33"), keypoints=list(keypoints),
+                        coords="pixels")
+    out = interpolate_gaps(centred, max_gap_s=max_gap_s)["position"].values[..., 0].astype(np.float64)
     t = ds["time"].values
     if rate_hz is not None:
         if not rate_hz > 0:

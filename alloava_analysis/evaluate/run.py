@@ -34,6 +34,7 @@ from .embedders import Embedder, load_embedder
 from .face import ANGLES, blinks_per_minute, eye_closure, head_angular_speed, head_pose
 from .features import FEATURE_SETS, pose_windows
 from .frechet import frechet_report
+from ..features.motion import shot_cuts
 from .normalize import EVAL_KEYPOINTS, NORMALIZATION, normalize_pose, pick_pose
 
 __all__ = ["EVALUATION_VERSION", "ClipMeasures", "CorpusMeasures", "evaluate_corpora", "evaluate_paths",
@@ -75,7 +76,8 @@ def _onsets_of(audio) -> np.ndarray | None:
 
 def measure_clip(clip: Clip, *, face: xr.Dataset | None = None, audio: Any = None, audio_source: str = "own",
                  rate_hz: float = 30.0, window_s: float = 2.0, hop_s: float | None = None,
-                 confidence_threshold: float = 0.5, max_gap_s: float = 0.5) -> ClipMeasures:
+                 confidence_threshold: float = 0.5, max_gap_s: float = 0.5,
+                 cut_handling: str = "exclude") -> ClipMeasures:
     """Normalise, window and measure one clip.
 
     Parameters
@@ -86,6 +88,11 @@ def measure_clip(clip: Clip, *, face: xr.Dataset | None = None, audio: Any = Non
         The clip's face dataset (blendshapes, transformation matrices), if any.
     audio
         Audio for the onsets (default: the clip's own); ``audio_source`` says where it came from.
+    cut_handling
+        ``"exclude"``: camera cuts (recorded at extraction, else found from
+        pose jumps, :func:`~alloava_analysis.features.motion.shot_cuts`) split
+        the clip into shots that are normalised and measured separately, so no
+        window, speed or beat spans a cut; ``"ignore"``: one shot.
 
     Raises
     ------
@@ -98,12 +105,40 @@ def measure_clip(clip: Clip, *, face: xr.Dataset | None = None, audio: Any = Non
     if pose is None:
         raise MissingModalityError(f"clip {clip.clip_id!r}: expected a mediapipe_pose_33 or openpose_body_18 "
                                    f"pose, got {sorted(clip.poses) or 'no keypoints'}")
-    norm = normalize_pose(pose, rate_hz=rate_hz, confidence_threshold=confidence_threshold, max_gap_s=max_gap_s)
-    windows, _, dropped = pose_windows(norm, window_s=window_s, hop_s=hop_s)
-    stats = motion_statistics(norm)
-    t = norm["time"].values
-    m = ClipMeasures(clip.clip_id, windows, dropped, t, stats["speed"], stats["acceleration"], stats["jerk"],
-                     motion_beats(stats["speed"], t))
+    cuts, cut_source = (shot_cuts(pose, metadata=clip.metadata) if cut_handling == "exclude"
+                        else (np.empty(0), "none"))
+    t_all = pose["time"].values
+    edges = np.concatenate([[-np.inf], np.sort(cuts), [np.inf]])
+    parts, notes, errors = [], [], []
+    for a, b in zip(edges[:-1], edges[1:]):  # each shot on its own: its own body size, no motion across a cut
+        sel = np.flatnonzero((t_all > a) & (t_all < b))
+        if sel.size < 3:
+            continue
+        try:
+            norm = normalize_pose(pose.isel(time=sel), rate_hz=rate_hz, confidence_threshold=confidence_threshold,
+                                  max_gap_s=max_gap_s)
+        except ValueError as err:
+            errors.append(str(err))
+            continue
+        if norm.sizes["time"] < 3:
+            continue
+        windows, _, dropped = pose_windows(norm, window_s=window_s, hop_s=hop_s)
+        stats = motion_statistics(norm)
+        t = norm["time"].values
+        parts.append((windows, dropped, t, stats, motion_beats(stats["speed"], t)))
+    if not parts:
+        raise ValueError(f"clip {clip.clip_id!r}: no shot could be normalised"
+                         + (f" ({errors[0]})" if errors else " (too few frames)"))
+    if errors:
+        notes.append(f"{len(errors)} shot(s) skipped: {errors[0]}")
+    if cuts.size:
+        notes.append(f"{cuts.size} camera cut(s) ({cut_source}): shots measured separately")
+
+    def cat(i: int, key: str | None = None) -> np.ndarray:
+        return np.concatenate([(p[i][key] if key else p[i]) for p in parts])
+
+    m = ClipMeasures(clip.clip_id, cat(0), int(sum(p[1] for p in parts)), cat(2), cat(3, "speed"),
+                     cat(3, "acceleration"), cat(3, "jerk"), cat(4), notes=notes)
     source = audio if audio is not None else clip.audio
     if source is not None:
         m.onsets = _onsets_of(source)
@@ -134,7 +169,7 @@ class CorpusMeasures:
 
 def measure_corpus(corpus: Corpus | str | Path, *, side: str = "real", audio_from: Corpus | None = None,
                    rate_hz: float = 30.0, window_s: float = 2.0, hop_s: float | None = None,
-                   confidence_threshold: float = 0.5, max_gap_s: float = 0.5,
+                   confidence_threshold: float = 0.5, max_gap_s: float = 0.5, cut_handling: str = "exclude",
                    progress: bool = True) -> CorpusMeasures:
     """Measure every clip of a corpus (:func:`measure_clip`); measure the real side once, compare often.
 
@@ -151,7 +186,7 @@ def measure_corpus(corpus: Corpus | str | Path, *, side: str = "real", audio_fro
     """
     corpus = corpus if isinstance(corpus, Corpus) else Corpus(corpus)
     options = dict(rate_hz=rate_hz, window_s=window_s, hop_s=hop_s, confidence_threshold=confidence_threshold,
-                   max_gap_s=max_gap_s)
+                   max_gap_s=max_gap_s, cut_handling=cut_handling)
     measures, failed = [], []
     real_audio = {}
     if audio_from is not None and "audio" in audio_from.index:
@@ -298,14 +333,15 @@ def _side_summary(ms: list[ClipMeasures], failed: list[dict], info: dict) -> dic
             "windows_dropped": int(sum(m.dropped for m in ms)),
             "frames": int(sum(len(m.times) for m in ms)),
             "face_clips": int(sum(m.closure is not None or m.head is not None for m in ms)),
-            "audio": audio, "failed": len(failed)}
+            "audio": audio, "failed": len(failed),
+            "notes": [{"clip_id": m.clip_id, "note": n} for m in ms for n in m.notes]}
 
 
 def evaluate_corpora(real: "Corpus | CorpusMeasures | str | Path", generated: Corpus | str | Path, *, window_s: float = 2.0,
                      hop_s: float | None = None, rate_hz: float = 30.0, embedder: Any = None, n_boot: int = 200,
                      sigma_s: float = 0.05, direction: str = "motion_to_audio", speed_bins: int = 40,
-                     confidence_threshold: float = 0.5, max_gap_s: float = 0.5, seed: int = 0,
-                     progress: bool = True, side_info: dict | None = None) -> dict:
+                     confidence_threshold: float = 0.5, max_gap_s: float = 0.5, cut_handling: str = "exclude",
+                     seed: int = 0, progress: bool = True, side_info: dict | None = None) -> dict:
     """Compare generated motion with real motion: the metrics of ``alloava evaluate``.
 
     Parameters
@@ -332,6 +368,9 @@ def evaluate_corpora(real: "Corpus | CorpusMeasures | str | Path", generated: Co
         Bins of the speed histograms for the Hellinger distance.
     confidence_threshold, max_gap_s
         Cleaning before normalisation (:func:`~.normalize.normalize_pose`).
+    cut_handling
+        ``"exclude"`` (default) measures the shots between camera cuts
+        separately; ``"ignore"`` treats each clip as one shot (:func:`measure_clip`).
     seed
         Seeds the bootstrap, the FD-infinity subsets and APD subsampling.
 
@@ -348,7 +387,7 @@ def evaluate_corpora(real: "Corpus | CorpusMeasures | str | Path", generated: Co
     """
     emb: Embedder | None = load_embedder(embedder) if embedder is not None else None
     options = dict(rate_hz=rate_hz, window_s=window_s, hop_s=hop_s, confidence_threshold=confidence_threshold,
-                   max_gap_s=max_gap_s)
+                   max_gap_s=max_gap_s, cut_handling=cut_handling)
     if isinstance(real, CorpusMeasures):
         real_cm = real
         if real_cm.options != options:
@@ -419,7 +458,8 @@ def evaluate_corpora(real: "Corpus | CorpusMeasures | str | Path", generated: Co
         "embedder": emb.meta() if emb is not None else None,
         "settings": {"window_s": window_s, "hop_s": hop_s or window_s, "rate_hz": rate_hz, "n_boot": n_boot,
                      "sigma_s": sigma_s, "direction": direction, "speed_bins": speed_bins,
-                     "confidence_threshold": confidence_threshold, "max_gap_s": max_gap_s, "seed": seed},
+                     "confidence_threshold": confidence_threshold, "max_gap_s": max_gap_s,
+                     "cut_handling": cut_handling, "seed": seed},
         "real": _side_summary(real_m, real_fail, {"path": real_cm.root, **info.get("real", {})}),
         "generated": _side_summary(gen_m, gen_fail, {"path": gen_cm.root, **info.get("generated", {})}),
         "failed": failed,
