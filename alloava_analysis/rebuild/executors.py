@@ -2,18 +2,62 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
+import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from .journal import ClipTask
 from .steps import quarantine, run_clip
 
+log = logging.getLogger(__name__)
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+WATCHDOG_INTERVAL_S = 0.5
+
+
 # ---------------------------------------------------------------------------------------------
 # executors
-def _init_worker() -> None:
+def die_with_parent(parent_pid: int, *, interval_s: float = WATCHDOG_INTERVAL_S, kernel_signal: bool = True) -> None:
+    """Make this process end as soon as ``parent_pid`` does (even when the parent is killed with SIGKILL).
+
+    On Linux the kernel sends SIGKILL when the parent exits (``prctl(PR_SET_PDEATHSIG)``);
+    everywhere a daemon thread also checks every ``interval_s`` whether the
+    parent is still the parent (an orphan is adopted by another process) and
+    kills this process if not (``kernel_signal=False`` leaves only the thread,
+    as on other systems). Files half-written by a killed worker are hidden
+    temporaries, which the next run removes.
+    """
+    if kernel_signal and sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+                log.debug("prctl(PR_SET_PDEATHSIG) failed: errno %d", ctypes.get_errno())
+        except (OSError, AttributeError) as err:  # pragma: no cover - exotic libc
+            log.debug("prctl unavailable (%s); relying on the parent watchdog", err)
+
+    def orphaned() -> bool:
+        return os.getppid() != parent_pid
+
+    if orphaned():  # the parent died before the signal was armed
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    def watch() -> None:
+        while not orphaned():
+            threading.Event().wait(interval_s)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, daemon=True, name="alloava-parent-watchdog").start()
+
+
+def _init_worker(parent_pid: int | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    if parent_pid is not None:
+        die_with_parent(parent_pid)  # a killed parent must not leave workers writing into OUT
 
 
 def _failed(task: ClipTask, err: BaseException) -> dict:
@@ -81,7 +125,7 @@ def _execute_processes(tasks: Sequence[ClipTask], workers: int) -> Iterator[dict
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     with _worker_threads(workers), ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_init_worker) as pool:
+                             initializer=_init_worker, initargs=(os.getpid(),)) as pool:
         futures = {pool.submit(run_clip, task): task for task in tasks}
         try:
             for future in as_completed(futures):

@@ -6,6 +6,7 @@ file, process the other clips, and exit 1 (some clips failed).
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from pathlib import Path
@@ -198,3 +199,72 @@ def test_a_second_writer_is_refused_while_the_store_is_locked(corpus, capsys):
     assert code == 1 and result["error"] == "StoreBusyError" and "another process" in result["message"]
     code, result = run_json(capsys, "convert", str(root))
     assert code == 0 and result["clips"] == 4
+
+
+# ---------------------------------------------------------------------------------------------
+# rebuild --workers 2 whose parent is killed with SIGKILL: the workers end too
+def _children(pid: int) -> list[int]:
+    out = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        out += [int(c) for c in text]
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")  # a zombie has finished; only its exit status waits to be read
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc to find the worker processes")
+def test_workers_end_when_the_rebuild_parent_is_killed(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import pandas as pd
+
+    from tests.fixtures.http_files import FileServer
+
+    src = tmp_path / "src"
+    src.mkdir()
+    ids = ["TED_aaaaaaaaaaa", "TED_bbbbbbbbbbb"]
+    for clip_id in ids:
+        (src / f"{clip_id}.mp4").write_bytes(os.urandom(400_000))
+    out = tmp_path / "out"
+    repo = Path(__file__).resolve().parents[2]
+    with FileServer(src) as server:
+        for clip_id in ids:  # minutes per file: the workers are mid-download when the parent dies
+            server.throttle[f"{clip_id}.mp4"] = (1024, 0.2)
+        manifest = tmp_path / "m.csv"
+        pd.DataFrame([{"clip_id": c, "url": server.url(f"{c}.mp4"), "modalities": "video"} for c in ids]).to_csv(
+            manifest, index=False)
+        proc = subprocess.Popen([sys.executable, "-m", "alloava_analysis.cli", "rebuild", str(manifest), "--out",
+                                 str(out), "--workers", "2", "--allow-host", "127.0.0.1", "--no-sync", "--json",
+                                 "--quiet"], cwd=repo, env=dict(os.environ, PYTHONPATH=str(repo)),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            deadline = time.monotonic() + 120
+            while len({path for _, path, _ in server.requests}) < 2:  # both workers are downloading
+                assert proc.poll() is None and time.monotonic() < deadline, "rebuild never started both downloads"
+                time.sleep(0.05)
+            workers = [pid for pid in _children(proc.pid)
+                       if "resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")]
+            assert len(workers) == 2
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+            deadline = time.monotonic() + 30  # a generous bound; they go within about a second
+            while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert not any(_alive(pid) for pid in workers), "worker processes outlived their killed parent"
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+    sizes = {p: p.stat().st_size for p in out.rglob("*") if p.is_file()}
+    time.sleep(1.0)
+    assert {p: p.stat().st_size for p in out.rglob("*") if p.is_file()} == sizes  # nothing writes into OUT any more
