@@ -40,9 +40,15 @@ def pauses_tier(pauses: pd.DataFrame) -> pd.DataFrame:
                           tier=PAUSES)
 
 
-def gesture_tier(units: pd.DataFrame) -> pd.DataFrame:
-    """Gesture units (:func:`~.motion.gesture_units`) as the ``gesture_units`` tier, labelled ``gesture``."""
-    return make_intervals(pd.DataFrame({"start": units["start"], "end": units["end"], "label": GESTURE_LABEL}),
+def gesture_tier(units: pd.DataFrame, *, duration: float | None = None) -> pd.DataFrame:
+    """Gesture units (:func:`~.motion.gesture_units`) as the ``gesture_units`` tier, labelled ``gesture``.
+
+    A unit's edges lie half a frame outside its first and last frame; they are
+    clipped to the media (from 0, and to ``duration`` when given).
+    """
+    start = units["start"].clip(lower=0.0)
+    end = units["end"].clip(upper=duration) if duration is not None else units["end"]
+    return make_intervals(pd.DataFrame({"start": start, "end": end.clip(lower=start), "label": GESTURE_LABEL}),
                           tier=GESTURES)
 
 
@@ -103,7 +109,7 @@ def clip_tiers(clip: Clip, *, min_pause_s: float = 0.25, group: str = "hands", h
                                           **settings.intensity_options(group))
         units = motion.gesture_units(inten, high=high, low=low, min_duration_s=min_duration_s)
         units = units[~motion.spans_cut(units["start"].to_numpy(), units["end"].to_numpy(), cuts)]
-        parts.append(gesture_tier(units))
+        parts.append(gesture_tier(units, duration=duration))
     table = make_intervals(pd.concat(parts, ignore_index=True) if parts else [], tiers=list(TIERS))
     table.attrs["duration_s"] = duration
     return table

@@ -1,0 +1,138 @@
+"""Export every clip of a corpus to one interchange format (``alloava export``).
+
+Per clip, into ``OUT`` (default ``<corpus>/export/<format>/``):
+
+========  ==========================================================================
+netcdf    ``<clip_id>.<layout>.nc``: each pose (movement's format)
+eaf       ``<clip_id>.eaf``: words, segments, pauses, gesture units; linked to the clip's video (else audio)
+textgrid  ``<clip_id>.TextGrid``: the same tiers
+pose      ``<clip_id>.pose``: MediaPipe layouts as pose-format holistic components (OpenPose 18 when alone;
+          a layout on another clock goes to ``<clip_id>.<layout>.pose``)
+parquet   ``<clip_id>.windows.parquet`` and ``<clip_id>.frames.parquet``: tidy feature tables with units
+csv       the same tables as CSV, units in the column names
+========  ==========================================================================
+
+Poses come from the keypoint JSON, replaced or completed by the extraction side
+files (``extraction/<clip_id>.<layout>.parquet``: face, hands, world coordinates)
+when a clip has them. A clip that cannot be exported (no pose, no words, a bad
+file) is listed in ``failed`` with the reason and the others go on.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import xarray as xr
+
+from ...errors import MissingModalityError
+from ...model import Clip
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("netcdf", "eaf", "textgrid", "pose", "parquet", "csv")
+MEDIAPIPE = ("mediapipe_pose_33", "mediapipe_holistic", "mediapipe_face_478", "mediapipe_hands_42")
+
+
+def clip_poses(root: str | Path, clip: Clip) -> dict[str, xr.Dataset]:
+    """The clip's poses from its keypoint JSON, with the extraction side files' datasets in place of/beside them."""
+    from ..extraction import extraction_path, read_pose_dataset
+    poses = dict(clip.poses)
+    folder = extraction_path(root, clip.clip_id).parent
+    for path in sorted(folder.glob(f"{clip.clip_id}.*.parquet")) if folder.is_dir() else []:
+        layout = path.name[len(clip.clip_id) + 1:-len(".parquet")]
+        poses[layout] = read_pose_dataset(path)
+    return poses
+
+
+def feature_tables(clip: Clip, *, window_s: float = 5.0, hop_s: float | None = None,
+                   group: str = "hands") -> dict[str, pd.DataFrame]:
+    """``{"windows": ..., "frames": ...}``: the coupling analysis's per-window and per-frame tables of a clip.
+
+    Per window: speech rate, syllable and articulation rate, movement intensity,
+    coverage (see :func:`alloava_analysis.crossmodal.coupling.clip_tables`). Per
+    frame (video clock): movement intensity and, with audio, speech energy;
+    without audio, intensity and the number of valid keypoints.
+    """
+    from ...crossmodal.coupling import clip_tables
+    from ...features import motion
+    windows, frames = clip_tables(clip, window_s=window_s, hop_s=hop_s, group=group)
+    if frames is None:
+        settings = motion.MotionSettings()
+        cuts, _ = motion.shot_cuts(clip.pose, settings=settings, metadata=clip.metadata)
+        frames = motion.movement_intensity(clip.pose, group=group, cuts=cuts, cut_guard_s=settings.cut_guard_s,
+                                           **settings.intensity_options(group))
+        frames.insert(0, "clip_id", clip.clip_id)
+    windows.attrs["units"] = {"intensity": "shoulder widths/s"}
+    return {"windows": windows, "frames": frames}
+
+
+def _media(clip: Clip) -> str | None:
+    files = clip.metadata.get("files", {})
+    return files.get("video") or files.get("audio")
+
+
+def export_clip(root: str | Path, clip: Clip, out: str | Path, *, to: str, window_s: float = 5.0) -> list[Path]:
+    """Write one clip in format ``to`` (one of :data:`FORMATS`) under ``out``; returns the files written."""
+    from . import intervals, netcdf, pose_format, tables
+    from ...features.tiers import clip_tiers
+    out = Path(out)
+    if to in ("netcdf", "pose"):
+        poses = clip_poses(root, clip)
+        if not poses:
+            raise MissingModalityError(f"clip {clip.clip_id!r}: expected keypoints to export, got none")
+        if to == "netcdf":
+            return [netcdf.write_pose_netcdf(out / f"{clip.clip_id}.{layout}.nc", ds) for layout, ds in poses.items()]
+        chosen = {k: v for k, v in poses.items() if k in MEDIAPIPE} or poses
+        groups: list[dict[str, xr.Dataset]] = []  # layouts on one clock go into one file
+        for layout, ds in chosen.items():
+            for group in groups:
+                ref = next(iter(group.values()))
+                if ref["time"].equals(ds["time"]) and ref.sizes["space"] == ds.sizes["space"]:
+                    group[layout] = ds
+                    break
+            else:
+                groups.append({layout: ds})
+        names = [f"{clip.clip_id}.pose"] + [f"{clip.clip_id}.{next(iter(g))}.pose" for g in groups[1:]]
+        return [pose_format.write_pose_file(out / name, group) for name, group in zip(names, groups)]
+    if to in ("eaf", "textgrid"):
+        tiers = clip_tiers(clip)
+        if to == "eaf":
+            return [intervals.write_eaf(out / f"{clip.clip_id}.eaf", tiers, media=_media(clip), clip_id=clip.clip_id)]
+        return [intervals.write_textgrid(out / f"{clip.clip_id}.TextGrid", tiers, duration=tiers.attrs["duration_s"])]
+    if to in ("parquet", "csv"):
+        return [tables.write_table(out / f"{clip.clip_id}.{name}.{to}", df, fmt=to)
+                for name, df in feature_tables(clip, window_s=window_s).items()]
+    raise ValueError(f"expected an export format in {FORMATS}, got {to!r}")
+
+
+def export_corpus(path: str | Path, *, to: str, out: str | Path | None = None, clip_ids: list[str] | None = None,
+                  window_s: float = 5.0, progress: bool = True) -> dict[str, Any]:
+    """Export every clip (or ``clip_ids``) of the corpus at ``path`` in format ``to``.
+
+    Returns ``{files, clips, out, format, failed: [{clip_id, reason}], skipped}``
+    (``skipped``: files the layout scan could not use).
+    """
+    from ...corpus import Corpus, clip_failure
+    if to not in FORMATS:
+        raise ValueError(f"expected an export format in {FORMATS}, got {to!r}")
+    corpus = Corpus(path)
+    unknown = sorted(set(clip_ids or []) - set(corpus.clip_ids))
+    if clip_ids:
+        corpus = corpus.select(clip_id=list(clip_ids))
+    out = Path(out) if out is not None else Path(path) / "export" / to
+    files: list[Path] = []
+    failed = [{"clip_id": c, "reason": f"no clip {c!r} in {path}"} for c in unknown]
+    done = 0
+    for clip in corpus.clips(progress=progress):
+        try:
+            files += export_clip(path, clip, out, to=to, window_s=window_s)
+            done += 1
+        except Exception as err:  # noqa: BLE001 - one clip's fault fails that clip only
+            reason = clip_failure(err, {"clip_id": clip.clip_id})
+            log.warning("not exported %s: %s", clip.clip_id, reason)
+            failed.append({"clip_id": clip.clip_id, "reason": reason})
+    failed += corpus.failures
+    return {"files": [str(f) for f in files], "clips": done, "out": str(out), "format": to, "failed": failed,
+            "skipped": list(corpus.skipped_files)}
