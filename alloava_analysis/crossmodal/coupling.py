@@ -59,7 +59,38 @@ __all__ = ["clip_tables", "corpus_tables", "correlate_corpus"]
 log = logging.getLogger(__name__)
 
 WINDOW_COLUMNS = ("clip_id", "window", "start", "end", "center", "speech_rate", "syllable_rate",
-                  "articulation_rate", "intensity", "coverage", "spans_cut", "window_s", "hop_s", "clock")
+                  "articulation_rate", "windowed_rate", "intensity", "coverage", "spans_cut", "window_s", "hop_s", "clock")
+
+
+#: Speech-rate definitions: name -> (window-table column, what it is).
+SPEECH_RATES = {
+    "word_starts": ("speech_rate", "word starts per second in the window"),
+    "syllables": ("syllable_rate", "syllables per second in the window (syllables of the words starting in it)"),
+    "articulation": ("articulation_rate", "syllables per second of speaking time (pauses excluded) in the window"),
+    "windowed": ("windowed_rate", "word starts per second in a {rate_window_s:g} s window centred on each window"),
+}
+#: Signal pairs for mutual information: name -> (x column, y column, table, clock, lag search, description).
+MI_SIGNALS = {
+    "frame_energy": ("motion_hp", "speech_energy_hp", "frames", "video", True,
+                     "movement intensity vs speech energy (RMS) per video frame, both minus a {detrend_s:g} s "
+                     "moving average, at the lag of maximum cross-correlation"),
+    "frame_energy_raw": ("motion", "speech_energy", "frames", "video", True,
+                         "movement intensity vs speech energy (RMS) per video frame, not high-passed, at the lag of "
+                         "maximum cross-correlation"),
+    "window_rate": ("intensity", None, "windows", "window", False,
+                    "movement intensity vs the chosen speech rate per analysis window (no lag)"),
+}
+
+
+def _windowed_rate(words: pd.DataFrame, centers: np.ndarray, length: float, stop: float) -> np.ndarray:
+    """Word starts per second in ``[c - length/2, c + length/2)`` clipped to the clip ``[0, stop]``."""
+    if not length > 0:
+        raise ValueError(f"expected rate_window_s > 0, got {length}")
+    lo = np.clip(centers - length / 2, 0.0, stop)
+    hi = np.clip(centers + length / 2, 0.0, stop)
+    counts = count_in_windows(words["start"].to_numpy(dtype=float), pd.DataFrame({"start": lo, "end": hi}))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(hi > lo, counts / (hi - lo), np.nan)
 
 
 def _unpack(item: Any) -> tuple[Clip, np.ndarray | None, int | None]:
@@ -73,8 +104,8 @@ def _unpack(item: Any) -> tuple[Clip, np.ndarray | None, int | None]:
 
 def clip_tables(item: Any, *, window_s: float = 5.0, hop_s: float | None = None, group: str = "hands",
                 confidence_threshold: float = 0.5, max_gap_s: float = 0.2, smooth_s: float = 0.0,
-                detrend_s: float = 2.0, energy: bool = True,
-                motion: MotionSettings | None = None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+                detrend_s: float = 2.0, energy: bool = True, motion: MotionSettings | None = None,
+                normalize: bool = True, rate_window_s: float = 5.0) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Window table and frame table of one clip.
 
     Parameters
@@ -94,6 +125,12 @@ def clip_tables(item: Any, *, window_s: float = 5.0, hop_s: float | None = None,
         Compute the frame table (needs audio); False skips it.
     motion
         How movement is measured (default :class:`~alloava_analysis.features.MotionSettings`).
+    normalize
+        Movement in shoulder widths per second (default) or, False, in raw
+        position units per second (camera distance and resolution then enter it).
+    rate_window_s
+        Length of the centred window of the ``windowed_rate`` column (word
+        starts per second around each window's centre, whatever the window length).
 
     Returns
     -------
@@ -129,7 +166,7 @@ def clip_tables(item: Any, *, window_s: float = 5.0, hop_s: float | None = None,
     settings = motion or MotionSettings()
     cuts, cut_source = motion_features.shot_cuts(pose, settings=settings, metadata=clip.metadata)
     inten = motion_features.movement_intensity(pose, group=group, confidence_threshold=confidence_threshold,
-                                               max_gap_s=max_gap_s, smooth_s=smooth_s, cuts=cuts,
+                                               max_gap_s=max_gap_s, smooth_s=smooth_s, cuts=cuts, normalize=normalize,
                                                cut_guard_s=settings.cut_guard_s, **settings.intensity_options(group))
     rate = speech.speech_rate(clip.words, window_s=window_s, hop_s=hop_s, span=(0.0, stop))
     rate = rate.iloc[: len(win)].reset_index(drop=True)
@@ -139,6 +176,7 @@ def clip_tables(item: Any, *, window_s: float = 5.0, hop_s: float | None = None,
     windows["speech_rate"] = rate["words_per_s"].to_numpy()
     windows["syllable_rate"] = rate["syllables_per_s"].to_numpy()
     windows["articulation_rate"] = rate["articulation_rate"].to_numpy()
+    windows["windowed_rate"] = _windowed_rate(clip.words, windows["center"].to_numpy(), rate_window_s, stop)
     windows["intensity"] = aggregate_windows(iv, tv, win, how="mean", min_coverage=0.5, rate_hz=fps)
     valid = count_in_windows(tv[np.isfinite(iv)], win, rate_hz=fps)
     windows["coverage"] = np.clip(valid / np.maximum(np.round(window_s * fps), 1), 0, 1)
@@ -188,7 +226,7 @@ def _iter_items(source: Any, progress: bool) -> tuple[Iterable, Any]:
 
 def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = None, group: str = "hands",
                   progress: bool = True, energy: bool = True, detrend_s: float = 2.0,
-                  motion: MotionSettings | None = None,
+                  motion: MotionSettings | None = None, normalize: bool = True, rate_window_s: float = 5.0,
                   **clean: Any) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
     """Window and frame tables of every clip (clips that fail are skipped and listed).
 
@@ -208,7 +246,8 @@ def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = N
         clip_id = getattr(getattr(item, "clip", item), "clip_id", "?")
         try:
             w, f = clip_tables(item, window_s=window_s, hop_s=hop_s, group=group, energy=energy,
-                               detrend_s=detrend_s, motion=motion, **clean)
+                               detrend_s=detrend_s, motion=motion, normalize=normalize,
+                               rate_window_s=rate_window_s, **clean)
         except (AlloAvaError, ValueError, KeyError, OSError) as err:
             log.warning("skipping %s: %s", clip_id, err)
             failed.append({"clip_id": clip_id, "reason": str(err)})
@@ -227,38 +266,65 @@ def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = N
     return windows, frames, failed
 
 
-def _lags(frames: pd.DataFrame, *, max_lag_s: float, dtw_segment_s: float | None) -> tuple[dict, pd.DataFrame | None]:
-    """Cross-correlation and DTW lags (motion as x, speech as y: positive = motion leads speech)."""
+def _lags(frames: pd.DataFrame, *, max_lag_s: float, dtw_segment_s: float | None, block_s: float = 5.0,
+          n_boot: int = 500, seed: int = 0) -> tuple[dict, pd.DataFrame | None]:
+    """Cross-correlation and DTW lags with intervals (motion as x, speech as y: positive = motion leads speech)."""
     rate = float(frames.attrs.get("rate_hz", 30.0))
-    curves, dtw_lags, per_clip = [], [], []
-    for clip_id, g in frames.groupby("clip_id", sort=False):
-        m, s = g["motion_hp"].to_numpy(), g["speech_energy_hp"].to_numpy()
-        row = {"clip_id": clip_id, "xcorr": np.nan, "xcorr_r": np.nan, "dtw": np.nan}
+    curves, peak_tables, per_clip = [], [], []
+    for i, (clip_id, g) in enumerate(frames.groupby("clip_id", sort=False)):
+        m, s = g["motion_hp"].to_numpy(float), g["speech_energy_hp"].to_numpy(float)
+        row = {"clip_id": clip_id, "xcorr": np.nan, "xcorr_ci_low": np.nan, "xcorr_ci_high": np.nan,
+               "xcorr_r": np.nan, "secondary_lag_s": np.nan, "secondary_r": np.nan, "secondary_share": np.nan,
+               "competing_peak": False, "dtw": np.nan, "dtw_ci_low": np.nan, "dtw_ci_high": np.nan,
+               "dtw_n_peaks": 0, "note": ""}
         try:
-            lag, curve = lags.cross_correlation_lag(m, s, rate_hz=rate, max_lag_s=max_lag_s, clock="video")
-            curves.append(curve)
-            row.update(xcorr=lag, xcorr_r=curve.attrs.get("best_r"))
+            li = lags.lag_interval(m, s, rate_hz=rate, max_lag_s=max_lag_s, block_s=block_s, n_boot=n_boot,
+                                   seed=seed + i)
+            curves.append(lags.cross_correlation_curve(m, s, rate_hz=rate, max_lag_s=max_lag_s, clock="video"))
+            row.update(xcorr=li["lag_s"], xcorr_ci_low=li["ci_low"], xcorr_ci_high=li["ci_high"], xcorr_r=li["r"],
+                       secondary_lag_s=li["secondary_lag_s"], secondary_r=li["secondary_r"],
+                       secondary_share=li["secondary_share"], competing_peak=li["competing_peak"], note=li["note"])
         except ValueError as err:
             log.warning("no cross-correlation for %s: %s", clip_id, err)
+            row["note"] = f"no cross-correlation: {err}"
         try:
-            lag_d, _ = dtw.dtw_lag(m, s, rate_hz=rate, max_lag_s=max_lag_s, segment_s=dtw_segment_s)
-            dtw_lags.append(lag_d)
-            row["dtw"] = lag_d
+            lag_d, prof = dtw.dtw_lag(m, s, rate_hz=rate, max_lag_s=max_lag_s, segment_s=dtw_segment_s)
+            peaks = prof.attrs["peaks"]
+            di = dtw.dtw_lag_interval(peaks, block_s=block_s, n_boot=n_boot, seed=seed + i)
+            peak_tables.append(peaks)
+            row.update(dtw=lag_d, dtw_ci_low=di["ci_low"], dtw_ci_high=di["ci_high"], dtw_n_peaks=di["n_peaks"])
         except ValueError as err:
             log.warning("no DTW lag for %s: %s", clip_id, err)
+            row["note"] = (row["note"] + "; " if row["note"] else "") + f"no DTW lag: {err}"
         per_clip.append(row)
-    out = {"xcorr": np.nan, "xcorr_r": np.nan, "dtw": np.nan,
+    out = {"xcorr": np.nan, "xcorr_ci_low": np.nan, "xcorr_ci_high": np.nan, "xcorr_r": np.nan,
+           "dtw": np.nan, "dtw_ci_low": np.nan, "dtw_ci_high": np.nan,
            "convention": "positive = motion leads speech", "clock": "video", "rate_hz": rate,
            "signals": "movement intensity vs speech energy (RMS) per video frame, "
                       f"minus a {frames.attrs.get('detrend_s', 0)} s moving average",
+           "xcorr_method": "peak of the per-clip cross-correlation curves pooled on the Fisher-z scale (parabolic "
+                           "refinement); 95 % CI by cluster bootstrap over clips (t, df = n_clips - 1)",
+           "dtw_method": "median offset of the peaks matched by the DTW warping path (symmetric band of max_lag_s, "
+                         "re-aligned around the estimate, sub-frame peak positions) over all clips; 95 % CI by "
+                         "cluster bootstrap over clips",
+           "per_clip_interval": f"block bootstrap over {block_s:g} s blocks of frames (t, df = blocks - 1)",
+           "competing_peak_clips": [r["clip_id"] for r in per_clip if r["competing_peak"]],
            "per_clip": per_clip}
     curve = None
     if curves:
-        out["xcorr"], curve = lags.pooled_cross_correlation(curves)
-        out["xcorr_r"] = curve.attrs.get("best_r", np.nan)
-    if dtw_lags:
-        out["dtw"] = float(np.median(dtw_lags))
+        pooled = lags.pooled_lag_interval(curves, n_boot=max(n_boot, 1000), seed=seed)
+        _, curve = lags.pooled_cross_correlation(curves)
+        out.update(xcorr=pooled["lag_s"], xcorr_ci_low=pooled["ci_low"], xcorr_ci_high=pooled["ci_high"],
+                   xcorr_r=curve.attrs.get("best_r", np.nan))
+    if peak_tables:
+        pooled_d = dtw.dtw_lag_interval(peak_tables, n_boot=max(n_boot, 1000), seed=seed)
+        out.update(dtw=pooled_d["lag_s"], dtw_ci_low=pooled_d["ci_low"], dtw_ci_high=pooled_d["ci_high"])
     return out, curve
+
+
+def _check_choice(name: str, value: Any, allowed: Any) -> None:
+    if value not in allowed:
+        raise ValueError(f"expected {name} to be one of {tuple(allowed)}, got {value!r}")
 
 
 def correlate_corpus(corpus_or_path: Any, *, window_s: float = 5.0, hop_s: float | None = None,
@@ -267,8 +333,13 @@ def correlate_corpus(corpus_or_path: Any, *, window_s: float = 5.0, hop_s: float
                      detrend_s: float = 2.0, mi_k: int = 3, mi_max_samples: int | None = 20_000,
                      dtw_segment_s: float | None = 60.0, confidence_threshold: float = 0.5,
                      max_gap_s: float = 0.2, smooth_s: float = 0.0,
-                     motion: MotionSettings | None = None):
+                     motion: MotionSettings | None = None, speech_rate: str = "word_starts",
+                     rate_window_s: float = 5.0, normalize: bool = True, pooling: str = "mixed",
+                     per_clip_interval: str = "ar1", mi_signals: str = "frame_energy", lag_block_s: float = 5.0,
+                     n_boot_lag: int = 500):
     """Speech rate vs movement intensity over a corpus: correlations, lags and mutual information.
+
+    Every analysis choice is a parameter and is recorded in ``settings``.
 
     Parameters
     ----------
@@ -277,15 +348,17 @@ def correlate_corpus(corpus_or_path: Any, *, window_s: float = 5.0, hop_s: float
         iterable of clips (``Clip`` objects or in-memory synthetic clips with
         ``.clip``, ``.audio`` and ``.samplerate``).
     window_s, hop_s
-        Analysis windows for the correlation (``hop_s`` defaults to ``window_s``).
+        Analysis windows for the correlation (``hop_s`` defaults to
+        ``window_s``); ``window_s = 1 / fps`` gives frame-level windows.
     group
         Body-part group: ``hands``, ``arms``, ``upper_body``, ``head``.
     max_lag_s
         Largest lag searched by cross-correlation and allowed by the DTW band.
     n_boot
-        Bootstrap resamples (per-clip block bootstrap and cluster bootstrap).
+        Cluster-bootstrap resamples of the pooled correlation (and per-clip
+        block bootstrap with ``per_clip_interval="block_bootstrap"``).
     n_surrogates
-        Circular-shift surrogates for the MI p-value.
+        Surrogates of each MI null (circular shift and clip shuffle).
     seed
         Seed of every resampling (results are deterministic given it).
     progress
@@ -295,7 +368,7 @@ def correlate_corpus(corpus_or_path: Any, *, window_s: float = 5.0, hop_s: float
     detrend_s
         Moving average removed from the frame series before lag and MI analysis.
     mi_k, mi_max_samples
-        KSG neighbours, and the cap on frame pairs entering it (decimation).
+        KSG neighbours, and the cap on pairs entering it (decimation).
     dtw_segment_s
         DTW aligns segments of this length (None: whole clips).
     confidence_threshold, max_gap_s, smooth_s
@@ -305,32 +378,64 @@ def correlate_corpus(corpus_or_path: Any, *, window_s: float = 5.0, hop_s: float
         image, cut handling (default
         :class:`~alloava_analysis.features.MotionSettings`; recorded in
         ``settings["motion"]``).
+    speech_rate
+        ``"word_starts"`` (default), ``"syllables"``, ``"articulation"`` or
+        ``"windowed"`` (word starts in a ``rate_window_s`` window centred on
+        each analysis window; see :data:`SPEECH_RATES`).
+    normalize
+        Movement in shoulder widths per second (default) or raw position units per second.
+    pooling
+        ``"mixed"`` (within-clip z-scores + mixed model, default), ``"raw"``
+        (all windows pooled as they are) or ``"mean_r"`` (mean per-clip Fisher z);
+        see :func:`~alloava_analysis.crossmodal.correlation.pooled_correlation`.
+    per_clip_interval
+        ``"ar1"`` (default; calibrated for few windows) or ``"block_bootstrap"``.
+    mi_signals
+        Which pair of signals mutual information is computed for:
+        ``"frame_energy"`` (default), ``"frame_energy_raw"`` or ``"window_rate"``
+        (see :data:`MI_SIGNALS`).
+    lag_block_s, n_boot_lag
+        Block length and resamples of the per-clip lag intervals.
 
     Returns
     -------
     dict
-        ``pooled: {r, ci_low, ci_high, method, ...}``; ``per_clip: [{clip_id,
-        r, ci_low, ci_high, ...}]``; ``lag_s: {xcorr, dtw, ...}`` (positive =
-        motion leads speech); ``mi: {bits, p_value, ...}``; ``settings`` (with
-        ``motion``); ``shot_cuts: {source, n_cuts, windows_excluded, per_clip: [{clip_id,
-        source, n_cuts, times_s, windows_excluded}]}``; ``n_clips``; ``failed:
-        [{clip_id, reason}]``. Missing values are None.
+        ``pooled: {r, ci_low, ci_high, method, pooling, dropped, diagnostics, ...}``;
+        ``per_clip: [{clip_id, r, ci_low, ci_high, n_eff, note, ...}]``;
+        ``lag_s: {xcorr, dtw, xcorr_ci_low, ..., per_clip, competing_peak_clips}``
+        (positive = motion leads speech); ``mi: {bits, p_value, x, y, clock,
+        null, circular_shift, clip_shuffle, ...}``; ``settings`` (every choice,
+        with ``motion``); ``diagnostics: {warnings, dropped_clips,
+        no_interval_clips, competing_peak_clips}``; ``shot_cuts``; ``n_clips``;
+        ``failed: [{clip_id, reason}]``. Missing values are None.
     (dict, dict of DataFrames)
         With ``return_frames=True``: the result and ``{"windows", "frames",
         "per_clip", "xcorr_curve"}``.
     """
+    _check_choice("speech_rate", speech_rate, SPEECH_RATES)
+    _check_choice("pooling", pooling, correlation.POOLING)
+    _check_choice("per_clip_interval", per_clip_interval, ("ar1", "block_bootstrap"))
+    _check_choice("mi_signals", mi_signals, MI_SIGNALS)
     dtw.require_c()
     motion_settings = motion or MotionSettings()
     windows, frames, failed = corpus_tables(corpus_or_path, window_s=window_s, hop_s=hop_s, group=group,
                                             progress=progress, detrend_s=detrend_s,
                                             confidence_threshold=confidence_threshold, max_gap_s=max_gap_s,
-                                            smooth_s=smooth_s, motion=motion_settings)
+                                            smooth_s=smooth_s, motion=motion_settings, normalize=normalize,
+                                            rate_window_s=rate_window_s)
     hop = window_s if hop_s is None else hop_s
+    y_col, y_text = SPEECH_RATES[speech_rate]
+    y_text = y_text.format(rate_window_s=rate_window_s)
+    measure = motion_settings.to_dict(group)["measure"]
+    if not normalize:
+        measure = measure.replace("in shoulder widths per second", "in position units per second (not normalised)")
     settings = {"window_s": window_s, "hop_s": hop, "group": group, "max_lag_s": max_lag_s, "n_boot": n_boot,
                 "n_surrogates": n_surrogates, "seed": seed, "detrend_s": detrend_s, "mi_k": mi_k,
-                "x": f"movement intensity ({motion_settings.to_dict(group)['measure']}, mean over window "
-                     f"frames)",
-                "y": "speech rate (word starts per second)", "clock": "window",
+                "speech_rate": speech_rate, "rate_window_s": rate_window_s, "normalize": normalize,
+                "pooling": pooling, "per_clip_interval": per_clip_interval, "mi_signals": mi_signals,
+                "lag_block_s": lag_block_s, "n_boot_lag": n_boot_lag,
+                "x": f"movement intensity ({measure}, mean over window frames)",
+                "y": f"speech rate ({y_text})", "clock": "window",
                 "motion": motion_settings.to_dict(group)}
     cut_rows = windows.attrs.get("shot_cuts", [])
     result: dict[str, Any] = {"pooled": {"r": None, "ci_low": None, "ci_high": None, "method": None},
@@ -343,40 +448,80 @@ def correlate_corpus(corpus_or_path: Any, *, window_s: float = 5.0, hop_s: float
                                             "windows_excluded": sum(c["windows_excluded"] for c in cut_rows),
                                             "per_clip": cut_rows},
                               "failed": failed}
+    diagnostics: dict[str, list] = {"warnings": [], "dropped_clips": [], "no_interval_clips": [],
+                                    "competing_peak_clips": []}
     per_clip = pd.DataFrame()
     if len(windows):
-        per_clip = correlation.correlation_table(windows, "intensity", "speech_rate", n_boot=n_boot, seed=seed)
+        per_clip = correlation.correlation_table(windows, "intensity", y_col, interval=per_clip_interval,
+                                                 n_boot=n_boot, seed=seed)
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            pooled = correlation.pooled_correlation(windows, "intensity", "speech_rate", n_boot=n_boot, seed=seed,
-                                                  per_clip=per_clip)
-            spearman = correlation.pooled_correlation(windows, "intensity", "speech_rate", method="spearman",
-                                                    n_boot=n_boot, seed=seed, per_clip=per_clip)
+            warnings.simplefilter("ignore", UserWarning)  # dropped clips are in the result, not only a warning
+            pooled = correlation.pooled_correlation(windows, "intensity", y_col, pooling=pooling, n_boot=n_boot,
+                                                    seed=seed, per_clip=per_clip)
+            spearman = correlation.pooled_correlation(windows, "intensity", y_col, method="spearman",
+                                                      pooling=pooling, n_boot=n_boot, seed=seed, per_clip=per_clip)
         pooled["spearman"] = {k: spearman[k] for k in ("r", "ci_low", "ci_high")}
         result["pooled"] = pooled
         result["per_clip"] = per_clip.to_dict("records")
+        diagnostics["warnings"] += pooled["diagnostics"]["warnings"]
+        diagnostics["dropped_clips"] += pooled["diagnostics"]["dropped_clips"]
+        no_ci = per_clip[np.isfinite(per_clip["r"]) & ~np.isfinite(per_clip["ci_low"])]
+        diagnostics["no_interval_clips"] = [f"{row.clip_id}: {row.note}" for row in no_ci.itertuples()]
     curve = None
     if len(frames):
-        lag_result, curve = _lags(frames, max_lag_s=max_lag_s, dtw_segment_s=dtw_segment_s)
+        lag_result, curve = _lags(frames, max_lag_s=max_lag_s, dtw_segment_s=dtw_segment_s, block_s=lag_block_s,
+                                  n_boot=n_boot_lag, seed=seed)
         result["lag_s"] = lag_result
-        rate = float(frames.attrs.get("rate_hz", 30.0))
-        try:
-            mi = information.mi_surrogate_test(
-                frames["motion_hp"].to_numpy(), frames["speech_energy_hp"].to_numpy(), k=mi_k,
-                n_surrogates=n_surrogates, seed=seed, groups=frames["clip_id"].to_numpy(),
-                lag_search=int(round(max_lag_s * rate)), max_samples=mi_max_samples)
-            mi["lag_s"] = mi.pop("lag_samples") / rate
-            mi.update(clock="video", rate_hz=rate)
-            mi["signals"] = "movement intensity vs speech energy per video frame (high-passed), at the lag of " \
-                            "maximum cross-correlation; surrogates shift speech within each clip and repeat " \
-                            "the lag search"
-            result["mi"] = mi
-        except ValueError as err:
-            log.warning("no mutual information: %s", err)
-            result["mi"]["note"] = str(err)
+        diagnostics["competing_peak_clips"] = lag_result["competing_peak_clips"]
     else:
-        result["lag_s"]["note"] = result["mi"]["note"] = "no clip with audio: no frame-level lag or MI"
+        result["lag_s"]["note"] = "no clip with audio: no frame-level lag"
+    result["mi"] = _mutual_information(windows, frames, signals=mi_signals, y_col=y_col, y_text=y_text, k=mi_k,
+                                       n_surrogates=n_surrogates, seed=seed, max_lag_s=max_lag_s,
+                                       max_samples=mi_max_samples, detrend_s=detrend_s)
+    result["diagnostics"] = diagnostics
     out = to_jsonable(result)
     if return_frames:
         return out, {"windows": windows, "frames": frames, "per_clip": per_clip, "xcorr_curve": curve}
+    return out
+
+
+def _mutual_information(windows: pd.DataFrame, frames: pd.DataFrame, *, signals: str, y_col: str, y_text: str,
+                        k: int, n_surrogates: int, seed: int, max_lag_s: float, max_samples: int | None,
+                        detrend_s: float) -> dict:
+    """MI of the chosen signal pair with a circular-shift and a clip-shuffle null."""
+    x_col, y_frame_col, table, clock, search, text = MI_SIGNALS[signals]
+    data = frames if table == "frames" else windows
+    y_name = y_frame_col or y_col
+    out: dict[str, Any] = {"bits": None, "p_value": None, "signals": signals, "x": x_col, "y": y_name,
+                           "clock": clock,
+                           "description": text.format(detrend_s=detrend_s) + (f" ({y_text})" if y_frame_col is None
+                                                                              else "")}
+    if not len(data):
+        out["note"] = ("no clip with audio: no frame-level MI" if table == "frames"
+                       else "no windows: no window-level MI")
+        return out
+    rate = float(frames.attrs.get("rate_hz", 30.0)) if table == "frames" else 1.0 / float(windows["hop_s"].iat[0])
+    x, y, groups = data[x_col].to_numpy(float), data[y_name].to_numpy(float), data["clip_id"].to_numpy()
+    lag_search = int(round(max_lag_s * rate)) if search else None
+    out["rate_hz"] = rate
+    try:
+        circ = information.mi_surrogate_test(x, y, k=k, n_surrogates=n_surrogates, seed=seed, groups=groups,
+                                             lag_search=lag_search, max_samples=max_samples)
+    except ValueError as err:
+        log.warning("no mutual information: %s", err)
+        out["note"] = str(err)
+        return out
+    out.update(bits=circ["bits"], p_value=circ["p_value"], null_mean=circ["null_mean"], null_p95=circ["null_p95"],
+               n_surrogates=circ["n_surrogates"], n=circ["n"], k=circ["k"],
+               lag_s=circ["lag_samples"] / rate if search else 0.0,
+               null="p_value: circular shift of y within each clip (repeating the lag search)",
+               circular_shift={key: circ[key] for key in ("p_value", "null_mean", "null_p95", "n_surrogates")})
+    try:
+        shuf = information.mi_clip_shuffle_test(x, y, groups=groups, k=k, n_surrogates=n_surrogates, seed=seed,
+                                                lag_search=lag_search, max_samples=max_samples)
+        out["clip_shuffle"] = {key: shuf[key] for key in ("p_value", "null_mean", "null_p95", "n_surrogates",
+                                                          "n_clips")}
+        out["clip_shuffle"]["null"] = shuf["null"]
+    except ValueError as err:
+        out["clip_shuffle"] = {"p_value": None, "note": str(err)}
     return out

@@ -8,10 +8,13 @@
   (``band``): a sample may only be matched to samples less than ``band``
   steps away (dtaidistance's ``window``).
 * Series are **z-normalised** by default, so DTW compares shapes, not levels.
-* :func:`dtw_lag` turns the warping path into a **local lag profile**: for
-  each sample ``i`` of ``x`` the mean index ``j`` of the ``y`` samples matched
-  to it gives ``lag = (j - i) / rate``; positive means ``x`` leads ``y`` (same
-  convention as :func:`alloava_analysis.crossmodal.lags.cross_correlation_lag`).
+* :func:`dtw_lag` summarises the warping path as a lag: by default the median
+  offset between the **peaks of the two series that the path matches**, each
+  refined to sub-sample precision (:func:`matched_peaks`); positive means
+  ``x`` leads ``y`` (same convention as
+  :func:`alloava_analysis.crossmodal.lags.cross_correlation_lag`).
+  :func:`lag_profile` gives the path's local lag per sample (for each ``i``
+  of ``x``, the mean matched ``j`` minus ``i``).
 * :func:`distance_matrix` computes all pairwise distances in parallel
   (OpenMP) with ``distance_matrix_fast``.
 
@@ -29,14 +32,17 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from scipy import signal
 
 __all__ = [
     "distance_matrix",
     "dtw_distance",
     "dtw_lag",
+    "dtw_lag_interval",
     "dtw_path",
     "dtw_reference",
     "lag_profile",
+    "matched_peaks",
     "require_c",
     "znormalize",
 ]
@@ -223,16 +229,89 @@ def lag_profile(path: np.ndarray, *, rate_hz: float, times: np.ndarray | None = 
     return out
 
 
+def _refine(v: np.ndarray, i: int) -> float:
+    """Sub-sample position of a local maximum at ``i`` (parabola through it and its neighbours)."""
+    if i <= 0 or i >= v.size - 1:
+        return float(i)
+    a, b, c = v[i - 1], v[i], v[i + 1]
+    den = a - 2 * b + c
+    return float(i + (np.clip(0.5 * (a - c) / den, -0.5, 0.5) if den < 0 else 0.0))
+
+
+def matched_peaks(a: np.ndarray, b: np.ndarray, path: np.ndarray, *, prominence: float = 1.0,
+                  min_distance: int = 1, tolerance: int = 1) -> pd.DataFrame:
+    """Peaks of ``a`` and ``b`` that a warping path matches to each other, refined to sub-sample positions.
+
+    A peak ``i`` of ``a`` (local maximum with at least ``prominence`` in units
+    of the series' standard deviation) is matched to the peak ``j`` of ``b``
+    nearest to the path's partners of ``i`` when one lies within
+    ``tolerance`` samples of them; the same from the side of ``b``, and the
+    union is kept, so swapping ``a`` and ``b`` only changes the sign of the
+    offsets. Positions are refined by a parabola through each peak.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``i, j, i_refined, j_refined, offset`` (``j_refined - i_refined``, samples).
+    """
+    path = np.asarray(path)
+    sd_a, sd_b = float(np.std(a)) or 1.0, float(np.std(b)) or 1.0
+    pa, _ = signal.find_peaks(a, prominence=prominence * sd_a, distance=max(1, int(min_distance)))
+    pb, _ = signal.find_peaks(b, prominence=prominence * sd_b, distance=max(1, int(min_distance)))
+    pairs = set()
+    for own, other, col, partner in ((pa, pb, 0, 1), (pb, pa, 1, 0)):
+        if not own.size or not other.size:
+            continue
+        order = np.argsort(path[:, col], kind="stable")
+        keys = path[order, col]
+        for p in own:
+            lo, hi = np.searchsorted(keys, p, "left"), np.searchsorted(keys, p, "right")
+            partners = path[order[lo:hi], partner]
+            if not partners.size:
+                continue
+            k = np.searchsorted(other, partners.mean())
+            near = [q for q in other[max(k - 1, 0):k + 1]
+                    if partners.min() - tolerance <= q <= partners.max() + tolerance]
+            if near:
+                q = min(near, key=lambda q: abs(q - partners.mean()))
+                pairs.add((int(p), int(q)) if col == 0 else (int(q), int(p)))
+    rows = sorted(pairs)
+    out = pd.DataFrame(rows, columns=["i", "j"], dtype="int64")
+    out["i_refined"] = [_refine(a, i) for i in out["i"]]
+    out["j_refined"] = [_refine(b, j) for j in out["j"]]
+    out["offset"] = out["j_refined"] - out["i_refined"]
+    return out
+
+
 def dtw_lag(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: float, znorm: bool = True,
             nan: str = "interpolate", segment_s: float | None = 60.0, penalty: float | None = None,
-            times: np.ndarray | None = None) -> tuple[float, pd.DataFrame]:
+            times: np.ndarray | None = None, summary: str = "peaks", prominence: float = 1.0,
+            min_peak_distance_s: float = 0.1, smooth_s: float = 0.1, recentre: bool = True,
+            max_iter: int = 5) -> tuple[float, pd.DataFrame]:
     """Typical lag between two equal-clock series from their DTW warping path.
 
-    The band is ``max_lag_s`` (the path can shift at most that far). Long
-    series are cut into segments of ``segment_s`` (aligned separately, which
-    bounds memory and lets the lag drift slowly); the edges of each
-    segment, where the path is pinned to the corners, are left out of the
-    summary. The summary lag is the median local lag.
+    The band is ``max_lag_s`` in both directions (a symmetric Sakoe-Chiba
+    band: the path can shift at most that far either way). Long series are
+    cut into segments of ``segment_s`` (aligned separately, which bounds
+    memory and lets the lag drift slowly); the edges of each segment, where
+    the path is pinned to the corners, are left out of the summary.
+
+    ``summary="peaks"`` (default): the lag is the median offset between the
+    peaks of ``x`` and of ``y`` that the path matches to each other
+    (:func:`matched_peaks`), each refined to sub-sample precision. The
+    median local lag of the path itself (``summary="path"``) is biased
+    towards 0 and quantised to whole samples: where the two series share
+    little, the path wanders near the diagonal whatever the true lag.
+
+    That pull towards the diagonal also shrinks matched-peak offsets (slope
+    about 0.9 against planted lags), so with ``recentre=True`` (default) the
+    alignment is repeated with ``y`` shifted by the whole-sample part of the
+    current estimate until the shift no longer changes (at most
+    ``max_iter`` times, ``|shift| <= max_lag_s``): the lag is that shift plus
+    the median residual offset, and the pull acts only on the residual. The
+    series are first smoothed with a Gaussian of standard deviation
+    ``smooth_s`` (0 disables it), so that peaks are features of the signal
+    rather than of frame noise.
 
     Parameters
     ----------
@@ -246,41 +325,107 @@ def dtw_lag(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: float, z
         Segment length (None: one segment).
     penalty
         dtaidistance's penalty for non-diagonal steps (None: none).
+    summary
+        ``"peaks"`` or ``"path"`` (see above).
+    prominence, min_peak_distance_s
+        Peak detection for ``summary="peaks"``: prominence in standard
+        deviations of the (z-normalised) series, smallest distance between peaks.
+    smooth_s
+        Gaussian smoothing (standard deviation, seconds) before alignment.
+    recentre, max_iter
+        Re-align around the current estimate (see above).
 
     Returns
     -------
     lag_s : float
-        Median local lag (positive: x leads y).
+        Median matched-peak offset (or median local lag), seconds; positive: x leads y.
+        NaN when no peaks were matched.
     profile : pandas.DataFrame
-        ``segment, i, time, lag_s, edge`` for every sample of ``x``.
+        ``segment, i, time, lag_s, edge`` for every sample of ``x`` (of the
+        last alignment, ``lag_s`` including the shift); attrs ``peaks``: a table
+        ``segment, i, j, time, offset_s`` of the matched peaks used (inside the
+        segment edges, offsets including the shift), ``n_peaks``, ``summary``,
+        ``shift_samples``, ``iterations``.
     """
+    if summary not in ("peaks", "path"):
+        raise ValueError(f"expected summary to be 'peaks' or 'path', got {summary!r}")
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     if x.shape[0] != y.shape[0]:
         raise ValueError(f"expected equal-length series on one clock, got {x.shape[0]} and {y.shape[0]} "
                          f"samples (mismatched clocks? use alloava_analysis.clocks)")
     band = _band(None, max_lag_s, rate_hz)
+    t_all = np.arange(x.shape[0]) / rate_hz if times is None else np.asarray(times, dtype=float)
+    if smooth_s:
+        from scipy.ndimage import gaussian_filter1d
+
+        sigma = smooth_s * rate_hz
+        x = gaussian_filter1d(_fill_nan(x, "x"), sigma, axis=0, mode="nearest")
+        y = gaussian_filter1d(_fill_nan(y, "y"), sigma, axis=0, mode="nearest")
+    shift, iterations = 0, 0
+    max_shift = int(round(max_lag_s * rate_hz))
+    while True:
+        iterations += 1
+        n = x.shape[0] - abs(shift)
+        xs, ys = (x[:n], y[shift:]) if shift >= 0 else (x[-shift:], y[:n])
+        ts = t_all[:n] if shift >= 0 else t_all[-shift:]
+        residual, profile, peaks = _align_once(xs, ys, rate_hz=rate_hz, band=band, znorm=znorm, nan=nan,
+                                               segment_s=segment_s, penalty=penalty, times=ts, summary=summary,
+                                               prominence=prominence,
+                                               min_distance=int(round(min_peak_distance_s * rate_hz)))
+        if not recentre or not np.isfinite(residual) or iterations >= max_iter:
+            break
+        new = int(np.clip(shift + round(residual * rate_hz), -max_shift, max_shift))
+        if new == shift:
+            break
+        shift = new
+    offset = 0 if shift >= 0 else -shift
+    profile["i"] += offset
+    profile["lag_s"] += shift / rate_hz
+    peaks = peaks.assign(i=peaks["i"] + offset, j=peaks["j"] + offset + shift,
+                         offset_s=peaks["offset_s"] + shift / rate_hz)
+    lag = residual + shift / rate_hz
+    profile.attrs.update(rate_hz=float(rate_hz), band=int(band), max_lag_s=float(max_lag_s),
+                         convention="positive lag: x leads y", lag_s=lag, summary=summary,
+                         n_peaks=int(len(peaks)), peaks=peaks, shift_samples=int(shift), iterations=iterations,
+                         smooth_s=float(smooth_s))
+    return lag, profile
+
+
+def _align_once(x: np.ndarray, y: np.ndarray, *, rate_hz: float, band: int, znorm: bool, nan: str,
+                segment_s: float | None, penalty: float | None, times: np.ndarray, summary: str,
+                prominence: float, min_distance: int) -> tuple[float, pd.DataFrame, pd.DataFrame]:
+    """One DTW alignment of ``x`` and ``y`` by segments: the lag summary, the local-lag profile, matched peaks."""
     n = x.shape[0]
     seg = n if not segment_s else max(int(round(segment_s * rate_hz)), 4 * band)
-    t_all = np.arange(n) / rate_hz if times is None else np.asarray(times, dtype=float)
-    parts = []
+    parts, peak_parts = [], []
     for k, a in enumerate(range(0, n, seg)):
         b = min(n, a + seg)
-        if b - a < 2 * band + 3:  # a short tail: merge into the previous segment's summary by skipping
-            if parts:
-                continue
-        _, path = dtw_path(x[a:b], y[a:b], band=band, znorm=znorm, nan=nan, penalty=penalty)
-        prof = lag_profile(path, rate_hz=rate_hz, times=t_all[a:b])
+        if b - a < 2 * band + 3 and parts:  # a short tail: left out of the summary
+            continue
+        xa, ya = _prepare(x[a:b], y[a:b], znorm, nan)
+        _, path = dtw_path(xa, ya, band=band, znorm=False, penalty=penalty)
+        prof = lag_profile(path, rate_hz=rate_hz, times=times[a:b])
         prof["i"] += a
         prof["segment"] = k
         prof["edge"] = (prof["i"] - a < band) | (b - 1 - prof["i"] < band)
         parts.append(prof)
+        if summary == "peaks" and xa.ndim == 1:
+            pk = matched_peaks(xa, ya, path, prominence=prominence, min_distance=min_distance)
+            pk = pk[(pk["i"] >= band) & (pk["i"] < (b - a) - band)]
+            peak_parts.append(pd.DataFrame({"segment": k, "i": pk["i"].to_numpy() + a,
+                                            "j": pk["j"].to_numpy() + a,
+                                            "time": times[a:b][pk["i"].to_numpy()],
+                                            "offset_s": pk["offset"].to_numpy() / rate_hz}))
     profile = pd.concat(parts, ignore_index=True)[["segment", "i", "time", "lag_s", "edge"]]
-    inner = profile.loc[~profile["edge"], "lag_s"]
-    lag = float(np.median(inner)) if len(inner) else float(np.median(profile["lag_s"]))
-    profile.attrs.update(rate_hz=float(rate_hz), band=int(band), max_lag_s=float(max_lag_s),
-                         convention="positive lag: x leads y", lag_s=lag)
-    return lag, profile
+    peaks = (pd.concat(peak_parts, ignore_index=True) if peak_parts
+             else pd.DataFrame({"segment": [], "i": [], "j": [], "time": [], "offset_s": []}))
+    if summary == "peaks":
+        lag = float(np.median(peaks["offset_s"])) if len(peaks) else float("nan")
+    else:
+        inner = profile.loc[~profile["edge"], "lag_s"]
+        lag = float(np.median(inner)) if len(inner) else float(np.median(profile["lag_s"]))
+    return lag, profile, peaks
 
 
 def distance_matrix(series: list[np.ndarray] | np.ndarray, *, band: int | None = None,
@@ -356,3 +501,56 @@ def dtw_reference(x: np.ndarray, y: np.ndarray, *, band: int | None = None) -> f
         prev = cur
         prev[0] = inf
     return float(np.sqrt(prev[m]))
+
+
+def _median_interval(estimate: float, reps: np.ndarray, units: int, ci: float) -> tuple[float, float]:
+    from scipy import stats
+
+    reps = reps[np.isfinite(reps)]
+    if units < 3 or reps.size < 10 or not np.isfinite(estimate):
+        return np.nan, np.nan
+    sd = float(np.std(reps, ddof=1) * np.sqrt(units / (units - 1)))
+    t = stats.t.ppf(0.5 + ci / 2, df=units - 1)
+    return estimate - t * sd, estimate + t * sd
+
+
+def dtw_lag_interval(peaks: pd.DataFrame | list[pd.DataFrame], *, block_s: float = 5.0, n_boot: int = 500,
+                     ci: float = 0.95, seed: int = 0) -> dict:
+    """Interval for a matched-peak DTW lag: block bootstrap over time (one clip) or over clips (a list).
+
+    One table (``profile.attrs["peaks"]`` of :func:`dtw_lag`): the peaks are
+    grouped into blocks of ``block_s`` by their time, blocks are resampled
+    with replacement and the median offset recomputed. A list of tables (one
+    per clip): clips are resampled (cluster bootstrap) and the median of all
+    their offsets recomputed. The interval is ``median +- t(B - 1) sd*``
+    with ``B`` blocks or clips.
+
+    Returns
+    -------
+    dict
+        ``lag_s, ci_low, ci_high, units`` (blocks or clips), ``n_peaks``.
+    """
+    tables = peaks if isinstance(peaks, list) else None
+    if tables is None:
+        p = peaks
+        if not len(p):
+            return {"lag_s": np.nan, "ci_low": np.nan, "ci_high": np.nan, "units": 0, "n_peaks": 0}
+        groups = np.floor(p["time"].to_numpy(float) / block_s).astype(int)
+        offsets = p["offset_s"].to_numpy(float)
+    else:
+        tables = [t for t in tables if len(t)]
+        if not tables:
+            return {"lag_s": np.nan, "ci_low": np.nan, "ci_high": np.nan, "units": 0, "n_peaks": 0}
+        groups = np.concatenate([np.full(len(t), k) for k, t in enumerate(tables)])
+        offsets = np.concatenate([t["offset_s"].to_numpy(float) for t in tables])
+    labels, inverse = np.unique(groups, return_inverse=True)
+    units = labels.size
+    members = [offsets[inverse == u] for u in range(units)]
+    estimate = float(np.median(offsets))
+    rng = np.random.default_rng(seed)
+    reps = np.empty(n_boot)
+    for b in range(n_boot):
+        pick = rng.integers(0, units, units)
+        reps[b] = np.median(np.concatenate([members[u] for u in pick]))
+    lo, hi = _median_interval(estimate, reps, units, ci)
+    return {"lag_s": estimate, "ci_low": lo, "ci_high": hi, "units": int(units), "n_peaks": int(offsets.size)}

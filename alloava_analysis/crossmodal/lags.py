@@ -11,12 +11,14 @@ import logging
 
 import numpy as np
 import pandas as pd
-from scipy import signal
+from scipy import signal, stats
 
 __all__ = [
     "cross_correlation_curve",
     "cross_correlation_lag",
+    "lag_interval",
     "pooled_cross_correlation",
+    "pooled_lag_interval",
     "remove_slow_trend",
 ]
 
@@ -68,6 +70,32 @@ def remove_slow_trend(x: np.ndarray, *, rate_hz: float, window_s: float) -> np.n
     return np.where(finite & (count > 0), x - trend, np.nan)
 
 
+def _lag_sums(xs: np.ndarray, ys: np.ndarray, max_lag: int) -> np.ndarray:
+    """(6, 2 max_lag + 1) sums over the finite pairs ``(x[t], y[t + L])``: count, sx, sy, sxx, syy, sxy."""
+    n = xs.size
+    mx, my = np.isfinite(xs).astype(float), np.isfinite(ys).astype(float)
+    x0, y0 = np.where(mx > 0, xs, 0.0), np.where(my > 0, ys, 0.0)
+    max_lag = int(min(max_lag, n - 1))
+
+    def corr(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        # full[k + n - 1] = sum_t a[t + k] * b[t]: a (y-side) shifted by lag k against b (x-side)
+        full = signal.correlate(a, b, mode="full", method="fft" if n > 2000 else "direct")
+        return full[n - 1 - max_lag: n + max_lag]
+
+    return np.stack([np.round(corr(my, mx)), corr(my, x0), corr(y0, mx), corr(my, x0 * x0), corr(y0 * y0, mx),
+                     corr(y0, x0)])
+
+
+def _r_from_sums(sums: np.ndarray, min_overlap: int) -> np.ndarray:
+    """Pearson r per lag from :func:`_lag_sums` (leading axes allowed); NaN where pairs are too few."""
+    cnt, sx, sy, sxx, syy, sxy = (sums[..., i, :] for i in range(6))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        num = cnt * sxy - sx * sy
+        den = np.sqrt(np.clip(cnt * sxx - sx * sx, 0, None) * np.clip(cnt * syy - sy * sy, 0, None))
+        r = np.clip(num / den, -1.0, 1.0)
+    return np.where((cnt < max(min_overlap, 3)) | ~(den > 1e-12 * np.maximum(cnt, 1) ** 2), np.nan, r)
+
+
 def cross_correlation_curve(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: float,
                             min_overlap: int = 10, clock: str = "") -> pd.DataFrame:
     """NaN-aware normalised cross-correlation of ``x`` and ``y`` for lags in ``[-max_lag_s, max_lag_s]``.
@@ -105,23 +133,9 @@ def cross_correlation_curve(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max
     n = x.size
     max_lag = int(min(round(max_lag_s * rate_hz), n - 1))
     xs, ys = _standardise(x, "x"), _standardise(y, "y")
-    mx, my = np.isfinite(xs).astype(float), np.isfinite(ys).astype(float)
-    x0, y0 = np.where(mx > 0, xs, 0.0), np.where(my > 0, ys, 0.0)
-
-    def corr(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        # full[k + n - 1] = sum_t a[t + k] * b[t]: a (y-side) shifted by lag k against b (x-side)
-        full = signal.correlate(a, b, mode="full", method="fft" if n > 2000 else "direct")
-        return full[n - 1 - max_lag: n + max_lag]
-
-    cnt = np.round(corr(my, mx))
-    sx, sy = corr(my, x0), corr(y0, mx)
-    sxx, syy = corr(my, x0 * x0), corr(y0 * y0, mx)
-    sxy = corr(y0, x0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        num = cnt * sxy - sx * sy
-        den = np.sqrt(np.clip(cnt * sxx - sx * sx, 0, None) * np.clip(cnt * syy - sy * sy, 0, None))
-        r = np.clip(num / den, -1.0, 1.0)
-    r[(cnt < max(min_overlap, 3)) | ~(den > 1e-12 * np.maximum(cnt, 1) ** 2)] = np.nan
+    sums = _lag_sums(xs, ys, max_lag)
+    cnt = sums[0]
+    r = _r_from_sums(sums, min_overlap)
     lags = np.arange(-max_lag, max_lag + 1)
     out = pd.DataFrame({"lag_s": lags / rate_hz, "lag_samples": lags, "r": r, "n": cnt.astype("int64")})
     out.attrs.update(rate_hz=float(rate_hz), clock=clock, convention="positive lag: x leads y")
@@ -230,3 +244,127 @@ def pooled_cross_correlation(curves: list[pd.DataFrame], *, refine: bool = True)
     lag = (lags[i] + (_refine_peak(rr, i) if refine else 0.0)) / rate
     out.attrs.update(best_lag_s=float(lag), best_r=float(rr[i]))
     return float(lag), out
+
+
+# --------------------------------------------------------------------------------------------
+# uncertainty of a lag: bootstrap over blocks of time (one clip) or over clips (pooled)
+# --------------------------------------------------------------------------------------------
+def _peak_lags(r: np.ndarray, lags: np.ndarray, refine: bool) -> np.ndarray:
+    """Refined argmax lag (samples) of each row of ``r``; NaN for all-NaN rows."""
+    r = np.atleast_2d(r)
+    out = np.full(r.shape[0], np.nan)
+    for k, row in enumerate(r):
+        if np.isfinite(row).any():
+            i = int(np.nanargmax(row))
+            out[k] = lags[i] + (_refine_peak(row, i) if refine else 0.0)
+    return out
+
+
+def _secondary_peak(r: np.ndarray, lags: np.ndarray, main: int, min_separation: int) -> int | None:
+    """Index of the highest local maximum of ``r`` at least ``min_separation`` samples from ``main``."""
+    rr = np.where(np.isfinite(r), r, -np.inf)
+    peaks, _ = signal.find_peaks(rr)
+    peaks = [p for p in peaks if abs(p - main) >= min_separation]
+    if not peaks:
+        return None
+    return int(max(peaks, key=lambda p: rr[p]))
+
+
+def _interval(estimate: float, replicates: np.ndarray, units: int, ci: float) -> tuple[float, float, float]:
+    """``estimate +- t(units - 1) * sd`` of the replicates (sd inflated by ``sqrt(units / (units - 1))``)."""
+    reps = replicates[np.isfinite(replicates)]
+    if units < 3 or reps.size < 10 or not np.isfinite(estimate):
+        return np.nan, np.nan, np.nan
+    sd = float(np.std(reps, ddof=1) * np.sqrt(units / (units - 1)))
+    t = stats.t.ppf(0.5 + ci / 2, df=units - 1)
+    return estimate - t * sd, estimate + t * sd, sd
+
+
+def lag_interval(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: float, block_s: float = 5.0,
+                 n_boot: int = 500, ci: float = 0.95, seed: int = 0, min_overlap: int = 10,
+                 competing_share: float = 0.05, min_separation_s: float = 0.1) -> dict:
+    """Cross-correlation lag of one clip with a block-bootstrap interval and a competing-peak flag.
+
+    The clip is cut into consecutive blocks of ``block_s``; each block
+    contributes its lagged sums (pairs inside the block). Bootstrap
+    replicates resample blocks with replacement, rebuild the curve from the
+    summed sums and take its refined peak. The interval is ``lag +- t(B - 1)
+    sd*`` (``B`` blocks; ``sd*`` the replicates' spread). The curve's
+    **secondary peak** is its highest local maximum at least
+    ``min_separation_s`` from the main one; the clip is flagged
+    (``competing_peak``) when at least ``competing_share`` of the replicates
+    peak nearer to it than to the main peak -- its lag is then ambiguous.
+
+    Returns
+    -------
+    dict
+        ``lag_s, ci_low, ci_high, se_s, r, n_blocks, secondary_lag_s,
+        secondary_r, secondary_share, competing_peak, note`` (positive lag: x leads y).
+    """
+    x, y = _as_pair(x, y)
+    if not (block_s > 0 and rate_hz > 0):
+        raise ValueError(f"expected block_s > 0 and rate_hz > 0, got {block_s}, {rate_hz}")
+    lag, curve = cross_correlation_lag(x, y, rate_hz=rate_hz, max_lag_s=max_lag_s, min_overlap=min_overlap)
+    max_lag = int(curve["lag_samples"].iat[-1])
+    lags = curve["lag_samples"].to_numpy()
+    r = curve["r"].to_numpy()
+    out = {"lag_s": lag, "ci_low": np.nan, "ci_high": np.nan, "se_s": np.nan, "r": curve.attrs.get("best_r"),
+           "n_blocks": 0, "secondary_lag_s": np.nan, "secondary_r": np.nan, "secondary_share": np.nan,
+           "competing_peak": False, "note": ""}
+    if not np.isfinite(lag):
+        out["note"] = "no lag: the cross-correlation is undefined at every lag"
+        return out
+    xs, ys = _standardise(x, "x"), _standardise(y, "y")
+    step = max(int(round(block_s * rate_hz)), 2 * max_lag + 2)
+    starts = range(0, x.size - step // 2, step)
+    blocks = np.stack([_lag_sums(xs[a:a + step], ys[a:a + step], max_lag) for a in starts
+                       if min(a + step, x.size) - a > max_lag])
+    n_blocks = blocks.shape[0]
+    out["n_blocks"] = int(n_blocks)
+    rng = np.random.default_rng(seed)
+    counts = rng.multinomial(n_blocks, np.full(n_blocks, 1.0 / n_blocks), size=n_boot).astype(float)
+    boot_sums = np.einsum("bk,kij->bij", counts, blocks)
+    boot_r = _r_from_sums(boot_sums, min_overlap)
+    reps = _peak_lags(boot_r, lags, refine=True) / rate_hz
+    lo, hi, sd = _interval(lag, reps, n_blocks, ci)
+    out.update(ci_low=lo, ci_high=hi, se_s=sd)
+    if not np.isfinite(lo):
+        out["note"] = f"too few blocks ({n_blocks} of {block_s:g} s) for a lag interval"
+    main = int(np.nanargmax(r))
+    second = _secondary_peak(r, lags, main, max(1, int(round(min_separation_s * rate_hz))))
+    if second is not None:
+        share = float(np.mean(np.abs(reps * rate_hz - lags[second]) < np.abs(reps * rate_hz - lag * rate_hz)))
+        out.update(secondary_lag_s=float(lags[second] / rate_hz), secondary_r=float(r[second]),
+                   secondary_share=share, competing_peak=bool(share >= competing_share))
+    return out
+
+
+def pooled_lag_interval(curves: list[pd.DataFrame], *, n_boot: int = 1000, ci: float = 0.95, seed: int = 0,
+                        refine: bool = True) -> dict:
+    """Lag of the pooled cross-correlation curve with a cluster-bootstrap interval over clips.
+
+    Replicates resample clips with replacement and pool their curves as
+    :func:`pooled_cross_correlation` does (Fisher z weighted by ``n - 3``);
+    the interval is ``lag +- t(k - 1) sd*`` over ``k`` clips.
+
+    Returns
+    -------
+    dict
+        ``lag_s, ci_low, ci_high, se_s, n_clips, interval``.
+    """
+    lag, pooled = pooled_cross_correlation(curves, refine=refine)
+    curves = [c for c in curves if c is not None and len(c)]
+    r = np.stack([c["r"].to_numpy() for c in curves])
+    n = np.stack([c["n"].to_numpy() for c in curves]).astype(float)
+    w = np.where(np.isfinite(r) & (n > 3), n - 3, 0.0)
+    z = np.arctanh(np.clip(np.nan_to_num(r), -0.999999, 0.999999))
+    k = len(curves)
+    rng = np.random.default_rng(seed)
+    counts = rng.multinomial(k, np.full(k, 1.0 / k), size=n_boot).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        zbar = (counts @ (w * z)) / (counts @ w)
+    rate = float(pooled.attrs["rate_hz"])
+    reps = _peak_lags(np.tanh(zbar), pooled["lag_samples"].to_numpy(), refine) / rate
+    lo, hi, sd = _interval(lag, reps, k, ci)
+    return {"lag_s": lag, "ci_low": lo, "ci_high": hi, "se_s": sd, "n_clips": k,
+            "interval": f"{ci:.0%} cluster bootstrap over clips (t, df = n_clips - 1)"}
