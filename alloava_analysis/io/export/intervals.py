@@ -15,7 +15,8 @@ A TextGrid interval tier covers the whole clip, so the silence between words
 is written as intervals with an empty label (Praat's convention); on reading,
 empty-label intervals are those gaps and are left out. Pauses are a tier of
 their own with labelled intervals, so silent stretches survive the round trip.
-ELAN keeps empty labels. A TextGrid point tier is read as zero-length intervals.
+ELAN keeps empty labels; praatio strips spaces around TextGrid labels. A TextGrid point tier is read
+as zero-length intervals.
 """
 from __future__ import annotations
 

@@ -147,3 +147,32 @@ def test_make_intervals_rejects_bad_rows_naming_the_file(records, kwargs, messag
     with pytest.raises(SchemaError, match=message) as info:
         make_intervals(records, path="a.eaf", **kwargs)
     assert "a.eaf" in str(info.value)
+
+
+# ------------------------------------------------------------------ property: any table of ms times and labels
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_labels = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12).filter(
+    lambda s: s.strip() == s and s != "")
+
+
+@st.composite
+def _tables(draw):
+    tiers = draw(st.lists(st.sampled_from(["words", "pauses", "gesture_units", "notes"]), min_size=1, max_size=4,
+                          unique=True))
+    rows = []
+    for tier in tiers:
+        cuts = sorted(draw(st.sets(st.integers(0, 20_000), max_size=12)))
+        for a, b in zip(cuts[::2], cuts[1::2]):  # disjoint intervals, whole milliseconds
+            rows.append({"start": a / 1000, "end": b / 1000, "label": draw(_labels), "tier": tier})
+    return make_intervals(rows, tiers=tiers)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(table=_tables())
+def test_any_table_of_millisecond_intervals_round_trips_through_both_formats(tmp_path, table):
+    for write, read, name in ((write_eaf, read_eaf, "p.eaf"), (write_textgrid, read_textgrid, "p.TextGrid")):
+        back = read(write(tmp_path / name, table))
+        assert back.attrs["tiers"] == table.attrs["tiers"]
+        pd.testing.assert_frame_equal(back.reset_index(drop=True), table.reset_index(drop=True), check_dtype=False)
