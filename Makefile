@@ -32,11 +32,12 @@ $(STAMP): pyproject.toml
 .venv-movement: $(MOVEMENT_STAMP)
 
 $(MOVEMENT_STAMP): tests/movement_env/requirements.txt
-	@test -n "$(PYTHON312)" || { echo "movement >= 0.17 needs Python >= 3.12; none found (make PYTHON312=/path/to/python3.12)" >&2; exit 1; }
-	$(PYTHON312) -m venv $(MOVEMENT_VENV)
-	$(MOVEMENT_VENV)/bin/python -m pip install -q --upgrade pip
-	$(MOVEMENT_VENV)/bin/python -m pip install -q -r tests/movement_env/requirements.txt
-	$(MOVEMENT_VENV)/bin/python -m pip check
+	@if [ -z "$(PYTHON312)" ]; then echo "warning: no Python >= 3.12 found, so no $(MOVEMENT_VENV): the movement" \
+	  "interop test will skip (and fail when CI=true); make PYTHON312=/path/to/python3.12 to build it" >&2; exit 0; fi; \
+	set -e; $(PYTHON312) -m venv $(MOVEMENT_VENV); \
+	$(MOVEMENT_VENV)/bin/python -m pip install -q --upgrade pip; \
+	$(MOVEMENT_VENV)/bin/python -m pip install -q -r tests/movement_env/requirements.txt; \
+	$(MOVEMENT_VENV)/bin/python -m pip check; \
 	touch $@
 
 # The embedded sample: cached in $$ALLOAVA_DATA_DIR (default ~/.cache/alloava_analysis), checked against
