@@ -17,7 +17,8 @@ upper-body pose; the name and version are part of every result):
     Per keypoint: mean and standard deviation of x and of y over the window;
     per arm: mean and standard deviation of the elbow angle
     (shoulder-elbow-wrist, radians); mean and standard deviation of the
-    wrist-to-wrist distance; mean height of each wrist above its shoulder.
+    wrist-to-wrist distance; mean height of each wrist above its shoulder
+    (these 8 only when the keypoint set has the arms).
 """
 from __future__ import annotations
 
@@ -84,15 +85,14 @@ def _angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
 
 
 def geometric_features(windows: np.ndarray, rate_hz: float, keypoints: tuple[str, ...]) -> np.ndarray:
-    """``alloava-geometric`` v1 features of (n, frames, keypoints, 2) windows: (n, 4 * keypoints + 8)."""
+    """``alloava-geometric`` v1 features of (n, frames, keypoints, 2) windows: (n, 4 * keypoints [+ 8 with arms])."""
     idx = {k: i for i, k in enumerate(keypoints)}
     need = [f"{s}_{p}" for s in ("left", "right") for p in ("shoulder", "elbow", "wrist")]
-    missing = [k for k in need if k not in idx]
-    if missing:
-        raise ValueError(f"expected keypoints {missing} for the geometric features, got {list(keypoints)}")
     p = {k: windows[:, :, i] for k, i in idx.items()}
     cols = [windows[..., 0].mean(axis=1), windows[..., 1].mean(axis=1),
             windows[..., 0].std(axis=1), windows[..., 1].std(axis=1)]
+    if any(k not in idx for k in need):
+        return np.concatenate(cols, axis=1)
     extra = []
     for side in ("left", "right"):
         ang = _angle(p[f"{side}_shoulder"], p[f"{side}_elbow"], p[f"{side}_wrist"])
@@ -127,9 +127,11 @@ class FeatureSet:
     compute: Callable[[np.ndarray, float, tuple[str, ...]], np.ndarray]
     standardize: bool = True
 
-    def meta(self, dims: int | None = None) -> dict:
+    def meta(self, dims: int | None = None, keypoints: tuple[str, ...] | None = None) -> dict:
         out = {"name": self.name, "version": self.version, "definition": self.definition,
                "standardized": self.standardize}
+        if keypoints is not None:
+            out["keypoints"] = list(keypoints)
         if dims is not None:
             out["dims"] = int(dims)
         return out

@@ -18,7 +18,8 @@ evaluation metric:
    (:func:`~alloava_analysis.features.motion.interpolate_gaps`; after
    centring, so camera motion cannot leak into the filled stretches);
 6. the 11 keypoints that MediaPipe 33 and OpenPose 18 share above the hips
-   (:data:`EVAL_KEYPOINTS`) resampled linearly onto a fixed clock of
+   (:data:`EVAL_KEYPOINTS`, set ``"upper_body"``; or set ``"head"``, the 7
+   head and shoulder points, for videos framed without arms) resampled linearly onto a fixed clock of
    ``rate_hz`` frames per second from the first frame
    (:func:`~alloava_analysis.clocks.resample_to_times`), so real and
    generated motion at different frame rates are compared on one clock.
@@ -36,13 +37,18 @@ from ..clocks import resample_to_times
 from ..features.motion import _pixel_scale, interpolate_gaps, mask_low_confidence, shoulder_width
 from ..model import POSITION_DIMS, make_pose, validate_pose
 
-__all__ = ["EVAL_KEYPOINTS", "LAYOUT_PREFERENCE", "NORMALIZATION", "normalize_pose", "pick_pose"]
+__all__ = ["EVAL_KEYPOINTS", "HEAD_KEYPOINTS", "KEYPOINT_SETS", "LAYOUT_PREFERENCE", "NORMALIZATION",
+           "keypoint_set", "normalize_pose", "pick_pose"]
 
 _KP, _IND = POSITION_DIMS[2], POSITION_DIMS[3]
 
 #: The keypoints every metric is computed on (present in MediaPipe 33 and OpenPose 18).
 EVAL_KEYPOINTS = ("nose", "left_eye", "right_eye", "left_ear", "right_ear", "left_shoulder", "right_shoulder",
                   "left_elbow", "right_elbow", "left_wrist", "right_wrist")
+#: For talking heads framed at the shoulders (no arms in the picture): head and shoulders only.
+HEAD_KEYPOINTS = EVAL_KEYPOINTS[:7]
+#: Named keypoint sets (``keypoints=`` of the evaluation; reported in its settings).
+KEYPOINT_SETS = {"upper_body": EVAL_KEYPOINTS, "head": HEAD_KEYPOINTS}
 #: Which layout of a clip is evaluated, in order of preference.
 LAYOUT_PREFERENCE = ("mediapipe_pose_33", "openpose_body_18")
 #: Name, version and definition of the normalisation, reported in every result.
@@ -54,9 +60,16 @@ NORMALIZATION = {
                   "width; then gaps <= 0.5 s interpolated (threshold and gap settable, reported in settings); "
                   "11 keypoints shared by MediaPipe 33 and "
                   "OpenPose 18 above the hips; linear resampling to a fixed analysis rate",
-    "keypoints": list(EVAL_KEYPOINTS),
+    "keypoint_sets": {k: list(v) for k, v in KEYPOINT_SETS.items()},
     "units": "shoulder widths",
 }
+
+
+def keypoint_set(name: str) -> tuple[str, ...]:
+    """The keypoints of the named set (:data:`KEYPOINT_SETS`)."""
+    if name not in KEYPOINT_SETS:
+        raise ValueError(f"expected a keypoint set in {sorted(KEYPOINT_SETS)}, got {name!r}")
+    return KEYPOINT_SETS[name]
 
 
 def pick_pose(poses: dict[str, xr.Dataset]) -> xr.Dataset | None:

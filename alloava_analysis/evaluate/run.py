@@ -35,7 +35,7 @@ from .face import ANGLES, blinks_per_minute, eye_closure, head_angular_speed, he
 from .features import FEATURE_SETS, pose_windows
 from .frechet import frechet_report
 from ..features.motion import shot_cuts
-from .normalize import EVAL_KEYPOINTS, NORMALIZATION, normalize_pose, pick_pose
+from .normalize import NORMALIZATION, keypoint_set, normalize_pose, pick_pose
 
 __all__ = ["EVALUATION_VERSION", "ClipMeasures", "CorpusMeasures", "evaluate_corpora", "evaluate_paths",
            "measure_clip", "measure_corpus", "prepare_side"]
@@ -77,7 +77,7 @@ def _onsets_of(audio) -> np.ndarray | None:
 def measure_clip(clip: Clip, *, face: xr.Dataset | None = None, audio: Any = None, audio_source: str = "own",
                  rate_hz: float = 30.0, window_s: float = 2.0, hop_s: float | None = None,
                  confidence_threshold: float = 0.5, max_gap_s: float = 0.5,
-                 cut_handling: str = "exclude") -> ClipMeasures:
+                 cut_handling: str = "exclude", keypoints: str = "upper_body") -> ClipMeasures:
     """Normalise, window and measure one clip.
 
     Parameters
@@ -88,6 +88,9 @@ def measure_clip(clip: Clip, *, face: xr.Dataset | None = None, audio: Any = Non
         The clip's face dataset (blendshapes, transformation matrices), if any.
     audio
         Audio for the onsets (default: the clip's own); ``audio_source`` says where it came from.
+    keypoints
+        The keypoint set (:data:`~.normalize.KEYPOINT_SETS`): ``"upper_body"``
+        or ``"head"`` (head and shoulders, for videos framed without arms).
     cut_handling
         ``"exclude"``: camera cuts (recorded at extraction, else found from
         pose jumps, :func:`~alloava_analysis.features.motion.shot_cuts`) split
@@ -116,7 +119,7 @@ def measure_clip(clip: Clip, *, face: xr.Dataset | None = None, audio: Any = Non
             continue
         try:
             norm = normalize_pose(pose.isel(time=sel), rate_hz=rate_hz, confidence_threshold=confidence_threshold,
-                                  max_gap_s=max_gap_s)
+                                  max_gap_s=max_gap_s, keypoints=keypoint_set(keypoints))
         except ValueError as err:
             errors.append(str(err))
             continue
@@ -170,7 +173,7 @@ class CorpusMeasures:
 def measure_corpus(corpus: Corpus | str | Path, *, side: str = "real", audio_from: Corpus | None = None,
                    rate_hz: float = 30.0, window_s: float = 2.0, hop_s: float | None = None,
                    confidence_threshold: float = 0.5, max_gap_s: float = 0.5, cut_handling: str = "exclude",
-                   progress: bool = True) -> CorpusMeasures:
+                   keypoints: str = "upper_body", progress: bool = True) -> CorpusMeasures:
     """Measure every clip of a corpus (:func:`measure_clip`); measure the real side once, compare often.
 
     Parameters
@@ -186,7 +189,7 @@ def measure_corpus(corpus: Corpus | str | Path, *, side: str = "real", audio_fro
     """
     corpus = corpus if isinstance(corpus, Corpus) else Corpus(corpus)
     options = dict(rate_hz=rate_hz, window_s=window_s, hop_s=hop_s, confidence_threshold=confidence_threshold,
-                   max_gap_s=max_gap_s, cut_handling=cut_handling)
+                   max_gap_s=max_gap_s, cut_handling=cut_handling, keypoints=keypoints)
     measures, failed = [], []
     real_audio = {}
     if audio_from is not None and "audio" in audio_from.index:
@@ -209,10 +212,10 @@ def _unavailable(reason: str, **extra) -> dict:
     return {"value": None, "reason": reason, **extra}
 
 
-def _stack_windows(ms: list[ClipMeasures]) -> tuple[np.ndarray, np.ndarray]:
+def _stack_windows(ms: list[ClipMeasures], n_keypoints: int) -> tuple[np.ndarray, np.ndarray]:
     wins = [m.windows for m in ms if len(m.windows)]
     if not wins:
-        return np.zeros((0, 1, len(EVAL_KEYPOINTS), 2)), np.zeros(0, dtype=object)
+        return np.zeros((0, 1, n_keypoints, 2)), np.zeros(0, dtype=object)
     groups = np.concatenate([np.full(len(m.windows), m.clip_id, dtype=object) for m in ms if len(m.windows)])
     return np.concatenate(wins), groups
 
@@ -341,7 +344,8 @@ def evaluate_corpora(real: "Corpus | CorpusMeasures | str | Path", generated: Co
                      hop_s: float | None = None, rate_hz: float = 30.0, embedder: Any = None, n_boot: int = 200,
                      sigma_s: float = 0.05, direction: str = "motion_to_audio", speed_bins: int = 40,
                      confidence_threshold: float = 0.5, max_gap_s: float = 0.5, cut_handling: str = "exclude",
-                     seed: int = 0, progress: bool = True, side_info: dict | None = None) -> dict:
+                     keypoints: str = "upper_body", seed: int = 0, progress: bool = True,
+                     side_info: dict | None = None) -> dict:
     """Compare generated motion with real motion: the metrics of ``alloava evaluate``.
 
     Parameters
@@ -368,6 +372,9 @@ def evaluate_corpora(real: "Corpus | CorpusMeasures | str | Path", generated: Co
         Bins of the speed histograms for the Hellinger distance.
     confidence_threshold, max_gap_s
         Cleaning before normalisation (:func:`~.normalize.normalize_pose`).
+    keypoints
+        ``"upper_body"`` (default, 11 points) or ``"head"`` (7 head and
+        shoulder points, for talking-head videos framed without arms).
     cut_handling
         ``"exclude"`` (default) measures the shots between camera cuts
         separately; ``"ignore"`` treats each clip as one shot (:func:`measure_clip`).
@@ -387,7 +394,7 @@ def evaluate_corpora(real: "Corpus | CorpusMeasures | str | Path", generated: Co
     """
     emb: Embedder | None = load_embedder(embedder) if embedder is not None else None
     options = dict(rate_hz=rate_hz, window_s=window_s, hop_s=hop_s, confidence_threshold=confidence_threshold,
-                   max_gap_s=max_gap_s, cut_handling=cut_handling)
+                   max_gap_s=max_gap_s, cut_handling=cut_handling, keypoints=keypoints)
     if isinstance(real, CorpusMeasures):
         real_cm = real
         if real_cm.options != options:
@@ -398,15 +405,16 @@ def evaluate_corpora(real: "Corpus | CorpusMeasures | str | Path", generated: Co
         real_cm = measure_corpus(real, side="real", progress=progress, **options)
     gen_cm = measure_corpus(generated, side="generated", audio_from=real_cm.corpus, progress=progress, **options)
     real_m, real_fail, gen_m, gen_fail = real_cm.clips, real_cm.failed, gen_cm.clips, gen_cm.failed
-    wr, gr = _stack_windows(real_m)
-    wg, gg = _stack_windows(gen_m)
+    names = keypoint_set(keypoints)
+    wr, gr = _stack_windows(real_m, len(names))
+    wg, gg = _stack_windows(gen_m, len(names))
 
     metrics: dict = {}
     feature_sets = []
     for key, fs in (("fgd_kinetic", FEATURE_SETS["kinetic"]), ("fgd_geometric", FEATURE_SETS["geometric"])):
-        fr = fs.compute(wr, rate_hz, EVAL_KEYPOINTS) if len(wr) else np.zeros((0, 1))
-        fg = fs.compute(wg, rate_hz, EVAL_KEYPOINTS) if len(wg) else np.zeros((0, 1))
-        meta = fs.meta(fr.shape[1] if len(fr) else None)
+        fr = fs.compute(wr, rate_hz, names) if len(wr) else np.zeros((0, 1))
+        fg = fs.compute(wg, rate_hz, names) if len(wg) else np.zeros((0, 1))
+        meta = fs.meta(fr.shape[1] if len(fr) else None, names)
         feature_sets.append(meta)
         metrics[key] = _fd_metric(meta, fr, fg, gr, gg, standardize=fs.standardize, n_boot=n_boot, seed=seed,
                                   progress=progress)
@@ -459,7 +467,7 @@ def evaluate_corpora(real: "Corpus | CorpusMeasures | str | Path", generated: Co
         "settings": {"window_s": window_s, "hop_s": hop_s or window_s, "rate_hz": rate_hz, "n_boot": n_boot,
                      "sigma_s": sigma_s, "direction": direction, "speed_bins": speed_bins,
                      "confidence_threshold": confidence_threshold, "max_gap_s": max_gap_s,
-                     "cut_handling": cut_handling, "seed": seed},
+                     "cut_handling": cut_handling, "keypoints": keypoints, "seed": seed},
         "real": _side_summary(real_m, real_fail, {"path": real_cm.root, **info.get("real", {})}),
         "generated": _side_summary(gen_m, gen_fail, {"path": gen_cm.root, **info.get("generated", {})}),
         "failed": failed,
