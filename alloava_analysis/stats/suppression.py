@@ -1,0 +1,139 @@
+"""Small-cell suppression for linked count tables, with complementary suppression and an LP audit.
+
+An audit publishes, for attributes ``A, B, ...``, the total, every single-attribute
+margin and every intersection (all non-empty subsets of the attributes). Every
+published cell is a sum of cells of the full cross-classification, so a cell
+masked alone in a margin could be recovered by subtraction. Here:
+
+1. **primary** suppression masks every published cell with ``0 < count < min_cell``
+   (zeros are not sensitive and stay published);
+2. **complementary** suppression masks further cells until an attacker who knows
+   every published count, that counts are non-negative and that masked cells are
+   non-zero cannot pin down any masked cell: for each masked cell the linear
+   programme "min / max of the cell subject to the published equations" must
+   leave an interval at least one count wide (:func:`disclosure_intervals`);
+   complements are the smallest unmasked siblings (cells of the same table that
+   differ in one attribute), else the margin above.
+
+Masked cells are reported the same way whether primary or complementary, so the
+mask itself does not say which cells are small.
+"""
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linprog
+
+__all__ = ["CellKey", "disclosure_intervals", "linked_cells", "suppress"]
+
+#: A published cell: (attributes of its table, values), e.g. (("gender",), ("female",)); the total is ((), ()).
+CellKey = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+def linked_cells(base: pd.DataFrame, by: list[str] | tuple[str, ...], count: str) -> tuple[list[CellKey], np.ndarray, np.ndarray]:
+    """Published cells of every sub-table of ``by``, as sums of the base (full cross) cells.
+
+    Parameters
+    ----------
+    base
+        One row per non-empty cell of the full cross-classification: the ``by`` columns and ``count``.
+    by
+        The attributes.
+    count
+        The count column.
+
+    Returns
+    -------
+    keys
+        One :data:`CellKey` per published cell (total first, then tables of 1, 2, ... attributes).
+    membership
+        Boolean matrix (published cells x base cells).
+    counts
+        Published counts (``membership @ base[count]``).
+    """
+    base = base.reset_index(drop=True)
+    keys: list[CellKey] = []
+    rows: list[np.ndarray] = []
+    for r in range(len(by) + 1):
+        for view in combinations(by, r):
+            if not view:
+                keys.append(((), ()))
+                rows.append(np.ones(len(base), dtype=bool))
+                continue
+            for values, idx in base.groupby(list(view), sort=True).indices.items():
+                values = values if isinstance(values, tuple) else (values,)
+                member = np.zeros(len(base), dtype=bool)
+                member[idx] = True
+                keys.append((tuple(view), tuple(str(v) for v in values)))
+                rows.append(member)
+    membership = np.array(rows, dtype=bool).reshape(len(rows), len(base))
+    counts = membership.astype(float) @ base[count].to_numpy(dtype=float)
+    return keys, membership, counts
+
+
+def disclosure_intervals(membership: np.ndarray, counts: np.ndarray, masked: np.ndarray) -> np.ndarray:
+    """What an attacker can infer about each masked cell: (n_masked, 2) array of [min, max] by LP.
+
+    The attacker knows every unmasked count exactly, that base cells are >= 0 and
+    that every masked published cell is >= 1 (zeros are never masked). ``max`` is
+    ``inf`` when unbounded. A masked cell is protected when ``max - min >= 1``.
+    """
+    masked = np.asarray(masked, dtype=bool)
+    a = membership.astype(float)
+    a_eq, b_eq = a[~masked], counts[~masked]
+    a_ub, b_ub = -a[masked], -np.ones(int(masked.sum()))
+    n = a.shape[1]
+    out = np.empty((int(masked.sum()), 2))
+    for i, row in enumerate(a[masked]):
+        bounds = []
+        for sign in (1.0, -1.0):
+            res = linprog(sign * row, A_ub=a_ub if len(a_ub) else None, b_ub=b_ub if len(b_ub) else None,
+                          A_eq=a_eq if len(a_eq) else None, b_eq=b_eq if len(b_eq) else None,
+                          bounds=[(0, None)] * n, method="highs")
+            if res.status == 3:  # unbounded
+                bounds.append(np.inf if sign < 0 else -np.inf)
+            elif res.status != 0:  # infeasible (e.g. non-additive counts): nothing can be inferred
+                bounds.append(-np.inf if sign > 0 else np.inf)
+            else:
+                bounds.append(sign * res.fun)
+        out[i] = bounds
+    return out
+
+
+def _siblings(keys: list[CellKey], i: int) -> list[int]:
+    """Cells of the same table differing in exactly one attribute value, then the margins right above."""
+    view, values = keys[i]
+    same = [j for j, (v, vals) in enumerate(keys) if v == view and j != i
+            and sum(a != b for a, b in zip(vals, values)) == 1]
+    parents = [j for j, (v, vals) in enumerate(keys) if len(v) == len(view) - 1 and set(v) <= set(view)
+               and all(values[view.index(a)] == b for a, b in zip(v, vals))]
+    return same + parents
+
+
+def suppress(keys: list[CellKey], membership: np.ndarray, counts: np.ndarray, *, min_cell: int,
+             initial: np.ndarray | None = None) -> np.ndarray:
+    """Boolean mask of published cells to suppress (primary + complementary); see the module docstring.
+
+    ``initial`` adds cells that must be masked anyway (e.g. the clip-count mask when masking speaker counts).
+    """
+    counts = np.asarray(counts, dtype=float)
+    masked = (counts > 0) & (counts < min_cell)
+    if initial is not None:
+        masked |= np.asarray(initial, dtype=bool) & (counts > 0)
+    for _ in range(len(keys) + 1):
+        if not masked.any():
+            return masked
+        intervals = disclosure_intervals(membership, counts, masked)
+        exposed = np.flatnonzero(masked)[(intervals[:, 1] - intervals[:, 0]) < 1 - 1e-9]
+        if exposed.size == 0:
+            return masked
+        i = int(exposed[0])
+        candidates = [j for j in _siblings(keys, i) if not masked[j] and counts[j] > 0]
+        if not candidates:  # nothing left around it: mask every non-zero cell (always safe)
+            candidates = [j for j in range(len(keys)) if not masked[j] and counts[j] > 0]
+            if not candidates:
+                return masked
+        masked[min(candidates, key=lambda j: (counts[j], j))] = True
+    return masked
