@@ -143,6 +143,14 @@ def _cmd_rebuild(args: argparse.Namespace) -> int:
     return EXIT_FAILED if result["failed"] else EXIT_OK
 
 
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from . import audit
+
+    result, status = audit.run(args)
+    _emit(args, result, audit.human)
+    return status
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``alloava`` (one subcommand per task)."""
     common = argparse.ArgumentParser(add_help=False)
@@ -204,6 +212,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-sync", action="store_true", help="skip the audio-video offset check")
     p.add_argument("--offline", action="store_true", help="never download models")
     p.set_defaults(run=_cmd_extract)
+
+    from . import audit
+
+    p = sub.add_parser("audit", parents=[common], help=audit.HELP)
+    audit.add_arguments(p)
+    p.set_defaults(run=_cmd_audit)
 
     from .. import rebuild
     from ..io import hub

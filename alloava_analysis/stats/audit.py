@@ -294,7 +294,7 @@ def representation(table: pd.DataFrame, by: list[str], *, reference: pd.DataFram
         if row["speakers_suppressed"]:
             row["speakers"] = None
         rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, dtype=object)
 
 
 # --------------------------------------------------------------------------------------------
@@ -458,7 +458,7 @@ def disaggregate(table: pd.DataFrame, by: list[str], *, metrics: list[str] | tup
               "definition": "every reported (group, metric) comparison of the group's value with the overall value "
                             "that has a p-value (groups suppressed or with too few speakers are not tested); "
                             "p-values from permuting group labels across speakers"}
-    return pd.DataFrame(rows), family
+    return pd.DataFrame(rows, dtype=object), family
 
 
 def _num(v: Any) -> float | None:
@@ -474,7 +474,7 @@ def audit_corpus(source: Any, *, by: list[str] | tuple[str, ...] | str, labels: 
                  min_cell: int = 5, min_share: float = 0.05, reference_ratio: float = 0.8,
                  metrics: list[str] | None = None, n_boot: int = 2000, n_perm: int = 1999, alpha: float = 0.05,
                  seed: int = 0, progress: bool = True, table: pd.DataFrame | None = None,
-                 **clip_options: Any) -> dict:
+                 return_table: bool = False, **clip_options: Any) -> dict | tuple[dict, pd.DataFrame]:
     """The ``alloava audit --json`` object for a corpus.
 
     Parameters
@@ -493,6 +493,8 @@ def audit_corpus(source: Any, *, by: list[str] | tuple[str, ...] | str, labels: 
         See :func:`representation`.
     metrics, n_boot, n_perm, alpha, seed
         See :func:`disaggregate`.
+    return_table
+        Also return the checked per-clip table (labels canonicalised, ``hours``), e.g. for subsets.
     clip_options
         Passed to :func:`clip_metrics` (``low_confidence``, ``window_s``, ``gesture_threshold``).
 
@@ -517,19 +519,21 @@ def audit_corpus(source: Any, *, by: list[str] | tuple[str, ...] | str, labels: 
     corpus = source if isinstance(source, Corpus) else Corpus(source, labels=labels)
     labels_path = labels or (corpus.root / "labels.csv")
     failed: list[dict] = []
-    if table is None:
-        table, failed = audit_table(corpus, progress=progress, **clip_options)
-    if table.empty:
-        raise SchemaError("expected at least one clip that could be measured, got none", path=corpus.root)
+    # labels and reference are checked before any clip is loaded: bad input fails fast
+    validate_labels(corpus.index if table is None else table, by, schema=schema, path=labels_path)
     ref_table = None
     if reference is not None:
         ref_path = reference if isinstance(reference, (str, Path)) else None
         raw = read_csv_table(reference, what="reference distribution CSV") if ref_path else reference
         ref_table = check_reference(raw, by, schema=schema, path=ref_path)
+    if table is None:
+        table, failed = audit_table(corpus, progress=progress, **clip_options)
+    if table.empty:
+        raise SchemaError("expected at least one clip that could be measured, got none", path=corpus.root)
     prepared = _prepare(table, by, schema, labels_path)
     rep = representation(prepared, by, reference=ref_table, min_cell=min_cell, min_share=min_share,
                          reference_ratio=reference_ratio)
-    hidden = set(rep.loc[rep["suppressed"], "group"])
+    hidden = set(rep.loc[rep["suppressed"].astype(bool), "group"])
     met, family = disaggregate(prepared, by, metrics=metrics, suppressed=hidden, n_boot=n_boot, n_perm=n_perm,
                                alpha=alpha, seed=seed)
     provenance = {a: prepared[f"{a}_provenance"].value_counts().sort_index().to_dict() for a in by}
@@ -538,7 +542,9 @@ def audit_corpus(source: Any, *, by: list[str] | tuple[str, ...] | str, labels: 
                 "share": "share of hours", "metrics": {m.name: {"unit": m.unit, "description": m.description}
                                                        for m in METRICS if m.name in set(met["metric"])},
                 **clip_options}
-    return to_jsonable({"root": str(corpus.root), "labels": str(labels_path), "n_clips": int(len(prepared)),
-                        "representation": rep.to_dict("records"), "metrics": met.to_dict("records"),
-                        "family": family, "provenance": provenance, "settings": settings, "failed": failed,
-                        "label_policy": INFERENCE_NOTE, "unknown_value": UNKNOWN})
+    result = to_jsonable({"root": str(corpus.root), "labels": str(labels_path), "n_clips": int(len(prepared)),
+                          "representation": rep.to_dict("records"), "metrics": met.to_dict("records"),
+                          "family": family, "provenance": provenance, "settings": settings, "failed": failed,
+                          "label_policy": INFERENCE_NOTE, "unknown_value": UNKNOWN,
+                          "reference": None if ref_table is None else ref_table.to_dict("records")})
+    return (result, prepared) if return_table else result

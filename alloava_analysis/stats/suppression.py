@@ -12,8 +12,11 @@ masked alone in a margin could be recovered by subtraction. Here:
    non-zero cannot pin down any masked cell: for each masked cell the linear
    programme "min / max of the cell subject to the published equations" must
    leave an interval at least one count wide (:func:`disclosure_intervals`);
-   complements are the smallest unmasked siblings (cells of the same table that
-   differ in one attribute), else the margin above.
+   for an exposed cell, the complement is the first cell that protects it on its
+   own, trying cells of deeper tables (more attributes) before margins and the
+   total, the exposed cell's siblings (same table, one attribute different) and
+   the margins right above it first within a table, smaller counts first; if none
+   does alone, the first candidate is masked and the search goes on.
 
 Masked cells are reported the same way whether primary or complementary, so the
 mask itself does not say which cells are small.
@@ -73,6 +76,25 @@ def linked_cells(base: pd.DataFrame, by: list[str] | tuple[str, ...], count: str
     return keys, membership, counts
 
 
+def _interval(membership: np.ndarray, counts: np.ndarray, masked: np.ndarray, i: int) -> tuple[float, float]:
+    """[min, max] of published cell ``i`` given the unmasked counts (LP; see :func:`disclosure_intervals`)."""
+    a = membership.astype(float)
+    a_eq, b_eq = a[~masked], counts[~masked]
+    a_ub, b_ub = -a[masked], -np.ones(int(masked.sum()))
+    bounds = []
+    for sign in (1.0, -1.0):
+        res = linprog(sign * a[i], A_ub=a_ub if len(a_ub) else None, b_ub=b_ub if len(b_ub) else None,
+                      A_eq=a_eq if len(a_eq) else None, b_eq=b_eq if len(b_eq) else None,
+                      bounds=[(0, None)] * a.shape[1], method="highs")
+        if res.status == 3:  # unbounded
+            bounds.append(np.inf if sign < 0 else -np.inf)
+        elif res.status != 0:  # infeasible (e.g. non-additive counts): nothing can be inferred
+            bounds.append(-np.inf if sign > 0 else np.inf)
+        else:
+            bounds.append(sign * res.fun)
+    return bounds[0], bounds[1]
+
+
 def disclosure_intervals(membership: np.ndarray, counts: np.ndarray, masked: np.ndarray) -> np.ndarray:
     """What an attacker can infer about each masked cell: (n_masked, 2) array of [min, max] by LP.
 
@@ -81,25 +103,8 @@ def disclosure_intervals(membership: np.ndarray, counts: np.ndarray, masked: np.
     ``inf`` when unbounded. A masked cell is protected when ``max - min >= 1``.
     """
     masked = np.asarray(masked, dtype=bool)
-    a = membership.astype(float)
-    a_eq, b_eq = a[~masked], counts[~masked]
-    a_ub, b_ub = -a[masked], -np.ones(int(masked.sum()))
-    n = a.shape[1]
-    out = np.empty((int(masked.sum()), 2))
-    for i, row in enumerate(a[masked]):
-        bounds = []
-        for sign in (1.0, -1.0):
-            res = linprog(sign * row, A_ub=a_ub if len(a_ub) else None, b_ub=b_ub if len(b_ub) else None,
-                          A_eq=a_eq if len(a_eq) else None, b_eq=b_eq if len(b_eq) else None,
-                          bounds=[(0, None)] * n, method="highs")
-            if res.status == 3:  # unbounded
-                bounds.append(np.inf if sign < 0 else -np.inf)
-            elif res.status != 0:  # infeasible (e.g. non-additive counts): nothing can be inferred
-                bounds.append(-np.inf if sign > 0 else np.inf)
-            else:
-                bounds.append(sign * res.fun)
-        out[i] = bounds
-    return out
+    return np.array([_interval(membership, counts, masked, int(i)) for i in np.flatnonzero(masked)],
+                    dtype=float).reshape(-1, 2)
 
 
 def _siblings(keys: list[CellKey], i: int) -> list[int]:
@@ -113,7 +118,7 @@ def _siblings(keys: list[CellKey], i: int) -> list[int]:
 
 
 def suppress(keys: list[CellKey], membership: np.ndarray, counts: np.ndarray, *, min_cell: int,
-             initial: np.ndarray | None = None) -> np.ndarray:
+             initial: np.ndarray | None = None, max_tries: int = 60) -> np.ndarray:
     """Boolean mask of published cells to suppress (primary + complementary); see the module docstring.
 
     ``initial`` adds cells that must be masked anyway (e.g. the clip-count mask when masking speaker counts).
@@ -122,18 +127,37 @@ def suppress(keys: list[CellKey], membership: np.ndarray, counts: np.ndarray, *,
     masked = (counts > 0) & (counts < min_cell)
     if initial is not None:
         masked |= np.asarray(initial, dtype=bool) & (counts > 0)
-    for _ in range(len(keys) + 1):
-        if not masked.any():
+    # Masking more cells only removes equations (a published count becomes the weaker "masked, so >= 1"),
+    # so a cell once protected stays protected: each cell is checked until it passes, then not again.
+    safe = np.zeros(len(keys), dtype=bool)
+    for _ in range(2 * len(keys) + 1):
+        todo = np.flatnonzero(masked & ~safe)
+        exposed = None
+        for i in todo:
+            lo, hi = _interval(membership, counts, masked, int(i))
+            if hi - lo >= 1 - 1e-9:
+                safe[i] = True
+            else:
+                exposed = int(i)
+                break
+        if exposed is None:
             return masked
-        intervals = disclosure_intervals(membership, counts, masked)
-        exposed = np.flatnonzero(masked)[(intervals[:, 1] - intervals[:, 0]) < 1 - 1e-9]
-        if exposed.size == 0:
+        near = [j for j in _siblings(keys, exposed) if not masked[j] and counts[j] > 0]
+        rest = [j for j in range(len(keys)) if not masked[j] and counts[j] > 0 and j not in set(near)]
+        if not near and not rest:
             return masked
-        i = int(exposed[0])
-        candidates = [j for j in _siblings(keys, i) if not masked[j] and counts[j] > 0]
-        if not candidates:  # nothing left around it: mask every non-zero cell (always safe)
-            candidates = [j for j in range(len(keys)) if not masked[j] and counts[j] > 0]
-            if not candidates:
-                return masked
-        masked[min(candidates, key=lambda j: (counts[j], j))] = True
+        # the smallest cell that protects the exposed one on its own (siblings first), else the smallest sibling
+        # deeper tables first (masking an intersection cell costs less than a margin or the total), then
+        # the exposed cell's siblings, then smaller counts
+        close = set(near)
+        order = sorted(near + rest, key=lambda j: (-len(keys[j][0]), j not in close, counts[j], j))
+        choice = order[0]
+        for j in order[:max_tries]:
+            trial = masked.copy()
+            trial[j] = True
+            lo, hi = _interval(membership, counts, trial, exposed)
+            if hi - lo >= 1 - 1e-9:
+                choice = j
+                break
+        masked[choice] = True
     return masked
