@@ -472,9 +472,10 @@ def movement_intensity(ds: xr.Dataset, *, group: str = "hands", individual: str 
     Returns
     -------
     pandas.DataFrame
-        ``time``, ``intensity``, ``n_keypoints``; attrs ``clock="video"``,
+        ``time``, ``intensity``, ``n_keypoints``, ``confidence`` (mean over the
+        group's keypoints, as tracked); attrs ``clock="video"``,
         ``rate_hz``, ``group``, ``shoulder_width`` (clip median), ``units``,
-        ``relative_to`` (resolved), ``use_z``, ``n_cuts``.
+        ``relative_to`` (resolved), ``use_z``, ``n_cuts``, ``cuts``.
     """
     ds = validate_pose(ds)
     reference = resolve_relative_to(relative_to, group)
@@ -505,7 +506,10 @@ def movement_intensity(ds: xr.Dataset, *, group: str = "hands", individual: str 
         bad = _cut_mask(t, cut_times, cut_guard_s)
         intensity[bad] = np.nan
         n_valid = np.where(bad, 0, n_valid)
-    out = pd.DataFrame({"time": t, "intensity": intensity, "n_keypoints": n_valid})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        confidence = np.nanmean(ds1["confidence"].sel(keypoints=names).values[:, :, 0], axis=1)
+    out = pd.DataFrame({"time": t, "intensity": intensity, "n_keypoints": n_valid, "confidence": confidence})
     out.attrs.update(clock="video", rate_hz=_fps(ds), group=group, shoulder_width=width,
                      units="shoulder widths / s" if normalize else f"{kin.attrs['units']} / s",
                      relative_to=reference, use_z=bool(kin.attrs["use_z"]), n_cuts=int(cut_times.size),
@@ -668,16 +672,77 @@ def window_intensity(intensity: pd.DataFrame, *, window_s: float = 5.0, hop_s: f
 # --------------------------------------------------------------------------------------------
 # gesture units
 # --------------------------------------------------------------------------------------------
-def gesture_units(intensity: pd.DataFrame, *, high: float = 0.6, low: float | None = None,
-                  min_duration_s: float = 0.2, merge_gap_s: float = 0.1,
-                  column: str = "intensity") -> pd.DataFrame:
-    """Gesture units: stretches of movement found by a speed threshold with hysteresis.
+def _moving_mean(v: np.ndarray, k: int) -> np.ndarray:
+    """Centred NaN-aware moving mean over ``k`` frames (NaN frames stay NaN)."""
+    if k <= 1:
+        return v.copy()
+    finite = np.isfinite(v)
+    kernel = np.ones(k)
+    total = np.convolve(np.where(finite, v, 0.0), kernel, mode="same")
+    count = np.convolve(finite.astype(float), kernel, mode="same")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(finite & (count > 0), total / count, np.nan)
 
-    A unit starts when the series rises above ``high`` and lasts until it
-    falls below ``low`` (hysteresis: small dips between the two thresholds do
-    not split a unit). Units separated by less than ``merge_gap_s`` are
-    merged; units shorter than ``min_duration_s`` are dropped. NaN frames end
-    a unit.
+
+def _smoothing_frames(t: np.ndarray, smooth_s: float) -> int:
+    step = float(np.median(np.diff(t))) if t.size > 1 else 1.0
+    k = int(round(smooth_s / step)) if smooth_s > 0 else 1
+    return max(k + (k % 2 == 0), 1) if k > 1 else 1
+
+
+def noise_floor(intensity: pd.DataFrame, *, quantile: float = 0.1, factor: float = 2.5, smooth_s: float = 0.2,
+                column: str = "intensity") -> float:
+    """The clip's own noise floor of movement intensity, from its stillness distribution.
+
+    Tracking jitter gives a still keypoint a speed that never reaches zero;
+    its level depends on the tracker, the resolution and the lighting, so it
+    is measured on the clip itself: the intensity is smoothed over
+    ``smooth_s`` (as :func:`gesture_units` does), its ``quantile`` (the
+    stillest frames) is taken as the level of "not moving", and the floor is
+    ``factor`` times it. With the defaults, smoothed white jitter (mean
+    about 1.25, sd about 0.27 in units of its per-axis speed noise) stays
+    below the floor in about 9,999 frames of 10,000. A clip that never
+    rests (its stillest frames already move) gets a higher floor: its units
+    are the movements that stand out from its own baseline.
+
+    Returns
+    -------
+    float
+        The floor, in the units of ``column`` (NaN when no frame is valid).
+    """
+    if not (0 < quantile < 1 and factor > 0 and smooth_s >= 0):
+        raise ValueError(f"expected 0 < quantile < 1, factor > 0 and smooth_s >= 0, got {quantile}, {factor}, "
+                         f"{smooth_s}")
+    t = intensity["time"].to_numpy(dtype=float)
+    v = _moving_mean(intensity[column].to_numpy(dtype=float), _smoothing_frames(t, smooth_s))
+    v = v[np.isfinite(v)]
+    return float(factor * np.quantile(v, quantile)) if v.size else float("nan")
+
+
+def gesture_units(intensity: pd.DataFrame, *, high: float = 0.6, low: float | None = None,
+                  min_duration_s: float = 0.2, merge_gap_s: float = 0.1, column: str = "intensity",
+                  floor: float | str | None = "auto", floor_quantile: float = 0.1, floor_factor: float = 2.5,
+                  smooth_s: float = 0.2, confidence_floor: bool = True,
+                  cuts: Sequence[float] | None = None) -> pd.DataFrame:
+    """Gesture units: stretches of movement found by a speed threshold with hysteresis above a noise floor.
+
+    The series is first smoothed over ``smooth_s`` (a centred moving mean:
+    frame-to-frame tracking jitter averages out, a gesture lasting a few
+    tenths of a second does not). A unit starts when it rises above the
+    enter threshold and lasts until it falls below the exit threshold
+    (hysteresis: small dips between the two do not split a unit). Units
+    separated by less than ``merge_gap_s`` are merged; units shorter than
+    ``min_duration_s`` are dropped. NaN frames end a unit.
+
+    Noise floor: the enter threshold is ``max(high, floor)`` and the exit
+    threshold ``max(low, floor / 2)``, where ``floor`` is the clip's own
+    :func:`noise_floor` (``"auto"``), a number, or None (no floor). With
+    ``confidence_floor`` and a ``confidence`` column (as
+    :func:`movement_intensity` gives), the floor of a frame is raised by the
+    ratio of the clip's median confidence to the frame's (at most 3x):
+    landmarks that the tracker is less sure of jitter more. Still hands,
+    jitter and -- with body-relative intensity (the default for hands) --
+    rigid whole-body or camera motion therefore do not become units.
 
     Parameters
     ----------
@@ -686,23 +751,49 @@ def gesture_units(intensity: pd.DataFrame, *, high: float = 0.6, low: float | No
         :func:`movement_intensity`; thresholds are then in shoulder widths/s).
     high, low
         Enter and exit thresholds (``low`` defaults to ``high / 2``; must be <= ``high``).
+    floor, floor_quantile, floor_factor
+        The noise floor (see :func:`noise_floor`).
+    smooth_s
+        Moving-mean length applied before thresholding (0: none).
+    confidence_floor
+        Scale the floor by confidence where a ``confidence`` column exists.
+    cuts
+        Camera-cut times; a unit spanning one is dropped (default: the
+        ``cuts`` recorded in ``intensity.attrs`` by :func:`movement_intensity`).
 
     Returns
     -------
     pandas.DataFrame
-        ``unit, start, end, duration, peak, mean`` (one row per unit); attrs
-        ``high``, ``low``, ``clock``.
+        ``unit, start, end, duration, peak, mean`` (one row per unit; ``peak``
+        and ``mean`` of the smoothed series); attrs ``high``, ``low``,
+        ``noise_floor``, ``smooth_s``, ``n_excluded_cut``, ``clock``.
     """
     low = high / 2 if low is None else low
     if not low <= high:
         raise ValueError(f"expected low <= high for hysteresis, got low={low}, high={high}")
+    if not (isinstance(floor, (int, float)) or floor in ("auto", None)):
+        raise ValueError(f"expected floor to be 'auto', None or a number, got {floor!r}")
     t = intensity["time"].to_numpy(dtype=float)
-    v = intensity[column].to_numpy(dtype=float)
     if t.size < 2:
         raise ValueError(f"expected at least 2 frames, got {t.size}")
+    v = _moving_mean(intensity[column].to_numpy(dtype=float), _smoothing_frames(t, smooth_s))
+    if floor == "auto":
+        fl = noise_floor(intensity, quantile=floor_quantile, factor=floor_factor, smooth_s=smooth_s, column=column)
+    else:
+        fl = 0.0 if floor is None else float(floor)
+    fl = 0.0 if not np.isfinite(fl) else fl
+    floor_t = np.full(t.size, fl)
+    if confidence_floor and fl > 0 and "confidence" in intensity:
+        c = intensity["confidence"].to_numpy(dtype=float)
+        ref = np.nanmedian(c) if np.isfinite(c).any() else np.nan
+        if np.isfinite(ref) and ref > 0:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                floor_t = fl * np.clip(ref / np.where(c > 0, c, np.nan), 1.0, 3.0)
+            floor_t = np.where(np.isfinite(floor_t), floor_t, 3.0 * fl)
+    enter, leave = np.maximum(high, floor_t), np.maximum(low, floor_t / 2)
     step = float(np.median(np.diff(t)))
     # state: 1 after crossing high, 0 after dropping below low (or NaN), carried forward in between
-    event = np.where(v > high, 1.0, np.where((v < low) | ~np.isfinite(v), 0.0, np.nan))
+    event = np.where(v > enter, 1.0, np.where((v < leave) | ~np.isfinite(v), 0.0, np.nan))
     state = pd.Series(event).ffill().fillna(0.0).to_numpy() > 0
     edges = np.diff(np.concatenate([[0], state.astype(np.int8), [0]]))
     a, b = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1  # inclusive frame indices
@@ -718,10 +809,14 @@ def gesture_units(intensity: pd.DataFrame, *, high: float = 0.6, low: float | No
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = (csum[b + 1] - csum[a]) / (ccnt[b + 1] - ccnt[a])
     peak = np.array([np.nanmax(v[i:j + 1]) for i, j in zip(a, b)]) if a.size else np.empty(0)
-    keep = dur >= min_duration_s
+    cut_times = np.asarray(intensity.attrs.get("cuts", []) if cuts is None else cuts, dtype=float)
+    across = spans_cut(start, end, cut_times)
+    keep = (dur >= min_duration_s) & ~across
     out = pd.DataFrame({"unit": np.arange(int(keep.sum())), "start": start[keep], "end": end[keep],
                         "duration": dur[keep], "peak": peak[keep], "mean": mean[keep]})
-    out.attrs.update(high=float(high), low=float(low), clock=intensity.attrs.get("clock", "video"))
+    out.attrs.update(high=float(high), low=float(low), noise_floor=float(fl), smooth_s=float(smooth_s),
+                     n_excluded_cut=int((across & (dur >= min_duration_s)).sum()),
+                     clock=intensity.attrs.get("clock", "video"))
     return out
 
 

@@ -148,7 +148,8 @@ def test_gesture_units_use_hysteresis_merge_short_gaps_and_drop_short_blips():
     v[132:150] = 1.0               # ... then it goes on: merged into B
     v[200:203] = 1.0               # 0.1 s blip: dropped (< min_duration)
     v[250:] = np.nan               # NaN ends nothing here but counts as below threshold
-    units = motion.gesture_units(_series(v), high=0.6, low=0.3, min_duration_s=0.2, merge_gap_s=0.1)
+    units = motion.gesture_units(_series(v), high=0.6, low=0.3, min_duration_s=0.2, merge_gap_s=0.1,
+                                 smooth_s=0, floor=None)      # the threshold mechanics alone
     assert len(units) == 2
     np.testing.assert_allclose(units["start"], [30 / FPS - 0.5 / FPS, 100 / FPS - 0.5 / FPS])
     np.testing.assert_allclose(units["duration"], [30 / FPS, 50 / FPS])
@@ -158,6 +159,42 @@ def test_gesture_units_use_hysteresis_merge_short_gaps_and_drop_short_blips():
     assert rate["n_units"].tolist() == [2] and rate["units_per_min"].iloc[0] == pytest.approx(12.0)
     windows = motion.gesture_rate(units, span=(0.0, 10.0), window_s=5.0)
     assert windows["n_units"].tolist() == [2, 0] and (windows["clock"] == "video").all()
+
+
+def test_the_noise_floor_keeps_jitter_and_still_hands_from_becoming_units():
+    rng = np.random.default_rng(3)
+    n = int(60 * FPS)
+    # a still hand tracked with jitter: planar speed of white position noise (Rayleigh), mean ~0.3 sw/s
+    jitter = np.hypot(*rng.normal(0, 0.25, (2, n)))
+    assert jitter.max() > 1.0                                     # far above the fixed threshold of 0.6
+    assert len(motion.gesture_units(_series(jitter), smooth_s=0, floor=None)) >= 3   # the old behaviour
+    quiet = motion.gesture_units(_series(jitter))
+    assert len(quiet) == 0 and quiet.attrs["noise_floor"] > 0
+    # the same jitter with three planted gestures (1 s at 1.5 sw/s) on top: exactly those three
+    v = jitter.copy()
+    for start in (10, 30, 50):
+        v[int(start * FPS):int((start + 1) * FPS)] += 1.5
+    units = motion.gesture_units(_series(v))
+    assert len(units) == 3
+    np.testing.assert_allclose(units["start"], [10, 30, 50], atol=0.15)
+    np.testing.assert_allclose(units["duration"], 1.0, atol=0.25)
+
+
+def test_low_confidence_raises_the_floor_and_units_across_a_cut_are_dropped():
+    rng = np.random.default_rng(4)
+    n = int(30 * FPS)
+    v = np.hypot(*rng.normal(0, 0.1, (2, n)))
+    conf = np.full(n, 0.95)
+    v[300:330] += 0.45                         # a real gesture, confidently tracked
+    v[600:630] += 0.45                         # the same speed where the tracker is unsure (burst of jitter)
+    conf[590:640] = 0.3
+    table = pd.DataFrame({"time": np.arange(n) / FPS, "intensity": v, "confidence": conf})
+    floor = motion.noise_floor(table)
+    units = motion.gesture_units(table, high=0.3, floor=floor)
+    assert units["start"].round().tolist() == [10.0]
+    assert len(motion.gesture_units(table, high=0.3, floor=floor, confidence_floor=False)) == 2
+    across = motion.gesture_units(table, high=0.3, floor=floor, cuts=[10.5])
+    assert len(across) == 0 and across.attrs["n_excluded_cut"] == 1
 
 
 def test_gesture_units_reject_inverted_thresholds():
