@@ -49,6 +49,7 @@ __all__ = [
     "interpolate_gaps",
     "kinematics",
     "mask_low_confidence",
+    "mask_outside_frame",
     "movement_intensity",
     "noise_floor",
     "shoulder_width",
@@ -181,6 +182,33 @@ def mask_low_confidence(ds: xr.Dataset, *, threshold: float = 0.5) -> xr.Dataset
     return out
 
 
+def mask_outside_frame(ds: xr.Dataset, *, margin: float = 0.0) -> xr.Dataset:
+    """Set positions outside the image (normalised x or y beyond ``[-margin, 1 + margin]``) to NaN.
+
+    A pose tracker places landmarks it cannot see -- hands below the bottom
+    edge, for instance -- outside the frame, often with a visibility of 0.5
+    or more; they are guesses, and their wandering would count as movement.
+    Only normalised coordinates are checked (pixel coordinates are returned
+    unchanged unless the frame size is known).
+    """
+    validate_pose(ds)
+    if margin < 0:
+        raise ValueError(f"expected margin >= 0, got {margin}")
+    pos = ds["position"]
+    if ds.attrs.get("coords") == "normalized":
+        lim = (-margin, 1 + margin)
+    elif ds.attrs.get("frame_width") and ds.attrs.get("frame_height"):
+        return ds  # pixel coordinates: bounds differ per axis; handled below
+    else:
+        return ds
+    xy = pos.isel(space=slice(0, 2))
+    inside = ((xy >= lim[0]) & (xy <= lim[1])).all("space") | xy.isnull().any("space")
+    out = ds.copy()
+    out["position"] = pos.where(inside)
+    out.attrs["frame_margin"] = float(margin)
+    return out
+
+
 def _interp_gaps_array(values: np.ndarray, t: np.ndarray, max_gap_s: float) -> np.ndarray:
     """Linear interpolation along axis 0 of inner NaN runs whose bracketing samples are <= ``max_gap_s`` apart."""
     flat = values.reshape(values.shape[0], -1).astype(np.float64)
@@ -276,9 +304,14 @@ def smooth(ds: xr.Dataset, *, window_s: float = 0.2, polyorder: int = 2) -> xr.D
 
 
 def clean_pose(ds: xr.Dataset, *, confidence_threshold: float = 0.5, max_gap_s: float = 0.2,
-               smooth_s: float = 0.0, polyorder: int = 2) -> xr.Dataset:
-    """The standard cleaning chain: mask, bounded interpolation, optional smoothing."""
+               smooth_s: float = 0.0, polyorder: int = 2, frame_margin: float | None = 0.0) -> xr.Dataset:
+    """The standard cleaning chain: mask (low confidence, outside the frame), bounded interpolation, optional smoothing.
+
+    ``frame_margin=None`` keeps points outside the frame (see :func:`mask_outside_frame`).
+    """
     out = mask_low_confidence(ds, threshold=confidence_threshold)
+    if frame_margin is not None:
+        out = mask_outside_frame(out, margin=frame_margin)
     out = interpolate_gaps(out, max_gap_s=max_gap_s)
     return smooth(out, window_s=smooth_s, polyorder=polyorder) if smooth_s else out
 
@@ -722,8 +755,8 @@ def noise_floor(intensity: pd.DataFrame, *, quantile: float = 0.1, factor: float
 def gesture_units(intensity: pd.DataFrame, *, high: float = 0.6, low: float | None = None,
                   min_duration_s: float = 0.2, merge_gap_s: float = 0.1, column: str = "intensity",
                   floor: float | str | None = "auto", floor_quantile: float = 0.1, floor_factor: float = 2.5,
-                  smooth_s: float = 0.2, confidence_floor: bool = True,
-                  cuts: Sequence[float] | None = None) -> pd.DataFrame:
+                  max_floor: float | None = 1.0, smooth_s: float = 0.2, confidence_floor: bool = True,
+                  confidence_ref: float = 0.9, cuts: Sequence[float] | None = None) -> pd.DataFrame:
     """Gesture units: stretches of movement found by a speed threshold with hysteresis above a noise floor.
 
     The series is first smoothed over ``smooth_s`` (a centred moving mean:
@@ -736,11 +769,15 @@ def gesture_units(intensity: pd.DataFrame, *, high: float = 0.6, low: float | No
 
     Noise floor: the enter threshold is ``max(high, floor)`` and the exit
     threshold ``max(low, floor / 2)``, where ``floor`` is the clip's own
-    :func:`noise_floor` (``"auto"``), a number, or None (no floor). With
-    ``confidence_floor`` and a ``confidence`` column (as
-    :func:`movement_intensity` gives), the floor of a frame is raised by the
-    ratio of the clip's median confidence to the frame's (at most 3x):
-    landmarks that the tracker is less sure of jitter more. Still hands,
+    :func:`noise_floor` (``"auto"``, at most ``max_floor``: a short clip that
+    never rests must not hide its gestures behind its own movement), a
+    number, or None (no floor). With ``confidence_floor`` and a
+    ``confidence`` column (as :func:`movement_intensity` gives), the floor
+    of a frame is multiplied by ``(confidence_ref / confidence) ** 2``
+    (between 1 and 4): landmarks the tracker is less sure of jitter more.
+    MediaPipe gives a clearly visible landmark a visibility of about 0.9;
+    occluded hands that it guesses get 0.2-0.6 and wander by about a
+    shoulder width per second (measured on the astronaut test video). Still hands,
     jitter and -- with body-relative intensity (the default for hands) --
     rigid whole-body or camera motion therefore do not become units.
 
@@ -753,10 +790,13 @@ def gesture_units(intensity: pd.DataFrame, *, high: float = 0.6, low: float | No
         Enter and exit thresholds (``low`` defaults to ``high / 2``; must be <= ``high``).
     floor, floor_quantile, floor_factor
         The noise floor (see :func:`noise_floor`).
+    max_floor
+        Upper bound of the automatic floor (units of ``column``: shoulder
+        widths/s for :func:`movement_intensity`); None: no bound.
     smooth_s
         Moving-mean length applied before thresholding (0: none).
-    confidence_floor
-        Scale the floor by confidence where a ``confidence`` column exists.
+    confidence_floor, confidence_ref
+        Scale the floor by ``confidence_ref / confidence`` where a ``confidence`` column exists.
     cuts
         Camera-cut times; a unit spanning one is dropped (default: the
         ``cuts`` recorded in ``intensity.attrs`` by :func:`movement_intensity`).
@@ -779,17 +819,17 @@ def gesture_units(intensity: pd.DataFrame, *, high: float = 0.6, low: float | No
     v = _moving_mean(intensity[column].to_numpy(dtype=float), _smoothing_frames(t, smooth_s))
     if floor == "auto":
         fl = noise_floor(intensity, quantile=floor_quantile, factor=floor_factor, smooth_s=smooth_s, column=column)
+        if max_floor is not None:
+            fl = min(fl, float(max_floor))
     else:
         fl = 0.0 if floor is None else float(floor)
     fl = 0.0 if not np.isfinite(fl) else fl
     floor_t = np.full(t.size, fl)
     if confidence_floor and fl > 0 and "confidence" in intensity:
         c = intensity["confidence"].to_numpy(dtype=float)
-        ref = np.nanmedian(c) if np.isfinite(c).any() else np.nan
-        if np.isfinite(ref) and ref > 0:
-            with np.errstate(invalid="ignore", divide="ignore"):
-                floor_t = fl * np.clip(ref / np.where(c > 0, c, np.nan), 1.0, 3.0)
-            floor_t = np.where(np.isfinite(floor_t), floor_t, 3.0 * fl)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            floor_t = fl * np.clip((confidence_ref / np.where(c > 0, c, np.nan)) ** 2, 1.0, 4.0)
+        floor_t = np.where(np.isfinite(floor_t), floor_t, 4.0 * fl)
     enter, leave = np.maximum(high, floor_t), np.maximum(low, floor_t / 2)
     step = float(np.median(np.diff(t)))
     # state: 1 after crossing high, 0 after dropping below low (or NaN), carried forward in between
