@@ -19,6 +19,7 @@ from tqdm.auto import tqdm
 from .errors import AlloAvaError, SchemaError
 from .io import store as st
 from .io.allo_ava import load_clip
+from .io.extraction import extraction_path, read_report
 from .io.audio import AudioFormatError, open_audio
 from .io.layout import MODALITY_DIRS, scan_layout
 from .model import Clip
@@ -154,11 +155,24 @@ class Corpus:
         return pd.Series([self._store_is_fresh(row) for row in self.index.to_dict("records")],
                          index=self.index.index, dtype=bool)
 
+    def _with_shot_cuts(self, clip: Clip) -> Clip:
+        """Attach the camera cuts that extraction found in the video (``metadata["shot_cuts"]``), if any."""
+        path = extraction_path(self.root, clip.clip_id)
+        if path.is_file():
+            cuts = read_report(self.root, clip.clip_id).get("shot_cuts")
+            if isinstance(cuts, dict):
+                clip.metadata["shot_cuts"] = cuts
+        return clip
+
     def load(self, clip_id: str, *, expected_rate: int | None = None) -> Clip:
-        """Load one clip (from the store when it is up to date, else from the JSON)."""
+        """Load one clip (from the store when it is up to date, else from the JSON).
+
+        Camera cuts recorded by extraction (``extraction/<clip_id>.json``) are
+        attached as ``clip.metadata["shot_cuts"]``.
+        """
         row = self._row(clip_id)
         if not self._store_is_fresh(row):
-            return load_clip(self.root, clip_id, files=row, expected_rate=expected_rate)
+            return self._with_shot_cuts(load_clip(self.root, clip_id, files=row, expected_rate=expected_rate))
         clip = load_clip(self.root, clip_id, files={**row, "keypoints": None, "transcript": None},
                          expected_rate=expected_rate)
         layouts = row.get("layouts")  # the index names the layouts of the last conversion; older ones may linger
@@ -174,7 +188,7 @@ class Corpus:
         clip.metadata["files"] = {m: row.get(m) for m in MODALITY_DIRS}  # the sources, not the store
         clip.metadata["schema_variant"] = row.get("schema_variant", "")
         clip.metadata["loaded_from"] = "store"
-        return clip
+        return self._with_shot_cuts(clip)
 
     def clips(self, *, progress: bool = True, expected_rate: int | None = None) -> Iterator[Clip]:
         """Yield clips one at a time; clips that fail to load are skipped and listed in ``self.failures``."""

@@ -25,6 +25,7 @@ from ..model import make_pose
 from ..schema import LAYOUTS, mediapipe33_to_openpose18
 from .media import MediaInfo, VideoFrame, VideoFrames, probe_media
 from .models import ResolvedModel, resolve_mediapipe_model
+from .shots import ShotDetector
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +134,9 @@ class KeypointResult:
         Frames whose millisecond stamp was moved to keep MediaPipe's clock increasing.
     models
         Kind -> model metadata (engine, name, source, sha256).
+    shot_cuts
+        Camera cuts found in the frames (:func:`~.shots.detect_video_cuts`:
+        ``method, times_s, scores, ...``), or None when not looked for.
     """
 
     poses: dict[str, xr.Dataset]
@@ -144,6 +148,7 @@ class KeypointResult:
     decode_errors: int = 0
     hand_side_methods: dict[str, int] = field(default_factory=dict)
     models: dict[str, dict] = field(default_factory=dict)
+    shot_cuts: dict | None = None
 
     @property
     def times(self) -> np.ndarray:
@@ -361,7 +366,8 @@ def extract_keypoints(video: str | Path, *, pose: bool = True, face: bool = Fals
                       hand_model: str | Path | None = None, mirrored: bool = False,
                       min_detection: float = 0.5, min_presence: float = 0.5, min_tracking: float = 0.5,
                       allow_download: bool = True, info: MediaInfo | None = None,
-                      frames: Iterable[VideoFrame] | None = None, progress: bool = True) -> KeypointResult:
+                      frames: Iterable[VideoFrame] | None = None, progress: bool = True,
+                      detect_cuts: bool = True) -> KeypointResult:
     """Track pose (and optionally face and hands) in every frame of ``video``.
 
     Parameters
@@ -384,6 +390,9 @@ def extract_keypoints(video: str | Path, *, pose: bool = True, face: bool = Fals
         Decoded frames to use instead of decoding ``video`` (for benchmarks).
     progress
         Show a progress bar on stderr.
+    detect_cuts
+        Also look for camera cuts in the decoded frames (a colour histogram of
+        a thumbnail per frame; see :mod:`.shots`).
 
     Returns
     -------
@@ -398,6 +407,7 @@ def extract_keypoints(video: str | Path, *, pose: bool = True, face: bool = Fals
         reader = VideoFrames(video, info=info)
         frames = reader
     stamper = _Stamper()
+    shots = ShotDetector() if detect_cuts else None
     with Landmarkers(pose=pose, face=face, hands=hands, pose_model=pose_model, face_model=face_model,
                      hand_model=hand_model, min_detection=min_detection, min_presence=min_presence,
                      min_tracking=min_tracking, allow_download=allow_download) as marks:
@@ -410,6 +420,8 @@ def extract_keypoints(video: str | Path, *, pose: bool = True, face: bool = Fals
                 image = marks.image(frame.image)
                 results = {kind: task.detect_for_video(image, ts) for kind, task in marks.tasks.items()}
                 collector.add(frame.time, results, mirrored_labels=not mirrored)
+                if shots is not None:
+                    shots.add(frame.time, frame.image)
                 bar.update(1)
         finally:
             bar.close()
@@ -426,4 +438,4 @@ def extract_keypoints(video: str | Path, *, pose: bool = True, face: bool = Fals
                           timestamps_adjusted=stamper.adjusted,
                           decode_errors=reader.decode_errors if reader is not None else 0,
                           hand_side_methods=dict(collector.side_methods),
-                          models=models)
+                          models=models, shot_cuts=shots.result() if shots is not None else None)

@@ -129,6 +129,7 @@ def extract_video(video: str | Path, out_root: str | Path, *, clip_id: str | Non
         ``clip_id, frames, words, duration_s, paths`` (the CLI's JSON
         contract) plus ``skipped`` (``{modality, reason}``), ``sync``,
         ``frames_without_person``, ``frames_skipped``, ``models``, ``media``,
+        ``shot_cuts`` (camera cuts found in the frames: ``method, times_s, ...``),
         ``seconds`` (per stage) and ``clip_id_derived``.
 
     Raises
@@ -259,6 +260,7 @@ def extract_video(video: str | Path, out_root: str | Path, *, clip_id: str | Non
         "decode_errors": 0 if kp is None else kp.decode_errors,
         "timestamps_adjusted": 0 if kp is None else kp.timestamps_adjusted,
         "models": models,
+        "shot_cuts": None if kp is None else kp.shot_cuts,
         "transcript": {k: transcript_meta.get(k) for k in ("language", "real_time_factor",
                                                             "words_clipped_to_audio")} if transcript_meta else {},
         "media": _media_summary(info),
