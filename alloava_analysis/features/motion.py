@@ -114,7 +114,7 @@ class MotionSettings:
     relative_to: str = "auto"
     cut_handling: str = "exclude"
     cut_source: str = "auto"
-    cut_jump: float = 0.3
+    cut_jump: float = 0.08
     cut_guard_s: float = 0.1
 
     def __post_init__(self) -> None:
@@ -188,21 +188,24 @@ def mask_outside_frame(ds: xr.Dataset, *, margin: float = 0.0) -> xr.Dataset:
     A pose tracker places landmarks it cannot see -- hands below the bottom
     edge, for instance -- outside the frame, often with a visibility of 0.5
     or more; they are guesses, and their wandering would count as movement.
-    Only normalised coordinates are checked (pixel coordinates are returned
-    unchanged unless the frame size is known).
+    Normalised coordinates are checked against ``[-margin, 1 + margin]``,
+    pixel coordinates against the frame size (``margin`` as a fraction of
+    it); pixel coordinates without a known frame size are returned as they are.
     """
-    validate_pose(ds)
+    ds = validate_pose(ds)
     if margin < 0:
         raise ValueError(f"expected margin >= 0, got {margin}")
-    pos = ds["position"]
     if ds.attrs.get("coords") == "normalized":
-        lim = (-margin, 1 + margin)
+        size = np.array([1.0, 1.0])
     elif ds.attrs.get("frame_width") and ds.attrs.get("frame_height"):
-        return ds  # pixel coordinates: bounds differ per axis; handled below
+        size = np.array([float(ds.attrs["frame_width"]), float(ds.attrs["frame_height"])])
     else:
         return ds
+    pos = ds["position"]
     xy = pos.isel(space=slice(0, 2))
-    inside = ((xy >= lim[0]) & (xy <= lim[1])).all("space") | xy.isnull().any("space")
+    lo = xr.DataArray(-margin * size, dims="space", coords={"space": xy["space"]})
+    hi = xr.DataArray((1 + margin) * size, dims="space", coords={"space": xy["space"]})
+    inside = ((xy >= lo) & (xy <= hi)).all("space") | xy.isnull().any("space")
     out = ds.copy()
     out["position"] = pos.where(inside)
     out.attrs["frame_margin"] = float(margin)
@@ -541,7 +544,7 @@ def movement_intensity(ds: xr.Dataset, *, group: str = "hands", individual: str 
         n_valid = np.where(bad, 0, n_valid)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        confidence = np.nanmean(ds1["confidence"].sel(keypoints=names).values[:, :, 0], axis=1)
+        confidence = np.nanmean(ds1["confidence"].sel(keypoint=names).values[:, :, 0], axis=1)
     out = pd.DataFrame({"time": t, "intensity": intensity, "n_keypoints": n_valid, "confidence": confidence})
     out.attrs.update(clock="video", rate_hz=_fps(ds), group=group, shoulder_width=width,
                      units="shoulder widths / s" if normalize else f"{kin.attrs['units']} / s",
@@ -569,17 +572,30 @@ def _body_unit(ds1: xr.Dataset, pos: np.ndarray) -> float:
         return unit
 
 
-def detect_pose_cuts(ds: xr.Dataset, *, jump: float = 0.3, contrast: float = 5.0, individual: str | None = None,
+def _gesturing_keypoints(layout: str) -> set[str]:
+    """Keypoints of the hands, fingers, wrists and elbows of ``layout`` (left out of cut detection)."""
+    from ..schema import get_layout
+
+    try:
+        lay = get_layout(layout)
+    except (KeyError, ValueError):
+        return set()
+    out = {k for g in ("hands", "left_hand", "right_hand", "fingers") for k in lay.groups.get(g, ())}
+    return out | {k for k in lay.keypoints if "elbow" in k or "wrist" in k}
+
+
+def detect_pose_cuts(ds: xr.Dataset, *, jump: float = 0.08, contrast: float = 5.0, individual: str | None = None,
                      confidence_threshold: float = 0.5, min_keypoints: int = 4, hold_s: float = 0.5,
                      context_s: float = 0.5) -> pd.DataFrame:
     """Camera cuts found as jumps of the whole skeleton between two frames (for corpora without video).
 
-    For every pair of consecutive frames the *median* over all keypoints
-    (visible in both, confidence >= ``confidence_threshold``; a keypoint
-    missing for up to ``hold_s`` keeps its last position) of the image-plane
-    displacement is taken, in shoulder widths. A gesture moves a few
-    keypoints and a body moves a small distance per frame; a cut moves every
-    keypoint at once. A cut is declared where this median jump exceeds
+    For every pair of consecutive frames the *median* over the keypoints of
+    the head, face and torso (every keypoint but those of the hands, fingers,
+    wrists and elbows, which gesture; visible in both frames, confidence >=
+    ``confidence_threshold``; a keypoint missing for up to ``hold_s`` keeps
+    its last position) of the image-plane displacement is taken, in shoulder
+    widths. A gesture moves the hands, and a body moves a small distance per
+    frame; a cut moves every keypoint at once. A cut is declared where this median jump exceeds
     ``jump`` and is ``contrast`` times the median jump within ``context_s``
     around it (so a fast, sustained pan is not a cut); detections within
     three frames of each other are one cut (the largest).
@@ -601,6 +617,10 @@ def detect_pose_cuts(ds: xr.Dataset, *, jump: float = 0.3, contrast: float = 5.0
     t = ds1["time"].values.astype(np.float64)
     pos = ds1["position"].values[:, :2, :, 0].astype(np.float64) * _pixel_scale(ds1)[:2][None, :, None]
     unit = _body_unit(ds1, pos)
+    gesturing = _gesturing_keypoints(ds1.attrs.get("layout", ""))
+    still = [i for i, k in enumerate(ds1["keypoint"].values) if k not in gesturing]
+    if len(still) >= min_keypoints:
+        pos = pos[:, :, still]
     fps = _fps(ds1)
     hold = max(int(round(hold_s * fps)), 0)
     held = pd.DataFrame(pos.reshape(t.size, -1)).ffill(limit=hold or None).to_numpy().reshape(pos.shape) \

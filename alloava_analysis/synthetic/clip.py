@@ -142,6 +142,7 @@ def _build_clip(clip_index: int, seed: int, cfg: SynthConfig, speaker_index: int
         "planted_intensity_base": speaker["movement_intensity"],
         "mean_intensity": round(float(hand_speed.mean()), 6),
         "shoulder_width_px": round(tracking["shoulder_width_px"], 4),
+        "shot_cuts_s": tracking["shot_cuts_s"],
         "n_windows": int(full.sum()),
         "realized_latent_r": _safe_corr(windows["s"].to_numpy()[full], windows["m"].to_numpy()[full]),
         "realized_window_r": _safe_corr(starts_per_window, windows["realized_intensity"].to_numpy()[full]),

@@ -7,7 +7,7 @@ from typing import Any
 from ..io.jsonable import to_jsonable
 
 GENERATOR_NAME = "alloava-synthetic"
-GENERATOR_VERSION = "1.1"
+GENERATOR_VERSION = "1.2"
 LABEL_SOURCE = "synthetic: assigned at random by alloava_analysis.synthetic, not inferred from media"
 
 #: Hand keypoints of MediaPipe pose 33 whose speed defines movement intensity.
@@ -95,6 +95,16 @@ class SynthConfig:
         Standard deviation of i.i.d. tracking noise per coordinate, in pixels of the frame.
     low_conf_noise_px
         Extra noise during low-confidence bursts, in pixels.
+    z_noise_sw
+        Standard deviation of the frame-to-frame noise of the depth ``z`` (MediaPipe's relative
+        depth, estimated from one image: much noisier than x and y), in shoulder widths.
+    camera_pan_sw
+        Standard deviation of a slow camera pan (Ornstein-Uhlenbeck drift of the whole picture,
+        time constant 3 s), in shoulder widths; 0 = a fixed camera.
+    cut_rate_per_min
+        Camera cuts per minute (Poisson; each new shot has its own zoom and framing); 0 = one shot.
+    cut_min_shot_s
+        Shortest shot, and the least time between a cut and the clip's ends.
     frame_size
         Width and height of the (virtual) video frame in pixels.
     shoulder_width
@@ -141,6 +151,10 @@ class SynthConfig:
     low_conf_span_s: tuple[float, float] = (0.1, 0.6)
     tracking_noise_px: float = 0.3
     low_conf_noise_px: float = 6.0
+    z_noise_sw: float = 0.1
+    camera_pan_sw: float = 0.0
+    cut_rate_per_min: float = 0.0
+    cut_min_shot_s: float = 2.0
     frame_size: tuple[int, int] = (1280, 720)
     shoulder_width: tuple[float, float] = (0.20, 0.26)
     speakers_per_clip: float = 0.47
@@ -178,6 +192,10 @@ class SynthConfig:
         need(0 < self.asr_probability < 1, "asr_probability in (0, 1)", self.asr_probability)
         need(0 <= self.dropout_rate < 0.5 and 0 <= self.low_conf_rate < 0.5,
              "dropout_rate and low_conf_rate in [0, 0.5)", (self.dropout_rate, self.low_conf_rate))
+        need(self.z_noise_sw >= 0 and self.camera_pan_sw >= 0 and self.cut_rate_per_min >= 0,
+             "z_noise_sw, camera_pan_sw and cut_rate_per_min >= 0",
+             (self.z_noise_sw, self.camera_pan_sw, self.cut_rate_per_min))
+        need(self.cut_min_shot_s > 0, "cut_min_shot_s > 0", self.cut_min_shot_s)
         need(0 < self.speakers_per_clip <= 1, "speakers_per_clip in (0, 1]", self.speakers_per_clip)
         need(self.audio_rate > 0 and self.audio_rate % 1 == 0, "a positive integer audio_rate", self.audio_rate)
         need(2 <= self.sentence_words[0] <= self.sentence_words[1], "2 <= sentence_words[0] <= [1]",

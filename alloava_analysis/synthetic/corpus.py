@@ -34,10 +34,14 @@ def _definitions(cfg: SynthConfig) -> dict[str, str]:
                        f"{w} s (words/s)",
         "movement_intensity": "mean, over the video frames whose timestamp lies in the window, of the mean "
                               "speed of the visible hand keypoints of MediaPipe pose 33 (left/right wrist, "
-                              "pinky, index, thumb), divided by the shoulder width; speed = |d position / dt| "
-                              "with normalised x and z scaled by the frame width and y by the frame height "
-                              "(pixels); shoulder width = clip median of the left-right shoulder distance in "
-                              "the same pixel units; units: shoulder widths per second",
+                              "pinky, index, thumb) relative to the shoulder midpoint, divided by the shoulder "
+                              "width; speed = |d position / dt| in the image plane (x, y only: z, MediaPipe's "
+                              "noisy relative depth, is not used) with normalised x scaled by the frame width "
+                              "and y by the frame height (pixels); shoulder width = median of the left-right "
+                              "shoulder distance in the same pixel units over the clip (over each shot when "
+                              "the camera cuts); windows that span a camera cut are excluded; units: shoulder "
+                              "widths per second (the defaults of features.motion.MotionSettings: use_z=False, "
+                              "relative_to='body' for hands, cut_handling='exclude')",
     }
 
 
@@ -81,6 +85,13 @@ def _truth_effects(cfg: SynthConfig) -> dict[str, Any]:
             "movement_intensity": "clip mean of the per-frame movement intensity (shoulder widths/s)",
             "wpm": "words per minute of clip duration",
         },
+        "camera": {"z_noise_sw": cfg.z_noise_sw, "pan_sw": cfg.camera_pan_sw,
+                   "cut_rate_per_min": cfg.cut_rate_per_min, "cut_min_shot_s": cfg.cut_min_shot_s,
+                   "definition": "z = template depth + white noise of sd z_noise_sw shoulder widths per frame "
+                                 "(MediaPipe-like relative depth); the whole picture pans with a 3 s OU drift of "
+                                 "sd pan_sw shoulder widths; at each cut (per clip: shot_cuts_s, seconds midway "
+                                 "between the two frames) the shot gets a new zoom (0.8-1.15) and framing; the "
+                                 "hands' planted speed is relative to the torso, so none of these change it"},
         "dropout": {"rate": cfg.dropout_rate, "span_s": list(cfg.dropout_span_s),
                     "keypoints": list(HAND_KEYPOINTS), "confidence": 0.0,
                     "low_conf_rate": cfg.low_conf_rate, "low_conf_span_s": list(cfg.low_conf_span_s),

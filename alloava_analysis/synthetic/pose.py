@@ -11,6 +11,7 @@ from ..model import make_pose
 from ..schema import mediapipe33_to_openpose18, MEDIAPIPE_POSE_33
 from .config import SynthConfig
 from .latents import _modulation
+from .speakers import _CAMERA_STREAM, _stream
 
 # --------------------------------------------------------------------------------------------
 # body template (units of shoulder width, relative to the shoulder midpoint; x right, y down)
@@ -122,6 +123,41 @@ def _tracking_spans(n_frames: int, fraction: float, span_s: tuple[float, float],
     return mask
 
 
+def _camera(n: int, cfg: SynthConfig, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Camera of one clip: pan (n, 2) in shoulder widths, per-frame zoom (n,), shift (n, 2) in pixels, cut frames.
+
+    The pan is a slow, smooth drift: an Ornstein-Uhlenbeck series (time constant 3 s)
+    smoothed with a Gaussian of sd 0.5 s (a camera operator does not shake at the frame
+    rate) and scaled to sd ``camera_pan_sw``.
+    Cuts arrive at ``cut_rate_per_min`` (Poisson), at least ``cut_min_shot_s`` apart
+    and from the clip's ends; each new shot gets its own framing: zoom uniform in
+    0.8-1.15 and a shift of up to 12 % of the width and -4..+2 % of the height.
+    A cut at frame ``c`` falls between frames ``c - 1`` and ``c``.
+    """
+    width_px, height_px = cfg.frame_size
+    pan = np.zeros((n, 2))
+    if cfg.camera_pan_sw > 0:
+        from scipy.ndimage import gaussian_filter1d
+
+        pan = gaussian_filter1d(_ou(n, cfg.fps, 3.0, 1.0, rng, 2), 0.5 * cfg.fps, axis=0, mode="nearest")
+        pan *= cfg.camera_pan_sw / max(float(pan.std()), 1e-12)
+    zoom, shift = np.ones(n), np.zeros((n, 2))
+    cuts = np.empty(0, dtype=np.int64)
+    duration = n / cfg.fps
+    if cfg.cut_rate_per_min > 0 and duration > 2 * cfg.cut_min_shot_s:
+        times = np.sort(rng.uniform(cfg.cut_min_shot_s, duration - cfg.cut_min_shot_s,
+                                    rng.poisson(cfg.cut_rate_per_min * duration / 60.0)))
+        kept: list[float] = []
+        for t in times:
+            if not kept or t - kept[-1] >= cfg.cut_min_shot_s:
+                kept.append(float(t))
+        cuts = np.unique(np.round(np.asarray(kept) * cfg.fps).astype(np.int64))
+        for c in cuts:
+            zoom[c:] = rng.uniform(0.8, 1.15)
+            shift[c:] = (rng.uniform(-0.12, 0.12) * width_px, rng.uniform(-0.04, 0.02) * height_px)
+    return pan, zoom, shift, cuts
+
+
 def _synthesize_pose(frame_time: np.ndarray, hand_speed: np.ndarray, speaker: dict, cfg: SynthConfig,
                      rng: np.random.Generator, extractor: dict) -> tuple[dict, dict]:
     """MediaPipe 33 and OpenPose 18 poses, and the realised dropout / low-confidence fractions."""
@@ -132,18 +168,26 @@ def _synthesize_pose(frame_time: np.ndarray, hand_speed: np.ndarray, speaker: di
     template = np.array([_TEMPLATE[name] for name in MEDIAPIPE_POSE_33])  # (33, 3) shoulder widths
 
     body = np.repeat(template[None, :, :2], n, axis=0)  # (n, 33, 2)
-    body += _ou(n, cfg.fps, 2.0, 0.015, rng, 2)[:, None, :]  # sway of the whole body (not the hands)
+    sway = _ou(n, cfg.fps, 2.0, 0.015, rng, 2)  # sway of the whole body; the hands move with it
+    body += sway[:, None, :]
     body[:, _HEAD] += _ou(n, cfg.fps, 1.0, 0.03, rng, 2)[:, None, :]  # head motion
     for side, sign in (("left", 1.0), ("right", -1.0)):
         idx = _HAND_IDX[side]
-        wrist = _hand_path(hand_speed, template[idx[0], :2], cfg.fps, rng)
+        # the planted path is relative to the torso: body-relative hand speed is the planted speed
+        wrist = _hand_path(hand_speed, template[idx[0], :2], cfg.fps, rng) + sway
         body[:, idx] = wrist[:, None, :] + (template[idx, :2] - template[idx[0], :2])[None]
         body[:, _KP[f"{side}_elbow"]] = _elbow(body[:, _KP[f"{side}_shoulder"]], wrist, sign)
 
+    # the camera (pan, cuts with a new zoom and framing) and MediaPipe's noisy relative depth come from
+    # their own random stream, so switching them on leaves every other draw unchanged
+    cam_rng = _stream(int(extractor.get("seed", 0)), _CAMERA_STREAM, int(extractor.get("clip_index", 0)))
+    z_noise = cam_rng.standard_normal((n, 33)) * cfg.z_noise_sw
+    pan, zoom, shift, cuts = _camera(n, cfg, cam_rng)
+    scale = sw * zoom[:, None]  # shoulder width in pixels, per frame
     pos = np.empty((n, 3, 33))
-    pos[:, 0] = (centre[0] + sw * body[..., 0]) / width_px
-    pos[:, 1] = (centre[1] + sw * body[..., 1]) / height_px
-    pos[:, 2] = np.broadcast_to(template[:, 2] * sw / width_px, (n, 33))
+    pos[:, 0] = (centre[0] + shift[:, :1] + sw * pan[:, :1] + scale * body[..., 0]) / width_px
+    pos[:, 1] = (centre[1] + shift[:, 1:] + sw * pan[:, 1:] + scale * body[..., 1]) / height_px
+    pos[:, 2] = (template[None, :, 2] + z_noise) * scale / width_px
     noise_scale = np.array([1.0 / width_px, 1.0 / height_px, 1.0 / width_px])[None, :, None]
     pos += rng.standard_normal(pos.shape) * cfg.tracking_noise_px * noise_scale
 
@@ -170,4 +214,5 @@ def _synthesize_pose(frame_time: np.ndarray, hand_speed: np.ndarray, speaker: di
     poses = {"mediapipe_pose_33": make_pose(pos, layout="mediapipe_pose_33", confidence=conf, **common)}
     op_pos, op_conf = mediapipe33_to_openpose18(pos[:, :2], conf)
     poses["openpose_body_18"] = make_pose(op_pos, layout="openpose_body_18", confidence=op_conf, **common)
-    return poses, {k: float(v) for k, v in fractions.items()} | {"shoulder_width_px": sw}
+    cut_times = [round(float((frame_time[c - 1] + frame_time[c]) / 2), 6) for c in cuts]
+    return poses, {k: float(v) for k, v in fractions.items()} | {"shoulder_width_px": sw, "shot_cuts_s": cut_times}

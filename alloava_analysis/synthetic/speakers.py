@@ -22,7 +22,7 @@ from .config import _EFFECT_BASELINE, ATTRIBUTES, SynthConfig
 # --------------------------------------------------------------------------------------------
 # random streams
 # --------------------------------------------------------------------------------------------
-_CLIP_STREAM, _SPEAKER_STREAM, _ASSIGN_STREAM, _AUDIO_STREAM = 0, 1, 2, 3
+_CLIP_STREAM, _SPEAKER_STREAM, _ASSIGN_STREAM, _AUDIO_STREAM, _CAMERA_STREAM = 0, 1, 2, 3, 4
 
 
 def _stream(seed: int, *key: int) -> np.random.Generator:

@@ -5,7 +5,7 @@ import math
 from functools import lru_cache
 
 import numpy as np
-from scipy.special import erf
+from scipy.special import i0e, i1e
 
 from .config import ATTRIBUTES, HAND_KEYPOINTS, SynthConfig
 from .words import _window_word_counts
@@ -14,12 +14,29 @@ from .words import _window_word_counts
 # expected measurement
 # --------------------------------------------------------------------------------------------
 def _mean_noisy_speed(a: np.ndarray, sigma: float) -> np.ndarray:
-    """E|a e + n| for a unit vector e and 3-D isotropic Gaussian noise n of sd ``sigma`` per axis."""
+    """E|a e + n| for a unit vector e in the image plane and 2-D isotropic Gaussian noise n of sd ``sigma`` per axis.
+
+    The mean of a Rice distribution: sigma sqrt(pi/2) L_1/2(-a^2 / (2 sigma^2)), written with
+    exponentially scaled Bessel functions so that it stays finite for large a / sigma.
+    """
     if sigma <= 0:
         return a
-    lam = a / sigma
-    return sigma * (np.sqrt(2 / np.pi) * np.exp(-lam ** 2 / 2) + (lam + 1 / np.maximum(lam, 1e-12))
-                    * erf(lam / np.sqrt(2)))
+    lam2 = (a / sigma) ** 2
+    y = lam2 / 4
+    return sigma * np.sqrt(np.pi / 2) * ((1 + lam2 / 2) * i0e(y) + lam2 / 2 * i1e(y))
+
+
+def speed_noise_sd(cfg: SynthConfig) -> float:
+    """Per-axis sd of the tracking noise in the measured hand speed, in shoulder widths/s.
+
+    The measurement (the default of :func:`alloava_analysis.features.motion.movement_intensity`)
+    is planar and relative to the shoulder midpoint: each coordinate carries the keypoint's
+    noise (sd ``tracking_noise_px``) and the midpoint's (sd ``tracking_noise_px / sqrt(2)``),
+    i.e. sd ``tracking_noise_px * sqrt(3/2)``; a central difference over two frame intervals
+    turns it into a speed noise of that times ``fps / sqrt(2)``.
+    """
+    sw_px = float(np.mean(cfg.shoulder_width)) * cfg.frame_size[0]
+    return cfg.tracking_noise_px * math.sqrt(1.5) * cfg.fps / math.sqrt(2) / sw_px
 
 
 @lru_cache(maxsize=64)
@@ -40,8 +57,7 @@ def _expected_r(cfg: SynthConfig, pooled: bool) -> float:
                 base[hit] *= eff.group_value / cfg.intensity_base
     intensity = base * np.exp(cfg.intensity_sd * m)
     # tracking noise: central-difference speed noise per axis, in shoulder widths/s
-    sw_px = float(np.mean(cfg.shoulder_width)) * cfg.frame_size[0]
-    sigma = cfg.tracking_noise_px * cfg.fps / math.sqrt(2) / sw_px
+    sigma = speed_noise_sd(cfg)
     frames = cfg.window_s * cfg.fps * len(HAND_KEYPOINTS)
     measured = _mean_noisy_speed(intensity, sigma) + rng.standard_normal(n) * sigma / math.sqrt(frames)
     return float(np.corrcoef(measured_rate, measured)[0, 1])
@@ -58,7 +74,10 @@ def expected_window_correlation(config: SynthConfig | None = None, *, pooled: bo
 
     Computed by Monte Carlo (400,000 windows, fixed seed) of the generator's own
     window-level process, including the attenuation from counting whole words
-    and from tracking noise, and the log-normal link functions.
+    and from tracking noise (planar, body-relative speed: :func:`speed_noise_sd`),
+    and the log-normal link functions. Camera pans and cuts do not enter: the
+    body-relative measure does not see a pan, and windows spanning a cut are
+    excluded.
 
     Parameters
     ----------

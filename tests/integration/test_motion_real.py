@@ -119,7 +119,7 @@ def test_a_real_raised_hand_is_one_gesture_and_the_head_makes_none(wave):
     hands = motion.movement_intensity(pose, group="hands")
     units = motion.gesture_units(hands)
     assert len(units) == 1
-    raised = pose["time"].values[pose["confidence"].sel(keypoints="right_wrist").values[:, 0] > 0.5]
+    raised = pose["time"].values[pose["confidence"].sel(keypoint="right_wrist").values[:, 0] > 0.5]
     assert raised[0] - 0.1 <= units["start"].iloc[0] and units["end"].iloc[0] <= raised[-1] + 0.1
     assert len(motion.gesture_units(motion.movement_intensity(pose, group="head"))) == 0
     head = motion.movement_intensity(pose, group="head")

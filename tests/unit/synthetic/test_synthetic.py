@@ -39,14 +39,19 @@ def corpus(tmp_path_factory):
 
 
 def _hand_speed_from_pose(sc: syn.SyntheticClip) -> np.ndarray:
-    """Per-frame mean central-difference speed of the confident hand keypoints, shoulder widths/s."""
+    """Per-frame mean central-difference speed of the confident hand keypoints, shoulder widths/s.
+
+    As truth.json defines it: planar (x, y; z is MediaPipe's noisy relative depth) and relative
+    to the shoulder midpoint.
+    """
     ds = sc.clip.poses["mediapipe_pose_33"]
     w, h = ds.attrs["frame_width"], ds.attrs["frame_height"]
-    pos = ds["position"].values[..., 0].astype(float) * np.array([w, h, w])[None, :, None]
+    pos = ds["position"].values[:, :2, :, 0].astype(float) * np.array([w, h])[None, :, None]
     shoulders = pos[:, :, [syn_pose._KP["left_shoulder"], syn_pose._KP["right_shoulder"]]]
     width = np.nanmedian(np.linalg.norm(shoulders[:, :, 0] - shoulders[:, :, 1], axis=1))
     hands = [syn_pose._KP[k] for k in HAND_KEYPOINTS]
-    speed = np.linalg.norm(np.gradient(pos[:, :, hands], sc.frame_time, axis=0), axis=1) / width
+    relative = pos[:, :, hands] - shoulders.mean(axis=2, keepdims=True)
+    speed = np.linalg.norm(np.gradient(relative, sc.frame_time, axis=0), axis=1) / width
     conf = ds["confidence"].values[:, hands, 0]
     ok = conf >= 0.5
     ok[1:] &= ok[:-1]
