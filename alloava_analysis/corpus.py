@@ -27,17 +27,44 @@ from .model import Clip
 log = logging.getLogger(__name__)
 LABELS_FILE = "labels.csv"
 SOURCE_MODALITIES = ("keypoints", "transcript", "audio")
+#: Columns the corpus index fills itself (layout scan, audio header, store index; see :func:`clip_summary`).
+#: A labels CSV may not use them: a label named ``transcript`` would replace every transcript path.
+INDEX_COLUMNS = ("clip_id", "category", "youtube_id", *MODALITY_DIRS, "audio_s", "schema_variant", "layouts",
+                 "frames", "n_keypoints", "pose_s", "fps", "words", "transcript_s",
+                 *(f"{m}_{what}" for m in SOURCE_MODALITIES for what in ("sha256", "bytes")),
+                 "keypoints_stamp", "transcript_stamp")
+#: Key columns a labels CSV may repeat (they are checked against ``clip_id`` and dropped).
+KEY_COLUMNS = ("clip_id", "category", "youtube_id")
 
 
 def read_labels(path: str | Path) -> pd.DataFrame:
-    """Demographic labels keyed by ``clip_id`` (one row per clip)."""
+    """Demographic labels keyed by ``clip_id`` (one row per clip).
+
+    Label columns never shadow index columns: a column named like one of
+    :data:`INDEX_COLUMNS` (``transcript``, ``audio``, ``frames``, ``words``, ...)
+    raises :class:`SchemaError` naming it (rename it, e.g. ``label_words``).
+    ``category`` and ``youtube_id`` may be repeated; they must agree with ``clip_id``.
+    """
     path = Path(path)
     try:
-        labels = pd.read_csv(path, dtype=str, keep_default_na=False)
+        labels = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
         raise SchemaError(f"expected a CSV file: {err}", path=path) from None
     if "clip_id" not in labels:
         raise SchemaError(f"expected a 'clip_id' column, got {list(labels.columns)}", path=path, where="header")
+    clash = [c for c in labels.columns if c in INDEX_COLUMNS and c not in KEY_COLUMNS]
+    if clash:
+        raise SchemaError(f"expected label columns that do not shadow the corpus index, got {clash}; the index "
+                          f"fills these itself, so rename them (e.g. {'label_' + clash[0]!r})", path=path,
+                          where="header")
+    for column, position in (("category", slice(None, -12)), ("youtube_id", slice(-11, None))):
+        if column in labels:
+            derived = labels["clip_id"].str[position]
+            wrong = (labels[column] != "") & (labels[column] != derived)
+            if wrong.any():
+                row = int(np.flatnonzero(wrong)[0])
+                raise SchemaError(f"expected {column} {derived.iat[row]!r} (from clip_id {labels.clip_id.iat[row]!r}), "
+                                  f"got {labels[column].iat[row]!r}", path=path, where=f"row {row + 2}")
     dup = labels["clip_id"].duplicated()
     if dup.any():
         row = int(np.flatnonzero(dup)[0])
@@ -86,8 +113,8 @@ class Corpus:
             if unknown:
                 warnings.warn(f"{labels_path}: {len(unknown)} labelled clip(s) are not in the corpus, e.g. "
                               f"{unknown[0]!r}", stacklevel=2)
-            files = files.merge(lab.drop(columns=[c for c in ("category", "youtube_id") if c in lab]),
-                                on="clip_id", how="left")
+            files = files.merge(lab.drop(columns=[c for c in KEY_COLUMNS[1:] if c in lab]), on="clip_id",
+                                how="left", validate="one_to_one")
         elif labels:
             raise FileNotFoundError(f"{labels_path}: labels CSV not found")
         self.index = self._with_store_index(files)

@@ -14,10 +14,10 @@ from typing import Any
 import pandas as pd
 from tqdm.auto import tqdm
 
-from ..corpus import LABELS_FILE
+from ..corpus import INDEX_COLUMNS, LABELS_FILE
 from ..errors import AlloAvaError
 from ..io.atomic import atomic_write
-from ..io.manifest import (CORE_COLUMNS, ManifestError, MODALITIES, check_manifest, expected_checksums,
+from ..io.manifest import (CORE_COLUMNS, ManifestError, ManifestIssue, MODALITIES, check_manifest, expected_checksums,
                            validate_manifest, write_manifest)
 from .executors import execute
 from .journal import ClipTask, DEFAULT_ALLOWED_HOSTS, DEFAULT_FORMAT, OUTPUT_MANIFEST, STEPS, read_journal
@@ -33,6 +33,10 @@ def _read_tasks(manifest: str | Path | pd.DataFrame, out: Path) -> tuple[pd.Data
         rows, issues = validate_manifest(manifest.astype(object).where(manifest.notna(), "").astype(str))
     else:
         rows, issues = check_manifest(manifest)
+    # extra columns become labels.csv, whose columns must not shadow the corpus index
+    issues += [ManifestIssue(1, c, f"expected extra columns (labels) not named like a corpus index column, got "
+                                   f"{c!r}; rename it (e.g. {'label_' + c!r})")
+               for c in rows.columns if c in INDEX_COLUMNS and c not in CORE_COLUMNS]
     by_row: dict[int | None, list] = {}
     for issue in issues:
         by_row.setdefault(issue.row, []).append(issue)

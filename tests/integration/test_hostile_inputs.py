@@ -268,3 +268,12 @@ def test_workers_end_when_the_rebuild_parent_is_killed(tmp_path):
     sizes = {p: p.stat().st_size for p in out.rglob("*") if p.is_file()}
     time.sleep(1.0)
     assert {p: p.stat().st_size for p in out.rglob("*") if p.is_file()} == sizes  # nothing writes into OUT any more
+
+
+def test_labels_that_would_shadow_the_transcripts_are_a_clear_error_not_zero_words(corpus, capsys):
+    root, ids = corpus
+    labels = root / "labels.csv"
+    labels.write_text("clip_id,transcript,gender\n" + "".join(f"{c},yes,female\n" for c in ids), encoding="utf-8")
+    code, result = run_json(capsys, "stats", str(root))
+    assert code != 0 and result["error"] == "SchemaError"
+    assert "'transcript'" in result["message"] and str(labels) in result["message"]

@@ -119,3 +119,14 @@ def test_a_process_set_to_die_with_its_parent_does(tmp_path, kernel_signal):
     while stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] not in "ZX":
         assert time.monotonic() < deadline, "the orphan outlived its parent"
         time.sleep(0.05)
+
+
+def test_a_manifest_whose_labels_would_shadow_index_columns_is_refused(tmp_path):
+    import pandas as pd
+
+    from alloava_analysis.io.manifest import ManifestError
+    from alloava_analysis.rebuild import rebuild
+
+    manifest = pd.DataFrame([{"clip_id": "TED_aaaaaaaaaaa", "gender": "female", "words": "many"}])
+    with pytest.raises(ManifestError, match="'words'"):
+        rebuild(manifest, tmp_path / "out", progress=False)
