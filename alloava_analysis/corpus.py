@@ -317,6 +317,23 @@ class Corpus:
                 "failed": failed, "store": str(self.store)}
 
 
+def duplicate_videos(index: pd.DataFrame) -> list[dict]:
+    """YouTube videos listed under more than one clip id (e.g. two categories).
+
+    Returns ``{youtube_id, clip_ids, counted_as}`` per duplicated video;
+    statistics count the video once, as ``counted_as`` (the first clip id in
+    sorted order).
+    """
+    if index.empty:
+        return []
+    out = []
+    for youtube_id, group in index.groupby("youtube_id", sort=True):
+        if len(group) > 1:
+            ids = sorted(group["clip_id"])
+            out.append({"youtube_id": str(youtube_id), "clip_ids": ids, "counted_as": ids[0]})
+    return out
+
+
 def clip_failure(err: BaseException, files: dict) -> str:
     """The ``reason`` of a clip that failed with ``err``: typed errors as they are, others with type and files."""
     if isinstance(err, (AlloAvaError, OSError)):

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import json
+import logging
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..corpus import Corpus, clip_summary
+from ..corpus import Corpus, clip_summary, duplicate_videos
+
+log = logging.getLogger(__name__)
 
 MEASURED_KEYS = ("videos", "hours", "avg_minutes", "speakers", "words", "wpm", "frames", "keypoints", "bytes",
                  "content_distribution")
@@ -58,9 +61,23 @@ def _bytes_on_disk(row: dict) -> int:
     return int(sum(Path(p).stat().st_size for p in paths if isinstance(p, str) and p))
 
 
+def once_per_video(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with one row per YouTube video: a video listed under several clip ids keeps its first (sorted).
+
+    See :func:`~alloava_analysis.corpus.duplicate_videos`.
+    """
+    if table.empty:
+        return table
+    return table.sort_values("clip_id", kind="stable").drop_duplicates("youtube_id", keep="first")
+
+
 def measure(corpus: Corpus, *, progress: bool = True) -> dict:
-    """Measured corpus statistics (keys of ``alloava stats --json``'s ``measured``)."""
-    table = clip_table(corpus, progress=progress)
+    """Measured corpus statistics (keys of ``alloava stats --json``'s ``measured``).
+
+    Each YouTube video counts once: a video listed under two categories (two
+    clip ids) is measured as its first clip id (see :func:`duplicate_videos`).
+    """
+    table = once_per_video(clip_table(corpus, progress=progress))
     seconds = table["audio_s"].fillna(table.get("pose_s", np.nan)) if len(table) else pd.Series(dtype=float)
     hours = float(np.nansum(seconds)) / 3600.0
     words = int(table["words"].sum()) if len(table) else 0
@@ -100,5 +117,10 @@ def corpus_stats(path: str | Path | Corpus, *, progress: bool = True) -> dict:
     corpus = path if isinstance(path, Corpus) else Corpus(path)
     measured = measure(corpus, progress=progress)
     claims = load_claims()
+    duplicates = duplicate_videos(corpus.index)
+    for dup in duplicates:
+        log.warning("YouTube video %s is listed as %s; counted once, as %s", dup["youtube_id"],
+                    ", ".join(dup["clip_ids"]), dup["counted_as"])
     return {"root": str(corpus.root), "measured": measured, "claims": claims_vs_measured(measured, claims),
-            "consistency_notes": claims["consistency_notes"], "skipped": list(corpus.skipped_files)}
+            "consistency_notes": claims["consistency_notes"], "skipped": list(corpus.skipped_files),
+            "duplicates": duplicates}

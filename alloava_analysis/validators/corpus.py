@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 
-from ..corpus import Corpus, clip_failure
+from ..corpus import Corpus, clip_failure, duplicate_videos
 from ..io.allo_ava import load_clip
 from ..io.audio import ALLO_AVA_RATE
 from ..io.layout import MODALITY_DIRS
@@ -110,10 +110,18 @@ def validate_corpus(path: str | Path, *, progress: bool = True, **options) -> di
     corpus = Corpus(path)
     reports = [validate_clip(corpus.root, row, **options)
                for row in tqdm(corpus.index.to_dict("records"), desc="validate", unit="clip", disable=not progress)]
+    duplicates = duplicate_videos(corpus.index)
+    by_id = {r.clip_id: r for r in reports}
+    for dup in duplicates:
+        for clip_id in dup["clip_ids"]:
+            others = ", ".join(c for c in dup["clip_ids"] if c != clip_id)
+            by_id[clip_id].warnings.append(f"the same YouTube video ({dup['youtube_id']}) is also listed as {others}; "
+                                           f"statistics count it once, as {dup['counted_as']}")
     return {
         "root": str(corpus.root),
         "clips": [r.to_dict() for r in reports],
         "n_ok": sum(r.ok for r in reports),
         "n_errors": sum(not r.ok for r in reports),
         "skipped_files": corpus.skipped_files,
+        "duplicates": duplicates,
     }

@@ -98,3 +98,44 @@ def test_statistics_follow_source_files_changed_after_conversion(tiny_corpus):
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
     measured = measure(Corpus(tiny_corpus.root), progress=False)
     assert measured["words"] == (N_CLIPS - 1) * WORDS + 2
+
+
+def _duplicate_video(root):
+    """Copy clip 0 (TED) under a second category: the same YouTube video listed twice."""
+    import shutil
+
+    from alloava_analysis.io.layout import modality_path, parse_key
+
+    corpus = Corpus(root)
+    original = parse_key(corpus.clip_ids[-1])  # TED_yt00000-a_b sorts last
+    copy = f"Interview_{original.youtube_id}"
+    for modality in ("audio", "transcript", "keypoints"):
+        shutil.copyfile(modality_path(root, modality, original), modality_path(root, modality, copy))
+    return original.clip_id, copy
+
+
+@pytest.mark.parametrize("converted", [False, True], ids=["from-json", "from-store-index"])
+def test_a_video_listed_under_two_categories_is_reported_and_counted_once(tiny_corpus, converted):
+    expected = _expected(tiny_corpus.root)
+    original, copy = _duplicate_video(tiny_corpus.root)
+    corpus = Corpus(tiny_corpus.root)
+    if converted:
+        corpus.convert(progress=False)
+        corpus = Corpus(tiny_corpus.root)
+    result = corpus_stats(corpus, progress=False)
+    measured = result["measured"]
+    for key in ("videos", "hours", "avg_minutes", "words", "wpm", "frames", "keypoints"):
+        assert measured[key] == expected[key], key
+    assert result["duplicates"] == [{"youtube_id": original[-11:], "clip_ids": sorted([original, copy]),
+                                     "counted_as": sorted([original, copy])[0]}]
+
+
+def test_validate_reports_a_video_listed_under_two_categories(tiny_corpus):
+    from alloava_analysis.validators.corpus import validate_corpus
+
+    original, copy = _duplicate_video(tiny_corpus.root)
+    result = validate_corpus(tiny_corpus.root, progress=False)
+    assert [d["clip_ids"] for d in result["duplicates"]] == [sorted([original, copy])]
+    for report in result["clips"]:
+        if report["clip_id"] in (original, copy):
+            assert any("same YouTube video" in w for w in report["warnings"])
