@@ -55,8 +55,19 @@ def check_30(key: dict, truth: dict) -> None:
     assert key["pooled CI low"] > key["claimed r (paper)"]
 
 
+def check_50(key: dict, truth: dict) -> None:
+    assert key["clips"] == SAMPLE_CLIPS
+    assert key["hours"] == pytest.approx(sum(c["duration_s"] for c in truth["clips"]) / 3600, rel=1e-3)
+    assert key["groups suppressed"] >= 1 and key["groups shown"] >= 2   # 12 clips: intersections are small
+    assert key["smallest published clip count"] >= 5
+    attribute, value = key["first group shown"].split("=")
+    hours = sum(c["duration_s"] for c in truth["clips"] if c[attribute] == value)
+    assert key["its share of hours"] == pytest.approx(hours / sum(c["duration_s"] for c in truth["clips"]), rel=1e-3)
+    assert key["comparisons tested"] >= 1 and 0 <= key["flagged"] <= key["comparisons tested"]
+
+
 #: notebook stem prefix (the number) -> check of its key results
-CHECKS = {"00": check_00, "20": check_20, "30": check_30}
+CHECKS = {"00": check_00, "20": check_20, "30": check_30, "50": check_50}
 
 
 def test_every_notebook_has_a_key_result_check():

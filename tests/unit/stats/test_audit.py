@@ -176,3 +176,38 @@ def test_balanced_and_stratified_subsets_meet_their_shares(planted, tmp_path):
         balanced_subset(planted, "gender", targets={"female": 0.7, "male": 0.7})
     with pytest.raises(SchemaError, match="target groups among"):
         balanced_subset(planted, "gender", targets={"female": 0.5, "robot": 0.5})
+
+
+@pytest.mark.slow
+def test_with_nothing_planted_flags_stay_at_the_nominal_rate():
+    """30 corpora of 24 clips with no group effect: BH at 5 % flags a family in about 5 % of corpora at most.
+
+    Under the complete null the false-discovery rate is the chance of flagging anything at all. The uncorrected
+    share of p <= 0.05 is checked too: near 5 % means the speaker-level permutation p-values are calibrated
+    (p-values that ignored the clustering would be too small).
+    """
+    cfg = SynthConfig(duration_s=(8.0, 10.0), group_effects=())
+    n_seeds, n_clips, alpha = 30, 24, 0.05
+    any_flag, p_values, flags = 0, [], []
+    for seed in range(n_seeds):
+        rows = []
+        for k in range(n_clips):
+            sc = synthesize_clip(k, seed=1000 + seed, config=cfg, audio=False)
+            rows.append({**clip_metrics(sc.clip), "speaker_id": sc.speaker["speaker_id"],
+                         "gender": sc.truth["gender"], "age_group": sc.truth["age_group"]})
+        table = pd.DataFrame(rows).assign(hours=lambda t: t.seconds / 3600)
+        rep = representation(table, ["gender", "age_group"], min_cell=5)
+        hidden = set(rep.loc[rep["suppressed"].astype(bool), "group"])
+        result, family = disaggregate(table, ["gender", "age_group"], suppressed=hidden, n_boot=10, n_perm=999,
+                                      alpha=alpha, seed=seed)
+        tested = result[result.p_value.notna()]
+        assert len(tested) == family["size"] > 10
+        any_flag += bool(tested.flagged.any())
+        p_values += list(tested.p_value.astype(float))
+        flags += list(tested.flagged.astype(bool))
+    p_values = np.array(p_values)
+    print(f"null: {any_flag}/{n_seeds} corpora with a flag; {np.mean(flags):.4f} of {len(flags)} comparisons "
+          f"flagged; uncorrected share p <= 0.05: {np.mean(p_values <= 0.05):.4f}")
+    assert any_flag <= 5                       # P(X >= 6 | Binomial(30, 0.05)) < 0.02
+    assert np.mean(flags) <= alpha
+    assert 0.02 <= np.mean(p_values <= 0.05) <= 0.09
