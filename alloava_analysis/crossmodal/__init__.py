@@ -8,7 +8,7 @@ from .correlation import (block_bootstrap_correlation, block_length, correlation
 from .dtw import (distance_matrix, dtw_distance, dtw_lag, dtw_lag_interval, dtw_path, dtw_reference, lag_profile,
                   matched_peaks, require_c, znormalize)
 from .information import (ksg_mi, lagged_mi, mi_surrogate_test)
-from .coupling import (clip_tables, corpus_tables, correlate_corpus)
+from .coupling import (clip_tables, corpus_tables, correlate_corpus, frame_lags)
 
 __all__ = ["block_bootstrap_correlation", "block_length", "clip_tables", "corpus_tables", "correlate_corpus",
            "correlation_table", "cross_correlation_curve", "cross_correlation_lag", "distance_matrix",

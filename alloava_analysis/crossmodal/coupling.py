@@ -54,7 +54,7 @@ from ..errors import AlloAvaError, MissingModalityError
 from ..io.jsonable import to_jsonable
 from ..model import Clip
 
-__all__ = ["clip_tables", "corpus_tables", "correlate_corpus"]
+__all__ = ["MI_SIGNALS", "SPEECH_RATES", "clip_tables", "corpus_tables", "correlate_corpus", "frame_lags"]
 
 log = logging.getLogger(__name__)
 
@@ -266,9 +266,14 @@ def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = N
     return windows, frames, failed
 
 
-def _lags(frames: pd.DataFrame, *, max_lag_s: float, dtw_segment_s: float | None, block_s: float = 5.0,
+def frame_lags(frames: pd.DataFrame, *, max_lag_s: float, dtw_segment_s: float | None, block_s: float = 5.0,
           n_boot: int = 500, seed: int = 0) -> tuple[dict, pd.DataFrame | None]:
-    """Cross-correlation and DTW lags with intervals (motion as x, speech as y: positive = motion leads speech)."""
+    """Cross-correlation and DTW lags of a frame table, per clip and pooled, with intervals.
+
+    Motion is x and speech y, so positive = motion leads speech. ``frames`` is the frame
+    table of :func:`corpus_tables` (columns ``clip_id, motion_hp, speech_energy_hp``; attrs
+    ``rate_hz``). Returns the ``lag_s`` entry of :func:`correlate_corpus` and the pooled curve.
+    """
     rate = float(frames.attrs.get("rate_hz", 30.0))
     curves, peak_tables, per_clip = [], [], []
     for i, (clip_id, g) in enumerate(frames.groupby("clip_id", sort=False)):
@@ -469,7 +474,7 @@ def correlate_corpus(corpus_or_path: Any, *, window_s: float = 5.0, hop_s: float
         diagnostics["no_interval_clips"] = [f"{row.clip_id}: {row.note}" for row in no_ci.itertuples()]
     curve = None
     if len(frames):
-        lag_result, curve = _lags(frames, max_lag_s=max_lag_s, dtw_segment_s=dtw_segment_s, block_s=lag_block_s,
+        lag_result, curve = frame_lags(frames, max_lag_s=max_lag_s, dtw_segment_s=dtw_segment_s, block_s=lag_block_s,
                                   n_boot=n_boot_lag, seed=seed)
         result["lag_s"] = lag_result
         diagnostics["competing_peak_clips"] = lag_result["competing_peak_clips"]

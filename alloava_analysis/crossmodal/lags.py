@@ -282,7 +282,8 @@ def _interval(estimate: float, replicates: np.ndarray, units: int, ci: float) ->
 
 def lag_interval(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: float, block_s: float = 5.0,
                  n_boot: int = 500, ci: float = 0.95, seed: int = 0, min_overlap: int = 10,
-                 competing_share: float = 0.05, min_separation_s: float = 0.1) -> dict:
+                 competing_share: float = 0.05, competing_ratio: float = 0.9,
+                 min_separation_s: float = 0.1) -> dict:
     """Cross-correlation lag of one clip with a block-bootstrap interval and a competing-peak flag.
 
     The clip is cut into consecutive blocks of ``block_s``; each block
@@ -292,7 +293,8 @@ def lag_interval(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: flo
     sd*`` (``B`` blocks; ``sd*`` the replicates' spread). The curve's
     **secondary peak** is its highest local maximum at least
     ``min_separation_s`` from the main one; the clip is flagged
-    (``competing_peak``) when at least ``competing_share`` of the replicates
+    (``competing_peak``) when it reaches ``competing_ratio`` of the main
+    peak's height, or when at least ``competing_share`` of the replicates
     peak nearer to it than to the main peak -- its lag is then ambiguous.
 
     Returns
@@ -335,7 +337,8 @@ def lag_interval(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: flo
     if second is not None:
         share = float(np.mean(np.abs(reps * rate_hz - lags[second]) < np.abs(reps * rate_hz - lag * rate_hz)))
         out.update(secondary_lag_s=float(lags[second] / rate_hz), secondary_r=float(r[second]),
-                   secondary_share=share, competing_peak=bool(share >= competing_share))
+                   secondary_share=share,
+                   competing_peak=bool(share >= competing_share or r[second] >= competing_ratio * r[main]))
     return out
 
 

@@ -18,8 +18,8 @@ import pytest
 from alloava_analysis.crossmodal import correlation
 
 from alloava_analysis import synthetic
-from alloava_analysis.crossmodal.coupling import corpus_tables, correlate_corpus
-from alloava_analysis.crossmodal.information import mi_surrogate_test
+from alloava_analysis.crossmodal.coupling import corpus_tables, correlate_corpus, frame_lags
+from alloava_analysis.crossmodal.information import mi_clip_shuffle_test, mi_surrogate_test
 
 FRAME_S = 1 / 30
 
@@ -134,3 +134,154 @@ def test_mutual_information_false_positive_rate_is_near_five_percent_when_indepe
         p_values.append(res["p_value"])
     false_positives = int((np.array(p_values) <= 0.05).sum())
     assert false_positives <= 6          # expected 2 of 40; P(>= 7) < 0.5 % at the nominal 5 %
+
+
+# ----------------------------------------------------------------------------------- planted lags
+PLANTED_LAGS = (0.0, 0.2, 0.4)
+
+
+def _lag_frames(lag, seed, n_clips=6, seconds=40.0):
+    config = synthetic.SynthConfig(lag_s=lag, duration_s=(seconds, seconds))
+    clips = [synthetic.synthesize_clip(i, seed=seed, config=config) for i in range(n_clips)]
+    _, frames, failed = corpus_tables(clips, progress=False)
+    assert not failed
+    return frames
+
+
+@pytest.fixture(scope="module")
+def planted_lag_results():
+    return {lag: frame_lags(_lag_frames(lag, seed=40), max_lag_s=1.0, dtw_segment_s=60.0, n_boot=300)[0]
+            for lag in PLANTED_LAGS}
+
+
+@pytest.mark.parametrize("estimator", ["xcorr", "dtw"])
+def test_both_lag_estimators_track_planted_lags_of_0_02_and_04_s(planted_lag_results, estimator):
+    planted, pooled, errors = [], [], []
+    for lag, res in planted_lag_results.items():
+        assert res[f"{estimator}_ci_low"] <= lag <= res[f"{estimator}_ci_high"]        # pooled interval covers
+        assert res[estimator] == pytest.approx(lag, abs=FRAME_S / 2)                     # sub-frame
+        planted.append(lag)
+        pooled.append(res[estimator])
+        errors += [row[estimator] - lag for row in res["per_clip"]]
+    slope, offset = np.polyfit(planted, pooled, 1)
+    assert slope == pytest.approx(1.0, abs=0.03) and abs(offset) < 0.01             # old DTW: slope 0.79, +0.10 s
+    errors = np.abs(errors)
+    assert np.median(errors) < FRAME_S / 2
+    # a clip whose DTW path matches the neighbouring cycle of the shared rhythm lands ~0.75 s off
+    assert (errors > 0.1).sum() <= (0 if estimator == "xcorr" else 1)
+    assert not any(r["competing_peak"] for res in planted_lag_results.values() for r in res["per_clip"])
+
+
+@pytest.mark.slow
+def test_lag_intervals_cover_planted_lags_at_about_the_nominal_rate():
+    """5 corpora of 6 clips per planted lag: per-clip and pooled intervals of both estimators."""
+    per_clip = {"xcorr": [], "dtw": []}
+    pooled = {"xcorr": [], "dtw": []}
+    for lag in PLANTED_LAGS:
+        for seed in range(500, 505):
+            res, _ = frame_lags(_lag_frames(lag, seed=seed), max_lag_s=1.0, dtw_segment_s=60.0, n_boot=300,
+                                seed=seed)
+            for est in per_clip:
+                pooled[est].append(res[f"{est}_ci_low"] <= lag <= res[f"{est}_ci_high"])
+                per_clip[est] += [r[f"{est}_ci_low"] <= lag <= r[f"{est}_ci_high"] for r in res["per_clip"]]
+    for est in per_clip:
+        assert np.mean(per_clip[est]) >= 0.9, est             # 90 clips; measured 0.95-0.99
+        assert np.mean(pooled[est]) >= 0.8, est               # 15 corpora
+
+
+# ------------------------------------------------------------------------------- MI on a true null
+@pytest.mark.slow
+def test_mutual_information_rate_on_a_true_null_is_near_nominal():
+    """Each clip's motion paired with another clip's speech: both nulls reject at about 5 %."""
+    config = synthetic.SynthConfig(duration_s=(20.0, 25.0))           # coupled within each clip
+    clips = [synthetic.synthesize_clip(i, seed=77, config=config) for i in range(12)]
+    _, frames, _ = corpus_tables(clips, progress=False)
+    by_clip = [g for _, g in frames.groupby("clip_id", sort=False)]
+    rng = np.random.default_rng(0)
+    rejections = {"circular_shift": 0, "clip_shuffle": 0}
+    reps = 40
+    for rep in range(reps):
+        order = rng.permutation(len(by_clip))
+        motion_of, speech_of = order[:4], order[4:8]                    # 4 pseudo-clips, never a clip with itself
+        parts = []
+        for k, (a, b) in enumerate(zip(motion_of, speech_of)):
+            n = min(len(by_clip[a]), len(by_clip[b]))
+            parts.append(pd.DataFrame({"clip_id": k, "m": by_clip[a]["motion_hp"].to_numpy()[:n],
+                                       "s": by_clip[b]["speech_energy_hp"].to_numpy()[:n]}))
+        null = pd.concat(parts, ignore_index=True)
+        args = (null["m"].to_numpy(float), null["s"].to_numpy(float))
+        circ = mi_surrogate_test(*args, groups=null["clip_id"].to_numpy(), n_surrogates=19, seed=rep,
+                                 lag_search=30)
+        shuf = mi_clip_shuffle_test(*args, groups=null["clip_id"].to_numpy(), n_surrogates=19, seed=rep,
+                                    lag_search=30)
+        rejections["circular_shift"] += circ["p_value"] <= 0.05
+        rejections["clip_shuffle"] += shuf["p_value"] <= 0.05
+    for name, count in rejections.items():
+        assert count <= 6, (name, count)      # expected 2 of 40; P(>= 7) < 0.5 % at the nominal 5 %
+
+
+# -------------------------------------------------------------------------------- analysis choices
+@pytest.fixture(scope="module")
+def choice_clips():
+    """Strong within-clip coupling; speakers differ a lot in movement level (half move 3x more)."""
+    config = synthetic.SynthConfig(correlation=0.6, duration_s=(60.0, 60.0), group_effects=(
+        synthetic.GroupEffect("gender", "female", "movement_intensity", 2.1),))
+    clips = [synthetic.synthesize_clip(i, seed=13, config=config, audio=False) for i in range(12)]
+    return config, clips
+
+
+def _pooled(clips, **choice):
+    return correlate_corpus(clips, n_boot=400, n_surrogates=19, progress=False, mi_signals="window_rate", **choice)
+
+
+def test_pooling_choices_measure_what_the_planted_truth_says(choice_clips):
+    config, clips = choice_clips
+    within = synthetic.expected_window_correlation(config)
+    raw_truth = synthetic.expected_window_correlation(config, pooled=True)
+    assert raw_truth < within - 0.15                  # speakers' movement levels dilute a raw pooled r
+    mixed, raw, mean_r = (_pooled(clips, pooling=p)["pooled"] for p in ("mixed", "raw", "mean_r"))
+    assert mixed["ci_low"] <= within <= mixed["ci_high"] and mean_r["ci_low"] <= within <= mean_r["ci_high"]
+    assert raw["ci_low"] <= raw_truth <= raw["ci_high"]
+    assert raw["r"] < mixed["r"] - 0.1
+    assert mixed["pooling"] == "mixed" and "MixedLM" in mixed["method"] and "raw values" in raw["method"]
+
+
+def test_movement_normalisation_matters_for_raw_pooling_only(choice_clips):
+    _, clips = choice_clips
+    norm, unnorm = (_pooled(clips, normalize=v) for v in (True, False))
+    assert unnorm["pooled"]["r"] == pytest.approx(norm["pooled"]["r"], abs=1e-6)     # within-clip z-scores
+    assert "not normalised" in unnorm["settings"]["x"]
+    raw_norm, raw_unnorm = (_pooled(clips, normalize=v, pooling="raw")["pooled"]["r"] for v in (True, False))
+    assert raw_unnorm != pytest.approx(raw_norm, abs=1e-3)    # camera distance enters raw position units
+
+
+def test_speech_rate_definitions_all_carry_the_planted_coupling(choice_clips):
+    config, clips = choice_clips
+    within = synthetic.expected_window_correlation(config)
+    for definition in ("word_starts", "syllables", "articulation", "windowed"):
+        res = _pooled(clips, speech_rate=definition)
+        assert res["pooled"]["ci_low"] > 0.05 and res["pooled"]["r"] > 0.3, definition
+        assert res["settings"]["speech_rate"] == definition
+    words = _pooled(clips)["pooled"]
+    assert words["ci_low"] <= within <= words["ci_high"]
+    head = _pooled(clips, group="head")["pooled"]                     # coupling planted in the hands only
+    assert head["ci_low"] <= 0 <= head["ci_high"]
+
+
+def test_frame_level_raw_pearson_gives_a_tiny_r_on_a_strongly_coupled_corpus(choice_clips):
+    """The paper's r = 0.0285 is what frame-level windows and raw pooling give here, where windows give ~0.5."""
+    _, clips = choice_clips
+    window = _pooled(clips)["pooled"]
+    frame = _pooled(clips, window_s=1 / 30, pooling="raw")
+    assert window["r"] > 0.4
+    assert abs(frame["pooled"]["r"]) < 0.06
+    assert frame["pooled"]["n_windows"] == pytest.approx(12 * 60 * 30, rel=0.02)     # no frames lost
+    smoothed = _pooled(clips, window_s=1 / 30, pooling="raw", speech_rate="windowed")["pooled"]
+    assert smoothed["r"] > 5 * abs(frame["pooled"]["r"])                           # a rate defined per frame is the problem
+
+
+def test_choices_are_checked_and_recorded():
+    with pytest.raises(ValueError, match="pooling"):
+        correlate_corpus([], pooling="median")
+    with pytest.raises(ValueError, match="speech_rate"):
+        correlate_corpus([], speech_rate="phonemes")

@@ -116,3 +116,37 @@ def test_nan_can_be_interpolated_on_request():
         D.znormalize(np.full(10, np.nan), nan="interpolate")
     with pytest.raises(ValueError, match="equal-length"):
         D.dtw_lag(x, x[:-1], rate_hz=30.0, max_lag_s=0.5)
+
+
+def _lagged(n, lag, rng, noise=0.3):
+    t = np.arange(n + 200, dtype=float)
+    u = smooth_noise(n + 200, rng)
+    return (u[100:100 + n] + noise * rng.normal(size=n),
+            np.interp(t[100:100 + n] - lag, t, u) + noise * rng.normal(size=n))
+
+
+def test_dtw_lag_tracks_planted_lags_with_slope_one_and_sub_frame_precision():
+    rng = np.random.default_rng(7)
+    planted = np.array([-7.5, -3.25, 0.0, 2.5, 6.0, 9.75])
+    found = []
+    for lag in planted:
+        x, y = _lagged(1800, lag, rng)
+        found.append(D.dtw_lag(x, y, rate_hz=30.0, max_lag_s=1.0)[0] * 30)
+    slope, offset = np.polyfit(planted, found, 1)
+    assert slope == pytest.approx(1.0, abs=0.05) and abs(offset) < 0.3
+    assert np.max(np.abs(np.array(found) - planted)) < 0.5          # better than a whole frame
+    path_only = [D.dtw_lag(*_lagged(1800, 9.75, rng), rate_hz=30.0, max_lag_s=1.0, summary="path", smooth_s=0,
+                           recentre=False)[0] * 30]
+    assert path_only[0] == round(path_only[0])                       # the path median is quantised to frames
+
+
+def test_matched_peak_lag_changes_sign_when_the_series_are_swapped():
+    rng = np.random.default_rng(8)
+    x, y = _lagged(1500, 4.4, rng)
+    there, prof = D.dtw_lag(x, y, rate_hz=30.0, max_lag_s=1.0)
+    back, _ = D.dtw_lag(y, x, rate_hz=30.0, max_lag_s=1.0)
+    assert there == pytest.approx(-back, abs=0.3 / 30)
+    peaks = prof.attrs["peaks"]
+    assert len(peaks) > 20 and {"segment", "i", "j", "time", "offset_s"} <= set(peaks)
+    interval = D.dtw_lag_interval(peaks, block_s=5.0, n_boot=300)
+    assert interval["ci_low"] <= 4.4 / 30 <= interval["ci_high"] and interval["units"] == 10

@@ -103,3 +103,18 @@ def test_lagged_mi_peaks_at_the_planted_lag_and_the_lag_search_finds_it():
     assert res["lag_samples"] == 6 and res["p_value"] == pytest.approx(1 / 20)
     capped = I.mi_surrogate_test(x, y, n_surrogates=5, lag_search=15, max_samples=1000, seed=1)
     assert capped["n"] <= 1000
+
+
+def test_clip_shuffle_null_pairs_clips_with_other_clips():
+    rng = np.random.default_rng(31)
+    clips, n = 6, 400
+    shared = rng.standard_normal((clips, n))
+    x = shared + 0.5 * rng.standard_normal((clips, n))
+    y = shared + 0.5 * rng.standard_normal((clips, n))
+    groups = np.repeat(np.arange(clips), n)
+    coupled = I.mi_clip_shuffle_test(x.ravel(), y.ravel(), groups=groups, n_surrogates=19)
+    assert coupled["p_value"] == pytest.approx(1 / 20) and coupled["n_clips"] == clips
+    independent = I.mi_clip_shuffle_test(x.ravel(), rng.standard_normal(clips * n), groups=groups, n_surrogates=19)
+    assert independent["p_value"] > 0.05
+    with pytest.raises(ValueError, match="at least 3 clips"):
+        I.mi_clip_shuffle_test(x[:2].ravel(), y[:2].ravel(), groups=groups[:2 * n])

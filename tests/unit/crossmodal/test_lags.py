@@ -93,3 +93,49 @@ def test_remove_slow_trend_keeps_fast_components_and_nan():
     assert np.isnan(out[100]) and np.isfinite(np.delete(out, 100)).all()
     inner = np.r_[60:100, 101:t.size - 60]
     np.testing.assert_allclose(out[inner], fast[inner], atol=0.05)
+
+
+# ------------------------------------------------------------------------------ lag intervals
+def _lagged_pair(n, lag, rng, noise=0.5):
+    """x and y sharing a smooth process, x leading y by ``lag`` samples (fractional allowed)."""
+    t = np.arange(n + 200, dtype=float)
+    u = smooth_noise(n + 200, rng)
+    x = u[100:100 + n] + noise * rng.standard_normal(n)
+    y = np.interp(t[100:100 + n] - lag, t, u) + noise * rng.standard_normal(n)
+    return x, y
+
+
+def test_lag_interval_covers_the_planted_lag_at_about_the_nominal_rate():
+    rng = np.random.default_rng(21)
+    covered, widths = [], []
+    for rep in range(60):
+        lag = rng.uniform(-6, 6)
+        x, y = _lagged_pair(1350, lag, rng)                  # 45 s at 30 fps
+        res = C.lag_interval(x, y, rate_hz=30.0, max_lag_s=1.0, n_boot=300, seed=rep)
+        covered.append(res["ci_low"] <= lag / 30 <= res["ci_high"])
+        widths.append(res["ci_high"] - res["ci_low"])
+        assert res["n_blocks"] == 9 and not res["competing_peak"]
+    assert np.mean(covered) >= 0.88                          # nominal 0.95 over 60 clips
+    assert np.median(widths) < 0.1
+
+
+def test_a_clip_with_two_competing_lags_is_flagged():
+    rng = np.random.default_rng(22)
+    n = 1350
+    u = smooth_noise(n + 200, rng, width=5)
+    x = u[100:100 + n] + 0.3 * rng.standard_normal(n)
+    y = u[100 - 6:100 - 6 + n] + 0.95 * u[100 + 9:100 + 9 + n] + 0.3 * rng.standard_normal(n)   # lags +6 and -9
+    res = C.lag_interval(x, y, rate_hz=30.0, max_lag_s=1.0, n_boot=300)
+    assert res["competing_peak"] and res["secondary_r"] >= 0.9 * res["r"]
+    assert {round(res["lag_s"] * 30), round(res["secondary_lag_s"] * 30)} == {6, -9}
+
+
+def test_pooled_lag_interval_is_a_cluster_bootstrap_over_clips():
+    rng = np.random.default_rng(23)
+    curves = []
+    for _ in range(8):
+        x, y = _lagged_pair(900, 4.5, rng)
+        curves.append(C.cross_correlation_curve(x, y, rate_hz=30.0, max_lag_s=0.5))
+    res = C.pooled_lag_interval(curves, n_boot=500)
+    assert res["n_clips"] == 8 and res["ci_low"] <= 4.5 / 30 <= res["ci_high"]
+    assert res["lag_s"] == pytest.approx(C.pooled_cross_correlation(curves)[0])
