@@ -151,6 +151,14 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     return status
 
 
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from . import evaluate
+
+    result = evaluate.run(args)
+    _emit(args, result, evaluate.format_human)
+    return EXIT_FAILED if result["failed"] else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``alloava`` (one subcommand per task)."""
     common = argparse.ArgumentParser(add_help=False)
@@ -218,6 +226,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("audit", parents=[common], help=audit.HELP)
     audit.add_arguments(p)
     p.set_defaults(run=_cmd_audit)
+
+    from . import evaluate
+
+    p = sub.add_parser("evaluate", parents=[common], help=evaluate.HELP, description=evaluate.__doc__)
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    evaluate.add_arguments(p)
+    p.set_defaults(run=_cmd_evaluate)
 
     from .. import rebuild
     from ..io import hub
