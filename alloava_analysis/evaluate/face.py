@@ -125,7 +125,8 @@ def detect_blinks(times: np.ndarray, closure: np.ndarray, *, high: float = 0.5, 
     frame = pd.DataFrame({"time": np.asarray(times, float), "closure": np.asarray(closure, float)})
     if len(frame) < 2:
         return pd.DataFrame({"start": [], "end": [], "duration": [], "peak": []})
-    units = gesture_units(frame, high=high, low=low, min_duration_s=0.0, merge_gap_s=0.0, column="closure")
+    units = gesture_units(frame, high=high, low=low, min_duration_s=0.0, merge_gap_s=0.0, column="closure",
+                          floor=None, smooth_s=0.0, confidence_floor=False, cuts=[])  # plain hysteresis
     units = units[units["duration"] <= max_duration_s + 1e-9]
     return units[["start", "end", "duration", "peak"]].reset_index(drop=True)
 
