@@ -461,6 +461,15 @@ def disaggregate(table: pd.DataFrame, by: list[str], *, metrics: list[str] | tup
     return pd.DataFrame(rows, dtype=object), family
 
 
+def _provenance_counts(table: pd.DataFrame, attribute: str, min_cell: int) -> dict[str, int | None]:
+    """Clips per provenance of ``attribute``'s labels; small counts masked (None) like every other table."""
+    counts = table[f"{attribute}_provenance"].value_counts().sort_index()
+    base = pd.DataFrame({"provenance": counts.index.astype(str), "clips": counts.to_numpy()})
+    keys, membership, published = suppression.linked_cells(base, ["provenance"], "clips")
+    masked = suppression.suppress(keys, membership, published, min_cell=min_cell)
+    return {values[0]: (None if m else int(n)) for (view, values), m, n in zip(keys, masked, published) if view}
+
+
 def _num(v: Any) -> float | None:
     v = float(v)
     return v if np.isfinite(v) else None
@@ -536,7 +545,7 @@ def audit_corpus(source: Any, *, by: list[str] | tuple[str, ...] | str, labels: 
     hidden = set(rep.loc[rep["suppressed"].astype(bool), "group"])
     met, family = disaggregate(prepared, by, metrics=metrics, suppressed=hidden, n_boot=n_boot, n_perm=n_perm,
                                alpha=alpha, seed=seed)
-    provenance = {a: prepared[f"{a}_provenance"].value_counts().sort_index().to_dict() for a in by}
+    provenance = {a: _provenance_counts(prepared, a, min_cell) for a in by}
     settings = {"by": by, "min_cell": min_cell, "min_share": min_share, "reference_ratio": reference_ratio,
                 "n_boot": n_boot, "n_perm": n_perm, "alpha": alpha, "seed": seed,
                 "share": "share of hours", "metrics": {m.name: {"unit": m.unit, "description": m.description}

@@ -113,6 +113,7 @@ def test_corpus_audit_json_and_report(small_corpus, tmp_path, capsys):
             assert m["value"] is None and m["ci_low"] is None and not m["flagged"]
     assert out["family"]["size"] == sum(m["p_value"] is not None for m in out["metrics"])
     assert "never infers" in out["label_policy"]
+    assert out["provenance"]["gender"] == {"synthetic": 12} or out["provenance"]["gender"] == {"unknown": 12}
     page = (tmp_path / "audit.html").read_text()
     assert page.count("data:image/png;base64") == 2 and "suppressed" in page
 
@@ -136,6 +137,14 @@ def test_bad_input_is_a_clear_error(small_corpus, tmp_path, case, match):
     labels.to_csv(path, index=False)
     with pytest.raises(SchemaError, match=match):
         audit_corpus(small_corpus, by=by, labels=path, reference=reference, n_boot=50, n_perm=0, progress=False)
+
+
+def test_provenance_counts_are_masked_too():
+    from alloava_analysis.stats.audit import _provenance_counts
+
+    t = pd.DataFrame({"gender_provenance": ["self-reported"] * 9 + ["annotator"] * 3 + ["unknown"] * 6})
+    counts = _provenance_counts(t, "gender", 5)
+    assert counts["annotator"] is None and sum(v is None for v in counts.values()) >= 2  # not total minus the rest
 
 
 def test_zero_hour_groups_and_reference_shares(planted):
