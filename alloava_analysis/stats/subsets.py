@@ -35,7 +35,8 @@ def _pick(durations: np.ndarray, target: float, rng: np.random.Generator) -> np.
         if total + durations[i] <= target:
             chosen.append(i)
             total += durations[i]
-    rest = [i for i in order if i not in set(chosen)]
+    taken = set(chosen)
+    rest = [i for i in order if i not in taken]
     if rest and total < target:  # one more clip if it brings the sum closer
         best = min(rest, key=lambda i: abs(total + durations[i] - target))
         if abs(total + durations[best] - target) < target - total:
