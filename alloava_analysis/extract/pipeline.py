@@ -13,13 +13,16 @@ still gets keypoints, and the report says what was skipped and why.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import logging
 import math
+import os
 import re
 import shutil
 import time
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +80,24 @@ def _portable(path: str | Path, root: str | Path) -> str:
     """``path`` relative to the corpus ``root`` when it lies inside it, else as given."""
     path, root = Path(path).resolve(), Path(root).resolve()
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def is_same_file(target: str | Path, source: str | Path) -> bool:
+    """Whether ``target`` names the file ``source`` (same path after links, or a hard link to it)."""
+    try:
+        return os.path.samefile(target, source)
+    except OSError:  # target absent (or unreadable): it is not the source
+        return False
+
+
+@contextlib.contextmanager
+def _writing(out_root: Path) -> Iterator[None]:
+    """Turn a failed write (a full disk, a read-only folder) into an :class:`ExtractionError` naming ``out_root``."""
+    try:
+        yield
+    except OSError as err:
+        raise ExtractionError(f"{out_root}: could not write the clip's files ({type(err).__name__}: {err}); "
+                              f"files written before the error are complete, none is partial") from None
 
 
 def _media_summary(info: MediaInfo) -> dict:
@@ -205,41 +226,56 @@ def extract_video(video: str | Path, out_root: str | Path, *, clip_id: str | Non
         sync_report = check_av_sync(kp.poses["mediapipe_face_478"], tracks["asr"], ASR_AUDIO[0],
                                     tolerance_s=sync_tolerance_s)
 
-    # ---- write the layout
+    # ---- write the layout (never onto the input: a source is not overwritten, whatever the paths)
     t0 = time.perf_counter()
-    poses = {name: kp.poses[name] for name in JSON_LAYOUTS} if kp is not None else {}
+    paths: dict[str, str] = {}
+    protected = set()
+    for modality in ("keypoints", "transcript", "audio", "keypoints_video"):
+        target = modality_path(out_root, modality, key)
+        if is_same_file(target, video):
+            protected.add(modality)
+            paths[modality] = str(target)
+            skipped.append({"modality": modality, "reason": f"not written: {target} is the input file, and a "
+                            f"source is never overwritten (extract into another --out to convert it)"})
+    poses = {name: kp.poses[name] for name in JSON_LAYOUTS} if kp is not None and "keypoints" not in protected \
+        else {}
     file_meta = {k: v for k, v in transcript_meta.items() if k not in RUN_TIME_KEYS}
-    clip = Clip(key.clip_id, key.category, key.youtube_id, poses=poses, words=words, segments=segments,
-                frame_text=frame_text, metadata={"transcript_meta": to_jsonable(file_meta)})
-    paths = {m: str(p) for m, p in write_clip(out_root, clip, audio=tracks.get("allo_ava")).items()}
-    if kp is not None:
-        for ds in kp.poses.values():
-            ds.attrs["source"] = _portable(video, out_root)
-        stored = ["mediapipe_pose_33"] + (["mediapipe_face_478"] if face else []) + \
-                 (["mediapipe_hands_42"] if hands else [])
-        for layout in stored:
-            paths[layout] = str(write_pose_dataset(extraction_path(out_root, key.clip_id, layout),
-                                                   kp.poses[layout]))
-    if copy_video:
-        if video.suffix.lower() not in MODALITY_EXTENSIONS["video"]:
-            skipped.append({"modality": "video", "reason": f"not copied: extension {video.suffix!r} is not one "
-                            f"of the layout's {MODALITY_EXTENSIONS['video']}"})
-        else:
-            fmt = video.suffixes[-2] if len(video.suffixes) > 1 and _FORMAT_SUFFIX.match(video.suffixes[-2]) else ""
-            target = modality_path(out_root, "video", key, ext=fmt + video.suffix.lower())
-            if target.resolve() != video.resolve():
-                with atomic_path(target) as tmp:
-                    shutil.copyfile(video, tmp)
-            paths["video"] = str(target)
-    seconds["write"] = time.perf_counter() - t0
-    if overlay and kp is not None:
-        from .overlay import write_overlay
+    keep_words = "transcript" not in protected
+    clip = Clip(key.clip_id, key.category, key.youtube_id, poses=poses, words=words if keep_words else None,
+                segments=segments if keep_words else None, frame_text=frame_text,
+                metadata={"transcript_meta": to_jsonable(file_meta)})
+    with _writing(out_root):
+        audio = None if "audio" in protected else tracks.get("allo_ava")
+        paths.update({m: str(p) for m, p in write_clip(out_root, clip, audio=audio).items()})
+        if kp is not None:
+            for ds in kp.poses.values():
+                ds.attrs["source"] = _portable(video, out_root)
+            stored = ["mediapipe_pose_33"] + (["mediapipe_face_478"] if face else []) + \
+                     (["mediapipe_hands_42"] if hands else [])
+            for layout in stored:
+                paths[layout] = str(write_pose_dataset(extraction_path(out_root, key.clip_id, layout),
+                                                       kp.poses[layout]))
+        if copy_video:
+            if video.suffix.lower() not in MODALITY_EXTENSIONS["video"]:
+                skipped.append({"modality": "video", "reason": f"not copied: extension {video.suffix!r} is not "
+                                f"one of the layout's {MODALITY_EXTENSIONS['video']}"})
+            else:
+                fmt = video.suffixes[-2] if len(video.suffixes) > 1 and _FORMAT_SUFFIX.match(video.suffixes[-2]) \
+                    else ""
+                target = modality_path(out_root, "video", key, ext=fmt + video.suffix.lower())
+                if not is_same_file(target, video):  # already there (same path, a link or a hard link)
+                    with atomic_path(target) as tmp:
+                        shutil.copyfile(video, tmp)
+                paths["video"] = str(target)
+        seconds["write"] = time.perf_counter() - t0
+        if overlay and kp is not None and "keypoints_video" not in protected:
+            from .overlay import write_overlay
 
-        t0 = time.perf_counter()
-        drawn = {k: v for k, v in kp.poses.items() if k in ("mediapipe_pose_33", "mediapipe_hands_42")}
-        paths["keypoints_video"] = str(write_overlay(video, drawn, modality_path(out_root, "keypoints_video", key),
-                                                     progress=progress))
-        seconds["overlay"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            drawn = {k: v for k, v in kp.poses.items() if k in ("mediapipe_pose_33", "mediapipe_hands_42")}
+            paths["keypoints_video"] = str(write_overlay(video, drawn, modality_path(out_root, "keypoints_video",
+                                                                                       key), progress=progress))
+            seconds["overlay"] = time.perf_counter() - t0
     seconds["total"] = time.perf_counter() - started
 
     duration = info.duration
@@ -277,5 +313,6 @@ def extract_video(video: str | Path, out_root: str | Path, *, clip_id: str | Non
     on_disk["transcript"] = {k: v for k, v in result["transcript"].items() if k not in RUN_TIME_KEYS}
     on_disk["source"] = _portable(video, out_root)
     on_disk["paths"] = {k: _portable(v, out_root) for k, v in result["paths"].items()}
-    write_report(out_root, key.clip_id, on_disk)
+    with _writing(out_root):
+        write_report(out_root, key.clip_id, on_disk)
     return result

@@ -1,6 +1,8 @@
 """WAV audio: lazy reading with soundfile and atomic 16-bit PCM writing."""
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,5 +63,23 @@ def write_wav(path: str | Path, samples: np.ndarray, samplerate: int = ALLO_AVA_
     if samples.size == 0:
         raise ValueError(f"refusing to write an empty WAV file to {path}")
     with atomic_path(path) as tmp:
-        sf.write(str(tmp), np.clip(samples, -1.0, 1.0), samplerate, subtype=subtype, format="WAV")
+        try:
+            sf.write(str(tmp), np.clip(samples, -1.0, 1.0), samplerate, subtype=subtype, format="WAV")
+        except (sf.LibsndfileError, RuntimeError) as err:
+            raise _write_error(Path(path), tmp, samples, subtype, err) from None
     return Path(path)
+
+
+def _write_error(path: Path, tmp: Path, samples: np.ndarray, subtype: str, err: Exception) -> OSError:
+    """An :class:`OSError` for a failed WAV write (libsndfile says only "System error"; a full disk is ENOSPC)."""
+    width = {"PCM_16": 2, "PCM_24": 3, "PCM_32": 4, "FLOAT": 4, "DOUBLE": 8}.get(subtype, 4)
+    needed = 44 + samples.size * width
+    try:
+        stat = os.statvfs(tmp.parent)
+        free = stat.f_bavail * stat.f_frsize + (tmp.stat().st_size if tmp.exists() else 0)
+    except OSError:
+        free = None
+    if free is not None and free < needed:
+        return OSError(errno.ENOSPC, f"No space left on device: writing {path} needs about {needed} bytes, "
+                                     f"{free} are free")
+    return OSError(errno.EIO, f"could not write WAV audio to {path}: {err}")

@@ -277,3 +277,59 @@ def test_labels_that_would_shadow_the_transcripts_are_a_clear_error_not_zero_wor
     code, result = run_json(capsys, "stats", str(root))
     assert code != 0 and result["error"] == "SchemaError"
     assert "'transcript'" in result["message"] and str(labels) in result["message"]
+
+
+# ---------------------------------------------------------------------------------------------
+# extract onto its own corpus: the input is never overwritten, whatever the paths
+def _studio_wav(path: Path) -> Path:
+    """One second of 24-bit stereo 48 kHz audio (not the layout's 16-bit mono)."""
+    import numpy as np
+    import soundfile as sf
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    t = np.arange(48_000) / 48_000
+    sf.write(str(path), np.stack([0.1 * np.sin(2 * np.pi * 220 * t), 0.1 * np.sin(2 * np.pi * 330 * t)], 1),
+             48_000, subtype="PCM_24")
+    return path
+
+
+def _extract(capsys, source: Path, out: Path) -> tuple[int, dict]:
+    return run_json(capsys, "extract", str(source), "--out", str(out), "--no-sync", "--offline")
+
+
+@pytest.mark.media
+@pytest.mark.parametrize("how", ["same path", "through a linked folder", "hard link", "symbolic link"])
+def test_extract_onto_its_own_corpus_never_overwrites_the_input(tmp_path, capsys, how):
+    import hashlib
+    import os
+
+    pytest.importorskip("faster_whisper")
+    corpus = tmp_path / "corpus"
+    target = corpus / "audio" / "TED_aaaaaaaaaaa.wav"
+    out = corpus
+    if how in ("same path", "through a linked folder"):
+        source = _studio_wav(target)
+        if how == "through a linked folder":
+            (tmp_path / "alias").symlink_to(corpus, target_is_directory=True)
+            out = tmp_path / "alias"
+    else:
+        source = _studio_wav(tmp_path / "elsewhere" / "TED_aaaaaaaaaaa.wav")
+        target.parent.mkdir(parents=True)
+        os.link(source, target) if how == "hard link" else target.symlink_to(source)
+    before = hashlib.sha256(source.read_bytes()).hexdigest()
+    code, result = _extract(capsys, source, out)
+    assert hashlib.sha256(source.read_bytes()).hexdigest() == before  # still 24-bit stereo
+    reasons = {s["modality"]: s["reason"] for s in result["skipped"]}
+    assert "is the input file" in reasons["audio"] and code == 1
+    assert [p.name for p in corpus.rglob(".*") if ".part" in p.name] == []
+
+
+@pytest.mark.media
+def test_a_full_disk_while_extracting_is_a_clear_error_with_json(tmp_path, capsys, small_disk):
+    pytest.importorskip("faster_whisper")
+    source = _studio_wav(tmp_path / "TED_aaaaaaaaaaa.wav")
+    disk = small_disk(6)  # the 16-bit WAV alone needs 24 pages
+    code, result = _extract(capsys, source, disk / "corpus")
+    assert code == 1 and result["error"] == "ExtractionError"
+    assert "No space left on device" in result["message"] and str(disk / "corpus") in result["message"]
+    assert [p.name for p in disk.rglob(".*") if ".part" in p.name] == []
