@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -333,3 +336,59 @@ def test_a_full_disk_while_extracting_is_a_clear_error_with_json(tmp_path, capsy
     assert code == 1 and result["error"] == "ExtractionError"
     assert "No space left on device" in result["message"] and str(disk / "corpus") in result["message"]
     assert [p.name for p in disk.rglob(".*") if ".part" in p.name] == []
+
+
+# ---------------------------------------------------------------------------------------------
+# an unreadable modality folder and an unreadable file; tests run as root, where chmod does not stop
+# reads, so the command runs with the two capabilities that bypass file permissions dropped
+def _drop_permission_override() -> None:  # runs in the child between fork and exec
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH; out of the bounding set survives exec
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            os._exit(97)
+
+
+def _run_unprivileged(*argv: str) -> subprocess.CompletedProcess:
+    repo = Path(__file__).resolve().parents[2]
+    return subprocess.run([sys.executable, "-m", "alloava_analysis.cli", *argv, "--json", "--quiet"], cwd=repo,
+                          env=dict(os.environ, PYTHONPATH=str(repo)), capture_output=True, text=True,
+                          preexec_fn=_drop_permission_override if os.geteuid() == 0 else None)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs Linux capabilities or a non-root user")
+def test_unreadable_folders_and_files_are_reported_with_json(corpus):
+    root, ids = corpus
+    folder, unreadable = root / "transcript", modality_path(root, "keypoints", ids[2])
+    probe = root / "probe.txt"
+    probe.write_text("x")
+    folder.chmod(0o000)
+    unreadable.chmod(0o000)
+    probe.chmod(0o000)
+    try:
+        check = _run_unprivileged("validate", str(probe))  # can this process still read a mode-000 file?
+        if check.returncode == 97:
+            pytest.skip("cannot drop CAP_DAC_OVERRIDE here (needs CAP_SETPCAP), so chmod cannot make files unreadable")
+        probe_read = subprocess.run([sys.executable, "-c", f"open({str(probe)!r}).read()"], capture_output=True,
+                                    preexec_fn=_drop_permission_override if os.geteuid() == 0 else None)
+        if probe_read.returncode == 0:
+            pytest.skip("this user reads mode-000 files anyway; an unreadable file cannot be made here")
+        results = {}
+        for command in ("validate", "convert", "stats"):
+            done = _run_unprivileged(command, str(root))
+            assert "Traceback" not in done.stderr, done.stderr[-3000:]
+            results[command] = (done.returncode, json.loads(done.stdout))
+    finally:
+        for path in (folder, unreadable, probe):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+    for command, (code, result) in results.items():
+        assert code == 1, command
+        skipped = result["skipped_files"] if command == "validate" else result["skipped"]
+        assert any(s["path"] == str(folder) and "Permission denied" in s["reason"] for s in skipped), command
+    code, result = results["validate"]
+    report = next(c for c in result["clips"] if c["clip_id"] == ids[2])
+    assert any(unreadable.name in e and "Permission denied" in e for e in report["errors"])
+    code, result = results["convert"]
+    assert [f["clip_id"] for f in result["failed"]] == [ids[2]] and result["clips"] == 3
+    assert "Permission denied" in result["failed"][0]["reason"]
