@@ -263,6 +263,8 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(args, err, EXIT_FAILED)
     except (FileNotFoundError, KeyError, ValueError) as err:  # the command was given something unusable
         return _fail(args, err, EXIT_USAGE)
+    except OSError as err:  # a file could not be read or written (permissions, a full disk): reported, as JSON too
+        return _fail(args, err, EXIT_FAILED)
 
 
 def _fail(args: argparse.Namespace, err: Exception, code: int) -> int:
