@@ -159,6 +159,14 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_FAILED if result["failed"] else EXIT_OK
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from . import export
+
+    result = export.run(args)
+    _emit(args, result, export.format_human)
+    return EXIT_FAILED if result["failed"] or result["skipped"] else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``alloava`` (one subcommand per task)."""
     common = argparse.ArgumentParser(add_help=False)
@@ -233,6 +241,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     evaluate.add_arguments(p)
     p.set_defaults(run=_cmd_evaluate)
+
+    from . import export
+
+    p = sub.add_parser("export", parents=[common], help=export.HELP, description=export.__doc__.split("\n\n")[0])
+    p.add_argument("path", type=Path, metavar="PATH", help="corpus folder in the Allo-AVA layout")
+    export.add_arguments(p)
+    p.set_defaults(run=_cmd_export)
 
     from .. import rebuild
     from ..io import hub

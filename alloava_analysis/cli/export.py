@@ -1,0 +1,64 @@
+"""Export a corpus to other tools' formats: pose NetCDF (movement), ELAN, Praat, pose-format, Parquet/CSV tables.
+
+One file set per clip, in ``--out`` (default ``PATH/export/FORMAT/``):
+``netcdf`` ``<clip_id>.<layout>.nc`` (movement's format); ``eaf`` and
+``textgrid`` ``<clip_id>.eaf`` / ``.TextGrid`` with words, segments, pauses and
+gesture units as tiers (ELAN linked to the clip's video, else its audio);
+``pose`` ``<clip_id>.pose`` (pose-format holistic components); ``parquet`` and
+``csv`` ``<clip_id>.windows.*`` and ``<clip_id>.frames.*`` feature tables with
+units. ``--json``: ``{files, clips, out, format, failed, skipped}``; exit 1
+when a clip failed or a file was skipped (the others are exported).
+
+The module follows the one-module-per-command pattern: ``add_arguments``,
+``run`` (returns the --json object) and ``format_human``.
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+PARENTS = ("corpus",)
+HELP = "write a corpus in other tools' formats: netcdf (movement), eaf (ELAN), textgrid (Praat), pose, parquet, csv"
+FORMATS = ("netcdf", "eaf", "textgrid", "pose", "parquet", "csv")  # = io.export.corpus.FORMATS (kept import-free)
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
+    return value
+
+
+_positive_float.__name__ = "a number > 0"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--to", required=True, choices=FORMATS, metavar="FORMAT",
+                        help=f"format to write: {', '.join(FORMATS)}")
+    parser.add_argument("--out", type=Path, metavar="DIR", help="output folder (default PATH/export/FORMAT)")
+    parser.add_argument("--clips", nargs="+", metavar="ID", help="export only these clip ids")
+    parser.add_argument("--window", type=_positive_float, default=5.0, metavar="S",
+                        help="window length in seconds of the per-window feature table (parquet, csv; default 5)")
+
+
+def run(args: argparse.Namespace) -> dict:
+    """Export the corpus at ``args.path``; the result is the ``--json`` object."""
+    path = Path(args.path)
+    if not path.is_dir():
+        raise FileNotFoundError(f"{path}: no such corpus folder; expected a folder with audio/ transcript/ "
+                                "keypoints/ ...")
+    from ..io.export.corpus import export_corpus
+
+    return export_corpus(path, to=args.to, out=args.out, clip_ids=args.clips, window_s=args.window,
+                         progress=not args.quiet)
+
+
+def format_human(result: dict) -> str:
+    lines = [f"exported {result['clips']} clip(s) as {result['format']}: {len(result['files'])} file(s) in "
+             f"{result['out']}; {len(result['failed'])} failed"]
+    lines += [f"  failed {f['clip_id']}: {f['reason']}" for f in result["failed"]]
+    lines += [f"  skipped {s['path']}: {s['reason']}" for s in result.get("skipped", [])]
+    return "\n".join(lines)
