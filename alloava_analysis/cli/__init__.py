@@ -92,23 +92,18 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 
 def _cmd_correlate(args: argparse.Namespace) -> int:
-    from ..crossmodal.coupling import correlate_corpus
+    from ..crossmodal.coupling import correlate_corpus, summary_text
     from ..corpus import Corpus
+    from ..features.motion import MotionSettings
 
+    motion = MotionSettings(relative_to=args.relative_to, use_z=args.use_z)
     result = correlate_corpus(Corpus(args.path, labels=args.labels), window_s=args.window, hop_s=args.hop,
                               group=args.group, max_lag_s=args.max_lag, n_boot=args.n_boot,
-                              n_surrogates=args.n_surrogates, seed=args.seed, progress=not args.quiet)
-
-    def human(r: dict) -> str:
-        p, lag, mi = r["pooled"], r["lag_s"], r["mi"]
-        lines = [f"pooled r = {p['r']} [{p['ci_low']}, {p['ci_high']}] ({p['method']})",
-                 f"best lag (positive = motion leads speech): xcorr {lag['xcorr']} s, DTW {lag['dtw']} s",
-                 f"mutual information {mi['bits']} bits, surrogate p = {mi['p_value']}", "per clip:"]
-        lines += [f"  {c['clip_id']}: r = {c['r']} [{c['ci_low']}, {c['ci_high']}]" for c in r["per_clip"]]
-        lines += [f"  failed {f['clip_id']}: {f['reason']}" for f in r.get("failed", [])]
-        return "\n".join(lines)
-
-    _emit(args, result, human)
+                              n_surrogates=args.n_surrogates, seed=args.seed, progress=not args.quiet,
+                              motion=motion, speech_rate=args.speech_rate, rate_window_s=args.rate_window,
+                              normalize=args.movement_units == "shoulder_widths", pooling=args.pooling,
+                              per_clip_interval=args.per_clip_interval, mi_signals=args.mi_signals)
+    _emit(args, result, summary_text)
     return EXIT_FAILED if result.get("failed") else EXIT_OK
 
 
@@ -210,9 +205,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--group", default="hands", help="body-part group: hands, arms, upper_body, head")
     p.add_argument("--max-lag", type=float, default=1.0, help="largest lag searched, in seconds")
     p.add_argument("--n-boot", type=int, default=2000, help="bootstrap resamples")
-    p.add_argument("--n-surrogates", type=int, default=199, help="circular-shift surrogates for the MI p-value")
+    p.add_argument("--n-surrogates", type=int, default=199,
+                   help="surrogates of each MI null (circular shift, clip shuffle)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--labels", type=Path, help="demographic labels CSV keyed by clip_id")
+    p.add_argument("--speech-rate", default="word_starts", choices=["word_starts", "syllables", "articulation",
+                                                                    "windowed"],
+                   help="speech-rate definition (windowed: word starts in a --rate-window s window centred on each "
+                        "analysis window)")
+    p.add_argument("--rate-window", type=float, default=5.0, help="length of the windowed speech rate, seconds")
+    p.add_argument("--movement-units", default="shoulder_widths", choices=["shoulder_widths", "raw"],
+                   help="movement intensity normalised by shoulder width, or raw position units per second")
+    p.add_argument("--relative-to", default="auto", choices=["auto", "body", "image"],
+                   help="keypoints relative to the shoulder midpoint (body) or the image")
+    p.add_argument("--use-z", action="store_true", help="include MediaPipe's relative depth z in speeds")
+    p.add_argument("--pooling", default="mixed", choices=["mixed", "raw", "mean_r"],
+                   help="within-clip z-scores + mixed model, all windows raw, or mean of per-clip Fisher z")
+    p.add_argument("--per-clip-interval", default="ar1", choices=["ar1", "block_bootstrap"],
+                   help="per-clip CI: AR(1)-calibrated Fisher z (good with 7-10 windows) or block bootstrap")
+    p.add_argument("--mi-signals", default="frame_energy", choices=["frame_energy", "frame_energy_raw", "window_rate"],
+                   help="signal pair for mutual information")
     p.set_defaults(run=_cmd_correlate)
 
     p = sub.add_parser("extract", parents=[common], help="video -> 48 kHz audio, transcript and keypoints")

@@ -54,7 +54,8 @@ from ..errors import AlloAvaError, MissingModalityError
 from ..io.jsonable import to_jsonable
 from ..model import Clip
 
-__all__ = ["MI_SIGNALS", "SPEECH_RATES", "clip_tables", "corpus_tables", "correlate_corpus", "frame_lags"]
+__all__ = ["MI_SIGNALS", "SPEECH_RATES", "clip_tables", "corpus_tables", "correlate_corpus", "frame_lags",
+           "summary_text"]
 
 log = logging.getLogger(__name__)
 
@@ -421,6 +422,15 @@ def correlate_corpus(corpus_or_path: Any, *, window_s: float = 5.0, hop_s: float
     _check_choice("pooling", pooling, correlation.POOLING)
     _check_choice("per_clip_interval", per_clip_interval, ("ar1", "block_bootstrap"))
     _check_choice("mi_signals", mi_signals, MI_SIGNALS)
+    for name, value in (("window_s", window_s), ("rate_window_s", rate_window_s), ("lag_block_s", lag_block_s),
+                        ("max_lag_s", max_lag_s)):
+        if not (np.isfinite(value) and value > 0):
+            raise ValueError(f"expected {name} > 0, got {value}")
+    if hop_s is not None and not (np.isfinite(hop_s) and hop_s > 0):
+        raise ValueError(f"expected hop_s > 0, got {hop_s}")
+    for name, value in (("n_boot", n_boot), ("n_surrogates", n_surrogates), ("n_boot_lag", n_boot_lag)):
+        if int(value) < 1:
+            raise ValueError(f"expected {name} >= 1, got {value}")
     dtw.require_c()
     motion_settings = motion or MotionSettings()
     windows, frames, failed = corpus_tables(corpus_or_path, window_s=window_s, hop_s=hop_s, group=group,
@@ -530,3 +540,57 @@ def _mutual_information(windows: pd.DataFrame, frames: pd.DataFrame, *, signals:
     except ValueError as err:
         out["clip_shuffle"] = {"p_value": None, "note": str(err)}
     return out
+
+
+def _fmt(v: Any, digits: int = 3) -> str:
+    return "n/a" if v is None or (isinstance(v, float) and not np.isfinite(v)) else f"{v:.{digits}f}"
+
+
+def summary_text(result: dict) -> str:
+    """Human-readable report of a :func:`correlate_corpus` result (what ``alloava correlate`` prints).
+
+    States what each number measures (signals, clock, pooling, null), and
+    lists fit warnings, clips left out, clips without an interval and clips
+    with a competing lag.
+    """
+    st, p, lag, mi = result.get("settings", {}), result["pooled"], result["lag_s"], result["mi"]
+    lines = [f"x: {st.get('x', '?')}", f"y: {st.get('y', '?')}",
+             f"windows: {st.get('window_s')} s (hop {st.get('hop_s')} s); pooling: {st.get('pooling', 'mixed')}",
+             f"pooled r = {_fmt(p.get('r'))} [{_fmt(p.get('ci_low'))}, {_fmt(p.get('ci_high'))}] ({p.get('method')})"]
+    if p.get("spearman"):
+        sp = p["spearman"]
+        lines.append(f"  spearman r = {_fmt(sp.get('r'))} [{_fmt(sp.get('ci_low'))}, {_fmt(sp.get('ci_high'))}]")
+    meta = p.get("meta") or {}
+    if meta.get("k"):
+        lines.append(f"  cross-check: {meta.get('interval')}: r = {_fmt(meta.get('r'))} "
+                     f"[{_fmt(meta.get('ci_low'))}, {_fmt(meta.get('ci_high'))}], k = {meta.get('k')}, "
+                     f"tau^2 = {_fmt(meta.get('tau2'), 4)}")
+    if p.get("note"):
+        lines.append(f"  note: {p['note']}")
+    lines.append(f"lag (positive = motion leads speech; {lag.get('signals', 'frame signals')}):")
+    lines.append(f"  cross-correlation {_fmt(lag.get('xcorr'))} s [{_fmt(lag.get('xcorr_ci_low'))}, "
+                 f"{_fmt(lag.get('xcorr_ci_high'))}]")
+    lines.append(f"  DTW (matched peaks) {_fmt(lag.get('dtw'))} s [{_fmt(lag.get('dtw_ci_low'))}, "
+                 f"{_fmt(lag.get('dtw_ci_high'))}]")
+    if lag.get("note"):
+        lines.append(f"  note: {lag['note']}")
+    lines.append(f"mutual information ({mi.get('description', mi.get('signals', ''))}; clock: {mi.get('clock')}):")
+    shuffle = (mi.get("clip_shuffle") or {}).get("p_value")
+    lines.append(f"  {_fmt(mi.get('bits'), 4)} bits; p = {_fmt(mi.get('p_value'))} (circular shift within clips), "
+                 f"p = {_fmt(shuffle)} (clip shuffle: motion of one clip with speech of another)")
+    if mi.get("note"):
+        lines.append(f"  note: {mi['note']}")
+    lines.append("per clip (r [95% CI], n windows, n_eff):")
+    for c in result.get("per_clip", []):
+        note = f"  -- {c['note']}" if c.get("note") else ""
+        lines.append(f"  {c['clip_id']}: r = {_fmt(c.get('r'))} [{_fmt(c.get('ci_low'))}, {_fmt(c.get('ci_high'))}]"
+                     f", n = {c.get('n')}, n_eff = {_fmt(c.get('n_eff'), 1)}{note}")
+    diag = result.get("diagnostics", {})
+    for title, key in (("model warnings", "warnings"), ("left out of the pooled estimate", "dropped_clips"),
+                       ("no per-clip interval", "no_interval_clips"),
+                       ("competing cross-correlation peak (lag ambiguous)", "competing_peak_clips")):
+        if diag.get(key):
+            lines.append(f"{title}:")
+            lines += [f"  {item}" for item in diag[key]]
+    lines += [f"failed {f['clip_id']}: {f['reason']}" for f in result.get("failed", [])]
+    return "\n".join(lines)

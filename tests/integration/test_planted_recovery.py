@@ -90,6 +90,24 @@ def test_cli_prints_the_contract(coupled_corpus, capsys):
     assert printed["lag_s"]["xcorr"] == pytest.approx(result["lag_s"]["xcorr"])
 
 
+def test_cli_takes_the_analysis_choices_and_says_what_it_measured(coupled_corpus, capsys):
+    from alloava_analysis.cli import main
+
+    root, _, _ = coupled_corpus
+    args = ["correlate", str(root), "--quiet", "--n-boot", "200", "--n-surrogates", "19", "--pooling", "raw",
+            "--speech-rate", "syllables", "--movement-units", "raw", "--mi-signals", "window_rate"]
+    assert main(args + ["--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert {k: printed["settings"][k] for k in ("pooling", "speech_rate", "normalize", "mi_signals")} == {
+        "pooling": "raw", "speech_rate": "syllables", "normalize": False, "mi_signals": "window_rate"}
+    assert printed["mi"]["clock"] == "window" and printed["mi"]["clip_shuffle"]["p_value"] is not None
+    assert set(printed["diagnostics"]) >= {"warnings", "dropped_clips", "no_interval_clips", "competing_peak_clips"}
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert "clip shuffle" in text and "syllables per second" in text and "pooling: raw" in text
+    assert main(["correlate", str(root), "--quiet", "--rate-window", "0"]) == 2
+
+
 def _pooled_over_seeds(config, n_seeds, n_clips, first_seed):
     truth = synthetic.expected_window_correlation(config)
     estimates, covered = [], []
