@@ -5,7 +5,8 @@ versioned kinetic / geometric feature sets), :mod:`.frechet` (Fréchet
 distance, bootstrap interval, FD-infinity), :mod:`.embedders` (user-supplied
 feature extractors), :mod:`.distances` (APD, Hellinger, jerk and
 acceleration), :mod:`.beats` (beat alignment), :mod:`.face` (head pose and
-blinks) and :mod:`.run` (the corpus-level driver).
+blinks), :mod:`.sanity` (identical / jittered / frozen copies) and :mod:`.run`
+(the corpus-level driver).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from .face import (blinks_per_minute, detect_blinks, eye_aspect_ratio, eye_closu
 from .features import FEATURE_SETS, GEOMETRIC, KINETIC, FeatureSet, geometric_features, kinetic_features, pose_windows
 from .frechet import fd_infinity, frechet_distance, frechet_from_features, frechet_report, gaussian_stats
 from .normalize import EVAL_KEYPOINTS, HEAD_KEYPOINTS, KEYPOINT_SETS, NORMALIZATION, keypoint_set, normalize_pose, pick_pose
+from .sanity import perturbed_copy
 from .run import (EVALUATION_VERSION, ClipMeasures, CorpusMeasures, evaluate_corpora, evaluate_paths, measure_clip,
                   measure_corpus, prepare_side)
 
@@ -26,4 +28,4 @@ __all__ = ["EVALUATION_VERSION", "EVAL_KEYPOINTS", "FEATURE_SETS", "HEAD_KEYPOIN
            "eye_closure", "fd_infinity", "frechet_distance", "frechet_from_features", "frechet_report",
            "gaussian_stats", "geometric_features", "head_angular_speed", "head_pose", "hellinger_distance", "keypoint_set",
            "kinetic_features", "load_embedder", "measure_clip", "measure_corpus", "motion_beats", "motion_statistics",
-           "normalize_pose", "pick_pose", "pose_windows", "prepare_side", "rotation_angles", "speed_histograms"]
+           "normalize_pose", "perturbed_copy", "pick_pose", "pose_windows", "prepare_side", "rotation_angles", "speed_histograms"]

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from .distributions import plot_rate_distribution
 from .audit import audit_report_html, plot_group_differences, plot_representation
+from .evaluation import plot_fd_infinity, plot_head_pose
 from .figures import (POSE_BONES, plot_claims, plot_clip_overview, plot_forest, plot_lag_curve, plot_skeleton,
                       plot_validation, plot_window_scatter)
 
-__all__ = ["audit_report_html", "plot_group_differences", "plot_representation", "POSE_BONES", "plot_claims", "plot_clip_overview", "plot_forest", "plot_lag_curve", "plot_rate_distribution",
+__all__ = ["audit_report_html", "plot_group_differences", "plot_representation", "POSE_BONES", "plot_claims", "plot_clip_overview", "plot_fd_infinity",
+           "plot_head_pose", "plot_forest", "plot_lag_curve", "plot_rate_distribution",
            "plot_skeleton", "plot_validation", "plot_window_scatter"]

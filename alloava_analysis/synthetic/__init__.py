@@ -41,7 +41,8 @@ from .words import VOCABULARY
 from .clip import synthesize_clip, SyntheticClip
 from .truth import expected_window_correlation
 from .corpus import generate_corpus
+from .face import blink_train, face_dataset, face_track
 
 __all__ = ["ATTRIBUTES", "GENERATOR_NAME", "GENERATOR_VERSION", "GroupEffect", "HAND_KEYPOINTS",
            "LABEL_SOURCE", "METRICS", "SynthConfig", "SyntheticClip", "VOCABULARY",
-           "expected_window_correlation", "generate_corpus", "synthesize_clip"]
+           "blink_train", "expected_window_correlation", "face_dataset", "face_track", "generate_corpus", "synthesize_clip"]

@@ -66,8 +66,28 @@ def check_50(key: dict, truth: dict) -> None:
     assert key["comparisons tested"] >= 1 and 0 <= key["flagged"] <= key["comparisons tested"]
 
 
+def check_60(key: dict, truth: dict) -> None:
+    # face tracks with planted blink trains on a copy of the sample: every planted blink is counted
+    assert key["clips with face"] == SAMPLE_CLIPS
+    assert key["blinks real"] == key["planted blinks real"]
+    assert key["blinks per min real"] == pytest.approx(key["planted blinks per min real"], rel=0.02)
+    assert key["blinks per min generated"] < 0.6 * key["blinks per min real"]
+    assert key["yaw sd generated (deg)"] < key["yaw sd real (deg)"]
+
+
+def check_70(key: dict, truth: dict) -> None:
+    # sanity copies of the sample: identical -> 0, more jitter -> further, frozen -> no motion
+    assert key["clips real"] == SAMPLE_CLIPS
+    assert key["FD_k identical"] == pytest.approx(0.0, abs=1e-8)
+    assert key["Hellinger identical"] == pytest.approx(0.0, abs=1e-8)
+    assert 0 < key["FD_k jitter 1 px"] < key["FD_k jitter 4 px"]
+    assert 1 < key["jerk ratio jitter 1 px"] < key["jerk ratio jitter 4 px"]
+    assert key["jerk ratio frozen"] == pytest.approx(0.0, abs=1e-6)
+    assert key["Hellinger frozen"] > 0.9
+
+
 #: notebook stem prefix (the number) -> check of its key results
-CHECKS = {"00": check_00, "20": check_20, "30": check_30, "50": check_50}
+CHECKS = {"00": check_00, "20": check_20, "30": check_30, "50": check_50, "60": check_60, "70": check_70}
 
 
 def test_every_notebook_has_a_key_result_check():

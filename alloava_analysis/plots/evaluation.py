@@ -1,0 +1,50 @@
+"""Figures of the evaluation of generated motion: FD against 1/N (FD-infinity) and head pose with blinks."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+__all__ = ["plot_fd_infinity", "plot_head_pose"]
+
+
+def plot_fd_infinity(reports: dict[str, dict]) -> plt.Figure:
+    """Mean FD of random subsets against 1 / N, with the fitted line extrapolated to N -> infinity.
+
+    ``reports`` maps a label to a Fréchet-distance entry of ``evaluate_corpora`` (its ``fd_infinity``).
+    """
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for label, rep in reports.items():
+        inf = rep.get("fd_infinity") or {}
+        if not inf.get("sizes"):
+            continue
+        x = 1.0 / np.asarray(inf["sizes"], float)
+        (line,) = ax.plot(x, inf["fd"], "o", label=f"{label} (FD-inf {inf['value']:.3g})")
+        grid = np.linspace(0, x.max(), 20)
+        ax.plot(grid, inf["value"] + inf["slope"] * grid, "--", color=line.get_color(), lw=1)
+    ax.axvline(0.0, color="0.6", lw=0.8)
+    ax.set_xlabel("1 / N (N = generated windows in the subset)")
+    ax.set_ylabel("Fréchet distance (standardised features)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_head_pose(pose: pd.DataFrame, closure: np.ndarray | None = None, blinks: pd.DataFrame | None = None
+                   ) -> plt.Figure:
+    """Pitch, yaw and roll (degrees) over time, and the eye closure with the detected blinks shaded."""
+    rows = 2 if closure is not None else 1
+    fig, axes = plt.subplots(rows, 1, figsize=(8, 2.4 * rows), sharex=True, squeeze=False)
+    for angle in ("pitch", "yaw", "roll"):
+        axes[0, 0].plot(pose["time"], pose[angle], lw=0.8, label=angle)
+    axes[0, 0].set_ylabel("head angle (degrees)")
+    axes[0, 0].legend(fontsize=8, ncol=3)
+    if closure is not None:
+        ax = axes[1, 0]
+        ax.plot(pose["time"], closure, color="k", lw=0.8)
+        for _, b in (blinks if blinks is not None else pd.DataFrame()).iterrows():
+            ax.axvspan(b["start"], b["end"], color="tab:red", alpha=0.3)
+        ax.set_ylabel("eye closure (0-1)")
+    axes[-1, 0].set_xlabel("time (s)")
+    fig.tight_layout()
+    return fig
