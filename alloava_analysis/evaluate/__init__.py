@@ -15,17 +15,21 @@ from .distances import average_pairwise_distance, hellinger_distance, motion_sta
 from .embedders import Embedder, load_embedder
 from .face import (blinks_per_minute, detect_blinks, eye_aspect_ratio, eye_closure, head_angular_speed,
                    head_pose, rotation_angles)
-from .features import FEATURE_SETS, GEOMETRIC, KINETIC, FeatureSet, geometric_features, kinetic_features, pose_windows
+from .features import (FEATURE_SETS, GEOMETRIC, KINETIC, FeatureSet, geometric_features, kinetic_features,
+                       pose_windows)
 from .frechet import fd_infinity, frechet_distance, frechet_from_features, frechet_report, gaussian_stats
-from .normalize import EVAL_KEYPOINTS, HEAD_KEYPOINTS, KEYPOINT_SETS, NORMALIZATION, keypoint_set, normalize_pose, pick_pose
+from .normalize import (EVAL_KEYPOINTS, HEAD_KEYPOINTS, KEYPOINT_SETS, NORMALIZATION, keypoint_set, normalize_pose,
+                        pick_pose)
 from .sanity import perturbed_copy
 from .run import (EVALUATION_VERSION, ClipMeasures, CorpusMeasures, evaluate_corpora, evaluate_paths, measure_clip,
                   measure_corpus, prepare_side)
 
-__all__ = ["EVALUATION_VERSION", "EVAL_KEYPOINTS", "FEATURE_SETS", "HEAD_KEYPOINTS", "KEYPOINT_SETS", "GEOMETRIC", "KINETIC", "NORMALIZATION",
-           "ClipMeasures", "CorpusMeasures", "Embedder", "FeatureSet", "audio_onsets", "average_pairwise_distance", "beat_alignment",
-           "blinks_per_minute", "detect_blinks", "evaluate_corpora", "evaluate_paths", "eye_aspect_ratio",
-           "eye_closure", "fd_infinity", "frechet_distance", "frechet_from_features", "frechet_report",
-           "gaussian_stats", "geometric_features", "head_angular_speed", "head_pose", "hellinger_distance", "keypoint_set",
-           "kinetic_features", "load_embedder", "measure_clip", "measure_corpus", "motion_beats", "motion_statistics",
-           "normalize_pose", "perturbed_copy", "pick_pose", "pose_windows", "prepare_side", "rotation_angles", "speed_histograms"]
+__all__ = ["EVAL_KEYPOINTS", "EVALUATION_VERSION", "FEATURE_SETS", "GEOMETRIC", "HEAD_KEYPOINTS",
+           "KEYPOINT_SETS", "KINETIC", "NORMALIZATION", "audio_onsets", "average_pairwise_distance",
+           "beat_alignment", "blinks_per_minute", "ClipMeasures", "CorpusMeasures", "detect_blinks",
+           "Embedder", "evaluate_corpora", "evaluate_paths", "eye_aspect_ratio", "eye_closure", "fd_infinity",
+           "FeatureSet", "frechet_distance", "frechet_from_features", "frechet_report", "gaussian_stats",
+           "geometric_features", "head_angular_speed", "head_pose", "hellinger_distance", "keypoint_set",
+           "kinetic_features", "load_embedder", "measure_clip", "measure_corpus", "motion_beats",
+           "motion_statistics", "normalize_pose", "perturbed_copy", "pick_pose", "pose_windows",
+           "prepare_side", "rotation_angles", "speed_histograms"]

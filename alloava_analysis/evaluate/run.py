@@ -340,7 +340,8 @@ def _side_summary(ms: list[ClipMeasures], failed: list[dict], info: dict) -> dic
             "notes": [{"clip_id": m.clip_id, "note": n} for m in ms for n in m.notes]}
 
 
-def evaluate_corpora(real: "Corpus | CorpusMeasures | str | Path", generated: Corpus | str | Path, *, window_s: float = 2.0,
+def evaluate_corpora(real: "Corpus | CorpusMeasures | str | Path", generated: Corpus | str | Path, *,
+                     window_s: float = 2.0,
                      hop_s: float | None = None, rate_hz: float = 30.0, embedder: Any = None, n_boot: int = 200,
                      sigma_s: float = 0.05, direction: str = "motion_to_audio", speed_bins: int = 40,
                      confidence_threshold: float = 0.5, max_gap_s: float = 0.5, cut_handling: str = "exclude",

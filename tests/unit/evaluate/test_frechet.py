@@ -22,7 +22,8 @@ def test_identical_sets_give_zero():
     x = np.random.default_rng(0).standard_normal((300, 8))
     assert frechet_from_features(x, x) == pytest.approx(0.0, abs=1e-9)
     rep = frechet_report(x, x.copy(), n_boot=20)
-    assert rep["value"] == pytest.approx(0.0, abs=1e-9) and rep["n_real"] == rep["n_generated"] == 300 and rep["dims"] == 8
+    assert rep["value"] == pytest.approx(0.0, abs=1e-9)
+    assert rep["n_real"] == rep["n_generated"] == 300 and rep["dims"] == 8
 
 
 def test_diagonal_gaussians_match_the_scalar_formula():
