@@ -229,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-cli", action="store_true", help="skip the alloava commands, run the notebooks only")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("traitlets").setLevel(logging.ERROR)  # nbconvert's alt-text notes on every figure
     from .sample_data import sample_corpus
 
     start = time.perf_counter()

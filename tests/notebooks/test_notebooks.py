@@ -53,6 +53,24 @@ def check_30(key: dict, truth: dict) -> None:
     # the planted window-level coupling is recovered, and the interval excludes the paper's 0.0285
     assert key["pooled CI low"] - 0.1 <= expected <= key["pooled CI high"] + 0.1
     assert key["pooled CI low"] > key["claimed r (paper)"]
+    # the sensitivity table: the head carries no planted coupling, so its r is far below the hands'
+    assert key["settings compared"] >= 30
+    assert key["sensitivity baseline r"] == pytest.approx(key["pooled r"], abs=0.05)
+    assert key["head group r"] < key["sensitivity baseline r"] - 0.2
+    assert key["r range over settings"] > 0.2
+
+
+def check_40(key: dict, truth: dict) -> None:
+    planted = truth["effects"]["lag"]["motion_leads_speech_s"]
+    assert key["planted lag (s)"] == planted and key["clips"] == SAMPLE_CLIPS and key["clips failed"] == 0
+    assert key["lag xcorr (s)"] == pytest.approx(planted, abs=0.05)
+    assert key["lag DTW (s)"] == pytest.approx(planted, abs=0.1)
+
+
+def check_45(key: dict, truth: dict) -> None:
+    assert key["planted coupled"] is truth["effects"]["mutual_information"]["coupled"] is True
+    assert key["p-value"] <= 0.05 and key["MI (bits)"] > key["null 95th percentile (bits)"]
+    assert key["lag tested (s)"] == pytest.approx(truth["effects"]["lag"]["motion_leads_speech_s"], abs=0.1)
 
 
 def check_50(key: dict, truth: dict) -> None:
@@ -87,7 +105,8 @@ def check_70(key: dict, truth: dict) -> None:
 
 
 #: notebook stem prefix (the number) -> check of its key results
-CHECKS = {"00": check_00, "20": check_20, "30": check_30, "50": check_50, "60": check_60, "70": check_70}
+CHECKS = {"00": check_00, "20": check_20, "30": check_30, "40": check_40, "45": check_45, "50": check_50,
+          "60": check_60, "70": check_70}
 
 
 def test_every_notebook_has_a_key_result_check():
