@@ -16,9 +16,9 @@ import pandas as pd
 
 from ..features.motion import MotionSettings
 from .correlation import POOLING, pooled_correlation
-from .coupling import corpus_tables
+from .coupling import SPEECH_RATES, corpus_tables
 
-__all__ = ["DEFAULT_MOTIONS", "coupling_sensitivity", "sensitivity_settings"]
+__all__ = ["DEFAULT_MOTIONS", "FACTORS", "coupling_sensitivity", "sensitivity_settings"]
 
 log = logging.getLogger(__name__)
 
@@ -28,17 +28,21 @@ DEFAULT_MOTIONS = {"body-relative, planar (default)": MotionSettings(),
                    "with depth z": MotionSettings(use_z=True)}
 
 
-def sensitivity_settings(*, baseline: dict[str, Any], windows_s: tuple[float, ...], groups: tuple[str, ...],
-                         smooth_s: tuple[float, ...], motions: dict[str, MotionSettings]) -> list[dict[str, Any]]:
+#: The choices varied: factor name -> setting key.
+FACTORS = {"window": "window_s", "group": "group", "smoothing": "smooth_s", "motion": "motion",
+           "normalisation": "normalize", "speech rate": "speech_rate"}
+
+
+def sensitivity_settings(*, baseline: dict[str, Any], **values: tuple) -> list[dict[str, Any]]:
     """The one-at-a-time design: the baseline, then each value of each choice with the others at baseline.
 
-    Each setting is ``{factor, window_s, group, smooth_s, motion}`` (``factor``
-    names the choice that differs from the baseline, ``"baseline"`` for it).
+    ``values`` maps setting keys (``window_s``, ``group``, ...; see :data:`FACTORS`) to the values tried.
+    Each setting is the baseline's keys plus ``factor``, which names the choice that differs from the
+    baseline (``"baseline"`` for the baseline itself).
     """
     rows = [{"factor": "baseline", **baseline}]
-    for factor, key, values in (("window", "window_s", windows_s), ("group", "group", groups),
-                                ("smoothing", "smooth_s", smooth_s), ("motion", "motion", tuple(motions))):
-        rows += [{**baseline, "factor": factor, key: v} for v in values if v != baseline[key]]
+    for factor, key in FACTORS.items():
+        rows += [{**baseline, "factor": factor, key: v} for v in values.get(key, ()) if v != baseline[key]]
     return rows
 
 
@@ -46,6 +50,8 @@ def coupling_sensitivity(clips: Any, *, windows_s: tuple[float, ...] = (1.0, 2.0
                          groups: tuple[str, ...] = ("hands", "arms", "upper_body", "head"),
                          smooth_s: tuple[float, ...] = (0.0, 0.25),
                          motions: dict[str, MotionSettings] | None = None,
+                         normalize: tuple[bool, ...] = (True, False),
+                         speech_rates: tuple[str, ...] = ("word_starts", "syllables", "articulation"),
                          poolings: tuple[str, ...] = POOLING, method: str = "pearson",
                          baseline: dict[str, Any] | None = None, n_boot: int = 200, seed: int = 0,
                          progress: bool = False) -> pd.DataFrame:
@@ -59,14 +65,19 @@ def coupling_sensitivity(clips: Any, *, windows_s: tuple[float, ...] = (1.0, 2.0
         Values tried for the window length (s), the body-part group, pose smoothing (s) and the motion
         measurement (label -> :class:`~alloava_analysis.features.MotionSettings`; default
         :data:`DEFAULT_MOTIONS`).
+    normalize
+        Movement in shoulder widths per second (True: body size and camera distance divided out) or in
+        pixels per second (False).
+    speech_rates
+        Speech-rate definitions (keys of :data:`~alloava_analysis.crossmodal.coupling.SPEECH_RATES`).
     poolings
         Ways of pooling clips (see :func:`~alloava_analysis.crossmodal.correlation.pooled_correlation`);
         every setting is reported under each.
     method
         ``"pearson"`` or ``"spearman"``.
     baseline
-        ``{window_s, group, smooth_s, motion}`` to vary from (default: 5 s, hands, no smoothing, the
-        first motion).
+        ``{window_s, group, smooth_s, motion, normalize, speech_rate}`` to vary from (default: 5 s,
+        hands, no smoothing, the first motion, shoulder widths, word starts per second).
     n_boot, seed
         Cluster-bootstrap resamples and their seed.
     progress
@@ -75,26 +86,35 @@ def coupling_sensitivity(clips: Any, *, windows_s: tuple[float, ...] = (1.0, 2.0
     Returns
     -------
     pandas.DataFrame
-        One row per setting and pooling: ``factor, window_s, group, smooth_s, motion, pooling, r, ci_low,
-        ci_high, n_clips, n_windows``.
+        One row per setting and pooling: ``factor, window_s, group, smooth_s, motion, normalize,
+        speech_rate, pooling, r, ci_low, ci_high, n_clips, n_windows``.
     """
     motions = dict(DEFAULT_MOTIONS if motions is None else motions)
     first = next(iter(motions))
-    base = {"window_s": 5.0, "group": "hands", "smooth_s": 0.0, "motion": first, **(baseline or {})}
+    base = {"window_s": 5.0, "group": "hands", "smooth_s": 0.0, "motion": first, "normalize": True,
+            "speech_rate": "word_starts", **(baseline or {})}
     if base["motion"] not in motions:
         raise ValueError(f"expected baseline motion to be one of {list(motions)}, got {base['motion']!r}")
-    rows = []
-    for setting in sensitivity_settings(baseline=base, windows_s=windows_s, groups=groups, smooth_s=smooth_s,
-                                        motions=motions):
-        windows, _, failed = corpus_tables(clips, window_s=setting["window_s"], group=setting["group"],
-                                           smooth_s=setting["smooth_s"], motion=motions[setting["motion"]],
-                                           energy=False, progress=progress)
-        if failed:
-            log.info("%s: %d clip(s) skipped", setting, len(failed))
+    unknown = [r for r in (*speech_rates, base["speech_rate"]) if r not in SPEECH_RATES]
+    if unknown:
+        raise ValueError(f"expected speech rates among {list(SPEECH_RATES)}, got {unknown}")
+    rows, tables = [], {}
+    for setting in sensitivity_settings(baseline=base, window_s=windows_s, group=groups, smooth_s=smooth_s,
+                                        motion=tuple(motions), normalize=normalize, speech_rate=speech_rates):
+        key = tuple(setting[k] for k in ("window_s", "group", "smooth_s", "motion", "normalize"))
+        if key not in tables:  # speech-rate definitions share one window table
+            windows, _, failed = corpus_tables(clips, window_s=setting["window_s"], group=setting["group"],
+                                               smooth_s=setting["smooth_s"], motion=motions[setting["motion"]],
+                                               normalize=setting["normalize"], energy=False, progress=progress)
+            if failed:
+                log.info("%s: %d clip(s) skipped", setting, len(failed))
+            tables[key] = windows
+        windows = tables[key]
+        y = SPEECH_RATES[setting["speech_rate"]][0]
         for pooling in poolings:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)
-                pooled = pooled_correlation(windows, "intensity", "speech_rate", method=method, pooling=pooling,
+                pooled = pooled_correlation(windows, "intensity", y, method=method, pooling=pooling,
                                             n_boot=n_boot, seed=seed) if len(windows) else {}
             rows.append({**setting, "pooling": pooling, "r": pooled.get("r"), "ci_low": pooled.get("ci_low"),
                          "ci_high": pooled.get("ci_high"), "n_clips": pooled.get("n_clips", 0),

@@ -12,7 +12,9 @@ def _setting_label(row: pd.Series) -> str:
     if row["factor"] == "baseline":
         return f"baseline: {row['window_s']:g} s, {row['group']}"
     value = {"window": f"{row['window_s']:g} s", "group": str(row["group"]),
-             "smoothing": f"smoothing {row['smooth_s']:g} s", "motion": str(row["motion"])}[row["factor"]]
+             "smoothing": f"{row['smooth_s']:g} s", "motion": str(row["motion"]),
+             "normalisation": "shoulder widths/s" if row.get("normalize", True) else "pixels/s",
+             "speech rate": str(row.get("speech_rate", "")).replace("_", " ")}[row["factor"]]
     return f"{row['factor']}: {value}"
 
 
@@ -22,7 +24,8 @@ def plot_sensitivity(table: pd.DataFrame, *, claimed_r: float | None = None,
 
     ``table`` is :func:`alloava_analysis.crossmodal.sensitivity.coupling_sensitivity` output.
     """
-    settings = table.drop_duplicates(["factor", "window_s", "group", "smooth_s", "motion"]).reset_index(drop=True)
+    keys = [k for k in ("factor", "window_s", "group", "smooth_s", "motion", "normalize", "speech_rate") if k in table]
+    settings = table.drop_duplicates(keys).reset_index(drop=True)
     labels = [_setting_label(r) for _, r in settings.iterrows()]
     poolings = list(dict.fromkeys(table["pooling"]))
     fig, ax = plt.subplots(figsize=(8.5, 0.42 * len(settings) + 1.6))
@@ -30,9 +33,7 @@ def plot_sensitivity(table: pd.DataFrame, *, claimed_r: float | None = None,
     for off, pooling in zip(offsets, poolings):
         colour, marker = _POOLING_STYLE.get(pooling, ("0.3", "o"))
         for i, (_, s) in enumerate(settings.iterrows()):
-            row = table[(table["pooling"] == pooling) & (table["factor"] == s["factor"]) &
-                        (table["window_s"] == s["window_s"]) & (table["group"] == s["group"]) &
-                        (table["smooth_s"] == s["smooth_s"]) & (table["motion"] == s["motion"])]
+            row = table[(table["pooling"] == pooling) & (table[keys] == s[keys]).all(axis=1)]
             if row.empty or pd.isna(row["r"].iloc[0]):
                 continue
             r, lo, hi = (float(row[c].iloc[0]) for c in ("r", "ci_low", "ci_high"))

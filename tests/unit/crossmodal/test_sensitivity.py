@@ -10,8 +10,8 @@ from alloava_analysis.features.motion import MotionSettings
 
 def test_design_varies_one_choice_at_a_time():
     base = {"window_s": 5.0, "group": "hands", "smooth_s": 0.0, "motion": "a"}
-    rows = sensitivity_settings(baseline=base, windows_s=(2.0, 5.0, 10.0), groups=("hands", "head"),
-                                smooth_s=(0.0,), motions={"a": None, "b": None})
+    rows = sensitivity_settings(baseline=base, window_s=(2.0, 5.0, 10.0), group=("hands", "head"),
+                                smooth_s=(0.0,), motion=("a", "b"))
     assert [r["factor"] for r in rows] == ["baseline", "window", "window", "group", "motion"]
     for r in rows[1:]:
         assert sum(r[k] != base[k] for k in base) == 1  # exactly one choice differs from the baseline
@@ -20,8 +20,10 @@ def test_design_varies_one_choice_at_a_time():
 def test_planted_hand_coupling_is_found_and_the_head_is_not_coupled(sample_data):
     clips = list(Corpus(sample_data.path).clips(progress=False))
     table = coupling_sensitivity(clips, windows_s=(5.0,), groups=("hands", "head"), smooth_s=(0.0,),
-                                 motions={"default": MotionSettings()}, poolings=("mixed", "raw"), n_boot=50)
-    assert list(table.columns[:6]) == ["factor", "window_s", "group", "smooth_s", "motion", "pooling"]
+                                 motions={"default": MotionSettings()}, normalize=(True,), speech_rates=("word_starts",),
+                                 poolings=("mixed", "raw"), n_boot=50)
+    assert list(table.columns[:8]) == ["factor", "window_s", "group", "smooth_s", "motion", "normalize",
+                                       "speech_rate", "pooling"]
     assert len(table) == 4 and set(table["pooling"]) == {"mixed", "raw"}
     hands = table[(table.group == "hands") & (table.pooling == "mixed")].iloc[0]
     head = table[(table.group == "head") & (table.pooling == "mixed")].iloc[0]
@@ -32,3 +34,8 @@ def test_planted_hand_coupling_is_found_and_the_head_is_not_coupled(sample_data)
 def test_unknown_baseline_motion_is_named():
     with pytest.raises(ValueError, match="baseline motion to be one of"):
         coupling_sensitivity([], baseline={"motion": "nope"})
+
+
+def test_unknown_speech_rate_is_named():
+    with pytest.raises(ValueError, match="speech rates among"):
+        coupling_sensitivity([], speech_rates=("nope",))
