@@ -83,3 +83,15 @@ def _write_error(path: Path, tmp: Path, samples: np.ndarray, subtype: str, err: 
         return OSError(errno.ENOSPC, f"No space left on device: writing {path} needs about {needed} bytes, "
                                      f"{free} are free")
     return OSError(errno.EIO, f"could not write WAV audio to {path}: {err}")
+
+
+def wav_bytes(samples: np.ndarray, samplerate: int, *, subtype: str = "PCM_16") -> bytes:
+    """Float samples in [-1, 1] encoded as a WAV file in memory (e.g. for an HTML ``<audio>`` data URI)."""
+    import io
+
+    samples = np.asarray(samples)
+    if samples.size == 0:
+        raise ValueError("expected at least one audio sample to encode, got none")
+    buffer = io.BytesIO()
+    sf.write(buffer, np.clip(samples, -1.0, 1.0), int(samplerate), subtype=subtype, format="WAV")
+    return buffer.getvalue()

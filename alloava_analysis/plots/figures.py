@@ -63,7 +63,7 @@ def plot_clip_overview(clip: Clip, *, keypoints: tuple[str, ...] = ("left_wrist"
         step = max(1, samples.size // 20000)
         t = start + np.arange(0, samples.size, step) / clip.audio.samplerate
         axes[0].plot(t, samples[::step], lw=0.4, color="0.3")
-    axes[0].set_ylabel("audio")
+    axes[0].set_ylabel("audio (amplitude)")
     if clip.words is not None:
         shown = clip.words[(clip.words.end > start) & (clip.words.start < stop)]
         for w in shown.itertuples():
@@ -95,7 +95,7 @@ def plot_claims(claims: list[dict]) -> plt.Figure:
     ax.barh(table["name"], ratio, color="tab:green")
     ax.axvline(1.0, color="k", lw=1)
     ax.set_xscale("log")
-    ax.set_xlabel("measured / claimed")
+    ax.set_xlabel("measured / claimed (ratio, log scale)")
     fig.tight_layout()
     return fig
 
@@ -105,7 +105,7 @@ def plot_validation(report: dict) -> plt.Figure:
     rows = pd.DataFrame([{"clip_id": c["clip_id"], "ok": c["ok"], **c.get("keypoints", {})} for c in report["clips"]])
     fig, axes = plt.subplots(1, 2, figsize=(10, 0.3 * len(rows) + 1.5), sharey=True)
     colors = np.where(rows["ok"], "tab:blue", "tab:red")
-    for ax, column, label in zip(axes, ("nan_fraction", "confidence_mean"), ("missing keypoints", "mean confidence")):
+    for ax, column, label in zip(axes, ("nan_fraction", "confidence_mean"), ("missing keypoints (fraction of keypoint-frames)", "mean confidence (0-1)")):
         if column in rows:
             ax.barh(rows["clip_id"], rows[column], color=colors)
         ax.set_xlabel(label)
@@ -122,7 +122,10 @@ def plot_window_scatter(windows: pd.DataFrame, *, x: str = "speech_rate", y: str
 
     grid = sns.lmplot(data=windows, x=x, y=y, hue=by, ci=None, height=4, aspect=1.4,
                       scatter_kws={"s": 14, "alpha": 0.7}, line_kws={"lw": 1}, legend=len(windows[by].unique()) <= 12)
-    grid.set_axis_labels(x.replace("_", " "), y.replace("_", " "))
+    units = {"speech_rate": "speech rate (words/s)", "syllable_rate": "syllable rate (syllables/s)",
+             "articulation_rate": "articulation rate (syllables/s of speech)",
+             "windowed_rate": "speech rate (words/s)", "intensity": "movement intensity (shoulder widths/s)"}
+    grid.set_axis_labels(units.get(x, x.replace("_", " ")), units.get(y, y.replace("_", " ")))
     return grid.figure
 
 

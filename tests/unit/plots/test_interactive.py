@@ -1,0 +1,94 @@
+"""The plotly skeleton player: frames match the pose, the audio is the window's, the words are the window's;
+in a headless browser the audio clock drives the skeleton, the cursor and the highlighted word."""
+from __future__ import annotations
+
+import base64
+import dataclasses
+import io
+import re
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from alloava_analysis.corpus import Corpus
+from alloava_analysis.model import POSITION_DIMS
+from alloava_analysis.plots.interactive import skeleton_player
+
+
+@pytest.fixture(scope="module")
+def clip(sample_data):
+    corpus = Corpus(sample_data.path)
+    return corpus.load(corpus.clip_ids[0])
+
+
+def test_frames_audio_and_words_are_those_of_the_window(clip):
+    player = skeleton_player(clip, start=2.0, duration=4.0, fps=10.0, audio_rate=16_000)
+    assert np.allclose(player.frame_times, np.arange(2.0, 6.0, 0.1))
+    assert len(player.figure.frames) == 40
+    # frame 17: the keypoints drawn are the pose's at the nearest video frame, in pixels
+    pose = clip.pose
+    kp, ind = POSITION_DIMS[2], POSITION_DIMS[3]
+    frame = pose.sel(time=player.frame_times[17], method="nearest").isel({ind: 0})
+    visible = frame["confidence"].values >= 0.3
+    x = frame["position"].sel(space="x").values[visible] * pose.attrs["frame_width"]
+    assert np.allclose(sorted(player.figure.frames[17].data[1].x), sorted(x[np.isfinite(x)]))
+    assert frame[kp].size == 33
+    # the audio: 4 s at 16 kHz, the same sound as the 48 kHz original
+    uri = re.search(r'src="data:audio/wav;base64,([^"]+)"', player.html).group(1)
+    samples, rate = sf.read(io.BytesIO(base64.b64decode(uri)))
+    assert rate == 16_000 and abs(len(samples) - 4 * 16_000) <= 2
+    original = clip.audio.read(2.0, 6.0)
+    assert np.sqrt(np.mean(samples ** 2)) == pytest.approx(np.sqrt(np.mean(original ** 2)), rel=0.05)
+    # the words: exactly those overlapping the window, in the transcript strip too
+    expected = clip.words[(clip.words.end > 2.0) & (clip.words.start < 6.0)]
+    assert [w for w, _, _ in player.words] == [str(w).strip() for w in expected.word]
+    assert player.html.count('class="alloava-word"') == len(expected)
+    assert player.html.count("window.Plotly") >= 1 and player._repr_html_() == player.html
+
+
+def test_a_clip_without_audio_still_plays_and_bad_windows_are_named(clip):
+    silent = dataclasses.replace(clip, audio=None) if dataclasses.is_dataclass(clip) else None
+    if silent is not None:
+        player = skeleton_player(silent, duration=2.0, include_plotlyjs=False)
+        assert "no audio in this clip" in player.html and "<audio" not in player.html
+    with pytest.raises(ValueError, match="inside the pose span"):
+        skeleton_player(clip, start=10_000.0)
+    with pytest.raises(ValueError, match="duration > 0"):
+        skeleton_player(clip, duration=0)
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="needs a headless Chromium (Debian package chromium)")
+def test_audio_clock_drives_skeleton_cursor_and_word_in_a_browser(clip, tmp_path):
+    player = skeleton_player(clip, start=2.0, duration=8.0, fps=15.0)
+    probe = """<script>
+    setTimeout(function () { var a = document.querySelector('audio'); a.currentTime = 3.5;
+                             a.dispatchEvent(new Event('seeked')); }, 1500);
+    setTimeout(function () {
+      var gd = document.querySelector('.js-plotly-plot');
+      var hl = [].filter.call(document.querySelectorAll('span.alloava-word'),
+                              function (s) { return s.style.fontWeight == 'bold'; });
+      var d = document.createElement('pre');
+      d.textContent = 'PROBE ' + JSON.stringify({cursor: gd.data[gd.data.length - 1].x[0], x: gd.data[1].x,
+                                                 word: hl.map(function (s) { return s.textContent; })}) + ' END';
+      document.body.appendChild(d); }, 5000);
+    </script>"""
+    page = tmp_path / "player.html"
+    page.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>{player.html}{probe}</body></html>")
+    out = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                          "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                          f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=10000", "--dump-dom",
+                          page.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    import json
+
+    found = json.loads(re.search(r"PROBE (.*?) END", out).group(1))
+    t = 2.0 + 3.5
+    i = int(np.searchsorted(player.frame_times, t, side="right") - 1)
+    assert found["cursor"] == pytest.approx(player.frame_times[i], abs=1e-3)
+    assert np.allclose(found["x"], player.figure.frames[i].data[1].x, atol=0.06)
+    assert found["word"] == [w for w, s, e in player.words if s <= t < e]
