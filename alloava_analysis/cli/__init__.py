@@ -96,7 +96,8 @@ def _cmd_correlate(args: argparse.Namespace) -> int:
     from ..corpus import Corpus
     from ..features.motion import MotionSettings
 
-    motion = MotionSettings(relative_to=args.relative_to, use_z=args.use_z)
+    motion = MotionSettings(relative_to=args.relative_to, use_z=args.use_z, cut_handling=args.cuts,
+                            cut_source=args.cut_source)
     result = correlate_corpus(Corpus(args.path, labels=args.labels), window_s=args.window, hop_s=args.hop,
                               group=args.group, max_lag_s=args.max_lag, n_boot=args.n_boot,
                               n_surrogates=args.n_surrogates, seed=args.seed, progress=not args.quiet,
@@ -219,6 +220,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--relative-to", default="auto", choices=["auto", "body", "image"],
                    help="keypoints relative to the shoulder midpoint (body) or the image")
     p.add_argument("--use-z", action="store_true", help="include MediaPipe's relative depth z in speeds")
+    p.add_argument("--cuts", default="exclude", choices=["exclude", "ignore"],
+                   help="camera cuts: leave out windows that span one (exclude) or do not look for them")
+    p.add_argument("--cut-source", default="auto", choices=["auto", "video", "pose"],
+                   help="where cuts come from: recorded from the video at extraction, pose jumps, or auto")
     p.add_argument("--pooling", default="mixed", choices=["mixed", "raw", "mean_r"],
                    help="within-clip z-scores + mixed model, all windows raw, or mean of per-clip Fisher z")
     p.add_argument("--per-clip-interval", default="ar1", choices=["ar1", "block_bootstrap"],

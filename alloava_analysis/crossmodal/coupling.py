@@ -567,6 +567,16 @@ def summary_text(result: dict) -> str:
                      f"tau^2 = {_fmt(meta.get('tau2'), 4)}")
     if p.get("note"):
         lines.append(f"  note: {p['note']}")
+    mo, cuts = st.get("motion") or {}, result.get("shot_cuts") or {}
+    if mo:
+        lines.append(f"motion: {mo.get('coordinates')}, relative to {mo.get('relative_to_resolved')} "
+                     f"(relative_to={mo.get('relative_to')!r}, use_z={mo.get('use_z')}); camera cuts: "
+                     f"{mo.get('cut_handling')} (source {mo.get('cut_source')})")
+    if cuts and cuts.get("handling") == "exclude":
+        lines.append(f"  {cuts.get('n_cuts', 0)} cut(s) found ({', '.join(cuts.get('sources') or []) or 'none'}); "
+                     f"{cuts.get('windows_excluded', 0)} window(s) spanning a cut left out")
+        lines += [f"    {c['clip_id']}: {c['n_cuts']} cut(s), {c['windows_excluded']} window(s) left out"
+                  for c in cuts.get("per_clip", []) if c.get("n_cuts")]
     lines.append(f"lag (positive = motion leads speech; {lag.get('signals', 'frame signals')}):")
     lines.append(f"  cross-correlation {_fmt(lag.get('xcorr'))} s [{_fmt(lag.get('xcorr_ci_low'))}, "
                  f"{_fmt(lag.get('xcorr_ci_high'))}]")

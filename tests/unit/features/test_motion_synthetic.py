@@ -66,7 +66,7 @@ def test_cuts_planted_in_synthetic_clips_are_found_with_high_precision():
     assert fp == 0 and tp / n_truth > 0.85
 
 
-def test_truth_json_records_the_camera_and_correlate_excludes_windows_across_cuts(tmp_path):
+def test_truth_json_records_the_camera_and_correlate_excludes_windows_across_cuts(tmp_path, capsys):
     cfg = SynthConfig(duration_s=(40.0, 40.0), camera_pan_sw=0.2, cut_rate_per_min=6.0)
     generate_corpus(tmp_path, n_clips=2, seed=2, config=cfg, progress=False)
     truth = json.loads((tmp_path / "truth.json").read_text())
@@ -86,3 +86,14 @@ def test_truth_json_records_the_camera_and_correlate_excludes_windows_across_cut
         spanning = sum(((found > 5 * k) & (found < 5 * k + 5)).any() for k in range(8))
         assert row["windows_excluded"] == spanning > 0
     assert result["settings"]["motion"]["cut_handling"] == "exclude"
+    # the command says which measure and cut handling it used, and takes the choice
+    from alloava_analysis.cli import main
+
+    fast = ["--n-boot", "50", "--n-surrogates", "9", "--quiet"]
+    assert main(["correlate", str(tmp_path), *fast]) == 0
+    text = capsys.readouterr().out
+    assert "motion: x, y (image plane), relative to body" in text and "window(s) spanning a cut left out" in text
+    assert main(["correlate", str(tmp_path), "--cuts", "ignore", "--use-z", "--json", *fast]) == 0
+    ignored = json.loads(capsys.readouterr().out)
+    assert ignored["settings"]["motion"]["use_z"] is True and ignored["shot_cuts"]["n_cuts"] == 0
+    assert main(["correlate", str(tmp_path), "--cuts", "drop", *fast]) == 2
