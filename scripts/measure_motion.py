@@ -71,11 +71,42 @@ def real_media() -> dict:
         "intensity (shoulder widths/s)": _intensities(pose, ("head", "hands", "torso")),
         "gesture units (hands)": _units(pose, "hands"), "gesture units (head)": _units(pose, "head"),
         "cuts": {"pose": len(motion.detect_pose_cuts(pose)), "video": len(kp.shot_cuts["times_s"])}}
+    out["signer frame moved rigidly (real person, no gesture)"] = rigid_signer_frames(extract_keypoints)
     pose = read_pose_dataset(REAL / "signer_holistic.parquet")
     out["signer_holistic (real signer, pose-format)"] = {
         "intensity (shoulder widths/s)": _intensities(pose, ("hands", "right_hand", "torso", "face")),
         "gesture units (right_hand)": _units(pose, "right_hand"),
         "cuts": {"pose": len(motion.detect_pose_cuts(pose))}}
+    return out
+
+
+def rigid_signer_frames(extract_keypoints) -> dict:
+    """Single frames of signer_wave.mp4 moved rigidly along the astronaut trajectory (25 fps, 5 s)."""
+    import av
+
+    with av.open(str(REAL / "signer_wave.mp4")) as container:
+        frames = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+    out = {}
+    times = np.arange(125) / make_test_media.FPS
+    dx, dy = make_test_media.trajectory(times)
+    with tempfile.TemporaryDirectory() as tmp:
+        for idx, what in ((25, "hand rising"), (30, "hand raised, sharp"), (35, "hand motion-blurred")):
+            img, pad = frames[idx], 64
+            padded = np.pad(img, ((pad, pad), (pad, pad), (0, 0)), mode="edge")
+            h, w = img.shape[:2]
+            video = Path(tmp) / f"rigid{idx}.mp4"
+            make_test_media.encode(video, (np.ascontiguousarray(padded[pad - y:pad - y + h, pad - x:pad - x + w])
+                                           for x, y in zip(dx, dy)), times)
+            pose = extract_keypoints(video, pose=True, allow_download=False, progress=False).poses["mediapipe_pose_33"]
+            t = np.linspace(0.0, times[-1], 20_001)
+            vx = 2 * np.pi * (40 * 0.35 * np.cos(2 * np.pi * 0.35 * t) + 14 * 1.1 * np.cos(2 * np.pi * 1.1 * t + 1.0))
+            vy = 2 * np.pi * 12 * 0.6 * np.cos(2 * np.pi * 0.6 * t + 0.5)
+            out[f"frame {idx} ({what})"] = {
+                "planted speed (shoulder widths/s)": round(float(np.hypot(vx, vy).mean()
+                                                                 / motion.shoulder_width(pose)[0]), 3),
+                "right wrist visibility": round(float(pose["confidence"].sel(keypoint="right_wrist").mean()), 2),
+                "intensity (shoulder widths/s)": _intensities(pose, ("head", "hands")),
+                "gesture units (hands)": _units(pose, "hands")}
     return out
 
 
