@@ -9,7 +9,7 @@ face points and writes them with :func:`alloava_analysis.io.extraction.write_pos
 
     python scripts/make_real_fixture.py PATH/TO/mediapipe_long.pose
 
-The ``.pose`` file is read with the PyPI package ``pose-format`` (its authors' own
+The ``.pose`` file is read with the PyPI package ``pose-format`` (the ``interop`` extra; its authors' own
 reader); positions are converted from pixels to the normalised coordinates of our
 data model (x / width, y / height, z / width), and a point with confidence 0 is
 missing (NaN). See ``tests/fixtures/real/SOURCE.md``.
