@@ -21,19 +21,27 @@ For every clip:
 
 Then, over clips:
 
-* **correlation** of movement intensity and speech rate per clip (Pearson,
-  Spearman, moving-block bootstrap CIs) and pooled (MixedLM + cluster
-  bootstrap; see :mod:`alloava_analysis.crossmodal.correlation`);
+* **correlation** of movement intensity and the chosen speech rate per clip
+  (Pearson, Spearman, AR(1)-calibrated Fisher-z intervals; none, with a
+  note, when a clip has too few independent windows) and pooled (``pooling``:
+  within-clip z-scores + MixedLM, raw pooled, or mean per-clip r; cluster
+  bootstrap over clips; see :mod:`alloava_analysis.crossmodal.correlation`);
 * **lag** by cross-correlation (per-clip curves pooled on the Fisher-z scale,
-  peak refined by a parabola) and by DTW (median local lag of the warping
-  paths); positive = motion leads speech;
-* **mutual information** (KSG, bits) between motion and speech energy at the
-  lag of maximum cross-correlation, with a circular-shift surrogate p-value
-  whose surrogates repeat the lag search.
+  peak refined by a parabola) and by DTW (median offset of the peaks the
+  warping path matches, re-aligned around the estimate), each with per-clip
+  block-bootstrap and pooled cluster-bootstrap intervals, and a flag for
+  clips whose cross-correlation has a competing peak; positive = motion
+  leads speech;
+* **mutual information** (KSG, bits) of the chosen signal pair
+  (:data:`MI_SIGNALS`; by default frame-level movement vs speech energy at the
+  lag of maximum cross-correlation -- fine-scale coupling, not speech rate),
+  with a circular-shift p-value (``p_value``) and a clip-shuffle p-value
+  (``clip_shuffle``: each clip's motion against other clips' speech).
 
 The result follows the JSON contract of ``alloava correlate --json``: keys
-``pooled``, ``per_clip``, ``lag_s``, ``mi`` (plus ``settings`` with the motion
-settings under ``settings["motion"]``, ``shot_cuts``, ``clips``, ``failed``); missing values
+``pooled``, ``per_clip``, ``lag_s``, ``mi`` (plus ``settings`` with every
+analysis choice and the motion settings under ``settings["motion"]``,
+``diagnostics``, ``shot_cuts``, ``n_clips``, ``failed``); missing values
 are ``None`` (JSON ``null``), never a made-up number.
 """
 from __future__ import annotations

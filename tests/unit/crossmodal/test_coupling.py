@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alloava_analysis.crossmodal.coupling import WINDOW_COLUMNS, clip_tables, corpus_tables, correlate_corpus
+from alloava_analysis.crossmodal.coupling import (WINDOW_COLUMNS, clip_tables, corpus_tables, correlate_corpus,
+                                                 summary_text)
 from alloava_analysis.errors import MissingModalityError
 from alloava_analysis.model import Clip, make_pose, make_words
 from alloava_analysis.schema import get_layout
@@ -94,6 +95,12 @@ def test_undefined_per_clip_correlations_are_null_with_a_note_not_numbers():
     assert rows[silent.clip.clip_id]["r"] is None and "constant" in rows[silent.clip.clip_id]["note"]
     assert rows[lost.clip.clip_id]["r"] is None and "finite pairs" in rows[lost.clip.clip_id]["note"]
     assert result["pooled"]["n_clips"] == 2 and result["pooled"]["r"] is not None
+    dropped = {d["clip_id"] for d in result["pooled"]["dropped"]}
+    assert dropped == {silent.clip.clip_id, lost.clip.clip_id}                 # named, never silently left out
+    assert len(result["diagnostics"]["dropped_clips"]) == 2
+    text = summary_text(result)
+    assert "left out of the pooled estimate" in text and silent.clip.clip_id in text
+    assert "circular shift" in text and "clip shuffle" in text
 
 
 def test_without_audio_lag_and_mi_are_null_with_a_note():
