@@ -36,6 +36,15 @@ def check_00(key: dict, truth: dict) -> None:
     assert key["hours"] == pytest.approx(sum(c["duration_s"] for c in truth["clips"]) / 3600, rel=1e-3)
 
 
+def check_10(key: dict, truth: dict) -> None:
+    chosen = [c for c in truth["clips"] if c["category"] == key["subset category"]]
+    assert key["clips in manifest"] == len(chosen) == key["subset videos"] >= 1
+    assert key["files downloaded"] == 3 * len(chosen) and key["files failed"] == 0  # audio, transcript, keypoints
+    assert key["second run downloaded"] == 0 and key["second run skipped"] == key["files downloaded"]
+    assert key["clips valid"] == len(chosen) and key["clips with errors"] == 0
+    assert key["files identical to source"] == key["files downloaded"]
+
+
 def check_20(key: dict, truth: dict) -> None:
     words = sum(c["n_words"] for c in truth["clips"])
     hours = sum(c["duration_s"] for c in truth["clips"]) / 3600
@@ -105,7 +114,7 @@ def check_70(key: dict, truth: dict) -> None:
 
 
 #: notebook stem prefix (the number) -> check of its key results
-CHECKS = {"00": check_00, "20": check_20, "30": check_30, "40": check_40, "45": check_45, "50": check_50,
+CHECKS = {"00": check_00, "10": check_10, "20": check_20, "30": check_30, "40": check_40, "45": check_45, "50": check_50,
           "60": check_60, "70": check_70}
 
 

@@ -1,0 +1,19 @@
+"""Turn a lab's checks into otter-grader exception-based test cases (used by ``otter_tests/<lab>/qN.py``)."""
+from __future__ import annotations
+
+from typing import Any
+
+from otter.test_files import test_case
+
+
+def make_test(lab: str, question: str, *, points: float = 1.0):
+    """An otter ``test_case`` that runs ``lab``'s check of ``question`` on the notebook's variables."""
+    from . import _lab
+
+    check = _lab(lab).CHECKS[question]
+
+    @test_case(name=f"{lab} {question}", points=points, success_message=f"{question}: all checks passed")
+    def run(env: dict[str, Any]) -> None:
+        check(env)
+
+    return run
