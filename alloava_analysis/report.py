@@ -26,7 +26,7 @@ def plain_number(value: Any) -> str:
 
     Integers keep every digit (``1,250``); other values get 3 decimals from 1
     to 1000, none above, and 3 significant digits below 1 (``0.0285``,
-    ``0.000123``); non-numbers pass through ``str``.
+    ``0.000123``), ``< 0.000001`` below that; non-numbers pass through ``str``.
     """
     if isinstance(value, bool) or value is None:
         return str(value)
@@ -45,7 +45,9 @@ def plain_number(value: Any) -> str:
         return f"{number:,.0f}"
     if size >= 1:
         return f"{number:,.3f}"
-    decimals = min(12, max(3, 2 - math.floor(math.log10(size))))  # 3 significant digits below 1
+    if size < 1e-6:  # below what a table can show without scientific notation
+        return "< 0.000001" if number > 0 else "> -0.000001"
+    decimals = min(8, max(3, 2 - math.floor(math.log10(size))))  # 3 significant digits below 1
     return f"{number:.{decimals}f}"
 
 

@@ -11,7 +11,7 @@ from alloava_analysis.report import KEY_RESULTS_MIME, plain_number, read_key_res
 
 @pytest.mark.parametrize("value, text", [
     (7500, "7,500"), (135_000_000_000, "135,000,000,000"), (1250.4, "1,250"), (208.123456, "208.123"),
-    (0.0285, "0.0285"), (0.484123, "0.484"), (0.05, "0.0500"), (0.000123, "0.000123"), (-0.5, "-0.500"), (0.0, "0"), (math.nan, "NaN"),
+    (0.0285, "0.0285"), (1e-13, "< 0.000001"), (-2e-9, "> -0.000001"), (3.2e-6, "0.00000320"), (0.484123, "0.484"), (0.05, "0.0500"), (0.000123, "0.000123"), (-0.5, "-0.500"), (0.0, "0"), (math.nan, "NaN"),
     (None, "None"), (True, "True"), ("TED", "TED"),
 ])
 def test_plain_number_never_uses_scientific_notation(value, text):
