@@ -28,9 +28,11 @@ import json
 import math
 import warnings
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import numpy as np
 import pandas as pd
 import xarray as xr
@@ -39,7 +41,7 @@ from ..errors import SchemaError
 from ..model import extractor_info, make_pose
 from ..schema import get_layout, layout_for_count
 from .atomic import atomic_write
-from .transcript import read_json
+from .transcript import FALLBACK, fast_loads, read_json
 
 TIME_KEYS = ("timestamp", "time", "t", "time_s", "seconds")
 FRAME_KEYS = ("frame", "frame_index", "frame_idx", "index")
@@ -67,14 +69,35 @@ class KeypointFile:
 
 
 class _Frames:
-    """Accumulates parsed frames for each layout."""
+    """Accumulates parsed frames: one preallocated float32 (frame, keypoint, x/y/z/confidence) array per layout.
 
-    def __init__(self) -> None:
+    float32 is what :func:`make_pose` stores, so filling it frame by frame gives
+    the same values as stacking float64 frames and converting once.
+    """
+
+    def __init__(self, n: int) -> None:
+        self.n = n
         self.times: list[float] = []
         self.text: list[str] = []
-        self.points: dict[str, list[np.ndarray | None]] = {}
+        self.points: dict[str, np.ndarray] = {}
         self.point_forms: dict[str, str] = {}  # JSON key -> point form (consistent across frames)
         self.time_keys: set[str] = set()
+
+    def put(self, name: str, index: int, points: np.ndarray | None) -> None:
+        if name not in self.points:
+            size = 33 if name == "mediapipe_pose_33" else 18
+            self.points[name] = np.full((self.n, size, 4), np.nan, dtype=np.float32)
+        if points is not None:
+            self.points[name][index] = points
+
+
+class _Parsed:
+    """Keypoints already converted by the fast reader: an (n, 4) array and its point form."""
+
+    __slots__ = ("points", "form")
+
+    def __init__(self, points: np.ndarray, form: str) -> None:
+        self.points, self.form = points, form
 
 
 def _num(value: Any) -> float:
@@ -134,6 +157,10 @@ def _points_from_flat(items: list, path: Path, where: str) -> np.ndarray:
         flat = np.array([_num(v) for v in items], dtype=float)
     except TypeError as err:
         raise SchemaError(f"expected a flat array of numbers, got {err.args[0]!r}", path=path, where=where) from None
+    return _flat_to_xyzc(flat, path, where)
+
+
+def _flat_to_xyzc(flat: np.ndarray, path: Path, where: str) -> np.ndarray:
     for stride in (3, 4, 2):
         if flat.size % stride == 0 and layout_for_count(flat.size // stride) in (
                 "mediapipe_pose_33", "openpose_body_18") or (flat.size % stride == 0 and flat.size // stride == 51):
@@ -144,6 +171,8 @@ def _points_from_flat(items: list, path: Path, where: str) -> np.ndarray:
 
 def _parse_points(items: Any, path: Path, where: str) -> tuple[np.ndarray | None, str]:
     """Return an (n, 4) array x, y, z, confidence and the point form, or None for 'no person'."""
+    if isinstance(items, _Parsed):
+        return items.points, items.form
     if items is None or items == []:
         return None, ""
     if isinstance(items, dict) and "x" in items and isinstance(items["x"], list):
@@ -241,9 +270,8 @@ def _parse_frame(frame: Any, frames: _Frames, path: Path, where: str, fallback_t
                                   where=f"{where}.{key}")
             found[name] = arr
     index = len(frames.times)
-    for name in set(found) | set(frames.points):
-        series = frames.points.setdefault(name, [None] * index)
-        series.append(found.get(name))
+    for name, arr in found.items():
+        frames.put(name, index, arr)
     frames.times.append(t)
     text_key = next((k for k in TEXT_KEYS if k in frame), None)
     text = frame.get(text_key) if text_key else ""
@@ -298,27 +326,257 @@ def _fps(meta: dict) -> float | None:
 
 
 def read_keypoints(path: str | Path) -> KeypointFile:
-    """Read an Allo-AVA keypoint JSON file of any recognised variant."""
+    """Read an Allo-AVA keypoint JSON file of any recognised variant.
+
+    The file is decoded frame by frame (msgspec, keypoints straight into
+    float32 arrays), so the parsed tree of the whole file never exists; a file
+    the fast reader does not take (malformed, hostile numbers, rare point forms
+    inside containers) is read by the standard-library parser, with the same
+    result or the same :class:`SchemaError`.
+    """
     path = Path(path)
+    fast = _read_fast(path)
+    if fast is not None:
+        return fast
     doc = read_json(path)
     items, container, meta = _container(doc, path)
+    del doc
+    return _assemble(items, container, meta, path, decode=None)
+
+
+class _Unsupported(Exception):
+    """The fast reader cannot decide this file; the standard parser reads it."""
+
+
+_TOP = msgspec.json.Decoder(dict[str, msgspec.Raw] | list[msgspec.Raw])
+_BODY = msgspec.json.Decoder(list[msgspec.Raw] | dict[str, msgspec.Raw])
+_FRAME = msgspec.json.Decoder(dict[str, msgspec.Raw])
+_FLAT = msgspec.json.Decoder(list[float | None])
+_ROWS = msgspec.json.Decoder(list[list[float | None]])
+
+
+def _point_struct(conf_key: str | None) -> type:
+    fields = [("x", float | None), ("y", float | None), ("z", float | None, None)]
+    if conf_key:
+        fields.append((conf_key, float | None, None))
+    return msgspec.defstruct(f"Point_{conf_key}", fields, forbid_unknown_fields=True, gc=False)
+
+
+#: Structs and decoders for dict keypoints ``{x, y[, z][, conf]}``, one per confidence key (None: no confidence).
+_POINT_STRUCTS = {k: _point_struct(k) for k in (*CONFIDENCE_KEYS, None)}
+_DICT_DECODERS = {k: msgspec.json.Decoder(list[struct]) for k, struct in _POINT_STRUCTS.items()}
+_GETTERS = {k: attrgetter("x", "y", "z", k) for k in CONFIDENCE_KEYS}
+
+
+def _generic(raw: msgspec.Raw) -> Any:
+    value = fast_loads(raw)
+    if value is FALLBACK:
+        raise _Unsupported
+    return value
+
+
+def _dict_rows(pts: list, conf_key: str | None) -> list:
+    if conf_key is None:
+        return [(p.x, p.y, p.z, None) for p in pts]
+    return list(map(_GETTERS[conf_key], pts))
+
+
+def _checked(values: Any) -> np.ndarray:
+    out = np.array(values, dtype=np.float64)  # null -> NaN
+    if np.isinf(out).any():
+        raise _Unsupported  # 1e999 and the like: the standard parser reports them
+    return out
+
+
+def _as_dicts(raw: msgspec.Raw, conf_key: str | None) -> _Parsed | None:
+    try:
+        pts = _DICT_DECODERS[conf_key].decode(raw)
+    except msgspec.ValidationError:
+        return None
+    return _Parsed(_checked(_dict_rows(pts, conf_key)), "dict_points") if pts else None
+
+
+def _as_rows(raw: msgspec.Raw, _: Any) -> _Parsed | None:
+    try:
+        rows = _ROWS.decode(raw)
+    except msgspec.ValidationError:
+        return None
+    width = len(rows[0]) if rows else -1
+    if width not in (2, 3, 4) or any(len(r) != width for r in rows):
+        return None
+    return _Parsed(_stride_to_xyzc(_checked(rows)), "row_points")
+
+
+def _as_flat(raw: msgspec.Raw, path: Path) -> _Parsed | None:
+    try:
+        values = _FLAT.decode(raw)
+    except msgspec.ValidationError:
+        return None
+    return _Parsed(_flat_to_xyzc(_checked(values), path, "$"), "flat_points") if values else None
+
+
+#: Frames decoded at once when every frame has the first one's fields.
+BATCH = 512
+
+
+class _FrameDecoder:
+    """Decodes frames from raw JSON, remembering which point form worked for each key.
+
+    When the first frame is of the common shape (one time key, optional text and
+    frame index, layout-named lists of point objects), later frames are decoded
+    ``BATCH`` at a time into typed structs; a batch that does not fit that shape
+    switches the rest of the file to frame-by-frame decoding.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.order: dict[str, list] = {}
+        self.conf: dict[str, str | None] = {}  # point key -> confidence key of its point objects
+        self.first: dict[str, Any] | None = None
+        self.batch_type: Any = None  # None: not decided yet; False: frame by frame
+
+    def __call__(self, raw: Any, where: str) -> Any:
+        if not isinstance(raw, msgspec.Raw):
+            return raw
+        try:
+            fields = _FRAME.decode(raw)
+        except msgspec.ValidationError:
+            return _generic(raw)  # not an object: the frame check reports it
+        frame: dict[str, Any] = {}
+        for key, value in fields.items():
+            if key in LAYOUT_KEYS or key in GENERIC_POINT_KEYS:
+                frame[key] = self._decode_points(key, value)
+            else:
+                frame[key] = _generic(value)
+        if self.first is None:
+            self.first = frame
+        return frame
+
+    def _decode_points(self, key: str, raw: msgspec.Raw) -> Any:
+        order = self.order.get(key)
+        if order is None:
+            order = self.order[key] = [(_as_dicts, k) for k in _DICT_DECODERS] + [(_as_rows, None),
+                                                                                 (_as_flat, self.path)]
+        for i, (attempt, arg) in enumerate(order):
+            out = attempt(raw, arg)
+            if out is not None:
+                if i:
+                    order.insert(0, order.pop(i))  # forms are consistent across frames: try this one first
+                if attempt is _as_dicts:
+                    self.conf[key] = arg
+                return out
+        return _generic(raw)
+
+    def _make_batch_type(self) -> Any:
+        frame = self.first or {}
+        time_keys = [k for k in frame if k in TIME_KEYS]
+        text_key = next((k for k in TEXT_KEYS if k in frame), None)
+        point_keys = [k for k in frame if k in LAYOUT_KEYS]
+        fields: list[tuple] = []
+        for key, value in frame.items():
+            if key in point_keys and isinstance(value, _Parsed) and key in self.conf:
+                fields.append((key, list[_POINT_STRUCTS[self.conf[key]]]))
+            elif key in time_keys or key in FRAME_KEYS:
+                fields.append((key, float))
+            elif key == text_key and isinstance(value, str):
+                fields.append((key, str))
+            else:
+                return False
+        layouts = [LAYOUT_KEYS[k] for k in point_keys]
+        if len(time_keys) != 1 or not point_keys or len(set(layouts)) != len(layouts) or len(fields) != len(frame):
+            return False
+        struct = msgspec.defstruct("Frame", fields, forbid_unknown_fields=True, gc=False)
+        self.shape = (time_keys[0], text_key, point_keys)
+        return msgspec.json.Decoder(list[struct])
+
+    def batch(self, items: list, start: int, frames: _Frames) -> int:
+        """Read up to ``BATCH`` frames from ``items[start:]`` at once; 0 when they are read one by one."""
+        if self.batch_type is None:
+            self.batch_type = self._make_batch_type()
+        if self.batch_type is False:
+            return 0
+        chunk = items[start:start + BATCH]
+        if any(key_time is not None or not isinstance(raw, msgspec.Raw) for _, raw, key_time in chunk):
+            self.batch_type = False
+            return 0
+        try:
+            decoded = self.batch_type.decode(b"[" + b",".join(raw for _, raw, _ in chunk) + b"]")
+            time_key, text_key, point_keys = self.shape
+            arrays = {}
+            for key in point_keys:
+                layout = LAYOUT_KEYS[key]
+                size = 33 if layout == "mediapipe_pose_33" else 18
+                rows = [_dict_rows(getattr(f, key), self.conf[key]) for f in decoded]
+                if any(len(r) != size for r in rows):
+                    raise _Unsupported  # no person or a wrong count: frame by frame says which
+                arrays[layout] = _checked(rows)
+        except (msgspec.ValidationError, _Unsupported):
+            self.batch_type = False
+            return 0
+        for layout, arr in arrays.items():
+            frames.put(layout, slice(start, start + len(chunk)), arr)
+        frames.times.extend(getattr(f, time_key) for f in decoded)
+        frames.time_keys.add(time_key)
+        frames.text.extend(getattr(f, text_key).strip() if text_key else "" for f in decoded)
+        items[start:start + len(chunk)] = [None] * len(chunk)
+        return len(chunk)
+
+
+def _read_fast(path: Path) -> KeypointFile | None:
+    """Read with msgspec frame by frame, or None when the standard parser must decide."""
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        return None
+    try:
+        top = _TOP.decode(data)
+        if isinstance(top, dict) and "frames" in top:
+            doc: Any = {k: _generic(v) for k, v in top.items() if k != "frames"}
+            doc["frames"] = _BODY.decode(top["frames"])
+        else:
+            doc = top
+        del top
+        items, container, meta = _container(doc, path)
+        del doc
+        decoder = _FrameDecoder(path)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = _assemble(items, container, meta, path, decode=decoder)
+    except (_Unsupported, msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+        return None
+    except SchemaError:
+        return None  # the standard parser raises it again, with the same message
+    for warning in caught:
+        warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+    return result
+
+
+def _assemble(items: list, container: str, meta: dict, path: Path, *, decode: Any) -> KeypointFile:
     if not items:
         raise SchemaError("expected at least one frame, got none", path=path, where="$")
     fps = _fps(meta)
-    frames = _Frames()
-    for where, frame, key_time in items:
+    n = len(items)
+    frames = _Frames(n)
+    i = 0
+    while i < n:
+        if decode is not None and i:
+            done = decode.batch(items, i, frames)
+            if done:
+                i += done
+                continue
+        where, frame, key_time = items[i]
+        items[i] = None  # drop each frame once read
+        if decode is not None:
+            frame = decode(frame, where)
         _parse_frame(frame, frames, path, where, key_time, fps)
-    n = len(frames.times)
+        i += 1
     times = np.asarray(frames.times, dtype=float)
     if fps is None and frames.time_keys == {"timestamp"} and np.max(times, initial=0.0,
                                                                      where=np.isfinite(times)) > 1e5:
         times = times / 1000.0  # millisecond timestamps (decided once per file, not per frame)
     poses = {}
-    for layout, series in frames.points.items():
-        series += [None] * (n - len(series))
-        size = 33 if layout == "mediapipe_pose_33" else 18
-        empty = np.full((size, 4), np.nan)
-        stack = np.stack([empty if p is None else p for p in series])  # (time, kp, 4)
+    for layout in list(frames.points):
+        stack = frames.points.pop(layout)  # (time, kp, 4) float32
         has_z = bool(np.isfinite(stack[:, :, 2]).any())
         position = np.moveaxis(stack[:, :, :3 if has_z else 2], 2, 1)
         confidence = stack[:, :, 3]
@@ -335,6 +593,7 @@ def read_keypoints(path: str | Path) -> KeypointFile:
             frame_size=_frame_size(meta, path),
             schema_variant="",
         )
+        del stack, position, confidence
     point_form = "+".join(sorted(set(frames.point_forms.values()))) or "empty"
     variant = f"{container}/{point_form}/{'+'.join(sorted(poses))}"
     for ds in poses.values():

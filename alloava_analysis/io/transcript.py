@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import numpy as np
 import pandas as pd
 
@@ -86,6 +87,43 @@ def _out_of_range_path(path: Path) -> str | None:
                         parse_constant=lambda token: None)
 
 
+#: What :func:`fast_loads` returns when only the standard parser can decide (or explain) a document.
+FALLBACK = object()
+
+
+def _holds_huge_int(node: Any) -> bool:
+    """True when a decoded document holds an integer no 64-bit float can hold."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if type(item) is int:
+            if item.bit_length() > 1000:
+                try:
+                    float(item)
+                except OverflowError:
+                    return True
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def fast_loads(data: bytes | memoryview, *, check_ints: bool = True) -> Any:
+    """Decode JSON bytes with msgspec, or return :data:`FALLBACK` when :func:`read_json`'s rules need the slow parser.
+
+    msgspec gives the same objects as :func:`json.loads` for valid JSON; malformed
+    input, ``NaN``, numbers out of the float range, too deep nesting and (with
+    ``check_ints``) huge integers all come back as :data:`FALLBACK`, so that the
+    standard parser produces the error with its line, column or JSON path.
+    """
+    try:
+        doc = msgspec.json.decode(data)
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, ValueError):
+        return FALLBACK
+    return FALLBACK if check_ints and _holds_huge_int(doc) else doc
+
+
 def read_json(path: str | Path) -> Any:
     """Parse a JSON file, turning decode errors into :class:`SchemaError` with line and column.
 
@@ -96,6 +134,20 @@ def read_json(path: str | Path) -> Any:
     ``RecursionError`` later.
     """
     path = Path(path)
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        data = None
+    if data is not None:
+        doc = fast_loads(data)
+        if doc is not FALLBACK:
+            return doc
+        del data
+    return _read_json_checked(path)
+
+
+def _read_json_checked(path: Path) -> Any:
+    """The standard-library parse of :func:`read_json`, with every check and error message."""
 
     def reject(token: str) -> None:
         raise _NonFinite(token)

@@ -487,3 +487,57 @@ def test_any_json_document_gives_poses_or_a_schema_error(tmp_path_factory, doc):
         assert ds.attrs["schema_variant"] == kp.schema_variant
         assert np.isfinite(ds["time"].values).all() and (np.diff(ds["time"].values) > 0).all()
         assert not np.isinf(ds["position"].values).any()
+
+
+# ------------------------------------------------------------------ fast reader against the standard parser
+def _standard(path, monkeypatch):
+    """The reader with the msgspec frame-by-frame path switched off (json.load and per-keypoint loops)."""
+    from alloava_analysis.io import keypoints_json
+
+    with monkeypatch.context() as patch:
+        patch.setattr(keypoints_json, "_read_fast", lambda path: None)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return read_keypoints(path)
+
+
+def _assert_same(fast, slow):
+    assert fast.schema_variant == slow.schema_variant and fast.meta == slow.meta
+    assert sorted(fast.poses) == sorted(slow.poses)
+    for layout in fast.poses:
+        assert fast.poses[layout].identical(slow.poses[layout]), layout
+    assert fast.frame_text.equals(slow.frame_text)
+
+
+@pytest.mark.parametrize("name", list(VALID))
+def test_fast_reader_gives_what_the_standard_parser_gives_on_every_variant(name, tmp_path, monkeypatch):
+    from alloava_analysis.io import keypoints_json
+
+    path = tmp_path / "TED_abcdefghijk.json"
+    path.write_text(json.dumps(VALID[name].doc, allow_nan=False), encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fast = keypoints_json._read_fast(path)
+    if "/dict_points/" in VALID[name].variant or VALID[name].variant.startswith(("frame_list/row", "frame_list/flat")):
+        assert fast is not None  # the common variants take the fast path
+    if fast is not None:
+        _assert_same(fast, _standard(path, monkeypatch))
+
+
+@pytest.mark.parametrize("break_at", [None, 0, 700, 1199])
+def test_fast_reader_batches_and_falls_back_mid_file(break_at, tmp_path, monkeypatch):
+    from alloava_analysis.io import keypoints_json
+
+    n = 1200
+    poses = {"mediapipe_pose_33": random_pose(n_frames=n, layout="mediapipe_pose_33", seed=3),
+             "openpose_body_18": random_pose(n_frames=n, layout="openpose_body_18", seed=4)}
+    path = write_keypoints(tmp_path / "TED_abcdefghijk.json", poses)
+    if break_at is not None:  # a frame without a person (an empty list) cannot be batched
+        doc = json.loads(path.read_text())
+        doc["frames"][break_at]["mediapipe"] = []
+        path.write_text(json.dumps(doc), encoding="utf-8")
+    fast = keypoints_json._read_fast(path)
+    assert fast is not None
+    _assert_same(fast, _standard(path, monkeypatch))
+    if break_at is not None:
+        assert np.isnan(fast.poses["mediapipe_pose_33"]["position"].values[break_at]).all()
