@@ -233,7 +233,8 @@ class Corpus:
     __iter__ = clips
 
     # conversion ------------------------------------------------------------------------------
-    def convert(self, *, force: bool = False, progress: bool = True, index_every_s: float = 5.0) -> dict:
+    def convert(self, *, force: bool = False, progress: bool = True, index_every_s: float = 5.0,
+                workers: int | None = 1, scheduler: Any = None) -> dict:
         """Fill the columnar store from the JSON, once per changed clip.
 
         The store is locked for the run (a second writer gets
@@ -244,6 +245,11 @@ class Corpus:
         cannot be read or written (bad JSON, a full disk) is listed in
         ``failed`` and the others go on.
 
+        Clips are converted by ``workers`` local processes (``None``: every
+        core) or on the Dask cluster at ``scheduler`` (see
+        :func:`alloava_analysis.parallel.run_each`); the store and the index are
+        the same byte for byte whatever the executor.
+
         Returns ``{clips, rows, seconds, unchanged, skipped, failed, store}``
         where ``clips`` counts converted clips, ``rows`` the pose frames
         written and ``failed`` lists ``{clip_id, reason}``.
@@ -253,68 +259,93 @@ class Corpus:
             st.remove_stale_temporaries(self.store)
             previous = st.read_index(self.store)
             previous = {} if previous is None else {r["clip_id"]: r for r in previous.to_dict("records")}
-            result = self._convert_locked(previous, force=force, progress=progress, index_every_s=index_every_s)
+            result = self._convert_locked(previous, force=force, progress=progress, index_every_s=index_every_s,
+                                          workers=workers, scheduler=scheduler)
         result["seconds"] = round(time.perf_counter() - started, 3)
         return result
 
     def _convert_locked(self, previous: dict[str, dict], *, force: bool, progress: bool,
-                        index_every_s: float) -> dict:
+                        index_every_s: float, workers: int | None, scheduler: Any) -> dict:
+        from .parallel import run_each
+
         ours = set(self.clip_ids)
         records: dict[str, dict] = {}  # clips of this corpus done so far (fresh or converted)
         unsaved: list[str] = []  # converted since the index was last written
-        failed, n_rows, n_clips, n_fresh = [], 0, 0, 0
+        failed: dict[str, dict] = {}
+        n_rows, n_clips, n_fresh = 0, 0, 0
         last_saved = time.monotonic()
         rows = self.index.to_dict("records")
+        order = {row["clip_id"]: i for i, row in enumerate(rows)}
 
-        def save(upcoming: list[dict]) -> None:
+        def save() -> None:
             # unreached clips keep their old entries: a killed run must not forget them
-            pending = {r["clip_id"] for r in upcoming} - set(records)
+            pending = {r["clip_id"] for r in rows} - set(records) - set(failed)
             kept = [r for cid, r in previous.items() if cid not in ours or cid in pending]
-            st.write_index(self.store, pd.DataFrame(kept + list(records.values())))
+            done = sorted(records.values(), key=lambda r: order[r["clip_id"]])  # clip order, whoever finished first
+            st.write_index(self.store, pd.DataFrame(kept + done))
 
-        for position, row in enumerate(tqdm(rows, desc="convert", unit="clip", disable=not progress)):
-            clip_id = row["clip_id"]
-            old = previous.get(clip_id)
+        todo = []
+        for row in rows:
+            old = previous.get(row["clip_id"])
             if not force and old is not None and self._store_is_fresh({**row, **old}):
-                records[clip_id] = old
+                records[row["clip_id"]] = old
                 n_fresh += 1
+            else:
+                todo.append((self.root, self.store, row))
+        bar = tqdm(total=len(todo), desc="convert", unit="clip", disable=not progress)
+        for i, outcome, error in run_each(_convert_clip, todo, workers=workers, scheduler=scheduler,
+                                          key="alloava-convert"):
+            bar.update()
+            row = todo[i][2]
+            clip_id = row["clip_id"]
+            if error is not None:  # a worker that died
+                outcome = ("failed", clip_failure(error, row))
+            if outcome[0] == "failed":
+                failed[clip_id] = {"clip_id": clip_id, "reason": outcome[1]}
                 continue
-            try:
-                clip = load_clip(self.root, clip_id, files=row)
-                for ds in clip.poses.values():
-                    st.write_pose(self.store, clip_id, ds)
-                if clip.frame_text is not None:
-                    st.write_frame_text(self.store, clip_id, clip.frame_text)
-                if clip.words is not None:
-                    st.write_words(self.store, clip_id, clip.words)
-                if clip.segments is not None:
-                    st.write_segments(self.store, clip_id, clip.segments, meta=clip.metadata.get("transcript_meta"))
-                summary = clip_summary(clip, row)
-            except Exception as err:  # noqa: BLE001 - one clip's fault (bad file, full disk) fails that clip only
-                failed.append({"clip_id": clip_id, "reason": clip_failure(err, row)})
-                continue
-            records[clip_id] = summary
+            records[clip_id] = outcome[1]
             unsaved.append(clip_id)
-            n_rows += max((ds.sizes["time"] for ds in clip.poses.values()), default=0)
+            n_rows += outcome[2]
             n_clips += 1
             if time.monotonic() - last_saved >= index_every_s:
                 try:
-                    save(rows[position + 1:])
+                    save()
                     unsaved, last_saved = [], time.monotonic()
                 except OSError as err:  # e.g. a full disk: this clip's entry is not saved; try again later
                     log.warning("%s: could not write the store index: %s", self.store, err)
+        bar.close()
         if records:
             try:
-                save([])
+                save()
             except OSError as err:
                 reason = f"converted, but the store index could not be written ({type(err).__name__}: {err}); " \
                          f"the clip will be converted again"
-                failed += [{"clip_id": c, "reason": reason} for c in unsaved]
+                failed.update({c: {"clip_id": c, "reason": reason} for c in unsaved})
                 n_clips -= len(unsaved)
             else:
                 self.index = self._with_store_index(self.index)
         return {"clips": n_clips, "rows": n_rows, "unchanged": n_fresh, "skipped": list(self.skipped_files),
-                "failed": failed, "store": str(self.store)}
+                "failed": sorted(failed.values(), key=lambda r: order[r["clip_id"]]), "store": str(self.store)}
+
+
+def _convert_clip(task: tuple[Path, Path, dict]) -> tuple:
+    """Convert one clip into the store: ``("ok", index record, frames)`` or ``("failed", reason)``."""
+    root, store, row = task
+    clip_id = row["clip_id"]
+    try:
+        clip = load_clip(root, clip_id, files=row)
+        for ds in clip.poses.values():
+            st.write_pose(store, clip_id, ds)
+        if clip.frame_text is not None:
+            st.write_frame_text(store, clip_id, clip.frame_text)
+        if clip.words is not None:
+            st.write_words(store, clip_id, clip.words)
+        if clip.segments is not None:
+            st.write_segments(store, clip_id, clip.segments, meta=clip.metadata.get("transcript_meta"))
+        summary = clip_summary(clip, row)
+    except Exception as err:  # noqa: BLE001 - one clip's fault (bad file, full disk) fails that clip only
+        return "failed", clip_failure(err, row)
+    return "ok", summary, max((ds.sizes["time"] for ds in clip.poses.values()), default=0)
 
 
 def duplicate_videos(index: pd.DataFrame) -> list[dict]:

@@ -48,7 +48,8 @@ def _cmd_synth(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from ..validators.corpus import validate_corpus
 
-    result = validate_corpus(args.path, progress=not args.quiet, tolerance_s=args.tolerance)
+    result = validate_corpus(args.path, progress=not args.quiet, tolerance_s=args.tolerance, workers=args.workers,
+                             scheduler=args.scheduler)
 
     def human(r: dict) -> str:
         lines = [f"{r['n_ok']} clip(s) ok, {r['n_errors']} with errors, {len(r['skipped_files'])} file(s) skipped"]
@@ -66,7 +67,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_convert(args: argparse.Namespace) -> int:
     from ..corpus import Corpus
 
-    result = Corpus(args.path, store=args.store).convert(force=args.force, progress=not args.quiet)
+    result = Corpus(args.path, store=args.store).convert(force=args.force, progress=not args.quiet,
+                                                         workers=args.workers, scheduler=args.scheduler)
     _emit(args, result, lambda r: f"converted {r['clips']} clip(s), {r['rows']} frames in {r['seconds']} s "
                                   f"({r['unchanged']} unchanged, {len(r['failed'])} failed) -> {r['store']}"
                                   + _skipped_lines(r))
@@ -103,7 +105,8 @@ def _cmd_correlate(args: argparse.Namespace) -> int:
                               n_surrogates=args.n_surrogates, seed=args.seed, progress=not args.quiet,
                               motion=motion, speech_rate=args.speech_rate, rate_window_s=args.rate_window,
                               normalize=args.movement_units == "shoulder_widths", pooling=args.pooling,
-                              per_clip_interval=args.per_clip_interval, mi_signals=args.mi_signals)
+                              per_clip_interval=args.per_clip_interval, mi_signals=args.mi_signals,
+                              workers=args.workers, scheduler=args.scheduler)
     _emit(args, result, summary_text)
     return EXIT_FAILED if result.get("failed") else EXIT_OK
 
@@ -163,8 +166,20 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return EXIT_FAILED if result["failed"] or result["skipped"] else EXIT_OK
 
 
+def _workers(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1 worker, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``alloava`` (one subcommand per task)."""
+    executor = argparse.ArgumentParser(add_help=False)
+    executor.add_argument("--workers", type=_workers, default=None,
+                          help="clips in parallel local processes (default: every core; 1 = in this process)")
+    executor.add_argument("--scheduler", help="run clips on this Dask cluster (tcp://host:8786); the workers must "
+                                              "see PATH at the same path")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     common.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -182,12 +197,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--duration", type=float, nargs=2, metavar=("MIN_S", "MAX_S"), help="clip duration range")
     p.set_defaults(run=_cmd_synth)
 
-    p = sub.add_parser("validate", parents=[common], help="check every clip of a corpus")
+    p = sub.add_parser("validate", parents=[common, executor], help="check every clip of a corpus")
     p.add_argument("path", type=Path)
     p.add_argument("--tolerance", type=float, default=1.0, help="allowed duration disagreement in seconds")
     p.set_defaults(run=_cmd_validate)
 
-    p = sub.add_parser("convert", parents=[common], help="fill the columnar (Parquet) store from the JSON")
+    p = sub.add_parser("convert", parents=[common, executor], help="fill the columnar (Parquet) store from the JSON")
     p.add_argument("path", type=Path)
     p.add_argument("--store", type=Path, help="store folder (default PATH/store)")
     p.add_argument("--force", action="store_true", help="rewrite clips that are already up to date")
@@ -198,7 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--labels", type=Path, help="demographic labels CSV keyed by clip_id")
     p.set_defaults(run=_cmd_stats)
 
-    p = sub.add_parser("correlate", parents=[common],
+    p = sub.add_parser("correlate", parents=[common, executor],
                        help="speech rate vs movement intensity: correlation with CIs, lags, mutual information")
     p.add_argument("path", type=Path)
     p.add_argument("--window", type=float, default=5.0, help="analysis window in seconds")

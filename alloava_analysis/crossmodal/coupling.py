@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from functools import partial
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -236,8 +237,14 @@ def _iter_items(source: Any, progress: bool) -> tuple[Iterable, Any]:
 def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = None, group: str = "hands",
                   progress: bool = True, energy: bool = True, detrend_s: float = 2.0,
                   motion: MotionSettings | None = None, normalize: bool = True, rate_window_s: float = 5.0,
+                  workers: int | None = 1, scheduler: Any = None,
                   **clean: Any) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
     """Window and frame tables of every clip (clips that fail are skipped and listed).
+
+    With a corpus (or its path), clips are loaded and analysed by ``workers``
+    local processes (``None``: every core) or on the Dask cluster at
+    ``scheduler`` (:func:`alloava_analysis.parallel.run_each`); the tables are
+    stacked in clip order, so they are the same whatever the executor.
 
     Returns
     -------
@@ -249,23 +256,44 @@ def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = N
     failed : list of dict
         ``{clip_id, reason}`` for clips that could not be analysed.
     """
-    items, corpus = _iter_items(source, progress)
+    options = dict(window_s=window_s, hop_s=hop_s, group=group, energy=energy, detrend_s=detrend_s,
+                   motion=motion, normalize=normalize, rate_window_s=rate_window_s, **clean)
+    parallel = scheduler is not None or workers is None or workers > 1
     win_parts, frame_parts, failed = [], [], []
-    for item in items:
-        clip_id = getattr(getattr(item, "clip", item), "clip_id", "?")
-        try:
-            w, f = clip_tables(item, window_s=window_s, hop_s=hop_s, group=group, energy=energy,
-                               detrend_s=detrend_s, motion=motion, normalize=normalize,
-                               rate_window_s=rate_window_s, **clean)
-        except (AlloAvaError, ValueError, KeyError, OSError) as err:
-            log.warning("skipping %s: %s", clip_id, err)
-            failed.append({"clip_id": clip_id, "reason": str(err)})
-            continue
-        win_parts.append(w)
-        if f is not None:
-            frame_parts.append(f)
-    # Corpus.clips() collects clips it could not load; read the list after iterating
-    failed = (list(corpus.failures) if corpus is not None else []) + failed
+    if parallel and (isinstance(source, (str, Path)) or _is_corpus(source)):
+        from ..corpus import Corpus
+        from ..parallel import map_ordered
+
+        corpus = Corpus(source) if isinstance(source, (str, Path)) else source
+        outcomes = map_ordered(partial(_corpus_clip_tables, corpus, options), list(corpus.clip_ids),
+                               workers=workers, scheduler=scheduler, key="alloava-correlate", progress=progress)
+        load_failed = []
+        for outcome, error in outcomes:
+            if error is not None:
+                raise error  # what a serial run would have raised
+            kind, *payload = outcome
+            if kind == "ok":
+                win_parts.append(payload[0])
+                if payload[1] is not None:
+                    frame_parts.append(payload[1])
+            else:
+                (load_failed if kind == "load_failed" else failed).append(payload[0])
+        failed = load_failed + failed
+    else:
+        items, corpus = _iter_items(source, progress)
+        for item in items:
+            clip_id = getattr(getattr(item, "clip", item), "clip_id", "?")
+            try:
+                w, f = clip_tables(item, **options)
+            except (AlloAvaError, ValueError, KeyError, OSError) as err:
+                log.warning("skipping %s: %s", clip_id, err)
+                failed.append({"clip_id": clip_id, "reason": str(err)})
+                continue
+            win_parts.append(w)
+            if f is not None:
+                frame_parts.append(f)
+        # Corpus.clips() collects clips it could not load; read the list after iterating
+        failed = (list(corpus.failures) if corpus is not None else []) + failed
     windows = pd.concat(win_parts, ignore_index=True) if win_parts else pd.DataFrame(columns=list(WINDOW_COLUMNS))
     windows.attrs = {"shot_cuts": [w.attrs["shot_cuts"] for w in win_parts]}
     frames = pd.concat(frame_parts, ignore_index=True) if frame_parts else pd.DataFrame(
@@ -273,6 +301,30 @@ def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = N
     if frame_parts:
         frames.attrs.update(frame_parts[0].attrs)
     return windows, frames, failed
+
+
+def _is_corpus(source: Any) -> bool:
+    from ..corpus import Corpus
+
+    return isinstance(source, Corpus)
+
+
+def _corpus_clip_tables(corpus: Any, options: dict, clip_id: str) -> tuple:
+    """One clip of a corpus: ``("ok", windows, frames)``, ``("load_failed", failure)`` or ``("failed", failure)``."""
+    from ..corpus import clip_failure
+
+    try:
+        clip = corpus.load(clip_id)
+    except Exception as err:  # noqa: BLE001 - one clip's fault fails that clip only, as Corpus.clips does
+        reason = clip_failure(err, corpus._row(clip_id))
+        log.warning("skipping %s: %s", clip_id, reason)
+        return "load_failed", {"clip_id": clip_id, "reason": reason}
+    try:
+        w, f = clip_tables(clip, **options)
+    except (AlloAvaError, ValueError, KeyError, OSError) as err:
+        log.warning("skipping %s: %s", clip_id, err)
+        return "failed", {"clip_id": clip_id, "reason": str(err)}
+    return "ok", w, f
 
 
 def frame_lags(frames: pd.DataFrame, *, max_lag_s: float, dtw_segment_s: float | None, block_s: float = 5.0,
@@ -350,7 +402,7 @@ def correlate_corpus(corpus_or_path: Any, *, window_s: float = 5.0, hop_s: float
                      motion: MotionSettings | None = None, speech_rate: str = "word_starts",
                      rate_window_s: float = 5.0, normalize: bool = True, pooling: str = "mixed",
                      per_clip_interval: str = "ar1", mi_signals: str = "frame_energy", lag_block_s: float = 5.0,
-                     n_boot_lag: int = 500):
+                     n_boot_lag: int = 500, workers: int | None = 1, scheduler: Any = None):
     """Speech rate vs movement intensity over a corpus: correlations, lags and mutual information.
 
     Every analysis choice is a parameter and is recorded in ``settings``.
@@ -410,6 +462,10 @@ def correlate_corpus(corpus_or_path: Any, *, window_s: float = 5.0, hop_s: float
         (see :data:`MI_SIGNALS`).
     lag_block_s, n_boot_lag
         Block length and resamples of the per-clip lag intervals.
+    workers, scheduler
+        Where the clips' tables are computed: local processes (``None``: every
+        core) or a Dask cluster (see :func:`corpus_tables`); the result is the
+        same whatever the executor.
 
     Returns
     -------
@@ -445,7 +501,7 @@ def correlate_corpus(corpus_or_path: Any, *, window_s: float = 5.0, hop_s: float
                                             progress=progress, detrend_s=detrend_s,
                                             confidence_threshold=confidence_threshold, max_gap_s=max_gap_s,
                                             smooth_s=smooth_s, motion=motion_settings, normalize=normalize,
-                                            rate_window_s=rate_window_s)
+                                            rate_window_s=rate_window_s, workers=workers, scheduler=scheduler)
     hop = window_s if hop_s is None else hop_s
     y_col, y_text = SPEECH_RATES[speech_rate]
     y_text = y_text.format(rate_window_s=rate_window_s)

@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from ..corpus import Corpus, clip_failure, duplicate_videos
 from ..io.allo_ava import load_clip
 from ..io.audio import ALLO_AVA_RATE
 from ..io.layout import MODALITY_DIRS
+from ..parallel import map_ordered
 from ..stats.quality import keypoint_quality
 
 REQUIRED = ("audio", "transcript", "keypoints")
@@ -105,11 +107,23 @@ def _check_loaded(report: ClipReport, clip, *, tolerance_s: float, tolerance_fra
             report.errors.append(f"transcript ends at {tr_s:.3f} s, after the audio ends ({audio_s:.3f} s)")
 
 
-def validate_corpus(path: str | Path, *, progress: bool = True, **options) -> dict:
-    """Validate every clip under ``path``; returns the ``alloava validate --json`` object."""
+def validate_corpus(path: str | Path, *, progress: bool = True, workers: int | None = 1, scheduler: Any = None,
+                    **options) -> dict:
+    """Validate every clip under ``path``; returns the ``alloava validate --json`` object.
+
+    Clips are checked by ``workers`` local processes (``None``: every core) or
+    on the Dask cluster at ``scheduler`` (:func:`alloava_analysis.parallel.run_each`);
+    the reports come back in clip order whatever the executor.
+    """
     corpus = Corpus(path)
-    reports = [validate_clip(corpus.root, row, **options)
-               for row in tqdm(corpus.index.to_dict("records"), desc="validate", unit="clip", disable=not progress)]
+    rows = corpus.index.to_dict("records")
+    outcomes = map_ordered(partial(validate_clip, corpus.root, **options), rows, workers=workers,
+                           scheduler=scheduler, key="alloava-validate", progress=progress, desc="validate")
+    reports = []
+    for row, (report, error) in zip(rows, outcomes):
+        if error is not None:  # a worker that died
+            report = ClipReport(row["clip_id"], ok=False, errors=[f"not validated: {clip_failure(error, row)}"])
+        reports.append(report)
     duplicates = duplicate_videos(corpus.index)
     by_id = {r.clip_id: r for r in reports}
     for dup in duplicates:

@@ -1,0 +1,91 @@
+"""Executors: convert, validate and correlate give the same bytes serially, in 2 processes and on a Dask cluster.
+
+One small synthetic corpus with one broken clip (so failures are reported in
+clip order too); the results of every executor are compared to the serial
+run's, the store file by file.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from alloava_analysis.corpus import Corpus
+from alloava_analysis.crossmodal.coupling import correlate_corpus
+from alloava_analysis.io.jsonable import to_jsonable
+from alloava_analysis.parallel import map_ordered, run_each
+from alloava_analysis.synthetic import SynthConfig, generate_corpus
+from alloava_analysis.validators.corpus import validate_corpus
+
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def corpus_root(tmp_path_factory):
+    root = tmp_path_factory.mktemp("par") / "corpus"
+    generate_corpus(root, n_clips=4, seed=5, config=SynthConfig(duration_s=(40.0, 40.0)), progress=False)
+    broken = sorted((root / "keypoints").glob("*.json"))[1]
+    broken.write_text('{"frames": [{"timestamp": 0, "mediapipe": [1, 2]}]}', encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as lc, distributed.Client(lc) as client:
+        yield client
+
+
+def _executors(cluster):
+    return {"serial": {"workers": 1}, "processes": {"workers": 2}, "dask": {"scheduler": cluster}}
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+            and not p.name.endswith(".lock")}
+
+
+def test_convert_writes_the_same_store_whatever_the_executor(corpus_root, cluster, tmp_path):
+    stores, results = {}, {}
+    for name, how in _executors(cluster).items():
+        store = tmp_path / f"store_{name}"
+        result = Corpus(corpus_root, store=store).convert(progress=False, **how)
+        result.pop("seconds"), result.pop("store")
+        stores[name], results[name] = _tree(store), result
+    assert results["serial"]["clips"] == 3 and len(results["serial"]["failed"]) == 1
+    for name in ("processes", "dask"):
+        assert results[name] == results["serial"], name
+        assert stores[name].keys() == stores["serial"].keys(), name
+        for key in stores["serial"]:
+            assert stores[name][key] == stores["serial"][key], (name, key)
+
+
+def test_validate_gives_the_same_report_whatever_the_executor(corpus_root, cluster):
+    out = {name: json.dumps(to_jsonable(validate_corpus(corpus_root, progress=False, **how)), sort_keys=True)
+           for name, how in _executors(cluster).items()}
+    assert json.loads(out["serial"])["n_errors"] == 1
+    assert out["processes"] == out["serial"] and out["dask"] == out["serial"]
+
+
+def test_correlate_gives_the_same_numbers_whatever_the_executor(corpus_root, cluster):
+    out = {name: json.dumps(to_jsonable(correlate_corpus(corpus_root, progress=False, n_boot=200, n_surrogates=19,
+                                                         n_boot_lag=50, **how)), sort_keys=True)
+           for name, how in _executors(cluster).items()}
+    serial = json.loads(out["serial"])
+    assert serial["n_clips"] == 3 and [f["clip_id"] for f in serial["failed"]] and serial["pooled"]["r"] is not None
+    assert out["processes"] == out["serial"] and out["dask"] == out["serial"]
+
+
+def _square(x: int) -> int:
+    if x == 3:
+        raise ValueError("three")
+    return x * x
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_map_ordered_keeps_item_order_and_reports_errors_per_item(workers):
+    out = map_ordered(_square, list(range(6)), workers=workers)
+    assert [r for r, _ in out] == [0, 1, 4, None, 16, 25]
+    assert [type(e).__name__ if e else None for _, e in out] == [None] * 3 + ["ValueError"] + [None] * 2
+    assert sorted(i for i, _, _ in run_each(_square, [1, 2], workers=workers)) == [0, 1]
