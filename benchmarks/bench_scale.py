@@ -1,0 +1,242 @@
+"""Corpus scale (issue #15, memory item of #10): convert and correlate per hour of data, workers, parsing, memory.
+
+One run measures, side by side on a synthetic corpus of ``--clips`` clips of ``--minutes`` minutes:
+
+* parsing one keypoint file: reading its bytes, a bare ``json.load``, the reader
+  before this change (``git show OLD_REV:alloava_analysis/io/keypoints_json.py``,
+  loaded in this process) and the current reader; ratios new/old and new/json
+  (target: the current reader at least 3x faster than the old one);
+* peak memory of reading that file (peak resident set of a fresh process, reset
+  after imports with Linux ``/proc/self/clear_refs``, above its size then), old and new, as a multiple of the file size
+  (target: about 2x at most), and the peak of ``convert`` on half the corpus and
+  on all of it (target: flat in corpus size);
+* seconds per hour of data for ``convert`` and for ``correlate`` (its per-clip
+  stage, which scales with the corpus, and the whole command, whose corpus-level
+  MI and pooled steps do not) at 1 and 2 workers, and the speedup (target 1.8x
+  on 2 cores); results are checked identical across worker counts;
+* start-up: importing the correlation driver and ``alloava correlate --help``;
+* a projection for 1,250 h on 2 cores (the measured 2-worker rate) and on a
+  64-core cluster (the 1-worker rate divided by 64, assuming linear scaling).
+
+The machine load (``os.getloadavg``) is printed before and after: on a shared
+machine the figures are only comparable within one run.
+
+Run: ``.venv/bin/python benchmarks/bench_scale.py [--clips 4] [--minutes 10] [--old-rev 4976061] [--json OUT]``
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+FULL_RELEASE_H = 1250.0
+
+
+def _module_at(rev: str, relpath: str, name: str):
+    source = subprocess.run(["git", "-C", str(REPO), "show", f"{rev}:{relpath}"], check=True, capture_output=True,
+                            text=True).stdout
+    path = Path(tempfile.mkdtemp()) / Path(relpath).name
+    path.write_text(source, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_old_reader(rev: str):
+    """The keypoint reader as it was at ``rev`` (with that revision's ``read_json``), or None without git."""
+    import alloava_analysis.io  # noqa: F401 - the old modules' relative imports resolve against it
+
+    try:
+        transcript = _module_at(rev, "alloava_analysis/io/transcript.py", "alloava_analysis.io._transcript_old")
+        module = _module_at(rev, "alloava_analysis/io/keypoints_json.py", "alloava_analysis.io._keypoints_json_old")
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    module.read_json = transcript.read_json
+    return module
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def _status_kib(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise KeyError(field)
+
+
+def reset_peak() -> int:
+    """Reset this process's peak resident set (Linux ``clear_refs`` 5); returns the current RSS in KiB."""
+    Path("/proc/self/clear_refs").write_text("5")
+    return _status_kib("VmRSS")
+
+
+def peak_kib() -> int:
+    """Peak resident set since :func:`reset_peak`, KiB."""
+    return _status_kib("VmHWM")
+
+
+PEAK_SCRIPT = r"""
+import json, sys
+mode, path, rev = sys.argv[1:4]
+sys.path.insert(0, {repo!r}); sys.path.insert(0, {repo!r} + "/benchmarks")
+import bench_scale
+if mode == "old":
+    reader = bench_scale.load_old_reader(rev).read_keypoints
+else:
+    from alloava_analysis.io.keypoints_json import read_keypoints as reader
+import xarray, pandas  # noqa: F401
+base = bench_scale.reset_peak()
+reader(path)
+print(json.dumps({{"base_kib": base, "peak_kib": bench_scale.peak_kib()}}))
+"""
+
+CONVERT_PEAK_SCRIPT = r"""
+import json, sys
+sys.path.insert(0, {repo!r}); sys.path.insert(0, {repo!r} + "/benchmarks")
+import bench_scale
+from alloava_analysis.corpus import Corpus
+corpus = Corpus(sys.argv[1], store=sys.argv[2])
+base = bench_scale.reset_peak()
+corpus.convert(progress=False, workers=1)
+print(json.dumps({{"base_kib": base, "peak_kib": bench_scale.peak_kib()}}))
+"""
+
+
+def run_json(script: str, *args: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", script.format(repo=str(REPO)), *args], check=True,
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and not p.name.endswith(".lock")}
+
+
+def half_corpus(root: Path, out: Path) -> Path:
+    """A corpus holding the first half of ``root``'s clips (hard links; sources untouched)."""
+    ids = sorted(p.stem for p in (root / "keypoints").glob("*.json"))[: max(1, len(list((root / "keypoints").glob("*.json"))) // 2)]
+    for folder in ("keypoints", "transcript", "audio"):
+        (out / folder).mkdir(parents=True, exist_ok=True)
+        for path in (root / folder).iterdir():
+            if path.stem in ids:
+                os.link(path, out / folder / path.name)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clips", type=int, default=4)
+    parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--old-rev", default="4976061", help="git revision with the reader before this change")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+
+    from alloava_analysis.corpus import Corpus
+    from alloava_analysis.crossmodal.coupling import corpus_tables, correlate_corpus
+    from alloava_analysis.io.jsonable import to_jsonable
+    from alloava_analysis.io.keypoints_json import read_keypoints
+    from alloava_analysis.synthetic import SynthConfig, generate_corpus
+
+    out: dict = {"load_before": os.getloadavg(), "cpus": os.cpu_count(), "clips": args.clips,
+                 "minutes": args.minutes}
+    work = Path(tempfile.mkdtemp(prefix="bench_scale_"))
+    try:
+        root = work / "corpus"
+        generate_corpus(root, n_clips=args.clips, seed=0, progress=False,
+                        config=SynthConfig(duration_s=(args.minutes * 60.0, args.minutes * 60.0)))
+        hours = args.clips * args.minutes / 60.0
+        out["hours"] = hours
+
+        # parsing one file
+        kp = sorted((root / "keypoints").glob("*.json"))[0]
+        size = kp.stat().st_size
+        old = load_old_reader(args.old_rev)
+        parse = {"file_mb": round(size / 2**20, 1), "pose_minutes": args.minutes,
+                 "read_bytes_s": timed(kp.read_bytes),
+                 "json_load_s": timed(lambda: json.loads(kp.read_bytes())),
+                 "new_s": timed(lambda: read_keypoints(kp))}
+        if old is not None:
+            parse["old_s"] = timed(lambda: old.read_keypoints(kp))
+            parse["new_vs_old"] = parse["old_s"] / parse["new_s"]
+        parse["new_vs_json_load"] = parse["json_load_s"] / parse["new_s"]
+        parse["new_vs_read_bytes"] = parse["new_s"] / parse["read_bytes_s"]
+        parse["new_s_per_hour_of_pose"] = parse["new_s"] * 60.0 / args.minutes
+        out["parse"] = parse
+
+        # peak memory
+        memory = {}
+        for mode in ("new", "old") if old is not None else ("new",):
+            r = run_json(PEAK_SCRIPT, mode, str(kp), args.old_rev)
+            memory[f"{mode}_peak_over_file"] = (r["peak_kib"] - r["base_kib"]) * 1024 / size
+        half = half_corpus(root, work / "half")
+        for name, corpus_root in (("half_corpus", half), ("full_corpus", root)):
+            r = run_json(CONVERT_PEAK_SCRIPT, str(corpus_root), str(work / f"store_peak_{name}"))
+            memory[f"convert_{name}_peak_mb"] = (r["peak_kib"] - r["base_kib"]) / 1024
+        memory["convert_peak_full_over_half"] = memory["convert_full_corpus_peak_mb"] / max(
+            memory["convert_half_corpus_peak_mb"], 1e-9)
+        out["memory"] = memory
+
+        # convert and correlate at 1 and 2 workers
+        timing, results = {}, {}
+        for workers in (1, 2):
+            store = work / f"store_{workers}"
+            timing[f"convert_{workers}w_s"] = timed(
+                lambda: Corpus(root, store=store).convert(progress=False, workers=workers, force=True))
+            results[f"store_{workers}"] = tree_bytes(store)
+            timing[f"correlate_tables_{workers}w_s"] = timed(
+                lambda: corpus_tables(Corpus(root), progress=False, workers=workers))
+            start = time.perf_counter()
+            results[f"correlate_{workers}"] = json.dumps(to_jsonable(
+                correlate_corpus(Corpus(root), progress=False, workers=workers)), sort_keys=True)
+            timing[f"correlate_{workers}w_s"] = time.perf_counter() - start
+        timing["identical_store"] = results["store_1"] == results["store_2"]
+        timing["identical_correlate"] = results["correlate_1"] == results["correlate_2"]
+        for step in ("convert", "correlate_tables", "correlate"):
+            for workers in (1, 2):
+                timing[f"{step}_{workers}w_s_per_h"] = timing[f"{step}_{workers}w_s"] / hours
+            timing[f"{step}_speedup_2w"] = timing[f"{step}_1w_s"] / timing[f"{step}_2w_s"]
+        # the corpus-level part of correlate (pooled model, pooled lags, MI) does not grow with hours
+        fixed = max(0.0, timing["correlate_1w_s"] - timing["correlate_tables_1w_s"])
+        timing["correlate_corpus_level_s"] = fixed
+        out["timing"] = timing
+
+        startup = {"import_coupling_s": timed(lambda: subprocess.run(
+            [sys.executable, "-c", "import alloava_analysis.crossmodal.coupling"], check=True,
+            env={**os.environ, "PYTHONPATH": str(REPO)})),
+            "correlate_help_s": timed(lambda: subprocess.run(
+                [sys.executable, "-m", "alloava_analysis.cli", "correlate", "--help"], check=True,
+                capture_output=True, env={**os.environ, "PYTHONPATH": str(REPO)}))}
+        out["startup"] = startup
+
+        hours_to = {}
+        for step in ("convert", "correlate_tables"):
+            extra = fixed if step == "correlate_tables" else 0.0
+            hours_to[f"{step}_2_cores_h"] = (timing[f"{step}_2w_s_per_h"] * FULL_RELEASE_H + extra) / 3600
+            hours_to[f"{step}_64_cores_h"] = (timing[f"{step}_1w_s_per_h"] * FULL_RELEASE_H / 64 + extra) / 3600
+        out["projection_1250h"] = hours_to
+        out["load_after"] = os.getloadavg()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    print(json.dumps(out, indent=2, default=float))
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=2, default=float), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
