@@ -16,12 +16,12 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .errors import AlloAvaError, SchemaError
+from .errors import AlloAvaError, InputPathError, SchemaError
 from .io import store as st
 from .io.allo_ava import load_clip
 from .io.extraction import extraction_path, read_report
 from .io.audio import AudioFormatError, open_audio
-from .io.layout import MODALITY_DIRS, scan_layout
+from .io.layout import MODALITY_DIRS, check_corpus_root, scan_layout
 from .model import Clip
 
 log = logging.getLogger(__name__)
@@ -96,9 +96,7 @@ class Corpus:
 
     def __init__(self, root: str | Path, *, labels: str | Path | None = None, store: str | Path | None = None,
                  _index: pd.DataFrame | None = None, _skipped: list | None = None):
-        self.root = Path(root)
-        if not self.root.is_dir():
-            raise FileNotFoundError(f"{self.root}: expected a corpus folder with {sorted(MODALITY_DIRS)}")
+        self.root = check_corpus_root(root)
         self.store = Path(store) if store else st.default_store(self.root)
         self.failures: list[dict[str, str]] = []
         if _index is not None:
@@ -116,7 +114,8 @@ class Corpus:
             files = files.merge(lab.drop(columns=[c for c in KEY_COLUMNS[1:] if c in lab]), on="clip_id",
                                 how="left", validate="one_to_one")
         elif labels:
-            raise FileNotFoundError(f"{labels_path}: labels CSV not found")
+            raise InputPathError(f"{labels_path}: no such file; expected a labels CSV keyed by clip_id",
+                                 name="labels")
         self.index = self._with_store_index(files)
 
     def _with_store_index(self, index: pd.DataFrame) -> pd.DataFrame:
@@ -217,20 +216,19 @@ class Corpus:
         clip.metadata["loaded_from"] = "store"
         return self._with_shot_cuts(clip)
 
-    def clips(self, *, progress: bool = True, expected_rate: int | None = None) -> Iterator[Clip]:
-        """Yield clips one at a time; clips that fail to load are skipped and listed in ``self.failures``."""
-        self.failures = []
-        for clip_id in tqdm(self.clip_ids, desc="clips", unit="clip", disable=not progress):
-            try:
-                clip = self.load(clip_id, expected_rate=expected_rate)
-            except Exception as err:  # noqa: BLE001 - one clip's fault fails that clip only
-                reason = clip_failure(err, self._row(clip_id))
-                log.warning("skipping %s: %s", clip_id, reason)
-                self.failures.append({"clip_id": clip_id, "reason": reason})
-                continue
-            yield clip
+    def clips(self, *, progress: bool = True, expected_rate: int | None = None) -> "ClipIterator":
+        """Clips one at a time (see :class:`ClipIterator`).
 
-    __iter__ = clips
+        Clips that fail to load are left out and listed, as ``{clip_id,
+        reason}``, in the iterator's ``failed`` list; report them with the
+        results: ``it = corpus.clips(); results = [f(c) for c in it]; it.failed``.
+        """
+        iterator = ClipIterator(self, progress=progress, expected_rate=expected_rate)
+        self.failures = iterator.failed  # the last iteration's failures (kept for older code; prefer .failed)
+        return iterator
+
+    def __iter__(self) -> "ClipIterator":
+        return self.clips()
 
     # conversion ------------------------------------------------------------------------------
     def convert(self, *, force: bool = False, progress: bool = True, index_every_s: float = 5.0,
@@ -372,6 +370,42 @@ def clip_failure(err: BaseException, files: dict) -> str:
     log.debug("unexpected failure of %s:\n%s", files.get("clip_id"), traceback.format_exc())
     named = ", ".join(str(files[m]) for m in SOURCE_MODALITIES if files.get(m))
     return f"unexpected {type(err).__name__} while reading {named or files.get('clip_id')}: {err}"
+
+
+class ClipIterator:
+    """Iterator over a corpus's clips, one in memory at a time, with a progress bar on stderr.
+
+    Attributes
+    ----------
+    failed
+        ``{clip_id, reason}`` for every clip that could not be loaded so far
+        (complete once the iteration ends).
+    """
+
+    def __init__(self, corpus: Corpus, *, progress: bool = True, expected_rate: int | None = None):
+        self.failed: list[dict[str, str]] = []
+        self._corpus, self._ids = corpus, corpus.clip_ids
+        self._gen = self._generate(progress, expected_rate)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __iter__(self) -> "ClipIterator":
+        return self
+
+    def __next__(self) -> Clip:
+        return next(self._gen)
+
+    def _generate(self, progress: bool, expected_rate: int | None) -> Iterator[Clip]:
+        for clip_id in tqdm(self._ids, desc="clips", unit="clip", disable=not progress):
+            try:
+                clip = self._corpus.load(clip_id, expected_rate=expected_rate)
+            except Exception as err:  # noqa: BLE001 - one clip's fault fails that clip only
+                reason = clip_failure(err, self._corpus._row(clip_id))
+                log.warning("skipping %s: %s", clip_id, reason)
+                self.failed.append({"clip_id": clip_id, "reason": reason})
+                continue
+            yield clip
 
 
 def clip_summary(clip: Clip, files: dict) -> dict:

@@ -48,3 +48,35 @@ class ExtractionError(AlloAvaError, RuntimeError):
 
 class ModelNotFoundError(AlloAvaError, FileNotFoundError):
     """No model file could be resolved offline or online."""
+
+
+class ParameterError(AlloAvaError, ValueError):
+    """An option or argument has a value that is not allowed.
+
+    Raised at function entry (see :mod:`alloava_analysis.validators.options`),
+    before any data is read. The message names the parameter, says what was
+    expected (the allowed values, or the allowed range) and what was given.
+    The command line maps it to exit status 2 (usage error).
+
+    Parameters
+    ----------
+    message
+        "expected X, got Y", naming the parameter.
+    name
+        The parameter's name.
+    allowed
+        The allowed values, when there is a finite set of them.
+    """
+
+    def __init__(self, message: str, *, name: str | None = None, allowed: tuple | None = None):
+        self.name = name
+        self.allowed = allowed
+        super().__init__(message)
+
+
+class InputPathError(ParameterError, FileNotFoundError):
+    """A path given as input (a corpus, a labels CSV, a manifest) does not exist or is the wrong kind."""
+
+
+class CorpusPathError(InputPathError):
+    """A path given as a corpus does not exist, is a file, or holds none of the modality folders."""

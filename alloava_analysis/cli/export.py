@@ -46,10 +46,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> dict:
     """Export the corpus at ``args.path``; the result is the ``--json`` object."""
-    path = Path(args.path)
-    if not path.is_dir():
-        raise FileNotFoundError(f"{path}: no such corpus folder; expected a folder with audio/ transcript/ "
-                                "keypoints/ ...")
+    from ..io.layout import check_corpus_root
+
+    path = check_corpus_root(args.path)  # a CorpusPathError (usage error, exit 2) names what was expected
     from ..io.export.corpus import export_corpus
 
     return export_corpus(path, to=args.to, out=args.out, clip_ids=args.clips, window_s=args.window,

@@ -62,9 +62,11 @@ from ..clocks import aggregate_windows, count_in_windows, make_windows, resample
 from ..errors import AlloAvaError, MissingModalityError
 from ..io.jsonable import to_jsonable
 from ..model import Clip
+from ..schema import GROUPS
+from ..validators.options import check_int, check_nonnegative, check_option, check_positive
 
-__all__ = ["MI_SIGNALS", "SPEECH_RATES", "clip_tables", "corpus_tables", "correlate_corpus", "frame_lags",
-           "summary_text"]
+__all__ = ["MI_SIGNALS", "SPEECH_RATES", "check_settings", "clip_tables", "corpus_tables", "correlate_corpus",
+           "frame_lags", "summary_text"]
 
 log = logging.getLogger(__name__)
 
@@ -220,18 +222,29 @@ def clip_tables(item: Any, *, window_s: float = 5.0, hop_s: float | None = None,
     return windows, frames
 
 
-def _iter_items(source: Any, progress: bool) -> tuple[Iterable, Any]:
-    """Clips from a Corpus, a corpus path or an iterable of clips; and the Corpus (for its load failures)."""
+def check_settings(*, window_s: float = 5.0, hop_s: float | None = None, group: str = "hands",
+                   max_lag_s: float = 1.0, n_boot: int = 2000, n_surrogates: int = 199) -> None:
+    """Raise :class:`~alloava_analysis.errors.ParameterError` for an option no clip could be analysed with."""
+    check_positive("window_s", window_s)
+    check_positive("hop_s", hop_s, allow_none=True)
+    check_option("group", group, GROUPS)
+    check_nonnegative("max_lag_s", max_lag_s)
+    check_int("n_boot", n_boot, minimum=1)
+    check_int("n_surrogates", n_surrogates, minimum=1)
+
+
+def _iter_items(source: Any, progress: bool) -> Iterable:
+    """Clips from a Corpus, a corpus path or an iterable of clips (a Corpus's lists its load failures in ``.failed``)."""
     from ..corpus import Corpus
 
     if isinstance(source, (str, Path)):
         source = Corpus(source)
     if isinstance(source, Corpus):
-        return source.clips(progress=progress), source
+        return source.clips(progress=progress)
     from tqdm.auto import tqdm
 
     items = list(source)
-    return tqdm(items, desc="clips", unit="clip", disable=not progress), None
+    return tqdm(items, desc="clips", unit="clip", disable=not progress)
 
 
 def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = None, group: str = "hands",
@@ -256,6 +269,7 @@ def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = N
     failed : list of dict
         ``{clip_id, reason}`` for clips that could not be analysed.
     """
+    check_settings(window_s=window_s, hop_s=hop_s, group=group)
     options = dict(window_s=window_s, hop_s=hop_s, group=group, energy=energy, detrend_s=detrend_s,
                    motion=motion, normalize=normalize, rate_window_s=rate_window_s, **clean)
     parallel = scheduler is not None or workers is None or workers > 1
@@ -280,7 +294,7 @@ def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = N
                 (load_failed if kind == "load_failed" else failed).append(payload[0])
         failed = load_failed + failed
     else:
-        items, corpus = _iter_items(source, progress)
+        items = _iter_items(source, progress)
         for item in items:
             clip_id = getattr(getattr(item, "clip", item), "clip_id", "?")
             try:
@@ -292,8 +306,7 @@ def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = N
             win_parts.append(w)
             if f is not None:
                 frame_parts.append(f)
-        # Corpus.clips() collects clips it could not load; read the list after iterating
-        failed = (list(corpus.failures) if corpus is not None else []) + failed
+        failed = list(getattr(items, "failed", [])) + failed  # clips a Corpus could not load, then those not analysed
     windows = pd.concat(win_parts, ignore_index=True) if win_parts else pd.DataFrame(columns=list(WINDOW_COLUMNS))
     windows.attrs = {"shot_cuts": [w.attrs["shot_cuts"] for w in win_parts]}
     frames = pd.concat(frame_parts, ignore_index=True) if frame_parts else pd.DataFrame(
@@ -389,8 +402,7 @@ def frame_lags(frames: pd.DataFrame, *, max_lag_s: float, dtw_segment_s: float |
 
 
 def _check_choice(name: str, value: Any, allowed: Any) -> None:
-    if value not in allowed:
-        raise ValueError(f"expected {name} to be one of {tuple(allowed)}, got {value!r}")
+    check_option(name, value, tuple(allowed))  # a ParameterError listing the allowed values
 
 
 def correlate_corpus(corpus_or_path: Any, *, window_s: float = 5.0, hop_s: float | None = None,
@@ -477,7 +489,8 @@ def correlate_corpus(corpus_or_path: Any, *, window_s: float = 5.0, hop_s: float
         null, circular_shift, clip_shuffle, ...}``; ``settings`` (every choice,
         with ``motion``); ``diagnostics: {warnings, dropped_clips,
         no_interval_clips, competing_peak_clips}``; ``shot_cuts``; ``n_clips``;
-        ``failed: [{clip_id, reason}]``. Missing values are None.
+        ``failed: [{clip_id, reason}]``; ``notes`` (the diagnostics as sentences:
+        clips left out, fit warnings, ...). Missing values are None.
     (dict, dict of DataFrames)
         With ``return_frames=True``: the result and ``{"windows", "frames",
         "per_clip", "xcorr_curve"}``.
@@ -486,15 +499,12 @@ def correlate_corpus(corpus_or_path: Any, *, window_s: float = 5.0, hop_s: float
     _check_choice("pooling", pooling, correlation.POOLING)
     _check_choice("per_clip_interval", per_clip_interval, ("ar1", "block_bootstrap"))
     _check_choice("mi_signals", mi_signals, MI_SIGNALS)
-    for name, value in (("window_s", window_s), ("rate_window_s", rate_window_s), ("lag_block_s", lag_block_s),
-                        ("max_lag_s", max_lag_s)):
-        if not (np.isfinite(value) and value > 0):
-            raise ValueError(f"expected {name} > 0, got {value}")
-    if hop_s is not None and not (np.isfinite(hop_s) and hop_s > 0):
-        raise ValueError(f"expected hop_s > 0, got {hop_s}")
-    for name, value in (("n_boot", n_boot), ("n_surrogates", n_surrogates), ("n_boot_lag", n_boot_lag)):
-        if int(value) < 1:
-            raise ValueError(f"expected {name} >= 1, got {value}")
+    check_settings(window_s=window_s, hop_s=hop_s, group=group, max_lag_s=max_lag_s, n_boot=n_boot,
+                   n_surrogates=n_surrogates)
+    check_positive("max_lag_s", max_lag_s)
+    check_positive("rate_window_s", rate_window_s)
+    check_positive("lag_block_s", lag_block_s)
+    check_int("n_boot_lag", n_boot_lag, minimum=1)
     dtw.require_c()
     motion_settings = motion or MotionSettings()
     windows, frames, failed = corpus_tables(corpus_or_path, window_s=window_s, hop_s=hop_s, group=group,
@@ -526,7 +536,7 @@ def correlate_corpus(corpus_or_path: Any, *, window_s: float = 5.0, hop_s: float
                                             "n_cuts": sum(c["n_cuts"] for c in cut_rows),
                                             "windows_excluded": sum(c["windows_excluded"] for c in cut_rows),
                                             "per_clip": cut_rows},
-                              "failed": failed}
+                              "failed": failed, "notes": []}
     diagnostics: dict[str, list] = {"warnings": [], "dropped_clips": [], "no_interval_clips": [],
                                     "competing_peak_clips": []}
     per_clip = pd.DataFrame()

@@ -148,7 +148,7 @@ def extract_video(video: str | Path, out_root: str | Path, *, clip_id: str | Non
     -------
     dict
         ``clip_id, frames, words, duration_s, paths`` (the CLI's JSON
-        contract) plus ``skipped`` (``{modality, reason}``), ``sync``,
+        contract) plus ``skipped`` (``{clip_id, modality, reason}``), ``sync``,
         ``frames_without_person``, ``frames_skipped``, ``models``, ``media``,
         ``shot_cuts`` (camera cuts found in the frames: ``method, times_s, ...``),
         ``seconds`` (per stage) and ``clip_id_derived``.
@@ -289,7 +289,7 @@ def extract_video(video: str | Path, out_root: str | Path, *, clip_id: str | Non
         "words": 0 if words is None else len(words),
         "duration_s": round(float(duration), 4),
         "paths": paths,
-        "skipped": skipped,
+        "skipped": [{"clip_id": key.clip_id, **s} for s in skipped],
         "sync": sync_report,
         "frames_without_person": 0 if kp is None else kp.frames_without_person,
         "frames_skipped": [] if kp is None else kp.skipped,

@@ -15,7 +15,6 @@ loopback server are used the same way.
 """
 from __future__ import annotations
 
-import argparse
 import hashlib
 import logging
 import os
@@ -27,7 +26,8 @@ from urllib.parse import urlparse
 import pandas as pd
 from tqdm.auto import tqdm
 
-from ..errors import InvalidClipIdError
+from ..errors import InvalidClipIdError, ParameterError
+from ..validators.options import check_options
 from .layout import MODALITY_DIRS, MODALITY_EXTENSIONS, parse_key
 from .manifest import DEFAULT_MODALITIES, MODALITIES, check_manifest, expected_checksums, split_modalities
 from .manifest import validate_manifest
@@ -360,26 +360,24 @@ def fetch(out: str | Path, *, ids: Iterable[str] | None = None, categories: Iter
     Returns
     -------
     dict
-        ``downloaded`` (paths relative to ``out``), ``skipped`` (``{clip_id,
-        path, reason}``: files already present, and remote paths refused because
+        ``downloaded`` and ``already_present`` (paths relative to ``out``),
+        ``skipped`` (``{clip_id, path, reason}``: remote paths refused because
         they would land outside ``out``: absolute, ``..``, backslashes, or a
         symbolic link leading out), ``failed`` (``{clip_id, path, reason}``),
         ``bytes`` transferred, ``repo_id``, ``revision``. Nothing is created
         for a refused path.
     """
     if not ids and not categories and manifest is None:
-        raise ValueError("expected clip ids, categories or a manifest to choose a subset; got none "
-                         "(the whole corpus is 2.46 TB)")
+        raise ParameterError("expected clip ids, categories or a manifest to choose a subset; got none "
+                             "(the whole corpus is 2.46 TB)", name="ids")
     if modalities:
-        unknown = sorted(set(modalities) - set(MODALITIES))
-        if unknown:
-            raise ValueError(f"expected modalities from {list(MODALITIES)}, got {unknown}")
+        check_options("modalities", modalities, MODALITIES)
     out = Path(out)
     endpoint = hub_endpoint(endpoint)
     remote, refused = _remote_files(repo_id=repo_id, revision=revision, endpoint=endpoint, token=token)
     selected, failed, checksums = _selection(remote, ids, categories, manifest, modalities)
-    result: dict = {"downloaded": [], "skipped": [dict(r, clip_id=None) for r in refused], "failed": failed,
-                    "bytes": 0, "repo_id": repo_id, "revision": revision}
+    result: dict = {"downloaded": [], "already_present": [], "skipped": [dict(r, clip_id=None) for r in refused],
+                    "failed": failed, "bytes": 0, "repo_id": repo_id, "revision": revision}
     records = [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
                for r in selected.to_dict("records")]
     bar = tqdm(records, desc="fetch", unit="file", disable=not progress)
@@ -396,8 +394,7 @@ def fetch(out: str | Path, *, ids: Iterable[str] | None = None, categories: Iter
             if final.exists() and verify_file(final, size=int(remote_file["size"])) is None and (
                     not verify_existing or verify_file(final, sha256=remote_file["sha256"] or extra,
                                                        blob_id=remote_file["blob_id"]) is None):
-                result["skipped"].append({"clip_id": remote_file["clip_id"], "path": relative.as_posix(),
-                                          "reason": "already present"})
+                result["already_present"].append(relative.as_posix())
                 continue
             result["bytes"] += _download_one(remote_file, final, part, repo_id=repo_id, revision=revision,
                                              endpoint=endpoint, token=token, extra_sha256=extra,
@@ -411,30 +408,5 @@ def fetch(out: str | Path, *, ids: Iterable[str] | None = None, categories: Iter
     return result
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """The ``fetch`` command's arguments (for ``alloava fetch``)."""
-    parser.add_argument("--ids", nargs="+", default=[], metavar="CLIP_ID", help="clip ids to fetch")
-    parser.add_argument("--category", nargs="+", default=[], metavar="CATEGORY", help="whole categories to fetch")
-    parser.add_argument("--manifest", type=Path, help="manifest CSV of clips (see data_manifest/README.md)")
-    parser.add_argument("--modalities", nargs="+", choices=list(MODALITIES), metavar="MODALITY",
-                        help=f"modalities to fetch, from {', '.join(MODALITIES)} "
-                             f"(default: the manifest's, else {', '.join(DEFAULT_MODALITIES)})")
-    parser.add_argument("--out", type=Path, required=True, help="corpus folder to fetch into")
-    parser.add_argument("--repo", default=DEFAULT_REPO, help=f"Hugging Face dataset (default {DEFAULT_REPO})")
-    parser.add_argument("--revision", default="main", help="branch, tag or commit (default main)")
-    parser.add_argument("--endpoint", help="Hub endpoint (default $HF_ENDPOINT, else https://huggingface.co)")
-    parser.add_argument("--token", help="Hugging Face token (default: HF_TOKEN or the saved login)")
-    parser.add_argument("--retries", type=int, default=5, help="retries per file on transient errors")
-    parser.add_argument("--verify-existing", action="store_true", help="re-hash files already in --out")
-    return parser
-
-
-def run_from_args(args: argparse.Namespace) -> dict:
-    """Run :func:`fetch` from parsed :func:`add_arguments` arguments."""
-    return fetch(args.out, ids=args.ids, categories=args.category, manifest=args.manifest,
-                 modalities=args.modalities, repo_id=args.repo, revision=args.revision, endpoint=args.endpoint,
-                 token=args.token, verify_existing=args.verify_existing, retries=args.retries,
-                 progress=not getattr(args, "quiet", False))
-
-
-__all__ = ["DEFAULT_REPO", "fetch", "list_remote_files", "local_paths", "unsafe_remote_path", "hub_endpoint", "verify_file", "git_blob_sha1"]
+__all__ = ["DEFAULT_REPO", "fetch", "list_remote_files", "local_paths", "unsafe_remote_path", "hub_endpoint",
+           "verify_file", "git_blob_sha1"]

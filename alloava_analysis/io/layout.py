@@ -12,10 +12,12 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from ..errors import CorpusPathError, InvalidClipIdError
 
-from ..errors import InvalidClipIdError
+if TYPE_CHECKING:
+    import pandas as pd
 
 MODALITY_DIRS = {
     "video": "video",
@@ -120,6 +122,23 @@ def irregular_reason(path: str | Path) -> str | None:
     return f"expected a regular file, got {kind}{via}"
 
 
+def check_corpus_root(root: str | Path) -> Path:
+    """``root`` as a Path if it is a folder holding at least one modality folder; else a CorpusPathError.
+
+    The message says which of the three it is: the path does not exist, it is
+    a file, or it is a folder without any of the modality folders.
+    """
+    root = Path(root)
+    expected = f"expected a corpus folder with {', '.join(f'{d}/' for d in MODALITY_DIRS.values())}"
+    if not root.exists():
+        raise CorpusPathError(f"{root}: no such file or folder; {expected}", name="corpus")
+    if not root.is_dir():
+        raise CorpusPathError(f"{root}: is a file, not a folder; {expected}", name="corpus")
+    if not any((root / d).is_dir() for d in MODALITY_DIRS.values()):
+        raise CorpusPathError(f"{root}: holds none of the modality folders; {expected}", name="corpus")
+    return root
+
+
 def scan_layout(root: str | Path) -> tuple[pd.DataFrame, list[dict]]:
     """Find every clip under ``root`` and the file of each modality.
 
@@ -130,6 +149,8 @@ def scan_layout(root: str | Path) -> tuple[pd.DataFrame, list[dict]]:
     dangling links) and modality folders that cannot be listed. Hidden names
     (temporary files) are ignored.
     """
+    import pandas as pd
+
     root = Path(root)
     rows: dict[str, dict] = {}
     skipped: list[dict] = []

@@ -35,7 +35,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pandas as pd
 
-from ..errors import SchemaError
+from ..errors import InputPathError, SchemaError
 from .atomic import atomic_write
 from .layout import CATEGORY, MODALITY_DIRS, YOUTUBE_ID
 
@@ -291,7 +291,8 @@ def _ordered(rows: pd.DataFrame) -> pd.DataFrame:
 
 def _read_raw(path: Path) -> pd.DataFrame:
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: manifest not found (expected a CSV file; see data_manifest/README.md)")
+        what = "is a folder, not a file" if path.is_dir() else "manifest not found"
+        raise InputPathError(f"{path}: {what} (expected a CSV file; see data_manifest/README.md)", name="manifest")
     try:
         # utf-8-sig: spreadsheets save "CSV UTF-8" with a byte order mark, which is not part of the first name
         table = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig")

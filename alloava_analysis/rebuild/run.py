@@ -1,9 +1,7 @@
 """The whole rebuild run: manifest in, clips through an executor, output manifest and report out."""
 from __future__ import annotations
 
-import argparse
 import contextlib
-import json
 import logging
 import signal
 import sys
@@ -16,6 +14,7 @@ from tqdm.auto import tqdm
 
 from ..corpus import INDEX_COLUMNS, LABELS_FILE
 from ..errors import AlloAvaError
+from ..validators.options import check_int
 from ..io.atomic import atomic_write
 from ..io.manifest import (CORE_COLUMNS, ManifestError, ManifestIssue, MODALITIES, check_manifest, expected_checksums,
                            validate_manifest, write_manifest)
@@ -139,12 +138,12 @@ def rebuild(manifest: str | Path | pd.DataFrame, out: str | Path, *, workers: in
     Returns
     -------
     dict
-        ``done`` and ``skipped`` (clip ids: rebuilt now / already complete),
-        ``failed`` (``{clip_id, reason, step}``), ``steps_run`` per clip,
+        ``done`` and ``already_done`` (clip ids: rebuilt now / already
+        complete), ``skipped`` (always empty: the key of the command-line
+        contract), ``failed`` (``{clip_id, reason, step}``), ``steps_run`` per clip,
         ``manifest`` (the output manifest) and ``out``.
     """
-    if workers < 1:
-        raise ValueError(f"expected workers >= 1, got {workers}")
+    check_int("workers", workers, minimum=1)
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     rows, failed = _read_tasks(manifest, out)
@@ -156,7 +155,8 @@ def rebuild(manifest: str | Path | pd.DataFrame, out: str | Path, *, workers: in
                               extractor=extractor, extract_options=dict(extract_options or {}),
                               ytdl_format=ytdl_format, ytdl_options=dict(ytdl_options or {}),
                               strict_checksums=strict_checksums))
-    result: dict = {"done": [], "skipped": [], "failed": failed, "steps_run": {}, "out": str(out)}
+    result: dict = {"done": [], "already_done": [], "skipped": [], "failed": failed, "steps_run": {},
+                    "out": str(out)}
     clips_bar = tqdm(total=len(tasks), desc="clips", unit="clip", disable=not progress, position=0)
     steps_bar = tqdm(total=len(tasks) * len(STEPS), desc="steps", unit="step", disable=not progress, position=1,
                      leave=False)
@@ -174,73 +174,17 @@ def rebuild(manifest: str | Path | pd.DataFrame, out: str | Path, *, workers: in
             if item["status"] == "failed":
                 result["failed"].append({"clip_id": item["clip_id"], "reason": item["reason"], "step": item["step"]})
             else:
-                result[item["status"]].append(item["clip_id"])
+                result["done" if item["status"] == "done" else "already_done"].append(item["clip_id"])
     result["done"].sort()
-    result["skipped"].sort()
+    result["already_done"].sort()
     result["failed"].sort(key=lambda f: (str(f.get("clip_id")), str(f.get("step"))))
     result["steps_run"] = dict(sorted(result["steps_run"].items()))
-    result["manifest"] = str(write_outputs(out, rows, result["done"] + result["skipped"]))
+    result["manifest"] = str(write_outputs(out, rows, result["done"] + result["already_done"]))
     return result
 
 
-# ---------------------------------------------------------------------------------------------
-# command line (``alloava rebuild`` wires the same arguments)
-def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """The ``rebuild`` command's arguments (shared with ``alloava rebuild``)."""
-    parser.add_argument("manifest", type=Path, help="manifest CSV (see data_manifest/README.md)")
-    parser.add_argument("--out", type=Path, required=True, help="corpus folder to rebuild into")
-    parser.add_argument("--workers", type=int, default=1, help="clips in parallel processes (default 1)")
-    parser.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
-    parser.add_argument("--allow-host", action="append", default=[], metavar="HOST",
-                        help="also download from HOST (repeatable; YouTube is always allowed)")
-    parser.add_argument("--no-sync", action="store_true", help="skip the audio-video offset check")
-    parser.add_argument("--face", action="store_true", help="also store face landmarks")
-    parser.add_argument("--hands", action="store_true", help="also store hand landmarks")
-    parser.add_argument("--asr-model", help="Whisper model path or name (default: offline tiny.en)")
-    parser.add_argument("--format", default=DEFAULT_FORMAT, help="yt-dlp format selector")
-    parser.add_argument("--strict-checksums", action="store_true",
-                        help="fail clips whose files differ from the manifest's checksums")
-    return parser
-
-
-def run_from_args(args: argparse.Namespace) -> dict:
-    """Run :func:`rebuild` from parsed :func:`add_arguments` arguments."""
-    options: dict[str, Any] = {}
-    if args.no_sync:
-        options["sync"] = False
-    if args.face:
-        options["face"] = True
-    if args.hands:
-        options["hands"] = True
-    if args.asr_model:
-        options["asr_model"] = args.asr_model
-    return rebuild(args.manifest, args.out, workers=args.workers, scheduler=args.scheduler,
-                   allowed_hosts=tuple(dict.fromkeys([*DEFAULT_ALLOWED_HOSTS, *args.allow_host])),
-                   extract_options=options, ytdl_format=args.format, strict_checksums=args.strict_checksums,
-                   progress=not getattr(args, "quiet", False))
-
-
 def main(argv: list[str] | None = None) -> int:
-    """``python -m alloava_analysis.rebuild MANIFEST --out DIR [--json]`` (exit 1 if clips failed)."""
-    parser = add_arguments(argparse.ArgumentParser(prog="alloava rebuild", description=__doc__.splitlines()[0]))
-    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    parser.add_argument("--quiet", action="store_true", help="no progress bars")
-    parser.add_argument("-v", "--verbose", action="store_true")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
-    try:
-        result = run_from_args(args)
-    except (AlloAvaError, FileNotFoundError, ValueError) as err:
-        log.error("%s", err)
-        if args.json:
-            print(json.dumps({"error": type(err).__name__, "message": str(err)}))
-        return 2
-    if args.json:
-        print(json.dumps(result, sort_keys=True))
-    else:
-        print(f"{len(result['done'])} rebuilt, {len(result['skipped'])} already complete, "
-              f"{len(result['failed'])} failed -> {result['out']}")
-        for failure in result["failed"]:
-            print(f"  failed {failure['clip_id']} ({failure['step']}): {failure['reason']}")
-    return 1 if result["failed"] else 0
+    """``python -m alloava_analysis.rebuild MANIFEST --out DIR [--json]``: the same as ``alloava rebuild``."""
+    from ..cli import main as cli_main
+
+    return cli_main(["rebuild", *(sys.argv[1:] if argv is None else argv)])

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import AlloAvaError, MissingModalityError, SchemaError
+from ..errors import AlloAvaError, MissingModalityError, ParameterError, SchemaError
 from ..io.jsonable import to_jsonable
 from ..model import Clip
 from ..validators.labels import DEFAULT_SCHEMA, INFERENCE_NOTE, UNKNOWN, LabelSchema, check_reference, validate_labels
@@ -259,9 +259,9 @@ def representation(table: pd.DataFrame, by: list[str], *, reference: pd.DataFram
         speakers_suppressed, note``. Masked values are None.
     """
     if min_cell < 1:
-        raise ValueError(f"expected min_cell >= 1, got {min_cell}")
+        raise ParameterError(f"expected min_cell >= 1, got {min_cell}", name="min_cell")
     if not 0 <= min_share < 1:
-        raise ValueError(f"expected min_share in [0, 1), got {min_share}")
+        raise ParameterError(f"expected min_share in [0, 1), got {min_share}", name="min_share")
     cells = _cells(table, by, reference)
     clip_mask, spk_mask = _masks(table, cells, by, min_cell)
     total_h, total_c = float(table.hours.sum()), len(table)
@@ -351,7 +351,7 @@ def disaggregate(table: pd.DataFrame, by: list[str], *, metrics: list[str] | tup
     names = [m for m in (metrics or [m.name for m in METRICS]) if m in table]
     unknown = [m for m in (metrics or []) if m not in _SPEC]
     if unknown:
-        raise ValueError(f"expected metrics from {sorted(_SPEC)}, got {unknown}")
+        raise ParameterError(f"expected metrics from {sorted(_SPEC)}, got {unknown}", name="metrics")
     specs = [_SPEC[m] for m in names]
     x = np.column_stack([table[s.name].to_numpy(float) for s in specs]) if specs else np.zeros((len(table), 0))
     w = np.column_stack([table[s.weight].to_numpy(float) for s in specs]) if specs else np.zeros((len(table), 0))
@@ -520,11 +520,11 @@ def audit_corpus(source: Any, *, by: list[str] | tuple[str, ...] | str, labels: 
     by = [b.strip() for b in by.split(",")] if isinstance(by, str) else list(by)
     by = [b for b in by if b]
     if not by:
-        raise ValueError("expected at least one attribute in --by, got none")
+        raise ParameterError("expected at least one attribute in --by, got none", name="by")
     if len(set(by)) != len(by):
-        raise ValueError(f"expected distinct attributes in --by, got {by}")
+        raise ParameterError(f"expected distinct attributes in --by, got {by}", name="by")
     if min_cell < 1:
-        raise ValueError(f"expected --min-cell >= 1, got {min_cell}")
+        raise ParameterError(f"expected --min-cell >= 1, got {min_cell}", name="min_cell")
     corpus = source if isinstance(source, Corpus) else Corpus(source, labels=labels)
     labels_path = labels or (corpus.root / "labels.csv")
     failed: list[dict] = []

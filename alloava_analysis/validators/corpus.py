@@ -107,15 +107,23 @@ def _check_loaded(report: ClipReport, clip, *, tolerance_s: float, tolerance_fra
             report.errors.append(f"transcript ends at {tr_s:.3f} s, after the audio ends ({audio_s:.3f} s)")
 
 
-def validate_corpus(path: str | Path, *, progress: bool = True, workers: int | None = 1, scheduler: Any = None,
-                    **options) -> dict:
+def validate_corpus(path: str | Path | Corpus, *, labels: str | Path | None = None, progress: bool = True,
+                    workers: int | None = 1, scheduler: Any = None, **options) -> dict:
     """Validate every clip under ``path``; returns the ``alloava validate --json`` object.
 
     Clips are checked by ``workers`` local processes (``None``: every core) or
     on the Dask cluster at ``scheduler`` (:func:`alloava_analysis.parallel.run_each`);
     the reports come back in clip order whatever the executor.
+
+    Returns
+    -------
+    dict
+        ``root``; ``clips`` (one :class:`ClipReport` dict per clip); ``n_ok``;
+        ``n_errors``; ``failed`` (``{clip_id, reason}`` for every clip with
+        errors, the reasons joined); ``skipped`` (``{path, reason}`` for files
+        that are not clips of the layout); ``duplicates``.
     """
-    corpus = Corpus(path)
+    corpus = path if isinstance(path, Corpus) else Corpus(path, labels=labels)
     rows = corpus.index.to_dict("records")
     outcomes = map_ordered(partial(validate_clip, corpus.root, **options), rows, workers=workers,
                            scheduler=scheduler, key="alloava-validate", progress=progress, desc="validate")
@@ -136,6 +144,7 @@ def validate_corpus(path: str | Path, *, progress: bool = True, workers: int | N
         "clips": [r.to_dict() for r in reports],
         "n_ok": sum(r.ok for r in reports),
         "n_errors": sum(not r.ok for r in reports),
-        "skipped_files": corpus.skipped_files,
+        "failed": [{"clip_id": r.clip_id, "reason": "; ".join(r.errors)} for r in reports if not r.ok],
+        "skipped": list(corpus.skipped_files),
         "duplicates": duplicates,
     }

@@ -82,7 +82,7 @@ def _failed_by_id(result: dict) -> dict[str, dict]:
 
 def test_reference_run_reports_bad_clips_and_rebuilds_the_rest(reference, server):
     result, files = reference
-    assert result["done"] == sorted(GOOD) and result["skipped"] == []
+    assert result["done"] == sorted(GOOD) and result["already_done"] == [] and result["skipped"] == []
     failed = _failed_by_id(result)
     assert set(failed) == {MISSING, FOREIGN, INVALID}
     assert failed[MISSING]["step"] == "download" and "404" in failed[MISSING]["reason"]
@@ -97,11 +97,8 @@ def test_reference_run_reports_bad_clips_and_rebuilds_the_rest(reference, server
 
 
 def _command() -> list[str]:
-    """``alloava rebuild`` once the CLI has it; until then this module's own entry point."""
-    probe = subprocess.run([sys.executable, "-m", "alloava_analysis.cli", "rebuild", "--help"],
-                           capture_output=True, cwd=REPO)
-    module = "alloava_analysis.cli" if probe.returncode == 0 else "alloava_analysis.rebuild"
-    return [sys.executable, "-m", module] + (["rebuild"] if module.endswith("cli") else [])
+    """``alloava rebuild``."""
+    return [sys.executable, "-m", "alloava_analysis.cli", "rebuild"]
 
 
 def _start(manifest: Path, out: Path) -> subprocess.Popen:
@@ -163,7 +160,7 @@ def test_killed_runs_resume_to_identical_outputs(reference, server, manifest, ou
     stdout, stderr = proc.communicate(timeout=300)
     assert proc.returncode == 1, stderr[-2000:]  # some clips failed (reported)
     result = json.loads(stdout)
-    assert result["skipped"] == [clip_a, clip_b]
+    assert result["already_done"] == [clip_a, clip_b] and result["skipped"] == []
     assert result["done"] == [clip_c]
     assert result["steps_run"][clip_c] == ["extract", "checksum"]  # c's download survived the SIGTERM
     assert set(_failed_by_id(result)) == {MISSING, FOREIGN, INVALID}
@@ -227,7 +224,7 @@ def test_a_deleted_output_reruns_its_step_and_the_steps_after_it(server, tmp_pat
     stale = out / "audio" / ".TED_bbbbbbbbbbb.wav.k1ll3d.part"  # what a SIGKILL during a write leaves
     stale.write_bytes(b"half a file")
     second = rb.rebuild(manifest, out, **kwargs)
-    assert second["skipped"] == ["TED_aaaaaaaaaaa", "TED_ccccccccccc"]
+    assert second["already_done"] == ["TED_aaaaaaaaaaa", "TED_ccccccccccc"] and second["skipped"] == []
     assert second["steps_run"]["TED_bbbbbbbbbbb"] == ["extract", "checksum"]
     assert len(server.requests) == downloads  # nothing downloaded again
     assert not stale.exists()

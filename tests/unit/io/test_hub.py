@@ -76,8 +76,8 @@ def test_fetch_by_ids_gives_a_corpus_the_loaders_read(hub, released, tmp_path):
     before = len(hub.hub.requests)
     again = fetch(out, ids=ids[:2], modalities=["audio", "transcript", "keypoints"], endpoint=hub.endpoint,
                   progress=False)
-    assert again["downloaded"] == [] and sorted(s["path"] for s in again["skipped"]) == sorted(result["downloaded"])
-    assert {s["reason"] for s in again["skipped"]} == {"already present"}
+    assert again["downloaded"] == [] and sorted(again["already_present"]) == sorted(result["downloaded"])
+    assert again["skipped"] == []
     assert not [r for r in hub.hub.requests[before:] if r[1] == "GET" and "/tree/" not in r[2]]
 
 
@@ -174,23 +174,6 @@ def test_git_blob_sha1_matches_git(tmp_path):
     path = tmp_path / "f.txt"
     path.write_bytes(b"hello\n")
     assert git_blob_sha1(path) == "ce013625030ba8dba906f756967f9e9ca394464a"  # `git hash-object` of "hello\n"
-
-
-def test_command_line_arguments_give_the_json_contract(hub, released, tmp_path):
-    import argparse
-    import json
-
-    from alloava_analysis.io import hub as hub_module
-
-    _, ids = released
-    parser = hub_module.add_arguments(argparse.ArgumentParser())
-    args = parser.parse_args(["--ids", ids[0], "TED_notthere012", "--modalities", "keypoints", "--out",
-                              str(tmp_path / "o"), "--endpoint", hub.endpoint])
-    args.quiet = True
-    result = json.loads(json.dumps(hub_module.run_from_args(args)))
-    assert {"downloaded", "skipped", "failed"} <= set(result)
-    assert result["downloaded"] == [f"keypoints/{ids[0]}.json"]
-    assert [f["clip_id"] for f in result["failed"]] == ["TED_notthere012"]
 
 
 @pytest.mark.parametrize("hostile", ["audio/../../../../escaped/TED_escaped0001.wav",

@@ -59,8 +59,10 @@ def test_claims_vs_measured_uses_the_given_claims():
               "claims": [{"name": "words", "claimed": 10, "unit": "words", "source": "s"},
                          {"name": "share_X", "claimed": 0.5, "unit": "fraction", "source": "s", "category": "X"}]}
     rows = claims_vs_measured({"words": 3, "content_distribution": {"Y": 1.0}}, claims)
-    assert rows == [{"name": "words", "claimed": 10, "measured": 3, "unit": "words", "source": "a source"},
-                    {"name": "share_X", "claimed": 0.5, "measured": 0.0, "unit": "fraction", "source": "a source"}]
+    assert rows == [{"name": "words", "claimed": 10, "measured": 3, "unit": "words", "source": "a source",
+                     "source_id": "s"},
+                    {"name": "share_X", "claimed": 0.5, "measured": 0.0, "unit": "fraction", "source": "a source",
+                     "source_id": "s"}]
     published = load_claims()
     assert {c["source"] for c in published["claims"]} <= set(published["sources"])
 
@@ -79,9 +81,12 @@ def test_per_clip_rates_and_summary_by_category(tiny_corpus):
 def test_statistics_skip_broken_clips_and_say_so(tiny_corpus):
     corrupt(tiny_corpus.root, tiny_corpus.clip_ids[0], "truncate_keypoints")
     corpus = Corpus(tiny_corpus.root)
-    measured = measure(corpus, progress=False)
+    with pytest.warns(UserWarning, match=f"1 clip.*{tiny_corpus.clip_ids[0]}"):
+        measured = measure(corpus, progress=False)
     assert measured["videos"] == N_CLIPS - 1 and measured["frames"] == (N_CLIPS - 1) * FRAMES
-    assert [f["clip_id"] for f in corpus.failures] == [tiny_corpus.clip_ids[0]]
+    result = corpus_stats(corpus, progress=False)  # the result lists them itself
+    assert result["measured"] == measured
+    assert [f["clip_id"] for f in result["failed"]] == [tiny_corpus.clip_ids[0]] and result["failed"][0]["reason"]
 
 
 def test_statistics_list_the_files_they_skipped(tiny_corpus):

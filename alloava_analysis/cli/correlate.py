@@ -1,0 +1,98 @@
+"""Speech rate vs movement intensity: per-clip and pooled correlation with CIs, best lag by cross-correlation
+and DTW (positive = motion leads speech), mutual information with a surrogate p-value."""
+from __future__ import annotations
+
+import argparse
+
+from ..schema import GROUPS
+from . import human
+from .common import choices_help, nonnegative_float, positive_float, positive_int
+
+PARENTS = ("corpus", "seed", "executor")
+
+# The library's choices (crossmodal.coupling, correlation, features.motion), spelt out here so that parsing needs
+# no numpy/pandas; tests/unit/cli/test_correlate.py checks that they agree with the library's constants.
+SPEECH_RATES = ("word_starts", "syllables", "articulation", "windowed")
+MOVEMENT_UNITS = ("shoulder_widths", "raw")
+RELATIVE_TO = ("auto", "body", "image")
+CUT_HANDLING = ("exclude", "ignore")
+CUT_SOURCES = ("auto", "video", "pose")
+POOLING = ("mixed", "raw", "mean_r")
+PER_CLIP_INTERVALS = ("ar1", "block_bootstrap")
+MI_SIGNALS = ("frame_energy", "frame_energy_raw", "window_rate")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--window", type=positive_float, default=5.0, metavar="S",
+                        help="analysis window in seconds (default 5)")
+    parser.add_argument("--hop", type=positive_float, metavar="S",
+                        help="hop between windows in seconds (default: the window)")
+    parser.add_argument("--group", default="hands", choices=GROUPS, metavar="GROUP",
+                        help=choices_help("body-part group (default hands)", GROUPS))
+    parser.add_argument("--max-lag", type=nonnegative_float, default=1.0, metavar="S",
+                        help="largest lag searched, in seconds (default 1)")
+    parser.add_argument("--n-boot", type=positive_int, default=2000, help="bootstrap resamples (default 2000)")
+    parser.add_argument("--n-surrogates", type=positive_int, default=199,
+                        help="surrogates of each MI null (circular shift, clip shuffle; default 199)")
+    parser.add_argument("--speech-rate", default="word_starts", choices=SPEECH_RATES, metavar="RATE",
+                        help=choices_help("speech-rate definition (windowed: word starts in a --rate-window s "
+                                          "window centred on each analysis window)", SPEECH_RATES))
+    parser.add_argument("--rate-window", type=positive_float, default=5.0, metavar="S",
+                        help="length of the windowed speech rate, seconds (default 5)")
+    parser.add_argument("--movement-units", default="shoulder_widths", choices=MOVEMENT_UNITS, metavar="UNITS",
+                        help=choices_help("movement intensity normalised by shoulder width, or raw position units "
+                                          "per second", MOVEMENT_UNITS))
+    parser.add_argument("--relative-to", default="auto", choices=RELATIVE_TO, metavar="REF",
+                        help=choices_help("keypoints relative to the shoulder midpoint (body) or the image",
+                                          RELATIVE_TO))
+    parser.add_argument("--use-z", action="store_true", help="include MediaPipe's relative depth z in speeds")
+    parser.add_argument("--cuts", default="exclude", choices=CUT_HANDLING, metavar="HOW",
+                        help=choices_help("camera cuts: leave out windows that span one (exclude) or do not look "
+                                          "for them", CUT_HANDLING))
+    parser.add_argument("--cut-source", default="auto", choices=CUT_SOURCES, metavar="SOURCE",
+                        help=choices_help("where cuts come from: recorded from the video at extraction, pose "
+                                          "jumps, or auto", CUT_SOURCES))
+    parser.add_argument("--pooling", default="mixed", choices=POOLING, metavar="HOW",
+                        help=choices_help("within-clip z-scores + mixed model, all windows raw, or mean of "
+                                          "per-clip Fisher z", POOLING))
+    parser.add_argument("--per-clip-interval", default="ar1", choices=PER_CLIP_INTERVALS, metavar="HOW",
+                        help=choices_help("per-clip CI: AR(1)-calibrated Fisher z (good with 7-10 windows) or "
+                                          "block bootstrap", PER_CLIP_INTERVALS))
+    parser.add_argument("--mi-signals", default="frame_energy", choices=MI_SIGNALS, metavar="PAIR",
+                        help=choices_help("signal pair for mutual information", MI_SIGNALS))
+
+
+def run(args: argparse.Namespace) -> dict:
+    from ..io.layout import check_corpus_root
+
+    root = check_corpus_root(args.path)
+    from ..corpus import Corpus
+    from ..crossmodal.coupling import correlate_corpus
+
+    return correlate_corpus(Corpus(root, labels=args.labels), window_s=args.window, hop_s=args.hop,
+                            group=args.group, max_lag_s=args.max_lag, n_boot=args.n_boot,
+                            n_surrogates=args.n_surrogates, seed=args.seed, progress=not args.quiet)
+
+
+def format_human(result: dict) -> str:
+    s, p, lag, mi = result.get("settings", {}), result["pooled"], result["lag_s"], result["mi"]
+    n_windows = p.get("n_windows", sum(c.get("n") or 0 for c in result["per_clip"]))
+    lines = [
+        f"speech rate vs movement intensity ({s.get('group', '?')}): {human.num(result.get('n_clips'))} clip(s), "
+        f"{human.num(n_windows)} windows of {human.setting(s.get('window_s'), 's')} "
+        f"(hop {human.setting(s.get('hop_s'), 's')})",
+        f"  pooled r    {human.num(p['r'], signed=True)}  95 % CI {human.ci(p['ci_low'], p['ci_high'])}",
+        f"              method: {p.get('method') or human.NA}",
+        f"  best lag    cross-correlation {human.num(lag.get('xcorr'), unit='s', signed=True)}, "
+        f"DTW {human.num(lag.get('dtw'), unit='s', signed=True)}  (positive = motion leads speech)",
+        f"  mutual inf. {human.num(mi.get('bits'), unit='bits')}, surrogate p = {human.num(mi.get('p_value'))}",
+    ]
+    for part in (lag, mi):
+        if part.get("note"):
+            lines.append(f"  note: {part['note']}")
+    rows = [[c["clip_id"], human.num(c.get("n")), human.num(c.get("n_eff"), digits=2), human.num(c["r"], signed=True),
+             human.ci(c["ci_low"], c["ci_high"])] for c in result["per_clip"]]
+    if rows:
+        lines.append("per clip:")
+        lines += human.table(rows, ["clip", "windows", "n_eff", "r", "95 % CI"], indent="    ")
+    return human.join(lines, human.note_lines(result), human.problem_lines(result))

@@ -1,0 +1,52 @@
+"""One video -> 48 kHz WAV, Whisper transcript with word times and MediaPipe keypoints on the container's frame
+times, an audio-video offset check and an optional skeleton overlay."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from . import human
+
+ENGINES = ("faster-whisper", "openai-whisper")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("video", type=Path, metavar="VIDEO", help="the video (or audio-only) file")
+    parser.add_argument("--out", type=Path, required=True, help="corpus folder to write the clip into")
+    parser.add_argument("--clip-id", help="clip id <category>_<11-char id> (default: from the file name)")
+    parser.add_argument("--engine", default="faster-whisper", choices=ENGINES, metavar="ENGINE",
+                        help=f"ASR engine: {', '.join(ENGINES)} (default faster-whisper)")
+    parser.add_argument("--model", help="ASR model: a path or a model name (default: resolved offline first)")
+    parser.add_argument("--language", default="en", help="spoken language (default en)")
+    parser.add_argument("--face", action="store_true", help="also store face landmarks (478) and blendshapes")
+    parser.add_argument("--hands", action="store_true", help="also store hand landmarks (21 x 2)")
+    parser.add_argument("--overlay", action="store_true", help="write a skeleton-overlay video to keypoints_video/")
+    parser.add_argument("--no-sync", action="store_true", help="skip the audio-video offset check")
+    parser.add_argument("--offline", action="store_true", help="never download models")
+
+
+def run(args: argparse.Namespace) -> dict:
+    from ..errors import InputPathError
+
+    if not args.video.is_file():
+        what = "is a folder, not a file" if args.video.is_dir() else "no such file"
+        raise InputPathError(f"{args.video}: {what}; expected a video or audio file", name="VIDEO")
+    from ..extract.pipeline import extract_video
+
+    result = extract_video(args.video, args.out, clip_id=args.clip_id, asr_engine=args.engine,
+                           asr_model=args.model, language=args.language, face=args.face, hands=args.hands,
+                           overlay=args.overlay, sync=not args.no_sync, allow_download=not args.offline,
+                           progress=not args.quiet)
+    result.setdefault("failed", [])
+    return result
+
+
+def format_human(result: dict) -> str:
+    head = (f"extracted {result['clip_id']}: {human.num(result['frames'])} frames, {human.num(result['words'])} "
+            f"words, {human.num(result['duration_s'], unit='s')}")
+    rows = [[modality, path] for modality, path in sorted(result.get("paths", {}).items())]
+    sync = result.get("sync") or {}
+    lines = [head] + human.table(rows, align="ll")
+    if sync.get("offset_s") is not None:
+        lines.append(f"  audio-video offset {human.num(sync['offset_s'], unit='s', signed=True)}")
+    return human.join(lines, human.problem_lines(result))

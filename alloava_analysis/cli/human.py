@@ -1,0 +1,124 @@
+"""Human-readable output: rounded numbers, thousands separators, units, aligned columns, ``n/a`` for missing."""
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable, Sequence
+
+NA = "n/a"
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and not math.isfinite(value))
+
+
+def num(value: Any, *, digits: int = 3, unit: str = "", signed: bool = False) -> str:
+    """A number for people: ints with thousands separators, floats to ``digits`` significant digits.
+
+    Large floats keep their integer digits (``12,345.7``), small ones keep
+    ``digits`` significant digits (``0.0285``); None and NaN print as ``n/a``.
+    """
+    if _missing(value):
+        return NA
+    if isinstance(value, bool):
+        return str(value).lower()
+    if not isinstance(value, (int, float)):
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            return str(value)
+    sign = "+" if signed and value != 0 else ""
+    if value == 0:
+        text = "0"
+    elif isinstance(value, int) or float(value).is_integer() and abs(value) >= 10 ** digits:
+        text = f"{int(value):{sign},d}"
+    else:
+        magnitude = math.floor(math.log10(abs(value))) if value else 0
+        decimals = max(digits - 1 - magnitude, 0)
+        text = f"{value:{sign},.{decimals}f}"
+    return f"{text} {unit}".rstrip() if unit else text
+
+
+def setting(value: Any, unit: str = "") -> str:
+    """An option value as the user would type it (``5 s``, ``0.25 s``)."""
+    if _missing(value):
+        return NA
+    text = f"{value:g}" if isinstance(value, float) else str(value)
+    return f"{text} {unit}".rstrip()
+
+
+def size(n_bytes: Any) -> str:
+    """Bytes with a decimal unit (``14.9 MB``)."""
+    if _missing(n_bytes):
+        return NA
+    value, unit = float(n_bytes), "B"
+    for unit in ("B", "kB", "MB", "GB", "TB", "PB"):
+        if abs(value) < 1000 or unit == "PB":
+            break
+        value /= 1000.0
+    return num(int(value) if unit == "B" else value, unit=unit)
+
+
+def pct(value: Any, *, digits: int = 3) -> str:
+    """A fraction (0.25) as a percentage (``25 %``)."""
+    if _missing(value):
+        return NA
+    return num(100.0 * float(value), digits=digits, unit="%")
+
+
+def ci(low: Any, high: Any, *, digits: int = 3) -> str:
+    """``[low, high]``, or ``n/a`` when either end is missing."""
+    if _missing(low) or _missing(high):
+        return NA
+    return f"[{num(low, digits=digits)}, {num(high, digits=digits)}]"
+
+
+def table(rows: Iterable[Sequence[Any]], headers: Sequence[str] | None = None, *, indent: str = "  ",
+          align: str | None = None) -> list[str]:
+    """Rows as aligned text columns (``align``: one ``l`` or ``r`` per column; default: first left, rest right)."""
+    rows = [["" if c is None else str(c) for c in row] for row in rows]
+    if headers is not None:
+        rows = [list(headers)] + rows
+    if not rows:
+        return []
+    n = max(len(r) for r in rows)
+    rows = [r + [""] * (n - len(r)) for r in rows]
+    widths = [max(len(r[i]) for r in rows) for i in range(n)]
+    align = align or "l" + "r" * (n - 1)
+    lines = []
+    for row in rows:
+        cells = [c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(row, widths, align)]
+        lines.append((indent + "  ".join(cells)).rstrip())
+    if headers is not None:
+        lines.insert(1, indent + "  ".join("-" * w for w in widths))
+    return lines
+
+
+def problem_lines(result: dict, *, indent: str = "  ") -> list[str]:
+    """One line per skipped or failed entry: ``skipped <clip_id or path>: <reason>``."""
+    lines = []
+    for kind in ("skipped", "failed"):
+        for entry in result.get(kind) or []:
+            if isinstance(entry, dict):
+                what = entry.get("clip_id") or entry.get("path") or "?"
+                detail = ", ".join(f"{k} {entry[k]}" for k in ("modality", "step") if entry.get(k))
+                reason = entry.get("reason", "")
+                lines.append(f"{indent}{kind} {what}{f' ({detail})' if detail else ''}: {reason}")
+            else:  # tolerate a bare name
+                lines.append(f"{indent}{kind} {entry}")
+    return lines
+
+
+def note_lines(result: dict, *, indent: str = "  ") -> list[str]:
+    """The result's ``notes`` (what an analysis left out or warned about), one per line."""
+    return [f"{indent}note: {n}" for n in result.get("notes") or []]
+
+
+def join(*parts: str | Iterable[str]) -> str:
+    """Lines and lists of lines joined with newlines (empty parts left out)."""
+    out: list[str] = []
+    for p in parts:
+        if isinstance(p, str):
+            out.append(p)
+        else:
+            out.extend(p)
+    return "\n".join(out)
