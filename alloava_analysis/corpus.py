@@ -16,61 +16,17 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .errors import AlloAvaError, InputPathError, SchemaError
+from .errors import AlloAvaError, InputPathError, ParameterError
 from .io import store as st
 from .io.allo_ava import load_clip
 from .io.extraction import extraction_path, read_report
 from .io.audio import AudioFormatError, open_audio
+from .io.labels import (INDEX_COLUMNS, KEY_COLUMNS, LABELS_FILE, SOURCE_MODALITIES,  # noqa: F401 - re-exported
+                        read_labels)
 from .io.layout import MODALITY_DIRS, check_corpus_root, scan_layout
 from .model import Clip
 
 log = logging.getLogger(__name__)
-LABELS_FILE = "labels.csv"
-SOURCE_MODALITIES = ("keypoints", "transcript", "audio")
-#: Columns the corpus index fills itself (layout scan, audio header, store index; see :func:`clip_summary`).
-#: A labels CSV may not use them: a label named ``transcript`` would replace every transcript path.
-INDEX_COLUMNS = ("clip_id", "category", "youtube_id", *MODALITY_DIRS, "audio_s", "schema_variant", "layouts",
-                 "frames", "n_keypoints", "pose_s", "fps", "words", "transcript_s",
-                 *(f"{m}_{what}" for m in SOURCE_MODALITIES for what in ("sha256", "bytes")),
-                 "keypoints_stamp", "transcript_stamp")
-#: Key columns a labels CSV may repeat (they are checked against ``clip_id`` and dropped).
-KEY_COLUMNS = ("clip_id", "category", "youtube_id")
-
-
-def read_labels(path: str | Path) -> pd.DataFrame:
-    """Demographic labels keyed by ``clip_id`` (one row per clip).
-
-    Label columns never shadow index columns: a column named like one of
-    :data:`INDEX_COLUMNS` (``transcript``, ``audio``, ``frames``, ``words``, ...)
-    raises :class:`SchemaError` naming it (rename it, e.g. ``label_words``).
-    ``category`` and ``youtube_id`` may be repeated; they must agree with ``clip_id``.
-    """
-    path = Path(path)
-    try:
-        labels = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
-        raise SchemaError(f"expected a CSV file: {err}", path=path) from None
-    if "clip_id" not in labels:
-        raise SchemaError(f"expected a 'clip_id' column, got {list(labels.columns)}", path=path, where="header")
-    clash = [c for c in labels.columns if c in INDEX_COLUMNS and c not in KEY_COLUMNS]
-    if clash:
-        raise SchemaError(f"expected label columns that do not shadow the corpus index, got {clash}; the index "
-                          f"fills these itself, so rename them (e.g. {'label_' + clash[0]!r})", path=path,
-                          where="header")
-    for column, position in (("category", slice(None, -12)), ("youtube_id", slice(-11, None))):
-        if column in labels:
-            derived = labels["clip_id"].str[position]
-            wrong = (labels[column] != "") & (labels[column] != derived)
-            if wrong.any():
-                row = int(np.flatnonzero(wrong)[0])
-                raise SchemaError(f"expected {column} {derived.iat[row]!r} (from clip_id {labels.clip_id.iat[row]!r}), "
-                                  f"got {labels[column].iat[row]!r}", path=path, where=f"row {row + 2}")
-    dup = labels["clip_id"].duplicated()
-    if dup.any():
-        row = int(np.flatnonzero(dup)[0])
-        raise SchemaError(f"expected one row per clip_id, got {labels.clip_id.iat[row]!r} twice", path=path,
-                          where=f"row {row + 2}")
-    return labels
 
 
 def _source_stamp(path: str | None) -> str:
@@ -151,14 +107,23 @@ class Corpus:
 
         ``filters`` map index columns to a value or a list of accepted values,
         e.g. ``corpus.select(category="TED", gender=["female"])``; ``predicate``
-        takes the index and returns a boolean mask.
+        takes the index and returns a boolean mask. A value that no clip has
+        (a typo such as ``category="TDE"``) is warned about, listing the values present.
         """
         mask = pd.Series(True, index=self.index.index)
         for column, wanted in filters.items():
             if column not in self.index:
-                raise KeyError(f"no index column {column!r}; expected one of {list(self.index.columns)}")
-            values = wanted if isinstance(wanted, (list, tuple, set, frozenset)) else [wanted]
-            mask &= self.index[column].isin(values)
+                raise ParameterError(f"invalid index column {column!r}: expected one of {list(self.index.columns)}",
+                                     name=column, allowed=tuple(self.index.columns))
+            values = list(wanted) if isinstance(wanted, (list, tuple, set, frozenset)) else [wanted]
+            present = self.index[column]
+            absent = [v for v in values if not present.isin([v]).any()]
+            if absent:
+                listing = ", ".join(repr(v) for v in sorted(present.dropna().unique(), key=str))
+                warnings.warn(f"select({column}=...): no clip has {column} "
+                              f"{' or '.join(repr(v) for v in absent)}; values present: {listing or 'none'}",
+                              stacklevel=2)
+            mask &= present.isin(values)
         if predicate is not None:
             mask &= np.asarray(predicate(self.index), dtype=bool)
         return Corpus(self.root, store=self.store, _index=self.index[mask].reset_index(drop=True),

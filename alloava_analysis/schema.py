@@ -109,6 +109,19 @@ def _build_layouts() -> dict[str, Layout]:
     return {lay.name: lay for lay in (pose, openpose, face, hands, holistic)}
 
 
+#: Bones of MediaPipe pose 33 (pairs of keypoint names): the skeleton plots and overlay videos draw.
+POSE_BONES = (
+    ("left_shoulder", "right_shoulder"), ("left_shoulder", "left_elbow"), ("left_elbow", "left_wrist"),
+    ("right_shoulder", "right_elbow"), ("right_elbow", "right_wrist"), ("left_shoulder", "left_hip"),
+    ("right_shoulder", "right_hip"), ("left_hip", "right_hip"), ("left_wrist", "left_index"),
+    ("right_wrist", "right_index"), ("nose", "left_eye"), ("nose", "right_eye"), ("left_eye", "left_ear"),
+    ("right_eye", "right_ear"), ("mouth_left", "mouth_right"), ("left_hip", "left_knee"),
+    ("right_hip", "right_knee"), ("left_knee", "left_ankle"), ("right_knee", "right_ankle"),
+)
+#: Bones of one MediaPipe hand (pairs of indices into :data:`MEDIAPIPE_HAND_21`).
+HAND_BONES = ((0, 1), (1, 2), (2, 3), (3, 4), (0, 5), (5, 6), (6, 7), (7, 8), (5, 9), (9, 10), (10, 11),
+              (11, 12), (9, 13), (13, 14), (14, 15), (15, 16), (13, 17), (0, 17), (17, 18), (18, 19), (19, 20))
+
 LAYOUTS: dict[str, Layout] = _build_layouts()
 GROUPS = ("head", "torso", "arms", "hands", "legs", "upper_body")
 

@@ -59,7 +59,7 @@ from ..features import motion as motion_features, speech
 from ..features.motion import MotionSettings
 from . import correlation, dtw, information, lags
 from ..clocks import aggregate_windows, count_in_windows, make_windows, resample_to_times
-from ..errors import AlloAvaError, MissingModalityError
+from ..errors import AlloAvaError, MissingModalityError, SchemaError
 from ..io.jsonable import to_jsonable
 from ..model import Clip
 from ..schema import GROUPS
@@ -313,6 +313,12 @@ def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = N
         columns=["clip_id", "time", "motion", "speech_energy", "motion_hp", "speech_energy_hp"])
     if frame_parts:
         frames.attrs.update(frame_parts[0].attrs)
+        rates = sorted({round(float(f.attrs["rate_hz"]), 6) for f in frame_parts})
+        frames.attrs["rate_hz_per_clip"] = {str(f["clip_id"].iat[0]): float(f.attrs["rate_hz"]) for f in frame_parts
+                                            if len(f)}
+        if len(rates) > 1:
+            frames.attrs["note"] = (f"clips have different video frame rates {rates} Hz; frame-level lags and MI "
+                                    f"use {frames.attrs['rate_hz']} Hz")
     return windows, frames, failed
 
 
@@ -340,6 +346,15 @@ def _corpus_clip_tables(corpus: Any, options: dict, clip_id: str) -> tuple:
     return "ok", w, f
 
 
+def _frame_rate(frames: pd.DataFrame) -> float:
+    """The video frame rate of a frame table (never a default: a table without one is an error)."""
+    rate = frames.attrs.get("rate_hz")
+    if rate is None or not np.isfinite(rate) or rate <= 0:
+        raise SchemaError(f"expected the frame table to carry its video frame rate (attrs['rate_hz'] > 0), got "
+                          f"{rate!r}", where="frames.attrs")
+    return float(rate)
+
+
 def frame_lags(frames: pd.DataFrame, *, max_lag_s: float, dtw_segment_s: float | None, block_s: float = 5.0,
           n_boot: int = 500, seed: int = 0) -> tuple[dict, pd.DataFrame | None]:
     """Cross-correlation and DTW lags of a frame table, per clip and pooled, with intervals.
@@ -348,7 +363,7 @@ def frame_lags(frames: pd.DataFrame, *, max_lag_s: float, dtw_segment_s: float |
     table of :func:`corpus_tables` (columns ``clip_id, motion_hp, speech_energy_hp``; attrs
     ``rate_hz``). Returns the ``lag_s`` entry of :func:`correlate_corpus` and the pooled curve.
     """
-    rate = float(frames.attrs.get("rate_hz", 30.0))
+    rate = _frame_rate(frames)
     curves, peak_tables, per_clip = [], [], []
     for i, (clip_id, g) in enumerate(frames.groupby("clip_id", sort=False)):
         m, s = g["motion_hp"].to_numpy(float), g["speech_energy_hp"].to_numpy(float)
@@ -568,10 +583,26 @@ def correlate_corpus(corpus_or_path: Any, *, window_s: float = 5.0, hop_s: float
                                        n_surrogates=n_surrogates, seed=seed, max_lag_s=max_lag_s,
                                        max_samples=mi_max_samples, detrend_s=detrend_s)
     result["diagnostics"] = diagnostics
+    result["notes"] = _notes(result, frames)
     out = to_jsonable(result)
     if return_frames:
         return out, {"windows": windows, "frames": frames, "per_clip": per_clip, "xcorr_curve": curve}
     return out
+
+
+def _notes(result: dict, frames: pd.DataFrame) -> list[str]:
+    """What the analysis left out or warned about, one sentence each (the ``notes`` of the result)."""
+    d = result["diagnostics"]
+    notes = [f"left out of the pooled estimate: {c}" for c in d["dropped_clips"]]
+    notes += [f"pooled fit: {w}" for w in d["warnings"]]
+    notes += [f"no per-clip interval for {c}" for c in d["no_interval_clips"]]
+    if d["competing_peak_clips"]:
+        notes.append(f"competing cross-correlation peaks (lag ambiguous) in {', '.join(d['competing_peak_clips'])}")
+    notes += [f"{row['clip_id']}: {row['note']}" for row in result["lag_s"].get("per_clip", []) if row.get("note")]
+    notes += [f"{part}: {result[part]['note']}" for part in ("pooled", "lag_s", "mi") if result[part].get("note")]
+    if frames.attrs.get("note"):
+        notes.append(frames.attrs["note"])
+    return list(dict.fromkeys(notes))
 
 
 def _mutual_information(windows: pd.DataFrame, frames: pd.DataFrame, *, signals: str, y_col: str, y_text: str,
@@ -589,7 +620,7 @@ def _mutual_information(windows: pd.DataFrame, frames: pd.DataFrame, *, signals:
         out["note"] = ("no clip with audio: no frame-level MI" if table == "frames"
                        else "no windows: no window-level MI")
         return out
-    rate = float(frames.attrs.get("rate_hz", 30.0)) if table == "frames" else 1.0 / float(windows["hop_s"].iat[0])
+    rate = _frame_rate(frames) if table == "frames" else 1.0 / float(windows["hop_s"].iat[0])
     x, y, groups = data[x_col].to_numpy(float), data[y_name].to_numpy(float), data["clip_id"].to_numpy()
     lag_search = int(round(max_lag_s * rate)) if search else None
     out["rate_hz"] = rate

@@ -2,7 +2,8 @@
 
 Frames keep their presentation times, so the overlay plays in step with the
 source even at a variable frame rate. Drawing uses PIL on the decoded frames;
-the bones are those of :data:`alloava_analysis.plots.figures.POSE_BONES`.
+the bones are those of :data:`alloava_analysis.schema.POSE_BONES` and
+:data:`~alloava_analysis.schema.HAND_BONES` (the plots draw the same skeleton).
 """
 from __future__ import annotations
 
@@ -15,21 +16,12 @@ import xarray as xr
 
 from ..io.atomic import atomic_path
 from ..model import validate_pose
-from ..schema import MEDIAPIPE_HAND_21
+from ..schema import HAND_BONES, MEDIAPIPE_HAND_21, POSE_BONES
 from .media import VideoFrames, probe_media
 
 log = logging.getLogger(__name__)
 
-#: Bones of one MediaPipe hand (pairs of indices into the 21 points).
-HAND_BONES = ((0, 1), (1, 2), (2, 3), (3, 4), (0, 5), (5, 6), (6, 7), (7, 8), (5, 9), (9, 10), (10, 11),
-              (11, 12), (9, 13), (13, 14), (14, 15), (15, 16), (13, 17), (0, 17), (17, 18), (18, 19), (19, 20))
 _TIME_BASE = Fraction(1, 1000)
-
-
-def _pose_bones() -> tuple[tuple[str, str], ...]:
-    from ..plots.figures import POSE_BONES  # one definition of the skeleton for plots and overlays
-
-    return POSE_BONES
 
 
 def _segments(ds: xr.Dataset, bones: tuple[tuple[str, str], ...], threshold: float) -> tuple[np.ndarray, np.ndarray]:
@@ -72,7 +64,7 @@ def write_overlay(video: str | Path, poses: dict[str, xr.Dataset], out_path: str
     info = probe_media(video)
     layers = []
     if "mediapipe_pose_33" in poses:
-        layers.append((_segments(poses["mediapipe_pose_33"], _pose_bones(), confidence_threshold),
+        layers.append((_segments(poses["mediapipe_pose_33"], POSE_BONES, confidence_threshold),
                        (0, 255, 0), poses["mediapipe_pose_33"]["time"].values))
     if "mediapipe_hands_42" in poses:
         hand = poses["mediapipe_hands_42"]

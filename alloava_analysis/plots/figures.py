@@ -7,16 +7,7 @@ import pandas as pd
 import xarray as xr
 
 from ..model import Clip, validate_pose
-
-# Bones drawn for MediaPipe pose 33 (pairs of keypoint names).
-POSE_BONES = (
-    ("left_shoulder", "right_shoulder"), ("left_shoulder", "left_elbow"), ("left_elbow", "left_wrist"),
-    ("right_shoulder", "right_elbow"), ("right_elbow", "right_wrist"), ("left_shoulder", "left_hip"),
-    ("right_shoulder", "right_hip"), ("left_hip", "right_hip"), ("left_wrist", "left_index"),
-    ("right_wrist", "right_index"), ("nose", "left_eye"), ("nose", "right_eye"), ("left_eye", "left_ear"),
-    ("right_eye", "right_ear"), ("mouth_left", "mouth_right"), ("left_hip", "left_knee"),
-    ("right_hip", "right_knee"), ("left_knee", "left_ankle"), ("right_knee", "right_ankle"),
-)
+from ..schema import POSE_BONES
 
 
 def plot_skeleton(pose: xr.Dataset, time_s: float, *, min_confidence: float = 0.3,

@@ -12,12 +12,10 @@ from typing import Any
 import pandas as pd
 from tqdm.auto import tqdm
 
-from ..corpus import INDEX_COLUMNS, LABELS_FILE
-from ..errors import AlloAvaError
-from ..validators.options import check_int
-from ..io.atomic import atomic_write
+from ..io.labels import INDEX_COLUMNS, LABELS_FILE, write_labels
 from ..io.manifest import (CORE_COLUMNS, ManifestError, ManifestIssue, MODALITIES, check_manifest, expected_checksums,
                            validate_manifest, write_manifest)
+from ..validators.options import check_int
 from .executors import execute
 from .journal import ClipTask, DEFAULT_ALLOWED_HOSTS, DEFAULT_FORMAT, OUTPUT_MANIFEST, STEPS, read_journal
 from .steps import quarantine
@@ -75,9 +73,7 @@ def write_outputs(out: str | Path, rows: pd.DataFrame, finished: Iterable[str]) 
     path = write_manifest(out / OUTPUT_MANIFEST, table)
     extras = [c for c in rows.columns if c not in CORE_COLUMNS and not c.startswith(("sha256_", "bytes_"))]
     if extras:
-        labels = table[["clip_id", *extras]].sort_values("clip_id")
-        with atomic_write(out / LABELS_FILE, "w", encoding="utf-8", newline="") as handle:
-            labels.to_csv(handle, index=False, lineterminator="\n")
+        write_labels(out / LABELS_FILE, table[["clip_id", *extras]].sort_values("clip_id"))
     return path
 
 

@@ -6,11 +6,14 @@ import logging
 import warnings
 from importlib import resources
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
 from ..corpus import Corpus, clip_summary, duplicate_videos
+from ..errors import ParameterError
+from ..validators.options import check_options
 
 log = logging.getLogger(__name__)
 
@@ -62,10 +65,18 @@ def per_clip_rates(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def summary_by(table: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Videos, hours, share of videos and of hours, words and wpm per value of ``column``."""
-    rates = per_clip_rates(table).assign(**{column: table[column].to_numpy()})
-    grouped = rates.groupby(column, sort=True)
+def summary_by(table: pd.DataFrame, column: str | Sequence[str]) -> pd.DataFrame:
+    """Videos, hours, share of videos and of hours, words and wpm per value of ``column``.
+
+    ``column`` may be several columns (``["category", "gender"]``): one row per
+    combination present, shares of the whole table.
+    """
+    columns = [column] if isinstance(column, str) else list(column)
+    if not columns:
+        raise ParameterError("invalid value for column: expected at least one column name, got none", name="column")
+    check_options("column", columns, list(table.columns))
+    rates = per_clip_rates(table).assign(**{c: table[c].to_numpy() for c in columns})
+    grouped = rates.groupby(columns, sort=True)
     out = pd.DataFrame({"videos": grouped.size(), "hours": grouped["minutes"].sum() / 60.0,
                         "words": grouped["words"].sum()})
     out["share_videos"] = out["videos"] / out["videos"].sum()

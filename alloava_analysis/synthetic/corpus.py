@@ -1,8 +1,6 @@
 """Writing a synthetic corpus with labels.csv and truth.json."""
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import warnings
 from pathlib import Path
@@ -10,9 +8,9 @@ from typing import Any
 
 from tqdm.auto import tqdm
 
-from ..corpus import LABELS_FILE
 from ..io.allo_ava import write_clip
-from ..io.atomic import atomic_write, write_json
+from ..io.atomic import write_json
+from ..io.labels import LABELS_FILE, write_labels
 from ..io.layout import scan_layout
 from .clip import _build_clip
 from .config import (ATTRIBUTES, GENERATOR_NAME, GENERATOR_VERSION, HAND_KEYPOINTS, LABEL_SOURCE, METRICS,
@@ -101,13 +99,7 @@ def _truth_effects(cfg: SynthConfig) -> dict[str, Any]:
     }
 
 
-def _labels_csv(rows: list[dict]) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=["clip_id", "speaker_id", "gender", "age_group", "skin_tone",
-                                             "label_source"], lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buf.getvalue()
+LABEL_COLUMNS = ("clip_id", "speaker_id", "gender", "age_group", "skin_tone", "label_source")
 
 
 def generate_corpus(out: str | Path, *, n_clips: int, seed: int, config: SynthConfig | None = None,
@@ -150,8 +142,7 @@ def generate_corpus(out: str | Path, *, n_clips: int, seed: int, config: SynthCo
         labels.append({"clip_id": sc.clip.clip_id, "speaker_id": sc.speaker["speaker_id"],
                        **{a: sc.speaker[a] for a in ATTRIBUTES},
                        "label_source": f"{LABEL_SOURCE} (seed {seed})"})
-    with atomic_write(out / LABELS_FILE, "w", encoding="utf-8", newline="") as handle:
-        handle.write(_labels_csv(labels))
+    write_labels(out / LABELS_FILE, labels, columns=LABEL_COLUMNS)
     truth = {
         "generator": {"name": GENERATOR_NAME, "version": GENERATOR_VERSION, "seed": int(seed),
                       "n_clips": int(n_clips), "config": cfg.to_dict()},

@@ -10,7 +10,7 @@ import pytest
 import xarray as xr
 
 from alloava_analysis.corpus import Corpus, read_labels
-from alloava_analysis.errors import SchemaError
+from alloava_analysis.errors import CorpusPathError, InputPathError, ParameterError, SchemaError
 from alloava_analysis.io.allo_ava import load_clip
 from alloava_analysis.io.keypoints_json import write_keypoints
 from alloava_analysis.io.store import read_index
@@ -34,8 +34,12 @@ def test_select_by_value_list_and_predicate(tiny_corpus):
     assert len(corpus.select(gender=["female", "male"])) == 4
     assert sorted(corpus.select(gender="male").clip_ids) == ["Interview_yt00001-a_b", "Presentation_yt00003-a_b"]
     assert corpus.select(lambda ix: ix.speaker_id == "spk1", gender="female").clip_ids == ["Panel_yt00002-a_b"]
-    assert len(corpus.select(category="Nope")) == 0
-    with pytest.raises(KeyError, match="expected one of"):
+    with pytest.warns(UserWarning, match="no clip has category 'TDE'; values present: 'Interview', 'Panel', "
+                                         "'Presentation', 'TED'"):
+        assert len(corpus.select(category="TDE")) == 0
+    with pytest.warns(UserWarning, match="no clip has gender 'f'"):  # one typo in a list is found too
+        assert len(corpus.select(gender=["female", "f"])) == 2
+    with pytest.raises(ParameterError, match="expected one of .*'category'"):
         corpus.select(height="tall")
 
 
@@ -59,10 +63,11 @@ def test_labels_for_unknown_clips_warn_and_bad_labels_name_the_row(tiny_corpus, 
     empty.write_text("")
     with pytest.raises(SchemaError, match="empty.csv"):
         Corpus(tiny_corpus.root, labels=empty)
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(InputPathError, match="absent.csv: no such file"):
         Corpus(tiny_corpus.root, labels=tmp_path / "absent.csv")
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(CorpusPathError, match="no_corpus_here: no such file or folder"):
         Corpus(tmp_path / "no_corpus_here")
+    assert issubclass(CorpusPathError, FileNotFoundError) and issubclass(CorpusPathError, ParameterError)
 
 
 def test_load_from_json_then_from_the_store_gives_the_same_clip(tiny_corpus):
@@ -144,7 +149,10 @@ def test_iteration_skips_broken_clips_and_lists_why(tiny_corpus):
     assert [s["path"].rsplit("/", 1)[1] for s in corpus.skipped_files] == [f"{tiny_corpus.clip_ids[3]}.wav"]
     loaded = [clip.clip_id for clip in corpus.clips(progress=False)]
     assert loaded == sorted([tiny_corpus.clip_ids[0], tiny_corpus.clip_ids[2]])
-    reasons = {f["clip_id"]: f["reason"] for f in corpus.failures}
+    clips = corpus.clips(progress=False)
+    assert [clip.clip_id for clip in clips] == loaded
+    reasons = {f["clip_id"]: f["reason"] for f in clips.failed}  # the iteration lists what it left out
+    assert corpus.failures == clips.failed
     assert set(reasons) == {tiny_corpus.clip_ids[1], tiny_corpus.clip_ids[3]}
     assert "transcript" in reasons[tiny_corpus.clip_ids[1]] and "header" in reasons[tiny_corpus.clip_ids[3]]
     assert len(list(iter(corpus))) == 2

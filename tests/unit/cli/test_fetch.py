@@ -7,8 +7,8 @@ from tests.unit.io.test_hub import hub, released  # noqa: F401 - fixtures
 MISSING = "TED_notthere012"
 
 
-def _argv(hub, ids, out, *extra):
-    return ["fetch", "--ids", *ids, "--modalities", "keypoints", "--out", out, "--endpoint", hub.endpoint,
+def _argv(server, ids, out, *extra):
+    return ["fetch", "--ids", *ids, "--modalities", "keypoints", "--out", out, "--endpoint", server.endpoint,
             "--quiet", *extra]
 
 

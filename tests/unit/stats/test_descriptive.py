@@ -8,6 +8,7 @@ import pytest
 from alloava_analysis.corpus import Corpus
 from alloava_analysis.stats.descriptive import (MEASURED_KEYS, claims_vs_measured, clip_table, corpus_stats, load_claims,
                                     measure, per_clip_rates, summary_by)
+from alloava_analysis.errors import ParameterError
 from alloava_analysis.io.transcript import write_transcript
 from tests.fixtures.datasets import corrupt, snapshot, tiny_words
 
@@ -76,6 +77,16 @@ def test_per_clip_rates_and_summary_by_category(tiny_corpus):
     assert summary.loc["female", "videos"] == 2 and summary.share_videos.sum() == pytest.approx(1.0)
     assert summary.loc["male", "hours"] == pytest.approx(2 * SECONDS / 3600)
     assert summary.wpm.tolist() == pytest.approx([180.0, 180.0])
+
+
+def test_summary_by_several_columns(tiny_corpus):
+    table = clip_table(Corpus(tiny_corpus.root), progress=False)
+    both = summary_by(table, ["gender", "category"])
+    assert list(both.columns[:2]) == ["gender", "category"] and len(both) == N_CLIPS  # every clip its own cell
+    assert both["videos"].sum() == N_CLIPS and both.share_videos.sum() == pytest.approx(1.0)
+    assert both.set_index(["gender", "category"]).loc[("female", "TED"), "videos"] == 1
+    with pytest.raises(ParameterError, match="expected one of .*'gender'.*got 'height'"):
+        summary_by(table, ["gender", "height"])
 
 
 def test_statistics_skip_broken_clips_and_say_so(tiny_corpus):
