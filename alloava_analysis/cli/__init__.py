@@ -19,9 +19,10 @@ Adding a command
    modules (numpy, pandas, the analysis code) inside ``run``, never at the top:
    the module is imported to parse arguments. Take the shared options from
    :mod:`.common` parent parsers (every command gets the output options; a module
-   asks for more with ``PARENTS = ("corpus", "seed", "executor")``), check option values with
-   :mod:`alloava_analysis.validators.options` (or the argparse types in :mod:`.common`), and use :mod:`.human` for numbers
-   and columns. Put things not processed in ``skipped`` and errors in ``failed``,
+   asks for more with ``PARENTS = ("corpus", "seed", "executor")``), check option
+   values with :mod:`alloava_analysis.validators.options` (or the argparse types in
+   :mod:`.common`), and use :mod:`.human` for numbers and columns. Put things not
+   processed in ``skipped`` and errors in ``failed``,
    both ``[{clip_id or path, reason}]``; give other lists other names.
 2. Add one line to :data:`COMMANDS`: ``"<name>": "<one-line help>"``.
 3. Add ``tests/unit/cli/test_<name>.py`` driving it through :func:`main`

@@ -68,31 +68,60 @@ def run(args: argparse.Namespace) -> dict:
     root = check_corpus_root(args.path)
     from ..corpus import Corpus
     from ..crossmodal.coupling import correlate_corpus
+    from ..features.motion import MotionSettings
 
-    return correlate_corpus(Corpus(root, labels=args.labels), window_s=args.window, hop_s=args.hop,
-                            group=args.group, max_lag_s=args.max_lag, n_boot=args.n_boot,
-                            n_surrogates=args.n_surrogates, seed=args.seed, progress=not args.quiet)
+    motion = MotionSettings(relative_to=args.relative_to, use_z=args.use_z, cut_handling=args.cuts,
+                            cut_source=args.cut_source)
+    corpus = Corpus(root, labels=args.labels)
+    result = correlate_corpus(corpus, window_s=args.window, hop_s=args.hop, group=args.group,
+                              max_lag_s=args.max_lag, n_boot=args.n_boot, n_surrogates=args.n_surrogates,
+                              seed=args.seed, progress=not args.quiet, motion=motion, speech_rate=args.speech_rate,
+                              rate_window_s=args.rate_window, normalize=args.movement_units == "shoulder_widths",
+                              pooling=args.pooling, per_clip_interval=args.per_clip_interval,
+                              mi_signals=args.mi_signals)
+    result["skipped"] = list(corpus.skipped_files)  # files under PATH that are not clips of the layout
+    return result
 
 
 def format_human(result: dict) -> str:
     s, p, lag, mi = result.get("settings", {}), result["pooled"], result["lag_s"], result["mi"]
-    n_windows = p.get("n_windows", sum(c.get("n") or 0 for c in result["per_clip"]))
+    sp, mo, cuts = p.get("spearman") or {}, s.get("motion") or {}, result.get("shot_cuts") or {}
+    n_windows = sum(c.get("n") or 0 for c in result["per_clip"])
     lines = [
         f"speech rate vs movement intensity ({s.get('group', '?')}): {human.num(result.get('n_clips'))} clip(s), "
         f"{human.num(n_windows)} windows of {human.setting(s.get('window_s'), 's')} "
         f"(hop {human.setting(s.get('hop_s'), 's')})",
-        f"  pooled r    {human.num(p['r'], signed=True)}  95 % CI {human.ci(p['ci_low'], p['ci_high'])}",
-        f"              method: {p.get('method') or human.NA}",
-        f"  best lag    cross-correlation {human.num(lag.get('xcorr'), unit='s', signed=True)}, "
-        f"DTW {human.num(lag.get('dtw'), unit='s', signed=True)}  (positive = motion leads speech)",
-        f"  mutual inf. {human.num(mi.get('bits'), unit='bits')}, surrogate p = {human.num(mi.get('p_value'))}",
+        f"  x: {s.get('x', human.NA)}",
+        f"  y: {s.get('y', human.NA)}",
     ]
-    for part in (lag, mi):
-        if part.get("note"):
-            lines.append(f"  note: {part['note']}")
-    rows = [[c["clip_id"], human.num(c.get("n")), human.num(c.get("n_eff"), digits=2), human.num(c["r"], signed=True),
-             human.ci(c["ci_low"], c["ci_high"])] for c in result["per_clip"]]
+    if mo:
+        lines.append(f"  motion: {mo.get('coordinates', human.NA)}, relative to {mo.get('relative_to_resolved')} "
+                     f"(use_z {str(mo.get('use_z')).lower()}); camera cuts: {mo.get('cut_handling')} "
+                     f"(source {mo.get('cut_source')}): {human.num(cuts.get('n_cuts', 0))} found, "
+                     f"{human.num(cuts.get('windows_excluded', 0))} window(s) spanning one left out")
+    shuffle_p = (mi.get("clip_shuffle") or {}).get("p_value")
+    lines += [
+        f"  pooled r    {human.num(p['r'], signed=True)}  95 % CI {human.ci(p['ci_low'], p['ci_high'])}"
+        f"  ({human.num(p.get('n_windows'))} windows pooled; Spearman {human.num(sp.get('r'), signed=True)} "
+        f"{human.ci(sp.get('ci_low'), sp.get('ci_high'))})",
+        f"              method: {p.get('method') or human.NA}",
+        f"  best lag    cross-correlation {human.num(lag.get('xcorr'), unit='s', signed=True)} "
+        f"{human.ci(lag.get('xcorr_ci_low'), lag.get('xcorr_ci_high'))}, DTW "
+        f"{human.num(lag.get('dtw'), unit='s', signed=True)} {human.ci(lag.get('dtw_ci_low'), lag.get('dtw_ci_high'))}"
+        "  (positive = motion leads speech)",
+        f"  mutual inf. {human.num(mi.get('bits'), unit='bits')}; p = {human.num(mi.get('p_value'))} "
+        f"(circular shift within clips), p = {human.num(shuffle_p)} (clip shuffle)",
+    ]
+    rows = [[c["clip_id"], human.num(c.get("n")), human.num(c.get("n_eff"), digits=2),
+             human.num(c["r"], signed=True), human.ci(c["ci_low"], c["ci_high"])] for c in result["per_clip"]]
     if rows:
         lines.append("per clip:")
         lines += human.table(rows, ["clip", "windows", "n_eff", "r", "95 % CI"], indent="    ")
+        by_note: dict[str, list[str]] = {}
+        for c in result["per_clip"]:
+            if c.get("note"):
+                by_note.setdefault(c["note"], []).append(c["clip_id"])
+        for note, ids in by_note.items():
+            who = f"all {len(ids)} clips" if len(ids) == len(rows) > 1 else ", ".join(ids)
+            lines.append(f"    note ({who}): {note}")
     return human.join(lines, human.note_lines(result), human.problem_lines(result))
