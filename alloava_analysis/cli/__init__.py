@@ -52,6 +52,8 @@ COMMANDS: dict[str, str] = {
     "fetch": "download a subset of avalab/Allo-AVA from Hugging Face",
     "rebuild": "re-create clips from source videos listed in a manifest (resumable, parallel, Dask)",
     "audit": "demographic representation (clips, hours) and quality/behaviour by group, small cells suppressed",
+    "evaluate": "generated vs real motion and talking heads: FGD (kinetic, geometric), APD, beat alignment, jerk, "
+                "blinks",
 }
 DESCRIPTION = ("Analysis toolkit for the Allo-AVA speech-gesture corpus. With --json a command prints one JSON "
                "object on stdout (logs and progress bars go to stderr). Exit status: 0 success; 1 some clips or "

@@ -74,12 +74,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> dict:
     """Evaluate ``--generated`` against ``--real``; the result is the --json object."""
+    from ..errors import InputPathError  # a usage error (exit 2)
+
     for name, path in (("--real", args.real), ("--generated", args.generated)):
         if not path.is_dir():
-            raise FileNotFoundError(f"{name} {path}: expected a corpus folder or a folder of videos, got "
+            raise InputPathError(f"{name} {path}: expected a corpus folder or a folder of videos, got "
                                     f"{'a file' if path.exists() else 'no such folder'}")
     if args.embedder is not None and not args.embedder.is_file():
-        raise FileNotFoundError(f"--embedder {args.embedder}: no such file")
+        raise InputPathError(f"--embedder {args.embedder}: no such file")
     from ..evaluate import evaluate_paths
 
     return evaluate_paths(args.real, args.generated, work_dir=args.work, progress=not args.quiet,

@@ -388,7 +388,7 @@ def test_unreadable_folders_and_files_are_reported_with_json(corpus):
             path.chmod(0o755 if path.is_dir() else 0o644)
     for command, (code, result) in results.items():
         assert code == 1, command
-        skipped = result["skipped_files"] if command == "validate" else result["skipped"]
+        skipped = result["skipped"]
         assert any(s["path"] == str(folder) and "Permission denied" in s["reason"] for s in skipped), command
     code, result = results["validate"]
     report = next(c for c in result["clips"] if c["clip_id"] == ids[2])
