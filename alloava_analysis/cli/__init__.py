@@ -54,6 +54,8 @@ COMMANDS: dict[str, str] = {
     "audit": "demographic representation (clips, hours) and quality/behaviour by group, small cells suppressed",
     "evaluate": "generated vs real motion and talking heads: FGD (kinetic, geometric), APD, beat alignment, jerk, "
                 "blinks",
+    "export": "write a corpus in other tools' formats: netcdf (movement), eaf (ELAN), textgrid (Praat), pose, "
+              "parquet, csv",
 }
 DESCRIPTION = ("Analysis toolkit for the Allo-AVA speech-gesture corpus. With --json a command prints one JSON "
                "object on stdout (logs and progress bars go to stderr). Exit status: 0 success; 1 some clips or "

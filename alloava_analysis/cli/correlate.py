@@ -117,11 +117,4 @@ def format_human(result: dict) -> str:
     if rows:
         lines.append("per clip:")
         lines += human.table(rows, ["clip", "windows", "n_eff", "r", "95 % CI"], indent="    ")
-        by_note: dict[str, list[str]] = {}
-        for c in result["per_clip"]:
-            if c.get("note"):
-                by_note.setdefault(c["note"], []).append(c["clip_id"])
-        for note, ids in by_note.items():
-            who = f"all {len(ids)} clips" if len(ids) == len(rows) > 1 else ", ".join(ids)
-            lines.append(f"    note ({who}): {note}")
     return human.join(lines, human.note_lines(result), human.problem_lines(result))
