@@ -90,7 +90,7 @@ def format_human(result: dict) -> str:
     lines = [
         f"speech rate vs movement intensity ({s.get('group', '?')}): {human.num(result.get('n_clips'))} clip(s), "
         f"{human.num(n_windows)} windows of {human.setting(s.get('window_s'), 's')} "
-        f"(hop {human.setting(s.get('hop_s'), 's')})",
+        f"(hop {human.setting(s.get('hop_s'), 's')}); pooling: {s.get('pooling', 'mixed')}",
         f"  x: {s.get('x', human.NA)}",
         f"  y: {s.get('y', human.NA)}",
     ]
@@ -98,7 +98,9 @@ def format_human(result: dict) -> str:
         lines.append(f"  motion: {mo.get('coordinates', human.NA)}, relative to {mo.get('relative_to_resolved')} "
                      f"(use_z {str(mo.get('use_z')).lower()}); camera cuts: {mo.get('cut_handling')} "
                      f"(source {mo.get('cut_source')}): {human.num(cuts.get('n_cuts', 0))} found, "
-                     f"{human.num(cuts.get('windows_excluded', 0))} window(s) spanning one left out")
+                     f"{human.num(cuts.get('windows_excluded', 0))} window(s) spanning a cut left out")
+        lines += [f"    {c['clip_id']}: {human.num(c['n_cuts'])} cut(s), {human.num(c['windows_excluded'])} window(s) "
+                  f"left out" for c in cuts.get("per_clip", []) if c.get("n_cuts")]
     shuffle_p = (mi.get("clip_shuffle") or {}).get("p_value")
     lines += [
         f"  pooled r    {human.num(p['r'], signed=True)}  95 % CI {human.ci(p['ci_low'], p['ci_high'])}"
