@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> dict:
                               seed=args.seed, progress=not args.quiet, motion=motion, speech_rate=args.speech_rate,
                               rate_window_s=args.rate_window, normalize=args.movement_units == "shoulder_widths",
                               pooling=args.pooling, per_clip_interval=args.per_clip_interval,
-                              mi_signals=args.mi_signals)
+                              mi_signals=args.mi_signals, workers=args.workers, scheduler=args.scheduler)
     result["skipped"] = list(corpus.skipped_files)  # files under PATH that are not clips of the layout
     return result
 

@@ -39,8 +39,9 @@ def test_every_registered_command_has_the_three_functions_and_is_in_the_help():
     ["correlate", ".", "--window", "-1"],
     ["correlate", ".", "--group", "hand"],
     ["rebuild", "m.csv", "--out", "o", "--workers", "0"],
+    ["validate", ".", "--workers", "0"],
 ], ids=["none", "unknown", "no-path", "bad-value", "negative", "bad-flag", "bad-int", "zero-clips", "window-0",
-        "window-neg", "group", "workers"])
+        "window-neg", "group", "workers", "executor-workers"])
 def test_usage_errors_exit_2_with_the_usage_line(argv):
     code, out, err = run(argv)
     assert code == 2 and out == "" and "usage:" in err
