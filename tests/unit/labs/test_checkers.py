@@ -131,8 +131,9 @@ def test_lab03_solution_passes_and_mistakes_are_explained(sample_data):
     assert "minimum cell size" in _feedback(lab03.check_q4, env, answer_q4=True)
 
 
-def test_otter_grader_runs_the_shipped_test_files(env01):
+def test_otter_grader_runs_the_shipped_test_files(env01, tmp_path, monkeypatch):
     otter = pytest.importorskip("otter")
+    monkeypatch.chdir(tmp_path)  # otter logs to .OTTER_LOG in the working folder
     assert sorted(p.name for p in otter_tests_dir("lab01").glob("q*.py")) == ["q1.py", "q2.py", "q3.py", "q4.py"]
     grader = lab_grader("lab01")
     assert isinstance(grader, otter.Notebook)
