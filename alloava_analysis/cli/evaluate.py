@@ -11,34 +11,13 @@ import argparse
 import math
 from pathlib import Path
 
+from . import common
+
 PARENTS = ("seed",)
 HELP = "generated vs real motion and talking heads: FGD (kinetic, geometric), APD, beat alignment, jerk, blinks"
 DIRECTIONS = ("motion_to_audio", "audio_to_motion")
 KEYPOINT_SETS = ("upper_body", "head")
 CUT_HANDLING = ("exclude", "ignore")
-
-
-def _positive(kind):
-    def parse(text: str):
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}") from None
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
-        return value
-    parse.__name__ = f"positive {kind.__name__}"
-    return parse
-
-
-def _nonnegative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
-    return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -49,23 +28,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="generated data: a corpus in the Allo-AVA layout or a folder of videos")
     parser.add_argument("--work", type=Path, metavar="DIR",
                         help="keep videos' extractions here (reused by a rerun; default: a temporary folder)")
-    parser.add_argument("--window", type=_positive(float), default=2.0, metavar="S",
+    parser.add_argument("--window", type=common.positive_float, default=2.0, metavar="S",
                         help="window length of the FD/APD samples in seconds (default 2)")
-    parser.add_argument("--hop", type=_positive(float), metavar="S", help="hop between windows (default: the window)")
-    parser.add_argument("--rate", type=_positive(float), default=30.0, metavar="HZ",
+    parser.add_argument("--hop", type=common.positive_float, metavar="S", help="hop between windows (default: the window)")
+    parser.add_argument("--rate", type=common.positive_float, default=30.0, metavar="HZ",
                         help="analysis frame rate both sides are resampled to (default 30)")
     parser.add_argument("--keypoints", choices=KEYPOINT_SETS, default="upper_body",
                         help="keypoint set: upper_body (11 points) or head (head and shoulders, for videos "
                              "framed without arms); default upper_body")
     parser.add_argument("--embedder", type=Path, metavar="FILE",
                         help="learned feature extractor for fgd_embedding: .npy projection, TorchScript .pt, .onnx")
-    parser.add_argument("--n-boot", type=_nonnegative_int, default=200, metavar="N",
+    parser.add_argument("--n-boot", type=common.nonnegative_int, default=200, metavar="N",
                         help="bootstrap resamples over clips per Fréchet distance (default 200)")
-    parser.add_argument("--sigma", type=_positive(float), default=0.05, metavar="S",
+    parser.add_argument("--sigma", type=common.positive_float, default=0.05, metavar="S",
                         help="beat-alignment tolerance in seconds (default 0.05, as AIST++)")
     parser.add_argument("--direction", choices=DIRECTIONS, default="motion_to_audio",
                         help="beat alignment averaged over motion beats (default, the AIST++ paper) or audio onsets")
-    parser.add_argument("--bins", type=_positive(int), default=40, metavar="N",
+    parser.add_argument("--bins", type=common.positive_int, default=40, metavar="N",
                         help="bins of the speed histograms (default 40)")
     parser.add_argument("--cut-handling", choices=CUT_HANDLING, default="exclude",
                         help="exclude: shots between camera cuts are measured separately (default); ignore")

@@ -17,22 +17,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from . import common
+
 PARENTS = ("corpus",)
 HELP = "write a corpus in other tools' formats: netcdf (movement), eaf (ELAN), textgrid (Praat), pose, parquet, csv"
 FORMATS = ("netcdf", "eaf", "textgrid", "pose", "parquet", "csv")  # = io.export.corpus.FORMATS (kept import-free)
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
-    return value
-
-
-_positive_float.__name__ = "a number > 0"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"format to write: {', '.join(FORMATS)}")
     parser.add_argument("--out", type=Path, metavar="DIR", help="output folder (default PATH/export/FORMAT)")
     parser.add_argument("--clips", nargs="+", metavar="ID", help="export only these clip ids")
-    parser.add_argument("--window", type=_positive_float, default=5.0, metavar="S",
+    parser.add_argument("--window", type=common.positive_float, default=5.0, metavar="S",
                         help="window length in seconds of the per-window feature table (parquet, csv; default 5)")
 
 
