@@ -48,5 +48,9 @@ def format_human(result: dict) -> str:
     sync = result.get("sync") or {}
     lines = [head] + human.table(rows, align="ll")
     if sync.get("offset_s") is not None:
-        lines.append(f"  audio-video offset {human.num(sync['offset_s'], unit='s', signed=True)}")
+        verdict = "flagged: beyond the tolerance" if sync.get("flagged") else "within the tolerance"
+        lines.append(f"  audio-video offset {human.num(sync['offset_s'], unit='s', signed=True)} ({verdict}"
+                     f"{'' if sync.get('reliable') else '; estimate not reliable'})")
+    elif sync.get("reason"):
+        lines.append(f"  audio-video offset n/a ({sync['reason']})")
     return human.join(lines, human.problem_lines(result))
