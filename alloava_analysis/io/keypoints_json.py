@@ -94,7 +94,7 @@ class _Frames:
 class _Parsed:
     """Keypoints already converted by the fast reader: an (n, 4) array and its point form."""
 
-    __slots__ = ("points", "form")
+    __slots__ = ("form", "points")
 
     def __init__(self, points: np.ndarray, form: str) -> None:
         self.points, self.form = points, form
