@@ -35,6 +35,7 @@ from scipy import signal
 from ..clocks import aggregate_windows, count_in_windows, make_windows
 from ..model import CONFIDENCE_DIMS, validate_pose
 from ..schema import group_keypoints
+from ..validators.options import check_nonnegative, check_option, check_positive
 
 __all__ = [
     "MotionSettings",
@@ -70,9 +71,8 @@ CUT_SOURCES = ("auto", "video", "pose")
 
 
 def _check_option(name: str, value: Any, allowed: Sequence[Any]) -> None:
-    """Raise ``ValueError`` naming the allowed values when ``value`` is not one of them."""
-    if value not in allowed:
-        raise ValueError(f"expected {name} to be one of {', '.join(repr(a) for a in allowed)}, got {value!r}")
+    """Raise :class:`~alloava_analysis.errors.ParameterError` (a ValueError) listing the allowed values."""
+    check_option(name, value, allowed)
 
 
 def resolve_relative_to(relative_to: str, group: str) -> str:
@@ -122,8 +122,8 @@ class MotionSettings:
         _check_option("cut_handling", self.cut_handling, CUT_HANDLING)
         _check_option("cut_source", self.cut_source, CUT_SOURCES)
         _check_option("use_z", self.use_z, (False, True))
-        if not (self.cut_jump > 0 and self.cut_guard_s >= 0):
-            raise ValueError(f"expected cut_jump > 0 and cut_guard_s >= 0, got {self.cut_jump}, {self.cut_guard_s}")
+        check_positive("cut_jump", self.cut_jump)
+        check_nonnegative("cut_guard_s", self.cut_guard_s)
 
     def reference(self, group: str) -> str:
         """``"body"`` or ``"image"`` for ``group``."""
