@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import SchemaError
+from ..errors import ParameterError, SchemaError
 
 __all__ = ["balanced_subset", "stratified_subset", "subset_manifest", "subset_to_shares", "write_subset_manifest"]
 
@@ -73,8 +73,8 @@ def subset_to_shares(table: pd.DataFrame, by: list[str] | str, targets: dict[str
     ------
     SchemaError
         Targets that do not sum to 1 or name groups absent from the table (the error lists those present).
-    ValueError
-        No subset meets the tolerance (e.g. clips too long for the hours asked).
+    ParameterError
+        ``hours`` above what the groups hold, or no subset meets the tolerance (e.g. clips too long for the hours asked).
     """
     by = [b.strip() for b in by.split(",")] if isinstance(by, str) else list(by)
     keys = _group_keys(table, by)
@@ -92,7 +92,7 @@ def subset_to_shares(table: pd.DataFrame, by: list[str] | str, targets: dict[str
     ceiling = min(avail[g] / s for g, s in targets.items() if s > 0)
     goal = ceiling if hours is None else float(hours)
     if goal > ceiling * (1 + 1e-9):
-        raise ValueError(f"expected hours <= {ceiling:.4g} (the most the scarcest group allows at these shares), "
+        raise ParameterError(f"hours: expected <= {ceiling:.4g} (the most the scarcest group allows at these shares), "
                          f"got {hours}")
     rng = np.random.default_rng(seed)
     best, best_err = None, np.inf
@@ -113,7 +113,7 @@ def subset_to_shares(table: pd.DataFrame, by: list[str] | str, targets: dict[str
         if err <= tolerance:
             break
     if best is None or best_err > tolerance:
-        raise ValueError(f"expected a subset within {tolerance} of the target shares, got at best {best_err:.3g} "
+        raise ParameterError(f"tolerance: expected a subset within {tolerance} of the target shares, got at best {best_err:.3g} "
                          f"off (clips too long for the groups' hours; raise the tolerance or lower hours)")
     chosen, shares = best
     out = table.iloc[chosen].copy()
