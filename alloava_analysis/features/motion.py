@@ -716,7 +716,7 @@ def window_intensity(intensity: pd.DataFrame, *, window_s: float = 5.0, hop_s: f
     win = make_windows(span[0], span[1], window_s=window_s, hop_s=hop_s, clock="video")
     out = win[["window", "start", "end", "center"]].copy()
     out["intensity"] = aggregate_windows(v, t, win, how="mean", min_coverage=min_coverage, rate_hz=rate)
-    valid = count_in_windows(t[np.isfinite(v)], win)
+    valid = count_in_windows(t[np.isfinite(v)], win, rate_hz=rate)
     out["coverage"] = np.clip(valid / np.maximum(np.round((win["end"] - win["start"]) * rate), 1), 0, 1)
     out[["window_s", "hop_s", "clock"]] = win[["window_s", "hop_s", "clock"]]
     return out

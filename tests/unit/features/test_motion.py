@@ -211,6 +211,15 @@ def test_window_intensity_is_nan_where_tracking_is_mostly_missing():
     assert (out["window_s"] == 5.0).all() and (out["clock"] == "video").all()
 
 
+
+def test_frame_level_windows_are_fully_covered_when_times_are_rounded():
+    """Frame times rounded to 0.1 ms sit just before their window's start; coverage counts them by the frame middle."""
+    t = np.round(np.arange(300) / 30.0, 4)
+    table = pd.DataFrame({"time": t, "intensity": np.ones(t.size)})
+    out = motion.window_intensity(table, window_s=1 / 30.0)
+    assert (out["coverage"] == 1.0).all()
+    assert (out["intensity"] == 1.0).all()
+
 # --------------------------------------------------------------------------------------------
 # planar by default, body-relative, settings
 # --------------------------------------------------------------------------------------------
