@@ -14,9 +14,10 @@ analyses can exclude windows spanning them
 """
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
+
+from ..features.motion import jump_peaks
 
 __all__ = ["CUT_METHOD", "ShotDetector", "detect_video_cuts", "frame_signature"]
 
@@ -52,21 +53,7 @@ def detect_video_cuts(times: np.ndarray, signatures: np.ndarray, *, threshold: f
     d = np.abs(np.diff(sig, axis=0)).sum(axis=1)  # (n-1,), 0..6
     step = float(np.median(np.diff(times)))
     half = max(int(round(context_s / step)) if step > 0 else 3, 3)
-    padded = np.concatenate([np.full(half, np.nan), d, np.full(half, np.nan)])
-    win = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1).copy()
-    win[:, half - 1:half + 2] = np.nan
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN context at the very ends
-        context = np.nanmedian(win, axis=1)
-    context = np.where(np.isfinite(context), context, 0.0)
-    cand = np.flatnonzero((d > threshold) & (d > contrast * context))
-    keep: list[int] = []
-    for i in cand:
-        if keep and i - keep[-1] <= 2:
-            if d[i] > d[keep[-1]]:
-                keep[-1] = int(i)
-            continue
-        keep.append(int(i))
+    keep, _ = jump_peaks(d, threshold=threshold, contrast=contrast, half=half, exclude=1, merge=2)
     out["times_s"] = [round(float((times[i] + times[i + 1]) / 2), 6) for i in keep]
     out["scores"] = [round(float(d[i]), 4) for i in keep]
     return out

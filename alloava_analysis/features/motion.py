@@ -42,6 +42,7 @@ __all__ = [
     "body_reference",
     "clean_pose",
     "detect_pose_cuts",
+    "jump_peaks",
     "recorded_cuts",
     "shot_cuts",
     "spans_cut",
@@ -584,6 +585,31 @@ def _gesturing_keypoints(layout: str) -> set[str]:
     return out | {k for k in lay.keypoints if "elbow" in k or "wrist" in k}
 
 
+def jump_peaks(jumps: np.ndarray, *, threshold: float, contrast: float, half: int, exclude: int,
+               merge: int) -> tuple[list[int], np.ndarray]:
+    """Indices of isolated peaks of a per-step jump series (camera cuts), and the local context of every step.
+
+    A step is a peak when it exceeds ``threshold`` and ``contrast`` times the
+    median of the steps within ``half`` of it (leaving out the ``exclude``
+    steps on either side); peaks within ``merge`` steps are one (the largest).
+    """
+    padded = np.concatenate([np.full(half, np.nan), jumps, np.full(half, np.nan)])
+    win = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1).copy()  # row i centred on jumps[i]
+    win[:, half - exclude:half + exclude + 1] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN context at the very ends
+        context = np.nanmedian(win, axis=1)
+    context = np.where(np.isfinite(context), context, 0.0)
+    keep: list[int] = []
+    for i in np.flatnonzero((jumps > threshold) & (jumps > contrast * context)):
+        if keep and i - keep[-1] <= merge:
+            if jumps[i] > jumps[keep[-1]]:
+                keep[-1] = int(i)
+            continue
+        keep.append(int(i))
+    return keep, context
+
+
 def detect_pose_cuts(ds: xr.Dataset, *, jump: float = 0.08, contrast: float = 5.0, individual: str | None = None,
                      confidence_threshold: float = 0.5, min_keypoints: int = 4, hold_s: float = 0.5,
                      context_s: float = 0.5) -> pd.DataFrame:
@@ -635,22 +661,8 @@ def detect_pose_cuts(ds: xr.Dataset, *, jump: float = 0.08, contrast: float = 5.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             med = np.where(n_ok >= min_keypoints, np.nanmedian(np.where(ok, step, np.nan), axis=1), np.nan)
-        half = max(int(round(context_s * fps)), 3)
-        padded = np.concatenate([np.full(half, np.nan), med, np.full(half, np.nan)])
-        win = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1).copy()  # row i centred on med[i]
-        win[:, half - 2:half + 3] = np.nan  # leave out the candidate and its neighbours
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            context = np.nanmedian(win, axis=1)
-        context = np.where(np.isfinite(context), context, 0.0)
-        cand = np.flatnonzero((med > jump) & (med > contrast * context))
-        keep: list[int] = []
-        for i in cand:
-            if keep and i - keep[-1] <= 3:
-                if med[i] > med[keep[-1]]:
-                    keep[-1] = i
-                continue
-            keep.append(int(i))
+        keep, context = jump_peaks(med, threshold=jump, contrast=contrast,
+                                   half=max(int(round(context_s * fps)), 3), exclude=2, merge=3)
         idx = np.asarray(keep, dtype=np.int64)
         out = pd.DataFrame({"time": (t[idx] + t[idx + 1]) / 2, "frame": idx + 1, "jump": med[idx],
                             "context": context[idx], "n_keypoints": n_ok[idx]})
