@@ -179,6 +179,22 @@ def _best_xcorr_lag(x: np.ndarray, y: np.ndarray, bounds: list[tuple[int, int]],
     return int(round(lag))
 
 
+def _mi_at_best_lag(x: np.ndarray, y: np.ndarray, bounds: list, *, lag_search: int | None,
+                    max_samples: int | None, k: int, jitter: float, seed: int) -> tuple[float, int, int]:
+    """KSG MI of the finite pairs ``(x[t], y[t + L])`` at the best cross-correlation lag, decimated.
+
+    Returns ``(bits, lag in samples, pairs used)``.
+    """
+    lag = _best_xcorr_lag(x, y, bounds, lag_search) if lag_search else 0
+    a, b = _pairs_at_lag(x, y, lag, bounds)
+    ok = np.isfinite(a).all(axis=1) & np.isfinite(b).all(axis=1)
+    a, b = a[ok], b[ok]
+    if max_samples and a.shape[0] > max_samples:
+        step = int(np.ceil(a.shape[0] / max_samples))
+        a, b = a[::step], b[::step]
+    return ksg_mi(a, b, k=k, jitter=jitter, seed=seed), lag, a.shape[0]
+
+
 def mi_surrogate_test(x: np.ndarray, y: np.ndarray, *, k: int = 3, n_surrogates: int = 199, seed: int = 0,
                       groups: np.ndarray | None = None, min_shift: int | None = None,
                       jitter: float = 1e-10, lag_search: int | None = None,
@@ -225,14 +241,8 @@ def mi_surrogate_test(x: np.ndarray, y: np.ndarray, *, k: int = 3, n_surrogates:
     jitter_seed = int(jitter_seq.generate_state(1)[0])
 
     def statistic(yy: np.ndarray, s: int) -> tuple[float, int, int]:
-        lag = _best_xcorr_lag(x, yy, bounds, lag_search) if lag_search else 0
-        a, b = _pairs_at_lag(x, yy, lag, bounds)
-        ok = np.isfinite(a).all(axis=1) & np.isfinite(b).all(axis=1)
-        a, b = a[ok], b[ok]
-        if max_samples and a.shape[0] > max_samples:
-            step = int(np.ceil(a.shape[0] / max_samples))
-            a, b = a[::step], b[::step]
-        return ksg_mi(a, b, k=k, jitter=jitter, seed=jitter_seed + s), lag, a.shape[0]
+        return _mi_at_best_lag(x, yy, bounds, lag_search=lag_search, max_samples=max_samples, k=k,
+                               jitter=jitter, seed=jitter_seed + s)
 
     observed, lag, n_pairs = statistic(y, 0)
     rng = np.random.default_rng(shift_seq)
@@ -337,14 +347,8 @@ def mi_clip_shuffle_test(x: np.ndarray, y: np.ndarray, *, groups: np.ndarray, k:
         yy = np.vstack([ys[order[c]][:m] for c, m in enumerate(lengths)])
         b = np.cumsum([0] + lengths)
         bb = list(zip(b[:-1].tolist(), b[1:].tolist()))
-        lag = _best_xcorr_lag(xx, yy, bb, lag_search) if lag_search else 0
-        a2, b2 = _pairs_at_lag(xx, yy, lag, bb)
-        ok = np.isfinite(a2).all(axis=1) & np.isfinite(b2).all(axis=1)
-        a2, b2 = a2[ok], b2[ok]
-        if max_samples and a2.shape[0] > max_samples:
-            step = int(np.ceil(a2.shape[0] / max_samples))
-            a2, b2 = a2[::step], b2[::step]
-        return ksg_mi(a2, b2, k=k, jitter=jitter, seed=jitter_seed + s), lag, a2.shape[0]
+        return _mi_at_best_lag(xx, yy, bb, lag_search=lag_search, max_samples=max_samples, k=k,
+                               jitter=jitter, seed=jitter_seed + s)
 
     observed, lag, n_pairs = statistic(np.arange(n_clips), 0)
     rng = np.random.default_rng(perm_seq)
