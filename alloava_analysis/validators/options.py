@@ -58,24 +58,24 @@ def _check_number(name: str, value: Any) -> float:
     return value
 
 
-def check_positive(name: str, value: Any, *, allow_none: bool = False) -> Any:
-    """``value`` if it is a finite number > 0 (or None when ``allow_none``)."""
+def _check_above_zero(name: str, value: Any, *, strict: bool, allow_none: bool) -> Any:
     if value is None and allow_none:
         return value
     _check_number(name, value)
-    if not (0 < value < math.inf):
-        raise ParameterError(f"invalid value for {name}: expected a number > 0, got {_show(value)}", name=name)
+    if not ((0 < value if strict else 0 <= value) and value < math.inf):
+        bound = "> 0" if strict else ">= 0"
+        raise ParameterError(f"invalid value for {name}: expected a number {bound}, got {_show(value)}", name=name)
     return value
+
+
+def check_positive(name: str, value: Any, *, allow_none: bool = False) -> Any:
+    """``value`` if it is a finite number > 0 (or None when ``allow_none``)."""
+    return _check_above_zero(name, value, strict=True, allow_none=allow_none)
 
 
 def check_nonnegative(name: str, value: Any, *, allow_none: bool = False) -> Any:
     """``value`` if it is a finite number >= 0 (or None when ``allow_none``)."""
-    if value is None and allow_none:
-        return value
-    _check_number(name, value)
-    if not (0 <= value < math.inf):
-        raise ParameterError(f"invalid value for {name}: expected a number >= 0, got {_show(value)}", name=name)
-    return value
+    return _check_above_zero(name, value, strict=False, allow_none=allow_none)
 
 
 def check_range(name: str, value: Any, low: float | None = None, high: float | None = None, *,
