@@ -27,6 +27,7 @@ from .io.layout import MODALITY_DIRS, check_corpus_root, scan_layout
 from .model import Clip
 
 log = logging.getLogger(__name__)
+ANALYSIS_ERRORS = (AlloAvaError, ValueError, KeyError, OSError)  # a clip's fault: that clip fails, the others go on
 
 
 def _source_stamp(path: str | None) -> str:
@@ -54,7 +55,6 @@ class Corpus:
                  _index: pd.DataFrame | None = None, _skipped: list | None = None):
         self.root = check_corpus_root(root)
         self.store = Path(store) if store else st.default_store(self.root)
-        self.failures: list[dict[str, str]] = []
         if _index is not None:
             self.index, self.skipped_files = _index, list(_skipped or [])
             return
@@ -188,12 +188,46 @@ class Corpus:
         reason}``, in the iterator's ``failed`` list; report them with the
         results: ``it = corpus.clips(); results = [f(c) for c in it]; it.failed``.
         """
-        iterator = ClipIterator(self, progress=progress, expected_rate=expected_rate)
-        self.failures = iterator.failed  # the last iteration's failures (kept for older code; prefer .failed)
-        return iterator
+        return ClipIterator(self, progress=progress, expected_rate=expected_rate)
 
     def __iter__(self) -> "ClipIterator":
         return self.clips()
+
+    def map(self, fn: Callable[[Clip], Any], *, workers: int | None = 1, scheduler: Any = None,
+            progress: bool = True, desc: str = "clips", catch: tuple[type[BaseException], ...] = ANALYSIS_ERRORS,
+            expected_rate: int | None = None) -> tuple[list[tuple[str, Any]], list[dict[str, str]]]:
+        """``fn(clip)`` for every clip, in this process, in ``workers`` local processes or on a Dask cluster.
+
+        ``fn`` must be picklable (a module-level function or a
+        :func:`functools.partial` of one) when it runs elsewhere; see
+        :func:`alloava_analysis.parallel.run_each` for ``workers`` and ``scheduler``.
+
+        Returns
+        -------
+        results
+            ``(clip_id, fn(clip))`` in clip order, whatever the executor.
+        failed
+            ``{clip_id, reason}``: the clips that could not be loaded, then those
+            for which ``fn`` raised one of ``catch`` (in clip order). Other
+            exceptions propagate, as they would from a loop over :meth:`clips`.
+        """
+        from functools import partial
+
+        from .parallel import map_ordered
+
+        task = partial(_map_clip, self, fn, catch, expected_rate)
+        outcomes = map_ordered(task, self.clip_ids, workers=workers, scheduler=scheduler, progress=progress,
+                               desc=desc, key=f"alloava-{desc}")
+        results, not_loaded, failed = [], [], []
+        for clip_id, (outcome, error) in zip(self.clip_ids, outcomes):
+            if error is not None:
+                raise error  # what a serial loop would have raised
+            kind, value = outcome
+            if kind == "ok":
+                results.append((clip_id, value))
+            else:
+                (not_loaded if kind == "not_loaded" else failed).append({"clip_id": clip_id, "reason": value})
+        return results, not_loaded + failed
 
     # conversion ------------------------------------------------------------------------------
     def convert(self, *, force: bool = False, progress: bool = True, index_every_s: float = 5.0,
@@ -326,6 +360,23 @@ def duplicate_videos(index: pd.DataFrame) -> list[dict]:
             ids = sorted(group["clip_id"])
             out.append({"youtube_id": str(youtube_id), "clip_ids": ids, "counted_as": ids[0]})
     return out
+
+
+def _map_clip(corpus: Corpus, fn: Callable[[Clip], Any], catch: tuple, expected_rate: int | None,
+              clip_id: str) -> tuple[str, Any]:
+    """One clip of :meth:`Corpus.map`: ``("ok", fn(clip))``, ``("not_loaded", reason)`` or ``("failed", reason)``."""
+    try:
+        clip = corpus.load(clip_id, expected_rate=expected_rate)
+    except Exception as err:  # noqa: BLE001 - one clip's fault fails that clip only, as Corpus.clips does
+        reason = clip_failure(err, corpus._row(clip_id))
+        log.warning("skipping %s: %s", clip_id, reason)
+        return "not_loaded", reason
+    try:
+        return "ok", fn(clip)
+    except catch as err:
+        reason = str(err) if isinstance(err, ANALYSIS_ERRORS) else clip_failure(err, {"clip_id": clip_id})
+        log.warning("skipping %s: %s", clip_id, reason)
+        return "failed", reason
 
 
 def clip_failure(err: BaseException, files: dict) -> str:

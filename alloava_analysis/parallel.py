@@ -10,14 +10,18 @@ executor or on which clip finished first.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import signal
 import sys
 import threading
 import uuid
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
+
+import numpy as np
 
 log = logging.getLogger(__name__)
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -67,10 +71,28 @@ def die_with_parent(parent_pid: int, *, interval_s: float = WATCHDOG_INTERVAL_S,
     threading.Thread(target=watch, daemon=True, name="alloava-parent-watchdog").start()
 
 
-def _init_worker(parent_pid: int | None = None) -> None:
+def clip_seed(seed: int, clip_id: str) -> int:
+    """The seed of one clip's resampling: from the run's ``seed`` and the clip's id, not its position.
+
+    A clip's intervals are then the same whether it is analysed alone, in a
+    subset or in the whole corpus, and whichever worker takes it.
+    """
+    return int(np.random.SeedSequence([int(seed), zlib.crc32(str(clip_id).encode("utf-8"))]).generate_state(1)[0])
+
+
+_WORKER_FN: Callable[[Any], Any] | None = None  # the function of the run, sent once to each worker process
+
+
+def _init_worker(parent_pid: int | None = None, fn: Callable[[Any], Any] | None = None) -> None:
+    global _WORKER_FN
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    _WORKER_FN = fn
     if parent_pid is not None:
         die_with_parent(parent_pid)  # a killed parent must not leave workers writing into OUT
+
+
+def _call_worker_fn(item: Any) -> Any:
+    return _WORKER_FN(item)
 
 
 @contextlib.contextmanager
@@ -142,14 +164,42 @@ def map_ordered(fn: Callable[[Any], Any], items: Sequence[Any], *, workers: int 
     return out
 
 
+def map_chunked(fn: Callable[[Any], Any], items: Sequence[Any], *, workers: int | None = 1, scheduler: Any = None,
+                key: str = "alloava", chunks_per_worker: int = 4) -> list[Any]:
+    """``[fn(item) for item in items]``, the items cut into a few chunks per worker (many small, equal tasks).
+
+    For resampling loops (surrogates, bootstrap draws): ``fn`` and its data are
+    sent once per chunk, not once per item, and the list is in item order
+    whatever the executor. The first error raised by ``fn`` is raised here.
+    """
+    workers = default_workers() if workers is None else workers
+    if scheduler is None and (workers <= 1 or len(items) <= 1):
+        return [fn(item) for item in items]
+    n_chunks = min(len(items), max(1, workers) * chunks_per_worker if scheduler is None else len(items))
+    edges = np.linspace(0, len(items), n_chunks + 1).round().astype(int)
+    chunks = [list(items[a:b]) for a, b in zip(edges[:-1], edges[1:])]
+    out: list[Any] = []
+    for result, error in map_ordered(functools.partial(_apply_to_chunk, fn), chunks, workers=workers,
+                                     scheduler=scheduler, key=key):
+        if error is not None:
+            raise error
+        out += result
+    return out
+
+
+def _apply_to_chunk(fn: Callable[[Any], Any], chunk: list[Any]) -> list[Any]:
+    return [fn(item) for item in chunk]
+
+
 def _run_processes(fn: Callable, items: Sequence[Any], workers: int) -> Iterator[tuple[int, Any, BaseException | None]]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     context = multiprocessing.get_context("spawn")
+    # fn (often a partial holding a corpus index) is pickled once per worker, not once per item
     with worker_threads(workers), ProcessPoolExecutor(max_workers=min(workers, len(items)), mp_context=context,
-                                                      initializer=_init_worker, initargs=(os.getpid(),)) as pool:
-        futures = {pool.submit(fn, item): i for i, item in enumerate(items)}
+                                                      initializer=_init_worker, initargs=(os.getpid(), fn)) as pool:
+        futures = {pool.submit(_call_worker_fn, item): i for i, item in enumerate(items)}
         try:
             for future in as_completed(futures):
                 try:

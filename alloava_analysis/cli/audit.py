@@ -11,7 +11,7 @@ from pathlib import Path
 from . import human as fmt
 from .common import nonnegative_float, positive_int
 
-PARENTS = ("corpus", "seed")
+PARENTS = ("corpus", "seed", "executor")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> dict:
     result, table = audit_corpus(corpus, by=args.by, labels=args.labels,
                                  reference=args.reference, min_cell=args.min_cell, min_share=args.min_share,
                                  alpha=args.alpha, n_boot=args.n_boot, n_perm=args.n_perm, seed=args.seed,
-                                 progress=not args.quiet, return_table=True)
+                                 progress=not args.quiet, return_table=True,
+                                 workers=args.workers, scheduler=args.scheduler)
     if args.report:
         from ..io.atomic import atomic_write
         from ..plots.audit import audit_report_html

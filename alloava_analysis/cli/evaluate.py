@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import common
 
-PARENTS = ("seed",)
+PARENTS = ("seed", "executor")
 HELP = "generated vs real motion and talking heads: FGD (kinetic, geometric), APD, beat alignment, jerk, blinks"
 DIRECTIONS = ("motion_to_audio", "audio_to_motion")
 KEYPOINT_SETS = ("upper_body", "head")
@@ -67,7 +67,8 @@ def run(args: argparse.Namespace) -> dict:
                           allow_download=not args.offline, window_s=args.window, hop_s=args.hop,
                           rate_hz=args.rate, keypoints=args.keypoints, embedder=args.embedder,
                           n_boot=args.n_boot, sigma_s=args.sigma, direction=args.direction,
-                          speed_bins=args.bins, cut_handling=args.cut_handling, seed=args.seed)
+                          speed_bins=args.bins, cut_handling=args.cut_handling, seed=args.seed,
+                          workers=args.workers, scheduler=args.scheduler)
 
 
 def _num(value, digits: int = 3) -> str:

@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..parallel import clip_seed
 from .lags import _as_pair
 
 __all__ = [
@@ -433,7 +434,7 @@ def correlation_table(frame: pd.DataFrame, x: str, y: str, *, by: str = "clip_id
     else:
         phis = {"pearson": tuple(phi), "spearman": tuple(phi)}
     rows = []
-    for i, ((key, g), (xv, yv)) in enumerate(zip(groups, pairs)):
+    for (key, g), (xv, yv) in zip(groups, pairs):
         row = {by: key, "n": int(xv.size), "r": np.nan, "ci_low": np.nan, "ci_high": np.nan,
                "spearman_r": np.nan, "spearman_ci_low": np.nan, "spearman_ci_high": np.nan, "n_eff": np.nan,
                "phi_x": phis["pearson"][0], "phi_y": phis["pearson"][1], "interval": interval, "block": 0,
@@ -441,9 +442,9 @@ def correlation_table(frame: pd.DataFrame, x: str, y: str, *, by: str = "clip_id
         try:
             if interval == "block_bootstrap":
                 gx, gy = g[x].to_numpy(dtype=float), g[y].to_numpy(dtype=float)
-                p = block_bootstrap_correlation(gx, gy, method="pearson", n_boot=n_boot, ci=ci, seed=seed + i,
+                p = block_bootstrap_correlation(gx, gy, method="pearson", n_boot=n_boot, ci=ci, seed=clip_seed(seed, key),
                                                 min_pairs=min_pairs)
-                sp = block_bootstrap_correlation(gx, gy, method="spearman", n_boot=n_boot, ci=ci, seed=seed + i,
+                sp = block_bootstrap_correlation(gx, gy, method="spearman", n_boot=n_boot, ci=ci, seed=clip_seed(seed, key),
                                                  block=p["block"], min_pairs=min_pairs)
                 row.update(r=p["r"], ci_low=p["ci_low"], ci_high=p["ci_high"], spearman_r=sp["r"],
                            spearman_ci_low=sp["ci_low"], spearman_ci_high=sp["ci_high"], block=p["block"],

@@ -50,7 +50,7 @@ import logging
 import warnings
 from functools import partial
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -59,9 +59,10 @@ from ..features import motion as motion_features, speech
 from ..features.motion import MotionSettings
 from . import correlation, dtw, information, lags
 from ..clocks import aggregate_windows, count_in_windows, make_windows, resample_to_times
-from ..errors import AlloAvaError, MissingModalityError, SchemaError
+from ..errors import MissingModalityError, SchemaError
 from ..io.jsonable import to_jsonable
 from ..model import Clip
+from ..parallel import clip_seed, map_chunked
 from ..schema import GROUPS
 from ..validators.options import check_int, check_nonnegative, check_option, check_positive
 
@@ -233,20 +234,6 @@ def check_settings(*, window_s: float = 5.0, hop_s: float | None = None, group: 
     check_int("n_surrogates", n_surrogates, minimum=1)
 
 
-def _iter_items(source: Any, progress: bool) -> Iterable:
-    """Clips from a Corpus, a corpus path or an iterable of clips (a Corpus's lists its load failures in ``.failed``)."""
-    from ..corpus import Corpus
-
-    if isinstance(source, (str, Path)):
-        source = Corpus(source)
-    if isinstance(source, Corpus):
-        return source.clips(progress=progress)
-    from tqdm.auto import tqdm
-
-    items = list(source)
-    return tqdm(items, desc="clips", unit="clip", disable=not progress)
-
-
 def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = None, group: str = "hands",
                   progress: bool = True, energy: bool = True, detrend_s: float = 2.0,
                   motion: MotionSettings | None = None, normalize: bool = True, rate_window_s: float = 5.0,
@@ -272,41 +259,27 @@ def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = N
     check_settings(window_s=window_s, hop_s=hop_s, group=group)
     options = dict(window_s=window_s, hop_s=hop_s, group=group, energy=energy, detrend_s=detrend_s,
                    motion=motion, normalize=normalize, rate_window_s=rate_window_s, **clean)
-    parallel = scheduler is not None or workers is None or workers > 1
-    win_parts, frame_parts, failed = [], [], []
-    if parallel and (isinstance(source, (str, Path)) or _is_corpus(source)):
-        from ..corpus import Corpus
-        from ..parallel import map_ordered
+    from ..corpus import ANALYSIS_ERRORS, Corpus
 
-        corpus = Corpus(source) if isinstance(source, (str, Path)) else source
-        outcomes = map_ordered(partial(_corpus_clip_tables, corpus, options), list(corpus.clip_ids),
-                               workers=workers, scheduler=scheduler, key="alloava-correlate", progress=progress)
-        load_failed = []
-        for outcome, error in outcomes:
-            if error is not None:
-                raise error  # what a serial run would have raised
-            kind, *payload = outcome
-            if kind == "ok":
-                win_parts.append(payload[0])
-                if payload[1] is not None:
-                    frame_parts.append(payload[1])
-            else:
-                (load_failed if kind == "load_failed" else failed).append(payload[0])
-        failed = load_failed + failed
+    if isinstance(source, (str, Path)):
+        source = Corpus(source)
+    if isinstance(source, Corpus):
+        done, failed = source.map(partial(clip_tables, **options), workers=workers, scheduler=scheduler,
+                                  progress=progress)
+        tables = [t for _, t in done]
     else:
-        items = _iter_items(source, progress)
-        for item in items:
+        from tqdm.auto import tqdm
+
+        tables, failed = [], []
+        for item in tqdm(list(source), desc="clips", unit="clip", disable=not progress):
             clip_id = getattr(getattr(item, "clip", item), "clip_id", "?")
             try:
-                w, f = clip_tables(item, **options)
-            except (AlloAvaError, ValueError, KeyError, OSError) as err:
+                tables.append(clip_tables(item, **options))
+            except ANALYSIS_ERRORS as err:
                 log.warning("skipping %s: %s", clip_id, err)
                 failed.append({"clip_id": clip_id, "reason": str(err)})
-                continue
-            win_parts.append(w)
-            if f is not None:
-                frame_parts.append(f)
-        failed = list(getattr(items, "failed", [])) + failed  # clips a Corpus could not load, then those not analysed
+    win_parts = [w for w, _ in tables]
+    frame_parts = [f for _, f in tables if f is not None]
     windows = pd.concat(win_parts, ignore_index=True) if win_parts else pd.DataFrame(columns=list(WINDOW_COLUMNS))
     windows.attrs = {"shot_cuts": [w.attrs["shot_cuts"] for w in win_parts]}
     frames = pd.concat(frame_parts, ignore_index=True) if frame_parts else pd.DataFrame(
@@ -322,30 +295,6 @@ def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = N
     return windows, frames, failed
 
 
-def _is_corpus(source: Any) -> bool:
-    from ..corpus import Corpus
-
-    return isinstance(source, Corpus)
-
-
-def _corpus_clip_tables(corpus: Any, options: dict, clip_id: str) -> tuple:
-    """One clip of a corpus: ``("ok", windows, frames)``, ``("load_failed", failure)`` or ``("failed", failure)``."""
-    from ..corpus import clip_failure
-
-    try:
-        clip = corpus.load(clip_id)
-    except Exception as err:  # noqa: BLE001 - one clip's fault fails that clip only, as Corpus.clips does
-        reason = clip_failure(err, corpus._row(clip_id))
-        log.warning("skipping %s: %s", clip_id, reason)
-        return "load_failed", {"clip_id": clip_id, "reason": reason}
-    try:
-        w, f = clip_tables(clip, **options)
-    except (AlloAvaError, ValueError, KeyError, OSError) as err:
-        log.warning("skipping %s: %s", clip_id, err)
-        return "failed", {"clip_id": clip_id, "reason": str(err)}
-    return "ok", w, f
-
-
 def _frame_rate(frames: pd.DataFrame) -> float:
     """The video frame rate of a frame table (never a default: a table without one is an error)."""
     rate = frames.attrs.get("rate_hz")
@@ -355,42 +304,66 @@ def _frame_rate(frames: pd.DataFrame) -> float:
     return float(rate)
 
 
+PARALLEL_MIN_FRAMES = 200_000  # below this (about 2 h at 30 fps) starting workers costs more than they save
+
+
+def _clip_lags(options: dict, clip: tuple[str, np.ndarray, np.ndarray]) -> tuple[dict, pd.DataFrame | None,
+                                                                               pd.DataFrame | None]:
+    """One clip of :func:`frame_lags`: its row, cross-correlation curve and DTW peak table (None if unavailable)."""
+    clip_id, m, s = clip
+    rate, max_lag_s, block_s, n_boot = options["rate"], options["max_lag_s"], options["block_s"], options["n_boot"]
+    seed = clip_seed(options["seed"], clip_id)
+    row = {"clip_id": clip_id, "xcorr": np.nan, "xcorr_ci_low": np.nan, "xcorr_ci_high": np.nan,
+           "xcorr_r": np.nan, "secondary_lag_s": np.nan, "secondary_r": np.nan, "secondary_share": np.nan,
+           "competing_peak": False, "dtw": np.nan, "dtw_ci_low": np.nan, "dtw_ci_high": np.nan,
+           "dtw_n_peaks": 0, "note": ""}
+    curve = peaks = None
+    try:
+        li = lags.lag_interval(m, s, rate_hz=rate, max_lag_s=max_lag_s, block_s=block_s, n_boot=n_boot, seed=seed)
+        curve = lags.cross_correlation_curve(m, s, rate_hz=rate, max_lag_s=max_lag_s, clock="video")
+        row.update(xcorr=li["lag_s"], xcorr_ci_low=li["ci_low"], xcorr_ci_high=li["ci_high"], xcorr_r=li["r"],
+                   secondary_lag_s=li["secondary_lag_s"], secondary_r=li["secondary_r"],
+                   secondary_share=li["secondary_share"], competing_peak=li["competing_peak"], note=li["note"])
+    except ValueError as err:
+        log.warning("no cross-correlation for %s: %s", clip_id, err)
+        row["note"] = f"no cross-correlation: {err}"
+    try:
+        lag_d, prof = dtw.dtw_lag(m, s, rate_hz=rate, max_lag_s=max_lag_s, segment_s=options["dtw_segment_s"])
+        di = dtw.dtw_lag_interval(prof.attrs["peaks"], block_s=block_s, n_boot=n_boot, seed=seed)
+        peaks = prof.attrs["peaks"]
+        row.update(dtw=lag_d, dtw_ci_low=di["ci_low"], dtw_ci_high=di["ci_high"], dtw_n_peaks=di["n_peaks"])
+    except ValueError as err:
+        log.warning("no DTW lag for %s: %s", clip_id, err)
+        row["note"] = (row["note"] + "; " if row["note"] else "") + f"no DTW lag: {err}"
+    return row, curve, peaks
+
+
 def frame_lags(frames: pd.DataFrame, *, max_lag_s: float, dtw_segment_s: float | None, block_s: float = 5.0,
-          n_boot: int = 500, seed: int = 0) -> tuple[dict, pd.DataFrame | None]:
+               n_boot: int = 500, seed: int = 0, workers: int | None = 1,
+               scheduler: Any = None) -> tuple[dict, pd.DataFrame | None]:
     """Cross-correlation and DTW lags of a frame table, per clip and pooled, with intervals.
 
     Motion is x and speech y, so positive = motion leads speech. ``frames`` is the frame
     table of :func:`corpus_tables` (columns ``clip_id, motion_hp, speech_energy_hp``; attrs
     ``rate_hz``). Returns the ``lag_s`` entry of :func:`correlate_corpus` and the pooled curve.
+    Each clip's intervals are seeded from ``seed`` and its clip id
+    (:func:`~alloava_analysis.parallel.clip_seed`). Clips are analysed by
+    ``workers`` local processes or on the Dask cluster at ``scheduler`` when
+    the table has at least :data:`PARALLEL_MIN_FRAMES` frames (in this process
+    otherwise); the result is the same either way.
     """
-    rate = _frame_rate(frames)
-    curves, peak_tables, per_clip = [], [], []
-    for i, (clip_id, g) in enumerate(frames.groupby("clip_id", sort=False)):
-        m, s = g["motion_hp"].to_numpy(float), g["speech_energy_hp"].to_numpy(float)
-        row = {"clip_id": clip_id, "xcorr": np.nan, "xcorr_ci_low": np.nan, "xcorr_ci_high": np.nan,
-               "xcorr_r": np.nan, "secondary_lag_s": np.nan, "secondary_r": np.nan, "secondary_share": np.nan,
-               "competing_peak": False, "dtw": np.nan, "dtw_ci_low": np.nan, "dtw_ci_high": np.nan,
-               "dtw_n_peaks": 0, "note": ""}
-        try:
-            li = lags.lag_interval(m, s, rate_hz=rate, max_lag_s=max_lag_s, block_s=block_s, n_boot=n_boot,
-                                   seed=seed + i)
-            curves.append(lags.cross_correlation_curve(m, s, rate_hz=rate, max_lag_s=max_lag_s, clock="video"))
-            row.update(xcorr=li["lag_s"], xcorr_ci_low=li["ci_low"], xcorr_ci_high=li["ci_high"], xcorr_r=li["r"],
-                       secondary_lag_s=li["secondary_lag_s"], secondary_r=li["secondary_r"],
-                       secondary_share=li["secondary_share"], competing_peak=li["competing_peak"], note=li["note"])
-        except ValueError as err:
-            log.warning("no cross-correlation for %s: %s", clip_id, err)
-            row["note"] = f"no cross-correlation: {err}"
-        try:
-            lag_d, prof = dtw.dtw_lag(m, s, rate_hz=rate, max_lag_s=max_lag_s, segment_s=dtw_segment_s)
-            peaks = prof.attrs["peaks"]
-            di = dtw.dtw_lag_interval(peaks, block_s=block_s, n_boot=n_boot, seed=seed + i)
-            peak_tables.append(peaks)
-            row.update(dtw=lag_d, dtw_ci_low=di["ci_low"], dtw_ci_high=di["ci_high"], dtw_n_peaks=di["n_peaks"])
-        except ValueError as err:
-            log.warning("no DTW lag for %s: %s", clip_id, err)
-            row["note"] = (row["note"] + "; " if row["note"] else "") + f"no DTW lag: {err}"
-        per_clip.append(row)
+    options = dict(rate=_frame_rate(frames), max_lag_s=max_lag_s, dtw_segment_s=dtw_segment_s, block_s=block_s,
+                   n_boot=n_boot, seed=seed)
+    clips = [(clip_id, g["motion_hp"].to_numpy(float), g["speech_energy_hp"].to_numpy(float))
+             for clip_id, g in frames.groupby("clip_id", sort=False)]
+    if len(frames) < PARALLEL_MIN_FRAMES:
+        workers, scheduler = 1, None
+    done = map_chunked(partial(_clip_lags, options), clips, workers=workers, scheduler=scheduler,
+                       key="alloava-lags")
+    rate = options["rate"]
+    per_clip = [row for row, _, _ in done]
+    curves = [curve for _, curve, _ in done if curve is not None]
+    peak_tables = [peaks for _, _, peaks in done if peaks is not None]
     out = {"xcorr": np.nan, "xcorr_ci_low": np.nan, "xcorr_ci_high": np.nan, "xcorr_r": np.nan,
            "dtw": np.nan, "dtw_ci_low": np.nan, "dtw_ci_high": np.nan,
            "convention": "positive = motion leads speech", "clock": "video", "rate_hz": rate,
@@ -574,14 +547,15 @@ def correlate_corpus(corpus_or_path: Any, *, window_s: float = 5.0, hop_s: float
     curve = None
     if len(frames):
         lag_result, curve = frame_lags(frames, max_lag_s=max_lag_s, dtw_segment_s=dtw_segment_s, block_s=lag_block_s,
-                                  n_boot=n_boot_lag, seed=seed)
+                                       n_boot=n_boot_lag, seed=seed, workers=workers, scheduler=scheduler)
         result["lag_s"] = lag_result
         diagnostics["competing_peak_clips"] = lag_result["competing_peak_clips"]
     else:
         result["lag_s"]["note"] = "no clip with audio: no frame-level lag"
     result["mi"] = _mutual_information(windows, frames, signals=mi_signals, y_col=y_col, y_text=y_text, k=mi_k,
                                        n_surrogates=n_surrogates, seed=seed, max_lag_s=max_lag_s,
-                                       max_samples=mi_max_samples, detrend_s=detrend_s)
+                                       max_samples=mi_max_samples, detrend_s=detrend_s,
+                                       executor={"workers": workers, "scheduler": scheduler})
     result["diagnostics"] = diagnostics
     result["notes"] = _notes(result, frames)
     out = to_jsonable(result)
@@ -607,7 +581,7 @@ def _notes(result: dict, frames: pd.DataFrame) -> list[str]:
 
 def _mutual_information(windows: pd.DataFrame, frames: pd.DataFrame, *, signals: str, y_col: str, y_text: str,
                         k: int, n_surrogates: int, seed: int, max_lag_s: float, max_samples: int | None,
-                        detrend_s: float) -> dict:
+                        detrend_s: float, executor: dict) -> dict:
     """MI of the chosen signal pair with a circular-shift and a clip-shuffle null."""
     x_col, y_frame_col, table, clock, search, text = MI_SIGNALS[signals]
     data = frames if table == "frames" else windows
@@ -626,7 +600,7 @@ def _mutual_information(windows: pd.DataFrame, frames: pd.DataFrame, *, signals:
     out["rate_hz"] = rate
     try:
         circ = information.mi_surrogate_test(x, y, k=k, n_surrogates=n_surrogates, seed=seed, groups=groups,
-                                             lag_search=lag_search, max_samples=max_samples)
+                                             lag_search=lag_search, max_samples=max_samples, **executor)
     except ValueError as err:
         log.warning("no mutual information: %s", err)
         out["note"] = str(err)
@@ -638,7 +612,7 @@ def _mutual_information(windows: pd.DataFrame, frames: pd.DataFrame, *, signals:
                circular_shift={key: circ[key] for key in ("p_value", "null_mean", "null_p95", "n_surrogates")})
     try:
         shuf = information.mi_clip_shuffle_test(x, y, groups=groups, k=k, n_surrogates=n_surrogates, seed=seed,
-                                                lag_search=lag_search, max_samples=max_samples)
+                                                lag_search=lag_search, max_samples=max_samples, **executor)
         out["clip_shuffle"] = {key: shuf[key] for key in ("p_value", "null_mean", "null_p95", "n_surrogates",
                                                           "n_clips")}
         out["clip_shuffle"]["null"] = shuf["null"]

@@ -23,16 +23,22 @@ Everything is deterministic for a given ``seed``.
 from __future__ import annotations
 
 import logging
+from functools import partial
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 from scipy.special import digamma
 
+from ..parallel import map_chunked
+
 __all__ = ["ksg_mi", "lagged_mi", "mi_clip_shuffle_test", "mi_surrogate_test"]
 
 log = logging.getLogger(__name__)
 LN2 = np.log(2.0)
+# surrogates x pairs below which a null runs in this process: starting workers (~2 s) would cost more than they save
+PARALLEL_MIN_WORK = 2_000_000
 
 
 def _as_2d(v: np.ndarray, name: str) -> np.ndarray:
@@ -160,45 +166,99 @@ def _pairs_at_lag(x: np.ndarray, y: np.ndarray, lag: int, bounds: list[tuple[int
     return np.vstack(xs), np.vstack(ys)
 
 
-def _best_xcorr_lag(x: np.ndarray, y: np.ndarray, bounds: list[tuple[int, int]], max_lag: int) -> int:
-    """Lag (samples) of the maximum cross-correlation pooled over groups (first columns of x and y)."""
-    from .lags import cross_correlation_curve, pooled_cross_correlation
+class _ShiftedLagSearch:
+    """The lag of maximum pooled cross-correlation of ``x`` and ``y`` circularly shifted within groups, fast.
 
-    curves = []
-    for lo, hi in bounds:
-        if hi - lo < 2 * max_lag + 10:
-            continue
-        try:
-            curves.append(cross_correlation_curve(x[lo:hi, 0], y[lo:hi, 0], rate_hz=1.0, max_lag_s=max_lag))
-        except ValueError:
-            continue
-    if not curves:
-        raise ValueError(f"expected at least one group longer than {2 * max_lag + 10} samples with "
-                         f"non-constant series for the lag search, got none")
-    lag, _ = pooled_cross_correlation(curves, refine=False)
-    return int(round(lag))
-
-
-def _mi_at_best_lag(x: np.ndarray, y: np.ndarray, bounds: list, *, lag_search: int | None,
-                    max_samples: int | None, k: int, jitter: float, seed: int) -> tuple[float, int, int]:
-    """KSG MI of the finite pairs ``(x[t], y[t + L])`` at the best cross-correlation lag, decimated.
-
-    Returns ``(bits, lag in samples, pairs used)``.
+    Every lag sum over the finite pairs ``(x[t], roll(y, s)[t + L])`` of a group
+    is the group's circular correlation at offset ``L - s``, computed once by
+    FFT, minus the ``|L|`` wrapped pairs a linear lag leaves out. A surrogate's
+    search then costs ``O(max_lag^2)`` per group instead of a pass over its
+    frames. Groups shorter than ``2 max_lag + 10`` samples, or constant, are
+    left out, as :func:`~alloava_analysis.crossmodal.lags.cross_correlation_curve`
+    would fail on them.
     """
-    lag = _best_xcorr_lag(x, y, bounds, lag_search) if lag_search else 0
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, bounds: list[tuple[int, int]], max_lag: int):
+        from .lags import _standardise
+
+        self.lags = np.arange(-max_lag, max_lag + 1)
+        m = np.arange(max(max_lag, 1))
+        self.groups = []
+        for g, (lo, hi) in enumerate(bounds):
+            n = hi - lo
+            if n < 2 * max_lag + 10:
+                continue
+            try:
+                xs, ys = _standardise(x[lo:hi, 0], "x"), _standardise(y[lo:hi, 0], "y")
+            except ValueError:
+                continue
+            mx, my = np.isfinite(xs).astype(float), np.isfinite(ys).astype(float)
+            x0, y0 = np.nan_to_num(xs), np.nan_to_num(ys)
+            y_side = np.stack([my, my, y0, my, y0 * y0, y0])  # the rows of lags._lag_sums: count, sx, sy, ...
+            x_side = np.stack([mx, x0, mx, x0 * x0, mx, x0])
+            circular = np.fft.irfft(np.conj(np.fft.rfft(x_side)) * np.fft.rfft(y_side), n)
+            # the t a linear lag L leaves out: t >= n - L for L >= 0, t < -L for L < 0 (|L| of them)
+            left_out = np.where(self.lags[:, None] >= 0, n - self.lags[:, None] + m, m)
+            self.groups.append((g, n, y_side, x_side, circular, left_out, m < np.abs(self.lags)[:, None]))
+        if not self.groups:
+            raise ValueError(f"expected at least one group longer than {2 * max_lag + 10} samples with "
+                             f"non-constant series for the lag search, got none")
+
+    def sums(self, shifts: np.ndarray) -> np.ndarray:
+        """Lag sums (groups x 6 x lags, as ``lags._lag_sums``) of ``x`` against ``y`` shifted by ``shifts``."""
+        out = []
+        for g, n, y_side, x_side, circular, left_out, mask in self.groups:
+            s = int(shifts[g])
+            wrapped = (x_side[:, left_out % n] * y_side[:, (left_out + self.lags[:, None] - s) % n] * mask).sum(-1)
+            sums = circular[:, (self.lags - s) % n] - wrapped
+            sums[0] = np.round(sums[0])
+            out.append(sums)
+        return np.stack(out)
+
+    def best_lag(self, shifts: np.ndarray) -> int:
+        """Lag (samples) of the maximum pooled cross-correlation with ``y`` shifted by ``shifts`` (one per group)."""
+        from .lags import _r_from_sums, pooled_peak
+
+        sums = self.sums(shifts)
+        i, _ = pooled_peak(_r_from_sums(sums, 10), sums[:, 0])
+        if i is None:
+            raise ValueError("expected a finite cross-correlation at some lag for the lag search, got none")
+        return int(self.lags[i])
+
+
+def _mi_at_lag(x: np.ndarray, y: np.ndarray, bounds: list, lag: int, *, max_samples: int | None, k: int,
+               jitter: float, seed: int) -> tuple[float, int]:
+    """KSG MI of the finite pairs ``(x[t], y[t + lag])`` inside each group, decimated; ``(bits, pairs used)``."""
     a, b = _pairs_at_lag(x, y, lag, bounds)
     ok = np.isfinite(a).all(axis=1) & np.isfinite(b).all(axis=1)
     a, b = a[ok], b[ok]
     if max_samples and a.shape[0] > max_samples:
         step = int(np.ceil(a.shape[0] / max_samples))
         a, b = a[::step], b[::step]
-    return ksg_mi(a, b, k=k, jitter=jitter, seed=seed), lag, a.shape[0]
+    return ksg_mi(a, b, k=k, jitter=jitter, seed=seed), a.shape[0]
+
+
+def _shifted_statistic(x: np.ndarray, y: np.ndarray, bounds: list, search: _ShiftedLagSearch | None,
+                       options: dict, draw: tuple[int, np.ndarray]) -> tuple[float, int, int]:
+    """The circular-shift statistic of draw ``(s, shifts)``: ``(bits, lag, pairs)`` (``s = 0``: the data)."""
+    s, shifts = draw
+    lag = search.best_lag(shifts) if search is not None else 0
+    yy = _shift_within(y, shifts, bounds) if np.any(shifts) else y
+    bits, n = _mi_at_lag(x, yy, bounds, lag, seed=options["jitter_seed"] + s, **options["ksg"])
+    return bits, lag, n
+
+
+def _null_summary(observed: float, null: np.ndarray) -> dict:
+    """``p_value`` = (1 + #null >= observed) / (1 + #null), ``null_mean`` and ``null_p95``."""
+    return {"p_value": float((1 + int((null >= observed).sum())) / (1 + null.size)),
+            "null_mean": float(null.mean()), "null_p95": float(np.quantile(null, 0.95))}
 
 
 def mi_surrogate_test(x: np.ndarray, y: np.ndarray, *, k: int = 3, n_surrogates: int = 199, seed: int = 0,
                       groups: np.ndarray | None = None, min_shift: int | None = None,
                       jitter: float = 1e-10, lag_search: int | None = None,
-                      max_samples: int | None = None) -> dict:
+                      max_samples: int | None = None, workers: int | None = 1, scheduler: Any = None,
+                      parallel_min_work: int = PARALLEL_MIN_WORK) -> dict:
     """MI with a p-value from circular-shift surrogates.
 
     Parameters
@@ -222,6 +282,12 @@ def mi_surrogate_test(x: np.ndarray, y: np.ndarray, *, k: int = 3, n_surrogates:
     max_samples
         Keep every ``s``-th pair so that at most this many enter the estimator
         (the same decimation for the data and the surrogates); None keeps all.
+    workers, scheduler
+        Where the surrogates are computed (local processes or a Dask cluster,
+        see :func:`alloava_analysis.parallel.map_chunked`); every surrogate's
+        shifts and jitter are drawn from ``seed`` first, so the result is the
+        same whatever the executor. Nulls smaller than ``parallel_min_work``
+        (surrogates x pairs) run in this process.
 
     Returns
     -------
@@ -238,15 +304,8 @@ def mi_surrogate_test(x: np.ndarray, y: np.ndarray, *, k: int = 3, n_surrogates:
     bounds = _group_bounds(groups, x.shape[0])
     ss = np.random.SeedSequence(seed)
     jitter_seq, shift_seq = ss.spawn(2)
-    jitter_seed = int(jitter_seq.generate_state(1)[0])
-
-    def statistic(yy: np.ndarray, s: int) -> tuple[float, int, int]:
-        return _mi_at_best_lag(x, yy, bounds, lag_search=lag_search, max_samples=max_samples, k=k,
-                               jitter=jitter, seed=jitter_seed + s)
-
-    observed, lag, n_pairs = statistic(y, 0)
     rng = np.random.default_rng(shift_seq)
-    null = np.empty(n_surrogates)
+    draws = [(0, np.zeros(len(bounds), dtype=np.int64))]
     for s in range(n_surrogates):
         shifts = []
         for lo, hi in bounds:
@@ -254,10 +313,17 @@ def mi_surrogate_test(x: np.ndarray, y: np.ndarray, *, k: int = 3, n_surrogates:
             m = min_shift if min_shift is not None else max(1, length // 10)
             m = min(m, max(length // 2, 1))
             shifts.append(int(rng.integers(m, max(length - m, m) + 1)) if length > 1 else 0)
-        null[s] = statistic(_shift_within(y, np.asarray(shifts), bounds), s + 1)[0]
-    p = (1 + int((null >= observed).sum())) / (1 + n_surrogates)
-    return {"bits": float(observed), "p_value": float(p), "null_mean": float(null.mean()),
-            "null_p95": float(np.quantile(null, 0.95)), "n_surrogates": int(n_surrogates),
+        draws.append((s + 1, np.asarray(shifts, dtype=np.int64)))
+    options = {"jitter_seed": int(jitter_seq.generate_state(1)[0]),
+               "ksg": {"max_samples": max_samples, "k": k, "jitter": jitter}}
+    search = _ShiftedLagSearch(x, y, bounds, lag_search) if lag_search else None
+    statistic = partial(_shifted_statistic, x, y, bounds, search, options)
+    observed, lag, n_pairs = statistic(draws[0])
+    if n_pairs * n_surrogates < parallel_min_work:
+        workers, scheduler = 1, None
+    null = np.array([bits for bits, _, _ in map_chunked(statistic, draws[1:], workers=workers, scheduler=scheduler,
+                                                        key="alloava-mi-shift")])
+    return {"bits": float(observed), **_null_summary(observed, null), "n_surrogates": int(n_surrogates),
             "n": int(n_pairs), "k": int(k), "seed": int(seed), "lag_samples": int(lag)}
 
 
@@ -302,7 +368,9 @@ def _derangement(k: int, rng: np.random.Generator) -> np.ndarray:
 
 def mi_clip_shuffle_test(x: np.ndarray, y: np.ndarray, *, groups: np.ndarray, k: int = 3,
                          n_surrogates: int = 199, seed: int = 0, jitter: float = 1e-10,
-                         lag_search: int | None = None, max_samples: int | None = None) -> dict:
+                         lag_search: int | None = None, max_samples: int | None = None,
+                         workers: int | None = 1, scheduler: Any = None,
+                         parallel_min_work: int = PARALLEL_MIN_WORK) -> dict:
     """MI with a p-value from a **clip-shuffle** null: each clip's ``x`` paired with another clip's ``y``.
 
     Every surrogate is a random derangement of the clips; clip ``c``'s ``x``
@@ -319,7 +387,7 @@ def mi_clip_shuffle_test(x: np.ndarray, y: np.ndarray, *, groups: np.ndarray, k:
         Equal-length series on one clock, clips contiguous (see ``groups``).
     groups
         Clip label per sample; at least 3 clips.
-    n_surrogates, k, jitter, lag_search, max_samples
+    n_surrogates, k, jitter, lag_search, max_samples, workers, scheduler, parallel_min_work
         As in :func:`mi_surrogate_test`.
 
     Returns
@@ -337,24 +405,67 @@ def mi_clip_shuffle_test(x: np.ndarray, y: np.ndarray, *, groups: np.ndarray, k:
         raise ValueError(f"expected at least 3 clips for a clip-shuffle null, got {n_clips}")
     ss = np.random.SeedSequence(seed)
     jitter_seq, perm_seq = ss.spawn(2)
-    jitter_seed = int(jitter_seq.generate_state(1)[0])
-    xs = [x[a:b] for a, b in bounds]
-    ys = [y[a:b] for a, b in bounds]
-
-    def statistic(order: np.ndarray, s: int) -> tuple[float, int, int]:
-        lengths = [min(xs[c].shape[0], ys[order[c]].shape[0]) for c in range(n_clips)]
-        xx = np.vstack([xs[c][:m] for c, m in enumerate(lengths)])
-        yy = np.vstack([ys[order[c]][:m] for c, m in enumerate(lengths)])
-        b = np.cumsum([0] + lengths)
-        bb = list(zip(b[:-1].tolist(), b[1:].tolist()))
-        return _mi_at_best_lag(xx, yy, bb, lag_search=lag_search, max_samples=max_samples, k=k,
-                               jitter=jitter, seed=jitter_seed + s)
-
-    observed, lag, n_pairs = statistic(np.arange(n_clips), 0)
     rng = np.random.default_rng(perm_seq)
-    null = np.array([statistic(_derangement(n_clips, rng), s + 1)[0] for s in range(n_surrogates)])
-    p = (1 + int((null >= observed).sum())) / (1 + n_surrogates)
-    return {"bits": float(observed), "p_value": float(p), "null_mean": float(null.mean()),
-            "null_p95": float(np.quantile(null, 0.95)), "n_surrogates": int(n_surrogates), "n_clips": n_clips,
-            "n": int(n_pairs), "k": int(k), "seed": int(seed), "lag_samples": int(lag),
+    draws = [(0, np.arange(n_clips))] + [(s + 1, _derangement(n_clips, rng)) for s in range(n_surrogates)]
+    options = {"jitter_seed": int(jitter_seq.generate_state(1)[0]),
+               "ksg": {"max_samples": max_samples, "k": k, "jitter": jitter}}
+    xs, ys = [x[a:b] for a, b in bounds], [y[a:b] for a, b in bounds]
+    search = _PairedLagSearch(xs, ys, lag_search) if lag_search else None
+    statistic = partial(_paired_statistic, xs, ys, search, options)
+    observed, lag, n_pairs = statistic(draws[0])
+    if n_pairs * n_surrogates < parallel_min_work:
+        workers, scheduler = 1, None
+    null = np.array([bits for bits, _, _ in map_chunked(statistic, draws[1:], workers=workers, scheduler=scheduler,
+                                                        key="alloava-mi-shuffle")])
+    return {"bits": float(observed), **_null_summary(observed, null), "n_surrogates": int(n_surrogates),
+            "n_clips": n_clips, "n": int(n_pairs), "k": int(k), "seed": int(seed), "lag_samples": int(lag),
             "null": "clip shuffle: each clip's x paired with another clip's y"}
+
+
+class _PairedLagSearch:
+    """The best pooled cross-correlation lag when clip ``c``'s x is paired with clip ``order[c]``'s y.
+
+    Each pair is cut to the shorter clip; its curve is computed once and
+    cached, since the derangements of a few clips reuse the same pairs.
+    """
+
+    def __init__(self, xs: list[np.ndarray], ys: list[np.ndarray], max_lag: int):
+        self.xs, self.ys, self.max_lag, self.cache = xs, ys, max_lag, {}
+
+    def curve(self, c: int, d: int) -> tuple[np.ndarray, np.ndarray] | None:
+        from .lags import lag_curve
+
+        if (c, d) not in self.cache:
+            m = min(self.xs[c].shape[0], self.ys[d].shape[0])
+            try:
+                self.cache[c, d] = lag_curve(self.xs[c][:m, 0], self.ys[d][:m, 0], self.max_lag) \
+                    if m >= 2 * self.max_lag + 10 else None
+            except ValueError:
+                self.cache[c, d] = None
+        return self.cache[c, d]
+
+    def best_lag(self, order: np.ndarray) -> int:
+        from .lags import pooled_peak
+
+        curves = [cv for cv in (self.curve(c, int(d)) for c, d in enumerate(order)) if cv is not None]
+        if not curves:
+            raise ValueError(f"expected at least one group longer than {2 * self.max_lag + 10} samples with "
+                             f"non-constant series for the lag search, got none")
+        i, _ = pooled_peak(np.stack([r for r, _ in curves]), np.stack([n for _, n in curves]))
+        if i is None:
+            raise ValueError("expected a finite cross-correlation at some lag for the lag search, got none")
+        return i - self.max_lag
+
+
+def _paired_statistic(xs: list[np.ndarray], ys: list[np.ndarray], search: _PairedLagSearch | None, options: dict,
+                      draw: tuple[int, np.ndarray]) -> tuple[float, int, int]:
+    """The clip-shuffle statistic of draw ``(s, order)``: ``(bits, lag, pairs)`` (the identity order: the data)."""
+    s, order = draw
+    lengths = [min(xs[c].shape[0], ys[d].shape[0]) for c, d in enumerate(order)]
+    xx = np.vstack([xs[c][:m] for c, m in enumerate(lengths)])
+    yy = np.vstack([ys[d][:m] for d, m in zip(order, lengths)])
+    edges = np.cumsum([0] + lengths)
+    bounds = list(zip(edges[:-1].tolist(), edges[1:].tolist()))
+    lag = search.best_lag(order) if search is not None else 0
+    bits, n = _mi_at_lag(xx, yy, bounds, lag, seed=options["jitter_seed"] + s, **options["ksg"])
+    return bits, lag, n

@@ -16,9 +16,11 @@ from scipy import signal, stats
 __all__ = [
     "cross_correlation_curve",
     "cross_correlation_lag",
+    "lag_curve",
     "lag_interval",
     "pooled_cross_correlation",
     "pooled_lag_interval",
+    "pooled_peak",
     "remove_slow_trend",
 ]
 
@@ -96,6 +98,24 @@ def _r_from_sums(sums: np.ndarray, min_overlap: int) -> np.ndarray:
     return np.where((cnt < max(min_overlap, 3)) | ~(den > 1e-12 * np.maximum(cnt, 1) ** 2), np.nan, r)
 
 
+def lag_curve(x: np.ndarray, y: np.ndarray, max_lag: int, *, min_overlap: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    """``(r, n)`` per lag ``-max_lag .. max_lag`` samples: the arrays of :func:`cross_correlation_curve`."""
+    sums = _lag_sums(_standardise(x, "x"), _standardise(y, "y"), int(min(max_lag, x.size - 1)))
+    return _r_from_sums(sums, min_overlap), sums[0]
+
+
+def pooled_peak(r: np.ndarray, n: np.ndarray) -> tuple[int | None, np.ndarray]:
+    """Index of the maximum of curves ``r`` (clips x lags) averaged on the Fisher-z scale with weights ``n - 3``.
+
+    Returns the index (None when no lag has a finite value) and the pooled curve, as r.
+    """
+    w = np.where(np.isfinite(r) & (n > 3), n - 3, 0.0)
+    z = np.arctanh(np.clip(np.nan_to_num(r), -0.999999, 0.999999))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pooled = np.tanh((w * z).sum(axis=0) / w.sum(axis=0))
+    return (int(np.nanargmax(pooled)) if np.isfinite(pooled).any() else None), pooled
+
+
 def cross_correlation_curve(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: float,
                             min_overlap: int = 10, clock: str = "") -> pd.DataFrame:
     """NaN-aware normalised cross-correlation of ``x`` and ``y`` for lags in ``[-max_lag_s, max_lag_s]``.
@@ -130,12 +150,8 @@ def cross_correlation_curve(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max
         raise ValueError(f"expected rate_hz > 0, got {rate_hz}")
     if not (np.isfinite(max_lag_s) and max_lag_s >= 0):
         raise ValueError(f"expected max_lag_s >= 0, got {max_lag_s}")
-    n = x.size
-    max_lag = int(min(round(max_lag_s * rate_hz), n - 1))
-    xs, ys = _standardise(x, "x"), _standardise(y, "y")
-    sums = _lag_sums(xs, ys, max_lag)
-    cnt = sums[0]
-    r = _r_from_sums(sums, min_overlap)
+    max_lag = int(min(round(max_lag_s * rate_hz), x.size - 1))
+    r, cnt = lag_curve(x, y, max_lag, min_overlap=min_overlap)
     lags = np.arange(-max_lag, max_lag + 1)
     out = pd.DataFrame({"lag_s": lags / rate_hz, "lag_samples": lags, "r": r, "n": cnt.astype("int64")})
     out.attrs.update(rate_hz=float(rate_hz), clock=clock, convention="positive lag: x leads y")
@@ -229,18 +245,13 @@ def pooled_cross_correlation(curves: list[pd.DataFrame], *, refine: bool = True)
         raise ValueError("expected curves with the same lag grid (same max_lag_s and rate)")
     r = np.stack([c["r"].to_numpy() for c in curves])
     n = np.stack([c["n"].to_numpy() for c in curves]).astype(float)
-    w = np.where(np.isfinite(r) & (n > 3), n - 3, 0.0)
-    z = np.arctanh(np.clip(np.nan_to_num(r), -0.999999, 0.999999))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        zbar = (w * z).sum(axis=0) / w.sum(axis=0)
-    out = pd.DataFrame({"lag_s": curves[0]["lag_s"].to_numpy(), "lag_samples": lags, "r": np.tanh(zbar),
-                        "n": n.sum(axis=0).astype("int64"), "n_clips": (w > 0).sum(axis=0)})
+    i, rr = pooled_peak(r, n)
+    out = pd.DataFrame({"lag_s": curves[0]["lag_s"].to_numpy(), "lag_samples": lags, "r": rr,
+                        "n": n.sum(axis=0).astype("int64"), "n_clips": (np.isfinite(r) & (n > 3)).sum(axis=0)})
     rate = float(next(iter(rates)))
     out.attrs.update(rate_hz=rate, clock=curves[0].attrs.get("clock", ""), convention="positive lag: x leads y")
-    rr = out["r"].to_numpy()
-    if not np.isfinite(rr).any():
+    if i is None:
         return float("nan"), out
-    i = int(np.nanargmax(rr))
     lag = (lags[i] + (_refine_peak(rr, i) if refine else 0.0)) / rate
     out.attrs.update(best_lag_s=float(lag), best_r=float(rr[i]))
     return float(lag), out

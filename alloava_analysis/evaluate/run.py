@@ -14,6 +14,7 @@ import logging
 import tempfile
 import warnings
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
@@ -173,7 +174,8 @@ class CorpusMeasures:
 def measure_corpus(corpus: Corpus | str | Path, *, side: str = "real", audio_from: Corpus | None = None,
                    rate_hz: float = 30.0, window_s: float = 2.0, hop_s: float | None = None,
                    confidence_threshold: float = 0.5, max_gap_s: float = 0.5, cut_handling: str = "exclude",
-                   keypoints: str = "upper_body", progress: bool = True) -> CorpusMeasures:
+                   keypoints: str = "upper_body", progress: bool = True, workers: int | None = 1,
+                   scheduler: Any = None) -> CorpusMeasures:
     """Measure every clip of a corpus (:func:`measure_clip`); measure the real side once, compare often.
 
     Parameters
@@ -183,6 +185,9 @@ def measure_corpus(corpus: Corpus | str | Path, *, side: str = "real", audio_fro
     audio_from
         For clips without audio, take the audio of the clip with the same id
         from this corpus (the real speech a generator was driven by).
+    workers, scheduler
+        Where the clips are measured (:meth:`~alloava_analysis.corpus.Corpus.map`);
+        the measures are in clip order whatever the executor.
 
     Failed clips (unloadable, no pose, shoulders never visible) are listed
     in ``failed`` as ``{clip_id, side, reason}``; the others are measured.
@@ -190,22 +195,22 @@ def measure_corpus(corpus: Corpus | str | Path, *, side: str = "real", audio_fro
     corpus = corpus if isinstance(corpus, Corpus) else Corpus(corpus)
     options = dict(rate_hz=rate_hz, window_s=window_s, hop_s=hop_s, confidence_threshold=confidence_threshold,
                    max_gap_s=max_gap_s, cut_handling=cut_handling, keypoints=keypoints)
-    measures, failed = [], []
     real_audio = {}
     if audio_from is not None and "audio" in audio_from.index:
         real_audio = {r["clip_id"]: r["audio"] for r in audio_from.index.to_dict("records") if r.get("audio")}
-    for clip in corpus.clips(progress=progress):
-        try:
-            audio, source = None, "own"
-            if clip.audio is None and clip.clip_id in real_audio:
-                audio, source = open_audio(real_audio[clip.clip_id]), "real"
-            measures.append(measure_clip(clip, face=_face_of(corpus.root, clip.clip_id), audio=audio,
-                                         audio_source=source, **options))
-        except (AlloAvaError, ValueError, OSError) as err:
-            log.warning("%s clip %s not evaluated: %s", side, clip.clip_id, err)
-            failed.append({"clip_id": clip.clip_id, "side": side, "reason": str(err)})
-    failed = [{"clip_id": f["clip_id"], "side": side, "reason": f["reason"]} for f in corpus.failures] + failed
-    return CorpusMeasures(str(corpus.root), measures, failed, options, corpus)
+    done, failed = corpus.map(partial(_measure_one, corpus.root, real_audio, options), workers=workers,
+                              scheduler=scheduler, progress=progress, desc=f"{side} clips",
+                              catch=(AlloAvaError, ValueError, OSError))
+    failed = [{"clip_id": f["clip_id"], "side": side, "reason": f["reason"]} for f in failed]
+    return CorpusMeasures(str(corpus.root), [m for _, m in done], failed, options, corpus)
+
+
+def _measure_one(root: Path, real_audio: dict[str, str], options: dict, clip: Clip) -> ClipMeasures:
+    """:func:`measure_clip` of one corpus clip, with its face track and, if it has none, the real side's audio."""
+    audio, source = None, "own"
+    if clip.audio is None and clip.clip_id in real_audio:
+        audio, source = open_audio(real_audio[clip.clip_id]), "real"
+    return measure_clip(clip, face=_face_of(root, clip.clip_id), audio=audio, audio_source=source, **options)
 
 
 def _unavailable(reason: str, **extra) -> dict:
@@ -346,7 +351,7 @@ def evaluate_corpora(real: "Corpus | CorpusMeasures | str | Path", generated: Co
                      sigma_s: float = 0.05, direction: str = "motion_to_audio", speed_bins: int = 40,
                      confidence_threshold: float = 0.5, max_gap_s: float = 0.5, cut_handling: str = "exclude",
                      keypoints: str = "upper_body", seed: int = 0, progress: bool = True,
-                     side_info: dict | None = None) -> dict:
+                     side_info: dict | None = None, workers: int | None = 1, scheduler: Any = None) -> dict:
     """Compare generated motion with real motion: the metrics of ``alloava evaluate``.
 
     Parameters
@@ -381,6 +386,9 @@ def evaluate_corpora(real: "Corpus | CorpusMeasures | str | Path", generated: Co
         separately; ``"ignore"`` treats each clip as one shot (:func:`measure_clip`).
     seed
         Seeds the bootstrap, the FD-infinity subsets and APD subsampling.
+    workers, scheduler
+        Where the clips are measured (:func:`measure_corpus`); the metrics are
+        the same whatever the executor.
 
     Returns
     -------
@@ -403,8 +411,10 @@ def evaluate_corpora(real: "Corpus | CorpusMeasures | str | Path", generated: Co
                              f"{real_cm.options}")
     else:
         real = real if isinstance(real, Corpus) else Corpus(real)
-        real_cm = measure_corpus(real, side="real", progress=progress, **options)
-    gen_cm = measure_corpus(generated, side="generated", audio_from=real_cm.corpus, progress=progress, **options)
+        real_cm = measure_corpus(real, side="real", progress=progress, workers=workers, scheduler=scheduler,
+                                 **options)
+    gen_cm = measure_corpus(generated, side="generated", audio_from=real_cm.corpus, progress=progress,
+                            workers=workers, scheduler=scheduler, **options)
     real_m, real_fail, gen_m, gen_fail = real_cm.clips, real_cm.failed, gen_cm.clips, gen_cm.failed
     names = keypoint_set(keypoints)
     wr, gr = _stack_windows(real_m, len(names))

@@ -33,6 +33,7 @@ __all__ = [
     "f0_contour",
     "onset_strength",
     "prosodic_peaks",
+    "frame_rms",
     "rms_envelope",
     "speech_features",
     "speech_rate",
@@ -308,6 +309,26 @@ def _frame_frame(times: np.ndarray, columns: dict, *, sr: int, hop: int, frame: 
     return out
 
 
+def frame_rms(y: np.ndarray, *, frame: int, hop: int, chunk: int = 4096) -> np.ndarray:
+    """RMS of centred frames of ``frame`` samples every ``hop`` samples, in float64 (as ``librosa.feature.rms``).
+
+    Like librosa with ``center=True``, the signal is zero-padded by ``frame // 2``
+    on both sides, so frame ``i`` is centred on sample ``i * hop``. It needs
+    no librosa (whose import costs seconds in every worker) and sums in float64,
+    ``chunk`` frames at a time.
+    """
+    y = np.pad(np.asarray(y, dtype=np.float64), frame // 2)
+    n_frames = 1 + (y.size - frame) // hop
+    if n_frames < 1:
+        raise ValueError(f"expected at least {frame} samples (one frame) after padding, got {y.size}")
+    windows = np.lib.stride_tricks.sliding_window_view(y, frame)[::hop][:n_frames]
+    power = np.empty(n_frames)
+    for start in range(0, n_frames, chunk):
+        w = windows[start:start + chunk]
+        power[start:start + chunk] = np.einsum("ij,ij->i", w, w) / frame
+    return np.sqrt(power)
+
+
 def rms_envelope(audio, *, samplerate: int | None = None, hop_s: float = 0.01, frame_s: float = 0.025,
                  t0: float = 0.0, analysis_rate: int | None = ANALYSIS_RATE) -> pd.DataFrame:
     """RMS energy envelope: one value per ``hop_s``, over centred frames of ``frame_s``.
@@ -329,11 +350,9 @@ def rms_envelope(audio, *, samplerate: int | None = None, hop_s: float = 0.01, f
         ``time`` (frame centres), ``rms`` and ``rms_db`` (dB re full scale,
         floored at -120 dB); attrs ``clock="audio"``, ``rate_hz``, ``hop_s``, ``frame_s``.
     """
-    import librosa
-
     y, sr = _samples(audio, samplerate, analysis_rate=analysis_rate)
     hop, frame = _frame_params(sr, hop_s, frame_s)
-    rms = librosa.feature.rms(y=y, frame_length=frame, hop_length=hop, center=True)[0].astype(np.float64)
+    rms = frame_rms(y, frame=frame, hop=hop)
     times = np.arange(rms.size) * hop / sr
     return _frame_frame(times, {"rms": rms, "rms_db": 20 * np.log10(np.maximum(rms, 1e-6))},
                         sr=sr, hop=hop, frame=frame, t0=t0)
@@ -386,7 +405,7 @@ def f0_contour(audio, *, samplerate: int | None = None, method: str = "yin", fmi
         f0, voiced, prob = librosa.pyin(y, fmin=fmin, fmax=fmax, sr=sr, frame_length=frame, hop_length=hop,
                                         center=True)
         cols["voiced_prob"] = prob
-    rms = librosa.feature.rms(y=y, frame_length=frame, hop_length=hop, center=True)[0]
+    rms = frame_rms(y, frame=frame, hop=hop)
     db = 20 * np.log10(np.maximum(rms[: f0.size], 1e-6))
     loud = db > np.percentile(db, 95) + silence_db
     voiced = voiced & loud & np.isfinite(f0)

@@ -31,6 +31,7 @@ from __future__ import annotations
 import logging
 import warnings
 from dataclasses import dataclass
+from functools import partial
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -142,19 +143,18 @@ def clip_metrics(clip: Clip, *, low_confidence: float = 0.5, window_s: float = 5
     return rec
 
 
-def audit_table(corpus: Any, *, progress: bool = True, **options: Any) -> tuple[pd.DataFrame, list[dict]]:
+def audit_table(corpus: Any, *, progress: bool = True, workers: int | None = 1, scheduler: Any = None,
+                **options: Any) -> tuple[pd.DataFrame, list[dict]]:
     """One row per clip: the corpus index (labels included) joined with :func:`clip_metrics`.
 
-    Returns the table and the clips that failed (``{clip_id, reason}``; they are left out).
+    Clips are measured by ``workers`` local processes or on the Dask cluster at
+    ``scheduler`` (:meth:`~alloava_analysis.corpus.Corpus.map`); the table is
+    in clip order whatever the executor. Returns the table and the clips that
+    failed (``{clip_id, reason}``; they are left out).
     """
-    rows, failed = [], []
-    for clip in corpus.clips(progress=progress):
-        try:
-            rows.append(clip_metrics(clip, **options))
-        except (AlloAvaError, ValueError, KeyError) as err:
-            log.warning("skipping %s: %s", clip.clip_id, err)
-            failed.append({"clip_id": clip.clip_id, "reason": str(err)})
-    failed = list(corpus.failures) + failed
+    done, failed = corpus.map(partial(clip_metrics, **options), workers=workers, scheduler=scheduler,
+                              progress=progress)
+    rows = [row for _, row in done]
     metrics = pd.DataFrame(rows)
     if metrics.empty:
         return metrics, failed
@@ -483,7 +483,8 @@ def audit_corpus(source: Any, *, by: list[str] | tuple[str, ...] | str, labels: 
                  min_cell: int = 5, min_share: float = 0.05, reference_ratio: float = 0.8,
                  metrics: list[str] | None = None, n_boot: int = 2000, n_perm: int = 1999, alpha: float = 0.05,
                  seed: int = 0, progress: bool = True, table: pd.DataFrame | None = None,
-                 return_table: bool = False, **clip_options: Any) -> dict | tuple[dict, pd.DataFrame]:
+                 return_table: bool = False, workers: int | None = 1, scheduler: Any = None,
+                 **clip_options: Any) -> dict | tuple[dict, pd.DataFrame]:
     """The ``alloava audit --json`` object for a corpus.
 
     Parameters
@@ -504,6 +505,8 @@ def audit_corpus(source: Any, *, by: list[str] | tuple[str, ...] | str, labels: 
         See :func:`disaggregate`.
     return_table
         Also return the checked per-clip table (labels canonicalised, ``hours``), e.g. for subsets.
+    workers, scheduler
+        Where the clips are measured (see :func:`audit_table`); the result is the same whatever the executor.
     clip_options
         Passed to :func:`clip_metrics` (``low_confidence``, ``window_s``, ``gesture_threshold``).
 
@@ -536,7 +539,8 @@ def audit_corpus(source: Any, *, by: list[str] | tuple[str, ...] | str, labels: 
         raw = read_csv_table(reference, what="reference distribution CSV") if ref_path else reference
         ref_table = check_reference(raw, by, schema=schema, path=ref_path)
     if table is None:
-        table, failed = audit_table(corpus, progress=progress, **clip_options)
+        table, failed = audit_table(corpus, progress=progress, workers=workers, scheduler=scheduler,
+                                    **clip_options)
     if table.empty:
         raise SchemaError("expected at least one clip that could be measured, got none", path=corpus.root)
     prepared = _prepare(table, by, schema, labels_path)

@@ -152,7 +152,6 @@ def test_iteration_skips_broken_clips_and_lists_why(tiny_corpus):
     clips = corpus.clips(progress=False)
     assert [clip.clip_id for clip in clips] == loaded
     reasons = {f["clip_id"]: f["reason"] for f in clips.failed}  # the iteration lists what it left out
-    assert corpus.failures == clips.failed
     assert set(reasons) == {tiny_corpus.clip_ids[1], tiny_corpus.clip_ids[3]}
     assert "transcript" in reasons[tiny_corpus.clip_ids[1]] and "header" in reasons[tiny_corpus.clip_ids[3]]
     assert len(list(iter(corpus))) == 2
@@ -162,8 +161,36 @@ def test_expected_rate_is_enforced_on_request(tiny_corpus):
     corrupt(tiny_corpus.root, tiny_corpus.clip_ids[0], "wrong_rate")
     corpus = Corpus(tiny_corpus.root)
     assert len(list(corpus.clips(progress=False))) == 4
-    assert len(list(corpus.clips(progress=False, expected_rate=48_000))) == 3
-    assert "16000 Hz" in corpus.failures[0]["reason"]
+    clips = corpus.clips(progress=False, expected_rate=48_000)
+    assert len(list(clips)) == 3
+    assert "16000 Hz" in clips.failed[0]["reason"]
+
+
+def _frames_or_fail(clip):
+    if "00002" in clip.clip_id:
+        raise ValueError(f"planted failure of {clip.clip_id}")
+    return clip.clip_id, int(clip.pose.sizes["time"])
+
+
+def _crash(clip):
+    raise RuntimeError("a bug, not a clip's fault")
+
+
+def test_map_gives_results_in_clip_order_and_lists_failures(tiny_corpus):
+    corrupt(tiny_corpus.root, tiny_corpus.clip_ids[1], "truncate_transcript")
+    corpus = Corpus(tiny_corpus.root)
+    expected = [(c.clip_id, (c.clip_id, int(c.pose.sizes["time"]))) for c in corpus.clips(progress=False)
+                if "00002" not in c.clip_id]
+    for workers in (1, 2):
+        done, failed = corpus.map(_frames_or_fail, workers=workers, progress=False)
+        assert done == expected, workers
+        # the clip that did not load comes first, then the one whose analysis failed
+        assert [f["clip_id"] for f in failed][0] == tiny_corpus.clip_ids[1]
+        assert "transcript" in failed[0]["reason"]
+        assert [f["reason"] for f in failed[1:]] == [f"planted failure of {c}" for c in corpus.clip_ids
+                                                     if "00002" in c]
+    with pytest.raises(RuntimeError, match="a bug"):
+        corpus.map(_crash, progress=False)
 
 
 def _peak_while_iterating(root, *, keep: bool = False) -> int:

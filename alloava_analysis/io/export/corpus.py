@@ -20,6 +20,7 @@ file) is listed in ``failed`` with the reason and the others go on.
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +115,8 @@ def export_corpus(path: str | Path, *, to: str, out: str | Path | None = None, c
     Returns ``{files, clips, out, format, failed: [{clip_id, reason}], skipped}``
     (``skipped``: files the layout scan could not use).
     """
-    from ...corpus import Corpus, clip_failure
+    from ...corpus import Corpus
+
     if to not in FORMATS:
         raise ValueError(f"expected an export format in {FORMATS}, got {to!r}")
     corpus = Corpus(path)
@@ -122,17 +124,14 @@ def export_corpus(path: str | Path, *, to: str, out: str | Path | None = None, c
     if clip_ids:
         corpus = corpus.select(clip_id=list(clip_ids))
     out = Path(out) if out is not None else Path(path) / "export" / to
-    files: list[Path] = []
     failed = [{"clip_id": c, "reason": f"no clip {c!r} in {path}"} for c in unknown]
-    done = 0
-    for clip in corpus.clips(progress=progress):
-        try:
-            files += export_clip(path, clip, out, to=to, window_s=window_s)
-            done += 1
-        except Exception as err:  # noqa: BLE001 - one clip's fault fails that clip only
-            reason = clip_failure(err, {"clip_id": clip.clip_id})
-            log.warning("not exported %s: %s", clip.clip_id, reason)
-            failed.append({"clip_id": clip.clip_id, "reason": reason})
-    failed += corpus.failures
-    return {"files": [str(f) for f in files], "clips": done, "out": str(out), "format": to, "failed": failed,
+    done, not_exported = corpus.map(partial(_export_one, path, out, to, window_s), progress=progress,
+                                    desc="export", catch=(Exception,))
+    files = [f for _, written in done for f in written]
+    failed += not_exported
+    return {"files": [str(f) for f in files], "clips": len(done), "out": str(out), "format": to, "failed": failed,
             "skipped": list(corpus.skipped_files)}
+
+
+def _export_one(root: str | Path, out: Path, to: str, window_s: float, clip: Clip) -> list[Path]:
+    return export_clip(root, clip, out, to=to, window_s=window_s)

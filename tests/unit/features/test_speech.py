@@ -207,3 +207,23 @@ def test_speech_features_share_one_audio_clock():
     assert {"time", "rms", "rms_db", "onset_strength", "f0_hz", "voiced"} <= set(feats.columns)
     np.testing.assert_allclose(np.diff(feats["time"]), 0.01)
     assert feats.attrs["clock"] == "audio"
+
+
+@pytest.mark.parametrize("frame, hop", [(400, 160), (401, 160), (640, 533), (1024, 512)])
+def test_frame_rms_matches_librosa_without_importing_it(frame, hop):
+    librosa = pytest.importorskip("librosa")
+    rng = np.random.default_rng(frame)
+    y = (0.1 * rng.standard_normal(48_000)).astype(np.float32)
+    y[10_000:20_000] *= 1e-5  # near silence: float64 sums keep it
+    ours = speech.frame_rms(y, frame=frame, hop=hop)
+    theirs = librosa.feature.rms(y=y, frame_length=frame, hop_length=hop, center=True)[0]
+    assert ours.shape == theirs.shape
+    np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+
+
+def test_frame_rms_of_a_constant_is_the_constant_away_from_the_padded_edges():
+    rms = speech.frame_rms(np.full(1000, 0.5), frame=100, hop=10)
+    np.testing.assert_allclose(rms[5:-5], 0.5)
+    assert rms[0] == pytest.approx(0.5 * np.sqrt(0.5), rel=0.02)  # half the first frame is zero padding
+    with pytest.raises(ValueError, match="one frame"):
+        speech.frame_rms(np.ones(0), frame=101, hop=10)
