@@ -17,6 +17,9 @@ One run measures, side by side on a synthetic corpus of ``--clips`` clips of ``-
 * the parallelism the machine really offers during the run (two CPU loops
   serially vs in two processes), before and after: on a shared machine the
   2-worker speed-up cannot exceed it;
+* the whole ``convert`` and ``correlate`` (1 worker) of the code before these
+  changes, run from ``git archive`` of ``--old-convert-rev`` / ``--old-correlate-rev``
+  in a subprocess on the same corpus, against today's (ratios old/new);
 * start-up: importing the correlation driver and ``alloava correlate --help``;
 * a projection for 1,250 h on 2 cores (the measured 2-worker rate) and on a
   64-core cluster (the 1-worker rate divided by 64, assuming linear scaling).
@@ -24,7 +27,8 @@ One run measures, side by side on a synthetic corpus of ``--clips`` clips of ``-
 The machine load (``os.getloadavg``) is printed before and after: on a shared
 machine the figures are only comparable within one run.
 
-Run: ``.venv/bin/python benchmarks/bench_scale.py [--clips 4] [--minutes 10] [--old-rev 4976061] [--json OUT]``
+Run: ``.venv/bin/python benchmarks/bench_scale.py [--clips 8] [--minutes 10] [--old-rev 4976061]
+[--old-convert-rev 4976061] [--old-correlate-rev 8a87c6a] [--json OUT]``
 """
 from __future__ import annotations
 
@@ -142,6 +146,42 @@ print(json.dumps({{"base_kib": base, "peak_kib": bench_scale.peak_kib()}}))
 """
 
 
+TIMED_AT_REV = r"""
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from alloava_analysis.corpus import Corpus
+from alloava_analysis.crossmodal.coupling import correlate_corpus
+step, root, store = sys.argv[2:5]
+start = time.perf_counter()
+if step == "convert":
+    Corpus(root, store=store).convert(progress=False, force=True, **({{"workers": 1}} if "workers" in
+                                      Corpus.convert.__code__.co_varnames else {{}}))
+else:
+    correlate_corpus(Corpus(root, store=store), progress=False)
+print(json.dumps({{"seconds": time.perf_counter() - start}}))
+"""
+
+
+def package_at(rev: str, out: Path) -> Path | None:
+    """The package as it was at ``rev``, extracted under ``out`` (None without git)."""
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", rev, "alloava_analysis"], check=True,
+                                 capture_output=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    subprocess.run(["tar", "-x", "-C", str(out)], input=archive, check=True)
+    return out
+
+
+def seconds_at(package_root: Path, step: str, root: Path, store: Path) -> float:
+    """Seconds of ``step`` (convert or correlate, 1 worker) by the package under ``package_root``, imports excluded."""
+    out = subprocess.run([sys.executable, "-c", TIMED_AT_REV.format(), str(package_root), step, str(root), str(store)],
+                         check=True, capture_output=True, text=True, cwd=package_root,
+                         env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    return json.loads(out.stdout.strip().splitlines()[-1])["seconds"]
+
+
 def run_json(script: str, *args: str) -> dict:
     out = subprocess.run([sys.executable, "-c", script.format(repo=str(REPO)), *args], check=True,
                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
@@ -167,9 +207,11 @@ def half_corpus(root: Path, out: Path) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--clips", type=int, default=4)
+    parser.add_argument("--clips", type=int, default=8)
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--old-rev", default="4976061", help="git revision with the reader before this change")
+    parser.add_argument("--old-convert-rev", default="4976061", help="git revision of the convert compared")
+    parser.add_argument("--old-correlate-rev", default="8a87c6a", help="git revision of the correlate compared")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
 
@@ -245,6 +287,21 @@ def main() -> None:
         fixed = max(0.0, timing["correlate_1w_s"] - timing["correlate_tables_1w_s"])
         timing["correlate_corpus_level_s"] = fixed
         out["timing"] = timing
+
+        # the whole commands, before and after, side by side (1 worker, same corpus; correlate reads the store)
+        versus = {}
+        for step, rev in (("convert", args.old_convert_rev), ("correlate", args.old_correlate_rev)):
+            old_package = package_at(rev, work / f"old_{step}")
+            if old_package is None:
+                continue
+            store = work / f"store_versus_{step}"
+            if step == "correlate":
+                Corpus(root, store=store).convert(progress=False, workers=1)
+            versus[f"{step}_old_s"] = seconds_at(old_package, step, root, store)
+            versus[f"{step}_new_s"] = seconds_at(REPO, step, root, store)
+            versus[f"{step}_old_over_new"] = versus[f"{step}_old_s"] / versus[f"{step}_new_s"]
+            versus[f"{step}_old_rev"] = rev
+        out["versus_old"] = versus
 
         startup = {"import_coupling_s": timed(lambda: subprocess.run(
             [sys.executable, "-c", "import alloava_analysis.crossmodal.coupling"], check=True,

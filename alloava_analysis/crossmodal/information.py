@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 from functools import partial
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -88,7 +88,8 @@ def _marginal_counts(v: np.ndarray, eps: np.ndarray) -> np.ndarray:
 def _ksg(x: np.ndarray, y: np.ndarray, k: int) -> float:
     n = x.shape[0]
     joint = np.hstack([x, y])
-    dist, _ = cKDTree(joint).query(joint, k=k + 1, p=np.inf)
+    # an unbalanced tree is built and searched faster here; the k-th neighbour distances are exact either way
+    dist, _ = cKDTree(joint, balanced_tree=False, compact_nodes=False).query(joint, k=k + 1, p=np.inf)
     eps = dist[:, -1]
     nx = _marginal_counts(x, eps)
     ny = _marginal_counts(y, eps)
@@ -248,17 +249,28 @@ def _shifted_statistic(x: np.ndarray, y: np.ndarray, bounds: list, search: _Shif
     return bits, lag, n
 
 
-def _null_summary(observed: float, null: np.ndarray) -> dict:
-    """``p_value`` = (1 + #null >= observed) / (1 + #null), ``null_mean`` and ``null_p95``."""
-    return {"p_value": float((1 + int((null >= observed).sum())) / (1 + null.size)),
-            "null_mean": float(null.mean()), "null_p95": float(np.quantile(null, 0.95))}
+def _test(statistic: Callable, draws: list, *, workers: int | None, scheduler: Any, min_work: int | None,
+          key: str) -> tuple[float, int, int, dict]:
+    """The observed statistic (``draws[0]``) and its null (the other draws): ``(bits, lag, pairs, summary)``.
+
+    ``summary``: ``p_value`` = (1 + #null >= observed) / (1 + #null),
+    ``null_mean``, ``null_p95``. The null runs on the executor when
+    surrogates x pairs reach ``min_work`` (default :data:`PARALLEL_MIN_WORK`).
+    """
+    observed, lag, n_pairs = statistic(draws[0])
+    if n_pairs * (len(draws) - 1) < (PARALLEL_MIN_WORK if min_work is None else min_work):
+        workers, scheduler = 1, None
+    null = np.array([bits for bits, _, _ in map_chunked(statistic, draws[1:], workers=workers, scheduler=scheduler,
+                                                        key=key)])
+    return observed, lag, n_pairs, {"p_value": float((1 + int((null >= observed).sum())) / (1 + null.size)),
+                                    "null_mean": float(null.mean()), "null_p95": float(np.quantile(null, 0.95))}
 
 
 def mi_surrogate_test(x: np.ndarray, y: np.ndarray, *, k: int = 3, n_surrogates: int = 199, seed: int = 0,
                       groups: np.ndarray | None = None, min_shift: int | None = None,
                       jitter: float = 1e-10, lag_search: int | None = None,
                       max_samples: int | None = None, workers: int | None = 1, scheduler: Any = None,
-                      parallel_min_work: int = PARALLEL_MIN_WORK) -> dict:
+                      parallel_min_work: int | None = None) -> dict:
     """MI with a p-value from circular-shift surrogates.
 
     Parameters
@@ -287,7 +299,7 @@ def mi_surrogate_test(x: np.ndarray, y: np.ndarray, *, k: int = 3, n_surrogates:
         see :func:`alloava_analysis.parallel.map_chunked`); every surrogate's
         shifts and jitter are drawn from ``seed`` first, so the result is the
         same whatever the executor. Nulls smaller than ``parallel_min_work``
-        (surrogates x pairs) run in this process.
+        (surrogates x pairs; default :data:`PARALLEL_MIN_WORK`) run in this process.
 
     Returns
     -------
@@ -318,12 +330,9 @@ def mi_surrogate_test(x: np.ndarray, y: np.ndarray, *, k: int = 3, n_surrogates:
                "ksg": {"max_samples": max_samples, "k": k, "jitter": jitter}}
     search = _ShiftedLagSearch(x, y, bounds, lag_search) if lag_search else None
     statistic = partial(_shifted_statistic, x, y, bounds, search, options)
-    observed, lag, n_pairs = statistic(draws[0])
-    if n_pairs * n_surrogates < parallel_min_work:
-        workers, scheduler = 1, None
-    null = np.array([bits for bits, _, _ in map_chunked(statistic, draws[1:], workers=workers, scheduler=scheduler,
-                                                        key="alloava-mi-shift")])
-    return {"bits": float(observed), **_null_summary(observed, null), "n_surrogates": int(n_surrogates),
+    observed, lag, n_pairs, summary = _test(statistic, draws, workers=workers, scheduler=scheduler,
+                                            min_work=parallel_min_work, key="alloava-mi-shift")
+    return {"bits": float(observed), **summary, "n_surrogates": int(n_surrogates),
             "n": int(n_pairs), "k": int(k), "seed": int(seed), "lag_samples": int(lag)}
 
 
@@ -370,7 +379,7 @@ def mi_clip_shuffle_test(x: np.ndarray, y: np.ndarray, *, groups: np.ndarray, k:
                          n_surrogates: int = 199, seed: int = 0, jitter: float = 1e-10,
                          lag_search: int | None = None, max_samples: int | None = None,
                          workers: int | None = 1, scheduler: Any = None,
-                         parallel_min_work: int = PARALLEL_MIN_WORK) -> dict:
+                         parallel_min_work: int | None = None) -> dict:
     """MI with a p-value from a **clip-shuffle** null: each clip's ``x`` paired with another clip's ``y``.
 
     Every surrogate is a random derangement of the clips; clip ``c``'s ``x``
@@ -412,12 +421,9 @@ def mi_clip_shuffle_test(x: np.ndarray, y: np.ndarray, *, groups: np.ndarray, k:
     xs, ys = [x[a:b] for a, b in bounds], [y[a:b] for a, b in bounds]
     search = _PairedLagSearch(xs, ys, lag_search) if lag_search else None
     statistic = partial(_paired_statistic, xs, ys, search, options)
-    observed, lag, n_pairs = statistic(draws[0])
-    if n_pairs * n_surrogates < parallel_min_work:
-        workers, scheduler = 1, None
-    null = np.array([bits for bits, _, _ in map_chunked(statistic, draws[1:], workers=workers, scheduler=scheduler,
-                                                        key="alloava-mi-shuffle")])
-    return {"bits": float(observed), **_null_summary(observed, null), "n_surrogates": int(n_surrogates),
+    observed, lag, n_pairs, summary = _test(statistic, draws, workers=workers, scheduler=scheduler,
+                                            min_work=parallel_min_work, key="alloava-mi-shuffle")
+    return {"bits": float(observed), **summary, "n_surrogates": int(n_surrogates),
             "n_clips": n_clips, "n": int(n_pairs), "k": int(k), "seed": int(seed), "lag_samples": int(lag),
             "null": "clip shuffle: each clip's x paired with another clip's y"}
 

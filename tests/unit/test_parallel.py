@@ -89,3 +89,45 @@ def test_map_ordered_keeps_item_order_and_reports_errors_per_item(workers):
     assert [r for r, _ in out] == [0, 1, 4, None, 16, 25]
     assert [type(e).__name__ if e else None for _, e in out] == [None] * 3 + ["ValueError"] + [None] * 2
     assert sorted(i for i, _, _ in run_each(_square, [1, 2], workers=workers)) == [0, 1]
+
+
+def test_correlate_lags_and_mi_nulls_on_the_executor_give_the_same_numbers(corpus_root, cluster, monkeypatch):
+    from alloava_analysis.crossmodal import coupling, information
+
+    monkeypatch.setattr(coupling, "PARALLEL_MIN_FRAMES", 0)  # these small clips would run in this process
+    monkeypatch.setattr(information, "PARALLEL_MIN_WORK", 0)
+    out = {name: json.dumps(to_jsonable(correlate_corpus(corpus_root, progress=False, n_boot=100, n_surrogates=9,
+                                                         n_boot_lag=30, **how)), sort_keys=True)
+           for name, how in _executors(cluster).items()}
+    assert json.loads(out["serial"])["mi"]["bits"] is not None
+    assert out["processes"] == out["serial"] and out["dask"] == out["serial"]
+
+
+def test_audit_and_evaluate_give_the_same_numbers_whatever_the_executor(corpus_root, cluster):
+    from alloava_analysis.evaluate import evaluate_corpora
+    from alloava_analysis.stats.audit import audit_corpus
+
+    audits, evaluations = {}, {}
+    for name, how in _executors(cluster).items():
+        audits[name] = json.dumps(audit_corpus(corpus_root, by="gender", n_boot=50, n_perm=49, min_cell=1,
+                                               progress=False, **how), sort_keys=True)
+        evaluations[name] = json.dumps(to_jsonable(evaluate_corpora(corpus_root, corpus_root, n_boot=10,
+                                                                    progress=False, **how)), sort_keys=True)
+    audit = json.loads(audits["serial"])
+    assert audit["n_clips"] == 3 and len(audit["failed"]) == 1
+    assert len(json.loads(evaluations["serial"])["failed"]) == 2  # the broken clip, on each side
+    for name in ("processes", "dask"):
+        assert audits[name] == audits["serial"], name
+        assert evaluations[name] == evaluations["serial"], name
+
+
+def test_a_clips_intervals_do_not_depend_on_the_other_clips(corpus_root):
+    whole = correlate_corpus(corpus_root, progress=False, n_boot=100, n_surrogates=9, n_boot_lag=50,
+                             per_clip_interval="block_bootstrap")
+    first = whole["per_clip"][0]["clip_id"]
+    alone = correlate_corpus(Corpus(corpus_root).select(clip_id=[first]), progress=False, n_boot=100,
+                             n_surrogates=9, n_boot_lag=50, per_clip_interval="block_bootstrap")
+    for key in ("r", "ci_low", "ci_high"):
+        assert alone["per_clip"][0][key] == whole["per_clip"][0][key], key
+    for key in ("xcorr_ci_low", "xcorr_ci_high", "dtw_ci_low", "dtw_ci_high"):
+        assert alone["lag_s"]["per_clip"][0][key] == whole["lag_s"]["per_clip"][0][key], key

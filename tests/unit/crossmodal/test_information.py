@@ -118,3 +118,66 @@ def test_clip_shuffle_null_pairs_clips_with_other_clips():
     assert independent["p_value"] > 0.05
     with pytest.raises(ValueError, match="at least 3 clips"):
         I.mi_clip_shuffle_test(x[:2].ravel(), y[:2].ravel(), groups=groups[:2 * n])
+
+
+def _clips_with_lag(n_clips: int = 4, n: int = 1500, lag: int = 4, seed: int = 0):
+    """Smooth x, y = x delayed by ``lag`` plus noise, clips of unequal length, 5 % of x missing."""
+    rng = np.random.default_rng(seed)
+    xs, ys, groups = [], [], []
+    for c in range(n_clips):
+        m = n - 53 * c
+        a = lfilter([1.0], [1.0, -0.8], rng.standard_normal(m))
+        b = 0.6 * np.roll(a, lag) + 0.8 * rng.standard_normal(m)
+        a[rng.random(m) < 0.05] = np.nan
+        xs.append(a), ys.append(b), groups.append(np.full(m, c))
+    return np.concatenate(xs), np.concatenate(ys), np.concatenate(groups)
+
+
+def _reference_lag(x, y, bounds, max_lag):
+    """The lag search done the slow, obvious way: one cross-correlation curve per group, pooled."""
+    from alloava_analysis.crossmodal.lags import cross_correlation_curve, pooled_cross_correlation
+
+    curves = [cross_correlation_curve(x[lo:hi], y[lo:hi], rate_hz=1.0, max_lag_s=max_lag) for lo, hi in bounds]
+    lag, _ = pooled_cross_correlation(curves, refine=False)
+    return int(round(lag))
+
+
+def test_shifted_lag_search_matches_rolling_y_and_searching_again():
+    from alloava_analysis.crossmodal.lags import _lag_sums, _standardise
+
+    x, y, groups = _clips_with_lag()
+    bounds = I._group_bounds(groups, x.size)
+    search = I._ShiftedLagSearch(x[:, None], y[:, None], bounds, 15)
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        shifts = np.array([rng.integers(0, hi - lo) for lo, hi in bounds])
+        rolled = I._shift_within(y[:, None], shifts, bounds)[:, 0]
+        (lo, hi), s = bounds[1], shifts[1]
+        want = _lag_sums(_standardise(x[lo:hi], "x"), _standardise(rolled[lo:hi], "y"), 15)
+        np.testing.assert_allclose(search.sums(shifts)[1], want, atol=1e-8)
+        assert search.best_lag(shifts) == _reference_lag(x, rolled, bounds, 15)
+    assert search.best_lag(np.zeros(len(bounds), int)) == 4  # the planted delay: x leads y by 4 samples
+
+
+def test_paired_lag_search_matches_the_stacked_pairs():
+    x, y, groups = _clips_with_lag()
+    bounds = I._group_bounds(groups, x.size)
+    xs, ys = [x[a:b, None] for a, b in bounds], [y[a:b, None] for a, b in bounds]
+    search = I._PairedLagSearch(xs, ys, 15)
+    for order in ([0, 1, 2, 3], [1, 2, 3, 0], [3, 2, 0, 1]):
+        lengths = [min(xs[c].shape[0], ys[d].shape[0]) for c, d in enumerate(order)]
+        edges = np.cumsum([0] + lengths)
+        xx = np.concatenate([xs[c][:m, 0] for c, m in enumerate(lengths)])
+        yy = np.concatenate([ys[d][:m, 0] for d, m in zip(order, lengths)])
+        assert search.best_lag(np.array(order)) == _reference_lag(xx, yy, list(zip(edges[:-1], edges[1:])), 15)
+    assert len(search.cache) == 4 + 4 + 4 - 1  # the identity pairs are reused, the others computed once
+
+
+@pytest.mark.parametrize("test", ["mi_surrogate_test", "mi_clip_shuffle_test"])
+def test_mi_nulls_give_the_same_numbers_in_worker_processes(test):
+    x, y, groups = _clips_with_lag()
+    options = dict(groups=groups, n_surrogates=23, seed=5, lag_search=15, max_samples=2000)
+    serial = getattr(I, test)(x, y, **options)
+    parallel = getattr(I, test)(x, y, workers=2, parallel_min_work=0, **options)
+    assert parallel == serial
+    assert serial["lag_samples"] == 4 and serial["p_value"] == pytest.approx(1 / 24)
