@@ -195,22 +195,31 @@ class _ShiftedLagSearch:
                 continue
             mx, my = np.isfinite(xs).astype(float), np.isfinite(ys).astype(float)
             x0, y0 = np.nan_to_num(xs), np.nan_to_num(ys)
-            y_side = np.stack([my, my, y0, my, y0 * y0, y0])  # the rows of lags._lag_sums: count, sx, sy, ...
-            x_side = np.stack([mx, x0, mx, x0 * x0, mx, x0])
-            circular = np.fft.irfft(np.conj(np.fft.rfft(x_side)) * np.fft.rfft(y_side), n)
-            # the t a linear lag L leaves out: t >= n - L for L >= 0, t < -L for L < 0 (|L| of them)
-            left_out = np.where(self.lags[:, None] >= 0, n - self.lags[:, None] + m, m)
-            self.groups.append((g, n, y_side, x_side, circular, left_out, m < np.abs(self.lags)[:, None]))
+            circular = np.fft.irfft(np.conj(np.fft.rfft(self._x_side(mx, x0))) * np.fft.rfft(self._y_side(my, y0)), n)
+            # the t a linear lag L leaves out: t >= n - L for L >= 0, t < -L for L < 0 (|L| of them), near the ends,
+            # so only those x values are kept (memory: 6 circular sums and 2 series per frame)
+            left_out = np.where(self.lags[:, None] >= 0, n - self.lags[:, None] + m, m) % n
+            x_edges = self._x_side(mx, x0)[:, left_out] * (m < np.abs(self.lags)[:, None])
+            self.groups.append((g, n, my, y0, circular, left_out, x_edges))
         if not self.groups:
             raise ValueError(f"expected at least one group longer than {2 * max_lag + 10} samples with "
                              f"non-constant series for the lag search, got none")
 
+    @staticmethod
+    def _x_side(mx: np.ndarray, x0: np.ndarray) -> np.ndarray:
+        return np.stack([mx, x0, mx, x0 * x0, mx, x0])  # paired with _y_side: the rows of lags._lag_sums
+
+    @staticmethod
+    def _y_side(my: np.ndarray, y0: np.ndarray) -> np.ndarray:
+        return np.stack([my, my, y0, my, y0 * y0, y0])  # count, sx, sy, sxx, syy, sxy
+
     def sums(self, shifts: np.ndarray) -> np.ndarray:
         """Lag sums (groups x 6 x lags, as ``lags._lag_sums``) of ``x`` against ``y`` shifted by ``shifts``."""
         out = []
-        for g, n, y_side, x_side, circular, left_out, mask in self.groups:
+        for g, n, my, y0, circular, left_out, x_edges in self.groups:
             s = int(shifts[g])
-            wrapped = (x_side[:, left_out % n] * y_side[:, (left_out + self.lags[:, None] - s) % n] * mask).sum(-1)
+            where = (left_out + self.lags[:, None] - s) % n
+            wrapped = (x_edges * self._y_side(my[where], y0[where])).sum(-1)
             sums = circular[:, (self.lags - s) % n] - wrapped
             sums[0] = np.round(sums[0])
             out.append(sums)
