@@ -17,7 +17,7 @@ PYTHON312 ?= $(shell for p in python3.12 python3.13 $$HOME/.pyenv/versions/3.1[2
 MOVEMENT_VENV  := .venv-movement
 MOVEMENT_STAMP := $(MOVEMENT_VENV)/.installed
 
-.PHONY: venv demo lab test test-fast bench clean sample sample-registry .venv-movement
+.PHONY: venv demo lab test test-fast bench clean sample sample-registry .venv-movement browser
 
 venv: $(STAMP)
 
@@ -61,7 +61,15 @@ lab: $(STAMP)
 PYTEST_WORKERS ?= auto
 PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) --dist loadfile -rs
 
-test: $(STAMP) $(MOVEMENT_STAMP)
+# Debian's chromium for the browser test of the interactive player (tests/unit/plots/test_interactive.py);
+# installed when missing and this runs as root with apt-get, else that test skips (and fails when CI=true).
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	  else echo "warning: no chromium, and installing it needs root and apt-get: the browser test will skip" >&2; fi
+
+test: $(STAMP) $(MOVEMENT_STAMP) browser
 	$(PYTEST)
 
 test-fast: $(STAMP)
