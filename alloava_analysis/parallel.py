@@ -1,10 +1,10 @@
 """Run one function over many clips: in this process, in local worker processes, or on a Dask cluster.
 
-Every batch command (``convert``, ``validate``, ``correlate``, ``rebuild``) goes
-through :func:`run_each` or :func:`map_ordered`, so ``--workers N`` and
-``--scheduler ADDRESS`` mean the same everywhere. The function and its items
-must be picklable (module-level functions, :func:`functools.partial` of them);
-callers put results back in clip order, so the output does not depend on the
+Every batch command (``convert``, ``validate``, ``correlate``, ``audit``,
+``evaluate``, ``rebuild``) goes through :func:`run_each`, :func:`map_ordered` or
+:func:`map_chunked`, so ``--workers N`` and ``--scheduler ADDRESS`` mean the same
+everywhere. The function travels by value (cloudpickle), its items by pickle;
+callers put results back in item order, so the output does not depend on the
 executor or on which clip finished first.
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ import contextlib
 import functools
 import logging
 import os
+import pickle
 import signal
 import sys
 import threading
@@ -21,6 +22,7 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+import cloudpickle
 import numpy as np
 
 log = logging.getLogger(__name__)
@@ -83,10 +85,10 @@ def clip_seed(seed: int, clip_id: str) -> int:
 _WORKER_FN: Callable[[Any], Any] | None = None  # the function of the run, sent once to each worker process
 
 
-def _init_worker(parent_pid: int | None = None, fn: Callable[[Any], Any] | None = None) -> None:
+def _init_worker(parent_pid: int | None = None, fn: bytes | None = None) -> None:
     global _WORKER_FN
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    _WORKER_FN = fn
+    _WORKER_FN = pickle.loads(fn) if fn is not None else None
     if parent_pid is not None:
         die_with_parent(parent_pid)  # a killed parent must not leave workers writing into OUT
 
@@ -121,6 +123,9 @@ def worker_threads(workers: int) -> Iterator[None]:
 def run_each(fn: Callable[[Any], Any], items: Sequence[Any], *, workers: int | None = 1, scheduler: Any = None,
              key: str = "alloava") -> Iterator[tuple[int, Any, BaseException | None]]:
     """Call ``fn(item)`` for every item, yielding ``(index, result, error)`` as items finish.
+
+    ``fn`` may be any function, a lambda or one defined in a notebook included:
+    local workers get it by value (cloudpickle), as Dask workers do.
 
     Parameters
     ----------
@@ -196,9 +201,11 @@ def _run_processes(fn: Callable, items: Sequence[Any], workers: int) -> Iterator
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     context = multiprocessing.get_context("spawn")
-    # fn (often a partial holding a corpus index) is pickled once per worker, not once per item
+    # fn (often a partial holding a corpus index) is pickled once per worker, not once per item, and by value
+    # where it must be (cloudpickle): a function or lambda defined in a notebook runs in the workers too
+    blob = cloudpickle.dumps(fn)
     with worker_threads(workers), ProcessPoolExecutor(max_workers=min(workers, len(items)), mp_context=context,
-                                                      initializer=_init_worker, initargs=(os.getpid(), fn)) as pool:
+                                                      initializer=_init_worker, initargs=(os.getpid(), blob)) as pool:
         futures = {pool.submit(_call_worker_fn, item): i for i, item in enumerate(items)}
         try:
             for future in as_completed(futures):

@@ -247,3 +247,11 @@ def test_labels_saved_with_a_byte_order_mark_are_read(tiny_corpus, tmp_path):
     labels.write_bytes(pd.DataFrame({"clip_id": tiny_corpus.clip_ids, "gender": "female"}).to_csv(
         index=False).encode("utf-8-sig"))
     assert set(Corpus(tiny_corpus.root, labels=labels).index["gender"]) == {"female"}
+
+
+def test_map_runs_a_function_defined_here_in_worker_processes(tiny_corpus):
+    corpus = Corpus(tiny_corpus.root)
+    offset = 1000  # a closure over a local: it cannot be imported by name, it travels by value
+    done, failed = corpus.map(lambda clip: offset + int(clip.pose.sizes["time"]), workers=2, progress=False)
+    assert failed == [] and [c for c, _ in done] == corpus.clip_ids
+    assert [n for _, n in done] == [offset + int(c.pose.sizes["time"]) for c in corpus.clips(progress=False)]
