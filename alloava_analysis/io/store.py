@@ -221,7 +221,12 @@ def write_index(store: str | Path, index: pd.DataFrame) -> Path:
 def read_index(store: str | Path) -> pd.DataFrame | None:
     """The store's clip index, or None if the store is empty."""
     path = Path(store) / "index.parquet"
-    return pq.read_table(path).to_pandas() if path.exists() else None
+    try:
+        # one read: pyarrow opens a path more than once, and a running convert may replace the file in between
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    return pq.read_table(pa.BufferReader(data)).to_pandas()
 
 
 def file_sha256(path: str | Path, *, chunk: int = 1 << 20) -> str:

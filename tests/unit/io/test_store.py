@@ -124,3 +124,27 @@ def test_index_round_trip_and_checksums(tmp_path):
     (tmp_path / "blob").write_bytes(data)
     assert store.file_sha256(tmp_path / "blob", chunk=1000) == hashlib.sha256(data).hexdigest()
     assert store.default_store(tmp_path) == tmp_path / "store"
+
+
+def test_the_index_reads_whole_while_a_convert_replaces_it(tmp_path):
+    """pyarrow opens a path more than once; reading the path directly failed ~1 in 6 times here."""
+    import threading
+
+    stop = threading.Event()
+
+    def rewrite():
+        i = 0
+        while not stop.is_set():
+            n = i % 50 + 1
+            store.write_index(tmp_path, pd.DataFrame({"clip_id": [f"c{j}" for j in range(n)], "rows": range(n)}))
+            i += 1
+
+    store.write_index(tmp_path, pd.DataFrame({"clip_id": ["c0"], "rows": [0]}))
+    writer = threading.Thread(target=rewrite)
+    writer.start()
+    try:
+        sizes = [len(store.read_index(tmp_path)) for _ in range(1500)]
+    finally:
+        stop.set()
+        writer.join()
+    assert all(1 <= n <= 50 for n in sizes) and len(set(sizes)) > 1  # whole indexes, of several versions
