@@ -198,9 +198,9 @@ class Corpus:
             expected_rate: int | None = None) -> tuple[list[tuple[str, Any]], list[dict[str, str]]]:
         """``fn(clip)`` for every clip, in this process, in ``workers`` local processes or on a Dask cluster.
 
-        ``fn`` must be picklable (a module-level function or a
-        :func:`functools.partial` of one) when it runs elsewhere; see
-        :func:`alloava_analysis.parallel.run_each` for ``workers`` and ``scheduler``.
+        ``fn`` may be any function, one defined in a notebook included (it
+        travels by value); see :func:`alloava_analysis.parallel.run_each` for
+        ``workers`` and ``scheduler``.
 
         Returns
         -------

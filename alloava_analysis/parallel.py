@@ -180,7 +180,8 @@ def map_chunked(fn: Callable[[Any], Any], items: Sequence[Any], *, workers: int 
     workers = default_workers() if workers is None else workers
     if scheduler is None and (workers <= 1 or len(items) <= 1):
         return [fn(item) for item in items]
-    n_chunks = min(len(items), max(1, workers) * chunks_per_worker if scheduler is None else len(items))
+    # a cluster's size is not known here, so on Dask every item is a task of its own
+    n_chunks = len(items) if scheduler is not None else min(len(items), workers * chunks_per_worker)
     edges = np.linspace(0, len(items), n_chunks + 1).round().astype(int)
     chunks = [list(items[a:b]) for a, b in zip(edges[:-1], edges[1:])]
     out: list[Any] = []

@@ -442,9 +442,10 @@ def correlation_table(frame: pd.DataFrame, x: str, y: str, *, by: str = "clip_id
         try:
             if interval == "block_bootstrap":
                 gx, gy = g[x].to_numpy(dtype=float), g[y].to_numpy(dtype=float)
-                p = block_bootstrap_correlation(gx, gy, method="pearson", n_boot=n_boot, ci=ci, seed=clip_seed(seed, key),
+                own_seed = clip_seed(seed, key)
+                p = block_bootstrap_correlation(gx, gy, method="pearson", n_boot=n_boot, ci=ci, seed=own_seed,
                                                 min_pairs=min_pairs)
-                sp = block_bootstrap_correlation(gx, gy, method="spearman", n_boot=n_boot, ci=ci, seed=clip_seed(seed, key),
+                sp = block_bootstrap_correlation(gx, gy, method="spearman", n_boot=n_boot, ci=ci, seed=own_seed,
                                                  block=p["block"], min_pairs=min_pairs)
                 row.update(r=p["r"], ci_low=p["ci_low"], ci_high=p["ci_high"], spearman_r=sp["r"],
                            spearman_ci_low=sp["ci_low"], spearman_ci_high=sp["ci_high"], block=p["block"],

@@ -167,6 +167,26 @@ def _pairs_at_lag(x: np.ndarray, y: np.ndarray, lag: int, bounds: list[tuple[int
     return np.vstack(xs), np.vstack(ys)
 
 
+def _searchable(n: int, max_lag: int) -> bool:
+    """Whether a group of ``n`` samples is long enough for a lag search up to ``max_lag`` (as cross_correlation_curve)."""
+    return n >= 2 * max_lag + 10
+
+
+def _no_group_error(max_lag: int) -> ValueError:
+    return ValueError(f"expected at least one group longer than {2 * max_lag + 10} samples with non-constant "
+                      f"series for the lag search, got none")
+
+
+def _pooled_best_lag(r: np.ndarray, n: np.ndarray, max_lag: int) -> int:
+    """Lag (samples) of the maximum of the curves ``r`` (groups x lags ``-max_lag .. max_lag``) pooled over groups."""
+    from .lags import pooled_peak
+
+    i, _ = pooled_peak(r, n)
+    if i is None:
+        raise ValueError("expected a finite cross-correlation at some lag for the lag search, got none")
+    return i - max_lag
+
+
 class _ShiftedLagSearch:
     """The lag of maximum pooled cross-correlation of ``x`` and ``y`` circularly shifted within groups, fast.
 
@@ -182,12 +202,12 @@ class _ShiftedLagSearch:
     def __init__(self, x: np.ndarray, y: np.ndarray, bounds: list[tuple[int, int]], max_lag: int):
         from .lags import _standardise
 
-        self.lags = np.arange(-max_lag, max_lag + 1)
+        self.max_lag, self.lags = max_lag, np.arange(-max_lag, max_lag + 1)
         m = np.arange(max(max_lag, 1))
         self.groups = []
         for g, (lo, hi) in enumerate(bounds):
             n = hi - lo
-            if n < 2 * max_lag + 10:
+            if not _searchable(n, max_lag):
                 continue
             try:
                 xs, ys = _standardise(x[lo:hi, 0], "x"), _standardise(y[lo:hi, 0], "y")
@@ -195,15 +215,15 @@ class _ShiftedLagSearch:
                 continue
             mx, my = np.isfinite(xs).astype(float), np.isfinite(ys).astype(float)
             x0, y0 = np.nan_to_num(xs), np.nan_to_num(ys)
-            circular = np.fft.irfft(np.conj(np.fft.rfft(self._x_side(mx, x0))) * np.fft.rfft(self._y_side(my, y0)), n)
+            x_side = self._x_side(mx, x0)
+            circular = np.fft.irfft(np.conj(np.fft.rfft(x_side)) * np.fft.rfft(self._y_side(my, y0)), n)
             # the t a linear lag L leaves out: t >= n - L for L >= 0, t < -L for L < 0 (|L| of them), near the ends,
             # so only those x values are kept (memory: 6 circular sums and 2 series per frame)
             left_out = np.where(self.lags[:, None] >= 0, n - self.lags[:, None] + m, m) % n
-            x_edges = self._x_side(mx, x0)[:, left_out] * (m < np.abs(self.lags)[:, None])
+            x_edges = x_side[:, left_out] * (m < np.abs(self.lags)[:, None])
             self.groups.append((g, n, my, y0, circular, left_out, x_edges))
         if not self.groups:
-            raise ValueError(f"expected at least one group longer than {2 * max_lag + 10} samples with "
-                             f"non-constant series for the lag search, got none")
+            raise _no_group_error(max_lag)
 
     @staticmethod
     def _x_side(mx: np.ndarray, x0: np.ndarray) -> np.ndarray:
@@ -227,13 +247,10 @@ class _ShiftedLagSearch:
 
     def best_lag(self, shifts: np.ndarray) -> int:
         """Lag (samples) of the maximum pooled cross-correlation with ``y`` shifted by ``shifts`` (one per group)."""
-        from .lags import _r_from_sums, pooled_peak
+        from .lags import _r_from_sums
 
         sums = self.sums(shifts)
-        i, _ = pooled_peak(_r_from_sums(sums, 10), sums[:, 0])
-        if i is None:
-            raise ValueError("expected a finite cross-correlation at some lag for the lag search, got none")
-        return int(self.lags[i])
+        return _pooled_best_lag(_r_from_sums(sums, 10), sums[:, 0], self.max_lag)
 
 
 def _mi_at_lag(x: np.ndarray, y: np.ndarray, bounds: list, lag: int, *, max_samples: int | None, k: int,
@@ -454,22 +471,16 @@ class _PairedLagSearch:
             m = min(self.xs[c].shape[0], self.ys[d].shape[0])
             try:
                 self.cache[c, d] = lag_curve(self.xs[c][:m, 0], self.ys[d][:m, 0], self.max_lag) \
-                    if m >= 2 * self.max_lag + 10 else None
+                    if _searchable(m, self.max_lag) else None
             except ValueError:
                 self.cache[c, d] = None
         return self.cache[c, d]
 
     def best_lag(self, order: np.ndarray) -> int:
-        from .lags import pooled_peak
-
         curves = [cv for cv in (self.curve(c, int(d)) for c, d in enumerate(order)) if cv is not None]
         if not curves:
-            raise ValueError(f"expected at least one group longer than {2 * self.max_lag + 10} samples with "
-                             f"non-constant series for the lag search, got none")
-        i, _ = pooled_peak(np.stack([r for r, _ in curves]), np.stack([n for _, n in curves]))
-        if i is None:
-            raise ValueError("expected a finite cross-correlation at some lag for the lag search, got none")
-        return i - self.max_lag
+            raise _no_group_error(self.max_lag)
+        return _pooled_best_lag(np.stack([r for r, _ in curves]), np.stack([n for _, n in curves]), self.max_lag)
 
 
 def _paired_statistic(xs: list[np.ndarray], ys: list[np.ndarray], search: _PairedLagSearch | None, options: dict,
