@@ -5,21 +5,26 @@ Every batch command (``convert``, ``validate``, ``correlate``, ``audit``,
 :func:`map_chunked`, so ``--workers N`` and ``--scheduler ADDRESS`` mean the same
 everywhere. The function travels by value (cloudpickle), its items by pickle;
 callers put results back in item order, so the output does not depend on the
-executor or on which clip finished first.
+executor or on which clip finished first. Inside :func:`keep_workers`, the
+maps share one set of local workers, started once.
 """
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import logging
 import os
 import pickle
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import uuid
 import zlib
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import cloudpickle
@@ -82,19 +87,109 @@ def clip_seed(seed: int, clip_id: str) -> int:
     return int(np.random.SeedSequence([int(seed), zlib.crc32(str(clip_id).encode("utf-8"))]).generate_state(1)[0])
 
 
-_WORKER_FN: Callable[[Any], Any] | None = None  # the function of the run, sent once to each worker process
+_WORKER_FNS: dict[str, Callable[[Any], Any]] = {}  # in a worker process: the functions it was sent, by file
 
 
-def _init_worker(parent_pid: int | None = None, fn: bytes | None = None) -> None:
-    global _WORKER_FN
+def _init_worker(parent_pid: int | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    _WORKER_FN = pickle.loads(fn) if fn is not None else None
     if parent_pid is not None:
         die_with_parent(parent_pid)  # a killed parent must not leave workers writing into OUT
 
 
-def _call_worker_fn(item: Any) -> Any:
-    return _WORKER_FN(item)
+def _call_worker_fn(fn_path: str, item: Any) -> Any:
+    fn = _WORKER_FNS.get(fn_path)
+    if fn is None:  # the first item of this map that this worker takes: load the function once
+        if len(_WORKER_FNS) >= 8:
+            _WORKER_FNS.clear()
+        fn = _WORKER_FNS[fn_path] = pickle.loads(Path(fn_path).read_bytes())
+    return fn(item)
+
+
+class _LocalWorkers:
+    """Spawned worker processes that die with this one, and the folder through which they get functions.
+
+    A map writes its function (cloudpickled, with the data it holds: a corpus
+    index, arrays) to one file; each worker reads it the first time it takes
+    one of that map's items, so the function is sent once per worker, not
+    once per item, and one set of workers serves maps of different functions.
+    """
+
+    def __init__(self, workers: int):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.workers = workers
+        self.folder = Path(tempfile.mkdtemp(prefix="alloava-workers-"))
+        self.broken = False
+        self.started = False
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_init_worker, initargs=(os.getpid(),))
+
+    def send(self, fn: Callable[[Any], Any]) -> Path:
+        """Write ``fn`` where the workers read it (before any item naming the file is submitted)."""
+        path = self.folder / f"{uuid.uuid4().hex}.pkl"
+        path.write_bytes(cloudpickle.dumps(fn))
+        return path
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@dataclasses.dataclass
+class _Kept:
+    """The block of one :func:`keep_workers`: its worker count, and its workers once a map has started them."""
+    workers: int
+    local: _LocalWorkers | None = None
+
+
+_KEPT: list[_Kept] = []  # the enclosing keep_workers blocks, innermost last
+
+
+@contextlib.contextmanager
+def keep_workers(workers: int | None = None) -> Iterator[None]:
+    """Start local workers at most once for every map inside this block, instead of once per map.
+
+    Starting a spawned worker costs about 2 s (it imports numpy, scipy and
+    pandas); an analysis that maps several times (``correlate``: the clips'
+    tables, their lags, two MI nulls) pays it once. The workers start with the
+    first map that needs them and end with the block; maps that ask for a
+    different number of workers (or for a Dask cluster) are not affected.
+    A nested block for the same number shares the outer block's workers.
+    """
+    workers = default_workers() if workers is None else workers
+    if _kept(workers) is not None:
+        yield
+        return
+    _KEPT.append(_Kept(workers))
+    try:
+        yield
+    finally:
+        block = _KEPT.pop()
+        if block.local is not None:
+            block.local.close()
+
+
+def _kept(workers: int) -> _Kept | None:
+    return _KEPT[-1] if _KEPT and _KEPT[-1].workers == workers else None
+
+
+def workers_ready(workers: int | None) -> bool:
+    """Whether ``workers`` local workers kept by :func:`keep_workers` have started (so cost nothing more to use)."""
+    block = _kept(default_workers() if workers is None else workers)
+    return block is not None and block.local is not None and block.local.started
+
+
+def executor_for(work: float, min_work: float, *, workers: int | None, scheduler: Any) -> tuple[int | None, Any]:
+    """``(workers, scheduler)`` for a step of ``work`` units: as given, or ``(1, None)`` (this process).
+
+    Small steps (``work < min_work``) stay here, where starting workers would
+    cost more than they save, unless :func:`keep_workers` already holds
+    started local workers of that number.
+    """
+    if work >= min_work or (scheduler is None and workers_ready(workers)):
+        return workers, scheduler
+    return 1, None
 
 
 @contextlib.contextmanager
@@ -198,25 +293,36 @@ def _apply_to_chunk(fn: Callable[[Any], Any], chunk: list[Any]) -> list[Any]:
 
 
 def _run_processes(fn: Callable, items: Sequence[Any], workers: int) -> Iterator[tuple[int, Any, BaseException | None]]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
-    context = multiprocessing.get_context("spawn")
-    # fn (often a partial holding a corpus index) is pickled once per worker, not once per item, and by value
-    # where it must be (cloudpickle): a function or lambda defined in a notebook runs in the workers too
-    blob = cloudpickle.dumps(fn)
-    with worker_threads(workers), ProcessPoolExecutor(max_workers=min(workers, len(items)), mp_context=context,
-                                                      initializer=_init_worker, initargs=(os.getpid(), blob)) as pool:
-        futures = {pool.submit(_call_worker_fn, item): i for i, item in enumerate(items)}
+    block = _kept(workers)
+    if block is not None and block.local is None:
+        block.local = _LocalWorkers(workers)
+    local = block.local if block is not None else _LocalWorkers(min(workers, len(items)))
+    fn_path = local.send(fn)
+    try:
+        with worker_threads(workers):  # workers start as items are submitted
+            futures = {local.pool.submit(_call_worker_fn, str(fn_path), item): i for i, item in enumerate(items)}
+        local.started = True
         try:
             for future in as_completed(futures):
                 try:
                     yield futures[future], future.result(), None
-                except Exception as err:  # noqa: BLE001 - a crashed worker fails its item only
+                except BrokenProcessPool as err:  # a worker died: this map's unfinished items fail, the pool is done
+                    local.broken = True
+                    yield futures[future], None, err
+                except Exception as err:  # noqa: BLE001 - fails its item only
                     yield futures[future], None, err
         finally:
             for future in futures:
                 future.cancel()
+    finally:
+        fn_path.unlink(missing_ok=True)
+        if block is None or local.broken:  # after a broken pool, the next map inside the block starts new workers
+            local.close()
+            if block is not None:
+                block.local = None
 
 
 def _run_dask(fn: Callable, items: Sequence[Any], scheduler: Any, key: str

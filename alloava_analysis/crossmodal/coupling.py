@@ -62,7 +62,7 @@ from ..clocks import aggregate_windows, count_in_windows, make_windows, resample
 from ..errors import MissingModalityError, SchemaError
 from ..io.jsonable import to_jsonable
 from ..model import Clip
-from ..parallel import clip_seed, map_chunked
+from ..parallel import clip_seed, executor_for, keep_workers, map_chunked
 from ..schema import GROUPS
 from ..validators.options import check_int, check_nonnegative, check_option, check_positive
 
@@ -349,15 +349,15 @@ def frame_lags(frames: pd.DataFrame, *, max_lag_s: float, dtw_segment_s: float |
     Each clip's intervals are seeded from ``seed`` and its clip id
     (:func:`~alloava_analysis.parallel.clip_seed`). Clips are analysed by
     ``workers`` local processes or on the Dask cluster at ``scheduler`` when
-    the table has at least :data:`PARALLEL_MIN_FRAMES` frames (in this process
-    otherwise); the result is the same either way.
+    the table has at least :data:`PARALLEL_MIN_FRAMES` frames or the workers
+    are already running (:func:`~alloava_analysis.parallel.executor_for`), in
+    this process otherwise; the result is the same either way.
     """
     options = dict(rate=_frame_rate(frames), max_lag_s=max_lag_s, dtw_segment_s=dtw_segment_s, block_s=block_s,
                    n_boot=n_boot, seed=seed)
     clips = [(clip_id, g["motion_hp"].to_numpy(float), g["speech_energy_hp"].to_numpy(float))
              for clip_id, g in frames.groupby("clip_id", sort=False)]
-    if len(frames) < PARALLEL_MIN_FRAMES:
-        workers, scheduler = 1, None
+    workers, scheduler = executor_for(len(frames), PARALLEL_MIN_FRAMES, workers=workers, scheduler=scheduler)
     done = map_chunked(partial(_clip_lags, options), clips, workers=workers, scheduler=scheduler,
                        key="alloava-lags")
     rate = options["rate"]
@@ -495,73 +495,76 @@ def correlate_corpus(corpus_or_path: Any, *, window_s: float = 5.0, hop_s: float
     check_int("n_boot_lag", n_boot_lag, minimum=1)
     dtw.require_c()
     motion_settings = motion or MotionSettings()
-    windows, frames, failed = corpus_tables(corpus_or_path, window_s=window_s, hop_s=hop_s, group=group,
-                                            progress=progress, detrend_s=detrend_s,
-                                            confidence_threshold=confidence_threshold, max_gap_s=max_gap_s,
-                                            smooth_s=smooth_s, motion=motion_settings, normalize=normalize,
-                                            rate_window_s=rate_window_s, workers=workers, scheduler=scheduler)
-    hop = window_s if hop_s is None else hop_s
-    y_col, y_text = SPEECH_RATES[speech_rate]
-    y_text = y_text.format(rate_window_s=rate_window_s)
-    measure = motion_settings.to_dict(group)["measure"]
-    if not normalize:
-        measure = measure.replace("in shoulder widths per second", "in position units per second (not normalised)")
-    settings = {"window_s": window_s, "hop_s": hop, "group": group, "max_lag_s": max_lag_s, "n_boot": n_boot,
-                "n_surrogates": n_surrogates, "seed": seed, "detrend_s": detrend_s, "mi_k": mi_k,
-                "speech_rate": speech_rate, "rate_window_s": rate_window_s, "normalize": normalize,
-                "pooling": pooling, "per_clip_interval": per_clip_interval, "mi_signals": mi_signals,
-                "lag_block_s": lag_block_s, "n_boot_lag": n_boot_lag,
-                "x": f"movement intensity ({measure}, mean over window frames)",
-                "y": f"speech rate ({y_text})", "clock": "window",
-                "motion": motion_settings.to_dict(group)}
-    cut_rows = windows.attrs.get("shot_cuts", [])
-    result: dict[str, Any] = {"pooled": {"r": None, "ci_low": None, "ci_high": None, "method": None},
-                              "per_clip": [], "lag_s": {"xcorr": None, "dtw": None},
-                              "mi": {"bits": None, "p_value": None}, "settings": settings,
-                              "n_clips": int(windows["clip_id"].nunique()) if len(windows) else 0,
-                              "shot_cuts": {"handling": motion_settings.cut_handling,
-                                            "sources": sorted({c["source"] for c in cut_rows}),
-                                            "n_cuts": sum(c["n_cuts"] for c in cut_rows),
-                                            "windows_excluded": sum(c["windows_excluded"] for c in cut_rows),
-                                            "per_clip": cut_rows},
-                              "failed": failed, "notes": []}
-    diagnostics: dict[str, list] = {"warnings": [], "dropped_clips": [], "no_interval_clips": [],
-                                    "competing_peak_clips": []}
-    per_clip = pd.DataFrame()
-    if len(windows):
-        per_clip = correlation.correlation_table(windows, "intensity", y_col, interval=per_clip_interval,
-                                                 n_boot=n_boot, seed=seed)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # dropped clips are in the result, not only a warning
-            pooled = correlation.pooled_correlation(windows, "intensity", y_col, pooling=pooling, n_boot=n_boot,
-                                                    seed=seed, per_clip=per_clip)
-            spearman = correlation.pooled_correlation(windows, "intensity", y_col, method="spearman",
-                                                      pooling=pooling, n_boot=n_boot, seed=seed, per_clip=per_clip)
-        pooled["spearman"] = {k: spearman[k] for k in ("r", "ci_low", "ci_high")}
-        result["pooled"] = pooled
-        result["per_clip"] = per_clip.to_dict("records")
-        diagnostics["warnings"] += pooled["diagnostics"]["warnings"]
-        diagnostics["dropped_clips"] += pooled["diagnostics"]["dropped_clips"]
-        no_ci = per_clip[np.isfinite(per_clip["r"]) & ~np.isfinite(per_clip["ci_low"])]
-        diagnostics["no_interval_clips"] = [f"{row.clip_id}: {row.note}" for row in no_ci.itertuples()]
-    curve = None
-    if len(frames):
-        lag_result, curve = frame_lags(frames, max_lag_s=max_lag_s, dtw_segment_s=dtw_segment_s, block_s=lag_block_s,
-                                       n_boot=n_boot_lag, seed=seed, workers=workers, scheduler=scheduler)
-        result["lag_s"] = lag_result
-        diagnostics["competing_peak_clips"] = lag_result["competing_peak_clips"]
-    else:
-        result["lag_s"]["note"] = "no clip with audio: no frame-level lag"
-    result["mi"] = _mutual_information(windows, frames, signals=mi_signals, y_col=y_col, y_text=y_text, k=mi_k,
-                                       n_surrogates=n_surrogates, seed=seed, max_lag_s=max_lag_s,
-                                       max_samples=mi_max_samples, detrend_s=detrend_s,
-                                       executor={"workers": workers, "scheduler": scheduler})
-    result["diagnostics"] = diagnostics
-    result["notes"] = _notes(result, frames)
-    out = to_jsonable(result)
-    if return_frames:
-        return out, {"windows": windows, "frames": frames, "per_clip": per_clip, "xcorr_curve": curve}
-    return out
+    # one set of local workers for the clips' tables, their lags and both MI nulls: started once, not four times
+    with keep_workers(workers if scheduler is None else 1):
+        windows, frames, failed = corpus_tables(corpus_or_path, window_s=window_s, hop_s=hop_s, group=group,
+                                                progress=progress, detrend_s=detrend_s,
+                                                confidence_threshold=confidence_threshold, max_gap_s=max_gap_s,
+                                                smooth_s=smooth_s, motion=motion_settings, normalize=normalize,
+                                                rate_window_s=rate_window_s, workers=workers, scheduler=scheduler)
+        hop = window_s if hop_s is None else hop_s
+        y_col, y_text = SPEECH_RATES[speech_rate]
+        y_text = y_text.format(rate_window_s=rate_window_s)
+        measure = motion_settings.to_dict(group)["measure"]
+        if not normalize:
+            measure = measure.replace("in shoulder widths per second", "in position units per second (not normalised)")
+        settings = {"window_s": window_s, "hop_s": hop, "group": group, "max_lag_s": max_lag_s, "n_boot": n_boot,
+                    "n_surrogates": n_surrogates, "seed": seed, "detrend_s": detrend_s, "mi_k": mi_k,
+                    "speech_rate": speech_rate, "rate_window_s": rate_window_s, "normalize": normalize,
+                    "pooling": pooling, "per_clip_interval": per_clip_interval, "mi_signals": mi_signals,
+                    "lag_block_s": lag_block_s, "n_boot_lag": n_boot_lag,
+                    "x": f"movement intensity ({measure}, mean over window frames)",
+                    "y": f"speech rate ({y_text})", "clock": "window",
+                    "motion": motion_settings.to_dict(group)}
+        cut_rows = windows.attrs.get("shot_cuts", [])
+        result: dict[str, Any] = {"pooled": {"r": None, "ci_low": None, "ci_high": None, "method": None},
+                                  "per_clip": [], "lag_s": {"xcorr": None, "dtw": None},
+                                  "mi": {"bits": None, "p_value": None}, "settings": settings,
+                                  "n_clips": int(windows["clip_id"].nunique()) if len(windows) else 0,
+                                  "shot_cuts": {"handling": motion_settings.cut_handling,
+                                                "sources": sorted({c["source"] for c in cut_rows}),
+                                                "n_cuts": sum(c["n_cuts"] for c in cut_rows),
+                                                "windows_excluded": sum(c["windows_excluded"] for c in cut_rows),
+                                                "per_clip": cut_rows},
+                                  "failed": failed, "notes": []}
+        diagnostics: dict[str, list] = {"warnings": [], "dropped_clips": [], "no_interval_clips": [],
+                                        "competing_peak_clips": []}
+        per_clip = pd.DataFrame()
+        if len(windows):
+            per_clip = correlation.correlation_table(windows, "intensity", y_col, interval=per_clip_interval,
+                                                     n_boot=n_boot, seed=seed)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # dropped clips are in the result, not only a warning
+                pooled = correlation.pooled_correlation(windows, "intensity", y_col, pooling=pooling, n_boot=n_boot,
+                                                        seed=seed, per_clip=per_clip)
+                spearman = correlation.pooled_correlation(windows, "intensity", y_col, method="spearman",
+                                                          pooling=pooling, n_boot=n_boot, seed=seed, per_clip=per_clip)
+            pooled["spearman"] = {k: spearman[k] for k in ("r", "ci_low", "ci_high")}
+            result["pooled"] = pooled
+            result["per_clip"] = per_clip.to_dict("records")
+            diagnostics["warnings"] += pooled["diagnostics"]["warnings"]
+            diagnostics["dropped_clips"] += pooled["diagnostics"]["dropped_clips"]
+            no_ci = per_clip[np.isfinite(per_clip["r"]) & ~np.isfinite(per_clip["ci_low"])]
+            diagnostics["no_interval_clips"] = [f"{row.clip_id}: {row.note}" for row in no_ci.itertuples()]
+        curve = None
+        if len(frames):
+            lag_result, curve = frame_lags(frames, max_lag_s=max_lag_s, dtw_segment_s=dtw_segment_s,
+                                           block_s=lag_block_s, n_boot=n_boot_lag, seed=seed, workers=workers,
+                                           scheduler=scheduler)
+            result["lag_s"] = lag_result
+            diagnostics["competing_peak_clips"] = lag_result["competing_peak_clips"]
+        else:
+            result["lag_s"]["note"] = "no clip with audio: no frame-level lag"
+        result["mi"] = _mutual_information(windows, frames, signals=mi_signals, y_col=y_col, y_text=y_text, k=mi_k,
+                                           n_surrogates=n_surrogates, seed=seed, max_lag_s=max_lag_s,
+                                           max_samples=mi_max_samples, detrend_s=detrend_s,
+                                           executor={"workers": workers, "scheduler": scheduler})
+        result["diagnostics"] = diagnostics
+        result["notes"] = _notes(result, frames)
+        out = to_jsonable(result)
+        if return_frames:
+            return out, {"windows": windows, "frames": frames, "per_clip": per_clip, "xcorr_curve": curve}
+        return out
 
 
 def _notes(result: dict, frames: pd.DataFrame) -> list[str]:

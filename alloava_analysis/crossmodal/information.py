@@ -31,7 +31,7 @@ import pandas as pd
 from scipy.spatial import cKDTree
 from scipy.special import digamma
 
-from ..parallel import map_chunked
+from ..parallel import executor_for, map_chunked
 
 __all__ = ["ksg_mi", "lagged_mi", "mi_clip_shuffle_test", "mi_surrogate_test"]
 
@@ -281,11 +281,12 @@ def _test(statistic: Callable, draws: list, *, workers: int | None, scheduler: A
 
     ``summary``: ``p_value`` = (1 + #null >= observed) / (1 + #null),
     ``null_mean``, ``null_p95``. The null runs on the executor when
-    surrogates x pairs reach ``min_work`` (default :data:`PARALLEL_MIN_WORK`).
+    surrogates x pairs reach ``min_work`` (default :data:`PARALLEL_MIN_WORK`) or
+    kept workers are running (:func:`~alloava_analysis.parallel.executor_for`).
     """
     observed, lag, n_pairs = statistic(draws[0])
-    if n_pairs * (len(draws) - 1) < (PARALLEL_MIN_WORK if min_work is None else min_work):
-        workers, scheduler = 1, None
+    workers, scheduler = executor_for(n_pairs * (len(draws) - 1), PARALLEL_MIN_WORK if min_work is None else min_work,
+                                      workers=workers, scheduler=scheduler)
     null = np.array([bits for bits, _, _ in map_chunked(statistic, draws[1:], workers=workers, scheduler=scheduler,
                                                         key=key)])
     return observed, lag, n_pairs, {"p_value": float((1 + int((null >= observed).sum())) / (1 + null.size)),
@@ -325,7 +326,8 @@ def mi_surrogate_test(x: np.ndarray, y: np.ndarray, *, k: int = 3, n_surrogates:
         see :func:`alloava_analysis.parallel.map_chunked`); every surrogate's
         shifts and jitter are drawn from ``seed`` first, so the result is the
         same whatever the executor. Nulls smaller than ``parallel_min_work``
-        (surrogates x pairs; default :data:`PARALLEL_MIN_WORK`) run in this process.
+        (surrogates x pairs; default :data:`PARALLEL_MIN_WORK`) run in this process,
+        unless workers kept by :func:`alloava_analysis.parallel.keep_workers` are running.
 
     Returns
     -------

@@ -7,6 +7,8 @@ run's, the store file by file.
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,8 @@ import pytest
 from alloava_analysis.corpus import Corpus
 from alloava_analysis.crossmodal.coupling import correlate_corpus
 from alloava_analysis.io.jsonable import to_jsonable
-from alloava_analysis.parallel import map_ordered, run_each
+from alloava_analysis import parallel
+from alloava_analysis.parallel import keep_workers, map_ordered, run_each, workers_ready
 from alloava_analysis.synthetic import SynthConfig, generate_corpus
 from alloava_analysis.validators.corpus import validate_corpus
 
@@ -89,6 +92,45 @@ def test_map_ordered_keeps_item_order_and_reports_errors_per_item(workers):
     assert [r for r, _ in out] == [0, 1, 4, None, 16, 25]
     assert [type(e).__name__ if e else None for _, e in out] == [None] * 3 + ["ValueError"] + [None] * 2
     assert sorted(i for i, _, _ in run_each(_square, [1, 2], workers=workers)) == [0, 1]
+
+
+def _slow_pid(_item) -> int:
+    time.sleep(0.3)  # long enough that both workers take items
+    return os.getpid()
+
+
+def _exit_on_two(x: int) -> int:
+    if x == 2:
+        os._exit(3)  # a worker that dies (a segfault, the OOM killer)
+    return x
+
+
+def _pids(workers: int, n: int = 4) -> set[int]:
+    out = map_ordered(_slow_pid, list(range(n)), workers=workers)
+    assert all(error is None for _, error in out)
+    return {pid for pid, _ in out}
+
+
+def test_kept_workers_start_once_for_every_map_of_the_block():
+    with keep_workers(2):
+        assert not workers_ready(2)
+        first = _pids(2)
+        assert workers_ready(2) and not workers_ready(3)
+        folder = parallel._KEPT[-1].local.folder
+        second = _pids(2)
+        third_count = _pids(3, n=6)  # another worker count gets workers of its own, ended with its map
+        assert list(folder.iterdir()) == []  # each map's function file is removed when the map ends
+    assert len(first) == 2 and os.getpid() not in first
+    assert second == first and not third_count & first
+    assert not folder.exists() and not workers_ready(2)
+    assert not _pids(2) & first  # outside the block, every map starts its own
+
+
+def test_kept_workers_are_replaced_after_one_dies():
+    with keep_workers(2):
+        out = map_ordered(_exit_on_two, list(range(4)), workers=2)
+        assert type(out[2][1]).__name__ == "BrokenProcessPool"
+        assert [r for r, _ in map_ordered(_square, [1, 2, 4], workers=2)] == [1, 4, 16]
 
 
 def test_correlate_lags_and_mi_nulls_on_the_executor_give_the_same_numbers(corpus_root, cluster, monkeypatch):
