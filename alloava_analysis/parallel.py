@@ -325,6 +325,10 @@ def _run_processes(fn: Callable, items: Sequence[Any], workers: int) -> Iterator
                 block.local = None
 
 
+def _call_with(item: Any, fn: Callable[[Any], Any]) -> Any:
+    return fn(item)
+
+
 def _run_dask(fn: Callable, items: Sequence[Any], scheduler: Any, key: str
               ) -> Iterator[tuple[int, Any, BaseException | None]]:
     try:
@@ -336,7 +340,9 @@ def _run_dask(fn: Callable, items: Sequence[Any], scheduler: Any, key: str
     try:
         run = uuid.uuid4().hex[:8]  # keys unique per run: a long-lived cluster must not reuse old results
         keys = [f"{key}-{run}-{i}" for i in range(len(items))]
-        futures = client.map(fn, list(items), key=keys, pure=False)
+        # the function and the data it holds (a corpus index, arrays) go to the cluster once, not in every task
+        [shared_fn] = client.scatter([fn], hash=False)
+        futures = client.map(_call_with, list(items), fn=shared_fn, key=keys, pure=False)
         index = {f.key: i for i, f in enumerate(futures)}
         for future in as_completed(futures):
             try:
