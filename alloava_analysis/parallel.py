@@ -11,7 +11,6 @@ maps share one set of local workers, started once.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import logging
 import os
@@ -115,14 +114,18 @@ class _LocalWorkers:
     """
 
     def __init__(self, workers: int):
+        self.workers = workers
+        self.folder = Path(tempfile.mkdtemp(prefix="alloava-workers-"))
+        self._start_pool()
+
+    def _start_pool(self) -> None:
+        """A new pool; its processes start as items are submitted (none before)."""
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        self.workers = workers
-        self.folder = Path(tempfile.mkdtemp(prefix="alloava-workers-"))
         self.broken = False
         self.started = False
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
                                         initializer=_init_worker, initargs=(os.getpid(),))
 
     def send(self, fn: Callable[[Any], Any]) -> Path:
@@ -131,19 +134,17 @@ class _LocalWorkers:
         path.write_bytes(cloudpickle.dumps(fn))
         return path
 
+    def restart(self) -> None:
+        """Replace a pool that a dead worker broke."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self._start_pool()
+
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-@dataclasses.dataclass
-class _Kept:
-    """The block of one :func:`keep_workers`: its worker count, and its workers once a map has started them."""
-    workers: int
-    local: _LocalWorkers | None = None
-
-
-_KEPT: list[_Kept] = []  # the enclosing keep_workers blocks, innermost last
+_KEPT: list[_LocalWorkers] = []  # the workers of the enclosing keep_workers blocks, innermost last
 
 
 @contextlib.contextmanager
@@ -158,26 +159,24 @@ def keep_workers(workers: int | None = None) -> Iterator[None]:
     A nested block for the same number shares the outer block's workers.
     """
     workers = default_workers() if workers is None else workers
-    if _kept(workers) is not None:
+    if workers <= 1 or _kept(workers) is not None:  # one worker is this process
         yield
         return
-    _KEPT.append(_Kept(workers))
+    _KEPT.append(_LocalWorkers(workers))
     try:
         yield
     finally:
-        block = _KEPT.pop()
-        if block.local is not None:
-            block.local.close()
+        _KEPT.pop().close()
 
 
-def _kept(workers: int) -> _Kept | None:
+def _kept(workers: int) -> _LocalWorkers | None:
     return _KEPT[-1] if _KEPT and _KEPT[-1].workers == workers else None
 
 
 def workers_ready(workers: int | None) -> bool:
     """Whether ``workers`` local workers kept by :func:`keep_workers` have started (so cost nothing more to use)."""
-    block = _kept(default_workers() if workers is None else workers)
-    return block is not None and block.local is not None and block.local.started
+    kept = _kept(default_workers() if workers is None else workers)
+    return kept is not None and kept.started
 
 
 def executor_for(work: float, min_work: float, *, workers: int | None, scheduler: Any) -> tuple[int | None, Any]:
@@ -296,10 +295,8 @@ def _run_processes(fn: Callable, items: Sequence[Any], workers: int) -> Iterator
     from concurrent.futures import as_completed
     from concurrent.futures.process import BrokenProcessPool
 
-    block = _kept(workers)
-    if block is not None and block.local is None:
-        block.local = _LocalWorkers(workers)
-    local = block.local if block is not None else _LocalWorkers(min(workers, len(items)))
+    kept = _kept(workers)
+    local = kept if kept is not None else _LocalWorkers(min(workers, len(items)))
     fn_path = local.send(fn)
     try:
         with worker_threads(workers):  # workers start as items are submitted
@@ -319,10 +316,10 @@ def _run_processes(fn: Callable, items: Sequence[Any], workers: int) -> Iterator
                 future.cancel()
     finally:
         fn_path.unlink(missing_ok=True)
-        if block is None or local.broken:  # after a broken pool, the next map inside the block starts new workers
+        if kept is None:
             local.close()
-            if block is not None:
-                block.local = None
+        elif local.broken:  # the next map inside the block gets new workers
+            local.restart()
 
 
 def _call_with(item: Any, fn: Callable[[Any], Any]) -> Any:

@@ -116,7 +116,7 @@ def test_kept_workers_start_once_for_every_map_of_the_block():
         assert not workers_ready(2)
         first = _pids(2)
         assert workers_ready(2) and not workers_ready(3)
-        folder = parallel._KEPT[-1].local.folder
+        folder = parallel._KEPT[-1].folder
         second = _pids(2)
         third_count = _pids(3, n=6)  # another worker count gets workers of its own, ended with its map
         assert list(folder.iterdir()) == []  # each map's function file is removed when the map ends
