@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from alloava_analysis.cli import main
+from alloava_analysis.io import store as st
 from alloava_analysis.io.layout import modality_path
 from tests.fixtures import datasets
 
@@ -139,8 +140,13 @@ def test_a_full_disk_fails_clips_with_a_reason_and_leaves_no_temporaries(corpus,
     code, result = run_json(capsys, "convert", str(root), "--store", str(store))
     assert code == 1 and result["failed"]
     assert all("No space left on device" in f["reason"] for f in result["failed"]), result["failed"]
-    if runs_out.endswith("index"):
-        assert sorted(f["clip_id"] for f in result["failed"]) == sorted(ids) and result["clips"] == 0
+    # Which clips an index written part-way (every few seconds) still holds depends on the machine's
+    # speed, so the test checks what holds whatever the timing: every clip is either in the index on
+    # disk, and counted as converted, or listed as failed; none is both, none is lost.
+    saved = set(st.read_index(store)["clip_id"]) if (store / "index.parquet").exists() else set()
+    failed = {f["clip_id"] for f in result["failed"]}
+    assert failed == set(ids) - saved and result["clips"] == len(saved), (saved, result)
+    if runs_out.endswith("index"):  # the index written at the end does not fit: its clips are failed
         assert all("store index could not be written" in f["reason"] for f in result["failed"])
     else:
         assert 0 < len(result["failed"]) < len(ids) or result["clips"] == 0
@@ -166,20 +172,27 @@ def test_a_killed_convert_leaves_no_temporaries_and_is_not_redone(tmp_path):
     root = tmp_path / "corpus"
     ids = datasets.write_tiny_corpus(root, 10, n_frames=600)
     repo = Path(__file__).resolve().parents[2]
-    script = ("import sys; from alloava_analysis.corpus import Corpus; "
+    # The child holds still once an index of 2 clips is on disk (it signs that with a file), so the kill
+    # lands mid-run however fast or loaded the machine is, not when a polling loop happens to look.
+    paused = tmp_path / "paused"
+    script = ("import sys, time; from alloava_analysis.corpus import Corpus; from alloava_analysis.io import store\n"
+              "write = store.write_index\n"
+              "def write_then_hold(folder, index):\n"
+              "    write(folder, index)\n"
+              "    if len(index) >= 2:\n"
+              "        open(sys.argv[2], 'w').close(); time.sleep(600)\n"
+              "store.write_index = write_then_hold\n"
               "Corpus(sys.argv[1]).convert(index_every_s=0, progress=False)")
-    proc = subprocess.Popen([sys.executable, "-c", script, str(root)], cwd=repo,
+    proc = subprocess.Popen([sys.executable, "-c", script, str(root), str(paused)], cwd=repo,
                             env=dict(os.environ, PYTHONPATH=str(repo)), stderr=subprocess.PIPE)
-    index, deadline = None, time.monotonic() + 120
-    while proc.poll() is None and time.monotonic() < deadline:
-        index = st.read_index(root / "store") if (root / "store" / "index.parquet").exists() else None
-        if index is not None and len(index) >= 2:
-            break
+    deadline = time.monotonic() + 120  # a bound for a broken run only
+    while not paused.exists():
+        assert proc.poll() is None, f"convert ended ({proc.returncode}) before indexing 2 clips: " \
+            f"{proc.stderr.read()[-2000:]!r}"
+        assert time.monotonic() < deadline, "convert never indexed 2 clips"
         time.sleep(0.02)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    assert proc.returncode == -signal.SIGKILL, f"convert ended on its own ({proc.returncode}) before the kill, " \
-        f"with {0 if index is None else len(index)} clip(s) indexed: {proc.stderr.read()[-2000:]!r}"
     saved = set(st.read_index(root / "store")["clip_id"])
     assert 2 <= len(saved) < len(ids)
     # what a kill in the middle of a write leaves: a hidden temporary beside the partition

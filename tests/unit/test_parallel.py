@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -94,8 +96,19 @@ def test_map_ordered_keeps_item_order_and_reports_errors_per_item(workers):
     assert sorted(i for i, _, _ in run_each(_square, [1, 2], workers=workers)) == [0, 1]
 
 
-def _slow_pid(_item) -> int:
-    time.sleep(0.3)  # long enough that both workers take items
+def _pid_once_all_workers_arrived(task: tuple[str, int]) -> int:
+    """This worker's pid, returned only after ``expected`` distinct workers have signed in to ``folder``.
+
+    A rendezvous rather than a sleep: however slowly the workers start on a
+    loaded machine, no worker can take every item before the others exist.
+    """
+    folder, expected = task
+    Path(folder, str(os.getpid())).touch()
+    deadline = time.monotonic() + 120  # a bound for a broken pool only; a healthy one meets within seconds
+    while len(os.listdir(folder)) < expected:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"only {len(os.listdir(folder))} of {expected} workers ever took an item")
+        time.sleep(0.01)
     return os.getpid()
 
 
@@ -106,7 +119,9 @@ def _exit_on_two(x: int) -> int:
 
 
 def _pids(workers: int, n: int = 4) -> set[int]:
-    out = map_ordered(_slow_pid, list(range(n)), workers=workers)
+    folder = tempfile.mkdtemp(prefix="alloava-test-rendezvous-")
+    out = map_ordered(_pid_once_all_workers_arrived, [(folder, workers)] * n, workers=workers)
+    shutil.rmtree(folder)
     assert all(error is None for _, error in out)
     return {pid for pid, _ in out}
 
