@@ -6,7 +6,7 @@ and from the JSON otherwise, so corpus-wide scans use memory for one clip only.
 from __future__ import annotations
 
 import logging
-import time
+import os
 import traceback
 import warnings
 from pathlib import Path
@@ -72,9 +72,9 @@ class Corpus:
         elif labels:
             raise InputPathError(f"{labels_path}: no such file; expected a labels CSV keyed by clip_id",
                                  name="labels")
-        self.index = self._with_store_index(files)
+        self.index = self.with_store_index(files)
 
-    def _with_store_index(self, index: pd.DataFrame) -> pd.DataFrame:
+    def with_store_index(self, index: pd.DataFrame) -> pd.DataFrame:
         """``index`` with the store's per-clip facts (frames, durations, checksums) merged in."""
         stored = st.read_index(self.store)
         if stored is None:
@@ -136,14 +136,14 @@ class Corpus:
             raise KeyError(f"clip {clip_id!r} is not in {self!r}")
         return rows.iloc[0].to_dict()
 
-    def _store_is_fresh(self, row: dict) -> bool:
+    def is_fresh_in_store(self, row: dict) -> bool:
         stamp = row.get("keypoints_stamp")
         return isinstance(stamp, str) and stamp == _source_stamp(row.get("keypoints")) and \
             row.get("transcript_stamp", "") == _source_stamp(row.get("transcript"))
 
     def in_store(self) -> pd.Series:
         """Per index row: True where the store holds an up-to-date copy of the clip."""
-        return pd.Series([self._store_is_fresh(row) for row in self.index.to_dict("records")],
+        return pd.Series([self.is_fresh_in_store(row) for row in self.index.to_dict("records")],
                          index=self.index.index, dtype=bool)
 
     def _with_shot_cuts(self, clip: Clip) -> Clip:
@@ -162,7 +162,7 @@ class Corpus:
         attached as ``clip.metadata["shot_cuts"]``.
         """
         row = self._row(clip_id)
-        if not self._store_is_fresh(row):
+        if not self.is_fresh_in_store(row):
             return self._with_shot_cuts(load_clip(self.root, clip_id, files=row, expected_rate=expected_rate))
         clip = load_clip(self.root, clip_id, files={**row, "keypoints": None, "transcript": None},
                          expected_rate=expected_rate)
@@ -229,120 +229,29 @@ class Corpus:
                 (not_loaded if kind == "not_loaded" else failed).append({"clip_id": clip_id, "reason": value})
         return results, not_loaded + failed
 
-    # conversion ------------------------------------------------------------------------------
-    def convert(self, *, force: bool = False, progress: bool = True, index_every_s: float = 5.0,
-                workers: int | None = 1, scheduler: Any = None) -> dict:
-        """Fill the columnar store from the JSON, once per changed clip.
+def as_corpus(source: "Corpus | str | os.PathLike[str]", *, labels: str | Path | None = None) -> Corpus:
+    """``source`` as a :class:`Corpus`: a corpus is returned as it is, a folder is opened (with ``labels``).
 
-        The store is locked for the run (a second writer gets
-        :class:`~alloava_analysis.io.store.StoreBusyError`), temporary files a
-        killed run left are removed first, and the index is written as clips
-        finish (at most every ``index_every_s`` seconds, and at the end), so a
-        killed run redoes only the clips of its last few seconds. A clip that
-        cannot be read or written (bad JSON, a full disk) is listed in
-        ``failed`` and the others go on.
+    The one conversion every corpus-level driver makes of its ``source``
+    argument.
 
-        Clips are converted by ``workers`` local processes (``None``: every
-        core) or on the Dask cluster at ``scheduler`` (see
-        :func:`alloava_analysis.parallel.run_each`); the store and the index are
-        the same byte for byte whatever the executor.
+    Parameters
+    ----------
+    source
+        A :class:`Corpus` or the folder of one.
+    labels
+        Labels CSV used when ``source`` is a folder (a :class:`Corpus` keeps its own).
 
-        Returns ``{clips, rows, seconds, unchanged, skipped, failed, store}``
-        where ``clips`` counts converted clips, ``rows`` the pose frames
-        written and ``failed`` lists ``{clip_id, reason}``.
-        """
-        started = time.perf_counter()
-        with st.store_lock(self.store):
-            st.remove_stale_temporaries(self.store)
-            previous = st.read_index(self.store)
-            previous = {} if previous is None else {r["clip_id"]: r for r in previous.to_dict("records")}
-            result = self._convert_locked(previous, force=force, progress=progress, index_every_s=index_every_s,
-                                          workers=workers, scheduler=scheduler)
-        result["seconds"] = round(time.perf_counter() - started, 3)
-        return result
-
-    def _convert_locked(self, previous: dict[str, dict], *, force: bool, progress: bool,
-                        index_every_s: float, workers: int | None, scheduler: Any) -> dict:
-        from .parallel import run_each
-
-        ours = set(self.clip_ids)
-        records: dict[str, dict] = {}  # clips of this corpus done so far (fresh or converted)
-        unsaved: list[str] = []  # converted since the index was last written
-        failed: dict[str, dict] = {}
-        n_rows, n_clips, n_fresh = 0, 0, 0
-        last_saved = time.monotonic()
-        rows = self.index.to_dict("records")
-        order = {row["clip_id"]: i for i, row in enumerate(rows)}
-
-        def save() -> None:
-            # unreached clips keep their old entries: a killed run must not forget them
-            pending = {r["clip_id"] for r in rows} - set(records) - set(failed)
-            kept = [r for cid, r in previous.items() if cid not in ours or cid in pending]
-            done = sorted(records.values(), key=lambda r: order[r["clip_id"]])  # clip order, whoever finished first
-            st.write_index(self.store, pd.DataFrame(kept + done))
-
-        todo = []
-        for row in rows:
-            old = previous.get(row["clip_id"])
-            if not force and old is not None and self._store_is_fresh({**row, **old}):
-                records[row["clip_id"]] = old
-                n_fresh += 1
-            else:
-                todo.append((self.root, self.store, row))
-        bar = tqdm(total=len(todo), desc="convert", unit="clip", disable=not progress)
-        for i, outcome, error in run_each(_convert_clip, todo, workers=workers, scheduler=scheduler,
-                                          key="alloava-convert"):
-            bar.update()
-            row = todo[i][2]
-            clip_id = row["clip_id"]
-            if error is not None:  # a worker that died
-                outcome = ("failed", clip_failure(error, row))
-            if outcome[0] == "failed":
-                failed[clip_id] = {"clip_id": clip_id, "reason": outcome[1]}
-                continue
-            records[clip_id] = outcome[1]
-            unsaved.append(clip_id)
-            n_rows += outcome[2]
-            n_clips += 1
-            if time.monotonic() - last_saved >= index_every_s:
-                try:
-                    save()
-                    unsaved, last_saved = [], time.monotonic()
-                except OSError as err:  # e.g. a full disk: this clip's entry is not saved; try again later
-                    log.warning("%s: could not write the store index: %s", self.store, err)
-        bar.close()
-        if records:
-            try:
-                save()
-            except OSError as err:
-                reason = f"converted, but the store index could not be written ({type(err).__name__}: {err}); " \
-                         f"the clip will be converted again"
-                failed.update({c: {"clip_id": c, "reason": reason} for c in unsaved})
-                n_clips -= len(unsaved)
-            else:
-                self.index = self._with_store_index(self.index)
-        return {"clips": n_clips, "rows": n_rows, "unchanged": n_fresh, "skipped": list(self.skipped_files),
-                "failed": sorted(failed.values(), key=lambda r: order[r["clip_id"]]), "store": str(self.store)}
-
-
-def _convert_clip(task: tuple[Path, Path, dict]) -> tuple:
-    """Convert one clip into the store: ``("ok", index record, frames)`` or ``("failed", reason)``."""
-    root, store, row = task
-    clip_id = row["clip_id"]
-    try:
-        clip = load_clip(root, clip_id, files=row)
-        for ds in clip.poses.values():
-            st.write_pose(store, clip_id, ds)
-        if clip.frame_text is not None:
-            st.write_frame_text(store, clip_id, clip.frame_text)
-        if clip.words is not None:
-            st.write_words(store, clip_id, clip.words)
-        if clip.segments is not None:
-            st.write_segments(store, clip_id, clip.segments, meta=clip.metadata.get("transcript_meta"))
-        summary = clip_summary(clip, row)
-    except Exception as err:  # noqa: BLE001 - one clip's fault (bad file, full disk) fails that clip only
-        return "failed", clip_failure(err, row)
-    return "ok", summary, max((ds.sizes["time"] for ds in clip.poses.values()), default=0)
+    Returns
+    -------
+    Corpus
+        The corpus.
+    """
+    if isinstance(source, Corpus):
+        return source
+    if isinstance(source, (str, os.PathLike)):
+        return Corpus(source, labels=labels)
+    raise ParameterError(f"expected a Corpus or the path of a corpus folder, got {type(source).__name__}")
 
 
 def duplicate_videos(index: pd.DataFrame) -> list[dict]:

@@ -53,7 +53,7 @@ class ModelNotFoundError(AlloAvaError, FileNotFoundError):
 class ParameterError(AlloAvaError, ValueError):
     """An option or argument has a value that is not allowed.
 
-    Raised at function entry (see :mod:`alloava_analysis.validators.options`),
+    Raised at function entry (see :mod:`alloava_analysis.checks`),
     before any data is read. The message names the parameter, says what was
     expected (the allowed values, or the allowed range) and what was given.
     The command line maps it to exit status 2 (usage error).

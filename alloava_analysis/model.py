@@ -12,7 +12,7 @@ import json
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -20,9 +20,6 @@ import xarray as xr
 
 from .errors import SchemaError
 from .schema import get_layout
-
-if TYPE_CHECKING:
-    from .io.audio import Audio
 
 POSITION_DIMS = ("time", "space", "keypoint", "individual")
 CONFIDENCE_DIMS = ("time", "keypoint", "individual")
@@ -353,6 +350,20 @@ def pose_attrs_json(ds: xr.Dataset) -> str:
     return json.dumps(ds.attrs, sort_keys=True, default=str)
 
 
+class AudioSource(Protocol):
+    """What a clip's audio offers: header facts now, samples on demand (:class:`alloava_analysis.io.audio.Audio`)."""
+
+    path: Path
+    samplerate: int
+    channels: int
+    frames: int
+
+    @property
+    def duration(self) -> float: ...
+
+    def read(self, start: float = 0.0, stop: float | None = None, *, mono: bool = True) -> np.ndarray: ...
+
+
 @dataclass
 class Clip:
     """One recording: pose (per layout), words, segments, lazy audio and its index row."""
@@ -363,7 +374,7 @@ class Clip:
     poses: dict[str, xr.Dataset] = field(default_factory=dict)
     words: pd.DataFrame | None = None
     segments: pd.DataFrame | None = None
-    audio: "Audio | None" = None
+    audio: AudioSource | None = None
     frame_text: pd.Series | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
 

@@ -145,9 +145,10 @@ import json, sys
 sys.path.insert(0, {repo!r}); sys.path.insert(0, {repo!r} + "/benchmarks")
 import bench_scale
 from alloava_analysis.corpus import Corpus
+from alloava_analysis.runs.convert import convert_corpus
 corpus = Corpus(sys.argv[1], store=sys.argv[2])
 base = bench_scale.reset_peak()
-corpus.convert(progress=False, workers=1)
+convert_corpus(corpus, progress=False, workers=1)
 print(json.dumps({{"base_kib": base, "peak_kib": bench_scale.peak_kib()}}))
 """
 
@@ -156,12 +157,19 @@ TIMED_AT_REV = r"""
 import json, sys, time
 sys.path.insert(0, sys.argv[1])
 from alloava_analysis.corpus import Corpus
-from alloava_analysis.crossmodal.coupling import correlate_corpus
+try:  # the driver layer (runs/) or, at older revisions, the methods and modules it replaced
+    from alloava_analysis.runs.convert import convert_corpus
+    from alloava_analysis.runs.correlate import correlate_corpus
+except ImportError:
+    from alloava_analysis.crossmodal.coupling import correlate_corpus
+    def convert_corpus(corpus, **options):
+        if "workers" not in Corpus.convert.__code__.co_varnames:
+            options.pop("workers")
+        return corpus.convert(**options)
 step, root, store = sys.argv[2:5]
 start = time.perf_counter()
 if step == "convert":
-    Corpus(root, store=store).convert(progress=False, force=True, **({{"workers": 1}} if "workers" in
-                                      Corpus.convert.__code__.co_varnames else {{}}))
+    convert_corpus(Corpus(root, store=store), progress=False, force=True, workers=1)
 else:
     correlate_corpus(Corpus(root, store=store), progress=False)
 print(json.dumps({{"seconds": time.perf_counter() - start}}))
@@ -230,7 +238,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from alloava_analysis.corpus import Corpus
-    from alloava_analysis.crossmodal.coupling import corpus_tables, correlate_corpus
+    from alloava_analysis.runs.convert import convert_corpus
+    from alloava_analysis.runs.correlate import corpus_tables, correlate_corpus
     from alloava_analysis.io.jsonable import to_jsonable
     from alloava_analysis.io.keypoints_json import read_keypoints
     from alloava_analysis.parallel import map_ordered
@@ -282,8 +291,8 @@ def main() -> None:
             for corpus_root, suffix in ((half, "_half"), (root, "")):
                 for workers in (1, 2):
                     store = work / f"store{suffix}_{workers}"
-                    runs = {"convert": lambda: Corpus(corpus_root, store=store).convert(
-                                progress=False, workers=workers, force=True),
+                    runs = {"convert": lambda: convert_corpus(Corpus(corpus_root, store=store),
+                                                              progress=False, workers=workers, force=True),
                             # correlate reads the store convert filled, as `alloava convert` then `correlate`
                             "correlate_tables": lambda: corpus_tables(Corpus(corpus_root, store=store),
                                                                       progress=False, workers=workers),
@@ -323,7 +332,7 @@ def main() -> None:
                 continue
             store = work / f"store_versus_{step}"
             if step == "correlate":
-                Corpus(root, store=store).convert(progress=False, workers=1)
+                convert_corpus(Corpus(root, store=store), progress=False, workers=1)
             versus[f"{step}_old_s"] = seconds_at(old_package, step, root, store)
             versus[f"{step}_new_s"] = seconds_at(REPO, step, root, store)
             versus[f"{step}_old_over_new"] = versus[f"{step}_old_s"] / versus[f"{step}_new_s"]

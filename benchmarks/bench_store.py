@@ -24,6 +24,7 @@ from alloava_analysis.io import store
 from alloava_analysis.io.allo_ava import write_clip
 from alloava_analysis.io.keypoints_json import read_keypoints, write_keypoints
 from alloava_analysis.model import Clip, make_pose, make_words
+from alloava_analysis.runs.convert import convert_corpus
 
 
 def random_pose(n_frames: int, seed: int = 0) -> xr.Dataset:
@@ -75,7 +76,7 @@ def bench_streaming(workdir: Path, n_small: int = 4) -> dict:
             clip = Clip(f"TED_bench{i:06d}", "TED", f"bench{i:06d}", poses={"mediapipe_pose_33": pose}, words=words)
             write_clip(root, clip)
         corpus = Corpus(root)
-        corpus.convert(progress=False)
+        convert_corpus(corpus, progress=False)
         tracemalloc.start()
         frames = sum(c.pose.sizes["time"] for c in Corpus(root).clips(progress=False))
         peaks[n] = tracemalloc.get_traced_memory()[1] / 1e6

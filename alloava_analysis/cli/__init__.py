@@ -20,7 +20,7 @@ Adding a command
    the module is imported to parse arguments. Take the shared options from
    :mod:`.common` parent parsers (every command gets the output options; a module
    asks for more with ``PARENTS = ("corpus", "seed", "executor")``), check option
-   values with :mod:`alloava_analysis.validators.options` (or the argparse types in
+   values with :mod:`alloava_analysis.checks` (or the argparse types in
    :mod:`.common`), and use :mod:`.human` for numbers and columns. Put things not
    processed in ``skipped`` and errors in ``failed``,
    both ``[{clip_id or path, reason}]``; give other lists other names.

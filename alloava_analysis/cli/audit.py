@@ -34,12 +34,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> dict:
     """Run the audit; returns the JSON object (``failed``: clips that could not be measured)."""
     from ..io.layout import check_corpus_root
-    from ..validators.options import check_range
+    from ..checks import check_range
 
     check_range("--alpha", args.alpha, 0.0, 1.0, inclusive=(False, False))
     root = check_corpus_root(args.path)
     from ..corpus import Corpus
-    from ..stats.audit import audit_corpus
+    from ..runs.audit import audit_corpus
 
     corpus = Corpus(root, labels=args.labels)
     result, table = audit_corpus(corpus, by=args.by, labels=args.labels,

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import ParameterError
-from ..validators import options
+from .. import checks as options
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

@@ -19,9 +19,10 @@ def run(args: argparse.Namespace) -> dict:
 
     root = check_corpus_root(args.path)
     from ..corpus import Corpus
+    from ..runs.convert import convert_corpus
 
-    return Corpus(root, labels=args.labels, store=args.store).convert(force=args.force, progress=not args.quiet,
-                                                                      workers=args.workers, scheduler=args.scheduler)
+    return convert_corpus(Corpus(root, labels=args.labels, store=args.store), force=args.force,
+                          progress=not args.quiet, workers=args.workers, scheduler=args.scheduler)
 
 
 def format_human(result: dict) -> str:

@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> dict:
 
     root = check_corpus_root(args.path)
     from ..corpus import Corpus
-    from ..crossmodal.coupling import correlate_corpus
+    from ..runs.correlate import correlate_corpus
     from ..features.motion import MotionSettings
 
     motion = MotionSettings(relative_to=args.relative_to, use_z=args.use_z, cut_handling=args.cuts,

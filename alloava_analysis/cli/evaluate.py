@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> dict:
                                     f"{'a file' if path.exists() else 'no such folder'}")
     if args.embedder is not None and not args.embedder.is_file():
         raise InputPathError(f"--embedder {args.embedder}: no such file")
-    from ..evaluate import evaluate_paths
+    from ..runs.evaluate import evaluate_paths
 
     return evaluate_paths(args.real, args.generated, work_dir=args.work, progress=not args.quiet,
                           allow_download=not args.offline, window_s=args.window, hop_s=args.hop,

@@ -21,7 +21,7 @@ from . import common
 
 PARENTS = ("corpus",)
 HELP = "write a corpus in other tools' formats: netcdf (movement), eaf (ELAN), textgrid (Praat), pose, parquet, csv"
-FORMATS = ("netcdf", "eaf", "textgrid", "pose", "parquet", "csv")  # = io.export.corpus.FORMATS (kept import-free)
+FORMATS = ("netcdf", "eaf", "textgrid", "pose", "parquet", "csv")  # = runs.export.FORMATS (kept import-free)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> dict:
     from ..io.layout import check_corpus_root
 
     path = check_corpus_root(args.path)  # a CorpusPathError (usage error, exit 2) names what was expected
-    from ..io.export.corpus import export_corpus
+    from ..runs.export import export_corpus
 
     return export_corpus(path, to=args.to, out=args.out, clip_ids=args.clips, window_s=args.window,
                          progress=not args.quiet)

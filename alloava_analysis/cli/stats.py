@@ -20,7 +20,7 @@ def run(args: argparse.Namespace) -> dict:
 
     root = check_corpus_root(args.path)
     from ..corpus import Corpus
-    from ..stats.descriptive import corpus_stats
+    from ..runs.stats import corpus_stats
 
     return corpus_stats(Corpus(root, labels=args.labels), progress=not args.quiet)
 

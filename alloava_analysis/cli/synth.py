@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> dict:
-    from ..validators.options import check_range
+    from ..checks import check_range
 
     check_range("--correlation", args.correlation, -1.0, 1.0, allow_none=True)
     if args.duration and args.duration[0] > args.duration[1]:

@@ -18,7 +18,7 @@ def run(args: argparse.Namespace) -> dict:
     from ..io.layout import check_corpus_root
 
     root = check_corpus_root(args.path)
-    from ..validators.corpus import validate_corpus
+    from ..runs.validate import validate_corpus
 
     return validate_corpus(root, labels=args.labels, progress=not args.quiet, tolerance_s=args.tolerance,
                            workers=args.workers, scheduler=args.scheduler)

@@ -5,8 +5,8 @@ versioned kinetic / geometric feature sets), :mod:`.frechet` (Fréchet
 distance, bootstrap interval, FD-infinity), :mod:`.embedders` (user-supplied
 feature extractors), :mod:`.distances` (APD, Hellinger, jerk and
 acceleration), :mod:`.beats` (beat alignment), :mod:`.face` (head pose and
-blinks), :mod:`.sanity` (identical / jittered / frozen copies) and :mod:`.run`
-(the corpus-level driver).
+blinks), :mod:`.sanity` (identical / jittered / frozen copies) and :mod:`.clip` (one
+clip measured); the corpus-level driver is :mod:`alloava_analysis.runs.evaluate`.
 """
 from __future__ import annotations
 
@@ -21,15 +21,14 @@ from .frechet import fd_infinity, frechet_distance, frechet_from_features, frech
 from .normalize import (EVAL_KEYPOINTS, HEAD_KEYPOINTS, KEYPOINT_SETS, NORMALIZATION, keypoint_set, normalize_pose,
                         pick_pose)
 from .sanity import perturbed_copy
-from .run import (EVALUATION_VERSION, ClipMeasures, CorpusMeasures, evaluate_corpora, evaluate_paths, measure_clip,
-                  measure_corpus, prepare_side)
+from .clip import EVALUATION_VERSION, ClipMeasures, measure_clip
 
 __all__ = ["EVAL_KEYPOINTS", "EVALUATION_VERSION", "FEATURE_SETS", "GEOMETRIC", "HEAD_KEYPOINTS",
            "KEYPOINT_SETS", "KINETIC", "NORMALIZATION", "audio_onsets", "average_pairwise_distance",
-           "beat_alignment", "blinks_per_minute", "ClipMeasures", "CorpusMeasures", "detect_blinks",
-           "Embedder", "evaluate_corpora", "evaluate_paths", "eye_aspect_ratio", "eye_closure", "fd_infinity",
+           "beat_alignment", "blinks_per_minute", "ClipMeasures", "detect_blinks",
+           "Embedder", "eye_aspect_ratio", "eye_closure", "fd_infinity",
            "FeatureSet", "frechet_distance", "frechet_from_features", "frechet_report", "gaussian_stats",
            "geometric_features", "head_angular_speed", "head_pose", "hellinger_distance", "keypoint_set",
-           "kinetic_features", "load_embedder", "measure_clip", "measure_corpus", "motion_beats",
+           "kinetic_features", "load_embedder", "measure_clip", "motion_beats",
            "motion_statistics", "normalize_pose", "perturbed_copy", "pick_pose", "pose_windows",
-           "prepare_side", "rotation_angles", "speed_histograms"]
+           "rotation_angles", "speed_histograms"]

@@ -35,7 +35,7 @@ from scipy import signal
 from ..clocks import aggregate_windows, count_in_windows, make_windows
 from ..model import CONFIDENCE_DIMS, validate_pose
 from ..schema import group_keypoints
-from ..validators.options import check_nonnegative, check_option, check_positive
+from ..checks import check_nonnegative, check_option, check_positive
 
 __all__ = [
     "MotionSettings",

@@ -27,7 +27,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from ..errors import InvalidClipIdError, ParameterError
-from ..validators.options import check_options
+from ..checks import check_options
 from .layout import MODALITY_DIRS, MODALITY_EXTENSIONS, parse_key
 from .manifest import DEFAULT_MODALITIES, MODALITIES, check_manifest, expected_checksums, split_modalities
 from .manifest import validate_manifest

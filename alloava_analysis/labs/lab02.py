@@ -10,7 +10,7 @@ import numpy as np
 from scipy import stats
 
 from ..crossmodal.correlation import pooled_correlation
-from ..crossmodal.coupling import corpus_tables
+from ..runs.correlate import corpus_tables
 from ._common import lab_corpus
 from .feedback import Feedback, answer_of, as_number, near
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..stats.audit import audit_corpus, audit_table
+from ..runs.audit import audit_corpus, audit_table
 from ._common import lab_corpus
 from .feedback import Feedback, answer_of, as_number, near
 

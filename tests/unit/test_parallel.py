@@ -16,12 +16,13 @@ from pathlib import Path
 import pytest
 
 from alloava_analysis.corpus import Corpus
-from alloava_analysis.crossmodal.coupling import correlate_corpus
+from alloava_analysis.runs.correlate import correlate_corpus
 from alloava_analysis.io.jsonable import to_jsonable
 from alloava_analysis import parallel
 from alloava_analysis.parallel import keep_workers, map_ordered, run_each, workers_ready
 from alloava_analysis.synthetic import SynthConfig, generate_corpus
-from alloava_analysis.validators.corpus import validate_corpus
+from alloava_analysis.runs.validate import validate_corpus
+from alloava_analysis.runs.convert import convert_corpus
 
 distributed = pytest.importorskip("distributed")
 
@@ -55,7 +56,7 @@ def test_convert_writes_the_same_store_whatever_the_executor(corpus_root, cluste
     stores, results = {}, {}
     for name, how in _executors(cluster).items():
         store = tmp_path / f"store_{name}"
-        result = Corpus(corpus_root, store=store).convert(progress=False, **how)
+        result = convert_corpus(Corpus(corpus_root, store=store), progress=False, **how)
         result.pop("seconds"), result.pop("store")
         stores[name], results[name] = _tree(store), result
     assert results["serial"]["clips"] == 3 and len(results["serial"]["failed"]) == 1
@@ -161,8 +162,8 @@ def test_correlate_lags_and_mi_nulls_on_the_executor_give_the_same_numbers(corpu
 
 
 def test_audit_and_evaluate_give_the_same_numbers_whatever_the_executor(corpus_root, cluster):
-    from alloava_analysis.evaluate import evaluate_corpora
-    from alloava_analysis.stats.audit import audit_corpus
+    from alloava_analysis.runs.evaluate import evaluate_corpora
+    from alloava_analysis.runs.audit import audit_corpus
 
     audits, evaluations = {}, {}
     for name, how in _executors(cluster).items():

@@ -4,5 +4,6 @@
 * :mod:`.intervals` -- words, segments, pauses and gesture units as ELAN ``.eaf`` and Praat TextGrid tiers
 * :mod:`.pose_format` -- the sign-language community's ``.pose`` files (pose-format)
 * :mod:`.tables` -- tidy per-frame and per-window feature tables as Parquet or CSV, with units
-* :mod:`.corpus` -- every clip of a corpus in one of these formats (``alloava export``)
+
+Every clip of a corpus in one of these formats: :mod:`alloava_analysis.runs.export`.
 """

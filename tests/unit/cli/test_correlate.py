@@ -86,7 +86,7 @@ def test_help_lists_the_same_groups_as_the_error():
 
 
 def test_the_library_checks_options_at_entry_too(synth_corpus):
-    from alloava_analysis.crossmodal.coupling import correlate_corpus
+    from alloava_analysis.runs.correlate import correlate_corpus
     from alloava_analysis.errors import ParameterError
 
     with pytest.raises(ParameterError, match="group: expected one of 'head', 'torso'.*got 'hand'"):

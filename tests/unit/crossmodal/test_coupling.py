@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alloava_analysis.crossmodal.coupling import (WINDOW_COLUMNS, clip_tables, corpus_tables, correlate_corpus,
-                                                 summary_text)
+from alloava_analysis.crossmodal.coupling import WINDOW_COLUMNS, clip_tables
+from alloava_analysis.runs.correlate import corpus_tables, correlate_corpus, summary_text
 from alloava_analysis.errors import MissingModalityError
 from alloava_analysis.model import Clip, make_pose, make_words
 from alloava_analysis.schema import get_layout

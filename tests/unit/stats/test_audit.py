@@ -10,7 +10,8 @@ import pytest
 from alloava_analysis.cli import main
 from alloava_analysis.errors import SchemaError
 from alloava_analysis.io.manifest import read_manifest
-from alloava_analysis.stats.audit import audit_corpus, clip_metrics, disaggregate, representation
+from alloava_analysis.stats.audit import clip_metrics, disaggregate, representation
+from alloava_analysis.runs.audit import audit_corpus
 from alloava_analysis.stats.subsets import balanced_subset, stratified_subset, write_subset_manifest
 from alloava_analysis.synthetic import GroupEffect, SynthConfig, generate_corpus, synthesize_clip
 
@@ -140,10 +141,10 @@ def test_bad_input_is_a_clear_error(small_corpus, tmp_path, case, match):
 
 
 def test_provenance_counts_are_masked_too():
-    from alloava_analysis.stats.audit import _provenance_counts
+    from alloava_analysis.stats.audit import provenance_counts
 
     t = pd.DataFrame({"gender_provenance": ["self-reported"] * 9 + ["annotator"] * 3 + ["unknown"] * 6})
-    counts = _provenance_counts(t, "gender", 5)
+    counts = provenance_counts(t, "gender", 5)
     assert counts["annotator"] is None and sum(v is None for v in counts.values()) >= 2  # not total minus the rest
 
 

@@ -6,10 +6,11 @@ import os
 import pytest
 
 from alloava_analysis.corpus import Corpus
-from alloava_analysis.stats.descriptive import (MEASURED_KEYS, claims_vs_measured, clip_table, corpus_stats, load_claims,
-                                    measure, per_clip_rates, summary_by)
+from alloava_analysis.stats.descriptive import MEASURED_KEYS, claims_vs_measured, load_claims, per_clip_rates, summary_by
+from alloava_analysis.runs.stats import clip_table, corpus_stats, measure
 from alloava_analysis.errors import ParameterError
 from alloava_analysis.io.transcript import write_transcript
+from alloava_analysis.runs.convert import convert_corpus
 from tests.fixtures.datasets import corrupt, snapshot, tiny_words
 
 N_CLIPS, SECONDS, WORDS, KEYPOINTS = 4, 2.0, 6, 33 + 18   # what write_tiny_corpus writes per clip
@@ -32,7 +33,7 @@ def test_measured_statistics_match_the_analytic_values(tiny_corpus, converted):
     expected = _expected(tiny_corpus.root)
     corpus = Corpus(tiny_corpus.root)
     if converted:
-        corpus.convert(progress=False)
+        convert_corpus(corpus, progress=False)
         corpus = Corpus(tiny_corpus.root)
     before = snapshot(tiny_corpus.root)
     measured = measure(corpus, progress=False)
@@ -108,7 +109,7 @@ def test_statistics_list_the_files_they_skipped(tiny_corpus):
 
 
 def test_statistics_follow_source_files_changed_after_conversion(tiny_corpus):
-    Corpus(tiny_corpus.root).convert(progress=False)
+    convert_corpus(Corpus(tiny_corpus.root), progress=False)
     path = write_transcript(tiny_corpus.root / "transcript" / f"{tiny_corpus.clip_ids[0]}.json",
                             tiny_words(SECONDS, n_words=2))
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
@@ -136,7 +137,7 @@ def test_a_video_listed_under_two_categories_is_reported_and_counted_once(tiny_c
     original, copy = _duplicate_video(tiny_corpus.root)
     corpus = Corpus(tiny_corpus.root)
     if converted:
-        corpus.convert(progress=False)
+        convert_corpus(corpus, progress=False)
         corpus = Corpus(tiny_corpus.root)
     result = corpus_stats(corpus, progress=False)
     measured = result["measured"]
@@ -147,7 +148,7 @@ def test_a_video_listed_under_two_categories_is_reported_and_counted_once(tiny_c
 
 
 def test_validate_reports_a_video_listed_under_two_categories(tiny_corpus):
-    from alloava_analysis.validators.corpus import validate_corpus
+    from alloava_analysis.runs.validate import validate_corpus
 
     original, copy = _duplicate_video(tiny_corpus.root)
     result = validate_corpus(tiny_corpus.root, progress=False)

@@ -12,7 +12,8 @@ from alloava_analysis.io.keypoints_json import write_keypoints
 from alloava_analysis.io.layout import modality_path, scan_layout
 from alloava_analysis.io.transcript import write_transcript
 from alloava_analysis.model import make_pose, make_words
-from alloava_analysis.validators.corpus import duration_tolerance, validate_clip, validate_corpus
+from alloava_analysis.runs.validate import validate_corpus
+from alloava_analysis.validators.corpus import duration_tolerance, validate_clip
 from tests.fixtures.datasets import FPS, corrupt, line_pose, snapshot, tone
 
 

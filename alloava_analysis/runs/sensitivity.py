@@ -15,8 +15,9 @@ from typing import Any
 import pandas as pd
 
 from ..features.motion import MotionSettings
-from .correlation import POOLING, pooled_correlation
-from .coupling import SPEECH_RATES, corpus_tables
+from ..crossmodal.correlation import POOLING, pooled_correlation
+from ..crossmodal.coupling import SPEECH_RATES
+from .correlate import corpus_tables
 
 __all__ = ["DEFAULT_MOTIONS", "FACTORS", "coupling_sensitivity", "sensitivity_settings"]
 

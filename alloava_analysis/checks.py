@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from numbers import Integral, Real
 from typing import Any
 
-from ..errors import ParameterError
+from .errors import ParameterError
 
 __all__ = ["check_option", "check_options", "check_positive", "check_nonnegative", "check_range", "check_int"]
 

@@ -1,4 +1,4 @@
-"""Export every clip of a corpus to one interchange format (``alloava export``).
+"""``alloava export``: every clip of a corpus in one interchange format.
 
 Per clip, into ``OUT`` (default ``<corpus>/export/<format>/``):
 
@@ -27,8 +27,14 @@ from typing import Any
 import pandas as pd
 import xarray as xr
 
-from ...errors import MissingModalityError
-from ...model import Clip
+from ..corpus import as_corpus
+from ..crossmodal.coupling import clip_tables
+from ..errors import MissingModalityError
+from ..features import motion
+from ..features.tiers import clip_tiers
+from ..io.export import intervals, netcdf, pose_format, tables
+from ..io.extraction import extraction_path, read_pose_dataset
+from ..model import Clip
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +44,6 @@ MEDIAPIPE = ("mediapipe_pose_33", "mediapipe_holistic", "mediapipe_face_478", "m
 
 def clip_poses(root: str | Path, clip: Clip) -> dict[str, xr.Dataset]:
     """The clip's poses from its keypoint JSON, with the extraction side files' datasets in place of/beside them."""
-    from ..extraction import extraction_path, read_pose_dataset
     poses = dict(clip.poses)
     folder = extraction_path(root, clip.clip_id).parent
     for path in sorted(folder.glob(f"{clip.clip_id}.*.parquet")) if folder.is_dir() else []:
@@ -56,8 +61,6 @@ def feature_tables(clip: Clip, *, window_s: float = 5.0, hop_s: float | None = N
     frame (video clock): movement intensity and, with audio, speech energy;
     without audio, intensity and the number of valid keypoints.
     """
-    from ...crossmodal.coupling import clip_tables
-    from ...features import motion
     windows, frames = clip_tables(clip, window_s=window_s, hop_s=hop_s, group=group)
     if frames is None:
         settings = motion.MotionSettings()
@@ -76,8 +79,6 @@ def _media(clip: Clip) -> str | None:
 
 def export_clip(root: str | Path, clip: Clip, out: str | Path, *, to: str, window_s: float = 5.0) -> list[Path]:
     """Write one clip in format ``to`` (one of :data:`FORMATS`) under ``out``; returns the files written."""
-    from . import intervals, netcdf, pose_format, tables
-    from ...features.tiers import clip_tiers
     out = Path(out)
     if to in ("netcdf", "pose"):
         poses = clip_poses(root, clip)
@@ -108,24 +109,23 @@ def export_clip(root: str | Path, clip: Clip, out: str | Path, *, to: str, windo
     raise ValueError(f"expected an export format in {FORMATS}, got {to!r}")
 
 
-def export_corpus(path: str | Path, *, to: str, out: str | Path | None = None, clip_ids: list[str] | None = None,
+def export_corpus(path: Any, *, to: str, out: str | Path | None = None, clip_ids: list[str] | None = None,
                   window_s: float = 5.0, progress: bool = True) -> dict[str, Any]:
     """Export every clip (or ``clip_ids``) of the corpus at ``path`` in format ``to``.
 
     Returns ``{files, clips, out, format, failed: [{clip_id, reason}], skipped}``
     (``skipped``: files the layout scan could not use).
     """
-    from ...corpus import Corpus
 
     if to not in FORMATS:
         raise ValueError(f"expected an export format in {FORMATS}, got {to!r}")
-    corpus = Corpus(path)
+    corpus = as_corpus(path)
     unknown = sorted(set(clip_ids or []) - set(corpus.clip_ids))
     if clip_ids:
         corpus = corpus.select(clip_id=list(clip_ids))
-    out = Path(out) if out is not None else Path(path) / "export" / to
-    failed = [{"clip_id": c, "reason": f"no clip {c!r} in {path}"} for c in unknown]
-    done, not_exported = corpus.map(partial(_export_one, path, out, to, window_s), progress=progress,
+    out = Path(out) if out is not None else corpus.root / "export" / to
+    failed = [{"clip_id": c, "reason": f"no clip {c!r} in {corpus.root}"} for c in unknown]
+    done, not_exported = corpus.map(partial(_export_one, corpus.root, out, to, window_s), progress=progress,
                                     desc="export", catch=(Exception,))
     files = [f for _, written in done for f in written]
     failed += not_exported

@@ -9,7 +9,7 @@ import pytest
 import xarray as xr
 
 from alloava_analysis.io.allo_ava import load_clip
-from alloava_analysis.io.export.corpus import FORMATS, export_corpus
+from alloava_analysis.runs.export import FORMATS, export_corpus
 from alloava_analysis.io.export.intervals import read_eaf, read_textgrid
 from alloava_analysis.io.export.tables import read_table
 from alloava_analysis.io.extraction import extraction_path, write_pose_dataset

@@ -1,0 +1,135 @@
+"""One clip measured for the evaluation of generated motion: windows, speeds, beats, head and blinks.
+
+:func:`measure_clip` is what :mod:`alloava_analysis.runs.evaluate` maps over
+both corpora before comparing them.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from ..errors import AlloAvaError, MissingModalityError
+from ..features.motion import shot_cuts
+from ..model import Clip
+from .beats import audio_onsets, motion_beats
+from .distances import motion_statistics
+from .face import eye_closure, head_pose
+from .features import pose_windows
+from .normalize import keypoint_set, normalize_pose, pick_pose
+
+log = logging.getLogger(__name__)
+
+EVALUATION_VERSION = "1"
+
+
+@dataclass
+class ClipMeasures:
+    """What one clip contributes to the evaluation (arrays on the analysis clock)."""
+
+    clip_id: str
+    windows: np.ndarray
+    dropped: int
+    times: np.ndarray
+    speed: np.ndarray
+    acceleration: np.ndarray
+    jerk: np.ndarray
+    beats: np.ndarray
+    onsets: np.ndarray | None = None
+    audio_source: str | None = None
+    head: pd.DataFrame | None = None
+    closure: tuple[np.ndarray, np.ndarray, str] | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _onsets_of(audio) -> np.ndarray | None:
+    try:
+        return audio_onsets(audio)
+    except (ValueError, AlloAvaError) as err:
+        log.warning("no audio onsets: %s", err)
+        return None
+
+
+def measure_clip(clip: Clip, *, face: xr.Dataset | None = None, audio: Any = None, audio_source: str = "own",
+                 rate_hz: float = 30.0, window_s: float = 2.0, hop_s: float | None = None,
+                 confidence_threshold: float = 0.5, max_gap_s: float = 0.5,
+                 cut_handling: str = "exclude", keypoints: str = "upper_body") -> ClipMeasures:
+    """Normalise, window and measure one clip.
+
+    Parameters
+    ----------
+    clip
+        A loaded clip (its MediaPipe 33 pose, else OpenPose 18, is used).
+    face
+        The clip's face dataset (blendshapes, transformation matrices), if any.
+    audio
+        Audio for the onsets (default: the clip's own); ``audio_source`` says where it came from.
+    keypoints
+        The keypoint set (:data:`~.normalize.KEYPOINT_SETS`): ``"upper_body"``
+        or ``"head"`` (head and shoulders, for videos framed without arms).
+    cut_handling
+        ``"exclude"``: camera cuts (recorded at extraction, else found from
+        pose jumps, :func:`~alloava_analysis.features.motion.shot_cuts`) split
+        the clip into shots that are normalised and measured separately, so no
+        window, speed or beat spans a cut; ``"ignore"``: one shot.
+
+    Raises
+    ------
+    MissingModalityError
+        The clip has no usable pose layout.
+    ValueError
+        The pose lacks the evaluation keypoints or its shoulders are never visible.
+    """
+    pose = pick_pose(clip.poses)
+    if pose is None:
+        raise MissingModalityError(f"clip {clip.clip_id!r}: expected a mediapipe_pose_33 or openpose_body_18 "
+                                   f"pose, got {sorted(clip.poses) or 'no keypoints'}")
+    cuts, cut_source = (shot_cuts(pose, metadata=clip.metadata) if cut_handling == "exclude"
+                        else (np.empty(0), "none"))
+    t_all = pose["time"].values
+    edges = np.concatenate([[-np.inf], np.sort(cuts), [np.inf]])
+    parts, notes, errors = [], [], []
+    for a, b in zip(edges[:-1], edges[1:]):  # each shot on its own: its own body size, no motion across a cut
+        sel = np.flatnonzero((t_all > a) & (t_all < b))
+        if sel.size < 3:
+            continue
+        try:
+            norm = normalize_pose(pose.isel(time=sel), rate_hz=rate_hz, confidence_threshold=confidence_threshold,
+                                  max_gap_s=max_gap_s, keypoints=keypoint_set(keypoints))
+        except ValueError as err:
+            errors.append(str(err))
+            continue
+        if norm.sizes["time"] < 3:
+            continue
+        windows, _, dropped = pose_windows(norm, window_s=window_s, hop_s=hop_s)
+        stats = motion_statistics(norm)
+        t = norm["time"].values
+        parts.append((windows, dropped, t, stats, motion_beats(stats["speed"], t)))
+    if not parts:
+        raise ValueError(f"clip {clip.clip_id!r}: no shot could be normalised"
+                         + (f" ({errors[0]})" if errors else " (too few frames)"))
+    if errors:
+        notes.append(f"{len(errors)} shot(s) skipped: {errors[0]}")
+    if cuts.size:
+        notes.append(f"{cuts.size} camera cut(s) ({cut_source}): shots measured separately")
+
+    def cat(i: int, key: str | None = None) -> np.ndarray:
+        return np.concatenate([(p[i][key] if key else p[i]) for p in parts])
+
+    m = ClipMeasures(clip.clip_id, cat(0), int(sum(p[1] for p in parts)), cat(2), cat(3, "speed"),
+                     cat(3, "acceleration"), cat(3, "jerk"), cat(4), notes=notes)
+    source = audio if audio is not None else clip.audio
+    if source is not None:
+        m.onsets = _onsets_of(source)
+        m.audio_source = audio_source if audio is not None else "own"
+    if face is not None and face.sizes.get("time", 0) >= 2:
+        if "transformation_matrix" in face:
+            m.head = head_pose(face)
+        closure, method = eye_closure(face)
+        m.closure = (face["time"].values, closure, method)
+    return m
+

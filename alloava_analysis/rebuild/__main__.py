@@ -1,6 +1,0 @@
-"""``python -m alloava_analysis.rebuild``."""
-import sys
-
-from . import main
-
-sys.exit(main())

@@ -1,0 +1,427 @@
+"""``alloava correlate``: corpus-level speech-gesture analysis.
+
+For every clip:
+
+1. **Windows** ``[k W, k W + W)`` from the media origin (hop ``hop_s``,
+   default ``W``), full windows inside the pose span only. Per window:
+   speech rate (word starts / W, words/s), syllable and articulation rate
+   (:func:`alloava_analysis.features.speech.speech_rate`), and movement intensity of
+   the chosen body-part group (:func:`alloava_analysis.features.motion.movement_intensity`,
+   shoulder widths/s, averaged over the window's valid frames), measured as
+   the :class:`~alloava_analysis.features.MotionSettings` say: planar
+   (x, y) by default, hands and arms relative to the torso, and camera cuts
+   (recorded at extraction, else found from pose jumps) excluded -- a window
+   that spans a cut gets no intensity and is counted per clip.
+2. **Frames** on the video clock: the speech energy envelope (RMS of the
+   audio, 10 ms hop, averaged onto each video frame by
+   :func:`alloava_analysis.clocks.resample_to_times`) and the per-frame
+   movement intensity, both high-passed by subtracting a ``detrend_s``
+   moving average so that the slow window-level coupling does not tilt the
+   fine-scale lag estimates.
+
+Then, over clips:
+
+* **correlation** of movement intensity and the chosen speech rate per clip
+  (Pearson, Spearman, AR(1)-calibrated Fisher-z intervals; none, with a
+  note, when a clip has too few independent windows) and pooled (``pooling``:
+  within-clip z-scores + MixedLM, raw pooled, or mean per-clip r; cluster
+  bootstrap over clips; see :mod:`alloava_analysis.crossmodal.correlation`);
+* **lag** by cross-correlation (per-clip curves pooled on the Fisher-z scale,
+  peak refined by a parabola) and by DTW (median offset of the peaks the
+  warping path matches, re-aligned around the estimate), each with per-clip
+  block-bootstrap and pooled cluster-bootstrap intervals, and a flag for
+  clips whose cross-correlation has a competing peak; positive = motion
+  leads speech;
+* **mutual information** (KSG, bits) of the chosen signal pair
+  (:data:`MI_SIGNALS`; by default frame-level movement vs speech energy at the
+  lag of maximum cross-correlation -- fine-scale coupling, not speech rate),
+  with a circular-shift p-value (``p_value``) and a clip-shuffle p-value
+  (``clip_shuffle``: each clip's motion against other clips' speech).
+
+The result follows the JSON contract of ``alloava correlate --json``: keys
+``pooled``, ``per_clip``, ``lag_s``, ``mi`` (plus ``settings`` with every
+analysis choice and the motion settings under ``settings["motion"]``,
+``diagnostics``, ``shot_cuts``, ``n_clips``, ``failed``); missing values
+are ``None`` (JSON ``null``), never a made-up number.
+"""
+from __future__ import annotations
+
+import logging
+import warnings
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..checks import check_int, check_option, check_positive
+from ..corpus import ANALYSIS_ERRORS, Corpus
+from ..crossmodal import correlation, dtw, information
+from ..crossmodal.coupling import (MI_SIGNALS, SPEECH_RATES, WINDOW_COLUMNS, check_settings, clip_tables, frame_rate,
+                                   frame_lags)
+from ..features.motion import MotionSettings
+from ..io.jsonable import to_jsonable
+from ..parallel import keep_workers
+
+log = logging.getLogger(__name__)
+
+
+def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = None, group: str = "hands",
+                  progress: bool = True, energy: bool = True, detrend_s: float = 2.0,
+                  motion: MotionSettings | None = None, normalize: bool = True, rate_window_s: float = 5.0,
+                  workers: int | None = 1, scheduler: Any = None,
+                  **clean: Any) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
+    """Window and frame tables of every clip (clips that fail are skipped and listed).
+
+    With a corpus (or its path), clips are loaded and analysed by ``workers``
+    local processes (``None``: every core) or on the Dask cluster at
+    ``scheduler`` (:func:`alloava_analysis.parallel.run_each`); the tables are
+    stacked in clip order, so they are the same whatever the executor.
+
+    Returns
+    -------
+    windows : pandas.DataFrame
+        All clips' window tables stacked (tidy: one row per clip and window);
+        attrs ``shot_cuts``: one ``{clip_id, source, n_cuts, times_s, windows_excluded}`` per clip.
+    frames : pandas.DataFrame
+        All clips' frame tables stacked (empty when no clip has audio).
+    failed : list of dict
+        ``{clip_id, reason}`` for clips that could not be analysed.
+    """
+    check_settings(window_s=window_s, hop_s=hop_s, group=group)
+    options = dict(window_s=window_s, hop_s=hop_s, group=group, energy=energy, detrend_s=detrend_s,
+                   motion=motion, normalize=normalize, rate_window_s=rate_window_s, **clean)
+
+    if isinstance(source, (str, Path)):
+        source = Corpus(source)
+    if isinstance(source, Corpus):
+        done, failed = source.map(partial(clip_tables, **options), workers=workers, scheduler=scheduler,
+                                  progress=progress)
+        tables = [t for _, t in done]
+    else:
+        from tqdm.auto import tqdm
+
+        tables, failed = [], []
+        for item in tqdm(list(source), desc="clips", unit="clip", disable=not progress):
+            clip_id = getattr(getattr(item, "clip", item), "clip_id", "?")
+            try:
+                tables.append(clip_tables(item, **options))
+            except ANALYSIS_ERRORS as err:
+                log.warning("skipping %s: %s", clip_id, err)
+                failed.append({"clip_id": clip_id, "reason": str(err)})
+    win_parts = [w for w, _ in tables]
+    frame_parts = [f for _, f in tables if f is not None]
+    windows = pd.concat(win_parts, ignore_index=True) if win_parts else pd.DataFrame(columns=list(WINDOW_COLUMNS))
+    windows.attrs = {"shot_cuts": [w.attrs["shot_cuts"] for w in win_parts]}
+    frames = pd.concat(frame_parts, ignore_index=True) if frame_parts else pd.DataFrame(
+        columns=["clip_id", "time", "motion", "speech_energy", "motion_hp", "speech_energy_hp"])
+    if frame_parts:
+        frames.attrs.update(frame_parts[0].attrs)
+        rates = sorted({round(float(f.attrs["rate_hz"]), 6) for f in frame_parts})
+        frames.attrs["rate_hz_per_clip"] = {str(f["clip_id"].iat[0]): float(f.attrs["rate_hz"]) for f in frame_parts
+                                            if len(f)}
+        if len(rates) > 1:
+            frames.attrs["note"] = (f"clips have different video frame rates {rates} Hz; frame-level lags and MI "
+                                    f"use {frames.attrs['rate_hz']} Hz")
+    return windows, frames, failed
+
+
+def _check_choice(name: str, value: Any, allowed: Any) -> None:
+    check_option(name, value, tuple(allowed))  # a ParameterError listing the allowed values
+
+
+def correlate_corpus(corpus_or_path: Any, *, window_s: float = 5.0, hop_s: float | None = None,
+                     group: str = "hands", max_lag_s: float = 1.0, n_boot: int = 2000, n_surrogates: int = 199,
+                     seed: int = 0, progress: bool = True, return_frames: bool = False,
+                     detrend_s: float = 2.0, mi_k: int = 3, mi_max_samples: int | None = 20_000,
+                     dtw_segment_s: float | None = 60.0, confidence_threshold: float = 0.5,
+                     max_gap_s: float = 0.2, smooth_s: float = 0.0,
+                     motion: MotionSettings | None = None, speech_rate: str = "word_starts",
+                     rate_window_s: float = 5.0, normalize: bool = True, pooling: str = "mixed",
+                     per_clip_interval: str = "ar1", mi_signals: str = "frame_energy", lag_block_s: float = 5.0,
+                     n_boot_lag: int = 500, workers: int | None = 1, scheduler: Any = None):
+    """Speech rate vs movement intensity over a corpus: correlations, lags and mutual information.
+
+    Every analysis choice is a parameter and is recorded in ``settings``.
+
+    Parameters
+    ----------
+    corpus_or_path
+        A :class:`~alloava_analysis.corpus.Corpus`, a corpus folder, or an
+        iterable of clips (``Clip`` objects or in-memory synthetic clips with
+        ``.clip``, ``.audio`` and ``.samplerate``).
+    window_s, hop_s
+        Analysis windows for the correlation (``hop_s`` defaults to
+        ``window_s``); ``window_s = 1 / fps`` gives frame-level windows.
+    group
+        Body-part group: ``hands``, ``arms``, ``upper_body``, ``head``.
+    max_lag_s
+        Largest lag searched by cross-correlation and allowed by the DTW band.
+    n_boot
+        Cluster-bootstrap resamples of the pooled correlation (and per-clip
+        block bootstrap with ``per_clip_interval="block_bootstrap"``).
+    n_surrogates
+        Surrogates of each MI null (circular shift and clip shuffle).
+    seed
+        Seed of every resampling (results are deterministic given it).
+    progress
+        Show a progress bar over clips (on stderr).
+    return_frames
+        Also return the tidy tables (see Returns).
+    detrend_s
+        Moving average removed from the frame series before lag and MI analysis.
+    mi_k, mi_max_samples
+        KSG neighbours, and the cap on pairs entering it (decimation).
+    dtw_segment_s
+        DTW aligns segments of this length (None: whole clips).
+    confidence_threshold, max_gap_s, smooth_s
+        Pose cleaning before kinematics.
+    motion
+        How movement is measured: planar or with z, relative to the body or the
+        image, cut handling (default
+        :class:`~alloava_analysis.features.MotionSettings`; recorded in
+        ``settings["motion"]``).
+    speech_rate
+        ``"word_starts"`` (default), ``"syllables"``, ``"articulation"`` or
+        ``"windowed"`` (word starts in a ``rate_window_s`` window centred on
+        each analysis window; see :data:`SPEECH_RATES`).
+    normalize
+        Movement in shoulder widths per second (default) or raw position units per second.
+    pooling
+        ``"mixed"`` (within-clip z-scores + mixed model, default), ``"raw"``
+        (all windows pooled as they are) or ``"mean_r"`` (mean per-clip Fisher z);
+        see :func:`~alloava_analysis.crossmodal.correlation.pooled_correlation`.
+    per_clip_interval
+        ``"ar1"`` (default; calibrated for few windows) or ``"block_bootstrap"``.
+    mi_signals
+        Which pair of signals mutual information is computed for:
+        ``"frame_energy"`` (default), ``"frame_energy_raw"`` or ``"window_rate"``
+        (see :data:`MI_SIGNALS`).
+    lag_block_s, n_boot_lag
+        Block length and resamples of the per-clip lag intervals.
+    workers, scheduler
+        Where the clips' tables are computed: local processes (``None``: every
+        core) or a Dask cluster (see :func:`corpus_tables`); the result is the
+        same whatever the executor.
+
+    Returns
+    -------
+    dict
+        ``pooled: {r, ci_low, ci_high, method, pooling, dropped, diagnostics, ...}``;
+        ``per_clip: [{clip_id, r, ci_low, ci_high, n_eff, note, ...}]``;
+        ``lag_s: {xcorr, dtw, xcorr_ci_low, ..., per_clip, competing_peak_clips}``
+        (positive = motion leads speech); ``mi: {bits, p_value, x, y, clock,
+        null, circular_shift, clip_shuffle, ...}``; ``settings`` (every choice,
+        with ``motion``); ``diagnostics: {warnings, dropped_clips,
+        no_interval_clips, competing_peak_clips}``; ``shot_cuts``; ``n_clips``;
+        ``failed: [{clip_id, reason}]``; ``notes`` (the diagnostics as sentences:
+        clips left out, fit warnings, ...). Missing values are None.
+    (dict, dict of DataFrames)
+        With ``return_frames=True``: the result and ``{"windows", "frames",
+        "per_clip", "xcorr_curve"}``.
+    """
+    _check_choice("speech_rate", speech_rate, SPEECH_RATES)
+    _check_choice("pooling", pooling, correlation.POOLING)
+    _check_choice("per_clip_interval", per_clip_interval, ("ar1", "block_bootstrap"))
+    _check_choice("mi_signals", mi_signals, MI_SIGNALS)
+    check_settings(window_s=window_s, hop_s=hop_s, group=group, max_lag_s=max_lag_s, n_boot=n_boot,
+                   n_surrogates=n_surrogates)
+    check_positive("max_lag_s", max_lag_s)
+    check_positive("rate_window_s", rate_window_s)
+    check_positive("lag_block_s", lag_block_s)
+    check_int("n_boot_lag", n_boot_lag, minimum=1)
+    dtw.require_c()
+    motion_settings = motion or MotionSettings()
+    # one set of local workers for the clips' tables, their lags and both MI nulls: started once, not four times
+    with keep_workers(workers if scheduler is None else 1):
+        windows, frames, failed = corpus_tables(corpus_or_path, window_s=window_s, hop_s=hop_s, group=group,
+                                                progress=progress, detrend_s=detrend_s,
+                                                confidence_threshold=confidence_threshold, max_gap_s=max_gap_s,
+                                                smooth_s=smooth_s, motion=motion_settings, normalize=normalize,
+                                                rate_window_s=rate_window_s, workers=workers, scheduler=scheduler)
+        hop = window_s if hop_s is None else hop_s
+        y_col, y_text = SPEECH_RATES[speech_rate]
+        y_text = y_text.format(rate_window_s=rate_window_s)
+        measure = motion_settings.to_dict(group)["measure"]
+        if not normalize:
+            measure = measure.replace("in shoulder widths per second", "in position units per second (not normalised)")
+        settings = {"window_s": window_s, "hop_s": hop, "group": group, "max_lag_s": max_lag_s, "n_boot": n_boot,
+                    "n_surrogates": n_surrogates, "seed": seed, "detrend_s": detrend_s, "mi_k": mi_k,
+                    "speech_rate": speech_rate, "rate_window_s": rate_window_s, "normalize": normalize,
+                    "pooling": pooling, "per_clip_interval": per_clip_interval, "mi_signals": mi_signals,
+                    "lag_block_s": lag_block_s, "n_boot_lag": n_boot_lag,
+                    "x": f"movement intensity ({measure}, mean over window frames)",
+                    "y": f"speech rate ({y_text})", "clock": "window",
+                    "motion": motion_settings.to_dict(group)}
+        cut_rows = windows.attrs.get("shot_cuts", [])
+        result: dict[str, Any] = {"pooled": {"r": None, "ci_low": None, "ci_high": None, "method": None},
+                                  "per_clip": [], "lag_s": {"xcorr": None, "dtw": None},
+                                  "mi": {"bits": None, "p_value": None}, "settings": settings,
+                                  "n_clips": int(windows["clip_id"].nunique()) if len(windows) else 0,
+                                  "shot_cuts": {"handling": motion_settings.cut_handling,
+                                                "sources": sorted({c["source"] for c in cut_rows}),
+                                                "n_cuts": sum(c["n_cuts"] for c in cut_rows),
+                                                "windows_excluded": sum(c["windows_excluded"] for c in cut_rows),
+                                                "per_clip": cut_rows},
+                                  "failed": failed, "notes": []}
+        diagnostics: dict[str, list] = {"warnings": [], "dropped_clips": [], "no_interval_clips": [],
+                                        "competing_peak_clips": []}
+        per_clip = pd.DataFrame()
+        if len(windows):
+            per_clip = correlation.correlation_table(windows, "intensity", y_col, interval=per_clip_interval,
+                                                     n_boot=n_boot, seed=seed)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # dropped clips are in the result, not only a warning
+                pooled = correlation.pooled_correlation(windows, "intensity", y_col, pooling=pooling, n_boot=n_boot,
+                                                        seed=seed, per_clip=per_clip)
+                spearman = correlation.pooled_correlation(windows, "intensity", y_col, method="spearman",
+                                                          pooling=pooling, n_boot=n_boot, seed=seed, per_clip=per_clip)
+            pooled["spearman"] = {k: spearman[k] for k in ("r", "ci_low", "ci_high")}
+            result["pooled"] = pooled
+            result["per_clip"] = per_clip.to_dict("records")
+            diagnostics["warnings"] += pooled["diagnostics"]["warnings"]
+            diagnostics["dropped_clips"] += pooled["diagnostics"]["dropped_clips"]
+            no_ci = per_clip[np.isfinite(per_clip["r"]) & ~np.isfinite(per_clip["ci_low"])]
+            diagnostics["no_interval_clips"] = [f"{row.clip_id}: {row.note}" for row in no_ci.itertuples()]
+        curve = None
+        if len(frames):
+            lag_result, curve = frame_lags(frames, max_lag_s=max_lag_s, dtw_segment_s=dtw_segment_s,
+                                           block_s=lag_block_s, n_boot=n_boot_lag, seed=seed, workers=workers,
+                                           scheduler=scheduler)
+            result["lag_s"] = lag_result
+            diagnostics["competing_peak_clips"] = lag_result["competing_peak_clips"]
+        else:
+            result["lag_s"]["note"] = "no clip with audio: no frame-level lag"
+        result["mi"] = _mutual_information(windows, frames, signals=mi_signals, y_col=y_col, y_text=y_text, k=mi_k,
+                                           n_surrogates=n_surrogates, seed=seed, max_lag_s=max_lag_s,
+                                           max_samples=mi_max_samples, detrend_s=detrend_s,
+                                           executor={"workers": workers, "scheduler": scheduler})
+        result["diagnostics"] = diagnostics
+        result["notes"] = _notes(result, frames)
+        out = to_jsonable(result)
+        if return_frames:
+            return out, {"windows": windows, "frames": frames, "per_clip": per_clip, "xcorr_curve": curve}
+        return out
+
+
+def _notes(result: dict, frames: pd.DataFrame) -> list[str]:
+    """What the analysis left out or warned about, one sentence each (the ``notes`` of the result)."""
+    d = result["diagnostics"]
+    notes = [f"left out of the pooled estimate: {c}" for c in d["dropped_clips"]]
+    notes += [f"pooled fit: {w}" for w in d["warnings"]]
+    notes += [f"no per-clip interval for {c}" for c in d["no_interval_clips"]]
+    if d["competing_peak_clips"]:
+        notes.append(f"competing cross-correlation peaks (lag ambiguous) in {', '.join(d['competing_peak_clips'])}")
+    notes += [f"{row['clip_id']}: {row['note']}" for row in result["lag_s"].get("per_clip", []) if row.get("note")]
+    notes += [f"{part}: {result[part]['note']}" for part in ("pooled", "lag_s", "mi") if result[part].get("note")]
+    if frames.attrs.get("note"):
+        notes.append(frames.attrs["note"])
+    return list(dict.fromkeys(notes))
+
+
+def _mutual_information(windows: pd.DataFrame, frames: pd.DataFrame, *, signals: str, y_col: str, y_text: str,
+                        k: int, n_surrogates: int, seed: int, max_lag_s: float, max_samples: int | None,
+                        detrend_s: float, executor: dict) -> dict:
+    """MI of the chosen signal pair with a circular-shift and a clip-shuffle null."""
+    x_col, y_frame_col, table, clock, search, text = MI_SIGNALS[signals]
+    data = frames if table == "frames" else windows
+    y_name = y_frame_col or y_col
+    out: dict[str, Any] = {"bits": None, "p_value": None, "signals": signals, "x": x_col, "y": y_name,
+                           "clock": clock,
+                           "description": text.format(detrend_s=detrend_s) + (f" ({y_text})" if y_frame_col is None
+                                                                              else "")}
+    if not len(data):
+        out["note"] = ("no clip with audio: no frame-level MI" if table == "frames"
+                       else "no windows: no window-level MI")
+        return out
+    rate = frame_rate(frames) if table == "frames" else 1.0 / float(windows["hop_s"].iat[0])
+    x, y, groups = data[x_col].to_numpy(float), data[y_name].to_numpy(float), data["clip_id"].to_numpy()
+    lag_search = int(round(max_lag_s * rate)) if search else None
+    out["rate_hz"] = rate
+    try:
+        circ = information.mi_surrogate_test(x, y, k=k, n_surrogates=n_surrogates, seed=seed, groups=groups,
+                                             lag_search=lag_search, max_samples=max_samples, **executor)
+    except ValueError as err:
+        log.warning("no mutual information: %s", err)
+        out["note"] = str(err)
+        return out
+    out.update(bits=circ["bits"], p_value=circ["p_value"], null_mean=circ["null_mean"], null_p95=circ["null_p95"],
+               n_surrogates=circ["n_surrogates"], n=circ["n"], k=circ["k"],
+               lag_s=circ["lag_samples"] / rate if search else 0.0,
+               null="p_value: circular shift of y within each clip (repeating the lag search)",
+               circular_shift={key: circ[key] for key in ("p_value", "null_mean", "null_p95", "n_surrogates")})
+    try:
+        shuf = information.mi_clip_shuffle_test(x, y, groups=groups, k=k, n_surrogates=n_surrogates, seed=seed,
+                                                lag_search=lag_search, max_samples=max_samples, **executor)
+        out["clip_shuffle"] = {key: shuf[key] for key in ("p_value", "null_mean", "null_p95", "n_surrogates",
+                                                          "n_clips")}
+        out["clip_shuffle"]["null"] = shuf["null"]
+    except ValueError as err:
+        out["clip_shuffle"] = {"p_value": None, "note": str(err)}
+    return out
+
+
+def _fmt(v: Any, digits: int = 3) -> str:
+    return "n/a" if v is None or (isinstance(v, float) and not np.isfinite(v)) else f"{v:.{digits}f}"
+
+
+def summary_text(result: dict) -> str:
+    """Human-readable report of a :func:`correlate_corpus` result (what ``alloava correlate`` prints).
+
+    States what each number measures (signals, clock, pooling, null), and
+    lists fit warnings, clips left out, clips without an interval and clips
+    with a competing lag.
+    """
+    st, p, lag, mi = result.get("settings", {}), result["pooled"], result["lag_s"], result["mi"]
+    lines = [f"x: {st.get('x', '?')}", f"y: {st.get('y', '?')}",
+             f"windows: {st.get('window_s')} s (hop {st.get('hop_s')} s); pooling: {st.get('pooling', 'mixed')}",
+             f"pooled r = {_fmt(p.get('r'))} [{_fmt(p.get('ci_low'))}, {_fmt(p.get('ci_high'))}] ({p.get('method')})"]
+    if p.get("spearman"):
+        sp = p["spearman"]
+        lines.append(f"  spearman r = {_fmt(sp.get('r'))} [{_fmt(sp.get('ci_low'))}, {_fmt(sp.get('ci_high'))}]")
+    meta = p.get("meta") or {}
+    if meta.get("k"):
+        lines.append(f"  cross-check: {meta.get('interval')}: r = {_fmt(meta.get('r'))} "
+                     f"[{_fmt(meta.get('ci_low'))}, {_fmt(meta.get('ci_high'))}], k = {meta.get('k')}, "
+                     f"tau^2 = {_fmt(meta.get('tau2'), 4)}")
+    if p.get("note"):
+        lines.append(f"  note: {p['note']}")
+    mo, cuts = st.get("motion") or {}, result.get("shot_cuts") or {}
+    if mo:
+        lines.append(f"motion: {mo.get('coordinates')}, relative to {mo.get('relative_to_resolved')} "
+                     f"(relative_to={mo.get('relative_to')!r}, use_z={mo.get('use_z')}); camera cuts: "
+                     f"{mo.get('cut_handling')} (source {mo.get('cut_source')})")
+    if cuts and cuts.get("handling") == "exclude":
+        lines.append(f"  {cuts.get('n_cuts', 0)} cut(s) found ({', '.join(cuts.get('sources') or []) or 'none'}); "
+                     f"{cuts.get('windows_excluded', 0)} window(s) spanning a cut left out")
+        lines += [f"    {c['clip_id']}: {c['n_cuts']} cut(s), {c['windows_excluded']} window(s) left out"
+                  for c in cuts.get("per_clip", []) if c.get("n_cuts")]
+    lines.append(f"lag (positive = motion leads speech; {lag.get('signals', 'frame signals')}):")
+    lines.append(f"  cross-correlation {_fmt(lag.get('xcorr'))} s [{_fmt(lag.get('xcorr_ci_low'))}, "
+                 f"{_fmt(lag.get('xcorr_ci_high'))}]")
+    lines.append(f"  DTW (matched peaks) {_fmt(lag.get('dtw'))} s [{_fmt(lag.get('dtw_ci_low'))}, "
+                 f"{_fmt(lag.get('dtw_ci_high'))}]")
+    if lag.get("note"):
+        lines.append(f"  note: {lag['note']}")
+    lines.append(f"mutual information ({mi.get('description', mi.get('signals', ''))}; clock: {mi.get('clock')}):")
+    shuffle = (mi.get("clip_shuffle") or {}).get("p_value")
+    lines.append(f"  {_fmt(mi.get('bits'), 4)} bits; p = {_fmt(mi.get('p_value'))} (circular shift within clips), "
+                 f"p = {_fmt(shuffle)} (clip shuffle: motion of one clip with speech of another)")
+    if mi.get("note"):
+        lines.append(f"  note: {mi['note']}")
+    lines.append("per clip (r [95% CI], n windows, n_eff):")
+    for c in result.get("per_clip", []):
+        note = f"  -- {c['note']}" if c.get("note") else ""
+        lines.append(f"  {c['clip_id']}: r = {_fmt(c.get('r'))} [{_fmt(c.get('ci_low'))}, {_fmt(c.get('ci_high'))}]"
+                     f", n = {c.get('n')}, n_eff = {_fmt(c.get('n_eff'), 1)}{note}")
+    diag = result.get("diagnostics", {})
+    for title, key in (("model warnings", "warnings"), ("left out of the pooled estimate", "dropped_clips"),
+                       ("no per-clip interval", "no_interval_clips"),
+                       ("competing cross-correlation peak (lag ambiguous)", "competing_peak_clips")):
+        if diag.get(key):
+            lines.append(f"{title}:")
+            lines += [f"  {item}" for item in diag[key]]
+    lines += [f"failed {f['clip_id']}: {f['reason']}" for f in result.get("failed", [])]
+    return "\n".join(lines)
+

@@ -1,0 +1,80 @@
+"""``alloava stats``: the corpus's dataset statistics next to the published claims."""
+from __future__ import annotations
+
+import logging
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from ..corpus import Corpus, as_corpus, clip_summary, duplicate_videos
+from ..stats.descriptive import claims_vs_measured, load_claims, measure_table
+
+log = logging.getLogger(__name__)
+
+
+def clip_table_and_failures(corpus: Corpus, *, progress: bool = True) -> tuple[pd.DataFrame, list[dict]]:
+    """One row per clip with frames, words and durations, and ``{clip_id, reason}`` for clips that did not load.
+
+    Read from the store index when it is up to date for every clip, else by loading each clip.
+    """
+    needed = {"frames", "words", "n_keypoints"}
+    if needed <= set(corpus.index.columns) and corpus.index[list(needed)].notna().all().all() and \
+            corpus.in_store().all():
+        return corpus.index.copy(), []
+    rows = []
+    clips = corpus.clips(progress=progress)
+    for clip in clips:
+        row = corpus.index[corpus.index.clip_id == clip.clip_id].iloc[0].to_dict()
+        rows.append({**row, **clip_summary(clip, row)})
+    return pd.DataFrame(rows), clips.failed
+
+
+def clip_table(corpus: Corpus, *, progress: bool = True) -> pd.DataFrame:
+    """One row per clip with frames, words and durations (clips that fail to load are left out, with a warning)."""
+    table, failed = clip_table_and_failures(corpus, progress=progress)
+    _warn_failed(failed)
+    return table
+
+
+def _warn_failed(failed: list[dict]) -> None:
+    if failed:
+        warnings.warn(f"{len(failed)} clip(s) could not be loaded and are left out: "
+                      + "; ".join(f"{f['clip_id']} ({f['reason']})" for f in failed), stacklevel=3)
+
+
+def measure(corpus: Corpus, *, progress: bool = True) -> dict:
+    """Measured corpus statistics (keys of ``alloava stats --json``'s ``measured``).
+
+    Each YouTube video counts once: a video listed under two categories (two
+    clip ids) is measured as its first clip id (see :func:`duplicate_videos`).
+    Clips that fail to load are left out, with a warning; :func:`corpus_stats` lists them.
+    """
+    table, failed = clip_table_and_failures(corpus, progress=progress)
+    _warn_failed(failed)
+    return measure_table(table)
+
+
+def corpus_stats(path: str | Path | Corpus, *, progress: bool = True) -> dict:
+    """The ``alloava stats --json`` object.
+
+    Returns
+    -------
+    dict
+        ``measured``; ``claims`` (``{name, claimed, measured, unit, source,
+        source_id}``); the claims' own ``consistency_notes``; ``failed``
+        (``{clip_id, reason}``: clips that could not be loaded, left out of
+        ``measured``); ``skipped`` (``{path, reason}``: files that are not clips).
+    """
+    corpus = as_corpus(path)
+    table, failed = clip_table_and_failures(corpus, progress=progress)
+    measured = measure_table(table)
+    claims = load_claims()
+    duplicates = duplicate_videos(corpus.index)
+    for dup in duplicates:
+        log.warning("YouTube video %s is listed as %s; counted once, as %s", dup["youtube_id"],
+                    ", ".join(dup["clip_ids"]), dup["counted_as"])
+    return {"root": str(corpus.root), "measured": measured, "claims": claims_vs_measured(measured, claims),
+            "consistency_notes": claims["consistency_notes"], "failed": failed,
+            "skipped": list(corpus.skipped_files), "duplicates": duplicates}
+
