@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import AlloAvaError
 from ..io.atomic import atomic_write
-from ..io.store import file_sha256
+from ..io.registry import file_sha256
 
 log = logging.getLogger(__name__)
 
