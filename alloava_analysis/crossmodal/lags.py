@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 from scipy import signal, stats
 
+from ..features.motion import moving_mean
+
 __all__ = [
     "cross_correlation_curve",
     "cross_correlation_lag",
@@ -62,14 +64,9 @@ def remove_slow_trend(x: np.ndarray, *, rate_hz: float, window_s: float) -> np.n
         return x.copy()
     if not (window_s > 0 and rate_hz > 0):
         raise ValueError(f"expected window_s >= 0 and rate_hz > 0, got {window_s}, {rate_hz}")
-    k = max(1, int(round(window_s * rate_hz)))
-    finite = np.isfinite(x)
-    kernel = np.ones(k)
-    total = np.convolve(np.where(finite, x, 0.0), kernel, mode="same")
-    count = np.convolve(finite.astype(float), kernel, mode="same")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        trend = total / count
-    return np.where(finite & (count > 0), x - trend, np.nan)
+    trend = moving_mean(x, max(1, int(round(window_s * rate_hz))))
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isfinite(x), x - trend, np.nan)
 
 
 def _lag_sums(xs: np.ndarray, ys: np.ndarray, max_lag: int) -> np.ndarray:

@@ -53,6 +53,7 @@ __all__ = [
     "mask_low_confidence",
     "mask_outside_frame",
     "movement_intensity",
+    "moving_mean",
     "noise_floor",
     "shoulder_width",
     "smooth",
@@ -737,8 +738,8 @@ def window_intensity(intensity: pd.DataFrame, *, window_s: float = 5.0, hop_s: f
 # --------------------------------------------------------------------------------------------
 # gesture units
 # --------------------------------------------------------------------------------------------
-def _moving_mean(v: np.ndarray, k: int) -> np.ndarray:
-    """Centred NaN-aware moving mean over ``k`` frames (NaN frames stay NaN)."""
+def moving_mean(v: np.ndarray, k: int) -> np.ndarray:
+    """Centred moving mean over ``k`` samples that skips non-finite ones (they give NaN); ``k <= 1`` copies ``v``."""
     if k <= 1:
         return v.copy()
     finite = np.isfinite(v)
@@ -779,7 +780,7 @@ def noise_floor(intensity: pd.DataFrame, *, quantile: float = 0.1, factor: float
         raise ValueError(f"expected 0 < quantile < 1, factor > 0 and smooth_s >= 0, got {quantile}, {factor}, "
                          f"{smooth_s}")
     t = intensity["time"].to_numpy(dtype=float)
-    v = _moving_mean(intensity[column].to_numpy(dtype=float), _smoothing_frames(t, smooth_s))
+    v = moving_mean(intensity[column].to_numpy(dtype=float), _smoothing_frames(t, smooth_s))
     v = v[np.isfinite(v)]
     return float(factor * np.quantile(v, quantile)) if v.size else float("nan")
 
@@ -848,7 +849,7 @@ def gesture_units(intensity: pd.DataFrame, *, high: float = 0.6, low: float | No
     t = intensity["time"].to_numpy(dtype=float)
     if t.size < 2:
         raise ValueError(f"expected at least 2 frames, got {t.size}")
-    v = _moving_mean(intensity[column].to_numpy(dtype=float), _smoothing_frames(t, smooth_s))
+    v = moving_mean(intensity[column].to_numpy(dtype=float), _smoothing_frames(t, smooth_s))
     if floor == "auto":
         fl = noise_floor(intensity, quantile=floor_quantile, factor=floor_factor, smooth_s=smooth_s, column=column)
         if max_floor is not None:
