@@ -55,6 +55,7 @@ __all__ = [
     "movement_intensity",
     "moving_mean",
     "noise_floor",
+    "pixel_scale",
     "shoulder_width",
     "smooth",
     "window_intensity",
@@ -159,7 +160,7 @@ def _fps(ds: xr.Dataset) -> float:
     return fps
 
 
-def _pixel_scale(ds: xr.Dataset) -> np.ndarray:
+def pixel_scale(ds: xr.Dataset) -> np.ndarray:
     """Per-axis factors that make distances isotropic (pixels for normalised coords with a known frame size)."""
     scale = np.ones(ds.sizes["space"])
     if ds.attrs.get("coords") == "normalized" and ds.attrs.get("frame_width") and ds.attrs.get("frame_height"):
@@ -370,7 +371,7 @@ def kinematics(ds: xr.Dataset, *, isotropic: bool = True, use_z: bool = False) -
     ds = validate_pose(ds)
     ds = _planar(ds, use_z)
     t = ds["time"].values
-    scale = _pixel_scale(ds) if isotropic else np.ones(ds.sizes["space"])
+    scale = pixel_scale(ds) if isotropic else np.ones(ds.sizes["space"])
     pos = ds["position"].values.astype(np.float64) * scale[None, :, None, None]
     vel = _derivative(pos, t)
     acc = _derivative(vel, t)
@@ -399,7 +400,7 @@ def _shoulder_distance(ds: xr.Dataset, isotropic: bool) -> np.ndarray:
     if "left_shoulder" not in names or "right_shoulder" not in names:
         raise ValueError(f"expected left_shoulder and right_shoulder keypoints to normalise by body size, "
                          f"got layout {ds.attrs.get('layout')!r}")
-    scale = _pixel_scale(ds) if isotropic else np.ones(ds.sizes["space"])
+    scale = pixel_scale(ds) if isotropic else np.ones(ds.sizes["space"])
     pos = ds["position"].sel(keypoint=["left_shoulder", "right_shoulder"]).values.astype(np.float64)
     pos = (pos * scale[None, :, None, None])[:, :2]
     return np.linalg.norm(pos[:, :, 0] - pos[:, :, 1], axis=1)
@@ -642,7 +643,7 @@ def detect_pose_cuts(ds: xr.Dataset, *, jump: float = 0.08, contrast: float = 5.
     ind = ds["individual"].values[0] if individual is None else individual
     ds1 = mask_low_confidence(ds.sel(individual=[ind]), threshold=confidence_threshold)
     t = ds1["time"].values.astype(np.float64)
-    pos = ds1["position"].values[:, :2, :, 0].astype(np.float64) * _pixel_scale(ds1)[:2][None, :, None]
+    pos = ds1["position"].values[:, :2, :, 0].astype(np.float64) * pixel_scale(ds1)[:2][None, :, None]
     unit = _body_unit(ds1, pos)
     gesturing = _gesturing_keypoints(ds1.attrs.get("layout", ""))
     still = [i for i, k in enumerate(ds1["keypoint"].values) if k not in gesturing]
