@@ -11,7 +11,7 @@ from .latents import modulation
 # audio
 # --------------------------------------------------------------------------------------------
 def syllable_table(words: pd.DataFrame, syll: np.ndarray, grid: np.ndarray, u: np.ndarray,
-                    cfg: SynthConfig, rng: np.random.Generator) -> pd.DataFrame:
+                   cfg: SynthConfig, rng: np.random.Generator) -> pd.DataFrame:
     """Syllables dividing each word equally; amplitude follows ``1 + fine_coupling * u(centre)``."""
     word_idx = np.repeat(np.arange(len(words)), syll)
     k = np.concatenate([np.arange(n) for n in syll]) if syll.size else np.zeros(0, dtype=np.int64)
@@ -25,7 +25,7 @@ def syllable_table(words: pd.DataFrame, syll: np.ndarray, grid: np.ndarray, u: n
 
 
 def synthesize_audio(n_samples: int, syllables: pd.DataFrame, segments: pd.DataFrame, speaker: dict,
-                      cfg: SynthConfig, rng: np.random.Generator) -> np.ndarray:
+                     cfg: SynthConfig, rng: np.random.Generator) -> np.ndarray:
     """Voiced syllables (harmonic tone, declining F0 per sentence, raised-cosine envelopes) + noise."""
     sr = cfg.audio_rate
     first = np.rint(syllables["start"].to_numpy() * sr).astype(np.int64)

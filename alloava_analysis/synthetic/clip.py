@@ -86,7 +86,8 @@ def _safe_corr(x: np.ndarray, y: np.ndarray) -> float | None:
 
 
 def build_clip(clip_index: int, seed: int, cfg: SynthConfig, speaker_index: int, demographics: dict[str, str],
-                *, with_audio: bool = True) -> SyntheticClip:
+               *, with_audio: bool = True) -> SyntheticClip:
+    """Clip ``clip_index`` of the corpus with ``seed``, spoken by speaker ``speaker_index``."""
     rng = stream(seed, CLIP_STREAM, clip_index)
     speaker = make_speaker(speaker_index, seed, cfg, demographics)
     key, n_frames = clip_identity(rng, cfg)

@@ -57,7 +57,7 @@ def _ou(n: int, fps: float, tau_s: float, sd: float, rng: np.random.Generator, d
 
 
 def planted_hand_speed(frame_time: np.ndarray, windows: pd.DataFrame, grid: np.ndarray, u: np.ndarray,
-                cfg: SynthConfig) -> np.ndarray:
+                       cfg: SynthConfig) -> np.ndarray:
     """Planted hand speed per frame: the window's intensity times the normalised fine modulation."""
     mod = modulation(np.interp(frame_time + cfg.lag_s, grid, u), cfg.fine_coupling)
     win = np.minimum((frame_time // cfg.window_s).astype(np.int64), len(windows) - 1)
@@ -159,7 +159,7 @@ def _camera(n: int, cfg: SynthConfig, rng: np.random.Generator) -> tuple[np.ndar
 
 
 def synthesize_pose(frame_time: np.ndarray, hand_speed: np.ndarray, speaker: dict, cfg: SynthConfig,
-                     rng: np.random.Generator, extractor: dict) -> tuple[dict, dict]:
+                    rng: np.random.Generator, extractor: dict) -> tuple[dict, dict]:
     """MediaPipe 33 and OpenPose 18 poses, and the realised dropout / low-confidence fractions."""
     n = frame_time.size
     width_px, height_px = cfg.frame_size

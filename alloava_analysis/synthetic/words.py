@@ -99,7 +99,7 @@ def _layout_window(start: float, length: float, syll: np.ndarray, pause_after: n
 
 
 def synthesize_words(windows: pd.DataFrame, cfg: SynthConfig, prob_mean: float,
-                      rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+                     rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """Words (``word, start, end, probability, segment``), segments and syllables per word."""
     counts = windows["n_words"].to_numpy()
     n = int(counts.sum())
