@@ -48,7 +48,7 @@ import pandas as pd
 from scipy import stats
 
 from ..parallel import clip_seed
-from .lags import _as_pair
+from .lags import as_pair
 
 __all__ = [
     "POOLING",
@@ -110,7 +110,7 @@ def effective_sample_size(x: np.ndarray, y: np.ndarray) -> float:
 
     ``r1x``, ``r1y`` are lag-1 autocorrelations and ``n`` the number of finite pairs.
     """
-    x, y = _as_pair(x, y)
+    x, y = as_pair(x, y)
     n = int((np.isfinite(x) & np.isfinite(y)).sum())
     prod = _lag1_autocorrelation(x) * _lag1_autocorrelation(y)
     prod = float(np.clip(prod, -0.95, 0.95))
@@ -347,7 +347,7 @@ def block_bootstrap_correlation(x: np.ndarray, y: np.ndarray, *, method: str = "
         raise ValueError(f"expected interval to be 't' or 'percentile', got {interval!r}")
     if not 0 < ci < 1:
         raise ValueError(f"expected ci in (0, 1), got {ci}")
-    x, y = _as_pair(x, y)
+    x, y = as_pair(x, y)
     ok = np.isfinite(x) & np.isfinite(y)
     n_ok = int(ok.sum())
     if n_ok < max(min_pairs, 3):

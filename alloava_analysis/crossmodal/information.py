@@ -200,7 +200,7 @@ class _ShiftedLagSearch:
     """
 
     def __init__(self, x: np.ndarray, y: np.ndarray, bounds: list[tuple[int, int]], max_lag: int):
-        from .lags import _standardise
+        from .lags import standardise
 
         self.max_lag, self.lags = max_lag, np.arange(-max_lag, max_lag + 1)
         m = np.arange(max(max_lag, 1))
@@ -210,7 +210,7 @@ class _ShiftedLagSearch:
             if not _searchable(n, max_lag):
                 continue
             try:
-                xs, ys = _standardise(x[lo:hi, 0], "x"), _standardise(y[lo:hi, 0], "y")
+                xs, ys = standardise(x[lo:hi, 0], "x"), standardise(y[lo:hi, 0], "y")
             except ValueError:
                 continue
             mx, my = np.isfinite(xs).astype(float), np.isfinite(ys).astype(float)
@@ -247,10 +247,10 @@ class _ShiftedLagSearch:
 
     def best_lag(self, shifts: np.ndarray) -> int:
         """Lag (samples) of the maximum pooled cross-correlation with ``y`` shifted by ``shifts`` (one per group)."""
-        from .lags import _r_from_sums
+        from .lags import r_from_sums
 
         sums = self.sums(shifts)
-        return _pooled_best_lag(_r_from_sums(sums, 10), sums[:, 0], self.max_lag)
+        return _pooled_best_lag(r_from_sums(sums, 10), sums[:, 0], self.max_lag)
 
 
 def _mi_at_lag(x: np.ndarray, y: np.ndarray, bounds: list, lag: int, *, max_samples: int | None, k: int,

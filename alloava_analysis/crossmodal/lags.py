@@ -13,7 +13,10 @@ import numpy as np
 import pandas as pd
 from scipy import signal, stats
 
+from ..features.motion import moving_mean
+
 __all__ = [
+    "as_pair",
     "cross_correlation_curve",
     "cross_correlation_lag",
     "lag_curve",
@@ -21,13 +24,16 @@ __all__ = [
     "pooled_cross_correlation",
     "pooled_lag_interval",
     "pooled_peak",
+    "r_from_sums",
     "remove_slow_trend",
+    "standardise",
 ]
 
 log = logging.getLogger(__name__)
 
 
-def _as_pair(x: np.ndarray, y: np.ndarray, what: str = "series") -> tuple[np.ndarray, np.ndarray]:
+def as_pair(x: np.ndarray, y: np.ndarray, what: str = "series") -> tuple[np.ndarray, np.ndarray]:
+    """``x`` and ``y`` as float64 1-D series of equal length (one clock); ValueError otherwise."""
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     if x.ndim != 1 or y.ndim != 1:
@@ -38,7 +44,8 @@ def _as_pair(x: np.ndarray, y: np.ndarray, what: str = "series") -> tuple[np.nda
     return x, y
 
 
-def _standardise(v: np.ndarray, name: str) -> np.ndarray:
+def standardise(v: np.ndarray, name: str) -> np.ndarray:
+    """``(v - mean) / sd`` ignoring NaN; ValueError for under 3 finite samples or a constant ``v``."""
     finite = np.isfinite(v)
     if finite.sum() < 3:
         raise ValueError(f"expected at least 3 finite samples in {name}, got {int(finite.sum())}")
@@ -62,14 +69,9 @@ def remove_slow_trend(x: np.ndarray, *, rate_hz: float, window_s: float) -> np.n
         return x.copy()
     if not (window_s > 0 and rate_hz > 0):
         raise ValueError(f"expected window_s >= 0 and rate_hz > 0, got {window_s}, {rate_hz}")
-    k = max(1, int(round(window_s * rate_hz)))
-    finite = np.isfinite(x)
-    kernel = np.ones(k)
-    total = np.convolve(np.where(finite, x, 0.0), kernel, mode="same")
-    count = np.convolve(finite.astype(float), kernel, mode="same")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        trend = total / count
-    return np.where(finite & (count > 0), x - trend, np.nan)
+    trend = moving_mean(x, max(1, int(round(window_s * rate_hz))))
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isfinite(x), x - trend, np.nan)
 
 
 def _lag_sums(xs: np.ndarray, ys: np.ndarray, max_lag: int) -> np.ndarray:
@@ -88,7 +90,7 @@ def _lag_sums(xs: np.ndarray, ys: np.ndarray, max_lag: int) -> np.ndarray:
                      corr(y0, x0)])
 
 
-def _r_from_sums(sums: np.ndarray, min_overlap: int) -> np.ndarray:
+def r_from_sums(sums: np.ndarray, min_overlap: int) -> np.ndarray:
     """Pearson r per lag from :func:`_lag_sums` (leading axes allowed); NaN where pairs are too few."""
     cnt, sx, sy, sxx, syy, sxy = (sums[..., i, :] for i in range(6))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -100,8 +102,8 @@ def _r_from_sums(sums: np.ndarray, min_overlap: int) -> np.ndarray:
 
 def lag_curve(x: np.ndarray, y: np.ndarray, max_lag: int, *, min_overlap: int = 10) -> tuple[np.ndarray, np.ndarray]:
     """``(r, n)`` per lag ``-max_lag .. max_lag`` samples: the arrays of :func:`cross_correlation_curve`."""
-    sums = _lag_sums(_standardise(x, "x"), _standardise(y, "y"), int(min(max_lag, x.size - 1)))
-    return _r_from_sums(sums, min_overlap), sums[0]
+    sums = _lag_sums(standardise(x, "x"), standardise(y, "y"), int(min(max_lag, x.size - 1)))
+    return r_from_sums(sums, min_overlap), sums[0]
 
 
 def pooled_peak(r: np.ndarray, n: np.ndarray) -> tuple[int | None, np.ndarray]:
@@ -145,7 +147,7 @@ def cross_correlation_curve(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max
         Columns ``lag_s``, ``lag_samples``, ``r``, ``n`` (pairs used); attrs
         ``rate_hz``, ``clock`` and ``convention``.
     """
-    x, y = _as_pair(x, y)
+    x, y = as_pair(x, y)
     if not (np.isfinite(rate_hz) and rate_hz > 0):
         raise ValueError(f"expected rate_hz > 0, got {rate_hz}")
     if not (np.isfinite(max_lag_s) and max_lag_s >= 0):
@@ -314,7 +316,7 @@ def lag_interval(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: flo
         ``lag_s, ci_low, ci_high, se_s, r, n_blocks, secondary_lag_s,
         secondary_r, secondary_share, competing_peak, note`` (positive lag: x leads y).
     """
-    x, y = _as_pair(x, y)
+    x, y = as_pair(x, y)
     if not (block_s > 0 and rate_hz > 0):
         raise ValueError(f"expected block_s > 0 and rate_hz > 0, got {block_s}, {rate_hz}")
     lag, curve = cross_correlation_lag(x, y, rate_hz=rate_hz, max_lag_s=max_lag_s, min_overlap=min_overlap)
@@ -327,7 +329,7 @@ def lag_interval(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: flo
     if not np.isfinite(lag):
         out["note"] = "no lag: the cross-correlation is undefined at every lag"
         return out
-    xs, ys = _standardise(x, "x"), _standardise(y, "y")
+    xs, ys = standardise(x, "x"), standardise(y, "y")
     step = max(int(round(block_s * rate_hz)), 2 * max_lag + 2)
     starts = range(0, x.size - step // 2, step)
     blocks = np.stack([_lag_sums(xs[a:a + step], ys[a:a + step], max_lag) for a in starts
@@ -337,7 +339,7 @@ def lag_interval(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: flo
     rng = np.random.default_rng(seed)
     counts = rng.multinomial(n_blocks, np.full(n_blocks, 1.0 / n_blocks), size=n_boot).astype(float)
     boot_sums = np.einsum("bk,kij->bij", counts, blocks)
-    boot_r = _r_from_sums(boot_sums, min_overlap)
+    boot_r = r_from_sums(boot_sums, min_overlap)
     reps = _peak_lags(boot_r, lags, refine=True) / rate_hz
     lo, hi, sd = _interval(lag, reps, n_blocks, ci)
     out.update(ci_low=lo, ci_high=hi, se_s=sd)

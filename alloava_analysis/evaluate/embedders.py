@@ -16,7 +16,6 @@ because an FGD value means nothing without its feature extractor.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -24,6 +23,7 @@ from typing import Callable
 import numpy as np
 
 from ..errors import SchemaError
+from ..io.registry import file_sha256
 
 __all__ = ["Embedder", "load_embedder"]
 
@@ -52,14 +52,6 @@ class Embedder:
             raise SchemaError(f"expected the embedder to return finite (n={n}, dims) embeddings, got shape "
                               f"{out.shape}", path=self.path or self.name)
         return out
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _linear(path: Path) -> Callable[[np.ndarray], np.ndarray]:
@@ -133,4 +125,4 @@ def load_embedder(spec: "str | Path | Callable | Embedder", *, name: str | None 
     if suffix not in loaders:
         raise SchemaError(f"expected an embedder file ending in one of {_SUFFIXES}, got {suffix!r}", path=path)
     kind, loader = loaders[suffix]
-    return Embedder(name=name or path.name, fn=loader(path), kind=kind, path=str(path), sha256=_sha256(path))
+    return Embedder(name=name or path.name, fn=loader(path), kind=kind, path=str(path), sha256=file_sha256(path))

@@ -34,7 +34,7 @@ import numpy as np
 import xarray as xr
 
 from ..clocks import resample_to_times
-from ..features.motion import _pixel_scale, interpolate_gaps, mask_low_confidence, shoulder_width
+from ..features.motion import pixel_scale, interpolate_gaps, mask_low_confidence, shoulder_width
 from ..model import POSITION_DIMS, make_pose, validate_pose
 
 __all__ = ["EVAL_KEYPOINTS", "HEAD_KEYPOINTS", "KEYPOINT_SETS", "LAYOUT_PREFERENCE", "NORMALIZATION",
@@ -115,7 +115,7 @@ def normalize_pose(ds: xr.Dataset, *, rate_hz: float | None = 30.0, keypoints: t
                          f"{ds.attrs.get('layout')!r} in {ds.attrs.get('source') or 'pose'}")
     one = mask_low_confidence(ds.isel({_IND: [0]}), threshold=confidence_threshold)
     width = float(shoulder_width(one).values[0])
-    scale = _pixel_scale(ds)[:2]
+    scale = pixel_scale(ds)[:2]
     pos = one["position"].isel(space=[0, 1], **{_IND: 0}).values.astype(np.float64) * scale[None, :, None]
     sh = [names.index("left_shoulder"), names.index("right_shoulder")]
     origin = pos[:, :, sh].mean(axis=2, keepdims=True)

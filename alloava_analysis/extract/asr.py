@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..features.speech import resample_audio, to_mono
 from ..model import SEGMENT_COLUMNS, make_words
 from .media import ASR_AUDIO, decode_audio
 from .models import ASR_ENGINES, ResolvedModel, resolve_whisper_model
@@ -39,17 +40,10 @@ def load_asr_audio(audio: str | Path | np.ndarray, *, samplerate: int | None = N
     """
     if isinstance(audio, (str, Path)):
         return decode_audio(audio, samplerate=ASR_RATE, channels=1)[:, 0]
-    samples = np.asarray(audio, dtype=np.float32)
-    if samples.ndim == 2:
-        samples = samples.mean(axis=1)
-    if samples.ndim != 1:
-        raise ValueError(f"expected audio samples of shape (n,) or (n, channels), got {np.shape(audio)}")
+    samples = to_mono(audio)
     rate = samplerate or ASR_RATE
     if rate != ASR_RATE:
-        from scipy.signal import resample_poly
-
-        g = np.gcd(int(rate), ASR_RATE)
-        samples = resample_poly(samples, ASR_RATE // g, int(rate) // g).astype(np.float32)
+        samples = resample_audio(samples, rate, ASR_RATE)
     return np.ascontiguousarray(samples)
 
 

@@ -34,6 +34,7 @@ from typing import Any
 
 from ..errors import ModelNotFoundError
 from ..io.atomic import atomic_write
+from ..io.registry import file_sha256
 
 log = logging.getLogger(__name__)
 
@@ -144,24 +145,20 @@ def engine_version(engine: str) -> str | None:
 _HASH_CACHE: dict[tuple[str, int, int], str] = {}
 
 
-def sha256_file(path: str | Path) -> str:
-    """sha256 of a file (cached by path, size and modification time)."""
+def _cached_sha256(path: str | Path) -> str:
+    """sha256 of a file, cached by path, size and modification time."""
     path = Path(path)
     st = path.stat()
     key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
     if key not in _HASH_CACHE:
-        digest = hashlib.sha256()
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        _HASH_CACHE[key] = digest.hexdigest()
+        _HASH_CACHE[key] = file_sha256(path)
     return _HASH_CACHE[key]
 
 
 def sha256_tree(folder: str | Path) -> tuple[str, dict[str, str]]:
     """Hash of a model folder (its sorted ``relative/path sha256`` lines) and each file's sha256."""
     folder = Path(folder)
-    files = {p.relative_to(folder).as_posix(): sha256_file(p)
+    files = {p.relative_to(folder).as_posix(): _cached_sha256(p)
              for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")}
     manifest = "".join(f"{name} {digest}\n" for name, digest in files.items())
     return hashlib.sha256(manifest.encode()).hexdigest(), files
@@ -271,7 +268,7 @@ def resolve_mediapipe_model(kind: str, path: str | Path | None = None, *,
         candidates.append(("cache", cache_dir() / spec.filename))
     for source, candidate in candidates:
         if candidate.is_file():
-            digest = sha256_file(candidate)
+            digest = _cached_sha256(candidate)
             if digest != spec.sha256:
                 warnings.warn(f"{candidate}: sha256 {digest} differs from the registry's {spec.sha256} for "
                               f"{spec.filename}; using it anyway (recorded in the output)", stacklevel=2)
@@ -310,7 +307,7 @@ def _faster_whisper_folder(folder: Path, source: str, name: str | None = None) -
 def _openai_whisper_file(path: Path, source: str, name: str | None = None) -> ResolvedModel:
     if not path.is_file():
         raise ModelNotFoundError(f"{path}: expected an openai-whisper checkpoint (.pt file), got a folder")
-    return ResolvedModel("whisper", name or path.stem, "openai-whisper", path, source, sha256_file(path))
+    return ResolvedModel("whisper", name or path.stem, "openai-whisper", path, source, _cached_sha256(path))
 
 
 def _whisper_from_path(path: Path, engine: str, source: str, name: str | None = None) -> ResolvedModel:

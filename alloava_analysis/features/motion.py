@@ -53,7 +53,9 @@ __all__ = [
     "mask_low_confidence",
     "mask_outside_frame",
     "movement_intensity",
+    "moving_mean",
     "noise_floor",
+    "pixel_scale",
     "shoulder_width",
     "smooth",
     "window_intensity",
@@ -158,7 +160,7 @@ def _fps(ds: xr.Dataset) -> float:
     return fps
 
 
-def _pixel_scale(ds: xr.Dataset) -> np.ndarray:
+def pixel_scale(ds: xr.Dataset) -> np.ndarray:
     """Per-axis factors that make distances isotropic (pixels for normalised coords with a known frame size)."""
     scale = np.ones(ds.sizes["space"])
     if ds.attrs.get("coords") == "normalized" and ds.attrs.get("frame_width") and ds.attrs.get("frame_height"):
@@ -369,7 +371,7 @@ def kinematics(ds: xr.Dataset, *, isotropic: bool = True, use_z: bool = False) -
     ds = validate_pose(ds)
     ds = _planar(ds, use_z)
     t = ds["time"].values
-    scale = _pixel_scale(ds) if isotropic else np.ones(ds.sizes["space"])
+    scale = pixel_scale(ds) if isotropic else np.ones(ds.sizes["space"])
     pos = ds["position"].values.astype(np.float64) * scale[None, :, None, None]
     vel = _derivative(pos, t)
     acc = _derivative(vel, t)
@@ -398,7 +400,7 @@ def _shoulder_distance(ds: xr.Dataset, isotropic: bool) -> np.ndarray:
     if "left_shoulder" not in names or "right_shoulder" not in names:
         raise ValueError(f"expected left_shoulder and right_shoulder keypoints to normalise by body size, "
                          f"got layout {ds.attrs.get('layout')!r}")
-    scale = _pixel_scale(ds) if isotropic else np.ones(ds.sizes["space"])
+    scale = pixel_scale(ds) if isotropic else np.ones(ds.sizes["space"])
     pos = ds["position"].sel(keypoint=["left_shoulder", "right_shoulder"]).values.astype(np.float64)
     pos = (pos * scale[None, :, None, None])[:, :2]
     return np.linalg.norm(pos[:, :, 0] - pos[:, :, 1], axis=1)
@@ -641,7 +643,7 @@ def detect_pose_cuts(ds: xr.Dataset, *, jump: float = 0.08, contrast: float = 5.
     ind = ds["individual"].values[0] if individual is None else individual
     ds1 = mask_low_confidence(ds.sel(individual=[ind]), threshold=confidence_threshold)
     t = ds1["time"].values.astype(np.float64)
-    pos = ds1["position"].values[:, :2, :, 0].astype(np.float64) * _pixel_scale(ds1)[:2][None, :, None]
+    pos = ds1["position"].values[:, :2, :, 0].astype(np.float64) * pixel_scale(ds1)[:2][None, :, None]
     unit = _body_unit(ds1, pos)
     gesturing = _gesturing_keypoints(ds1.attrs.get("layout", ""))
     still = [i for i, k in enumerate(ds1["keypoint"].values) if k not in gesturing]
@@ -737,8 +739,8 @@ def window_intensity(intensity: pd.DataFrame, *, window_s: float = 5.0, hop_s: f
 # --------------------------------------------------------------------------------------------
 # gesture units
 # --------------------------------------------------------------------------------------------
-def _moving_mean(v: np.ndarray, k: int) -> np.ndarray:
-    """Centred NaN-aware moving mean over ``k`` frames (NaN frames stay NaN)."""
+def moving_mean(v: np.ndarray, k: int) -> np.ndarray:
+    """Centred moving mean over ``k`` samples that skips non-finite ones (they give NaN); ``k <= 1`` copies ``v``."""
     if k <= 1:
         return v.copy()
     finite = np.isfinite(v)
@@ -779,7 +781,7 @@ def noise_floor(intensity: pd.DataFrame, *, quantile: float = 0.1, factor: float
         raise ValueError(f"expected 0 < quantile < 1, factor > 0 and smooth_s >= 0, got {quantile}, {factor}, "
                          f"{smooth_s}")
     t = intensity["time"].to_numpy(dtype=float)
-    v = _moving_mean(intensity[column].to_numpy(dtype=float), _smoothing_frames(t, smooth_s))
+    v = moving_mean(intensity[column].to_numpy(dtype=float), _smoothing_frames(t, smooth_s))
     v = v[np.isfinite(v)]
     return float(factor * np.quantile(v, quantile)) if v.size else float("nan")
 
@@ -848,7 +850,7 @@ def gesture_units(intensity: pd.DataFrame, *, high: float = 0.6, low: float | No
     t = intensity["time"].to_numpy(dtype=float)
     if t.size < 2:
         raise ValueError(f"expected at least 2 frames, got {t.size}")
-    v = _moving_mean(intensity[column].to_numpy(dtype=float), _smoothing_frames(t, smooth_s))
+    v = moving_mean(intensity[column].to_numpy(dtype=float), _smoothing_frames(t, smooth_s))
     if floor == "auto":
         fl = noise_floor(intensity, quantile=floor_quantile, factor=floor_factor, smooth_s=smooth_s, column=column)
         if max_floor is not None:

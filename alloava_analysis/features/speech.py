@@ -34,10 +34,12 @@ __all__ = [
     "onset_strength",
     "prosodic_peaks",
     "frame_rms",
+    "resample_audio",
     "rms_envelope",
     "speech_features",
     "speech_rate",
     "syllables",
+    "to_mono",
 ]
 
 log = logging.getLogger(__name__)
@@ -274,6 +276,22 @@ def speech_rate(words: pd.DataFrame, *, window_s: float = 5.0, hop_s: float | No
 # --------------------------------------------------------------------------------------------
 # audio clock
 # --------------------------------------------------------------------------------------------
+def to_mono(samples: np.ndarray) -> np.ndarray:
+    """Float32 samples (n,) from samples (n,) or (n, channels), averaging the channels."""
+    y = np.asarray(samples, dtype=np.float32)
+    if y.ndim == 2:
+        y = y.mean(axis=1)
+    if y.ndim != 1:
+        raise ValueError(f"expected audio samples of shape (n,) or (n, channels), got {y.shape}")
+    return y
+
+
+def resample_audio(samples: np.ndarray, samplerate: int, rate: int) -> np.ndarray:
+    """``samples`` at ``samplerate`` resampled to ``rate`` (polyphase), as float32."""
+    g = gcd(int(samplerate), int(rate))
+    return signal.resample_poly(samples, int(rate) // g, int(samplerate) // g).astype(np.float32)
+
+
 def _samples(audio, samplerate: int | None, *, analysis_rate: int | None) -> tuple[np.ndarray, int]:
     """Mono float samples at ``analysis_rate`` (polyphase resampling) from an array or an ``Audio``."""
     if hasattr(audio, "read") and hasattr(audio, "samplerate"):
@@ -281,19 +299,14 @@ def _samples(audio, samplerate: int | None, *, analysis_rate: int | None) -> tup
     else:
         if samplerate is None:
             raise ValueError("expected samplerate= with a sample array, got None")
-        y, sr = np.asarray(audio, dtype=np.float32), int(samplerate)
-        if y.ndim == 2:
-            y = y.mean(axis=1)
-    if y.ndim != 1:
-        raise ValueError(f"expected mono samples of shape (n,) or (n, channels), got {y.shape}")
+        y, sr = audio, int(samplerate)
+    y = to_mono(y)
     if y.size == 0:
         raise ValueError("expected audio samples, got an empty signal")
     if not np.isfinite(y).all():
         raise ValueError("expected finite audio samples, got NaN or inf")
     if analysis_rate and sr != analysis_rate:
-        g = gcd(sr, analysis_rate)
-        y = signal.resample_poly(y, analysis_rate // g, sr // g).astype(np.float32)
-        sr = analysis_rate
+        y, sr = resample_audio(y, sr, analysis_rate), analysis_rate
     return y.astype(np.float32), sr
 
 

@@ -31,7 +31,7 @@ from ..checks import check_options
 from .layout import MODALITY_DIRS, MODALITY_EXTENSIONS, parse_key
 from .manifest import DEFAULT_MODALITIES, MODALITIES, check_manifest, expected_checksums, split_modalities
 from .manifest import validate_manifest
-from .store import file_sha256
+from .registry import file_sha256
 
 log = logging.getLogger(__name__)
 

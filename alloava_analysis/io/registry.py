@@ -11,15 +11,13 @@ from pathlib import Path
 from ..errors import SchemaError
 from .atomic import write_text
 
-_CHUNK = 1 << 20
 
-
-def file_sha256(path: str | Path) -> str:
-    """The sha256 hex digest of one file, read in 1 MiB chunks."""
+def file_sha256(path: str | Path, *, chunk: int = 1 << 20) -> str:
+    """The sha256 hex digest of one file, read in ``chunk``-byte blocks (1 MiB)."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(_CHUNK), b""):
-            digest.update(chunk)
+        while block := handle.read(chunk):
+            digest.update(block)
     return digest.hexdigest()
 
 

@@ -16,7 +16,6 @@ load, with the current names.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 from collections.abc import Iterator
@@ -31,6 +30,7 @@ import xarray as xr
 from ..errors import AlloAvaError, SchemaError
 from ..model import LEGACY_DIMS, make_pose, make_words
 from .atomic import atomic_path
+from .registry import file_sha256  # noqa: F401 - corpus.py still calls st.file_sha256 (being moved)
 
 log = logging.getLogger(__name__)
 ATTRS_KEY = b"alloava_attrs"
@@ -227,12 +227,3 @@ def read_index(store: str | Path) -> pd.DataFrame | None:
     except FileNotFoundError:
         return None
     return pq.read_table(pa.BufferReader(data)).to_pandas()
-
-
-def file_sha256(path: str | Path, *, chunk: int = 1 << 20) -> str:
-    """Streaming sha256 of a file."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()

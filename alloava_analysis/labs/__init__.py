@@ -19,12 +19,13 @@ from typing import Any
 
 from .feedback import Feedback
 
-__all__ = ["Feedback", "LABS", "lab_grader", "run_checks", "score", "otter_tests_dir"]
+__all__ = ["Feedback", "LABS", "lab_grader", "lab_module", "run_checks", "score", "otter_tests_dir"]
 
 LABS = ("lab01", "lab02", "lab03")
 
 
-def _lab(lab: str):
+def lab_module(lab: str):
+    """The checker module of ``lab`` (one of :data:`LABS`)."""
     if lab not in LABS:
         raise ValueError(f"expected lab to be one of {LABS}, got {lab!r}")
     return importlib.import_module(f"{__name__}.{lab}")
@@ -32,14 +33,14 @@ def _lab(lab: str):
 
 def otter_tests_dir(lab: str) -> Path:
     """The folder of the lab's otter-grader test files (one ``qN.py`` per question)."""
-    _lab(lab)
+    lab_module(lab)
     return Path(__file__).resolve().parent / "otter_tests" / lab
 
 
 def run_checks(lab: str, env: dict[str, Any]) -> dict[str, str | None]:
     """Run every check of ``lab`` on ``env``: ``{question: None if passed else the feedback message}``."""
     out: dict[str, str | None] = {}
-    for question, check in _lab(lab).CHECKS.items():
+    for question, check in lab_module(lab).CHECKS.items():
         try:
             check(env)
             out[question] = None
@@ -63,7 +64,7 @@ class _Grader:
 
     def check(self, question: str, global_env: dict[str, Any] | None = None) -> str | None:
         env = global_env if global_env is not None else inspect.currentframe().f_back.f_globals
-        check = _lab(self.lab).CHECKS[question]
+        check = lab_module(self.lab).CHECKS[question]
         try:
             check(env)
         except Feedback as err:
@@ -75,7 +76,7 @@ class _Grader:
 
 def lab_grader(lab: str, *, prefer_otter: bool = True):
     """A grader for ``lab`` whose ``check("qN")`` runs that question's checks on the notebook's variables."""
-    _lab(lab)
+    lab_module(lab)
     if prefer_otter:
         try:
             import otter

@@ -8,9 +8,9 @@ from otter.test_files import test_case
 
 def make_test(lab: str, question: str, *, points: float = 1.0):
     """An otter ``test_case`` that runs ``lab``'s check of ``question`` on the notebook's variables."""
-    from . import _lab
+    from . import lab_module
 
-    check = _lab(lab).CHECKS[question]
+    check = lab_module(lab).CHECKS[question]
 
     @test_case(name=f"{lab} {question}", points=points, success_message=f"{question}: all checks passed")
     def run(env: dict[str, Any]) -> None:

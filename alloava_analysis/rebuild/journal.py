@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import AlloAvaError
 from ..io.atomic import atomic_write
-from ..io.store import file_sha256
+from ..io.registry import file_sha256
 
 log = logging.getLogger(__name__)
 
@@ -68,17 +68,20 @@ def read_journal(out: str | Path, clip_id: str) -> dict:
     return journal if isinstance(journal, dict) and journal.get("version") == JOURNAL_VERSION else {}
 
 
-def _write_json_sorted(path: Path, obj: dict) -> Path:
+def write_json_sorted(path: Path, obj: dict) -> Path:
+    """Write ``obj`` to ``path`` atomically as indented JSON with sorted keys."""
     with atomic_write(path, "w", encoding="utf-8") as handle:
         json.dump(obj, handle, indent=1, sort_keys=True, allow_nan=False)
     return path
 
 
-def _write_journal(out: str | Path, journal: dict) -> None:
-    _write_json_sorted(journal_path(out, journal["clip_id"]), journal)
+def write_journal(out: str | Path, journal: dict) -> None:
+    """Write a clip's step journal (atomically) where :func:`read_journal` finds it."""
+    write_json_sorted(journal_path(out, journal["clip_id"]), journal)
 
 
-def _file_record(out: Path, path: str | Path) -> tuple[str, dict]:
+def file_record(out: Path, path: str | Path) -> tuple[str, dict]:
+    """``path`` relative to ``out`` and its journal record (size and sha256)."""
     path = Path(path)
     relative = path.resolve().relative_to(out.resolve()).as_posix()
     return relative, {"bytes": path.stat().st_size, "sha256": file_sha256(path)}

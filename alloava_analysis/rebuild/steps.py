@@ -14,8 +14,8 @@ from urllib.parse import urlparse
 from .guard import HostGuard, host_allowed
 from ..errors import AlloAvaError
 from ..io.layout import MODALITY_DIRS, parse_key
-from .journal import (ClipTask, JOURNAL_VERSION, QUARANTINE_DIR, StepError, STEPS, _file_record,
-                      _write_journal, _write_json_sorted, read_journal, step_done, work_dir)
+from .journal import (ClipTask, JOURNAL_VERSION, QUARANTINE_DIR, StepError, STEPS, file_record,
+                      write_journal, write_json_sorted, read_journal, step_done, work_dir)
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ def download_source(task: ClipTask) -> dict[str, dict]:
             stale.unlink()
     os.replace(source, target)
     shutil.rmtree(folder, ignore_errors=True)
-    return dict([_file_record(out, target)])
+    return dict([file_record(out, target)])
 
 
 def extract_clip(video: str | Path, out: str | Path, *, clip_id: str, seed: int = 0, blas_threads: int = 1,
@@ -143,7 +143,7 @@ def run_extract(task: ClipTask, video: Path) -> dict[str, dict]:
     for value in result.get("paths", {}).values():
         path = Path(value)
         if path.is_file() and out.resolve() in path.resolve().parents:
-            relative, record = _file_record(out, path)
+            relative, record = file_record(out, path)
             outputs[relative] = record
     present = _layout_files(out, task.clip_id)
     missing = [m for m in task.modalities if m not in present]
@@ -170,7 +170,7 @@ def run_checksum(task: ClipTask) -> dict[str, dict]:
     out = Path(task.out)
     outputs, mismatched = {}, []
     for modality, path in _layout_files(out, task.clip_id).items():
-        relative, record = _file_record(out, path)
+        relative, record = file_record(out, path)
         outputs[relative] = dict(record, modality=modality)
         want = task.expected.get(modality, {})
         if ("sha256" in want and want["sha256"] != record["sha256"]) or \
@@ -193,7 +193,7 @@ def _quarantine_path(out: Path, name: str) -> Path:
 
 def quarantine(out: str | Path, name: str, record: dict) -> Path:
     """Write the failure record of a clip (or manifest row) to ``OUT/quarantine/<name>.json``."""
-    return _write_json_sorted(_quarantine_path(Path(out), name), record)
+    return write_json_sorted(_quarantine_path(Path(out), name), record)
 
 
 def remove_stale_temporaries(out: str | Path, clip_id: str) -> list[Path]:
@@ -238,7 +238,7 @@ def run_clip(task: ClipTask, on_step: Callable[[str, str, bool], None] | None = 
             if not redo:  # this step and every later one (they depend on its outputs) start afresh
                 for later in STEPS[STEPS.index(step):]:
                     journal["steps"].pop(later, None)
-                _write_journal(out, journal)  # a step killed half-way must not look finished later
+                write_journal(out, journal)  # a step killed half-way must not look finished later
                 redo = True
             if step == "download":
                 outputs = download_source(task)
@@ -248,7 +248,7 @@ def run_clip(task: ClipTask, on_step: Callable[[str, str, bool], None] | None = 
             else:
                 outputs = run_checksum(task)
             journal["steps"][step] = {"outputs": outputs}
-            _write_journal(out, journal)
+            write_journal(out, journal)
             steps_run.append(step)
             if on_step:
                 on_step(task.clip_id, step, True)

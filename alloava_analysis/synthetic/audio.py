@@ -5,13 +5,13 @@ import numpy as np
 import pandas as pd
 
 from .config import SynthConfig
-from .latents import _modulation
+from .latents import modulation
 
 # --------------------------------------------------------------------------------------------
 # audio
 # --------------------------------------------------------------------------------------------
-def _syllable_table(words: pd.DataFrame, syll: np.ndarray, grid: np.ndarray, u: np.ndarray,
-                    cfg: SynthConfig, rng: np.random.Generator) -> pd.DataFrame:
+def syllable_table(words: pd.DataFrame, syll: np.ndarray, grid: np.ndarray, u: np.ndarray,
+                   cfg: SynthConfig, rng: np.random.Generator) -> pd.DataFrame:
     """Syllables dividing each word equally; amplitude follows ``1 + fine_coupling * u(centre)``."""
     word_idx = np.repeat(np.arange(len(words)), syll)
     k = np.concatenate([np.arange(n) for n in syll]) if syll.size else np.zeros(0, dtype=np.int64)
@@ -19,13 +19,13 @@ def _syllable_table(words: pd.DataFrame, syll: np.ndarray, grid: np.ndarray, u: 
     dur = (w_end - w_start) / syll[word_idx] if syll.size else np.zeros(0)
     start = w_start + k * dur
     centre = start + dur / 2
-    mod = _modulation(np.interp(centre, grid, u), cfg.fine_coupling)
+    mod = modulation(np.interp(centre, grid, u), cfg.fine_coupling)
     amplitude = cfg.speech_level * mod * np.exp(rng.normal(0.0, 0.05, centre.size))
     return pd.DataFrame({"word": word_idx, "start": start, "end": start + dur, "amplitude": amplitude})
 
 
-def _synthesize_audio(n_samples: int, syllables: pd.DataFrame, segments: pd.DataFrame, speaker: dict,
-                      cfg: SynthConfig, rng: np.random.Generator) -> np.ndarray:
+def synthesize_audio(n_samples: int, syllables: pd.DataFrame, segments: pd.DataFrame, speaker: dict,
+                     cfg: SynthConfig, rng: np.random.Generator) -> np.ndarray:
     """Voiced syllables (harmonic tone, declining F0 per sentence, raised-cosine envelopes) + noise."""
     sr = cfg.audio_rate
     first = np.rint(syllables["start"].to_numpy() * sr).astype(np.int64)

@@ -8,15 +8,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..io.layout import make_key
 from ..model import Clip
-from .audio import _syllable_table, _synthesize_audio
+from .audio import syllable_table, synthesize_audio
 from .config import ATTRIBUTES, GENERATOR_NAME, GENERATOR_VERSION, SynthConfig
-from .latents import _fine_process, _modulation, _window_latents
-from .pose import _hand_speed, _synthesize_pose
-from .speakers import (_AUDIO_STREAM, _choice, _CLIP_STREAM, _speaker, _speaker_demographics, _speaker_sequence,
-                       _stream)
-from .words import _frame_text, _synthesize_words, _window_word_counts
+from .latents import fine_process, modulation, window_latents
+from .pose import planted_hand_speed, synthesize_pose
+from .speakers import make_speaker, speaker_demographics, speaker_sequence
+from .streams import AUDIO_STREAM, CLIP_STREAM, clip_identity, stream
+from .words import frame_text, synthesize_words, window_word_counts
 
 # --------------------------------------------------------------------------------------------
 # results
@@ -68,28 +67,16 @@ class SyntheticClip:
 # --------------------------------------------------------------------------------------------
 # one clip
 # --------------------------------------------------------------------------------------------
-def _youtube_id(rng: np.random.Generator) -> str:
-    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-    return "".join(alphabet[i] for i in rng.integers(0, 64, 11))
-
-
-def _clip_identity(rng: np.random.Generator, cfg: SynthConfig) -> tuple[Any, int]:
-    """The clip's key (category drawn from the content mix, random YouTube id) and frame count."""
-    category = _choice(rng, cfg.category_mix)
-    key = make_key(category, _youtube_id(rng))
-    return key, max(2, int(round(rng.uniform(*cfg.duration_s) * cfg.fps)))
-
-
 def _windows(duration: float, cfg: SynthConfig, rng: np.random.Generator) -> pd.DataFrame:
     """Windows tiling ``[0, duration)`` with latents, planted rate and intensity, and word counts."""
     n = int(math.ceil(duration / cfg.window_s - 1e-9))
     start = np.arange(n) * cfg.window_s
     end = np.minimum(start + cfg.window_s, duration)
-    lat = _window_latents(n, cfg, rng)
+    lat = window_latents(n, cfg, rng)
     rate = cfg.mean_wpm / 60.0 * np.exp(cfg.rate_sd * lat[:, 0] - cfg.rate_sd ** 2 / 2)
     return pd.DataFrame({"window": np.arange(n), "start": start, "end": end,
                          "full": (end - start) >= cfg.window_s - 1e-9, "s": lat[:, 0], "m": lat[:, 1],
-                         "rate_wps": rate, "n_words": _window_word_counts(rate, end - start)})
+                         "rate_wps": rate, "n_words": window_word_counts(rate, end - start)})
 
 
 def _safe_corr(x: np.ndarray, y: np.ndarray) -> float | None:
@@ -98,35 +85,36 @@ def _safe_corr(x: np.ndarray, y: np.ndarray) -> float | None:
     return round(float(np.corrcoef(x, y)[0, 1]), 6)
 
 
-def _build_clip(clip_index: int, seed: int, cfg: SynthConfig, speaker_index: int, demographics: dict[str, str],
-                *, with_audio: bool = True) -> SyntheticClip:
-    rng = _stream(seed, _CLIP_STREAM, clip_index)
-    speaker = _speaker(speaker_index, seed, cfg, demographics)
-    key, n_frames = _clip_identity(rng, cfg)
+def build_clip(clip_index: int, seed: int, cfg: SynthConfig, speaker_index: int, demographics: dict[str, str],
+               *, with_audio: bool = True) -> SyntheticClip:
+    """Clip ``clip_index`` of the corpus with ``seed``, spoken by speaker ``speaker_index``."""
+    rng = stream(seed, CLIP_STREAM, clip_index)
+    speaker = make_speaker(speaker_index, seed, cfg, demographics)
+    key, n_frames = clip_identity(rng, cfg)
     duration = n_frames / cfg.fps
     frame_time = np.arange(n_frames) / cfg.fps
 
     windows = _windows(duration, cfg, rng)
     windows["intensity"] = speaker["movement_intensity"] * np.exp(cfg.intensity_sd * windows["m"].to_numpy())
-    grid, u = _fine_process(duration, cfg, rng)
-    hand_speed = _hand_speed(frame_time, windows, grid, u, cfg)
+    grid, u = fine_process(duration, cfg, rng)
+    hand_speed = planted_hand_speed(frame_time, windows, grid, u, cfg)
     win_of_frame = np.minimum((frame_time // cfg.window_s).astype(np.int64), len(windows) - 1)
     windows["realized_intensity"] = (np.bincount(win_of_frame, weights=hand_speed, minlength=len(windows))
                                      / np.maximum(np.bincount(win_of_frame, minlength=len(windows)), 1))
 
-    words, segments, syll = _synthesize_words(windows, cfg, speaker["asr_probability"], rng)
-    syllables = _syllable_table(words, syll, grid, u, cfg, rng)
+    words, segments, syll = synthesize_words(windows, cfg, speaker["asr_probability"], rng)
+    syllables = syllable_table(words, syll, grid, u, cfg, rng)
     n_samples = int(round(duration * cfg.audio_rate))
     # Audio draws from its own stream, so skipping it leaves every other draw unchanged.
-    audio = (_synthesize_audio(n_samples, syllables, segments, speaker, cfg, _stream(seed, _AUDIO_STREAM, clip_index))
+    audio = (synthesize_audio(n_samples, syllables, segments, speaker, cfg, stream(seed, AUDIO_STREAM, clip_index))
              if with_audio else None)
 
     extractor = {"name": GENERATOR_NAME, "version": GENERATOR_VERSION, "seed": int(seed),
                  "clip_index": int(clip_index)}
-    poses, tracking = _synthesize_pose(frame_time, hand_speed, speaker, cfg, rng, extractor)
+    poses, tracking = synthesize_pose(frame_time, hand_speed, speaker, cfg, rng, extractor)
 
     clip = Clip(key.clip_id, key.category, key.youtube_id, poses=poses, words=words, segments=segments,
-                frame_text=_frame_text(words, frame_time))
+                frame_text=frame_text(words, frame_time))
     demographics = {attr: speaker[attr] for attr in ATTRIBUTES}
     full = windows["full"].to_numpy()
     starts_per_window = windows["n_words"].to_numpy()[full] / cfg.window_s
@@ -152,7 +140,7 @@ def _build_clip(clip_index: int, seed: int, cfg: SynthConfig, speaker_index: int
                                               "language": "en", "seed": int(seed)}})
     return SyntheticClip(clip=clip, audio=audio, samplerate=cfg.audio_rate, truth=truth, windows=windows,
                          frame_time=frame_time, fine=np.interp(frame_time, grid, u), hand_speed=hand_speed,
-                         speech_modulation=_modulation(np.interp(frame_time, grid, u), cfg.fine_coupling),
+                         speech_modulation=modulation(np.interp(frame_time, grid, u), cfg.fine_coupling),
                          syllables=syllables, speaker=speaker)
 
 
@@ -183,7 +171,7 @@ def synthesize_clip(clip_index: int, *, seed: int, config: SynthConfig | None = 
     if clip_index < 0:
         raise ValueError(f"expected a clip_index >= 0, got {clip_index}")
     cfg = config or SynthConfig()
-    sequence = _speaker_sequence(clip_index + 1, seed, cfg.speakers_per_clip)
+    sequence = speaker_sequence(clip_index + 1, seed, cfg.speakers_per_clip)
     speaker_index = int(sequence[clip_index])
-    demographics = _speaker_demographics(sequence, seed, cfg)[speaker_index]
-    return _build_clip(clip_index, seed, cfg, speaker_index, demographics, with_audio=audio)
+    demographics = speaker_demographics(sequence, seed, cfg)[speaker_index]
+    return build_clip(clip_index, seed, cfg, speaker_index, demographics, with_audio=audio)

@@ -16,8 +16,9 @@ HAND_KEYPOINTS = ("left_wrist", "right_wrist", "left_pinky", "right_pinky", "lef
 ATTRIBUTES = ("gender", "age_group", "skin_tone")
 #: Clip-level metrics on which group effects can be planted (and audited).
 METRICS = ("dropout_fraction", "asr_probability", "movement_intensity", "low_conf_fraction", "wpm")
-_EFFECT_BASELINE = {"dropout_fraction": "dropout_rate", "asr_probability": "asr_probability",
-                    "movement_intensity": "intensity_base", "low_conf_fraction": "low_conf_rate"}
+#: Metric with a planted baseline -> the :class:`SynthConfig` field holding that baseline.
+EFFECT_BASELINE = {"dropout_fraction": "dropout_rate", "asr_probability": "asr_probability",
+                   "movement_intensity": "intensity_base", "low_conf_fraction": "low_conf_rate"}
 
 # --------------------------------------------------------------------------------------------
 # configuration
@@ -207,7 +208,7 @@ class SynthConfig:
             need(eff.attribute in ATTRIBUTES, f"a group-effect attribute in {ATTRIBUTES}", eff.attribute)
             need(eff.group in dict(getattr(self, eff.attribute)),
                  f"a group of {eff.attribute} in {[g for g, _ in getattr(self, eff.attribute)]}", eff.group)
-            need(eff.metric in _EFFECT_BASELINE, f"a group-effect metric in {sorted(_EFFECT_BASELINE)}",
+            need(eff.metric in EFFECT_BASELINE, f"a group-effect metric in {sorted(EFFECT_BASELINE)}",
                  eff.metric)
             need(eff.group_value > 0, "a positive group_value", eff.group_value)
 
@@ -236,4 +237,4 @@ class SynthConfig:
 
     def baseline(self, metric: str) -> float:
         """The value of ``metric`` for speakers without a planted effect on it."""
-        return float(getattr(self, _EFFECT_BASELINE[metric]))
+        return float(getattr(self, EFFECT_BASELINE[metric]))

@@ -12,10 +12,10 @@ from ..io.allo_ava import write_clip
 from ..io.atomic import write_json
 from ..io.labels import LABELS_FILE, write_labels
 from ..io.layout import scan_layout
-from .clip import _build_clip
+from .clip import build_clip
 from .config import (ATTRIBUTES, GENERATOR_NAME, GENERATOR_VERSION, HAND_KEYPOINTS, LABEL_SOURCE, METRICS,
                      SynthConfig)
-from .speakers import _speaker_demographics, _speaker_sequence
+from .speakers import speaker_demographics, speaker_sequence
 from .truth import expected_window_correlation
 
 log = logging.getLogger(__name__)
@@ -128,11 +128,11 @@ def generate_corpus(out: str | Path, *, n_clips: int, seed: int, config: SynthCo
         raise ValueError(f"expected n_clips >= 1, got {n_clips}")
     cfg = config or SynthConfig()
     out = Path(out)
-    speakers = _speaker_sequence(n_clips, seed, cfg.speakers_per_clip)
-    demographics = _speaker_demographics(speakers, seed, cfg)
+    speakers = speaker_sequence(n_clips, seed, cfg.speakers_per_clip)
+    demographics = speaker_demographics(speakers, seed, cfg)
     clips, labels, seen, youtube_ids = [], [], set(), set()
     for k in tqdm(range(n_clips), desc="synthetic clips", unit="clip", disable=not progress):
-        sc = _build_clip(k, seed, cfg, int(speakers[k]), demographics[int(speakers[k])])
+        sc = build_clip(k, seed, cfg, int(speakers[k]), demographics[int(speakers[k])])
         if sc.clip.youtube_id in youtube_ids:
             raise RuntimeError(f"YouTube id {sc.clip.youtube_id} generated twice (seed {seed}); use another seed")
         youtube_ids.add(sc.clip.youtube_id)

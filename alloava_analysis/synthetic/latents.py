@@ -11,7 +11,7 @@ from .config import SynthConfig
 # --------------------------------------------------------------------------------------------
 # window-level latents and the fast shared process
 # --------------------------------------------------------------------------------------------
-def _window_latents(n_windows: int, cfg: SynthConfig, rng: np.random.Generator) -> np.ndarray:
+def window_latents(n_windows: int, cfg: SynthConfig, rng: np.random.Generator) -> np.ndarray:
     """(n_windows, 2) stationary AR(1) pair (s, m) with unit variance and corr(s, m) = correlation."""
     z = rng.standard_normal((max(n_windows, 1), 2))
     rho, phi = cfg.correlation, cfg.ar_phi
@@ -24,7 +24,7 @@ def _window_latents(n_windows: int, cfg: SynthConfig, rng: np.random.Generator) 
     return out[:n_windows]
 
 
-def _fine_process(duration: float, cfg: SynthConfig, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def fine_process(duration: float, cfg: SynthConfig, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """The shared band-limited process ``u`` on a 100 Hz grid covering ``[0, duration + lag + 1]``."""
     rate = 100.0
     n = int(math.ceil((duration + abs(cfg.lag_s) + 2.0) * rate))
@@ -41,6 +41,6 @@ def _fine_process(duration: float, cfg: SynthConfig, rng: np.random.Generator) -
     return grid, u
 
 
-def _modulation(u: np.ndarray, coupling: float) -> np.ndarray:
+def modulation(u: np.ndarray, coupling: float) -> np.ndarray:
     """``1 + coupling * u`` kept positive (floor 0.05)."""
     return np.maximum(1.0 + coupling * u, 0.05)

@@ -10,8 +10,8 @@ from scipy import signal
 from ..model import make_pose
 from ..schema import mediapipe33_to_openpose18, MEDIAPIPE_POSE_33
 from .config import SynthConfig
-from .latents import _modulation
-from .speakers import _CAMERA_STREAM, _stream
+from .latents import modulation
+from .streams import CAMERA_STREAM, stream
 
 # --------------------------------------------------------------------------------------------
 # body template (units of shoulder width, relative to the shoulder midpoint; x right, y down)
@@ -56,10 +56,10 @@ def _ou(n: int, fps: float, tau_s: float, sd: float, rng: np.random.Generator, d
     return out
 
 
-def _hand_speed(frame_time: np.ndarray, windows: pd.DataFrame, grid: np.ndarray, u: np.ndarray,
-                cfg: SynthConfig) -> np.ndarray:
+def planted_hand_speed(frame_time: np.ndarray, windows: pd.DataFrame, grid: np.ndarray, u: np.ndarray,
+                       cfg: SynthConfig) -> np.ndarray:
     """Planted hand speed per frame: the window's intensity times the normalised fine modulation."""
-    mod = _modulation(np.interp(frame_time + cfg.lag_s, grid, u), cfg.fine_coupling)
+    mod = modulation(np.interp(frame_time + cfg.lag_s, grid, u), cfg.fine_coupling)
     win = np.minimum((frame_time // cfg.window_s).astype(np.int64), len(windows) - 1)
     sums = np.bincount(win, weights=mod, minlength=len(windows))
     counts = np.maximum(np.bincount(win, minlength=len(windows)), 1)
@@ -158,8 +158,8 @@ def _camera(n: int, cfg: SynthConfig, rng: np.random.Generator) -> tuple[np.ndar
     return pan, zoom, shift, cuts
 
 
-def _synthesize_pose(frame_time: np.ndarray, hand_speed: np.ndarray, speaker: dict, cfg: SynthConfig,
-                     rng: np.random.Generator, extractor: dict) -> tuple[dict, dict]:
+def synthesize_pose(frame_time: np.ndarray, hand_speed: np.ndarray, speaker: dict, cfg: SynthConfig,
+                    rng: np.random.Generator, extractor: dict) -> tuple[dict, dict]:
     """MediaPipe 33 and OpenPose 18 poses, and the realised dropout / low-confidence fractions."""
     n = frame_time.size
     width_px, height_px = cfg.frame_size
@@ -180,7 +180,7 @@ def _synthesize_pose(frame_time: np.ndarray, hand_speed: np.ndarray, speaker: di
 
     # the camera (pan, cuts with a new zoom and framing) and MediaPipe's noisy relative depth come from
     # their own random stream, so switching them on leaves every other draw unchanged
-    cam_rng = _stream(int(extractor.get("seed", 0)), _CAMERA_STREAM, int(extractor.get("clip_index", 0)))
+    cam_rng = stream(int(extractor.get("seed", 0)), CAMERA_STREAM, int(extractor.get("clip_index", 0)))
     z_noise = cam_rng.standard_normal((n, 33)) * cfg.z_noise_sw
     pan, zoom, shift, cuts = _camera(n, cfg, cam_rng)
     scale = sw * zoom[:, None]  # shoulder width in pixels, per frame

@@ -1,4 +1,4 @@
-"""Random streams, speakers and their demographics (with planted group effects).
+"""Speakers and their demographics (with planted group effects).
 
 Demographics are assigned to speakers by **minimisation** (Taves 1974; Pocock and
 Simon 1975), the method clinical trials use to balance small samples: when a
@@ -17,31 +17,16 @@ from typing import Any
 
 import numpy as np
 
-from .config import _EFFECT_BASELINE, ATTRIBUTES, SynthConfig
-
-# --------------------------------------------------------------------------------------------
-# random streams
-# --------------------------------------------------------------------------------------------
-_CLIP_STREAM, _SPEAKER_STREAM, _ASSIGN_STREAM, _AUDIO_STREAM, _CAMERA_STREAM = 0, 1, 2, 3, 4
-
-
-def _stream(seed: int, *key: int) -> np.random.Generator:
-    """Generator of child ``key`` of ``SeedSequence(seed)`` (as ``SeedSequence.spawn`` would make it)."""
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key))
-
-
-def _choice(rng: np.random.Generator, options: tuple[tuple[Any, float], ...]) -> Any:
-    names = [name for name, _ in options]
-    p = np.array([w for _, w in options], dtype=float)
-    return names[int(rng.choice(len(names), p=p / p.sum()))]
+from .config import ATTRIBUTES, EFFECT_BASELINE, SynthConfig
+from .streams import ASSIGN_STREAM, CLIP_STREAM, SPEAKER_STREAM, clip_identity, stream
 
 
 # --------------------------------------------------------------------------------------------
 # speakers and demographics
 # --------------------------------------------------------------------------------------------
-def _speaker_sequence(n_clips: int, seed: int, p_new: float) -> np.ndarray:
+def speaker_sequence(n_clips: int, seed: int, p_new: float) -> np.ndarray:
     """Speaker index of each of the first ``n_clips`` clips (clip k depends only on clips < k)."""
-    rng = _stream(seed, _ASSIGN_STREAM)
+    rng = stream(seed, ASSIGN_STREAM)
     out = np.zeros(n_clips, dtype=np.int64)
     n_speakers = 1
     for k in range(1, n_clips):
@@ -56,12 +41,10 @@ def _speaker_sequence(n_clips: int, seed: int, p_new: float) -> np.ndarray:
 
 def _clip_durations(n_clips: int, seed: int, cfg: SynthConfig) -> np.ndarray:
     """Duration in seconds of the first ``n_clips`` clips (the first draws of each clip's own stream)."""
-    from .clip import _clip_identity  # clip.py imports this module
-
-    return np.array([_clip_identity(_stream(seed, _CLIP_STREAM, k), cfg)[1] / cfg.fps for k in range(n_clips)])
+    return np.array([clip_identity(stream(seed, CLIP_STREAM, k), cfg)[1] / cfg.fps for k in range(n_clips)])
 
 
-def _speaker_demographics(sequence: np.ndarray, seed: int, cfg: SynthConfig) -> dict[int, dict[str, str]]:
+def speaker_demographics(sequence: np.ndarray, seed: int, cfg: SynthConfig) -> dict[int, dict[str, str]]:
     """Demographics of every speaker in ``sequence`` (speaker index per clip), balanced by minimisation.
 
     When speaker ``i`` first appears (at clip ``k``), every combination of attribute
@@ -99,7 +82,7 @@ def _speaker_demographics(sequence: np.ndarray, seed: int, cfg: SynthConfig) -> 
                     score += float(np.sum((after - np.outer(target[a], target[b]) * total) ** 2))
                 scores[c] = score
             best = np.flatnonzero(scores <= scores.min() * (1 + 1e-9) + 1e-12)
-            rng = _stream(seed, _SPEAKER_STREAM, spk, 1)
+            rng = stream(seed, SPEAKER_STREAM, spk, 1)
             assigned[spk] = combos[int(best[rng.integers(best.size)])]
         combo = assigned[spk]
         for a, lv in enumerate(combo):
@@ -110,9 +93,9 @@ def _speaker_demographics(sequence: np.ndarray, seed: int, cfg: SynthConfig) -> 
             for spk, combo in assigned.items()}
 
 
-def _speaker(index: int, seed: int, cfg: SynthConfig, demographics: dict[str, str]) -> dict[str, Any]:
+def make_speaker(index: int, seed: int, cfg: SynthConfig, demographics: dict[str, str]) -> dict[str, Any]:
     """Voice and planted metric values of speaker ``index`` with the given ``demographics``."""
-    rng = _stream(seed, _SPEAKER_STREAM, index)
+    rng = stream(seed, SPEAKER_STREAM, index)
     spk: dict[str, Any] = {"speaker_id": f"spk{index:05d}"}
     for attr in ATTRIBUTES:
         spk[attr] = demographics[attr]
@@ -120,7 +103,7 @@ def _speaker(index: int, seed: int, cfg: SynthConfig, demographics: dict[str, st
     spk["f0_hz"] = round(float(rng.uniform(lo, hi)), 2)
     spk["n_harmonics"] = int(rng.integers(3, 6))
     spk["spectral_tilt"] = float(rng.uniform(0.8, 1.4))
-    for metric in _EFFECT_BASELINE:
+    for metric in EFFECT_BASELINE:
         spk[metric] = cfg.baseline(metric) * _effect_ratio(spk, metric, cfg)
     return spk
 

@@ -8,7 +8,7 @@ import numpy as np
 from scipy.special import i0e, i1e
 
 from .config import ATTRIBUTES, HAND_KEYPOINTS, SynthConfig
-from .words import _window_word_counts
+from .words import window_word_counts
 
 # --------------------------------------------------------------------------------------------
 # expected measurement
@@ -47,7 +47,7 @@ def _expected_r(cfg: SynthConfig, pooled: bool) -> float:
     s = z[:, 0]
     m = cfg.correlation * z[:, 0] + math.sqrt(1 - cfg.correlation ** 2) * z[:, 1]
     rate = cfg.mean_wpm / 60.0 * np.exp(cfg.rate_sd * s - cfg.rate_sd ** 2 / 2)
-    measured_rate = _window_word_counts(rate, np.full(n, cfg.window_s)) / cfg.window_s
+    measured_rate = window_word_counts(rate, np.full(n, cfg.window_s)) / cfg.window_s
     base = np.full(n, cfg.intensity_base)
     if pooled:  # speakers differ in their base through the planted movement effects
         speakers = [_choice_vector(rng, getattr(cfg, attr), n) for attr in ATTRIBUTES]

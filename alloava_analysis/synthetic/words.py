@@ -42,7 +42,7 @@ _VOCAB_P = np.array([_WEIGHT_BY_SYLLABLES[n] for n in _VOCAB_SYLLABLES]) / sum(
 # --------------------------------------------------------------------------------------------
 # words
 # --------------------------------------------------------------------------------------------
-def _window_word_counts(rate: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+def window_word_counts(rate: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Word starts per window: the nearest integer to rate * length (0 for windows under 0.5 s)."""
     counts = np.rint(rate * lengths).astype(np.int64)
     counts[lengths < 0.5] = 0
@@ -98,8 +98,8 @@ def _layout_window(start: float, length: float, syll: np.ndarray, pause_after: n
     return starts, starts + durations
 
 
-def _synthesize_words(windows: pd.DataFrame, cfg: SynthConfig, prob_mean: float,
-                      rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+def synthesize_words(windows: pd.DataFrame, cfg: SynthConfig, prob_mean: float,
+                     rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """Words (``word, start, end, probability, segment``), segments and syllables per word."""
     counts = windows["n_words"].to_numpy()
     n = int(counts.sum())
@@ -134,7 +134,7 @@ def _synthesize_words(windows: pd.DataFrame, cfg: SynthConfig, prob_mean: float,
     return words, segments, syll
 
 
-def _frame_text(words: pd.DataFrame, frame_time: np.ndarray) -> pd.Series:
+def frame_text(words: pd.DataFrame, frame_time: np.ndarray) -> pd.Series:
     """The word being spoken at each frame time ("" when silent)."""
     starts, ends = words["start"].to_numpy(), words["end"].to_numpy()
     i = np.searchsorted(starts, frame_time, side="right") - 1

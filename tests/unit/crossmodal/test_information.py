@@ -143,7 +143,7 @@ def _reference_lag(x, y, bounds, max_lag):
 
 
 def test_shifted_lag_search_matches_rolling_y_and_searching_again():
-    from alloava_analysis.crossmodal.lags import _lag_sums, _standardise
+    from alloava_analysis.crossmodal.lags import _lag_sums, standardise
 
     x, y, groups = _clips_with_lag()
     bounds = I._group_bounds(groups, x.size)
@@ -153,7 +153,7 @@ def test_shifted_lag_search_matches_rolling_y_and_searching_again():
         shifts = np.array([rng.integers(0, hi - lo) for lo, hi in bounds])
         rolled = I._shift_within(y[:, None], shifts, bounds)[:, 0]
         (lo, hi), s = bounds[1], shifts[1]
-        want = _lag_sums(_standardise(x[lo:hi], "x"), _standardise(rolled[lo:hi], "y"), 15)
+        want = _lag_sums(standardise(x[lo:hi], "x"), standardise(rolled[lo:hi], "y"), 15)
         np.testing.assert_allclose(search.sums(shifts)[1], want, atol=1e-8)
         assert search.best_lag(shifts) == _reference_lag(x, rolled, bounds, 15)
     assert search.best_lag(np.zeros(len(bounds), int)) == 4  # the planted delay: x leads y by 4 samples

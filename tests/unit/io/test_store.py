@@ -14,6 +14,7 @@ from hypothesis.extra import numpy as hnp
 
 from alloava_analysis.errors import SchemaError
 from alloava_analysis.io import store
+from alloava_analysis.io.registry import file_sha256
 from alloava_analysis.model import make_pose
 from alloava_analysis.schema import get_layout
 from tests.fixtures.datasets import random_pose, tiny_words
@@ -122,7 +123,7 @@ def test_index_round_trip_and_checksums(tmp_path):
     pd.testing.assert_frame_equal(store.read_index(tmp_path), index)
     data = bytes(range(256)) * 5000
     (tmp_path / "blob").write_bytes(data)
-    assert store.file_sha256(tmp_path / "blob", chunk=1000) == hashlib.sha256(data).hexdigest()
+    assert file_sha256(tmp_path / "blob", chunk=1000) == hashlib.sha256(data).hexdigest()
     assert store.default_store(tmp_path) == tmp_path / "store"
 
 

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from alloava_analysis import synthetic as syn
-from alloava_analysis.synthetic import clip as syn_clip
 from alloava_analysis.synthetic import latents as syn_latents
 from alloava_analysis.synthetic import pose as syn_pose
 from alloava_analysis.synthetic import speakers as syn_speakers
+from alloava_analysis.synthetic import streams as syn_streams
 from alloava_analysis.corpus import Corpus, read_labels
 from alloava_analysis.io.allo_ava import load_clip
 from alloava_analysis.synthetic import (HAND_KEYPOINTS, VOCABULARY, GroupEffect, SynthConfig,
@@ -247,7 +247,7 @@ def test_fingers_move_rigidly_with_the_wrist_and_hands_stay_in_frame():
 
 def test_window_latents_have_the_planted_correlation_and_autocorrelation():
     cfg = SynthConfig(correlation=0.5, ar_phi=0.6)
-    lat = syn_latents._window_latents(40_000, cfg, np.random.default_rng(0))
+    lat = syn_latents.window_latents(40_000, cfg, np.random.default_rng(0))
     s, m = lat[:, 0], lat[:, 1]
     assert abs(np.corrcoef(s, m)[0, 1] - 0.5) < 0.03
     assert abs(np.corrcoef(s[1:], s[:-1])[0, 1] - 0.6) < 0.03
@@ -373,15 +373,15 @@ def test_speakers_recur_and_keep_their_demographics_and_voice(clips):
 
 def test_speaker_and_category_shares_over_many_clips():
     cfg = SynthConfig()
-    keys = [syn_clip._clip_identity(syn_speakers._stream(1, 0, k), cfg)[0] for k in range(3000)]
+    keys = [syn_streams.clip_identity(syn_streams.stream(1, 0, k), cfg)[0] for k in range(3000)]
     shares = pd.Series([k.category for k in keys]).value_counts(normalize=True)
     for name, p in cfg.category_mix:
         assert shares[name] == pytest.approx(p, abs=0.03)
     ids = [k.youtube_id for k in keys]
     assert len(set(ids)) == len(ids) and all(len(i) == 11 for i in ids)
-    speakers = syn_speakers._speaker_sequence(3000, 1, cfg.speakers_per_clip)
+    speakers = syn_speakers.speaker_sequence(3000, 1, cfg.speakers_per_clip)
     assert speakers[0] == 0 and len(np.unique(speakers)) / 3000 == pytest.approx(0.47, abs=0.03)
-    np.testing.assert_array_equal(syn_speakers._speaker_sequence(100, 1, cfg.speakers_per_clip), speakers[:100])
+    np.testing.assert_array_equal(syn_speakers.speaker_sequence(100, 1, cfg.speakers_per_clip), speakers[:100])
 
 
 # ------------------------------------------------------------------------------------------
