@@ -24,6 +24,7 @@ from .io.audio import AudioFormatError, open_audio
 from .io.labels import (INDEX_COLUMNS, KEY_COLUMNS, LABELS_FILE, SOURCE_MODALITIES,  # noqa: F401 - re-exported
                         read_labels)
 from .io.layout import MODALITY_DIRS, check_corpus_root, scan_layout
+from .io.registry import file_sha256
 from .model import Clip
 
 log = logging.getLogger(__name__)
@@ -350,7 +351,7 @@ def clip_summary(clip: Clip, files: dict) -> dict:
     }
     for modality in SOURCE_MODALITIES:
         path = files.get(modality)
-        record[f"{modality}_sha256"] = st.file_sha256(path) if path else ""
+        record[f"{modality}_sha256"] = file_sha256(path) if path else ""
         record[f"{modality}_bytes"] = Path(path).stat().st_size if path else 0
     record["keypoints_stamp"] = _source_stamp(files.get("keypoints"))
     record["transcript_stamp"] = _source_stamp(files.get("transcript"))

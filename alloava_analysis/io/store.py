@@ -30,7 +30,6 @@ import xarray as xr
 from ..errors import AlloAvaError, SchemaError
 from ..model import LEGACY_DIMS, make_pose, make_words
 from .atomic import atomic_path
-from .registry import file_sha256  # noqa: F401 - corpus.py still calls st.file_sha256 (being moved)
 
 log = logging.getLogger(__name__)
 ATTRS_KEY = b"alloava_attrs"
