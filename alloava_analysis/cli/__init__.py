@@ -5,7 +5,9 @@ progress bars go to stderr. One exit rule for every command: 0 success; 1 when
 the result's ``skipped`` or ``failed`` list is non-empty (lists of
 ``{clip_id or path, reason}``: the rest was processed and reported); 2 for a
 usage error (argparse's, or a :class:`~alloava_analysis.errors.ParameterError`
-raised by an option check before any clip is loaded).
+raised by an option check before any clip is loaded). With ``--json`` every
+error, usage errors included, is one JSON object ``{error, message, exit}`` on
+stdout; an unexpected exception is exit 1 with its traceback only under ``-v``.
 
 Adding a command
 ----------------
@@ -35,6 +37,7 @@ import importlib
 import json
 import logging
 import sys
+import traceback
 from types import ModuleType
 
 from ..errors import AlloAvaError, ParameterError
@@ -60,6 +63,8 @@ COMMANDS: dict[str, str] = {
 DESCRIPTION = ("Analysis toolkit for the Allo-AVA speech-gesture corpus. With --json a command prints one JSON "
                "object on stdout (logs and progress bars go to stderr). Exit status: 0 success; 1 some clips or "
                "files were skipped or failed (listed; the rest was processed); 2 usage error.")
+log = logging.getLogger(__name__)
+
 #: the shared parent parsers a command may ask for in its module's ``PARENTS`` tuple
 PARENT_PARSERS = {"corpus": corpus_parser, "seed": seed_parser, "executor": executor_parser}
 
@@ -71,6 +76,18 @@ def command_module(name: str) -> ModuleType:
     return importlib.import_module(f"{__name__}.{name}")
 
 
+class UsageError(ParameterError):
+    """A command line argparse cannot parse (an unknown option, a missing argument, a bad value)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are :class:`UsageError` (so ``--json`` can report them as JSON)."""
+
+    def error(self, message: str):  # noqa: D102 - argparse's hook
+        self.print_usage(sys.stderr)
+        raise UsageError(f"{self.prog}: {message}")
+
+
 def build_parser(*, only: str | None = None) -> argparse.ArgumentParser:
     """The parser of ``alloava``.
 
@@ -80,8 +97,13 @@ def build_parser(*, only: str | None = None) -> argparse.ArgumentParser:
         Build the options of this command only (the others are listed with
         their help but not imported), so that parsing one command never loads
         the modules of the others. None builds every command.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The parser (its errors raise :class:`UsageError`).
     """
-    parser = argparse.ArgumentParser(prog="alloava", description=DESCRIPTION,
+    parser = _Parser(prog="alloava", description=DESCRIPTION,
                                      epilog="`alloava COMMAND --help` shows the options of a command.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, help_text in COMMANDS.items():
@@ -104,14 +126,27 @@ def _command_in(argv: list[str]) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``alloava`` command; returns the exit status."""
+    """Entry point of the ``alloava`` command.
+
+    Parameters
+    ----------
+    argv
+        The arguments (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit status: 0 success, 1 some clips failed or the data could not be processed, 2 usage error.
+    """
     argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
     command = _command_in(argv)
     parser = build_parser(only=command) if command else build_parser(only="")
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
+    except SystemExit as exc:  # argparse: --help (0)
         return EXIT_USAGE if exc.code else EXIT_OK
+    except UsageError as err:
+        return _fail(argparse.Namespace(command=command or "", json="--json" in argv), err, EXIT_USAGE)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
     module = command_module(args.command)
@@ -123,6 +158,12 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(args, err, EXIT_FAILED)
     except OSError as err:  # a file could not be read or written (permissions, a full disk): reported, exit 1
         return _fail(args, err, EXIT_FAILED)
+    except Exception as err:  # noqa: BLE001 - a bug or an unforeseen input: reported like any failure
+        if args.verbose:
+            traceback.print_exc(file=sys.stderr)
+        else:
+            log.debug("unexpected error", exc_info=True)
+        return _fail(args, err, EXIT_FAILED, hint="run with -v for the traceback" if not args.verbose else None)
     _emit(args, result, module.format_human)
     return exit_status(result)
 
@@ -137,8 +178,8 @@ def _emit(args: argparse.Namespace, result: dict, human) -> None:
         print(human(result))
 
 
-def _fail(args: argparse.Namespace, err: Exception, code: int) -> int:
-    print(f"alloava {args.command}: error: {err}", file=sys.stderr)
+def _fail(args: argparse.Namespace, err: Exception, code: int, *, hint: str | None = None) -> int:
+    print(f"alloava {args.command}: error: {err}" + (f" ({hint})" if hint else ""), file=sys.stderr)
     if getattr(args, "json", False):
         json.dump({"error": type(err).__name__, "message": str(err), "exit": code}, sys.stdout)
         sys.stdout.write("\n")

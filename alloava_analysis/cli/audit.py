@@ -34,17 +34,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> dict:
     """Run the audit; returns the JSON object (``failed``: clips that could not be measured)."""
     from ..io.layout import check_corpus_root
-    from ..checks import check_range
+    from ..runs.settings import AuditSettings
 
-    check_range("--alpha", args.alpha, 0.0, 1.0, inclusive=(False, False))
+    settings = AuditSettings(by=args.by, min_cell=args.min_cell, min_share=args.min_share, alpha=args.alpha,
+                             n_boot=args.n_boot, n_perm=args.n_perm, seed=args.seed,
+                             balance_tolerance=args.tolerance)
     root = check_corpus_root(args.path)
     from ..corpus import Corpus
-    from ..runs.audit import audit_corpus
+    from ..runs.audit import audit_corpus, balanced_manifest
 
     corpus = Corpus(root, labels=args.labels)
-    result, table = audit_corpus(corpus, by=args.by, labels=args.labels,
-                                 reference=args.reference, min_cell=args.min_cell, min_share=args.min_share,
-                                 alpha=args.alpha, n_boot=args.n_boot, n_perm=args.n_perm, seed=args.seed,
+    result, table = audit_corpus(corpus, settings, labels=args.labels, reference=args.reference,
                                  progress=not args.quiet, return_table=True,
                                  workers=args.workers, scheduler=args.scheduler)
     if args.report:
@@ -55,17 +55,11 @@ def run(args: argparse.Namespace) -> dict:
             handle.write(audit_report_html(result))
         result["report"] = str(args.report)
     if args.balanced_manifest:
-        from ..stats.subsets import balanced_subset, write_subset_manifest
+        from ..stats.subsets import write_subset_manifest
 
-        by = result["settings"]["by"]
-        key = "&".join(by)
-        targets = {r["group"]: r["share"] for r in result.get("reference") or [] if r["attribute"] == key} or None
-        subset = balanced_subset(table, by, targets=targets, tolerance=args.tolerance, seed=args.seed)
+        subset, summary = balanced_manifest(result, table)
         write_subset_manifest(args.balanced_manifest, subset)
-        result["balanced_manifest"] = {"path": str(args.balanced_manifest), "clips": int(len(subset)),
-                                       "hours": subset.attrs["hours"], "shares": subset.attrs["shares"],
-                                       "targets": subset.attrs["targets"], "tolerance": args.tolerance}
-    result.setdefault("skipped", list(corpus.skipped_files))
+        result["balanced_manifest"] = {"path": str(args.balanced_manifest), **summary}
     return result
 
 

@@ -20,8 +20,9 @@ def run(args: argparse.Namespace) -> dict:
     root = check_corpus_root(args.path)
     from ..corpus import Corpus
     from ..runs.convert import convert_corpus
+    from ..runs.settings import ConvertSettings
 
-    return convert_corpus(Corpus(root, labels=args.labels, store=args.store), force=args.force,
+    return convert_corpus(Corpus(root, labels=args.labels, store=args.store), ConvertSettings(force=args.force),
                           progress=not args.quiet, workers=args.workers, scheduler=args.scheduler)
 
 

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import argparse
 
+from ..choices import CUT_HANDLING, CUT_SOURCES, MOVEMENT_UNITS, RELATIVE_TO
+from ..runs.settings import CorrelateSettings
 from ..schema import GROUPS
 from . import human
 from .common import choices_help, nonnegative_float, positive_float, positive_int
 
 PARENTS = ("corpus", "seed", "executor")
 
-# The library's choices (crossmodal.coupling, correlation, features.motion), spelt out here so that parsing needs
-# no numpy/pandas; tests/unit/cli/test_correlate.py checks that they agree with the library's constants.
-SPEECH_RATES = ("word_starts", "syllables", "articulation", "windowed")
-MOVEMENT_UNITS = ("shoulder_widths", "raw")
-RELATIVE_TO = ("auto", "body", "image")
-CUT_HANDLING = ("exclude", "ignore")
-CUT_SOURCES = ("auto", "video", "pose")
-POOLING = ("mixed", "raw", "mean_r")
-PER_CLIP_INTERVALS = ("ar1", "block_bootstrap")
-MI_SIGNALS = ("frame_energy", "frame_energy_raw", "window_rate")
+# The allowed values come from the settings objects (a module that loads no analysis code).
+SPEECH_RATES = CorrelateSettings.CHOICES["speech_rate"]
+POOLING = CorrelateSettings.CHOICES["pooling"]
+PER_CLIP_INTERVALS = CorrelateSettings.CHOICES["per_clip_interval"]
+MI_SIGNALS = CorrelateSettings.CHOICES["mi_signals"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -67,20 +64,18 @@ def run(args: argparse.Namespace) -> dict:
 
     root = check_corpus_root(args.path)
     from ..corpus import Corpus
-    from ..runs.correlate import correlate_corpus
     from ..features.motion import MotionSettings
+    from ..runs.correlate import correlate_corpus
 
     motion = MotionSettings(relative_to=args.relative_to, use_z=args.use_z, cut_handling=args.cuts,
                             cut_source=args.cut_source)
-    corpus = Corpus(root, labels=args.labels)
-    result = correlate_corpus(corpus, window_s=args.window, hop_s=args.hop, group=args.group,
-                              max_lag_s=args.max_lag, n_boot=args.n_boot, n_surrogates=args.n_surrogates,
-                              seed=args.seed, progress=not args.quiet, motion=motion, speech_rate=args.speech_rate,
-                              rate_window_s=args.rate_window, normalize=args.movement_units == "shoulder_widths",
-                              pooling=args.pooling, per_clip_interval=args.per_clip_interval,
-                              mi_signals=args.mi_signals, workers=args.workers, scheduler=args.scheduler)
-    result["skipped"] = list(corpus.skipped_files)  # files under PATH that are not clips of the layout
-    return result
+    settings = CorrelateSettings(window_s=args.window, hop_s=args.hop, group=args.group, max_lag_s=args.max_lag,
+                                 n_boot=args.n_boot, n_surrogates=args.n_surrogates, seed=args.seed, motion=motion,
+                                 speech_rate=args.speech_rate, rate_window_s=args.rate_window,
+                                 normalize=args.movement_units == "shoulder_widths", pooling=args.pooling,
+                                 per_clip_interval=args.per_clip_interval, mi_signals=args.mi_signals)
+    return correlate_corpus(Corpus(root, labels=args.labels), settings, progress=not args.quiet,
+                            workers=args.workers, scheduler=args.scheduler)
 
 
 def format_human(result: dict) -> str:

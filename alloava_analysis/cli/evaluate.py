@@ -11,13 +11,14 @@ import argparse
 import math
 from pathlib import Path
 
+from ..runs.settings import EvaluateSettings
 from . import common
 
 PARENTS = ("seed", "executor")
 HELP = "generated vs real motion and talking heads: FGD (kinetic, geometric), APD, beat alignment, jerk, blinks"
-DIRECTIONS = ("motion_to_audio", "audio_to_motion")
-KEYPOINT_SETS = ("upper_body", "head")
-CUT_HANDLING = ("exclude", "ignore")
+DIRECTIONS = EvaluateSettings.CHOICES["direction"]
+KEYPOINT_SETS = EvaluateSettings.CHOICES["keypoints"]
+CUT_HANDLING = EvaluateSettings.CHOICES["cut_handling"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -63,12 +64,12 @@ def run(args: argparse.Namespace) -> dict:
         raise InputPathError(f"--embedder {args.embedder}: no such file")
     from ..runs.evaluate import evaluate_paths
 
-    return evaluate_paths(args.real, args.generated, work_dir=args.work, progress=not args.quiet,
-                          allow_download=not args.offline, window_s=args.window, hop_s=args.hop,
-                          rate_hz=args.rate, keypoints=args.keypoints, embedder=args.embedder,
-                          n_boot=args.n_boot, sigma_s=args.sigma, direction=args.direction,
-                          speed_bins=args.bins, cut_handling=args.cut_handling, seed=args.seed,
-                          workers=args.workers, scheduler=args.scheduler)
+    settings = EvaluateSettings(window_s=args.window, hop_s=args.hop, rate_hz=args.rate, keypoints=args.keypoints,
+                                embedder=args.embedder, n_boot=args.n_boot, sigma_s=args.sigma,
+                                direction=args.direction, speed_bins=args.bins, cut_handling=args.cut_handling,
+                                seed=args.seed)
+    return evaluate_paths(args.real, args.generated, settings, work_dir=args.work, progress=not args.quiet,
+                          allow_download=not args.offline, workers=args.workers, scheduler=args.scheduler)
 
 
 def _num(value, digits: int = 3) -> str:

@@ -17,11 +17,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..runs.settings import ExportSettings
 from . import common
 
 PARENTS = ("corpus",)
 HELP = "write a corpus in other tools' formats: netcdf (movement), eaf (ELAN), textgrid (Praat), pose, parquet, csv"
-FORMATS = ("netcdf", "eaf", "textgrid", "pose", "parquet", "csv")  # = runs.export.FORMATS (kept import-free)
+FORMATS = ExportSettings.CHOICES["to"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,8 +41,8 @@ def run(args: argparse.Namespace) -> dict:
     path = check_corpus_root(args.path)  # a CorpusPathError (usage error, exit 2) names what was expected
     from ..runs.export import export_corpus
 
-    return export_corpus(path, to=args.to, out=args.out, clip_ids=args.clips, window_s=args.window,
-                         progress=not args.quiet)
+    settings = ExportSettings(to=args.to, clip_ids=args.clips, window_s=args.window)
+    return export_corpus(path, settings, out=args.out, progress=not args.quiet)
 
 
 def format_human(result: dict) -> str:

@@ -3,17 +3,17 @@ in parallel processes or on a Dask cluster); failed clips are quarantined with r
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from . import human
-from .common import positive_int
+
+PARENTS = ("executor",)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("manifest", type=Path, metavar="MANIFEST", help="manifest CSV (see data_manifest/README.md)")
     parser.add_argument("--out", type=Path, required=True, help="corpus folder to rebuild into")
-    parser.add_argument("--workers", type=positive_int, default=1, help="clips in parallel processes (default 1)")
-    parser.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
     parser.add_argument("--allow-host", action="append", default=[], metavar="HOST",
                         help="also download from HOST (repeatable; YouTube is always allowed)")
     parser.add_argument("--no-sync", action="store_true", help="skip the audio-video offset check")
@@ -38,7 +38,8 @@ def run(args: argparse.Namespace) -> dict:
     if args.asr_model:
         options["asr_model"] = args.asr_model
     fmt = {"ytdl_format": args.format} if args.format else {}
-    return rebuild(args.manifest, args.out, workers=args.workers, scheduler=args.scheduler,
+    workers = args.workers if args.workers is not None else (os.cpu_count() or 1)  # the executor parent's "every core"
+    return rebuild(args.manifest, args.out, workers=workers, scheduler=args.scheduler,
                    allowed_hosts=tuple(dict.fromkeys([*DEFAULT_ALLOWED_HOSTS, *args.allow_host])),
                    extract_options=options, strict_checksums=args.strict_checksums, progress=not args.quiet, **fmt)
 

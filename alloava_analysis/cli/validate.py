@@ -18,10 +18,11 @@ def run(args: argparse.Namespace) -> dict:
     from ..io.layout import check_corpus_root
 
     root = check_corpus_root(args.path)
+    from ..runs.settings import ValidateSettings
     from ..runs.validate import validate_corpus
 
-    return validate_corpus(root, labels=args.labels, progress=not args.quiet, tolerance_s=args.tolerance,
-                           workers=args.workers, scheduler=args.scheduler)
+    return validate_corpus(root, ValidateSettings(tolerance_s=args.tolerance), labels=args.labels,
+                           progress=not args.quiet, workers=args.workers, scheduler=args.scheduler)
 
 
 def format_human(result: dict) -> str:

@@ -47,6 +47,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .. import choices
+from ..choices import PER_CLIP_INTERVALS
 from ..parallel import clip_seed
 from .lags import as_pair
 
@@ -66,9 +68,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 _METHODS = ("pearson", "spearman")
-_INTERVALS = ("ar1", "block_bootstrap")
+_INTERVALS = PER_CLIP_INTERVALS
 #: Pooling choices of :func:`pooled_correlation`.
-POOLING = ("mixed", "raw", "mean_r")
+POOLING = choices.POOLING
 #: Clips longer than this many windows use the asymptotic AR(1) formulas (no simulation, no n x n matrices).
 _EXACT_MAX = 400
 #: Fewer effective independent windows than this: no interval (the Fisher approximation is meaningless).

@@ -19,9 +19,11 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage, signal
 
+from .. import choices
+
 __all__ = ["DIRECTIONS", "audio_onsets", "beat_alignment", "motion_beats"]
 
-DIRECTIONS = ("motion_to_audio", "audio_to_motion")
+DIRECTIONS = choices.DIRECTIONS
 
 
 def motion_beats(speed: np.ndarray, times: np.ndarray, *, smooth_s: float = 0.05,

@@ -32,6 +32,7 @@ import pandas as pd
 import xarray as xr
 from scipy import signal
 
+from .. import choices
 from ..clocks import aggregate_windows, count_in_windows, make_windows
 from ..model import CONFIDENCE_DIMS, validate_pose
 from ..schema import group_keypoints
@@ -64,13 +65,13 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: Allowed values of ``relative_to``: ``"auto"`` is ``"body"`` for :data:`BODY_RELATIVE_GROUPS`, else ``"image"``.
-RELATIVE_TO = ("auto", "body", "image")
+RELATIVE_TO = choices.RELATIVE_TO
 #: Groups measured relative to the torso by default (their motion is gesture, not posture or camera).
 BODY_RELATIVE_GROUPS = ("hands", "arms", "left_hand", "right_hand", "fingers")
 #: Allowed values of ``cut_handling``.
-CUT_HANDLING = ("exclude", "ignore")
+CUT_HANDLING = choices.CUT_HANDLING
 #: Allowed values of ``cut_source``.
-CUT_SOURCES = ("auto", "video", "pose")
+CUT_SOURCES = choices.CUT_SOURCES
 
 
 def _check_option(name: str, value: Any, allowed: Sequence[Any]) -> None:

@@ -12,12 +12,14 @@ from typing import Any
 import pandas as pd
 
 from ..corpus import as_corpus
-from ..errors import ParameterError, SchemaError
+from ..errors import SchemaError
 from ..io.jsonable import to_jsonable
 from ..io.tables import read_csv_table
 from ..stats.audit import (METRICS, clip_metrics, disaggregate, prepare_table, provenance_counts,
                            representation)
+from ..stats.subsets import balanced_subset
 from ..validators.labels import DEFAULT_SCHEMA, INFERENCE_NOTE, UNKNOWN, LabelSchema, check_reference, validate_labels
+from .settings import AuditSettings
 
 
 def audit_table(corpus: Any, *, progress: bool = True, workers: int | None = 1, scheduler: Any = None,
@@ -39,53 +41,49 @@ def audit_table(corpus: Any, *, progress: bool = True, workers: int | None = 1, 
     return index.merge(metrics, on="clip_id", how="inner"), failed
 
 
-def audit_corpus(source: Any, *, by: list[str] | tuple[str, ...] | str, labels: str | Path | None = None,
+def audit_corpus(source: Any, settings: AuditSettings | None = None, *, labels: str | Path | None = None,
                  reference: pd.DataFrame | str | Path | None = None, schema: LabelSchema = DEFAULT_SCHEMA,
-                 min_cell: int = 5, min_share: float = 0.05, reference_ratio: float = 0.8,
-                 metrics: list[str] | None = None, n_boot: int = 2000, n_perm: int = 1999, alpha: float = 0.05,
-                 seed: int = 0, progress: bool = True, table: pd.DataFrame | None = None,
-                 return_table: bool = False, workers: int | None = 1, scheduler: Any = None,
-                 **clip_options: Any) -> dict | tuple[dict, pd.DataFrame]:
+                 table: pd.DataFrame | None = None, return_table: bool = False, progress: bool = True,
+                 workers: int | None = 1, scheduler: Any = None,
+                 **options: Any) -> dict | tuple[dict, pd.DataFrame]:
     """The ``alloava audit --json`` object for a corpus.
 
     Parameters
     ----------
     source
         A :class:`~alloava_analysis.corpus.Corpus` or a corpus folder.
-    by
-        Attributes (list or ``"gender,age_group"``).
+    settings
+        Every choice of the audit (:class:`~alloava_analysis.runs.settings.AuditSettings`; ``by`` is required,
+        here or in ``options``).
     labels
         Labels CSV keyed by ``clip_id`` (default ``<corpus>/labels.csv``).
     reference
         Reference distribution: a CSV path or a table ``attribute, group, share``.
+    schema
+        Allowed label values per attribute.
     table
         A per-clip table from :func:`audit_table` (skips loading the clips again).
-    min_cell, min_share, reference_ratio
-        See :func:`representation`.
-    metrics, n_boot, n_perm, alpha, seed
-        See :func:`disaggregate`.
     return_table
-        Also return the checked per-clip table (labels canonicalised, ``hours``), e.g. for subsets.
+        Also return the checked per-clip table (labels canonicalised, ``hours``), e.g. for
+        :func:`balanced_manifest`.
+    progress
+        Show a progress bar on stderr.
     workers, scheduler
         Where the clips are measured (see :func:`audit_table`); the result is the same whatever the executor.
-    clip_options
-        Passed to :func:`clip_metrics` (``low_confidence``, ``window_s``, ``gesture_threshold``).
+    options
+        Fields of :class:`AuditSettings` replacing those of ``settings`` (``by="gender"``, ``n_boot=200``, ...).
 
     Returns
     -------
     dict
         ``representation`` (list of ``{group, clips, hours, share, ...}``), ``metrics`` (list of ``{group,
         metric, value, ci_low, ci_high, flagged, ...}``), ``family``, ``provenance`` (per attribute: clips per
-        provenance), ``settings``, ``n_clips``, ``failed``, ``label_policy``.
+        provenance), ``settings``, ``n_clips``, ``failed``, ``skipped``, ``notes``, ``label_policy``.
+    (dict, DataFrame)
+        With ``return_table=True``.
     """
-    by = [b.strip() for b in by.split(",")] if isinstance(by, str) else list(by)
-    by = [b for b in by if b]
-    if not by:
-        raise ParameterError("expected at least one attribute in --by, got none", name="by")
-    if len(set(by)) != len(by):
-        raise ParameterError(f"expected distinct attributes in --by, got {by}", name="by")
-    if min_cell < 1:
-        raise ParameterError(f"expected --min-cell >= 1, got {min_cell}", name="min_cell")
+    s = AuditSettings.resolve(settings, **options)
+    by = list(s.by)
     corpus = as_corpus(source, labels=labels)
     labels_path = labels or (corpus.root / "labels.csv")
     failed: list[dict] = []
@@ -98,25 +96,48 @@ def audit_corpus(source: Any, *, by: list[str] | tuple[str, ...] | str, labels: 
         ref_table = check_reference(raw, by, schema=schema, path=ref_path)
     if table is None:
         table, failed = audit_table(corpus, progress=progress, workers=workers, scheduler=scheduler,
-                                    **clip_options)
+                                    **s.clip_options())
     if table.empty:
         raise SchemaError("expected at least one clip that could be measured, got none", path=corpus.root)
     prepared = prepare_table(table, by, schema, labels_path)
-    rep = representation(prepared, by, reference=ref_table, min_cell=min_cell, min_share=min_share,
-                         reference_ratio=reference_ratio)
+    rep = representation(prepared, by, reference=ref_table, min_cell=s.min_cell, min_share=s.min_share,
+                         reference_ratio=s.reference_ratio)
     hidden = set(rep.loc[rep["suppressed"].astype(bool), "group"])
-    met, family = disaggregate(prepared, by, metrics=metrics, suppressed=hidden, n_boot=n_boot, n_perm=n_perm,
-                               alpha=alpha, seed=seed)
-    provenance = {a: provenance_counts(prepared, a, min_cell) for a in by}
-    settings = {"by": by, "min_cell": min_cell, "min_share": min_share, "reference_ratio": reference_ratio,
-                "n_boot": n_boot, "n_perm": n_perm, "alpha": alpha, "seed": seed,
-                "share": "share of hours", "metrics": {m.name: {"unit": m.unit, "description": m.description}
-                                                       for m in METRICS if m.name in set(met["metric"])},
-                **clip_options}
+    met, family = disaggregate(prepared, by, metrics=None if s.metrics is None else list(s.metrics),
+                               suppressed=hidden, n_boot=s.n_boot, n_perm=s.n_perm, alpha=s.alpha, seed=s.seed)
+    provenance = {a: provenance_counts(prepared, a, s.min_cell) for a in by}
+    recorded = {**s.to_dict(), "by": by, "share": "share of hours",
+                "metrics": {m.name: {"unit": m.unit, "description": m.description}
+                            for m in METRICS if m.name in set(met["metric"])}}
     result = to_jsonable({"root": str(corpus.root), "labels": str(labels_path), "n_clips": int(len(prepared)),
                           "representation": rep.to_dict("records"), "metrics": met.to_dict("records"),
-                          "family": family, "provenance": provenance, "settings": settings, "failed": failed,
+                          "family": family, "provenance": provenance, "settings": recorded, "failed": failed,
+                          "skipped": list(corpus.skipped_files), "notes": [],
                           "label_policy": INFERENCE_NOTE, "unknown_value": UNKNOWN,
                           "reference": None if ref_table is None else ref_table.to_dict("records")})
     return (result, prepared) if return_table else result
 
+
+def balanced_manifest(result: dict, table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Clips balanced by hours over the audit's groups: equal shares, or the reference's for the same attributes.
+
+    Parameters
+    ----------
+    result
+        An :func:`audit_corpus` result (its ``settings`` and ``reference``).
+    table
+        The checked per-clip table :func:`audit_corpus` returns with ``return_table=True``.
+
+    Returns
+    -------
+    (DataFrame, dict)
+        The subset (write it with :func:`alloava_analysis.stats.subsets.write_subset_manifest`) and
+        ``{clips, hours, shares, targets, tolerance}`` for the result.
+    """
+    settings = result["settings"]
+    key = "&".join(settings["by"])
+    targets = {r["group"]: r["share"] for r in result.get("reference") or [] if r["attribute"] == key} or None
+    subset = balanced_subset(table, settings["by"], targets=targets, tolerance=settings["balance_tolerance"],
+                             seed=settings["seed"])
+    return subset, {"clips": int(len(subset)), "hours": subset.attrs["hours"], "shares": subset.attrs["shares"],
+                    "targets": subset.attrs["targets"], "tolerance": settings["balance_tolerance"]}

@@ -13,12 +13,13 @@ from ..corpus import Corpus, as_corpus, clip_failure, clip_summary
 from ..io import store as st
 from ..io.allo_ava import load_clip
 from ..parallel import run_each
+from .settings import ConvertSettings
 
 log = logging.getLogger(__name__)
 
 
-def convert_corpus(source: Any, *, force: bool = False, progress: bool = True, index_every_s: float = 5.0,
-                   workers: int | None = 1, scheduler: Any = None) -> dict:
+def convert_corpus(source: Any, settings: ConvertSettings | None = None, *, progress: bool = True,
+                   workers: int | None = 1, scheduler: Any = None, **options: Any) -> dict:
     """Fill the columnar store from the JSON, once per changed clip.
 
     The store is locked for the run (a second writer gets
@@ -34,20 +35,37 @@ def convert_corpus(source: Any, *, force: bool = False, progress: bool = True, i
     :func:`alloava_analysis.parallel.run_each`); the store and the index are
     the same byte for byte whatever the executor.
 
-    Returns ``{clips, rows, seconds, unchanged, skipped, failed, store}``
-    where ``clips`` counts converted clips, ``rows`` the pose frames
-    written and ``failed`` lists ``{clip_id, reason}``.
+    Parameters
+    ----------
+    source
+        A corpus or its folder.
+    settings
+        ``force`` and ``index_every_s`` (default :class:`~alloava_analysis.runs.settings.ConvertSettings`).
+    progress
+        Show a progress bar on stderr.
+    workers, scheduler
+        Local processes or a Dask cluster address.
+    options
+        Fields of :class:`ConvertSettings` replacing those of ``settings``.
+
+    Returns
+    -------
+    dict
+        ``{clips, rows, seconds, unchanged, skipped, failed, store, settings, notes}``
+        where ``clips`` counts converted clips, ``rows`` the pose frames
+        written and ``failed`` lists ``{clip_id, reason}``.
     """
+    s = ConvertSettings.resolve(settings, **options)
     corpus = as_corpus(source)
     started = time.perf_counter()
     with st.store_lock(corpus.store):
         st.remove_stale_temporaries(corpus.store)
         previous = st.read_index(corpus.store)
         previous = {} if previous is None else {r["clip_id"]: r for r in previous.to_dict("records")}
-        result = _convert_locked(corpus, previous, force=force, progress=progress, index_every_s=index_every_s,
+        result = _convert_locked(corpus, previous, force=s.force, progress=progress, index_every_s=s.index_every_s,
                                  workers=workers, scheduler=scheduler)
     result["seconds"] = round(time.perf_counter() - started, 3)
-    return result
+    return {**result, "settings": s.to_dict(), "notes": []}
 
 
 def _convert_locked(corpus: Corpus, previous: dict[str, dict], *, force: bool, progress: bool,

@@ -55,7 +55,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..checks import check_int, check_option, check_positive
 from ..corpus import ANALYSIS_ERRORS, Corpus
 from ..crossmodal import correlation, dtw, information
 from ..crossmodal.coupling import (MI_SIGNALS, SPEECH_RATES, WINDOW_COLUMNS, check_settings, clip_tables, frame_rate,
@@ -63,6 +62,7 @@ from ..crossmodal.coupling import (MI_SIGNALS, SPEECH_RATES, WINDOW_COLUMNS, che
 from ..features.motion import MotionSettings
 from ..io.jsonable import to_jsonable
 from ..parallel import keep_workers
+from .settings import CorrelateSettings
 
 log = logging.getLogger(__name__)
 
@@ -127,30 +127,24 @@ def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = N
     return windows, frames, failed
 
 
-def _check_choice(name: str, value: Any, allowed: Any) -> None:
-    check_option(name, value, tuple(allowed))  # a ParameterError listing the allowed values
-
-
-def correlate_corpus(corpus_or_path: Any, *, window_s: float = 5.0, hop_s: float | None = None,
-                     group: str = "hands", max_lag_s: float = 1.0, n_boot: int = 2000, n_surrogates: int = 199,
-                     seed: int = 0, progress: bool = True, return_frames: bool = False,
-                     detrend_s: float = 2.0, mi_k: int = 3, mi_max_samples: int | None = 20_000,
-                     dtw_segment_s: float | None = 60.0, confidence_threshold: float = 0.5,
-                     max_gap_s: float = 0.2, smooth_s: float = 0.0,
-                     motion: MotionSettings | None = None, speech_rate: str = "word_starts",
-                     rate_window_s: float = 5.0, normalize: bool = True, pooling: str = "mixed",
-                     per_clip_interval: str = "ar1", mi_signals: str = "frame_energy", lag_block_s: float = 5.0,
-                     n_boot_lag: int = 500, workers: int | None = 1, scheduler: Any = None):
+def correlate_corpus(source: Any, settings: CorrelateSettings | None = None, *, return_frames: bool = False,
+                     progress: bool = True, workers: int | None = 1, scheduler: Any = None, **options: Any):
     """Speech rate vs movement intensity over a corpus: correlations, lags and mutual information.
 
-    Every analysis choice is a parameter and is recorded in ``settings``.
+    Every analysis choice is a field of :class:`~alloava_analysis.runs.settings.CorrelateSettings`
+    and is recorded in the result's ``settings``.
 
     Parameters
     ----------
-    corpus_or_path
+    source
         A :class:`~alloava_analysis.corpus.Corpus`, a corpus folder, or an
         iterable of clips (``Clip`` objects or in-memory synthetic clips with
         ``.clip``, ``.audio`` and ``.samplerate``).
+    settings
+        The analysis choices (default: :class:`CorrelateSettings` defaults).
+    options
+        Fields of :class:`CorrelateSettings` replacing those of ``settings``
+        (``correlate_corpus(corpus, window_s=2.0)``); the fields are:
     window_s, hop_s
         Analysis windows for the correlation (``hop_s`` defaults to
         ``window_s``); ``window_s = 1 / fps`` gives frame-level windows.
@@ -221,62 +215,45 @@ def correlate_corpus(corpus_or_path: Any, *, window_s: float = 5.0, hop_s: float
         With ``return_frames=True``: the result and ``{"windows", "frames",
         "per_clip", "xcorr_curve"}``.
     """
-    _check_choice("speech_rate", speech_rate, SPEECH_RATES)
-    _check_choice("pooling", pooling, correlation.POOLING)
-    _check_choice("per_clip_interval", per_clip_interval, ("ar1", "block_bootstrap"))
-    _check_choice("mi_signals", mi_signals, MI_SIGNALS)
-    check_settings(window_s=window_s, hop_s=hop_s, group=group, max_lag_s=max_lag_s, n_boot=n_boot,
-                   n_surrogates=n_surrogates)
-    check_positive("max_lag_s", max_lag_s)
-    check_positive("rate_window_s", rate_window_s)
-    check_positive("lag_block_s", lag_block_s)
-    check_int("n_boot_lag", n_boot_lag, minimum=1)
+    s = CorrelateSettings.resolve(settings, **options)
     dtw.require_c()
-    motion_settings = motion or MotionSettings()
+    motion_settings = s.motion
     # one set of local workers for the clips' tables, their lags and both MI nulls: started once, not four times
     with keep_workers(workers if scheduler is None else 1):
-        windows, frames, failed = corpus_tables(corpus_or_path, window_s=window_s, hop_s=hop_s, group=group,
-                                                progress=progress, detrend_s=detrend_s,
-                                                confidence_threshold=confidence_threshold, max_gap_s=max_gap_s,
-                                                smooth_s=smooth_s, motion=motion_settings, normalize=normalize,
-                                                rate_window_s=rate_window_s, workers=workers, scheduler=scheduler)
-        hop = window_s if hop_s is None else hop_s
-        y_col, y_text = SPEECH_RATES[speech_rate]
-        y_text = y_text.format(rate_window_s=rate_window_s)
-        measure = motion_settings.to_dict(group)["measure"]
-        if not normalize:
+        windows, frames, failed = corpus_tables(source, window_s=s.window_s, hop_s=s.hop_s, group=s.group,
+                                                progress=progress, detrend_s=s.detrend_s, motion=motion_settings,
+                                                normalize=s.normalize, rate_window_s=s.rate_window_s,
+                                                workers=workers, scheduler=scheduler, **s.clean_options())
+        y_col, y_text = SPEECH_RATES[s.speech_rate]
+        y_text = y_text.format(rate_window_s=s.rate_window_s)
+        measure = motion_settings.to_dict(s.group)["measure"]
+        if not s.normalize:
             measure = measure.replace("in shoulder widths per second", "in position units per second (not normalised)")
-        settings = {"window_s": window_s, "hop_s": hop, "group": group, "max_lag_s": max_lag_s, "n_boot": n_boot,
-                    "n_surrogates": n_surrogates, "seed": seed, "detrend_s": detrend_s, "mi_k": mi_k,
-                    "speech_rate": speech_rate, "rate_window_s": rate_window_s, "normalize": normalize,
-                    "pooling": pooling, "per_clip_interval": per_clip_interval, "mi_signals": mi_signals,
-                    "lag_block_s": lag_block_s, "n_boot_lag": n_boot_lag,
-                    "x": f"movement intensity ({measure}, mean over window frames)",
-                    "y": f"speech rate ({y_text})", "clock": "window",
-                    "motion": motion_settings.to_dict(group)}
+        recorded = {**s.to_dict(), "hop_s": s.hop, "x": f"movement intensity ({measure}, mean over window frames)",
+                    "y": f"speech rate ({y_text})", "clock": "window", "motion": motion_settings.to_dict(s.group)}
         cut_rows = windows.attrs.get("shot_cuts", [])
         result: dict[str, Any] = {"pooled": {"r": None, "ci_low": None, "ci_high": None, "method": None},
                                   "per_clip": [], "lag_s": {"xcorr": None, "dtw": None},
-                                  "mi": {"bits": None, "p_value": None}, "settings": settings,
+                                  "mi": {"bits": None, "p_value": None}, "settings": recorded,
                                   "n_clips": int(windows["clip_id"].nunique()) if len(windows) else 0,
                                   "shot_cuts": {"handling": motion_settings.cut_handling,
                                                 "sources": sorted({c["source"] for c in cut_rows}),
                                                 "n_cuts": sum(c["n_cuts"] for c in cut_rows),
                                                 "windows_excluded": sum(c["windows_excluded"] for c in cut_rows),
                                                 "per_clip": cut_rows},
-                                  "failed": failed, "notes": []}
+                                  "failed": failed, "skipped": _skipped(source), "notes": []}
         diagnostics: dict[str, list] = {"warnings": [], "dropped_clips": [], "no_interval_clips": [],
                                         "competing_peak_clips": []}
         per_clip = pd.DataFrame()
         if len(windows):
-            per_clip = correlation.correlation_table(windows, "intensity", y_col, interval=per_clip_interval,
-                                                     n_boot=n_boot, seed=seed)
+            per_clip = correlation.correlation_table(windows, "intensity", y_col, interval=s.per_clip_interval,
+                                                     n_boot=s.n_boot, seed=s.seed)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)  # dropped clips are in the result, not only a warning
-                pooled = correlation.pooled_correlation(windows, "intensity", y_col, pooling=pooling, n_boot=n_boot,
-                                                        seed=seed, per_clip=per_clip)
+                pooled = correlation.pooled_correlation(windows, "intensity", y_col, pooling=s.pooling, n_boot=s.n_boot,
+                                                        seed=s.seed, per_clip=per_clip)
                 spearman = correlation.pooled_correlation(windows, "intensity", y_col, method="spearman",
-                                                          pooling=pooling, n_boot=n_boot, seed=seed, per_clip=per_clip)
+                                                          pooling=s.pooling, n_boot=s.n_boot, seed=s.seed, per_clip=per_clip)
             pooled["spearman"] = {k: spearman[k] for k in ("r", "ci_low", "ci_high")}
             result["pooled"] = pooled
             result["per_clip"] = per_clip.to_dict("records")
@@ -286,16 +263,16 @@ def correlate_corpus(corpus_or_path: Any, *, window_s: float = 5.0, hop_s: float
             diagnostics["no_interval_clips"] = [f"{row.clip_id}: {row.note}" for row in no_ci.itertuples()]
         curve = None
         if len(frames):
-            lag_result, curve = frame_lags(frames, max_lag_s=max_lag_s, dtw_segment_s=dtw_segment_s,
-                                           block_s=lag_block_s, n_boot=n_boot_lag, seed=seed, workers=workers,
+            lag_result, curve = frame_lags(frames, max_lag_s=s.max_lag_s, dtw_segment_s=s.dtw_segment_s,
+                                           block_s=s.lag_block_s, n_boot=s.n_boot_lag, seed=s.seed, workers=workers,
                                            scheduler=scheduler)
             result["lag_s"] = lag_result
             diagnostics["competing_peak_clips"] = lag_result["competing_peak_clips"]
         else:
             result["lag_s"]["note"] = "no clip with audio: no frame-level lag"
-        result["mi"] = _mutual_information(windows, frames, signals=mi_signals, y_col=y_col, y_text=y_text, k=mi_k,
-                                           n_surrogates=n_surrogates, seed=seed, max_lag_s=max_lag_s,
-                                           max_samples=mi_max_samples, detrend_s=detrend_s,
+        result["mi"] = _mutual_information(windows, frames, signals=s.mi_signals, y_col=y_col, y_text=y_text, k=s.mi_k,
+                                           n_surrogates=s.n_surrogates, seed=s.seed, max_lag_s=s.max_lag_s,
+                                           max_samples=s.mi_max_samples, detrend_s=s.detrend_s,
                                            executor={"workers": workers, "scheduler": scheduler})
         result["diagnostics"] = diagnostics
         result["notes"] = _notes(result, frames)
@@ -303,6 +280,11 @@ def correlate_corpus(corpus_or_path: Any, *, window_s: float = 5.0, hop_s: float
         if return_frames:
             return out, {"windows": windows, "frames": frames, "per_clip": per_clip, "xcorr_curve": curve}
         return out
+
+
+def _skipped(source: Any) -> list[dict]:
+    """Files under a corpus folder that are not clips of the layout (none for in-memory clips)."""
+    return list(source.skipped_files) if isinstance(source, Corpus) else []
 
 
 def _notes(result: dict, frames: pd.DataFrame) -> list[str]:
@@ -361,67 +343,4 @@ def _mutual_information(windows: pd.DataFrame, frames: pd.DataFrame, *, signals:
         out["clip_shuffle"] = {"p_value": None, "note": str(err)}
     return out
 
-
-def _fmt(v: Any, digits: int = 3) -> str:
-    return "n/a" if v is None or (isinstance(v, float) and not np.isfinite(v)) else f"{v:.{digits}f}"
-
-
-def summary_text(result: dict) -> str:
-    """Human-readable report of a :func:`correlate_corpus` result (what ``alloava correlate`` prints).
-
-    States what each number measures (signals, clock, pooling, null), and
-    lists fit warnings, clips left out, clips without an interval and clips
-    with a competing lag.
-    """
-    st, p, lag, mi = result.get("settings", {}), result["pooled"], result["lag_s"], result["mi"]
-    lines = [f"x: {st.get('x', '?')}", f"y: {st.get('y', '?')}",
-             f"windows: {st.get('window_s')} s (hop {st.get('hop_s')} s); pooling: {st.get('pooling', 'mixed')}",
-             f"pooled r = {_fmt(p.get('r'))} [{_fmt(p.get('ci_low'))}, {_fmt(p.get('ci_high'))}] ({p.get('method')})"]
-    if p.get("spearman"):
-        sp = p["spearman"]
-        lines.append(f"  spearman r = {_fmt(sp.get('r'))} [{_fmt(sp.get('ci_low'))}, {_fmt(sp.get('ci_high'))}]")
-    meta = p.get("meta") or {}
-    if meta.get("k"):
-        lines.append(f"  cross-check: {meta.get('interval')}: r = {_fmt(meta.get('r'))} "
-                     f"[{_fmt(meta.get('ci_low'))}, {_fmt(meta.get('ci_high'))}], k = {meta.get('k')}, "
-                     f"tau^2 = {_fmt(meta.get('tau2'), 4)}")
-    if p.get("note"):
-        lines.append(f"  note: {p['note']}")
-    mo, cuts = st.get("motion") or {}, result.get("shot_cuts") or {}
-    if mo:
-        lines.append(f"motion: {mo.get('coordinates')}, relative to {mo.get('relative_to_resolved')} "
-                     f"(relative_to={mo.get('relative_to')!r}, use_z={mo.get('use_z')}); camera cuts: "
-                     f"{mo.get('cut_handling')} (source {mo.get('cut_source')})")
-    if cuts and cuts.get("handling") == "exclude":
-        lines.append(f"  {cuts.get('n_cuts', 0)} cut(s) found ({', '.join(cuts.get('sources') or []) or 'none'}); "
-                     f"{cuts.get('windows_excluded', 0)} window(s) spanning a cut left out")
-        lines += [f"    {c['clip_id']}: {c['n_cuts']} cut(s), {c['windows_excluded']} window(s) left out"
-                  for c in cuts.get("per_clip", []) if c.get("n_cuts")]
-    lines.append(f"lag (positive = motion leads speech; {lag.get('signals', 'frame signals')}):")
-    lines.append(f"  cross-correlation {_fmt(lag.get('xcorr'))} s [{_fmt(lag.get('xcorr_ci_low'))}, "
-                 f"{_fmt(lag.get('xcorr_ci_high'))}]")
-    lines.append(f"  DTW (matched peaks) {_fmt(lag.get('dtw'))} s [{_fmt(lag.get('dtw_ci_low'))}, "
-                 f"{_fmt(lag.get('dtw_ci_high'))}]")
-    if lag.get("note"):
-        lines.append(f"  note: {lag['note']}")
-    lines.append(f"mutual information ({mi.get('description', mi.get('signals', ''))}; clock: {mi.get('clock')}):")
-    shuffle = (mi.get("clip_shuffle") or {}).get("p_value")
-    lines.append(f"  {_fmt(mi.get('bits'), 4)} bits; p = {_fmt(mi.get('p_value'))} (circular shift within clips), "
-                 f"p = {_fmt(shuffle)} (clip shuffle: motion of one clip with speech of another)")
-    if mi.get("note"):
-        lines.append(f"  note: {mi['note']}")
-    lines.append("per clip (r [95% CI], n windows, n_eff):")
-    for c in result.get("per_clip", []):
-        note = f"  -- {c['note']}" if c.get("note") else ""
-        lines.append(f"  {c['clip_id']}: r = {_fmt(c.get('r'))} [{_fmt(c.get('ci_low'))}, {_fmt(c.get('ci_high'))}]"
-                     f", n = {c.get('n')}, n_eff = {_fmt(c.get('n_eff'), 1)}{note}")
-    diag = result.get("diagnostics", {})
-    for title, key in (("model warnings", "warnings"), ("left out of the pooled estimate", "dropped_clips"),
-                       ("no per-clip interval", "no_interval_clips"),
-                       ("competing cross-correlation peak (lag ambiguous)", "competing_peak_clips")):
-        if diag.get(key):
-            lines.append(f"{title}:")
-            lines += [f"  {item}" for item in diag[key]]
-    lines += [f"failed {f['clip_id']}: {f['reason']}" for f in result.get("failed", [])]
-    return "\n".join(lines)
 

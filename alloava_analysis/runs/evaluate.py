@@ -36,6 +36,7 @@ from ..io.audio import open_audio
 from ..io.extraction import extraction_path, read_pose_dataset
 from ..io.layout import MODALITY_EXTENSIONS, scan_layout
 from ..model import Clip
+from .settings import EvaluateSettings
 
 __all__ = ["CorpusMeasures", "evaluate_corpora", "evaluate_paths", "measure_corpus", "prepare_side"]
 
@@ -235,13 +236,9 @@ def _side_summary(ms: list[ClipMeasures], failed: list[dict], info: dict) -> dic
             "notes": [{"clip_id": m.clip_id, "note": n} for m in ms for n in m.notes]}
 
 
-def evaluate_corpora(real: "Corpus | CorpusMeasures | str | Path", generated: Corpus | str | Path, *,
-                     window_s: float = 2.0,
-                     hop_s: float | None = None, rate_hz: float = 30.0, embedder: Any = None, n_boot: int = 200,
-                     sigma_s: float = 0.05, direction: str = "motion_to_audio", speed_bins: int = 40,
-                     confidence_threshold: float = 0.5, max_gap_s: float = 0.5, cut_handling: str = "exclude",
-                     keypoints: str = "upper_body", seed: int = 0, progress: bool = True,
-                     side_info: dict | None = None, workers: int | None = 1, scheduler: Any = None) -> dict:
+def evaluate_corpora(real: "Corpus | CorpusMeasures | str | Path", generated: Corpus | str | Path,
+                     settings: EvaluateSettings | None = None, *, side_info: dict | None = None,
+                     progress: bool = True, workers: int | None = 1, scheduler: Any = None, **options: Any) -> dict:
     """Compare generated motion with real motion: the metrics of ``alloava evaluate``.
 
     Parameters
@@ -253,6 +250,9 @@ def evaluate_corpora(real: "Corpus | CorpusMeasures | str | Path", generated: Co
         clip's audio with the same clip id for its onsets, when there is one.
         ``real`` may also be :func:`measure_corpus` output made with the same
         options, to evaluate several generators against one real set.
+    settings
+        Every choice of the evaluation (default :class:`~alloava_analysis.runs.settings.EvaluateSettings`);
+        its fields, which ``options`` may also give, are:
     window_s, hop_s
         Window length and hop (seconds) of the samples for FD and APD.
     rate_hz
@@ -276,9 +276,15 @@ def evaluate_corpora(real: "Corpus | CorpusMeasures | str | Path", generated: Co
         separately; ``"ignore"`` treats each clip as one shot (:func:`measure_clip`).
     seed
         Seeds the bootstrap, the FD-infinity subsets and APD subsampling.
+    side_info
+        Per-side facts to record (e.g. the extraction models of video folders).
+    progress
+        Show progress bars on stderr.
     workers, scheduler
         Where the clips are measured (:func:`measure_corpus`); the metrics are
         the same whatever the executor.
+    options
+        Fields of :class:`EvaluateSettings` replacing those of ``settings``.
 
     Returns
     -------
@@ -291,9 +297,9 @@ def evaluate_corpora(real: "Corpus | CorpusMeasures | str | Path", generated: Co
         ``real`` and ``generated`` (per-side counts), ``failed``
         (``{clip_id, side, reason}``).
     """
-    emb: Embedder | None = load_embedder(embedder) if embedder is not None else None
-    options = dict(rate_hz=rate_hz, window_s=window_s, hop_s=hop_s, confidence_threshold=confidence_threshold,
-                   max_gap_s=max_gap_s, cut_handling=cut_handling, keypoints=keypoints)
+    s = EvaluateSettings.resolve(settings, **options)
+    emb: Embedder | None = load_embedder(s.embedder) if s.embedder is not None else None
+    options = s.measure_options()
     if isinstance(real, CorpusMeasures):
         real_cm = real
         if real_cm.options != options:
@@ -306,18 +312,18 @@ def evaluate_corpora(real: "Corpus | CorpusMeasures | str | Path", generated: Co
     gen_cm = measure_corpus(generated, side="generated", audio_from=real_cm.corpus, progress=progress,
                             workers=workers, scheduler=scheduler, **options)
     real_m, real_fail, gen_m, gen_fail = real_cm.clips, real_cm.failed, gen_cm.clips, gen_cm.failed
-    names = keypoint_set(keypoints)
+    names = keypoint_set(s.keypoints)
     wr, gr = _stack_windows(real_m, len(names))
     wg, gg = _stack_windows(gen_m, len(names))
 
     metrics: dict = {}
     feature_sets = []
     for key, fs in (("fgd_kinetic", FEATURE_SETS["kinetic"]), ("fgd_geometric", FEATURE_SETS["geometric"])):
-        fr = fs.compute(wr, rate_hz, names) if len(wr) else np.zeros((0, 1))
-        fg = fs.compute(wg, rate_hz, names) if len(wg) else np.zeros((0, 1))
+        fr = fs.compute(wr, s.rate_hz, names) if len(wr) else np.zeros((0, 1))
+        fg = fs.compute(wg, s.rate_hz, names) if len(wg) else np.zeros((0, 1))
         meta = fs.meta(fr.shape[1] if len(fr) else None, names)
         feature_sets.append(meta)
-        metrics[key] = _fd_metric(meta, fr, fg, gr, gg, standardize=fs.standardize, n_boot=n_boot, seed=seed,
+        metrics[key] = _fd_metric(meta, fr, fg, gr, gg, standardize=fs.standardize, n_boot=s.n_boot, seed=s.seed,
                                   progress=progress)
     if emb is not None:
         meta = {"name": f"embedding:{emb.name}", "version": (emb.sha256 or "callable")[:16], "standardized": False,
@@ -326,36 +332,36 @@ def evaluate_corpora(real: "Corpus | CorpusMeasures | str | Path", generated: Co
         eg = emb(wg) if len(wg) else np.zeros((0, 1))
         meta["dims"] = int(er.shape[1]) if len(er) else None
         feature_sets.append(meta)
-        metrics["fgd_embedding"] = _fd_metric(meta, er, eg, gr, gg, standardize=False, n_boot=n_boot, seed=seed,
+        metrics["fgd_embedding"] = _fd_metric(meta, er, eg, gr, gg, standardize=False, n_boot=s.n_boot, seed=s.seed,
                                               progress=progress)
 
-    apd = {side: (average_pairwise_distance(w, seed=seed) if len(w) >= 2 else None)
+    apd = {side: (average_pairwise_distance(w, seed=s.seed) if len(w) >= 2 else None)
            for side, w in (("real", wr), ("generated", wg))}
     metrics["apd"] = _compare(apd["real"], apd["generated"], n_real=len(wr), n_generated=len(wg),
                               units=NORMALIZATION["units"],
-                              definition=f"mean Euclidean distance between pairs of {window_s} s windows of "
+                              definition=f"mean Euclidean distance between pairs of {s.window_s} s windows of "
                                          f"normalised pose (flattened), up to 1000 windows per side")
-    r_score, r_n = _beat_score(real_m, lambda m: m.beats, sigma_s=sigma_s, direction=direction)
-    g_score, g_n = _beat_score(gen_m, lambda m: m.beats, sigma_s=sigma_s, direction=direction)
-    metrics["beat_align"] = _compare(r_score, g_score, clips={"real": r_n, "generated": g_n}, sigma_s=sigma_s,
-                                     direction=direction,
+    r_score, r_n = _beat_score(real_m, lambda m: m.beats, sigma_s=s.sigma_s, direction=s.direction)
+    g_score, g_n = _beat_score(gen_m, lambda m: m.beats, sigma_s=s.sigma_s, direction=s.direction)
+    metrics["beat_align"] = _compare(r_score, g_score, clips={"real": r_n, "generated": g_n}, sigma_s=s.sigma_s,
+                                     direction=s.direction,
                                      definition="AIST++ beat align score per clip (local minima of mean keypoint "
                                                 "speed vs audio onsets), averaged over clips")
     for key, units in (("jerk", "shoulder widths / s^3"), ("acceleration", "shoulder widths / s^2")):
         vr, vg = _pooled(real_m, key), _pooled(gen_m, key)
         metrics[key] = _compare(float(vr.mean()) if vr.size else None, float(vg.mean()) if vg.size else None,
                                 units=units, frames={"real": int(vr.size), "generated": int(vg.size)},
-                                definition=f"mean {key} magnitude over keypoints and frames at {rate_hz} Hz "
+                                definition=f"mean {key} magnitude over keypoints and frames at {s.rate_hz} Hz "
                                            f"(GENEA-style)")
     sr, sg = _pooled(real_m, "speed"), _pooled(gen_m, "speed")
     if sr.size and sg.size:
-        edges, hr, hg = speed_histograms(sr, sg, bins=speed_bins)
-        metrics["hellinger_speed"] = {"value": hellinger_distance(hr, hg), "bins": speed_bins,
+        edges, hr, hg = speed_histograms(sr, sg, bins=s.speed_bins)
+        metrics["hellinger_speed"] = {"value": hellinger_distance(hr, hg), "bins": s.speed_bins,
                                       "range": [0.0, float(edges[-1])], "units": "shoulder widths / s",
                                       "frames": {"real": int(sr.size), "generated": int(sg.size)}}
     else:
         metrics["hellinger_speed"] = _unavailable("expected frames with a speed on both sides")
-    metrics.update(_talking_head(real_m, gen_m, sigma_s=sigma_s, direction=direction, n_boot=n_boot, seed=seed))
+    metrics.update(_talking_head(real_m, gen_m, sigma_s=s.sigma_s, direction=s.direction, n_boot=s.n_boot, seed=s.seed))
 
     info = side_info or {}
     failed = real_fail + gen_fail
@@ -365,13 +371,12 @@ def evaluate_corpora(real: "Corpus | CorpusMeasures | str | Path", generated: Co
         "normalization": NORMALIZATION,
         "feature_sets": feature_sets,
         "embedder": emb.meta() if emb is not None else None,
-        "settings": {"window_s": window_s, "hop_s": hop_s or window_s, "rate_hz": rate_hz, "n_boot": n_boot,
-                     "sigma_s": sigma_s, "direction": direction, "speed_bins": speed_bins,
-                     "confidence_threshold": confidence_threshold, "max_gap_s": max_gap_s,
-                     "cut_handling": cut_handling, "keypoints": keypoints, "seed": seed},
+        "settings": {**s.to_dict(), "hop_s": s.hop_s or s.window_s},
         "real": _side_summary(real_m, real_fail, {"path": real_cm.root, **info.get("real", {})}),
         "generated": _side_summary(gen_m, gen_fail, {"path": gen_cm.root, **info.get("generated", {})}),
         "failed": failed,
+        "skipped": [],
+        "notes": [],
     }
 
 
@@ -424,13 +429,34 @@ def prepare_side(path: str | Path, *, work_dir: str | Path, side: str, progress:
                          "models": models, "extraction_failed": failed, "work_dir": str(out)}
 
 
-def evaluate_paths(real: str | Path, generated: str | Path, *, work_dir: str | Path | None = None,
-                   progress: bool = True, allow_download: bool = True, **options) -> dict:
+def evaluate_paths(real: str | Path, generated: str | Path, settings: EvaluateSettings | None = None, *,
+                   work_dir: str | Path | None = None, progress: bool = True, allow_download: bool = True,
+                   workers: int | None = 1, scheduler: Any = None, **options: Any) -> dict:
     """:func:`evaluate_corpora` on two folders, each a corpus or a folder of videos (extracted first).
 
-    ``work_dir`` keeps the extracted clips (and lets a rerun reuse them);
-    by default they go to a temporary folder that is removed afterwards.
-    Extraction failures are listed in ``failed`` with the other clips.
+    Parameters
+    ----------
+    real, generated
+        Folders: corpora in the Allo-AVA layout, or folders of videos.
+    settings
+        Every choice of the evaluation (:class:`~alloava_analysis.runs.settings.EvaluateSettings`).
+    work_dir
+        Keeps the extracted clips (and lets a rerun reuse them); by default
+        they go to a temporary folder that is removed afterwards.
+    progress
+        Show progress bars on stderr.
+    allow_download
+        Let extraction download a model that no offline copy provides.
+    workers, scheduler
+        Where the clips are measured.
+    options
+        Fields of :class:`EvaluateSettings` replacing those of ``settings``.
+
+    Returns
+    -------
+    dict
+        The :func:`evaluate_corpora` result; extraction failures are listed in
+        ``failed`` with the other clips.
     """
     tmp = None
     if work_dir is None:
@@ -440,7 +466,8 @@ def evaluate_paths(real: str | Path, generated: str | Path, *, work_dir: str | P
         rc, ri = prepare_side(real, work_dir=work_dir, side="real", progress=progress, allow_download=allow_download)
         gc, gi = prepare_side(generated, work_dir=work_dir, side="generated", progress=progress,
                               allow_download=allow_download)
-        result = evaluate_corpora(rc, gc, progress=progress, side_info={"real": ri, "generated": gi}, **options)
+        result = evaluate_corpora(rc, gc, settings, progress=progress, side_info={"real": ri, "generated": gi},
+                                  workers=workers, scheduler=scheduler, **options)
         extraction_failed = ri.pop("extraction_failed", []) + gi.pop("extraction_failed", [])
         result["failed"] = extraction_failed + result["failed"]
         for side, info in (("real", ri), ("generated", gi)):

@@ -27,6 +27,8 @@ from typing import Any
 import pandas as pd
 import xarray as xr
 
+from .. import choices
+from ..checks import check_option
 from ..corpus import as_corpus
 from ..crossmodal.coupling import clip_tables
 from ..errors import MissingModalityError
@@ -35,10 +37,11 @@ from ..features.tiers import clip_tiers
 from ..io.export import intervals, netcdf, pose_format, tables
 from ..io.extraction import extraction_path, read_pose_dataset
 from ..model import Clip
+from .settings import ExportSettings
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("netcdf", "eaf", "textgrid", "pose", "parquet", "csv")
+FORMATS = choices.EXPORT_FORMATS
 MEDIAPIPE = ("mediapipe_pose_33", "mediapipe_holistic", "mediapipe_face_478", "mediapipe_hands_42")
 
 
@@ -79,6 +82,7 @@ def _media(clip: Clip) -> str | None:
 
 def export_clip(root: str | Path, clip: Clip, out: str | Path, *, to: str, window_s: float = 5.0) -> list[Path]:
     """Write one clip in format ``to`` (one of :data:`FORMATS`) under ``out``; returns the files written."""
+    check_option("to", to, FORMATS)
     out = Path(out)
     if to in ("netcdf", "pose"):
         poses = clip_poses(root, clip)
@@ -106,31 +110,45 @@ def export_clip(root: str | Path, clip: Clip, out: str | Path, *, to: str, windo
     if to in ("parquet", "csv"):
         return [tables.write_table(out / f"{clip.clip_id}.{name}.{to}", df, fmt=to)
                 for name, df in feature_tables(clip, window_s=window_s).items()]
-    raise ValueError(f"expected an export format in {FORMATS}, got {to!r}")
+    raise AssertionError(f"unhandled export format {to!r}")  # every format of FORMATS is handled above
 
 
-def export_corpus(path: Any, *, to: str, out: str | Path | None = None, clip_ids: list[str] | None = None,
-                  window_s: float = 5.0, progress: bool = True) -> dict[str, Any]:
-    """Export every clip (or ``clip_ids``) of the corpus at ``path`` in format ``to``.
+def export_corpus(source: Any, settings: ExportSettings | None = None, *, out: str | Path | None = None,
+                  progress: bool = True, **options: Any) -> dict[str, Any]:
+    """Export every clip (or the chosen ones) of a corpus in one format.
 
-    Returns ``{files, clips, out, format, failed: [{clip_id, reason}], skipped}``
-    (``skipped``: files the layout scan could not use).
+    Parameters
+    ----------
+    source
+        A corpus or its folder.
+    settings
+        Format, clips and feature window (:class:`~alloava_analysis.runs.settings.ExportSettings`).
+    out
+        Output folder (default ``<corpus>/export/<format>``).
+    progress
+        Show a progress bar on stderr.
+    options
+        Fields of :class:`ExportSettings` replacing those of ``settings`` (``to="eaf"``, ``clip_ids=[...]``).
+
+    Returns
+    -------
+    dict
+        ``{files, clips, out, format, failed: [{clip_id, reason}], skipped, settings, notes}``
+        (``skipped``: files the layout scan could not use).
     """
-
-    if to not in FORMATS:
-        raise ValueError(f"expected an export format in {FORMATS}, got {to!r}")
-    corpus = as_corpus(path)
-    unknown = sorted(set(clip_ids or []) - set(corpus.clip_ids))
-    if clip_ids:
-        corpus = corpus.select(clip_id=list(clip_ids))
-    out = Path(out) if out is not None else corpus.root / "export" / to
+    s = ExportSettings.resolve(settings, **options)
+    corpus = as_corpus(source)
+    unknown = sorted(set(s.clip_ids or []) - set(corpus.clip_ids))
+    if s.clip_ids:
+        corpus = corpus.select(clip_id=list(s.clip_ids))
+    out = Path(out) if out is not None else corpus.root / "export" / s.to
     failed = [{"clip_id": c, "reason": f"no clip {c!r} in {corpus.root}"} for c in unknown]
-    done, not_exported = corpus.map(partial(_export_one, corpus.root, out, to, window_s), progress=progress,
+    done, not_exported = corpus.map(partial(_export_one, corpus.root, out, s.to, s.window_s), progress=progress,
                                     desc="export", catch=(Exception,))
     files = [f for _, written in done for f in written]
     failed += not_exported
-    return {"files": [str(f) for f in files], "clips": len(done), "out": str(out), "format": to, "failed": failed,
-            "skipped": list(corpus.skipped_files)}
+    return {"files": [str(f) for f in files], "clips": len(done), "out": str(out), "format": s.to, "failed": failed,
+            "skipped": list(corpus.skipped_files), "settings": s.to_dict(), "notes": []}
 
 
 def _export_one(root: str | Path, out: Path, to: str, window_s: float, clip: Clip) -> list[Path]:

@@ -14,10 +14,13 @@ from typing import Any
 
 import pandas as pd
 
+from ..checks import check_option
+from ..errors import ParameterError
 from ..features.motion import MotionSettings
-from ..crossmodal.correlation import POOLING, pooled_correlation
+from ..crossmodal.correlation import pooled_correlation
 from ..crossmodal.coupling import SPEECH_RATES
 from .correlate import corpus_tables
+from .settings import SensitivitySettings
 
 __all__ = ["DEFAULT_MOTIONS", "FACTORS", "coupling_sensitivity", "sensitivity_settings"]
 
@@ -47,21 +50,17 @@ def sensitivity_settings(*, baseline: dict[str, Any], **values: tuple) -> list[d
     return rows
 
 
-def coupling_sensitivity(clips: Any, *, windows_s: tuple[float, ...] = (1.0, 2.0, 5.0, 10.0, 20.0),
-                         groups: tuple[str, ...] = ("hands", "arms", "upper_body", "head"),
-                         smooth_s: tuple[float, ...] = (0.0, 0.25),
-                         motions: dict[str, MotionSettings] | None = None,
-                         normalize: tuple[bool, ...] = (True, False),
-                         speech_rates: tuple[str, ...] = ("word_starts", "syllables", "articulation"),
-                         poolings: tuple[str, ...] = POOLING, method: str = "pearson",
-                         baseline: dict[str, Any] | None = None, n_boot: int = 200, seed: int = 0,
-                         progress: bool = False) -> pd.DataFrame:
+def coupling_sensitivity(clips: Any, settings: SensitivitySettings | None = None, *, progress: bool = False,
+                         **options: Any) -> pd.DataFrame:
     """Pooled speech rate vs movement intensity correlation for each analysis choice, one at a time.
 
     Parameters
     ----------
     clips
         A corpus, a corpus folder or a list of clips (a list loaded once is fastest).
+    settings
+        What is varied (:class:`~alloava_analysis.runs.settings.SensitivitySettings`); its fields, which
+        ``options`` may also give, are:
     windows_s, groups, smooth_s, motions
         Values tried for the window length (s), the body-part group, pose smoothing (s) and the motion
         measurement (label -> :class:`~alloava_analysis.features.MotionSettings`; default
@@ -83,23 +82,28 @@ def coupling_sensitivity(clips: Any, *, windows_s: tuple[float, ...] = (1.0, 2.0
         Cluster-bootstrap resamples and their seed.
     progress
         Progress bar over clips for each setting.
+    options
+        Fields of :class:`SensitivitySettings` replacing those of ``settings``.
 
     Returns
     -------
     pandas.DataFrame
         One row per setting and pooling: ``factor, window_s, group, smooth_s, motion, normalize,
-        speech_rate, pooling, r, ci_low, ci_high, n_clips, n_windows``.
+        speech_rate, pooling, r, ci_low, ci_high, n_clips, n_windows``; ``attrs`` holds ``settings``,
+        ``failed`` (``{clip_id, reason}`` of clips left out of some setting) and ``notes``.
     """
-    motions = dict(DEFAULT_MOTIONS if motions is None else motions)
+    s = SensitivitySettings.resolve(settings, **options)
+    windows_s, groups, smooth_s, normalize, speech_rates = s.windows_s, s.groups, s.smooth_s, s.normalize, \
+        s.speech_rates
+    motions = dict(DEFAULT_MOTIONS if s.motions is None else s.motions)
     first = next(iter(motions))
     base = {"window_s": 5.0, "group": "hands", "smooth_s": 0.0, "motion": first, "normalize": True,
-            "speech_rate": "word_starts", **(baseline or {})}
+            "speech_rate": "word_starts", **(s.baseline or {})}
     if base["motion"] not in motions:
-        raise ValueError(f"expected baseline motion to be one of {list(motions)}, got {base['motion']!r}")
-    unknown = [r for r in (*speech_rates, base["speech_rate"]) if r not in SPEECH_RATES]
-    if unknown:
-        raise ValueError(f"expected speech rates among {list(SPEECH_RATES)}, got {unknown}")
-    rows, tables = [], {}
+        raise ParameterError(f"expected baseline motion to be one of {list(motions)}, got {base['motion']!r}",
+                             name="baseline", allowed=tuple(motions))
+    check_option("baseline speech_rate", base["speech_rate"], tuple(SPEECH_RATES))
+    rows, tables, failed_by_clip = [], {}, {}
     for setting in sensitivity_settings(baseline=base, window_s=windows_s, group=groups, smooth_s=smooth_s,
                                         motion=tuple(motions), normalize=normalize, speech_rate=speech_rates):
         key = tuple(setting[k] for k in ("window_s", "group", "smooth_s", "motion", "normalize"))
@@ -109,15 +113,18 @@ def coupling_sensitivity(clips: Any, *, windows_s: tuple[float, ...] = (1.0, 2.0
                                                normalize=setting["normalize"], energy=False, progress=progress)
             if failed:
                 log.info("%s: %d clip(s) skipped", setting, len(failed))
+                failed_by_clip.update({f["clip_id"]: f for f in failed})
             tables[key] = windows
         windows = tables[key]
         y = SPEECH_RATES[setting["speech_rate"]][0]
-        for pooling in poolings:
+        for pooling in s.poolings:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)
-                pooled = pooled_correlation(windows, "intensity", y, method=method, pooling=pooling,
-                                            n_boot=n_boot, seed=seed) if len(windows) else {}
+                pooled = pooled_correlation(windows, "intensity", y, method=s.method, pooling=pooling,
+                                            n_boot=s.n_boot, seed=s.seed) if len(windows) else {}
             rows.append({**setting, "pooling": pooling, "r": pooled.get("r"), "ci_low": pooled.get("ci_low"),
                          "ci_high": pooled.get("ci_high"), "n_clips": pooled.get("n_clips", 0),
                          "n_windows": pooled.get("n_windows", 0)})
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    table.attrs = {"settings": s.to_dict(), "failed": list(failed_by_clip.values()), "notes": []}
+    return table

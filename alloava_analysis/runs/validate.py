@@ -5,18 +5,33 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ..corpus import Corpus, clip_failure, duplicate_videos
+from ..corpus import Corpus, as_corpus, clip_failure, duplicate_videos
 from ..parallel import map_ordered
 from ..validators.corpus import ClipReport, validate_clip
+from .settings import ValidateSettings
 
 
-def validate_corpus(path: str | Path | Corpus, *, labels: str | Path | None = None, progress: bool = True,
-                    workers: int | None = 1, scheduler: Any = None, **options) -> dict:
-    """Validate every clip under ``path``; returns the ``alloava validate --json`` object.
+def validate_corpus(source: str | Path | Corpus, settings: ValidateSettings | None = None, *,
+                    labels: str | Path | None = None, progress: bool = True, workers: int | None = 1,
+                    scheduler: Any = None, **options: Any) -> dict:
+    """Validate every clip of a corpus; returns the ``alloava validate --json`` object.
 
-    Clips are checked by ``workers`` local processes (``None``: every core) or
-    on the Dask cluster at ``scheduler`` (:func:`alloava_analysis.parallel.run_each`);
-    the reports come back in clip order whatever the executor.
+    Parameters
+    ----------
+    source
+        A corpus or its folder.
+    settings
+        How clips are checked (default :class:`~alloava_analysis.runs.settings.ValidateSettings`).
+    labels
+        Labels CSV when ``source`` is a folder (default ``<folder>/labels.csv``).
+    progress
+        Show a progress bar on stderr.
+    workers, scheduler
+        Local processes (``None``: every core) or a Dask cluster address
+        (:func:`alloava_analysis.parallel.run_each`); the reports come back in
+        clip order whatever the executor.
+    options
+        Fields of :class:`ValidateSettings` replacing those of ``settings``.
 
     Returns
     -------
@@ -24,11 +39,12 @@ def validate_corpus(path: str | Path | Corpus, *, labels: str | Path | None = No
         ``root``; ``clips`` (one :class:`ClipReport` dict per clip); ``n_ok``;
         ``n_errors``; ``failed`` (``{clip_id, reason}`` for every clip with
         errors, the reasons joined); ``skipped`` (``{path, reason}`` for files
-        that are not clips of the layout); ``duplicates``.
+        that are not clips of the layout); ``duplicates``; ``settings``; ``notes``.
     """
-    corpus = path if isinstance(path, Corpus) else Corpus(path, labels=labels)
+    s = ValidateSettings.resolve(settings, **options)
+    corpus = as_corpus(source, labels=labels)
     rows = corpus.index.to_dict("records")
-    outcomes = map_ordered(partial(validate_clip, corpus.root, **options), rows, workers=workers,
+    outcomes = map_ordered(partial(validate_clip, corpus.root, **s.to_dict()), rows, workers=workers,
                            scheduler=scheduler, key="alloava-validate", progress=progress, desc="validate")
     reports = []
     for row, (report, error) in zip(rows, outcomes):
@@ -50,5 +66,7 @@ def validate_corpus(path: str | Path | Corpus, *, labels: str | Path | None = No
         "failed": [{"clip_id": r.clip_id, "reason": "; ".join(r.errors)} for r in reports if not r.ok],
         "skipped": list(corpus.skipped_files),
         "duplicates": duplicates,
+        "settings": s.to_dict(),
+        "notes": [],
     }
 

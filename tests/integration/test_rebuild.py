@@ -103,9 +103,10 @@ def _command() -> list[str]:
 
 def _start(manifest: Path, out: Path) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(REPO))
+    # one clip at a time, so that each kill lands in the clip the test waits for
     return subprocess.Popen([*_command(), str(manifest), "--out", str(out), "--allow-host", "127.0.0.1",
-                             "--no-sync", "--json", "--quiet"], cwd=REPO, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+                             "--workers", "1", "--no-sync", "--json", "--quiet"], cwd=REPO, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
 def _wait_for(proc: subprocess.Popen, condition, what: str, timeout: float = 120.0) -> None:

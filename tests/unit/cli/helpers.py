@@ -11,7 +11,7 @@ from alloava_analysis.cli import main
 def run(argv) -> tuple[int, object, str]:
     """Run ``alloava argv``; return (exit code, parsed stdout JSON with ``--json`` else the text, stderr).
 
-    With ``--json`` stdout must hold exactly one JSON object (or nothing, for argparse usage errors).
+    With ``--json`` stdout must hold exactly one JSON object (usage errors included).
     """
     argv = [str(a) for a in argv]
     out, err = io.StringIO(), io.StringIO()

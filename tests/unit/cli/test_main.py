@@ -93,12 +93,23 @@ def test_other_toolkit_errors_are_exit_1(monkeypatch):
 
 
 @pytest.mark.parametrize("error", [ValueError("deep"), KeyError("deep"), TypeError("deep")])
-def test_built_in_errors_are_not_mistaken_for_usage_errors(monkeypatch, error):
+def test_other_exceptions_are_exit_1_with_a_json_error_and_a_traceback_only_with_v(monkeypatch, error):
     def bad(args):
         raise error
     _fake(monkeypatch, bad)
-    with pytest.raises(type(error)):  # a bug shows its traceback; it is not reported as exit 2
-        run(["fake"])
+    code, result, err = run(["fake", "--json"])  # not a usage error (2), and never a bare traceback
+    assert code == 1 and result["error"] == type(error).__name__ and "deep" in result["message"]
+    assert "Traceback" not in err and "-v" in err
+    code, _, err = run(["fake", "-v"])
+    assert code == 1 and "Traceback" in err and "deep" in err
+
+
+@pytest.mark.parametrize("argv", [["correlate", ".", "--window", "0"], ["audit", "."], ["frobnicate"],
+                                  ["validate", ".", "--tolerance", "lots"]])
+def test_usage_errors_under_json_print_the_error_object(argv):
+    code, result, err = run([*argv, "--json"])
+    assert code == 2 and result["error"] == "UsageError" and result["exit"] == 2 and "usage:" in err
+    assert result["message"]
 
 
 @pytest.mark.parametrize("error", [PermissionError(13, "Permission denied", "labels.csv"),

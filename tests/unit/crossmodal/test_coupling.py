@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from alloava_analysis.crossmodal.coupling import WINDOW_COLUMNS, clip_tables
-from alloava_analysis.runs.correlate import corpus_tables, correlate_corpus, summary_text
+from alloava_analysis.cli.correlate import format_human
+from alloava_analysis.runs.correlate import corpus_tables, correlate_corpus
 from alloava_analysis.errors import MissingModalityError
 from alloava_analysis.model import Clip, make_pose, make_words
 from alloava_analysis.schema import get_layout
@@ -98,7 +99,7 @@ def test_undefined_per_clip_correlations_are_null_with_a_note_not_numbers():
     dropped = {d["clip_id"] for d in result["pooled"]["dropped"]}
     assert dropped == {silent.clip.clip_id, lost.clip.clip_id}                 # named, never silently left out
     assert len(result["diagnostics"]["dropped_clips"]) == 2
-    text = summary_text(result)
+    text = format_human(result)  # the one rendering of a correlate result
     assert "left out of the pooled estimate" in text and silent.clip.clip_id in text
     assert "circular shift" in text and "clip shuffle" in text
 

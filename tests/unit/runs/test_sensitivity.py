@@ -37,5 +37,5 @@ def test_unknown_baseline_motion_is_named():
 
 
 def test_unknown_speech_rate_is_named():
-    with pytest.raises(ValueError, match="speech rates among"):
+    with pytest.raises(ParameterError, match="speech_rates"):
         coupling_sensitivity([], speech_rates=("nope",))

@@ -1,0 +1,93 @@
+"""``tests/unit`` mirrors the package: ``alloava_analysis/a/b.py`` is tested in ``tests/unit/a/test_b.py``.
+
+Modules still tested elsewhere are listed in :data:`TESTED_ELSEWHERE` with the file that covers them; the list
+may only shrink (a new module needs its mirrored test file), and every entry must still be true.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE, UNIT = ROOT / "alloava_analysis", ROOT / "tests" / "unit"
+
+#: module (relative path) -> the test file that covers it instead of a mirrored one.
+TESTED_ELSEWHERE = {
+    "checks.py": "tests/unit/cli/test_main.py",
+    "choices.py": "tests/unit/runs/test_settings.py",
+    "errors.py": "tests/unit/cli/test_main.py",
+    "cli/audit.py": "tests/unit/stats/test_audit.py",
+    "cli/common.py": "tests/unit/cli/test_main.py",
+    "cli/human.py": "tests/unit/cli/test_main.py",
+    "evaluate/clip.py": "tests/unit/runs/test_evaluate.py",
+    "evaluate/features.py": "tests/unit/evaluate/test_frechet.py",
+    "evaluate/sanity.py": "tests/unit/runs/test_evaluate.py",
+    "extract/overlay.py": "tests/unit/extract/test_outputs.py",
+    "extract/pipeline.py": "tests/unit/extract/test_outputs.py",
+    "io/extraction.py": "tests/unit/extract/test_outputs.py",
+    "io/http_range.py": "tests/unit/io/test_hub.py",
+    "io/labels.py": "tests/unit/test_corpus.py",
+    "io/loopback_hub.py": "tests/unit/io/test_hub.py",
+    "io/notebooks.py": "tests/notebooks/test_notebooks.py",
+    "io/registry.py": "tests/unit/test_sample_data.py",
+    "io/tables.py": "tests/unit/io/export/test_tables.py",
+    "labs/feedback.py": "tests/unit/labs/test_checkers.py",
+    "labs/lab01.py": "tests/unit/labs/test_checkers.py",
+    "labs/lab02.py": "tests/unit/labs/test_checkers.py",
+    "labs/lab03.py": "tests/unit/labs/test_checkers.py",
+    "labs/otter_glue.py": "tests/notebooks/test_labs.py",
+    "plots/audit.py": "tests/unit/plots/test_static_figures.py",
+    "plots/coupling.py": "tests/unit/plots/test_static_figures.py",
+    "plots/distributions.py": "tests/unit/plots/test_static_figures.py",
+    "plots/evaluation.py": "tests/unit/plots/test_static_figures.py",
+    "plots/figures.py": "tests/unit/plots/test_static_figures.py",
+    "plots/style.py": "tests/unit/plots/test_static_figures.py",
+    "rebuild/executors.py": "tests/unit/rebuild/test_steps.py",
+    "rebuild/guard.py": "tests/unit/rebuild/test_steps.py",
+    "rebuild/journal.py": "tests/integration/test_rebuild.py",
+    "rebuild/run.py": "tests/integration/test_rebuild.py",
+    "runs/audit.py": "tests/unit/stats/test_audit.py",
+    "runs/convert.py": "tests/unit/test_corpus.py",
+    "runs/correlate.py": "tests/unit/crossmodal/test_coupling.py",
+    "runs/stats.py": "tests/unit/stats/test_descriptive.py",
+    "runs/validate.py": "tests/unit/validators/test_corpus.py",
+    "stats/subsets.py": "tests/unit/stats/test_audit.py",
+    **{f"synthetic/{m}.py": "tests/unit/synthetic/test_synthetic.py"
+       for m in ("audio", "clip", "config", "corpus", "face", "latents", "pose", "speakers", "streams", "truth",
+                 "words")},
+}
+
+
+def _modules() -> list[str]:
+    return sorted(str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")
+                  if p.name not in ("__init__.py", "__main__.py")
+                  and not any(part.startswith("_") or part == "otter_tests" for part in p.relative_to(PACKAGE).parts))
+
+
+def _mirror(module: str) -> Path:
+    path = Path(module)
+    return UNIT / path.parent / f"test_{path.name}"
+
+
+def test_every_module_has_its_mirrored_test_file_or_a_listed_one():
+    missing = [m for m in _modules() if not _mirror(m).exists() and m not in TESTED_ELSEWHERE]
+    assert not missing, "modules without tests/unit/<same path>/test_<module>.py: " + ", ".join(missing)
+
+
+def test_the_list_of_exceptions_is_true_and_only_shrinks():
+    stale = [m for m in TESTED_ELSEWHERE if _mirror(m).exists() or m not in _modules()]
+    assert not stale, f"mirrored now (or gone): remove from TESTED_ELSEWHERE: {stale}"
+    for module, test_file in TESTED_ELSEWHERE.items():
+        assert (ROOT / test_file).is_file(), f"{module}: {test_file} does not exist"
+
+
+def test_no_test_file_mirrors_a_module_that_does_not_exist():
+    known_extra = {"cli/test_main.py", "extract/test_outputs.py", "features/test_motion_synthetic.py",
+                   "labs/test_checkers.py", "plots/test_static_figures.py", "synthetic/test_synthetic.py",
+                   "test_dependencies.py", "test_docstrings.py", "test_layers.py", "test_mirror.py",
+                   "test_bad_options_clocks.py", "test_bad_options_corpus.py", "test_bad_options_parallel.py",
+                   "test_bad_options_model.py", "test_bad_options_checks.py", "test_bad_options_schema.py",
+                   "test_bad_options_sample_data.py", "test_bad_options_errors.py"}
+    orphans = [str(t.relative_to(UNIT)) for t in sorted(UNIT.rglob("test_*.py"))
+               if not (PACKAGE / t.relative_to(UNIT).parent / t.name[len("test_"):]).exists()
+               and str(t.relative_to(UNIT)) not in known_extra and t.name != "test_bad_options.py"]
+    assert not orphans, f"test files named after no module: {orphans}"
