@@ -49,6 +49,10 @@ def check_option(name: str, value: Any, allowed: Iterable[Any], *, extra: str = 
 def check_options(name: str, values: Iterable[Any], allowed: Iterable[Any]) -> list:
     """Every item of ``values`` checked with :func:`check_option`; returned as a list."""
     allowed = tuple(allowed)
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        listing = ", ".join(_show(a) for a in allowed)
+        raise ParameterError(f"invalid value for {name}: expected a list of values from {listing}; got {_show(values)}",
+                             name=name, allowed=allowed)
     return [check_option(name, v, allowed) for v in values]
 
 
@@ -81,6 +85,9 @@ def check_nonnegative(name: str, value: Any, *, allow_none: bool = False) -> Any
 def check_range(name: str, value: Any, low: float | None = None, high: float | None = None, *,
                 inclusive: tuple[bool, bool] = (True, True), allow_none: bool = False) -> Any:
     """``value`` if it lies in the interval from ``low`` to ``high`` (either end may be open or absent)."""
+    if not (isinstance(inclusive, tuple) and len(inclusive) == 2 and all(isinstance(i, bool) for i in inclusive)):
+        raise ParameterError(f"invalid value for inclusive: expected a pair of booleans (low end, high end), "
+                             f"got {_show(inclusive)}", name="inclusive")
     if value is None and allow_none:
         return value
     _check_number(name, value)
