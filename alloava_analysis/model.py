@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .errors import SchemaError
+from .checks import check_option
+from .errors import ParameterError, SchemaError
 from .schema import get_layout
 
 POSITION_DIMS = ("time", "space", "keypoint", "individual")
@@ -94,6 +95,12 @@ def make_pose(
         (width, height) of the frame.
     """
     where_src = None if source is None else str(source)
+    check_option("coords", coords, COORDS)
+    if isinstance(individuals, str) or not isinstance(individuals, (tuple, list, np.ndarray)) or \
+            not all(isinstance(i, str) for i in individuals):
+        raise ParameterError(f"invalid value for individuals: expected a tuple of names, got {individuals!r}",
+                             name="individuals")
+    lay = get_layout(layout)
     t = check_time_axis(time, path=where_src)
     pos = np.asarray(position, dtype=np.float32)
     if pos.ndim == 3:
@@ -106,7 +113,6 @@ def make_pose(
                           path=where_src)
     if pos.shape[1] not in (2, 3):
         raise SchemaError(f"expected 2 or 3 spatial coordinates, got {pos.shape[1]}", path=where_src)
-    lay = get_layout(layout)
     names = tuple(keypoints) if keypoints is not None else lay.keypoints
     if len(names) != pos.shape[2]:
         raise SchemaError(f"expected {len(names)} keypoints for layout {layout!r}, got {pos.shape[2]}",
@@ -114,11 +120,13 @@ def make_pose(
     if len(set(names)) != len(names):
         dup = next(n for n in names if names.count(n) > 1)
         raise SchemaError(f"expected distinct keypoint names, got {dup!r} twice", path=where_src)
+    known = set(lay.keypoints)
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise SchemaError(f"expected keypoints of layout {layout!r}, got {unknown[:5]}", path=where_src)
     body_part = [lay.body_part[i] for i in lay.index(names)]
     if len(individuals) != pos.shape[3]:
         raise SchemaError(f"expected {len(individuals)} individuals, got {pos.shape[3]}", path=where_src)
-    if coords not in COORDS:
-        raise SchemaError(f"expected coords in {COORDS}, got {coords!r}", path=where_src)
 
     finite = np.isfinite(pos).all(axis=1)
     if confidence is None:
@@ -141,7 +149,8 @@ def make_pose(
     info = _extractor_dict(extractor, path=where_src)
     if fps is None:
         fps = float(1.0 / np.median(np.diff(t))) if t.size > 1 else float("nan")
-    elif not float(fps) > 0 and not np.isnan(fps):
+    elif isinstance(fps, (bool, str)) or not isinstance(fps, (int, float, np.number)) or \
+            not (float(fps) > 0 or np.isnan(fps)):
         raise SchemaError(f"expected a positive fps (or None to estimate it), got {fps}", path=where_src)
     attrs = {
         "ds_type": "poses",
@@ -230,7 +239,8 @@ def validate_pose(ds: xr.Dataset) -> xr.Dataset:
     is accepted with a warning and returned renamed (:func:`rename_legacy_dims`).
     """
     if not isinstance(ds, xr.Dataset):
-        raise TypeError(f"expected an xarray.Dataset of poses, got {type(ds).__name__}")
+        raise ParameterError(f"invalid value for ds: expected an xarray.Dataset of poses, got {type(ds).__name__}",
+                             name="ds")
     ds = rename_legacy_dims(ds)
     for var, dims in (("position", POSITION_DIMS), ("confidence", CONFIDENCE_DIMS)):
         if var not in ds:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .errors import SchemaError, UnknownNameError
+
 MEDIAPIPE_POSE_33 = (
     "nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner",
     "right_eye", "right_eye_outer", "left_ear", "right_ear", "mouth_left",
@@ -64,7 +66,8 @@ class Layout:
         lookup = {k: i for i, k in enumerate(self.keypoints)}
         missing = [n for n in names if n not in lookup]
         if missing:
-            raise KeyError(f"keypoints {missing} are not in layout {self.name!r}")
+            raise UnknownNameError(f"expected names of keypoints in layout {self.name!r}, got {missing}",
+                                   name="names")
         return [lookup[n] for n in names]
 
 
@@ -130,16 +133,17 @@ def get_layout(name: str) -> Layout:
     """Return the layout called ``name``; the error lists the known layouts."""
     try:
         return LAYOUTS[name]
-    except KeyError:
-        raise KeyError(f"unknown keypoint layout {name!r}; expected one of {sorted(LAYOUTS)}") from None
+    except (KeyError, TypeError):  # TypeError: an unhashable name
+        raise UnknownNameError(f"invalid value for layout: expected one of {sorted(LAYOUTS)}, got {name!r}",
+                               name="layout", allowed=tuple(sorted(LAYOUTS))) from None
 
 
 def group_keypoints(layout: str, group: str) -> tuple[str, ...]:
     """Keypoint names of ``group`` (head, torso, arms, hands, upper_body, ...) in ``layout``."""
     lay = get_layout(layout)
-    if group not in lay.groups:
-        raise KeyError(f"group {group!r} is not defined for layout {layout!r}; "
-                       f"expected one of {sorted(lay.groups)}")
+    if not isinstance(group, str) or group not in lay.groups:
+        raise UnknownNameError(f"invalid value for group: expected one of {sorted(lay.groups)} (the groups of "
+                               f"layout {layout!r}), got {group!r}", name="group", allowed=tuple(sorted(lay.groups)))
     return lay.groups[group]
 
 
@@ -158,8 +162,8 @@ def mediapipe33_to_openpose18(position: np.ndarray, confidence: np.ndarray) -> t
     """
     src = LAYOUTS["mediapipe_pose_33"]
     if position.shape[2] != 33 or confidence.shape[1] != 33:
-        raise ValueError(f"expected 33 MediaPipe keypoints on axis 2 of position and axis 1 of "
-                         f"confidence, got shapes {position.shape} and {confidence.shape}")
+        raise SchemaError(f"expected 33 MediaPipe keypoints on axis 2 of position and axis 1 of "
+                          f"confidence, got shapes {position.shape} and {confidence.shape}")
     shoulders = src.index(["left_shoulder", "right_shoulder"])
     out_pos = np.empty(position.shape[:2] + (18,) + position.shape[3:], dtype=position.dtype)
     out_conf = np.empty(confidence.shape[:1] + (18,) + confidence.shape[2:], dtype=confidence.dtype)

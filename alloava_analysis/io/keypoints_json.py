@@ -39,7 +39,7 @@ import pandas as pd
 import xarray as xr
 
 from ..errors import SchemaError
-from ..model import extractor_info, make_pose
+from ..model import COORDS, extractor_info, make_pose
 from ..schema import get_layout, layout_for_count
 from .atomic import atomic_write
 from .transcript import FALLBACK, fast_loads, read_json
@@ -590,6 +590,9 @@ def _assemble(items: list, container: str, meta: dict, path: Path, *, decode: An
     if fps is None and frames.time_keys == {"timestamp"} and np.max(times, initial=0.0,
                                                                      where=np.isfinite(times)) > 1e5:
         times = times / 1000.0  # millisecond timestamps (decided once per file, not per frame)
+    coords = meta.get("coords", "normalized")
+    if not isinstance(coords, str) or coords not in COORDS:
+        raise SchemaError(f"expected coords in {COORDS}, got {coords!r}", path=path, where="$.coords")
     poses = {}
     for layout in list(frames.points):
         stack = frames.points.pop(layout)  # (time, kp, 4) float32
@@ -605,7 +608,7 @@ def _assemble(items: list, container: str, meta: dict, path: Path, *, decode: An
         poses[layout] = make_pose(
             position, time=times, layout=layout, confidence=confidence,
             fps=fps, source=path, extractor=meta.get("extractor") if isinstance(meta.get("extractor"), dict) else None,
-            coords=meta.get("coords", "normalized"),
+            coords=coords,
             frame_size=_frame_size(meta, path),
             schema_variant="",
         )
