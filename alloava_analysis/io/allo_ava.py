@@ -11,12 +11,13 @@ from pathlib import Path
 
 import numpy as np
 
+from ..checks import check_int, check_options
 from ..errors import MissingModalityError
 from ..model import Clip
 from .atomic import atomic_path
 from .audio import ALLO_AVA_RATE, open_audio, write_wav
 from .keypoints_json import WRITE_KEYS, read_keypoints, write_keypoints
-from .layout import make_key, modality_path, parse_key, scan_layout
+from .layout import MODALITY_DIRS, make_key, modality_path, parse_key, scan_layout
 from .transcript import read_transcript, write_transcript
 
 
@@ -30,6 +31,7 @@ def write_clip(root: str | Path, clip: Clip, *, audio: np.ndarray | None = None,
         Samples to write as 16-bit PCM; when omitted and ``clip.audio`` points at
         a file elsewhere, that file is copied.
     """
+    check_int("samplerate", samplerate, minimum=1)
     key = make_key(clip.category, clip.youtube_id)
     written: dict[str, Path] = {}
     poses = {name: ds for name, ds in clip.poses.items() if name in WRITE_KEYS}
@@ -77,6 +79,8 @@ def load_clip(root: str | Path, clip_id: str, *, files: dict | None = None, expe
     require
         Modalities that must be present (raises :class:`MissingModalityError`).
     """
+    check_int("expected_rate", expected_rate, minimum=1, allow_none=True)
+    check_options("require", require, MODALITY_DIRS)
     files = files if files is not None else clip_files(root, clip_id)
     missing = [m for m in require if not files.get(m)]
     if missing:

@@ -8,6 +8,8 @@ import tempfile
 from pathlib import Path
 from typing import IO, Any, Iterator
 
+from ..errors import SchemaError
+
 
 def _current_umask() -> int:
     """The process umask, read without changing it where Linux allows (``os.umask`` alone must set it)."""
@@ -71,7 +73,13 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
 def write_json(path: str | Path, obj: Any, *, indent: int | None = None) -> Path:
     """Serialise ``obj`` as UTF-8 JSON to ``path`` atomically."""
     with atomic_write(path, "w", encoding="utf-8") as handle:
-        json.dump(obj, handle, indent=indent, allow_nan=False, default=_json_default)
+        try:
+            json.dump(obj, handle, indent=indent, allow_nan=False, default=_json_default)
+        except SchemaError as err:
+            raise SchemaError(err.reason, path=path) from None
+        except ValueError as err:  # NaN or infinity (not JSON), or a circular reference
+            raise SchemaError(f"expected JSON values (finite numbers; write missing values as None), got: {err}",
+                              path=path) from None
     return Path(path)
 
 
@@ -91,7 +99,8 @@ def _json_default(obj: Any) -> Any:
         return obj.tolist()
     if isinstance(obj, Path):
         return str(obj)
-    raise TypeError(f"cannot serialise {type(obj).__name__} to JSON")
+    raise SchemaError(f"expected JSON values (strings, numbers, lists, mappings, numpy values, paths), got a "
+                      f"{type(obj).__name__}")
 
 
 def replace_directory(new: str | Path, target: str | Path) -> Path:

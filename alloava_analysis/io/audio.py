@@ -9,10 +9,13 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+from ..checks import check_int, check_option
 from ..errors import AudioFormatError
 from .atomic import atomic_path
 
 ALLO_AVA_RATE = 48_000
+#: Sample encodings a WAV file can hold (``soundfile.available_subtypes("WAV")``).
+WAV_SUBTYPES = tuple(sf.available_subtypes("WAV"))
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class Audio:
 
 def open_audio(path: str | Path, *, expected_rate: int | None = None) -> Audio:
     """Read the header of ``path``; raise :class:`AudioFormatError` if unreadable or at the wrong rate."""
+    check_int("expected_rate", expected_rate, minimum=1, allow_none=True)
     path = Path(path)
     try:
         info = sf.info(str(path))
@@ -59,9 +63,12 @@ def open_audio(path: str | Path, *, expected_rate: int | None = None) -> Audio:
 def write_wav(path: str | Path, samples: np.ndarray, samplerate: int = ALLO_AVA_RATE, *,
               subtype: str = "PCM_16") -> Path:
     """Write float samples in [-1, 1] (shape (n,) or (n, channels)) as a WAV file atomically."""
+    check_int("samplerate", samplerate, minimum=1)
+    check_option("subtype", subtype, WAV_SUBTYPES)
     samples = np.asarray(samples)
     if samples.size == 0:
-        raise ValueError(f"refusing to write an empty WAV file to {path}")
+        raise AudioFormatError("expected at least one audio sample to write, got none (refusing to write an empty "
+                               "WAV file)", path=path)
     with atomic_path(path) as tmp:
         try:
             sf.write(str(tmp), np.clip(samples, -1.0, 1.0), samplerate, subtype=subtype, format="WAV")
@@ -89,9 +96,11 @@ def wav_bytes(samples: np.ndarray, samplerate: int, *, subtype: str = "PCM_16") 
     """Float samples in [-1, 1] encoded as a WAV file in memory (e.g. for an HTML ``<audio>`` data URI)."""
     import io
 
+    check_int("samplerate", samplerate, minimum=1)
+    check_option("subtype", subtype, WAV_SUBTYPES)
     samples = np.asarray(samples)
     if samples.size == 0:
-        raise ValueError("expected at least one audio sample to encode, got none")
+        raise AudioFormatError("expected at least one audio sample to encode, got none (an empty WAV file)")
     buffer = io.BytesIO()
     sf.write(buffer, np.clip(samples, -1.0, 1.0), int(samplerate), subtype=subtype, format="WAV")
     return buffer.getvalue()

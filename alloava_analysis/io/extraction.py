@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import xarray as xr
 
-from ..errors import SchemaError
+from ..errors import ParameterError, SchemaError
 from ..model import LEGACY_DIMS, make_pose, validate_pose
 from .atomic import atomic_path, write_json
 from .layout import parse_key
@@ -60,10 +60,12 @@ def write_pose_dataset(path: str | Path, ds: xr.Dataset) -> Path:
     variables = {}
     for name, var in ds.data_vars.items():
         if var.dims[0] != "time":
-            raise ValueError(f"expected data variable {name!r} to have time first, got dims {var.dims}")
+            raise SchemaError(f"expected data variable {name!r} to have time first, got dims {var.dims}",
+                              where=f"variable {name!r}")
         flat = np.ascontiguousarray(var.values, dtype=np.float32).reshape(var.shape[0], -1)
         if flat.shape[1] == 0:
-            raise ValueError(f"expected data variable {name!r} to hold values per frame, got shape {var.shape}")
+            raise SchemaError(f"expected data variable {name!r} to hold values per frame, got shape {var.shape}",
+                              where=f"variable {name!r}")
         columns[name] = pa.FixedSizeListArray.from_arrays(pa.array(flat.ravel()), flat.shape[1])
         variables[name] = {"dims": list(var.dims), "shape": list(var.shape[1:]), "attrs": dict(var.attrs)}
     coords = {name: {"dims": list(c.dims), "values": [str(v) for v in c.values]}
@@ -96,7 +98,13 @@ def read_pose_dataset(path: str | Path) -> xr.Dataset:
     if meta_raw is None or "position" not in table.column_names:
         raise SchemaError("expected a pose dataset table (time, position, ...) with its layout in the schema "
                           "metadata", path=path)
-    meta = _current_dims(json.loads(meta_raw))
+    try:
+        meta = _current_dims(json.loads(meta_raw))
+        attrs, coords = dict(meta["attrs"]), meta["coords"]
+        layout, keypoints, individuals = attrs["layout"], coords["keypoint"]["values"], coords["individual"]["values"]
+    except (ValueError, KeyError, TypeError, AttributeError) as err:
+        raise SchemaError(f"expected the pose dataset's attrs, coords and variables in the schema metadata, got "
+                          f"{type(err).__name__}: {err}", path=path, where="schema metadata") from None
     n = table.num_rows
 
     def values(name: str) -> np.ndarray:
@@ -104,16 +112,18 @@ def read_pose_dataset(path: str | Path) -> xr.Dataset:
         flat = table.column(name).combine_chunks().flatten().to_numpy(zero_copy_only=False)
         return flat.reshape([n, *shape])
 
-    attrs = dict(meta["attrs"])
     extractor = attrs.pop("extractor", None)
-    coords = meta["coords"]
-    ds = make_pose(values("position"), time=table.column("time").to_numpy(), layout=attrs["layout"],
-                   confidence=values("confidence") if "confidence" in meta["variables"] else None,
-                   keypoints=coords["keypoint"]["values"], individuals=tuple(coords["individual"]["values"]),
-                   fps=attrs.get("fps"), source=attrs.get("source") or None, extractor=extractor,
-                   coords=attrs.get("coords", "normalized"),
-                   frame_size=(attrs.get("frame_width", 0), attrs.get("frame_height", 0))
-                   if attrs.get("frame_width") else None, schema_variant=attrs.get("schema_variant"))
+    try:
+        ds = make_pose(values("position"), time=table.column("time").to_numpy(), layout=layout,
+                       confidence=values("confidence") if "confidence" in meta["variables"] else None,
+                       keypoints=keypoints, individuals=tuple(individuals),
+                       fps=attrs.get("fps"), source=attrs.get("source") or None, extractor=extractor,
+                       coords=attrs.get("coords", "normalized"),
+                       frame_size=(attrs.get("frame_width", 0), attrs.get("frame_height", 0))
+                       if attrs.get("frame_width") else None, schema_variant=attrs.get("schema_variant"))
+    except ParameterError as err:  # a value stored in the file (layout, coords, individuals), not a caller's choice
+        raise SchemaError(f"expected pose attrs that make_pose accepts, got: {err}", path=path,
+                          where="schema metadata") from None
     extra_coords = {k: (c["dims"][0], c["values"]) for k, c in coords.items()
                     if k not in ds.coords and len(c["dims"]) == 1}
     ds = ds.assign_coords(extra_coords)

@@ -26,8 +26,8 @@ from urllib.parse import urlparse
 import pandas as pd
 from tqdm.auto import tqdm
 
-from ..errors import InvalidClipIdError, ParameterError
-from ..checks import check_options
+from ..checks import check_int, check_nonnegative, check_options
+from ..errors import InvalidClipIdError, ParameterError, SchemaError
 from .layout import MODALITY_DIRS, MODALITY_EXTENSIONS, parse_key
 from .manifest import DEFAULT_MODALITIES, MODALITIES, check_manifest, expected_checksums, split_modalities
 from .manifest import validate_manifest
@@ -90,9 +90,21 @@ def unsafe_remote_path(path: object) -> str | None:
 def _remote_files(*, repo_id: str, revision: str, endpoint: str | None, token: str | bool | None
                   ) -> tuple[pd.DataFrame, list[dict]]:
     """The listing of :func:`list_remote_files` and the entries refused as unsafe (``{path, reason}``)."""
-    api = _hub().HfApi(endpoint=hub_endpoint(endpoint))
+    hub = _hub()
+    from huggingface_hub.errors import HFValidationError
+    from huggingface_hub.utils import validate_repo_id
+
+    for name, value in (("repo_id", repo_id), ("revision", revision)):
+        if not isinstance(value, str) or not value.strip():
+            raise ParameterError(f"invalid value for {name}: expected a non-empty string, got {value!r}", name=name)
+    try:
+        validate_repo_id(repo_id)
+    except HFValidationError as err:
+        raise ParameterError(f"invalid value for repo_id: expected a Hub repository id such as {DEFAULT_REPO!r}, got "
+                             f"{repo_id!r} ({err})", name="repo_id") from None
+    api = hub.HfApi(endpoint=hub_endpoint(endpoint))
     rows, refused = [], []
-    for entry in api.list_repo_tree(repo_id, recursive=True, repo_type=REPO_TYPE, revision=revision, token=token):
+    for entry in _listing(api, repo_id=repo_id, revision=revision, token=token):
         if not hasattr(entry, "size"):  # a folder
             continue
         problem = unsafe_remote_path(entry.path)
@@ -118,6 +130,23 @@ def _remote_files(*, repo_id: str, revision: str, endpoint: str | None, token: s
     return table, refused
 
 
+def _listing(api, *, repo_id: str, revision: str, token: str | bool | None):
+    """The repository's recursive tree; a repository or revision the Hub does not know is a ParameterError."""
+    from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError, RevisionNotFoundError
+
+    try:
+        yield from api.list_repo_tree(repo_id, recursive=True, repo_type=REPO_TYPE, revision=revision, token=token)
+    except RevisionNotFoundError:
+        raise ParameterError(f"invalid value for revision: expected a branch, tag or commit of {repo_id}, got "
+                             f"{revision!r} (not found)", name="revision") from None
+    except HfHubHTTPError as err:
+        status = getattr(getattr(err, "response", None), "status_code", None)
+        if not isinstance(err, RepositoryNotFoundError) and status != 404:
+            raise
+        raise ParameterError(f"invalid value for repo_id: expected a dataset repository on {api.endpoint}, got "
+                             f"{repo_id!r} (not found, or private or gated: pass a token)", name="repo_id") from None
+
+
 def list_remote_files(*, repo_id: str = DEFAULT_REPO, revision: str = "main", endpoint: str | None = None,
                       token: str | bool | None = None) -> pd.DataFrame:
     """Every clip file in the Hub repository, one row per file.
@@ -139,26 +168,27 @@ def local_paths(out: str | Path, remote_path: str, modality: str) -> tuple[Path,
 
     Raises
     ------
-    ValueError
+    SchemaError
         The remote path is unsafe, or a resolved path (after symbolic links)
         lies outside ``out``; nothing has been created.
     """
     problem = unsafe_remote_path(remote_path)
     if problem is not None:
-        raise ValueError(problem)
+        raise SchemaError(problem, where="remote listing")
     out = Path(out)
     relative = Path(MODALITY_DIRS[modality]) / PurePosixPath(remote_path).name
     final, part = out / relative, out / STATE_DIR / "partial" / f"{remote_path}.part"
     root = out.resolve()
     for path in (final, part, part.with_name(part.name + ".etag")):
         if not path.resolve().is_relative_to(root):
-            raise ValueError(f"expected {remote_path!r} to land inside {root}, but {path} resolves to "
-                             f"{path.resolve()} (a symbolic link points outside)")
+            raise SchemaError(f"expected {remote_path!r} to land inside {root}, got {path} resolving to "
+                              f"{path.resolve()} (a symbolic link points outside)", where="remote listing")
     return final, part, relative
 
 
 def git_blob_sha1(path: str | Path, *, chunk: int = 1 << 20) -> str:
     """The git blob id of a file (sha1 of ``b"blob <size>\\0" + content``), as the Hub reports for non-LFS files."""
+    check_int("chunk", chunk, minimum=1)
     path = Path(path)
     digest = hashlib.sha1(f"blob {path.stat().st_size}\0".encode())
     with open(path, "rb") as handle:
@@ -367,11 +397,16 @@ def fetch(out: str | Path, *, ids: Iterable[str] | None = None, categories: Iter
         ``bytes`` transferred, ``repo_id``, ``revision``. Nothing is created
         for a refused path.
     """
+    for option, value in (("ids", ids), ("categories", categories)):
+        if value is not None and (isinstance(value, (str, bytes)) or not isinstance(value, Iterable)):
+            raise ParameterError(f"invalid value for {option}: expected a list of names, got {value!r}", name=option)
     if not ids and not categories and manifest is None:
         raise ParameterError("expected clip ids, categories or a manifest to choose a subset; got none "
                              "(the whole corpus is 2.46 TB)", name="ids")
     if modalities:
         check_options("modalities", modalities, MODALITIES)
+    check_int("retries", retries, minimum=0)
+    check_nonnegative("backoff_s", backoff_s)
     out = Path(out)
     endpoint = hub_endpoint(endpoint)
     remote, refused = _remote_files(repo_id=repo_id, revision=revision, endpoint=endpoint, token=token)

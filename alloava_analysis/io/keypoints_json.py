@@ -38,7 +38,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ..errors import SchemaError
+from ..checks import check_int
+from ..errors import ParameterError, SchemaError
 from ..model import COORDS, extractor_info, make_pose
 from ..schema import get_layout, layout_for_count
 from .atomic import atomic_write
@@ -632,16 +633,22 @@ def write_keypoints(path: str | Path, poses: dict[str, xr.Dataset], *, frame_tex
     Each frame is ``{frame, timestamp, text, mediapipe: [{x, y, z, visibility}], openpose: [{x, y, confidence}]}``;
     coordinates are rounded to ``decimals``; missing points are ``null``.
     """
-    if not poses:
-        raise ValueError(f"no poses to write to {path}")
+    check_int("decimals", decimals, minimum=0)
+    if not isinstance(poses, dict) or not poses:
+        got = "no poses" if isinstance(poses, dict) else f"a {type(poses).__name__}"
+        raise ParameterError(f"invalid value for poses: expected a mapping of layout -> pose dataset to write to "
+                             f"{path}, got {got}", name="poses")
     unknown = set(poses) - set(WRITE_KEYS)
     if unknown:
-        raise ValueError(f"cannot write layouts {sorted(unknown)} to keypoint JSON; expected {sorted(WRITE_KEYS)}")
+        raise ParameterError(f"invalid value for poses: expected layouts from {sorted(WRITE_KEYS)} (keypoint JSON "
+                             f"holds no others), got {sorted(map(str, unknown))}", name="poses",
+                             allowed=tuple(sorted(WRITE_KEYS)))
     first = next(iter(poses.values()))
     times = first["time"].values
     for name, ds in poses.items():
         if not np.array_equal(ds["time"].values, times):
-            raise ValueError(f"layout {name} is on a different clock from the others; expected one clock")
+            raise SchemaError(f"expected every layout on one clock, got layout {name} on a different clock from "
+                              f"the others", where=f"layout {name}")
     layers = []
     for name, ds in poses.items():
         ds = ds.reindex(keypoint=list(get_layout(name).keypoints))  # layout order; absent points are null

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..checks import check_option
 from ..errors import CorpusPathError, InvalidClipIdError
 
 if TYPE_CHECKING:
@@ -94,8 +95,7 @@ def parse_key(name: str | Path) -> ClipKey:
 
 def modality_path(root: str | Path, modality: str, key: ClipKey | str, ext: str | None = None) -> Path:
     """Where ``modality`` of ``key`` lives under ``root`` (for writing)."""
-    if modality not in MODALITY_DIRS:
-        raise ValueError(f"unknown modality {modality!r}; expected one of {sorted(MODALITY_DIRS)}")
+    check_option("modality", modality, MODALITY_DIRS)
     key = parse_key(key) if isinstance(key, str) else make_key(key.category, key.youtube_id)  # re-check keys
     return Path(root) / MODALITY_DIRS[modality] / f"{key.clip_id}{ext or DEFAULT_EXTENSION[modality]}"
 

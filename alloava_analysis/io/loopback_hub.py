@@ -299,8 +299,11 @@ def serve_corpus(root: str | Path, *, repo: str | None = None,
     Every file under ``root/<modality>/`` becomes ``<modality>/<name>`` of ``repo`` (default the released
     repo id, so ``fetch`` needs only ``endpoint=``); nothing leaves the machine.
     """
+    from ..checks import check_options
     from .hub import DEFAULT_REPO
+    from .layout import MODALITY_DIRS
 
+    check_options("modalities", modalities, MODALITY_DIRS)
     root = Path(root)
     hub = FakeHub()
     for modality in modalities:

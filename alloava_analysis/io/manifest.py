@@ -35,7 +35,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pandas as pd
 
-from ..errors import InputPathError, SchemaError
+from ..checks import check_int
+from ..errors import InputPathError, ParameterError, SchemaError
 from .atomic import atomic_write
 from .layout import CATEGORY, MODALITY_DIRS, YOUTUBE_ID
 
@@ -120,11 +121,15 @@ def youtube_id_from_url(url: str) -> str | None:
 
 
 def split_modalities(value: str) -> tuple[str, ...]:
-    """``"video; audio"`` -> ``("video", "audio")`` (raises ValueError naming unknown modalities)."""
+    """``"video; audio"`` -> ``("video", "audio")``."""
+    if not isinstance(value, str):
+        raise ParameterError(f"invalid value for modalities: expected modalities from {list(MODALITIES)} separated "
+                             f"by ';', got {value!r}", name="modalities", allowed=MODALITIES)
     items = tuple(dict.fromkeys(part.strip() for part in re.split(r"[;|]", value) if part.strip()))
     unknown = [m for m in items if m not in MODALITIES]
     if unknown:
-        raise ValueError(f"expected modalities from {list(MODALITIES)} separated by ';', got {unknown}")
+        raise ParameterError(f"invalid value for modalities: expected modalities from {list(MODALITIES)} separated "
+                             f"by ';', got {unknown}", name="modalities", allowed=MODALITIES)
     return items
 
 
@@ -252,6 +257,7 @@ def validate_manifest(table: pd.DataFrame, *, first_row: int = 2) -> tuple[pd.Da
     issues
         Every problem found, in file order (empty when the manifest is valid).
     """
+    check_int("first_row", first_row, minimum=1)
     columns = [str(c) for c in table.columns]
     issues = _check_header(columns)
     if issues:  # a broken header: no row can be read reliably

@@ -8,12 +8,14 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from ..errors import SchemaError
+from ..checks import check_int
+from ..errors import ParameterError, SchemaError
 from .atomic import write_text
 
 
 def file_sha256(path: str | Path, *, chunk: int = 1 << 20) -> str:
     """The sha256 hex digest of one file, read in ``chunk``-byte blocks (1 MiB)."""
+    check_int("chunk", chunk, minimum=1)
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         while block := handle.read(chunk):
@@ -28,6 +30,10 @@ def hash_tree(root: str | Path, *, names: list[str] | None = None, exclude: tupl
     without ``names`` every regular file is hashed except hidden ones and
     those under a top-level folder listed in ``exclude``.
     """
+    for option, value, what in (("names", names, "relative file paths"), ("exclude", exclude, "folder names")):
+        if value is not None and (isinstance(value, str) or not isinstance(value, (list, tuple, set, frozenset))
+                                  or not all(isinstance(v, str) for v in value)):
+            raise ParameterError(f"invalid value for {option}: expected a list of {what}, got {value!r}", name=option)
     root = Path(root)
     if names is None:
         names = sorted(p.relative_to(root).as_posix() for p in root.rglob("*")

@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import xarray as xr
 
-from ..errors import AlloAvaError, SchemaError
+from ..errors import AlloAvaError, ParameterError, SchemaError
 from ..model import LEGACY_DIMS, make_pose, make_words
 from .atomic import atomic_path
 
@@ -130,20 +130,32 @@ def table_to_pose(table: pa.Table, *, source: str | Path) -> xr.Dataset:
     if ATTRS_KEY not in meta or table.column_names != ["time", "position", "confidence"]:
         raise SchemaError("expected a pose table (time, position, confidence) with attrs in the schema metadata; "
                           "rebuild the store with `alloava convert --force`", path=source)
-    attrs = json.loads(meta[ATTRS_KEY])
+    try:
+        attrs = dict(json.loads(meta[ATTRS_KEY]))
+    except (ValueError, TypeError) as err:
+        raise SchemaError(f"expected the pose attrs as a JSON object in the schema metadata, got: {err}", path=source,
+                          where="schema metadata") from None
     for old, new in LEGACY_DIMS.items():  # a store written with movement's old plural names
         if old in attrs:
             attrs[new] = attrs.pop(old)
+    missing = [k for k in ("keypoint", "space", "individual", "layout", "fps", "source", "coords") if k not in attrs]
+    if missing:
+        raise SchemaError(f"expected pose attrs {missing} in the schema metadata, got only {sorted(attrs)}; rebuild "
+                          "the store with `alloava convert --force`", path=source, where="schema metadata")
     keypoints, space, individuals = attrs.pop("keypoint"), attrs.pop("space"), attrs.pop("individual")
     extractor = attrs.pop("extractor", None)
     n_kp, n_ind = len(keypoints), len(individuals)
     position = _from_fixed_list(table.column("position"), len(space) * n_kp * n_ind).reshape(
         -1, len(space), n_kp, n_ind)
     confidence = _from_fixed_list(table.column("confidence"), n_kp * n_ind).reshape(-1, n_kp, n_ind)
-    ds = make_pose(position, time=table.column("time").to_numpy(), layout=attrs["layout"], confidence=confidence,
-                   keypoints=keypoints, individuals=tuple(individuals), fps=attrs["fps"],
-                   source=attrs["source"], extractor=extractor, coords=attrs["coords"],
-                   schema_variant=attrs.get("schema_variant"))
+    try:
+        ds = make_pose(position, time=table.column("time").to_numpy(), layout=attrs["layout"],
+                       confidence=confidence, keypoints=keypoints, individuals=tuple(individuals), fps=attrs["fps"],
+                       source=attrs["source"], extractor=extractor, coords=attrs["coords"],
+                       schema_variant=attrs.get("schema_variant"))
+    except ParameterError as err:  # a value stored in the file (layout, coords, individuals), not a caller's choice
+        raise SchemaError(f"expected pose attrs that make_pose accepts, got: {err}", path=source,
+                          where="schema metadata") from None
     ds.attrs.update(attrs)
     return ds
 

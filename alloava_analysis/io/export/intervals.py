@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ...checks import check_nonnegative
 from ...errors import SchemaError
 from ...model import make_intervals
 from ..atomic import atomic_path
@@ -137,6 +138,7 @@ def write_textgrid(path: str | Path, intervals: pd.DataFrame, *, duration: float
     from praatio import textgrid
     from praatio.data_classes.interval_tier import IntervalTier
 
+    check_nonnegative("duration", duration, allow_none=True)
     path = Path(path)
     tiers = _to_ms(intervals, path)
     last = max((rows[-1][1] for rows in tiers.values() if rows), default=0) / 1000.0

@@ -20,7 +20,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ...errors import SchemaError
+from ...checks import check_option
+from ...errors import ParameterError, SchemaError
 from ..atomic import atomic_path, atomic_write
 from ..jsonable import to_jsonable
 
@@ -47,11 +48,13 @@ def table_units(df: pd.DataFrame, units: dict[str, str] | None = None) -> dict[s
 
 
 def _format(path: Path, fmt: str | None) -> str:
-    fmt = fmt or path.suffix.lstrip(".").lower()
-    if fmt not in FORMATS:
-        raise SchemaError(f"expected a table format in {FORMATS} (or a .parquet/.csv file name), got {fmt!r}",
-                          path=path)
-    return fmt
+    if fmt is not None:
+        return check_option("fmt", fmt, FORMATS)
+    suffix = path.suffix.lstrip(".").lower()
+    if suffix not in FORMATS:
+        raise ParameterError(f"invalid value for path: expected a .parquet or .csv file name (or fmt= one of "
+                             f"{FORMATS}), got {path.name!r}", name="path", allowed=FORMATS)
+    return suffix
 
 
 def write_table(path: str | Path, df: pd.DataFrame, *, units: dict[str, str] | None = None,
