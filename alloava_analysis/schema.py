@@ -62,7 +62,19 @@ class Layout:
         return len(self.keypoints)
 
     def index(self, names) -> list[int]:
-        """Positions of ``names`` in this layout (raises ``KeyError`` naming the unknown ones)."""
+        """Positions of ``names`` in this layout.
+
+        Parameters
+        ----------
+        names
+            Keypoint names of this layout, in any order; an unknown one raises
+            :class:`~alloava_analysis.errors.UnknownNameError` (also a ``KeyError``) listing them.
+
+        Returns
+        -------
+        list of int
+            The index of each name in :attr:`keypoints`, in the order of ``names``.
+        """
         lookup = {k: i for i, k in enumerate(self.keypoints)}
         missing = [n for n in names if n not in lookup]
         if missing:
@@ -130,7 +142,18 @@ GROUPS = ("head", "torso", "arms", "hands", "legs", "upper_body")
 
 
 def get_layout(name: str) -> Layout:
-    """Return the layout called ``name``; the error lists the known layouts."""
+    """Return the layout called ``name``; the error lists the known layouts.
+
+    Parameters
+    ----------
+    name
+        A key of :data:`LAYOUTS` (``"mediapipe_pose_33"``, ``"openpose_body_18"``, ...).
+
+    Returns
+    -------
+    Layout
+        The layout's keypoints, body parts and groups.
+    """
     try:
         return LAYOUTS[name]
     except (KeyError, TypeError):  # TypeError: an unhashable name
@@ -139,7 +162,21 @@ def get_layout(name: str) -> Layout:
 
 
 def group_keypoints(layout: str, group: str) -> tuple[str, ...]:
-    """Keypoint names of ``group`` (head, torso, arms, hands, upper_body, ...) in ``layout``."""
+    """Keypoint names of ``group`` (head, torso, arms, hands, upper_body, ...) in ``layout``.
+
+    Parameters
+    ----------
+    layout
+        A key of :data:`LAYOUTS`.
+    group
+        One of the layout's groups (:data:`GROUPS` for the body layouts; ``face``,
+        ``left_hand``, ``right_hand``, ``hands``, ``fingers`` where the layout has them).
+
+    Returns
+    -------
+    tuple of str
+        The group's keypoint names, in layout order.
+    """
     lay = get_layout(layout)
     if not isinstance(group, str) or group not in lay.groups:
         raise UnknownNameError(f"invalid value for group: expected one of {sorted(lay.groups)} (the groups of "
@@ -148,7 +185,18 @@ def group_keypoints(layout: str, group: str) -> tuple[str, ...]:
 
 
 def layout_for_count(n_keypoints: int) -> str | None:
-    """Name of the layout with exactly ``n_keypoints`` points, or None."""
+    """Name of the layout with exactly ``n_keypoints`` points, or None.
+
+    Parameters
+    ----------
+    n_keypoints
+        Number of points per frame (18, 33, 42, 478 or 553).
+
+    Returns
+    -------
+    str or None
+        The key of :data:`LAYOUTS`, or None when no layout has that many points.
+    """
     return {33: "mediapipe_pose_33", 18: "openpose_body_18", 478: "mediapipe_face_478",
             42: "mediapipe_hands_42", 553: "mediapipe_holistic"}.get(n_keypoints)
 
@@ -156,9 +204,20 @@ def layout_for_count(n_keypoints: int) -> str | None:
 def mediapipe33_to_openpose18(position: np.ndarray, confidence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Convert MediaPipe pose-33 arrays to OpenPose BODY-18.
 
-    ``position`` has shape (time, space, 33, ...), ``confidence`` (time, 33, ...).
     The neck is the shoulder midpoint with the lower of the two shoulder
     confidences; the other 17 points are copied from their MediaPipe namesakes.
+
+    Parameters
+    ----------
+    position
+        Shape (time, space, 33, ...), keypoints in MediaPipe order; NaN marks a missing point.
+    confidence
+        Shape (time, 33, ...).
+
+    Returns
+    -------
+    position, confidence
+        Shapes (time, space, 18, ...) and (time, 18, ...), keypoints in OpenPose BODY-18 order.
     """
     src = LAYOUTS["mediapipe_pose_33"]
     if position.shape[2] != 33 or confidence.shape[1] != 33:
