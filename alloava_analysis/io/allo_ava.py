@@ -27,9 +27,21 @@ def write_clip(root: str | Path, clip: Clip, *, audio: np.ndarray | None = None,
 
     Parameters
     ----------
+    root
+        The corpus folder (``root/keypoints/``, ``root/transcript/``, ``root/audio/``).
+    clip
+        The clip; only its MediaPipe 33 and OpenPose 18 poses fit the keypoint JSON (others are left out with
+        a warning).
     audio
         Samples to write as 16-bit PCM; when omitted and ``clip.audio`` points at
         a file elsewhere, that file is copied.
+    samplerate
+        Sample rate of ``audio`` in Hz (Allo-AVA audio is 48 kHz).
+
+    Returns
+    -------
+    dict
+        The written files by modality (``keypoints``, ``transcript``, ``audio``; only those written).
     """
     check_int("samplerate", samplerate, minimum=1)
     key = make_key(clip.category, clip.youtube_id)
@@ -57,7 +69,20 @@ def write_clip(root: str | Path, clip: Clip, *, audio: np.ndarray | None = None,
 
 
 def clip_files(root: str | Path, clip_id: str) -> dict[str, str | None]:
-    """Paths of every modality of ``clip_id`` under ``root`` (None where absent)."""
+    """Paths of every modality of ``clip_id`` under ``root`` (None where absent).
+
+    Parameters
+    ----------
+    root
+        The corpus folder.
+    clip_id
+        ``<category>_<YouTube id>`` (a file name of the clip is accepted too).
+
+    Returns
+    -------
+    dict
+        The clip's row of :func:`scan_layout`: ``clip_id``, ``category``, ``youtube_id`` and a path per modality.
+    """
     key = parse_key(clip_id)
     table, _ = scan_layout(root)
     rows = table[table["clip_id"] == key.clip_id]
@@ -72,12 +97,22 @@ def load_clip(root: str | Path, clip_id: str, *, files: dict | None = None, expe
 
     Parameters
     ----------
+    root
+        The corpus folder.
+    clip_id
+        ``<category>_<YouTube id>``.
     files
         A row of :func:`scan_layout` (avoids rescanning the folders).
     expected_rate
         Audio sample rate to insist on (Allo-AVA audio is 48 kHz).
     require
         Modalities that must be present (raises :class:`MissingModalityError`).
+
+    Returns
+    -------
+    Clip
+        Poses by layout, words, segments, per-frame text and audio (those present); ``metadata`` holds the
+        ``schema_variant``, the transcript's top-level fields and the file of each modality.
     """
     check_int("expected_rate", expected_rate, minimum=1, allow_none=True)
     check_options("require", require, MODALITY_DIRS)

@@ -37,24 +37,80 @@ META_KEY = b"alloava_dataset"
 
 
 def extraction_path(root: str | Path, clip_id: str, layout: str | None = None) -> Path:
-    """``<root>/extraction/<clip_id>.json`` (the report) or ``.<layout>.parquet`` (a pose dataset)."""
+    """``<root>/extraction/<clip_id>.json`` (the report) or ``.<layout>.parquet`` (a pose dataset).
+
+    Parameters
+    ----------
+    root
+        The corpus folder.
+    clip_id
+        ``<category>_<YouTube id>`` (checked: no path separators).
+    layout
+        A layout name for the pose dataset's file; None for the report.
+
+    Returns
+    -------
+    Path
+        The file's path (it may not exist).
+    """
     key = parse_key(clip_id)
     name = f"{key.clip_id}.json" if layout is None else f"{key.clip_id}.{layout}.parquet"
     return Path(root) / FOLDER / name
 
 
 def write_report(root: str | Path, clip_id: str, report: dict) -> Path:
-    """Write the extraction report of ``clip_id`` as JSON (atomically)."""
+    """Write the extraction report of ``clip_id`` as JSON (atomically).
+
+    Parameters
+    ----------
+    root
+        The corpus folder.
+    clip_id
+        ``<category>_<YouTube id>``.
+    report
+        JSON values: models and their hashes, the audio-video offset, skipped modalities, ...
+
+    Returns
+    -------
+    Path
+        The written file.
+    """
     return write_json(extraction_path(root, clip_id), report, indent=1)
 
 
 def read_report(root: str | Path, clip_id: str) -> dict:
-    """Read the extraction report of ``clip_id``."""
+    """Read the extraction report of ``clip_id``.
+
+    Parameters
+    ----------
+    root
+        The corpus folder.
+    clip_id
+        ``<category>_<YouTube id>``.
+
+    Returns
+    -------
+    dict
+        The report as written by :func:`write_report`.
+    """
     return read_json(extraction_path(root, clip_id))
 
 
 def write_pose_dataset(path: str | Path, ds: xr.Dataset) -> Path:
-    """Write every data variable of a pose dataset (time first on each) to Parquet atomically."""
+    """Write every data variable of a pose dataset (time first on each) to Parquet atomically.
+
+    Parameters
+    ----------
+    path
+        The Parquet file to write (see :func:`extraction_path`).
+    ds
+        A pose dataset; extra variables (presence, world coordinates, blendshapes) must have time first.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     ds = validate_pose(ds)
     columns = {"time": pa.array(ds["time"].values, pa.float64())}
     variables = {}
@@ -88,7 +144,18 @@ def _current_dims(meta: dict) -> dict:
 
 
 def read_pose_dataset(path: str | Path) -> xr.Dataset:
-    """Read a pose dataset written by :func:`write_pose_dataset` (checked by ``make_pose``)."""
+    """Read a pose dataset written by :func:`write_pose_dataset` (checked by ``make_pose``).
+
+    Parameters
+    ----------
+    path
+        A Parquet file written by :func:`write_pose_dataset`.
+
+    Returns
+    -------
+    xarray.Dataset
+        The dataset as written: every data variable, coordinate and attr (current dim names).
+    """
     path = Path(path)
     try:
         table = pq.read_table(path)

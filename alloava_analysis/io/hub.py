@@ -51,7 +51,18 @@ def _hub():
 
 
 def hub_endpoint(endpoint: str | None = None) -> str:
-    """The Hub endpoint to use: ``endpoint``, else ``$HF_ENDPOINT``, else the public Hub."""
+    """The Hub endpoint to use: ``endpoint``, else ``$HF_ENDPOINT``, else the public Hub.
+
+    Parameters
+    ----------
+    endpoint
+        A base URL such as ``https://huggingface.co`` or a mirror; None (or empty) for the default.
+
+    Returns
+    -------
+    str
+        The base URL without a trailing ``/``.
+    """
     return (endpoint or os.environ.get("HF_ENDPOINT") or "https://huggingface.co").rstrip("/")
 
 
@@ -71,6 +82,16 @@ def unsafe_remote_path(path: object) -> str | None:
     Only relative POSIX paths of ordinary names are accepted: no absolute path,
     no ``.``/``..`` or empty component, no backslash, drive letter or control
     character. (Where the file then lands is checked again against ``out``.)
+
+    Parameters
+    ----------
+    path
+        A path from a remote listing (any object: a non-string is unsafe).
+
+    Returns
+    -------
+    str or None
+        What is wrong, phrased "expected X, got Y"; None for a safe path.
     """
     if not isinstance(path, str) or not path:
         return f"expected a non-empty relative path, got {path!r}"
@@ -151,6 +172,16 @@ def list_remote_files(*, repo_id: str = DEFAULT_REPO, revision: str = "main", en
                       token: str | bool | None = None) -> pd.DataFrame:
     """Every clip file in the Hub repository, one row per file.
 
+    Parameters
+    ----------
+    repo_id, revision
+        The dataset repository and its branch, tag or commit; one the Hub does
+        not know is a :class:`~alloava_analysis.errors.ParameterError`.
+    endpoint
+        The Hub's base URL (default ``$HF_ENDPOINT``, else the public Hub).
+    token
+        A Hugging Face token; None uses ``HF_TOKEN`` or the saved login, False sends none.
+
     Returns
     -------
     pandas.DataFrame
@@ -165,6 +196,21 @@ def list_remote_files(*, repo_id: str = DEFAULT_REPO, revision: str = "main", en
 
 def local_paths(out: str | Path, remote_path: str, modality: str) -> tuple[Path, Path, Path]:
     """Where a remote file lands in ``out``: ``(final, part, relative final)``, each proven inside ``out``.
+
+    Parameters
+    ----------
+    out
+        The corpus folder being filled.
+    remote_path
+        The file's path in the repository.
+    modality
+        Its modality (a key of ``MODALITY_DIRS``): the folder it lands in.
+
+    Returns
+    -------
+    final, part, relative
+        ``out/<modality>/<file name>``, the partial download
+        ``out/.alloava_fetch/partial/<remote path>.part``, and ``final`` relative to ``out``.
 
     Raises
     ------
@@ -187,7 +233,20 @@ def local_paths(out: str | Path, remote_path: str, modality: str) -> tuple[Path,
 
 
 def git_blob_sha1(path: str | Path, *, chunk: int = 1 << 20) -> str:
-    """The git blob id of a file (sha1 of ``b"blob <size>\\0" + content``), as the Hub reports for non-LFS files."""
+    """The git blob id of a file (sha1 of ``b"blob <size>\\0" + content``), as the Hub reports for non-LFS files.
+
+    Parameters
+    ----------
+    path
+        The file to hash.
+    chunk
+        Bytes read at a time (1 MiB).
+
+    Returns
+    -------
+    str
+        40 hexadecimal digits.
+    """
     check_int("chunk", chunk, minimum=1)
     path = Path(path)
     digest = hashlib.sha1(f"blob {path.stat().st_size}\0".encode())
@@ -199,7 +258,24 @@ def git_blob_sha1(path: str | Path, *, chunk: int = 1 << 20) -> str:
 
 def verify_file(path: str | Path, *, size: int | None = None, sha256: str | None = None,
                 blob_id: str | None = None) -> str | None:
-    """Check a local file against the expected size and checksums; the first mismatch as text, or None."""
+    """Check a local file against the expected size and checksums; the first mismatch as text, or None.
+
+    Parameters
+    ----------
+    path
+        The local file.
+    size
+        Expected size in bytes; None skips the check.
+    sha256
+        Expected sha256 (hexadecimal); when given, ``blob_id`` is not checked.
+    blob_id
+        Expected git blob id (40 hexadecimal digits), checked when there is no ``sha256``.
+
+    Returns
+    -------
+    str or None
+        The first mismatch ("expected X, got Y"), or None when the file matches.
+    """
     path = Path(path)
     actual = path.stat().st_size
     if size is not None and actual != size:
@@ -386,6 +462,8 @@ def fetch(out: str | Path, *, ids: Iterable[str] | None = None, categories: Iter
         Transient errors (dropped connections, 5xx, 429) are retried this many
         times per file, resuming where the transfer stopped, waiting
         ``backoff_s`` × attempt seconds in between.
+    progress
+        Show progress bars (tqdm, on stderr).
 
     Returns
     -------

@@ -335,6 +335,17 @@ def read_keypoints(path: str | Path) -> KeypointFile:
     the fast reader does not take (malformed, hostile numbers, rare point forms
     inside containers) is read by the standard-library parser, with the same
     result or the same :class:`SchemaError`.
+
+    Parameters
+    ----------
+    path
+        A keypoint JSON file of any variant described above.
+
+    Returns
+    -------
+    KeypointFile
+        Poses by layout (``mediapipe_pose_33`` and/or ``openpose_body_18``), the
+        text at each frame, the ``schema_variant`` found and the file's top-level metadata.
     """
     path = Path(path)
     fast = _read_fast(path)
@@ -631,7 +642,24 @@ def write_keypoints(path: str | Path, poses: dict[str, xr.Dataset], *, frame_tex
     """Write poses (MediaPipe 33 and/or OpenPose 18 on the same clock) as a frame-list JSON file.
 
     Each frame is ``{frame, timestamp, text, mediapipe: [{x, y, z, visibility}], openpose: [{x, y, confidence}]}``;
-    coordinates are rounded to ``decimals``; missing points are ``null``.
+    missing points are ``null``.
+
+    Parameters
+    ----------
+    path
+        The JSON file to write (atomically).
+    poses
+        Layout name -> pose dataset; layouts ``mediapipe_pose_33`` and/or
+        ``openpose_body_18`` on the same clock (the first individual is written).
+    frame_text
+        Text spoken at each frame, indexed by time (see :attr:`KeypointFile.frame_text`); default empty.
+    decimals
+        Decimal places of the coordinates (an integer >= 0; confidences get 4).
+
+    Returns
+    -------
+    Path
+        ``path``.
     """
     check_int("decimals", decimals, minimum=0)
     if not isinstance(poses, dict) or not poses:
