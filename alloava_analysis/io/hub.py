@@ -26,7 +26,7 @@ from urllib.parse import urlparse
 import pandas as pd
 from tqdm.auto import tqdm
 
-from ..checks import check_int, check_nonnegative, check_options
+from ..checks import check_int, check_nonnegative, check_option, check_options
 from ..errors import InvalidClipIdError, ParameterError, SchemaError
 from .layout import MODALITY_DIRS, MODALITY_EXTENSIONS, parse_key
 from .manifest import DEFAULT_MODALITIES, MODALITIES, check_manifest, expected_checksums, split_modalities
@@ -218,6 +218,7 @@ def local_paths(out: str | Path, remote_path: str, modality: str) -> tuple[Path,
         The remote path is unsafe, or a resolved path (after symbolic links)
         lies outside ``out``; nothing has been created.
     """
+    check_option("modality", modality, MODALITY_DIRS)
     problem = unsafe_remote_path(remote_path)
     if problem is not None:
         raise SchemaError(problem, where="remote listing")

@@ -144,6 +144,7 @@ def test_important_bad_values_are_refused(tmp_path, endpoint):
     _refused(allo_ava.load_clip, "require", root, CLIP, require=("pose",))
     _refused(allo_ava.load_clip, "require", root, CLIP, require="audio")  # a string is not a list of modalities
     _refused(layout.modality_path, "modality", root, "pose", CLIP)
+    _refused(hub.local_paths, "modality", tmp_path / "f", f"pose/{CLIP}.json", "pose")
     _refused(manifest.split_modalities, "modalities", "audio; pose")
     _refused(export_tables.write_table, "fmt", tmp_path / "t.csv", _feature_table(), fmt="xlsx")
     _refused(export_tables.write_table, "path", tmp_path / "t.xlsx", _feature_table())
