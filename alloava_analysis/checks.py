@@ -35,6 +35,11 @@ def check_option(name: str, value: Any, allowed: Iterable[Any], *, extra: str = 
         The allowed values (listed in this order in the message).
     extra
         A hint appended to the message (what the values mean, where they come from).
+
+    Returns
+    -------
+    object
+        ``value``, unchanged.
     """
     allowed = tuple(allowed)
     if value in allowed:
@@ -47,8 +52,27 @@ def check_option(name: str, value: Any, allowed: Iterable[Any], *, extra: str = 
 
 
 def check_options(name: str, values: Iterable[Any], allowed: Iterable[Any]) -> list:
-    """Every item of ``values`` checked with :func:`check_option`; returned as a list."""
+    """Every item of ``values`` checked with :func:`check_option`; returned as a list.
+
+    Parameters
+    ----------
+    name
+        The option's name as the user wrote it.
+    values
+        The given values: a list, tuple or other iterable (a single string is refused).
+    allowed
+        The allowed values.
+
+    Returns
+    -------
+    list
+        ``values`` as a list, in the given order.
+    """
     allowed = tuple(allowed)
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        listing = ", ".join(_show(a) for a in allowed)
+        raise ParameterError(f"invalid value for {name}: expected a list of values from {listing}; got {_show(values)}",
+                             name=name, allowed=allowed)
     return [check_option(name, v, allowed) for v in values]
 
 
@@ -69,18 +93,70 @@ def _check_above_zero(name: str, value: Any, *, strict: bool, allow_none: bool) 
 
 
 def check_positive(name: str, value: Any, *, allow_none: bool = False) -> Any:
-    """``value`` if it is a finite number > 0 (or None when ``allow_none``)."""
+    """``value`` if it is a finite number > 0 (or None when ``allow_none``).
+
+    Parameters
+    ----------
+    name
+        The option's name as the user wrote it.
+    value
+        The given value.
+    allow_none
+        Accept None (meaning "not set").
+
+    Returns
+    -------
+    object
+        ``value``, unchanged.
+    """
     return _check_above_zero(name, value, strict=True, allow_none=allow_none)
 
 
 def check_nonnegative(name: str, value: Any, *, allow_none: bool = False) -> Any:
-    """``value`` if it is a finite number >= 0 (or None when ``allow_none``)."""
+    """``value`` if it is a finite number >= 0 (or None when ``allow_none``).
+
+    Parameters
+    ----------
+    name
+        The option's name as the user wrote it.
+    value
+        The given value.
+    allow_none
+        Accept None (meaning "not set").
+
+    Returns
+    -------
+    object
+        ``value``, unchanged.
+    """
     return _check_above_zero(name, value, strict=False, allow_none=allow_none)
 
 
 def check_range(name: str, value: Any, low: float | None = None, high: float | None = None, *,
                 inclusive: tuple[bool, bool] = (True, True), allow_none: bool = False) -> Any:
-    """``value`` if it lies in the interval from ``low`` to ``high`` (either end may be open or absent)."""
+    """``value`` if it lies in the interval from ``low`` to ``high`` (either end may be open or absent).
+
+    Parameters
+    ----------
+    name
+        The option's name as the user wrote it.
+    value
+        The given value; NaN is refused.
+    low, high
+        The interval's ends; None leaves that side unbounded.
+    inclusive
+        Whether ``low`` and ``high`` themselves are allowed (closed ends).
+    allow_none
+        Accept None (meaning "not set").
+
+    Returns
+    -------
+    object
+        ``value``, unchanged.
+    """
+    if not (isinstance(inclusive, tuple) and len(inclusive) == 2 and all(isinstance(i, bool) for i in inclusive)):
+        raise ParameterError(f"invalid value for inclusive: expected a pair of booleans (low end, high end), "
+                             f"got {_show(inclusive)}", name="inclusive")
     if value is None and allow_none:
         return value
     _check_number(name, value)
@@ -96,7 +172,24 @@ def check_range(name: str, value: Any, low: float | None = None, high: float | N
 
 
 def check_int(name: str, value: Any, *, minimum: int | None = None, allow_none: bool = False) -> Any:
-    """``value`` if it is an integer (not a bool), at least ``minimum`` when given."""
+    """``value`` if it is an integer (not a bool), at least ``minimum`` when given.
+
+    Parameters
+    ----------
+    name
+        The option's name as the user wrote it.
+    value
+        The given value; numpy integers count, floats such as ``3.0`` do not.
+    minimum
+        The smallest allowed value; None for no lower bound.
+    allow_none
+        Accept None (meaning "not set").
+
+    Returns
+    -------
+    object
+        ``value``, unchanged.
+    """
     if value is None and allow_none:
         return value
     if isinstance(value, bool) or not isinstance(value, Integral):

@@ -74,6 +74,17 @@ class ParameterError(AlloAvaError, ValueError):
         super().__init__(message)
 
 
+class UnknownNameError(ParameterError, KeyError):
+    """A name that is not one of the known ones (a keypoint layout, a body-part group, a keypoint).
+
+    A :class:`ParameterError` that is also a ``KeyError``, so code that looked
+    names up with ``except KeyError`` keeps working; its message reads like a
+    ParameterError's (no quotes added around it, as ``KeyError`` would).
+    """
+
+    __str__ = ParameterError.__str__
+
+
 class InputPathError(ParameterError, FileNotFoundError):
     """A path given as input (a corpus, a labels CSV, a manifest) does not exist or is the wrong kind."""
 

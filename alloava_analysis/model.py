@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .errors import SchemaError
+from .checks import check_option
+from .errors import ParameterError, SchemaError
 from .schema import get_layout
 
 POSITION_DIMS = ("time", "space", "keypoint", "individual")
@@ -35,7 +36,22 @@ COORDS = ("normalized", "pixels")
 
 
 def check_time_axis(time: np.ndarray, *, path: str | Path | None = None, what: str = "timestamps") -> np.ndarray:
-    """Return ``time`` as float64 after checking it is 1-D, finite and strictly increasing."""
+    """Return ``time`` as float64 after checking it is 1-D, finite and strictly increasing.
+
+    Parameters
+    ----------
+    time
+        Timestamps in seconds.
+    path
+        The file they came from, named in the :class:`SchemaError`.
+    what
+        What the values are, as the error message calls them.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``time`` as a 1-D float64 array.
+    """
     t = np.asarray(time, dtype=np.float64)
     if t.ndim != 1:
         raise SchemaError(f"expected 1-D {what}, got shape {t.shape}", path=path)
@@ -81,19 +97,41 @@ def make_pose(
         Array (time, keypoint[, individual]) in [0, 1]; NaN or absent means
         unknown (filled with 1 where the position is finite, 0 where it is NaN).
     keypoints
-        Subset of the layout's keypoints, in the order of ``position``'s axis 2.
+        Subset of the layout's keypoints, in the order of ``position``'s axis 2
+        (default: all of them, in layout order).
+    individuals
+        Names along the ``individual`` axis, one per person in ``position``.
     fps
-        Nominal frame rate; estimated from the median time step when omitted.
+        Nominal frame rate (frames/s); estimated from the median time step when omitted.
+    source
+        The file the points came from: ``attrs["source"]``, and named in errors.
     extractor
         What made the points (``name``, ``version``, ``model_sha256``, ...), as a
         mapping or its JSON string. Stored as the JSON string ``attrs["extractor"]``
         plus flat ``extractor_name``, ``extractor_version`` and ``model_sha256``
         (every attr is NetCDF-serialisable); read it back with :func:`extractor_info`.
     coords
-        ``"normalized"`` (0..1 of the frame) or ``"pixels"``; ``frame_size`` is
-        (width, height) of the frame.
+        ``"normalized"`` (0..1 of the frame) or ``"pixels"``.
+    frame_size
+        (width, height) of the frame in pixels; None when unknown (stored as 0 x 0).
+    schema_variant
+        Which variant of a file format the points were read from (``attrs["schema_variant"]``).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``position`` (time, space, keypoint, individual) and ``confidence``
+        (time, keypoint, individual), both float32, with the ``body_part``
+        coordinate and NetCDF-serialisable attrs (``fps``, ``layout``,
+        ``source``, ``extractor``, ``coords``, ``frame_width``, ...).
     """
     where_src = None if source is None else str(source)
+    check_option("coords", coords, COORDS)
+    if isinstance(individuals, str) or not isinstance(individuals, (tuple, list, np.ndarray)) or \
+            not all(isinstance(i, str) for i in individuals):
+        raise ParameterError(f"invalid value for individuals: expected a tuple of names, got {individuals!r}",
+                             name="individuals")
+    lay = get_layout(layout)
     t = check_time_axis(time, path=where_src)
     pos = np.asarray(position, dtype=np.float32)
     if pos.ndim == 3:
@@ -106,7 +144,6 @@ def make_pose(
                           path=where_src)
     if pos.shape[1] not in (2, 3):
         raise SchemaError(f"expected 2 or 3 spatial coordinates, got {pos.shape[1]}", path=where_src)
-    lay = get_layout(layout)
     names = tuple(keypoints) if keypoints is not None else lay.keypoints
     if len(names) != pos.shape[2]:
         raise SchemaError(f"expected {len(names)} keypoints for layout {layout!r}, got {pos.shape[2]}",
@@ -114,11 +151,13 @@ def make_pose(
     if len(set(names)) != len(names):
         dup = next(n for n in names if names.count(n) > 1)
         raise SchemaError(f"expected distinct keypoint names, got {dup!r} twice", path=where_src)
+    known = set(lay.keypoints)
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise SchemaError(f"expected keypoints of layout {layout!r}, got {unknown[:5]}", path=where_src)
     body_part = [lay.body_part[i] for i in lay.index(names)]
     if len(individuals) != pos.shape[3]:
         raise SchemaError(f"expected {len(individuals)} individuals, got {pos.shape[3]}", path=where_src)
-    if coords not in COORDS:
-        raise SchemaError(f"expected coords in {COORDS}, got {coords!r}", path=where_src)
 
     finite = np.isfinite(pos).all(axis=1)
     if confidence is None:
@@ -141,7 +180,8 @@ def make_pose(
     info = _extractor_dict(extractor, path=where_src)
     if fps is None:
         fps = float(1.0 / np.median(np.diff(t))) if t.size > 1 else float("nan")
-    elif not float(fps) > 0 and not np.isnan(fps):
+    elif isinstance(fps, (bool, str)) or not isinstance(fps, (int, float, np.number)) or \
+            not (float(fps) > 0 or np.isnan(fps)):
         raise SchemaError(f"expected a positive fps (or None to estimate it), got {fps}", path=where_src)
     attrs = {
         "ds_type": "poses",
@@ -196,6 +236,16 @@ def extractor_info(ds: xr.Dataset | dict[str, Any]) -> dict[str, Any]:
 
     ``attrs["extractor"]`` is a JSON string (NetCDF holds no nested attrs); a
     dict left by an older version is accepted too.
+
+    Parameters
+    ----------
+    ds
+        A pose dataset, or its attrs.
+
+    Returns
+    -------
+    dict
+        ``name``, ``version``, ``model_sha256``, ... as stored; empty when there is none.
     """
     attrs = ds.attrs if isinstance(ds, xr.Dataset) else ds
     return _extractor_dict(attrs.get("extractor"), path=attrs.get("source") or None)
@@ -206,8 +256,19 @@ def rename_legacy_dims(ds: xr.Dataset, *, warn: bool = True) -> xr.Dataset:
 
     Like movement's own ``rename_legacy_dimensions``: datasets (NetCDF files,
     stores, movement 0.15 datasets) written with the plural names load with
-    the current ones. Returns ``ds`` itself when nothing needs renaming;
-    otherwise a renamed copy, with a ``UserWarning`` unless ``warn=False``.
+    the current ones.
+
+    Parameters
+    ----------
+    ds
+        A pose dataset with the legacy or the current dim names.
+    warn
+        Warn (``UserWarning``) when something was renamed.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``ds`` itself when nothing needs renaming, otherwise a renamed copy.
     """
     old = {k: v for k, v in LEGACY_DIMS.items() if k in ds.dims or k in ds.coords}
     clash = [v for v in old.values() if v in ds.dims or v in ds.coords]
@@ -228,9 +289,20 @@ def validate_pose(ds: xr.Dataset) -> xr.Dataset:
 
     A dataset with movement's legacy plural dims (``keypoints``, ``individuals``)
     is accepted with a warning and returned renamed (:func:`rename_legacy_dims`).
+
+    Parameters
+    ----------
+    ds
+        The dataset to check; anything else is a ParameterError.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``ds``, with the current dim names.
     """
     if not isinstance(ds, xr.Dataset):
-        raise TypeError(f"expected an xarray.Dataset of poses, got {type(ds).__name__}")
+        raise ParameterError(f"invalid value for ds: expected an xarray.Dataset of poses, got {type(ds).__name__}",
+                             name="ds")
     ds = rename_legacy_dims(ds)
     for var, dims in (("position", POSITION_DIMS), ("confidence", CONFIDENCE_DIMS)):
         if var not in ds:
@@ -246,6 +318,19 @@ def make_words(records: pd.DataFrame | list[dict], *, path: str | Path | None = 
 
     Times are seconds from the media origin; ``start <= end``; rows sorted by
     start. ``probability`` may be NaN when the engine gives none.
+
+    Parameters
+    ----------
+    records
+        One row or dict per word with ``word``, ``start``, ``end`` and optionally
+        ``probability`` (NaN when absent) and ``segment`` (0 when absent).
+    path
+        The file the words came from, named in the :class:`SchemaError`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per word: ``word, start, end, probability, segment``, sorted by start.
     """
     df = pd.DataFrame(records).copy()
     if df.empty:
@@ -294,12 +379,22 @@ def make_intervals(records: pd.DataFrame | list[dict], *, tier: str | None = Non
 
     Parameters
     ----------
+    records
+        One row or dict per interval with ``start`` and ``end`` (seconds) and
+        optionally ``label`` and ``tier``.
     tier
         Tier of every row (overrides a ``tier`` column; required when there is none).
     tiers
         Tier names in order, including tiers without intervals; kept in
         ``attrs["tiers"]``. Defaults to ``records.attrs["tiers"]`` (an interval
         table passed again), else the tiers in order of first appearance.
+    path
+        The file the intervals came from, named in the :class:`SchemaError`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per interval: ``start, end, label, tier``; ``attrs["tiers"]`` the tier order.
     """
     if tiers is None and isinstance(records, pd.DataFrame) and tier is None:
         tiers = records.attrs.get("tiers")
@@ -346,7 +441,18 @@ def make_intervals(records: pd.DataFrame | list[dict], *, tier: str | None = Non
 
 
 def pose_attrs_json(ds: xr.Dataset) -> str:
-    """The dataset's attrs as JSON (for formats that cannot hold nested attrs)."""
+    """The dataset's attrs as JSON (for formats that cannot hold nested attrs).
+
+    Parameters
+    ----------
+    ds
+        A pose dataset.
+
+    Returns
+    -------
+    str
+        ``ds.attrs`` as a JSON object with sorted keys (values JSON cannot hold written as their ``str``).
+    """
     return json.dumps(ds.attrs, sort_keys=True, default=str)
 
 

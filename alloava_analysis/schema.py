@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .errors import SchemaError, UnknownNameError
+
 MEDIAPIPE_POSE_33 = (
     "nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner",
     "right_eye", "right_eye_outer", "left_ear", "right_ear", "mouth_left",
@@ -60,11 +62,24 @@ class Layout:
         return len(self.keypoints)
 
     def index(self, names) -> list[int]:
-        """Positions of ``names`` in this layout (raises ``KeyError`` naming the unknown ones)."""
+        """Positions of ``names`` in this layout.
+
+        Parameters
+        ----------
+        names
+            Keypoint names of this layout, in any order; an unknown one raises
+            :class:`~alloava_analysis.errors.UnknownNameError` (also a ``KeyError``) listing them.
+
+        Returns
+        -------
+        list of int
+            The index of each name in :attr:`keypoints`, in the order of ``names``.
+        """
         lookup = {k: i for i, k in enumerate(self.keypoints)}
         missing = [n for n in names if n not in lookup]
         if missing:
-            raise KeyError(f"keypoints {missing} are not in layout {self.name!r}")
+            raise UnknownNameError(f"expected names of keypoints in layout {self.name!r}, got {missing}",
+                                   name="names")
         return [lookup[n] for n in names]
 
 
@@ -127,24 +142,61 @@ GROUPS = ("head", "torso", "arms", "hands", "legs", "upper_body")
 
 
 def get_layout(name: str) -> Layout:
-    """Return the layout called ``name``; the error lists the known layouts."""
+    """Return the layout called ``name``; the error lists the known layouts.
+
+    Parameters
+    ----------
+    name
+        A key of :data:`LAYOUTS` (``"mediapipe_pose_33"``, ``"openpose_body_18"``, ...).
+
+    Returns
+    -------
+    Layout
+        The layout's keypoints, body parts and groups.
+    """
     try:
         return LAYOUTS[name]
-    except KeyError:
-        raise KeyError(f"unknown keypoint layout {name!r}; expected one of {sorted(LAYOUTS)}") from None
+    except (KeyError, TypeError):  # TypeError: an unhashable name
+        raise UnknownNameError(f"invalid value for layout: expected one of {sorted(LAYOUTS)}, got {name!r}",
+                               name="layout", allowed=tuple(sorted(LAYOUTS))) from None
 
 
 def group_keypoints(layout: str, group: str) -> tuple[str, ...]:
-    """Keypoint names of ``group`` (head, torso, arms, hands, upper_body, ...) in ``layout``."""
+    """Keypoint names of ``group`` (head, torso, arms, hands, upper_body, ...) in ``layout``.
+
+    Parameters
+    ----------
+    layout
+        A key of :data:`LAYOUTS`.
+    group
+        One of the layout's groups (:data:`GROUPS` for the body layouts; ``face``,
+        ``left_hand``, ``right_hand``, ``hands``, ``fingers`` where the layout has them).
+
+    Returns
+    -------
+    tuple of str
+        The group's keypoint names, in layout order.
+    """
     lay = get_layout(layout)
-    if group not in lay.groups:
-        raise KeyError(f"group {group!r} is not defined for layout {layout!r}; "
-                       f"expected one of {sorted(lay.groups)}")
+    if not isinstance(group, str) or group not in lay.groups:
+        raise UnknownNameError(f"invalid value for group: expected one of {sorted(lay.groups)} (the groups of "
+                               f"layout {layout!r}), got {group!r}", name="group", allowed=tuple(sorted(lay.groups)))
     return lay.groups[group]
 
 
 def layout_for_count(n_keypoints: int) -> str | None:
-    """Name of the layout with exactly ``n_keypoints`` points, or None."""
+    """Name of the layout with exactly ``n_keypoints`` points, or None.
+
+    Parameters
+    ----------
+    n_keypoints
+        Number of points per frame (18, 33, 42, 478 or 553).
+
+    Returns
+    -------
+    str or None
+        The key of :data:`LAYOUTS`, or None when no layout has that many points.
+    """
     return {33: "mediapipe_pose_33", 18: "openpose_body_18", 478: "mediapipe_face_478",
             42: "mediapipe_hands_42", 553: "mediapipe_holistic"}.get(n_keypoints)
 
@@ -152,14 +204,25 @@ def layout_for_count(n_keypoints: int) -> str | None:
 def mediapipe33_to_openpose18(position: np.ndarray, confidence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Convert MediaPipe pose-33 arrays to OpenPose BODY-18.
 
-    ``position`` has shape (time, space, 33, ...), ``confidence`` (time, 33, ...).
     The neck is the shoulder midpoint with the lower of the two shoulder
     confidences; the other 17 points are copied from their MediaPipe namesakes.
+
+    Parameters
+    ----------
+    position
+        Shape (time, space, 33, ...), keypoints in MediaPipe order; NaN marks a missing point.
+    confidence
+        Shape (time, 33, ...).
+
+    Returns
+    -------
+    position, confidence
+        Shapes (time, space, 18, ...) and (time, 18, ...), keypoints in OpenPose BODY-18 order.
     """
     src = LAYOUTS["mediapipe_pose_33"]
     if position.shape[2] != 33 or confidence.shape[1] != 33:
-        raise ValueError(f"expected 33 MediaPipe keypoints on axis 2 of position and axis 1 of "
-                         f"confidence, got shapes {position.shape} and {confidence.shape}")
+        raise SchemaError(f"expected 33 MediaPipe keypoints on axis 2 of position and axis 1 of "
+                          f"confidence, got shapes {position.shape} and {confidence.shape}")
     shoulders = src.index(["left_shoulder", "right_shoulder"])
     out_pos = np.empty(position.shape[:2] + (18,) + position.shape[3:], dtype=position.dtype)
     out_conf = np.empty(confidence.shape[:1] + (18,) + confidence.shape[2:], dtype=confidence.dtype)

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import numpy as np
 
+from ..checks import check_int, check_options
 from ..errors import MissingModalityError
 from ..model import Clip
 from .atomic import atomic_path
 from .audio import ALLO_AVA_RATE, open_audio, write_wav
 from .keypoints_json import WRITE_KEYS, read_keypoints, write_keypoints
-from .layout import make_key, modality_path, parse_key, scan_layout
+from .layout import MODALITY_DIRS, make_key, modality_path, parse_key, scan_layout
 from .transcript import read_transcript, write_transcript
 
 
@@ -26,10 +27,23 @@ def write_clip(root: str | Path, clip: Clip, *, audio: np.ndarray | None = None,
 
     Parameters
     ----------
+    root
+        The corpus folder (``root/keypoints/``, ``root/transcript/``, ``root/audio/``).
+    clip
+        The clip; only its MediaPipe 33 and OpenPose 18 poses fit the keypoint JSON (others are left out with
+        a warning).
     audio
         Samples to write as 16-bit PCM; when omitted and ``clip.audio`` points at
         a file elsewhere, that file is copied.
+    samplerate
+        Sample rate of ``audio`` in Hz (Allo-AVA audio is 48 kHz).
+
+    Returns
+    -------
+    dict
+        The written files by modality (``keypoints``, ``transcript``, ``audio``; only those written).
     """
+    check_int("samplerate", samplerate, minimum=1)
     key = make_key(clip.category, clip.youtube_id)
     written: dict[str, Path] = {}
     poses = {name: ds for name, ds in clip.poses.items() if name in WRITE_KEYS}
@@ -55,7 +69,20 @@ def write_clip(root: str | Path, clip: Clip, *, audio: np.ndarray | None = None,
 
 
 def clip_files(root: str | Path, clip_id: str) -> dict[str, str | None]:
-    """Paths of every modality of ``clip_id`` under ``root`` (None where absent)."""
+    """Paths of every modality of ``clip_id`` under ``root`` (None where absent).
+
+    Parameters
+    ----------
+    root
+        The corpus folder.
+    clip_id
+        ``<category>_<YouTube id>`` (a file name of the clip is accepted too).
+
+    Returns
+    -------
+    dict
+        The clip's row of :func:`scan_layout`: ``clip_id``, ``category``, ``youtube_id`` and a path per modality.
+    """
     key = parse_key(clip_id)
     table, _ = scan_layout(root)
     rows = table[table["clip_id"] == key.clip_id]
@@ -70,13 +97,25 @@ def load_clip(root: str | Path, clip_id: str, *, files: dict | None = None, expe
 
     Parameters
     ----------
+    root
+        The corpus folder.
+    clip_id
+        ``<category>_<YouTube id>``.
     files
         A row of :func:`scan_layout` (avoids rescanning the folders).
     expected_rate
         Audio sample rate to insist on (Allo-AVA audio is 48 kHz).
     require
         Modalities that must be present (raises :class:`MissingModalityError`).
+
+    Returns
+    -------
+    Clip
+        Poses by layout, words, segments, per-frame text and audio (those present); ``metadata`` holds the
+        ``schema_variant``, the transcript's top-level fields and the file of each modality.
     """
+    check_int("expected_rate", expected_rate, minimum=1, allow_none=True)
+    check_options("require", require, MODALITY_DIRS)
     files = files if files is not None else clip_files(root, clip_id)
     missing = [m for m in require if not files.get(m)]
     if missing:

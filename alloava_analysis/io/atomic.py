@@ -8,6 +8,8 @@ import tempfile
 from pathlib import Path
 from typing import IO, Any, Iterator
 
+from ..errors import SchemaError
+
 
 def _current_umask() -> int:
     """The process umask, read without changing it where Linux allows (``os.umask`` alone must set it)."""
@@ -34,6 +36,20 @@ def atomic_write(path: str | Path, mode: str = "wb", **open_kwargs) -> Iterator[
 
     A crash or exception leaves ``path`` untouched (either absent or the old
     content) and removes the temporary file.
+
+    Parameters
+    ----------
+    path
+        The file to write; its folder is created if needed.
+    mode
+        A write mode of :func:`open` (``"wb"``, ``"w"``).
+    open_kwargs
+        Passed to :func:`open` (``encoding``, ``newline``, ...).
+
+    Yields
+    ------
+    file object
+        The open temporary file beside ``path``.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -53,7 +69,18 @@ def atomic_write(path: str | Path, mode: str = "wb", **open_kwargs) -> Iterator[
 
 @contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary path to hand to a library that writes by filename; rename on success."""
+    """Yield a temporary path to hand to a library that writes by filename; rename on success.
+
+    Parameters
+    ----------
+    path
+        The file to write; its folder is created if needed.
+
+    Yields
+    ------
+    Path
+        A temporary file beside ``path`` with the same suffix (already created, empty).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}", dir=path.parent)
@@ -69,14 +96,49 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
 
 
 def write_json(path: str | Path, obj: Any, *, indent: int | None = None) -> Path:
-    """Serialise ``obj`` as UTF-8 JSON to ``path`` atomically."""
+    """Serialise ``obj`` as UTF-8 JSON to ``path`` atomically.
+
+    Parameters
+    ----------
+    path
+        The file to write.
+    obj
+        JSON values; numpy scalars and arrays and paths are converted, NaN and
+        infinity are refused (a :class:`~alloava_analysis.errors.SchemaError`).
+    indent
+        Spaces per nesting level; None writes one line.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     with atomic_write(path, "w", encoding="utf-8") as handle:
-        json.dump(obj, handle, indent=indent, allow_nan=False, default=_json_default)
+        try:
+            json.dump(obj, handle, indent=indent, allow_nan=False, default=_json_default)
+        except SchemaError as err:
+            raise SchemaError(err.reason, path=path) from None
+        except ValueError as err:  # NaN or infinity (not JSON), or a circular reference
+            raise SchemaError(f"expected JSON values (finite numbers; write missing values as None), got: {err}",
+                              path=path) from None
     return Path(path)
 
 
 def write_text(path: str | Path, text: str) -> Path:
-    """Write ``text`` to ``path`` atomically."""
+    """Write ``text`` to ``path`` atomically.
+
+    Parameters
+    ----------
+    path
+        The file to write (UTF-8).
+    text
+        The whole content.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     with atomic_write(path, "w", encoding="utf-8") as handle:
         handle.write(text)
     return Path(path)
@@ -91,7 +153,8 @@ def _json_default(obj: Any) -> Any:
         return obj.tolist()
     if isinstance(obj, Path):
         return str(obj)
-    raise TypeError(f"cannot serialise {type(obj).__name__} to JSON")
+    raise SchemaError(f"expected JSON values (strings, numbers, lists, mappings, numpy values, paths), got a "
+                      f"{type(obj).__name__}")
 
 
 def replace_directory(new: str | Path, target: str | Path) -> Path:
@@ -99,6 +162,18 @@ def replace_directory(new: str | Path, target: str | Path) -> Path:
 
     The old folder is first renamed aside, so ``target`` is at every moment
     either the complete old folder or the complete new one.
+
+    Parameters
+    ----------
+    new
+        The finished folder.
+    target
+        Where it goes; an existing folder there is removed.
+
+    Returns
+    -------
+    Path
+        ``target``.
     """
     import shutil
 

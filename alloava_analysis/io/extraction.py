@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import xarray as xr
 
-from ..errors import SchemaError
+from ..errors import ParameterError, SchemaError
 from ..model import LEGACY_DIMS, make_pose, validate_pose
 from .atomic import atomic_path, write_json
 from .layout import parse_key
@@ -37,33 +37,91 @@ META_KEY = b"alloava_dataset"
 
 
 def extraction_path(root: str | Path, clip_id: str, layout: str | None = None) -> Path:
-    """``<root>/extraction/<clip_id>.json`` (the report) or ``.<layout>.parquet`` (a pose dataset)."""
+    """``<root>/extraction/<clip_id>.json`` (the report) or ``.<layout>.parquet`` (a pose dataset).
+
+    Parameters
+    ----------
+    root
+        The corpus folder.
+    clip_id
+        ``<category>_<YouTube id>`` (checked: no path separators).
+    layout
+        A layout name for the pose dataset's file; None for the report.
+
+    Returns
+    -------
+    Path
+        The file's path (it may not exist).
+    """
     key = parse_key(clip_id)
     name = f"{key.clip_id}.json" if layout is None else f"{key.clip_id}.{layout}.parquet"
     return Path(root) / FOLDER / name
 
 
 def write_report(root: str | Path, clip_id: str, report: dict) -> Path:
-    """Write the extraction report of ``clip_id`` as JSON (atomically)."""
+    """Write the extraction report of ``clip_id`` as JSON (atomically).
+
+    Parameters
+    ----------
+    root
+        The corpus folder.
+    clip_id
+        ``<category>_<YouTube id>``.
+    report
+        JSON values: models and their hashes, the audio-video offset, skipped modalities, ...
+
+    Returns
+    -------
+    Path
+        The written file.
+    """
     return write_json(extraction_path(root, clip_id), report, indent=1)
 
 
 def read_report(root: str | Path, clip_id: str) -> dict:
-    """Read the extraction report of ``clip_id``."""
+    """Read the extraction report of ``clip_id``.
+
+    Parameters
+    ----------
+    root
+        The corpus folder.
+    clip_id
+        ``<category>_<YouTube id>``.
+
+    Returns
+    -------
+    dict
+        The report as written by :func:`write_report`.
+    """
     return read_json(extraction_path(root, clip_id))
 
 
 def write_pose_dataset(path: str | Path, ds: xr.Dataset) -> Path:
-    """Write every data variable of a pose dataset (time first on each) to Parquet atomically."""
+    """Write every data variable of a pose dataset (time first on each) to Parquet atomically.
+
+    Parameters
+    ----------
+    path
+        The Parquet file to write (see :func:`extraction_path`).
+    ds
+        A pose dataset; extra variables (presence, world coordinates, blendshapes) must have time first.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     ds = validate_pose(ds)
     columns = {"time": pa.array(ds["time"].values, pa.float64())}
     variables = {}
     for name, var in ds.data_vars.items():
         if var.dims[0] != "time":
-            raise ValueError(f"expected data variable {name!r} to have time first, got dims {var.dims}")
+            raise SchemaError(f"expected data variable {name!r} to have time first, got dims {var.dims}",
+                              where=f"variable {name!r}")
         flat = np.ascontiguousarray(var.values, dtype=np.float32).reshape(var.shape[0], -1)
         if flat.shape[1] == 0:
-            raise ValueError(f"expected data variable {name!r} to hold values per frame, got shape {var.shape}")
+            raise SchemaError(f"expected data variable {name!r} to hold values per frame, got shape {var.shape}",
+                              where=f"variable {name!r}")
         columns[name] = pa.FixedSizeListArray.from_arrays(pa.array(flat.ravel()), flat.shape[1])
         variables[name] = {"dims": list(var.dims), "shape": list(var.shape[1:]), "attrs": dict(var.attrs)}
     coords = {name: {"dims": list(c.dims), "values": [str(v) for v in c.values]}
@@ -86,7 +144,18 @@ def _current_dims(meta: dict) -> dict:
 
 
 def read_pose_dataset(path: str | Path) -> xr.Dataset:
-    """Read a pose dataset written by :func:`write_pose_dataset` (checked by ``make_pose``)."""
+    """Read a pose dataset written by :func:`write_pose_dataset` (checked by ``make_pose``).
+
+    Parameters
+    ----------
+    path
+        A Parquet file written by :func:`write_pose_dataset`.
+
+    Returns
+    -------
+    xarray.Dataset
+        The dataset as written: every data variable, coordinate and attr (current dim names).
+    """
     path = Path(path)
     try:
         table = pq.read_table(path)
@@ -96,7 +165,13 @@ def read_pose_dataset(path: str | Path) -> xr.Dataset:
     if meta_raw is None or "position" not in table.column_names:
         raise SchemaError("expected a pose dataset table (time, position, ...) with its layout in the schema "
                           "metadata", path=path)
-    meta = _current_dims(json.loads(meta_raw))
+    try:
+        meta = _current_dims(json.loads(meta_raw))
+        attrs, coords = dict(meta["attrs"]), meta["coords"]
+        layout, keypoints, individuals = attrs["layout"], coords["keypoint"]["values"], coords["individual"]["values"]
+    except (ValueError, KeyError, TypeError, AttributeError) as err:
+        raise SchemaError(f"expected the pose dataset's attrs, coords and variables in the schema metadata, got "
+                          f"{type(err).__name__}: {err}", path=path, where="schema metadata") from None
     n = table.num_rows
 
     def values(name: str) -> np.ndarray:
@@ -104,16 +179,18 @@ def read_pose_dataset(path: str | Path) -> xr.Dataset:
         flat = table.column(name).combine_chunks().flatten().to_numpy(zero_copy_only=False)
         return flat.reshape([n, *shape])
 
-    attrs = dict(meta["attrs"])
     extractor = attrs.pop("extractor", None)
-    coords = meta["coords"]
-    ds = make_pose(values("position"), time=table.column("time").to_numpy(), layout=attrs["layout"],
-                   confidence=values("confidence") if "confidence" in meta["variables"] else None,
-                   keypoints=coords["keypoint"]["values"], individuals=tuple(coords["individual"]["values"]),
-                   fps=attrs.get("fps"), source=attrs.get("source") or None, extractor=extractor,
-                   coords=attrs.get("coords", "normalized"),
-                   frame_size=(attrs.get("frame_width", 0), attrs.get("frame_height", 0))
-                   if attrs.get("frame_width") else None, schema_variant=attrs.get("schema_variant"))
+    try:
+        ds = make_pose(values("position"), time=table.column("time").to_numpy(), layout=layout,
+                       confidence=values("confidence") if "confidence" in meta["variables"] else None,
+                       keypoints=keypoints, individuals=tuple(individuals),
+                       fps=attrs.get("fps"), source=attrs.get("source") or None, extractor=extractor,
+                       coords=attrs.get("coords", "normalized"),
+                       frame_size=(attrs.get("frame_width", 0), attrs.get("frame_height", 0))
+                       if attrs.get("frame_width") else None, schema_variant=attrs.get("schema_variant"))
+    except ParameterError as err:  # a value stored in the file (layout, coords, individuals), not a caller's choice
+        raise SchemaError(f"expected pose attrs that make_pose accepts, got: {err}", path=path,
+                          where="schema metadata") from None
     extra_coords = {k: (c["dims"][0], c["values"]) for k, c in coords.items()
                     if k not in ds.coords and len(c["dims"]) == 1}
     ds = ds.assign_coords(extra_coords)

@@ -7,9 +7,23 @@ from http.server import BaseHTTPRequestHandler
 def start_ranged_response(handler: BaseHTTPRequestHandler, size: int, content_type: str) -> tuple[int, int] | None:
     """Send the status line and range headers for a body of ``size`` bytes.
 
-    Returns the ``(start, end)`` byte span (inclusive) to send, or None after
-    answering 416 for a range that starts past the end. The caller adds any
-    further headers, then calls ``end_headers()`` and writes the body.
+    The caller adds any further headers, then calls ``end_headers()`` and
+    writes the body.
+
+    Parameters
+    ----------
+    handler
+        The request being answered (its ``Range`` header is read).
+    size
+        Length of the whole body in bytes.
+    content_type
+        The ``Content-Type`` header's value.
+
+    Returns
+    -------
+    tuple of int or None
+        The ``(start, end)`` byte span (inclusive) to send, or None after
+        answering 416 for a range that starts past the end.
     """
     start, end, status = 0, size - 1, 200
     requested = handler.headers.get("Range")

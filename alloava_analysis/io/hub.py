@@ -26,8 +26,8 @@ from urllib.parse import urlparse
 import pandas as pd
 from tqdm.auto import tqdm
 
-from ..errors import InvalidClipIdError, ParameterError
-from ..checks import check_options
+from ..checks import check_int, check_nonnegative, check_option, check_options
+from ..errors import InvalidClipIdError, ParameterError, SchemaError
 from .layout import MODALITY_DIRS, MODALITY_EXTENSIONS, parse_key
 from .manifest import DEFAULT_MODALITIES, MODALITIES, check_manifest, expected_checksums, split_modalities
 from .manifest import validate_manifest
@@ -51,7 +51,18 @@ def _hub():
 
 
 def hub_endpoint(endpoint: str | None = None) -> str:
-    """The Hub endpoint to use: ``endpoint``, else ``$HF_ENDPOINT``, else the public Hub."""
+    """The Hub endpoint to use: ``endpoint``, else ``$HF_ENDPOINT``, else the public Hub.
+
+    Parameters
+    ----------
+    endpoint
+        A base URL such as ``https://huggingface.co`` or a mirror; None (or empty) for the default.
+
+    Returns
+    -------
+    str
+        The base URL without a trailing ``/``.
+    """
     return (endpoint or os.environ.get("HF_ENDPOINT") or "https://huggingface.co").rstrip("/")
 
 
@@ -71,6 +82,16 @@ def unsafe_remote_path(path: object) -> str | None:
     Only relative POSIX paths of ordinary names are accepted: no absolute path,
     no ``.``/``..`` or empty component, no backslash, drive letter or control
     character. (Where the file then lands is checked again against ``out``.)
+
+    Parameters
+    ----------
+    path
+        A path from a remote listing (any object: a non-string is unsafe).
+
+    Returns
+    -------
+    str or None
+        What is wrong, phrased "expected X, got Y"; None for a safe path.
     """
     if not isinstance(path, str) or not path:
         return f"expected a non-empty relative path, got {path!r}"
@@ -90,9 +111,21 @@ def unsafe_remote_path(path: object) -> str | None:
 def _remote_files(*, repo_id: str, revision: str, endpoint: str | None, token: str | bool | None
                   ) -> tuple[pd.DataFrame, list[dict]]:
     """The listing of :func:`list_remote_files` and the entries refused as unsafe (``{path, reason}``)."""
-    api = _hub().HfApi(endpoint=hub_endpoint(endpoint))
+    hub = _hub()
+    from huggingface_hub.errors import HFValidationError
+    from huggingface_hub.utils import validate_repo_id
+
+    for name, value in (("repo_id", repo_id), ("revision", revision)):
+        if not isinstance(value, str) or not value.strip():
+            raise ParameterError(f"invalid value for {name}: expected a non-empty string, got {value!r}", name=name)
+    try:
+        validate_repo_id(repo_id)
+    except HFValidationError as err:
+        raise ParameterError(f"invalid value for repo_id: expected a Hub repository id such as {DEFAULT_REPO!r}, got "
+                             f"{repo_id!r} ({err})", name="repo_id") from None
+    api = hub.HfApi(endpoint=hub_endpoint(endpoint))
     rows, refused = [], []
-    for entry in api.list_repo_tree(repo_id, recursive=True, repo_type=REPO_TYPE, revision=revision, token=token):
+    for entry in _listing(api, repo_id=repo_id, revision=revision, token=token):
         if not hasattr(entry, "size"):  # a folder
             continue
         problem = unsafe_remote_path(entry.path)
@@ -118,9 +151,36 @@ def _remote_files(*, repo_id: str, revision: str, endpoint: str | None, token: s
     return table, refused
 
 
+def _listing(api, *, repo_id: str, revision: str, token: str | bool | None):
+    """The repository's recursive tree; a repository or revision the Hub does not know is a ParameterError."""
+    from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError, RevisionNotFoundError
+
+    try:
+        yield from api.list_repo_tree(repo_id, recursive=True, repo_type=REPO_TYPE, revision=revision, token=token)
+    except RevisionNotFoundError:
+        raise ParameterError(f"invalid value for revision: expected a branch, tag or commit of {repo_id}, got "
+                             f"{revision!r} (not found)", name="revision") from None
+    except HfHubHTTPError as err:
+        status = getattr(getattr(err, "response", None), "status_code", None)
+        if not isinstance(err, RepositoryNotFoundError) and status != 404:
+            raise
+        raise ParameterError(f"invalid value for repo_id: expected a dataset repository on {api.endpoint}, got "
+                             f"{repo_id!r} (not found, or private or gated: pass a token)", name="repo_id") from None
+
+
 def list_remote_files(*, repo_id: str = DEFAULT_REPO, revision: str = "main", endpoint: str | None = None,
                       token: str | bool | None = None) -> pd.DataFrame:
     """Every clip file in the Hub repository, one row per file.
+
+    Parameters
+    ----------
+    repo_id, revision
+        The dataset repository and its branch, tag or commit; one the Hub does
+        not know is a :class:`~alloava_analysis.errors.ParameterError`.
+    endpoint
+        The Hub's base URL (default ``$HF_ENDPOINT``, else the public Hub).
+    token
+        A Hugging Face token; None uses ``HF_TOKEN`` or the saved login, False sends none.
 
     Returns
     -------
@@ -137,28 +197,58 @@ def list_remote_files(*, repo_id: str = DEFAULT_REPO, revision: str = "main", en
 def local_paths(out: str | Path, remote_path: str, modality: str) -> tuple[Path, Path, Path]:
     """Where a remote file lands in ``out``: ``(final, part, relative final)``, each proven inside ``out``.
 
+    Parameters
+    ----------
+    out
+        The corpus folder being filled.
+    remote_path
+        The file's path in the repository.
+    modality
+        Its modality (a key of ``MODALITY_DIRS``): the folder it lands in.
+
+    Returns
+    -------
+    final, part, relative
+        ``out/<modality>/<file name>``, the partial download
+        ``out/.alloava_fetch/partial/<remote path>.part``, and ``final`` relative to ``out``.
+
     Raises
     ------
-    ValueError
+    SchemaError
         The remote path is unsafe, or a resolved path (after symbolic links)
         lies outside ``out``; nothing has been created.
     """
+    check_option("modality", modality, MODALITY_DIRS)
     problem = unsafe_remote_path(remote_path)
     if problem is not None:
-        raise ValueError(problem)
+        raise SchemaError(problem, where="remote listing")
     out = Path(out)
     relative = Path(MODALITY_DIRS[modality]) / PurePosixPath(remote_path).name
     final, part = out / relative, out / STATE_DIR / "partial" / f"{remote_path}.part"
     root = out.resolve()
     for path in (final, part, part.with_name(part.name + ".etag")):
         if not path.resolve().is_relative_to(root):
-            raise ValueError(f"expected {remote_path!r} to land inside {root}, but {path} resolves to "
-                             f"{path.resolve()} (a symbolic link points outside)")
+            raise SchemaError(f"expected {remote_path!r} to land inside {root}, got {path} resolving to "
+                              f"{path.resolve()} (a symbolic link points outside)", where="remote listing")
     return final, part, relative
 
 
 def git_blob_sha1(path: str | Path, *, chunk: int = 1 << 20) -> str:
-    """The git blob id of a file (sha1 of ``b"blob <size>\\0" + content``), as the Hub reports for non-LFS files."""
+    """The git blob id of a file (sha1 of ``b"blob <size>\\0" + content``), as the Hub reports for non-LFS files.
+
+    Parameters
+    ----------
+    path
+        The file to hash.
+    chunk
+        Bytes read at a time (1 MiB).
+
+    Returns
+    -------
+    str
+        40 hexadecimal digits.
+    """
+    check_int("chunk", chunk, minimum=1)
     path = Path(path)
     digest = hashlib.sha1(f"blob {path.stat().st_size}\0".encode())
     with open(path, "rb") as handle:
@@ -169,7 +259,24 @@ def git_blob_sha1(path: str | Path, *, chunk: int = 1 << 20) -> str:
 
 def verify_file(path: str | Path, *, size: int | None = None, sha256: str | None = None,
                 blob_id: str | None = None) -> str | None:
-    """Check a local file against the expected size and checksums; the first mismatch as text, or None."""
+    """Check a local file against the expected size and checksums; the first mismatch as text, or None.
+
+    Parameters
+    ----------
+    path
+        The local file.
+    size
+        Expected size in bytes; None skips the check.
+    sha256
+        Expected sha256 (hexadecimal); when given, ``blob_id`` is not checked.
+    blob_id
+        Expected git blob id (40 hexadecimal digits), checked when there is no ``sha256``.
+
+    Returns
+    -------
+    str or None
+        The first mismatch ("expected X, got Y"), or None when the file matches.
+    """
     path = Path(path)
     actual = path.stat().st_size
     if size is not None and actual != size:
@@ -356,6 +463,8 @@ def fetch(out: str | Path, *, ids: Iterable[str] | None = None, categories: Iter
         Transient errors (dropped connections, 5xx, 429) are retried this many
         times per file, resuming where the transfer stopped, waiting
         ``backoff_s`` × attempt seconds in between.
+    progress
+        Show progress bars (tqdm, on stderr).
 
     Returns
     -------
@@ -367,11 +476,16 @@ def fetch(out: str | Path, *, ids: Iterable[str] | None = None, categories: Iter
         ``bytes`` transferred, ``repo_id``, ``revision``. Nothing is created
         for a refused path.
     """
+    for option, value in (("ids", ids), ("categories", categories)):
+        if value is not None and (isinstance(value, (str, bytes)) or not isinstance(value, Iterable)):
+            raise ParameterError(f"invalid value for {option}: expected a list of names, got {value!r}", name=option)
     if not ids and not categories and manifest is None:
         raise ParameterError("expected clip ids, categories or a manifest to choose a subset; got none "
                              "(the whole corpus is 2.46 TB)", name="ids")
     if modalities:
         check_options("modalities", modalities, MODALITIES)
+    check_int("retries", retries, minimum=0)
+    check_nonnegative("backoff_s", backoff_s)
     out = Path(out)
     endpoint = hub_endpoint(endpoint)
     remote, refused = _remote_files(repo_id=repo_id, revision=revision, endpoint=endpoint, token=token)

@@ -9,7 +9,18 @@ import numpy as np
 
 
 def to_jsonable(obj: Any) -> Any:
-    """``obj`` with numpy scalars/arrays as Python values, NaN/inf as None, paths as strings (recursively)."""
+    """``obj`` with numpy scalars/arrays as Python values, NaN/inf as None, paths as strings (recursively).
+
+    Parameters
+    ----------
+    obj
+        A result: nested dicts, lists, tuples, numpy values, paths and plain values.
+
+    Returns
+    -------
+    object
+        The same structure with dict keys as strings and tuples and arrays as lists; other values unchanged.
+    """
     if isinstance(obj, dict):
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple, np.ndarray)):

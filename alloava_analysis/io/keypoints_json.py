@@ -38,8 +38,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ..errors import SchemaError
-from ..model import extractor_info, make_pose
+from ..checks import check_int
+from ..errors import ParameterError, SchemaError
+from ..model import COORDS, extractor_info, make_pose
 from ..schema import get_layout, layout_for_count
 from .atomic import atomic_write
 from .transcript import FALLBACK, fast_loads, read_json
@@ -334,6 +335,17 @@ def read_keypoints(path: str | Path) -> KeypointFile:
     the fast reader does not take (malformed, hostile numbers, rare point forms
     inside containers) is read by the standard-library parser, with the same
     result or the same :class:`SchemaError`.
+
+    Parameters
+    ----------
+    path
+        A keypoint JSON file of any variant described above.
+
+    Returns
+    -------
+    KeypointFile
+        Poses by layout (``mediapipe_pose_33`` and/or ``openpose_body_18``), the
+        text at each frame, the ``schema_variant`` found and the file's top-level metadata.
     """
     path = Path(path)
     fast = _read_fast(path)
@@ -590,6 +602,9 @@ def _assemble(items: list, container: str, meta: dict, path: Path, *, decode: An
     if fps is None and frames.time_keys == {"timestamp"} and np.max(times, initial=0.0,
                                                                      where=np.isfinite(times)) > 1e5:
         times = times / 1000.0  # millisecond timestamps (decided once per file, not per frame)
+    coords = meta.get("coords", "normalized")
+    if not isinstance(coords, str) or coords not in COORDS:
+        raise SchemaError(f"expected coords in {COORDS}, got {coords!r}", path=path, where="$.coords")
     poses = {}
     for layout in list(frames.points):
         stack = frames.points.pop(layout)  # (time, kp, 4) float32
@@ -605,7 +620,7 @@ def _assemble(items: list, container: str, meta: dict, path: Path, *, decode: An
         poses[layout] = make_pose(
             position, time=times, layout=layout, confidence=confidence,
             fps=fps, source=path, extractor=meta.get("extractor") if isinstance(meta.get("extractor"), dict) else None,
-            coords=meta.get("coords", "normalized"),
+            coords=coords,
             frame_size=_frame_size(meta, path),
             schema_variant="",
         )
@@ -627,18 +642,41 @@ def write_keypoints(path: str | Path, poses: dict[str, xr.Dataset], *, frame_tex
     """Write poses (MediaPipe 33 and/or OpenPose 18 on the same clock) as a frame-list JSON file.
 
     Each frame is ``{frame, timestamp, text, mediapipe: [{x, y, z, visibility}], openpose: [{x, y, confidence}]}``;
-    coordinates are rounded to ``decimals``; missing points are ``null``.
+    missing points are ``null``.
+
+    Parameters
+    ----------
+    path
+        The JSON file to write (atomically).
+    poses
+        Layout name -> pose dataset; layouts ``mediapipe_pose_33`` and/or
+        ``openpose_body_18`` on the same clock (the first individual is written).
+    frame_text
+        Text spoken at each frame, indexed by time (see :attr:`KeypointFile.frame_text`); default empty.
+    decimals
+        Decimal places of the coordinates (an integer >= 0; confidences get 4).
+
+    Returns
+    -------
+    Path
+        ``path``.
     """
-    if not poses:
-        raise ValueError(f"no poses to write to {path}")
+    check_int("decimals", decimals, minimum=0)
+    if not isinstance(poses, dict) or not poses:
+        got = "no poses" if isinstance(poses, dict) else f"a {type(poses).__name__}"
+        raise ParameterError(f"invalid value for poses: expected a mapping of layout -> pose dataset to write to "
+                             f"{path}, got {got}", name="poses")
     unknown = set(poses) - set(WRITE_KEYS)
     if unknown:
-        raise ValueError(f"cannot write layouts {sorted(unknown)} to keypoint JSON; expected {sorted(WRITE_KEYS)}")
+        raise ParameterError(f"invalid value for poses: expected layouts from {sorted(WRITE_KEYS)} (keypoint JSON "
+                             f"holds no others), got {sorted(map(str, unknown))}", name="poses",
+                             allowed=tuple(sorted(WRITE_KEYS)))
     first = next(iter(poses.values()))
     times = first["time"].values
     for name, ds in poses.items():
         if not np.array_equal(ds["time"].values, times):
-            raise ValueError(f"layout {name} is on a different clock from the others; expected one clock")
+            raise SchemaError(f"expected every layout on one clock, got layout {name} on a different clock from "
+                              f"the others", where=f"layout {name}")
     layers = []
     for name, ds in poses.items():
         ds = ds.reindex(keypoint=list(get_layout(name).keypoints))  # layout order; absent points are null

@@ -64,6 +64,16 @@ def read_labels(path: str | Path) -> pd.DataFrame:
     raises :class:`~alloava_analysis.errors.SchemaError` naming it (rename it,
     e.g. ``label_words``). ``category`` and ``youtube_id`` may be repeated; they
     must agree with ``clip_id``. A UTF-8 byte-order mark is accepted.
+
+    Parameters
+    ----------
+    path
+        The labels CSV (usually ``<corpus>/labels.csv``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per clip, ``clip_id`` and the label columns as strings (empty where unknown).
     """
     path = Path(path)
     try:

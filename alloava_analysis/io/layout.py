@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..checks import check_option
 from ..errors import CorpusPathError, InvalidClipIdError
 
 if TYPE_CHECKING:
@@ -57,7 +58,20 @@ class ClipKey:
 
 
 def check_youtube_id(youtube_id: str, *, path: str | Path | None = None) -> str:
-    """Return ``youtube_id`` if it is 11 characters of ``[A-Za-z0-9_-]``; else raise."""
+    """Return ``youtube_id`` if it is 11 characters of ``[A-Za-z0-9_-]``; else raise :class:`InvalidClipIdError`.
+
+    Parameters
+    ----------
+    youtube_id
+        The id to check.
+    path
+        The file it came from, named in the error.
+
+    Returns
+    -------
+    str
+        ``youtube_id``, unchanged.
+    """
     if not isinstance(youtube_id, str) or not YOUTUBE_ID.fullmatch(youtube_id):
         raise InvalidClipIdError(f"expected an 11-character YouTube id of letters, digits, '_' or '-', "
                                  f"got {youtube_id!r}", path=path)
@@ -65,7 +79,20 @@ def check_youtube_id(youtube_id: str, *, path: str | Path | None = None) -> str:
 
 
 def make_key(category: str, youtube_id: str) -> ClipKey:
-    """Build a validated key (rejects path separators, '..' and malformed ids)."""
+    """Build a validated key (rejects path separators, '..' and malformed ids).
+
+    Parameters
+    ----------
+    category
+        Letters, digits, spaces or ``&+.-``, starting with a letter or digit (``TED``, ``Interview``).
+    youtube_id
+        11 characters of ``[A-Za-z0-9_-]``.
+
+    Returns
+    -------
+    ClipKey
+        The key; ``str(key)`` is the clip id ``<category>_<youtube_id>``.
+    """
     check_youtube_id(youtube_id)
     if not isinstance(category, str) or not CATEGORY.fullmatch(category) or ".." in category:
         raise InvalidClipIdError(f"expected a category of letters, digits, spaces or '&+.-' "
@@ -74,7 +101,19 @@ def make_key(category: str, youtube_id: str) -> ClipKey:
 
 
 def parse_key(name: str | Path) -> ClipKey:
-    """Parse a file name or clip id such as ``DIY_TBRi6ecgQfc.f251.webm`` into a key."""
+    """Parse a file name or clip id such as ``DIY_TBRi6ecgQfc.f251.webm`` into a key.
+
+    Parameters
+    ----------
+    name
+        A bare file name (a modality extension and a yt-dlp ``.f<N>`` suffix are
+        removed) or a clip id; a path is refused.
+
+    Returns
+    -------
+    ClipKey
+        The category and the last 11 characters of the stem.
+    """
     raw = str(name)
     if "/" in raw or "\\" in raw or raw.startswith(".."):
         raise InvalidClipIdError(f"expected a bare file name or clip id, got a path {raw!r}", path=raw)
@@ -93,9 +132,25 @@ def parse_key(name: str | Path) -> ClipKey:
 
 
 def modality_path(root: str | Path, modality: str, key: ClipKey | str, ext: str | None = None) -> Path:
-    """Where ``modality`` of ``key`` lives under ``root`` (for writing)."""
-    if modality not in MODALITY_DIRS:
-        raise ValueError(f"unknown modality {modality!r}; expected one of {sorted(MODALITY_DIRS)}")
+    """Where ``modality`` of ``key`` lives under ``root`` (for writing).
+
+    Parameters
+    ----------
+    root
+        The corpus folder.
+    modality
+        One of :data:`MODALITY_DIRS`.
+    key
+        The clip: a key or a clip id (checked again either way).
+    ext
+        File extension with its dot; default the modality's (:data:`DEFAULT_EXTENSION`).
+
+    Returns
+    -------
+    Path
+        ``root/<modality folder>/<clip id><ext>``.
+    """
+    check_option("modality", modality, MODALITY_DIRS)
     key = parse_key(key) if isinstance(key, str) else make_key(key.category, key.youtube_id)  # re-check keys
     return Path(root) / MODALITY_DIRS[modality] / f"{key.clip_id}{ext or DEFAULT_EXTENSION[modality]}"
 
@@ -105,7 +160,18 @@ _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_I
 
 
 def irregular_reason(path: str | Path) -> str | None:
-    """Why ``path`` is not a readable regular file (after following links), or None when it is one."""
+    """Why ``path`` is not a readable regular file (after following links), or None when it is one.
+
+    Parameters
+    ----------
+    path
+        The path to examine (nothing is opened).
+
+    Returns
+    -------
+    str or None
+        "expected a regular file, got ..." (a folder, a named pipe, a dangling link, ...), or None.
+    """
     path = Path(path)
     try:
         info = os.stat(path)
@@ -127,6 +193,16 @@ def check_corpus_root(root: str | Path) -> Path:
 
     The message says which of the three it is: the path does not exist, it is
     a file, or it is a folder without any of the modality folders.
+
+    Parameters
+    ----------
+    root
+        The path given as a corpus.
+
+    Returns
+    -------
+    Path
+        ``root`` as a Path.
     """
     root = Path(root)
     expected = f"expected a corpus folder with {', '.join(f'{d}/' for d in MODALITY_DIRS.values())}"
@@ -142,12 +218,21 @@ def check_corpus_root(root: str | Path) -> Path:
 def scan_layout(root: str | Path) -> tuple[pd.DataFrame, list[dict]]:
     """Find every clip under ``root`` and the file of each modality.
 
-    Returns the table (one row per clip: ``clip_id, category, youtube_id`` and a
-    path column per modality, ``None`` where absent) and a list of skipped files
-    ``{path, reason}``: bad names, duplicate files for one key, anything that is
-    not a regular file (folders, devices, named pipes, symbolic link loops and
-    dangling links) and modality folders that cannot be listed. Hidden names
-    (temporary files) are ignored.
+    Hidden names (temporary files) are ignored.
+
+    Parameters
+    ----------
+    root
+        The corpus folder; missing modality folders are skipped.
+
+    Returns
+    -------
+    table, skipped
+        The table (one row per clip: ``clip_id, category, youtube_id`` and a
+        path column per modality, ``None`` where absent) and a list of skipped files
+        ``{path, reason}``: bad names, duplicate files for one key, anything that is
+        not a regular file (folders, devices, named pipes, symbolic link loops and
+        dangling links) and modality folders that cannot be listed.
     """
     import pandas as pd
 

@@ -73,12 +73,41 @@ class FakeHub:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, repo: str, path: str, data: bytes, *, lfs: bool | None = None) -> HubFile:
-        """Add a file (LFS when larger than 1 KiB unless told)."""
+        """Add a file (LFS when larger than 1 KiB unless told).
+
+        Parameters
+        ----------
+        repo
+            Repository id (``owner/name``); created on first use.
+        path
+            The file's path in the repository.
+        data
+            Its content.
+        lfs
+            Serve it as an LFS file (a redirect to the CDN); None decides by size.
+
+        Returns
+        -------
+        HubFile
+            The stored file (its ``sha256`` and ``blob_id`` are what the servers report).
+        """
         item = HubFile(path, data, len(data) > 1024 if lfs is None else lfs)
         self.repos.setdefault(repo, {})[path] = item
         return item
 
     def by_sha(self, sha: str) -> HubFile | None:
+        """The LFS file whose sha256 is ``sha`` (what the CDN serves), or None.
+
+        Parameters
+        ----------
+        sha
+            64 hexadecimal digits.
+
+        Returns
+        -------
+        HubFile or None
+            The first LFS file of any repository with that content hash.
+        """
         for files in self.repos.values():
             for item in files.values():
                 if item.lfs and item.sha256 == sha:
@@ -86,16 +115,51 @@ class FakeHub:
         return None
 
     def named(self, name: str) -> tuple[str, str] | None:
-        """``(repo, path)`` of the first file whose last path segment is ``name`` (for ``by_name``)."""
+        """``(repo, path)`` of the first file whose last path segment is ``name`` (for ``by_name``).
+
+        Parameters
+        ----------
+        name
+            A file name (backslashes in stored paths count as separators).
+
+        Returns
+        -------
+        tuple of str or None
+            ``(repo, path)``, or None when no file has that name.
+        """
         return next(((r, p) for r, files in self.repos.items() for p in files
                      if p.replace("\\", "/").rsplit("/", 1)[-1] == name), None)
 
     def log(self, server: str, method: str, path: str, rng: str | None) -> None:
+        """Record one request in :attr:`requests` (thread-safe).
+
+        Parameters
+        ----------
+        server
+            ``"hub"`` or ``"cdn"``.
+        method
+            ``"GET"`` or ``"HEAD"``.
+        path
+            The URL path, unquoted.
+        rng
+            The ``Range`` header, or None.
+        """
         with self._lock:
             self.requests.append((server, method, path, rng))
 
     def gets(self, repo_path: str) -> list[str | None]:
-        """Range headers of every GET that transferred ``repo_path``'s bytes."""
+        """Range headers of every GET that transferred ``repo_path``'s bytes.
+
+        Parameters
+        ----------
+        repo_path
+            A file's path in its repository (it must have been added).
+
+        Returns
+        -------
+        list
+            The ``Range`` header (None for a whole-file GET) of each such request, in order.
+        """
         item = next(f for files in self.repos.values() for p, f in files.items() if p == repo_path)
         names = {f"/blobs/{item.sha256}"} if item.lfs else set()
         return [r for s, m, p, r in self.requests if m == "GET" and (p in names or p.endswith("/" + repo_path))]
@@ -296,11 +360,27 @@ def serve_corpus(root: str | Path, *, repo: str | None = None,
                  ) -> Iterator[HubServer]:
     """Serve a local corpus folder on 127.0.0.1 as the Allo-AVA dataset repo (``hub.endpoint`` for ``fetch``).
 
-    Every file under ``root/<modality>/`` becomes ``<modality>/<name>`` of ``repo`` (default the released
-    repo id, so ``fetch`` needs only ``endpoint=``); nothing leaves the machine.
-    """
-    from .hub import DEFAULT_REPO
+    Every file under ``root/<modality>/`` becomes ``<modality>/<name>`` of ``repo``; nothing leaves the machine.
 
+    Parameters
+    ----------
+    root
+        A corpus folder in the Allo-AVA layout.
+    repo
+        Repository id to serve it as; None for the released repo id, so ``fetch`` needs only ``endpoint=``.
+    modalities
+        Modality folders to serve (keys of ``MODALITY_DIRS``).
+
+    Yields
+    ------
+    HubServer
+        The running servers; ``.endpoint`` is the Hub's base URL.
+    """
+    from ..checks import check_options
+    from .hub import DEFAULT_REPO
+    from .layout import MODALITY_DIRS
+
+    check_options("modalities", modalities, MODALITY_DIRS)
     root = Path(root)
     hub = FakeHub()
     for modality in modalities:

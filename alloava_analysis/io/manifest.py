@@ -35,7 +35,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pandas as pd
 
-from ..errors import InputPathError, SchemaError
+from ..checks import check_int
+from ..errors import InputPathError, ParameterError, SchemaError
 from .atomic import atomic_write
 from .layout import CATEGORY, MODALITY_DIRS, YOUTUBE_ID
 
@@ -80,6 +81,13 @@ class ManifestIssue:
         return f"{self.where}: {self.message}"
 
     def to_dict(self) -> dict:
+        """The issue as a plain dict.
+
+        Returns
+        -------
+        dict
+            ``row``, ``column``, ``message`` and ``clip_id`` (for JSON output).
+        """
         return asdict(self)
 
 
@@ -95,18 +103,51 @@ class ManifestError(SchemaError):
 
 
 def default_url(youtube_id: str) -> str:
-    """The YouTube watch page of ``youtube_id``."""
+    """The YouTube watch page of ``youtube_id``.
+
+    Parameters
+    ----------
+    youtube_id
+        An 11-character YouTube id (not checked here).
+
+    Returns
+    -------
+    str
+        ``https://www.youtube.com/watch?v=<youtube_id>``.
+    """
     return f"https://www.youtube.com/watch?v={youtube_id}"
 
 
 def is_youtube_host(host: str | None) -> bool:
-    """Whether ``host`` is YouTube (``youtube.com``, ``youtu.be`` or a subdomain)."""
+    """Whether ``host`` is YouTube (``youtube.com``, ``youtu.be`` or a subdomain).
+
+    Parameters
+    ----------
+    host
+        A host name (any case, a trailing dot allowed); None is not YouTube.
+
+    Returns
+    -------
+    bool
+        True for YouTube's hosts (:data:`YOUTUBE_HOSTS`) and their subdomains.
+    """
     host = (host or "").lower().rstrip(".")
     return any(host == h or host.endswith("." + h) for h in YOUTUBE_HOSTS)
 
 
 def youtube_id_from_url(url: str) -> str | None:
-    """The video id in a YouTube URL (``watch?v=``, ``youtu.be/``, ``/shorts/``, ``/embed/``), else None."""
+    """The video id in a YouTube URL (``watch?v=``, ``youtu.be/``, ``/shorts/``, ``/embed/``), else None.
+
+    Parameters
+    ----------
+    url
+        Any URL.
+
+    Returns
+    -------
+    str or None
+        The 11-character id, or None for other hosts and for URLs without a well-formed id.
+    """
     parsed = urlparse(url)
     if not is_youtube_host(parsed.hostname):
         return None
@@ -120,11 +161,27 @@ def youtube_id_from_url(url: str) -> str | None:
 
 
 def split_modalities(value: str) -> tuple[str, ...]:
-    """``"video; audio"`` -> ``("video", "audio")`` (raises ValueError naming unknown modalities)."""
+    """``"video; audio"`` -> ``("video", "audio")``.
+
+    Parameters
+    ----------
+    value
+        Modalities from :data:`MODALITIES` separated by ``;`` (or ``|``); spaces
+        around them are ignored. An unknown one is a ParameterError naming them.
+
+    Returns
+    -------
+    tuple of str
+        The modalities in the given order, each once.
+    """
+    if not isinstance(value, str):
+        raise ParameterError(f"invalid value for modalities: expected modalities from {list(MODALITIES)} separated "
+                             f"by ';', got {value!r}", name="modalities", allowed=MODALITIES)
     items = tuple(dict.fromkeys(part.strip() for part in re.split(r"[;|]", value) if part.strip()))
     unknown = [m for m in items if m not in MODALITIES]
     if unknown:
-        raise ValueError(f"expected modalities from {list(MODALITIES)} separated by ';', got {unknown}")
+        raise ParameterError(f"invalid value for modalities: expected modalities from {list(MODALITIES)} separated "
+                             f"by ';', got {unknown}", name="modalities", allowed=MODALITIES)
     return items
 
 
@@ -252,6 +309,7 @@ def validate_manifest(table: pd.DataFrame, *, first_row: int = 2) -> tuple[pd.Da
     issues
         Every problem found, in file order (empty when the manifest is valid).
     """
+    check_int("first_row", first_row, minimum=1)
     columns = [str(c) for c in table.columns]
     issues = _check_header(columns)
     if issues:  # a broken header: no row can be read reliably
@@ -313,12 +371,34 @@ def check_manifest(path: str | Path) -> tuple[pd.DataFrame, list[ManifestIssue]]
 
     Batch commands use this to report bad rows and carry on with the others.
     A file that is not CSV at all still raises :class:`~alloava_analysis.errors.SchemaError`.
+
+    Parameters
+    ----------
+    path
+        The manifest CSV; a missing file or a folder is an
+        :class:`~alloava_analysis.errors.InputPathError`.
+
+    Returns
+    -------
+    rows, issues
+        As :func:`validate_manifest`.
     """
     return validate_manifest(_read_raw(Path(path)))
 
 
 def read_manifest(path: str | Path) -> pd.DataFrame:
-    """Read and validate a manifest CSV; raise :class:`ManifestError` naming every bad row and column."""
+    """Read and validate a manifest CSV; raise :class:`ManifestError` naming every bad row and column.
+
+    Parameters
+    ----------
+    path
+        The manifest CSV.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The normalised rows (see :func:`validate_manifest`).
+    """
     rows, issues = check_manifest(path)
     if issues:
         raise ManifestError(issues, path=path)
@@ -326,7 +406,20 @@ def read_manifest(path: str | Path) -> pd.DataFrame:
 
 
 def make_manifest(clip_ids: Iterable[str] | None = None, *, rows: Iterable[dict] | None = None) -> pd.DataFrame:
-    """Build a validated manifest table from clip ids and/or row dicts (raises :class:`ManifestError`)."""
+    """Build a validated manifest table from clip ids and/or row dicts (raises :class:`ManifestError`).
+
+    Parameters
+    ----------
+    clip_ids
+        Clip ids, each a row with only ``clip_id``.
+    rows
+        Further rows as dicts of manifest columns (``clip_id``, ``url``, ``modalities``, checksums, labels).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The normalised rows (see :func:`validate_manifest`), clip ids first.
+    """
     records = [{"clip_id": c} for c in (clip_ids or ())] + [dict(r) for r in (rows or ())]
     table = pd.DataFrame(records)
     if table.empty:
@@ -343,6 +436,18 @@ def write_manifest(path: str | Path, table: pd.DataFrame) -> Path:
 
     The bytes depend only on the content (no timestamps, fixed order), so equal
     manifests are byte-identical files.
+
+    Parameters
+    ----------
+    path
+        The CSV to write.
+    table
+        Manifest rows (missing cells may be None or NaN).
+
+    Returns
+    -------
+    Path
+        ``path``.
     """
     raw = table.astype(object).where(table.notna(), "")
     raw = raw.map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else str(v))
@@ -356,7 +461,18 @@ def write_manifest(path: str | Path, table: pd.DataFrame) -> Path:
 
 
 def expected_checksums(row: dict) -> dict[str, dict[str, int | str]]:
-    """``{modality: {"sha256": ..., "bytes": ...}}`` from a manifest row's checksum columns (missing keys left out)."""
+    """``{modality: {"sha256": ..., "bytes": ...}}`` from a manifest row's checksum columns (missing keys left out).
+
+    Parameters
+    ----------
+    row
+        One normalised manifest row as a dict.
+
+    Returns
+    -------
+    dict
+        Modality -> ``{"sha256": str, "bytes": int}`` (each key only where the row gives it).
+    """
     out: dict[str, dict] = {}
     for modality in MODALITIES:
         sha, size = row.get(f"sha256_{modality}"), row.get(f"bytes_{modality}")

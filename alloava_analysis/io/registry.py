@@ -8,12 +8,27 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from ..errors import SchemaError
+from ..checks import check_int
+from ..errors import ParameterError, SchemaError
 from .atomic import write_text
 
 
 def file_sha256(path: str | Path, *, chunk: int = 1 << 20) -> str:
-    """The sha256 hex digest of one file, read in ``chunk``-byte blocks (1 MiB)."""
+    """The sha256 hex digest of one file, read in ``chunk``-byte blocks.
+
+    Parameters
+    ----------
+    path
+        The file to hash.
+    chunk
+        Bytes read at a time (1 MiB).
+
+    Returns
+    -------
+    str
+        64 hexadecimal digits.
+    """
+    check_int("chunk", chunk, minimum=1)
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         while block := handle.read(chunk):
@@ -27,7 +42,25 @@ def hash_tree(root: str | Path, *, names: list[str] | None = None, exclude: tupl
     Files named in ``names`` that do not exist are left out of the result;
     without ``names`` every regular file is hashed except hidden ones and
     those under a top-level folder listed in ``exclude``.
+
+    Parameters
+    ----------
+    root
+        The folder.
+    names
+        Relative ``/`` paths of the files to hash; None for every file.
+    exclude
+        Top-level folder names left out when ``names`` is None (``("store",)``).
+
+    Returns
+    -------
+    dict
+        Relative ``/`` path -> sha256, sorted by path when ``names`` is None.
     """
+    for option, value, what in (("names", names, "relative file paths"), ("exclude", exclude, "folder names")):
+        if value is not None and (isinstance(value, str) or not isinstance(value, (list, tuple, set, frozenset))
+                                  or not all(isinstance(v, str) for v in value)):
+            raise ParameterError(f"invalid value for {option}: expected a list of {what}, got {value!r}", name=option)
     root = Path(root)
     if names is None:
         names = sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
@@ -37,7 +70,18 @@ def hash_tree(root: str | Path, *, names: list[str] | None = None, exclude: tupl
 
 
 def read_registry(path: str | Path) -> tuple[dict[str, str], dict[str, str]]:
-    """Read a registry file: ``(files {relative path: sha256}, header {key: value})``."""
+    """Read a registry file: ``(files {relative path: sha256}, header {key: value})``.
+
+    Parameters
+    ----------
+    path
+        A registry file; a malformed line is a SchemaError naming it.
+
+    Returns
+    -------
+    files, header
+        Relative path -> sha256, and the ``# key: value`` header fields.
+    """
     path = Path(path)
     files: dict[str, str] = {}
     header: dict[str, str] = {}
@@ -59,7 +103,22 @@ def read_registry(path: str | Path) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def write_registry(path: str | Path, files: dict[str, str], *, header: dict[str, str] | None = None) -> Path:
-    """Write a registry file atomically (header lines first, then one sorted line per file)."""
+    """Write a registry file atomically (header lines first, then one sorted line per file).
+
+    Parameters
+    ----------
+    path
+        The registry file to write.
+    files
+        Relative ``/`` path -> sha256.
+    header
+        ``# key: value`` fields saying what made the files.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     lines = [f"# {key}: {value}" for key, value in (header or {}).items()]
     lines += [f"{name} {files[name]}" for name in sorted(files)]
     return write_text(path, "\n".join(lines) + "\n")

@@ -11,7 +11,20 @@ __all__ = ["read_csv_table"]
 
 
 def read_csv_table(path: str | Path, *, what: str = "CSV table") -> pd.DataFrame:
-    """Read a UTF-8 CSV as strings (empty cells stay empty strings); typed errors name the file."""
+    """Read a UTF-8 CSV as strings (empty cells stay empty strings); typed errors name the file.
+
+    Parameters
+    ----------
+    path
+        The CSV file (a UTF-8 byte-order mark is accepted).
+    what
+        What the table is, as the error messages call it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Every cell as a string, spaces after the delimiters removed.
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: {what} not found (expected a CSV file)")

@@ -116,6 +116,18 @@ def fast_loads(data: bytes | memoryview, *, check_ints: bool = True) -> Any:
     input, ``NaN``, numbers out of the float range, too deep nesting and (with
     ``check_ints``) huge integers all come back as :data:`FALLBACK`, so that the
     standard parser produces the error with its line, column or JSON path.
+
+    Parameters
+    ----------
+    data
+        The JSON document's bytes.
+    check_ints
+        Also fall back for integers no 64-bit float can hold (a full scan of the document).
+
+    Returns
+    -------
+    object
+        The decoded document, or :data:`FALLBACK`.
     """
     try:
         doc = msgspec.json.decode(data)
@@ -132,6 +144,16 @@ def read_json(path: str | Path) -> Any:
     400-digit integer, a 5,000-digit literal) and nesting too deep to parse:
     every one a :class:`SchemaError`, never an ``OverflowError`` or
     ``RecursionError`` later.
+
+    Parameters
+    ----------
+    path
+        A UTF-8 JSON file.
+
+    Returns
+    -------
+    object
+        The decoded document.
     """
     path = Path(path)
     try:
@@ -176,9 +198,17 @@ def _read_json_checked(path: Path) -> Any:
 def read_transcript(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Read a Whisper-style transcript.
 
-    Returns ``(words, segments, meta)``: words with ``word, start, end,
-    probability, segment``; segments with ``segment, start, end, text``; and
-    the remaining top-level fields (engine, model, language, ...).
+    Parameters
+    ----------
+    path
+        A transcript JSON file with ``segments[].words[]`` (word timestamps).
+
+    Returns
+    -------
+    words, segments, meta
+        Words with ``word, start, end, probability, segment`` (seconds);
+        segments with ``segment, start, end, text``; and the remaining top-level
+        fields (engine, model, language, ...).
     """
     path = Path(path)
     doc = read_json(path)
@@ -216,7 +246,18 @@ def read_transcript(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, dict]
 
 
 def words_to_segments(words: pd.DataFrame) -> pd.DataFrame:
-    """Segments (``segment, start, end, text``) spanned by the words of each segment id."""
+    """Segments (``segment, start, end, text``) spanned by the words of each segment id.
+
+    Parameters
+    ----------
+    words
+        A words table (:func:`~alloava_analysis.model.make_words`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per segment id, sorted: first word's start, last word's end, the words joined by spaces.
+    """
     grouped = words.groupby("segment", sort=True)
     return pd.DataFrame({
         "segment": list(grouped.groups),
@@ -228,7 +269,24 @@ def words_to_segments(words: pd.DataFrame) -> pd.DataFrame:
 
 def write_transcript(path: str | Path, words: pd.DataFrame, *, segments: pd.DataFrame | None = None,
                      meta: dict | None = None) -> Path:
-    """Write words (and segments) as Whisper-style JSON atomically."""
+    """Write words (and segments) as Whisper-style JSON atomically.
+
+    Parameters
+    ----------
+    path
+        The JSON file to write.
+    words
+        A words table (checked by ``make_words``); times are written to 0.1 ms.
+    segments
+        ``segment, start, end, text`` per segment; default :func:`words_to_segments` of ``words``.
+    meta
+        Top-level fields to write beside ``text`` and ``segments`` (engine, language, ...).
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     words = make_words(words, path=path)
     if segments is None:
         segments = words_to_segments(words)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from alloava_analysis.errors import SchemaError
+from alloava_analysis.errors import ParameterError, SchemaError
 from alloava_analysis.model import (CONFIDENCE_DIMS, POSITION_DIMS, Clip, check_time_axis, extractor_info, make_pose,
                                     make_words, rename_legacy_dims, validate_pose)
 from tests.fixtures.datasets import FPS, frame_times, line_pose, random_pose
@@ -90,7 +90,8 @@ def test_make_pose_keypoint_subset_individuals_coords_and_attrs():
     ({"position": np.zeros((4, 2, 18)), "time": frame_times(3)}, "expected 3 frames", None),
     ({"position": np.zeros((3, 4, 18)), "time": frame_times(3)}, "expected 2 or 3 spatial", None),
     ({"position": np.zeros((3, 2, 17)), "time": frame_times(3)}, "expected 18 keypoints", None),
-    ({"position": np.zeros((3, 2, 18)), "time": frame_times(3), "coords": "cm"}, "expected coords", None),
+    ({"position": np.zeros((3, 2, 2)), "time": frame_times(3), "keypoints": ["nose", "wing"]},
+     "expected keypoints of layout", None),
     ({"position": np.zeros((3, 2, 18)), "time": frame_times(3), "confidence": np.zeros((3, 17))},
      "expected confidence of shape", None),
     ({"position": np.zeros((3, 2, 18)), "time": frame_times(3),
@@ -114,13 +115,22 @@ def test_make_pose_rejects_bad_input_naming_source_and_place(kwargs, message, pl
         assert place in text and info.value.where == place
 
 
+@pytest.mark.parametrize("option, value", [("coords", "cm"), ("layout", "coco_17"), ("individuals", "speaker"),
+                                           ("individuals", (1, 2))])
+def test_make_pose_refuses_bad_options_with_a_parameter_error_naming_them(option, value):
+    kwargs = {"position": np.zeros((3, 2, 18)), "time": frame_times(3), "layout": "openpose_body_18", option: value}
+    with pytest.raises(ParameterError, match=option) as info:
+        make_pose(**kwargs)
+    assert info.value.name == option
+
+
 def test_validate_pose_rejects_datasets_with_other_dims():
     ds = random_pose(5)
     with pytest.raises(SchemaError, match="dims"):
         validate_pose(ds.transpose("time", "keypoint", "space", "individual"))
     with pytest.raises(SchemaError, match="confidence"):
         validate_pose(ds.drop_vars("confidence"))
-    with pytest.raises(TypeError):
+    with pytest.raises(ParameterError, match="expected an xarray.Dataset"):  # a wrong type of argument
         validate_pose(ds["position"])
     bad_time = ds.assign_coords(time=ds["time"].values[::-1])
     with pytest.raises(SchemaError, match="strictly increasing"):

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ...checks import check_nonnegative
 from ...errors import SchemaError
 from ...model import make_intervals
 from ..atomic import atomic_path
@@ -76,11 +77,20 @@ def write_eaf(path: str | Path, intervals: pd.DataFrame, *, media: str | Path | 
 
     Parameters
     ----------
+    path
+        The ``.eaf`` file to write.
+    intervals
+        An interval table (:func:`~alloava_analysis.model.make_intervals`; checked again here).
     media
         The clip's video or audio; linked by absolute URL and by a path
         relative to the ``.eaf`` file, so ELAN opens it next to the annotations.
     clip_id
         Recorded as the document property ``alloava_clip_id``.
+
+    Returns
+    -------
+    Path
+        ``path``.
     """
     import pympi
 
@@ -108,7 +118,17 @@ def write_eaf(path: str | Path, intervals: pd.DataFrame, *, media: str | Path | 
 def read_eaf(path: str | Path) -> pd.DataFrame:
     """Read every time-aligned tier of an ELAN file as an interval table.
 
-    ``attrs["media"]`` lists the linked media URLs (relative ones first).
+    Parameters
+    ----------
+    path
+        An ELAN ``.eaf`` file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        An interval table (``start, end, label, tier``, seconds); ``attrs["tiers"]``
+        in the file's order and ``attrs["media"]`` the linked media URLs (a
+        relative URL in place of the absolute one where the file has both).
     """
     import pympi
 
@@ -130,13 +150,27 @@ def read_eaf(path: str | Path) -> pd.DataFrame:
 def write_textgrid(path: str | Path, intervals: pd.DataFrame, *, duration: float | None = None) -> Path:
     """Write an interval table as a Praat TextGrid (long text format, one interval tier per table tier).
 
-    ``duration`` (seconds, default ``attrs["duration_s"]`` or the last end)
-    sets the TextGrid's end; the silence between intervals is written as
-    empty-label intervals.
+    The silence between intervals is written as empty-label intervals.
+
+    Parameters
+    ----------
+    path
+        The TextGrid file to write.
+    intervals
+        An interval table (:func:`~alloava_analysis.model.make_intervals`; checked again here).
+    duration
+        The TextGrid's end in seconds (default ``intervals.attrs["duration_s"]``);
+        never before the last interval's end.
+
+    Returns
+    -------
+    Path
+        ``path``.
     """
     from praatio import textgrid
     from praatio.data_classes.interval_tier import IntervalTier
 
+    check_nonnegative("duration", duration, allow_none=True)
     path = Path(path)
     tiers = _to_ms(intervals, path)
     last = max((rows[-1][1] for rows in tiers.values() if rows), default=0) / 1000.0
@@ -156,8 +190,18 @@ def read_textgrid(path: str | Path) -> pd.DataFrame:
     """Read a Praat TextGrid (any of Praat's text formats) as an interval table.
 
     Empty-label intervals (the gaps Praat needs between annotations) are left
-    out; point tiers give zero-length intervals. ``attrs["duration_s"]`` is the
-    TextGrid's end.
+    out; point tiers give zero-length intervals.
+
+    Parameters
+    ----------
+    path
+        A Praat TextGrid in any of Praat's text formats.
+
+    Returns
+    -------
+    pandas.DataFrame
+        An interval table (``start, end, label, tier``, seconds); ``attrs["tiers"]``
+        in the file's order and ``attrs["duration_s"]`` the TextGrid's end.
     """
     from praatio import textgrid
 

@@ -32,7 +32,20 @@ def _check_attrs(attrs: dict, where: str) -> None:
 
 
 def write_pose_netcdf(path: str | Path, ds: xr.Dataset) -> Path:
-    """Write a pose dataset to ``path`` as NetCDF-4 (atomically); movement loads it with ``xr.open_dataset``."""
+    """Write a pose dataset to ``path`` as NetCDF-4 (atomically); movement loads it with ``xr.open_dataset``.
+
+    Parameters
+    ----------
+    path
+        The NetCDF file to write; its folder is created if needed.
+    ds
+        A pose dataset whose attrs (and variables' attrs) are strings, numbers or 1-D numeric arrays.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     ds = validate_pose(ds)
     source = str(path)
     _check_attrs(ds.attrs, source)
@@ -46,7 +59,19 @@ def write_pose_netcdf(path: str | Path, ds: xr.Dataset) -> Path:
 
 
 def read_pose_netcdf(path: str | Path) -> xr.Dataset:
-    """Read a pose dataset from a NetCDF file (ours, or one movement saved); checked by ``validate_pose``."""
+    """Read a pose dataset from a NetCDF file (ours, or one movement saved); checked by ``validate_pose``.
+
+    Parameters
+    ----------
+    path
+        A NetCDF pose file; movement's legacy plural dims are renamed with a warning.
+
+    Returns
+    -------
+    xarray.Dataset
+        The dataset in memory, float32 position and confidence; ``attrs["source"]`` is ``path`` unless the
+        file names one.
+    """
     path = Path(path)
     try:
         ds = xr.load_dataset(path, engine=ENGINE)

@@ -96,10 +96,23 @@ def _component(name: str, present: list[str], point_format: str):
 def write_pose_file(path: str | Path, poses: dict[str, xr.Dataset] | xr.Dataset) -> Path:
     """Write one clip's poses (same clock, same number of spatial coordinates) as a ``.pose`` file.
 
-    ``poses`` maps layout name -> pose dataset (a single dataset is accepted);
     MediaPipe layouts become holistic components, OpenPose BODY-18 becomes
     ``pose_keypoints_2d``. Warns when the frame times are not ``i / fps``
     (a ``.pose`` file holds a frame rate, not timestamps).
+
+    Parameters
+    ----------
+    path
+        The ``.pose`` file to write.
+    poses
+        Layout name -> pose dataset, layouts from :data:`WRITE_ORDER` (a single
+        dataset is accepted and keyed by its ``attrs["layout"]``), all on one clock; the frame rate
+        written is the first one's ``attrs["fps"]``, which must be positive.
+
+    Returns
+    -------
+    Path
+        ``path``.
     """
     from pose_format import Pose
     from pose_format.numpy import NumPyPoseBody
@@ -173,8 +186,19 @@ def read_pose_file(path: str | Path, *, normalize: bool = False) -> dict[str, xr
     ``mediapipe_hands_42``; ``pose_keypoints_2d`` gives ``openpose_body_18``.
     Files holding only some points of a component give those keypoints.
     Frame i is at i / fps. Coordinates are as in the file (``coords="pixels"``
-    with the header's frame size, or ``"normalized"`` for a 1 x 1 header);
-    ``normalize=True`` divides pixels by the frame size.
+    with the header's frame size, or ``"normalized"`` for a 1 x 1 header).
+
+    Parameters
+    ----------
+    path
+        A pose-format ``.pose`` file.
+    normalize
+        Divide pixel coordinates by the frame size (``coords="normalized"``).
+
+    Returns
+    -------
+    dict
+        Layout name -> pose dataset, for the layouts the file holds points of.
     """
     from pose_format import Pose
 

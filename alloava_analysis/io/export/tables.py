@@ -20,7 +20,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ...errors import SchemaError
+from ...checks import check_option
+from ...errors import ParameterError, SchemaError
 from ..atomic import atomic_path, atomic_write
 from ..jsonable import to_jsonable
 
@@ -41,22 +42,54 @@ _UNIT_IN_NAME = re.compile(r"^(?P<name>.*\S) \[(?P<unit>[^\[\]]+)\]$")
 
 
 def table_units(df: pd.DataFrame, units: dict[str, str] | None = None) -> dict[str, str]:
-    """The unit of every column of ``df`` that has one."""
+    """The unit of every column of ``df`` that has one.
+
+    Parameters
+    ----------
+    df
+        A tidy table; ``df.attrs["units"]`` wins over the other sources.
+    units
+        Column -> unit, over :data:`COLUMN_UNITS`.
+
+    Returns
+    -------
+    dict
+        Column name -> unit, for the columns with a unit.
+    """
     known = {**COLUMN_UNITS, **(units or {}), **df.attrs.get("units", {})}
     return {str(c): known[str(c)] for c in df.columns if known.get(str(c))}
 
 
 def _format(path: Path, fmt: str | None) -> str:
-    fmt = fmt or path.suffix.lstrip(".").lower()
-    if fmt not in FORMATS:
-        raise SchemaError(f"expected a table format in {FORMATS} (or a .parquet/.csv file name), got {fmt!r}",
-                          path=path)
-    return fmt
+    if fmt is not None:
+        return check_option("fmt", fmt, FORMATS)
+    suffix = path.suffix.lstrip(".").lower()
+    if suffix not in FORMATS:
+        raise ParameterError(f"invalid value for path: expected a .parquet or .csv file name (or fmt= one of "
+                             f"{FORMATS}), got {path.name!r}", name="path", allowed=FORMATS)
+    return suffix
 
 
 def write_table(path: str | Path, df: pd.DataFrame, *, units: dict[str, str] | None = None,
                 fmt: str | None = None) -> Path:
-    """Write a tidy table as Parquet or CSV (by ``fmt`` or the file suffix), units included."""
+    """Write a tidy table as Parquet or CSV (by ``fmt`` or the file suffix), units included.
+
+    Parameters
+    ----------
+    path
+        The file to write.
+    df
+        A tidy table (its index is not written).
+    units
+        Column -> unit, for columns :data:`COLUMN_UNITS` does not know (``df.attrs["units"]`` wins).
+    fmt
+        ``"parquet"`` or ``"csv"``; None takes it from the suffix of ``path``.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     path = Path(path)
     fmt = _format(path, fmt)
     found = table_units(df, units)
@@ -77,7 +110,20 @@ def write_table(path: str | Path, df: pd.DataFrame, *, units: dict[str, str] | N
 
 
 def read_table(path: str | Path, *, fmt: str | None = None) -> pd.DataFrame:
-    """Read a table written by :func:`write_table`: plain column names, ``attrs["units"]`` (and saved attrs)."""
+    """Read a table written by :func:`write_table`: plain column names, ``attrs["units"]`` (and saved attrs).
+
+    Parameters
+    ----------
+    path
+        A file written by :func:`write_table`.
+    fmt
+        ``"parquet"`` or ``"csv"``; None takes it from the suffix of ``path``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table with ``attrs["units"]`` (column -> unit) and, from Parquet, the saved attrs.
+    """
     path = Path(path)
     fmt = _format(path, fmt)
     if fmt == "csv":

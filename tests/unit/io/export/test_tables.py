@@ -6,7 +6,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from alloava_analysis.errors import SchemaError
+from alloava_analysis.errors import ParameterError
 from alloava_analysis.io.export.tables import read_table, table_units, write_table
 
 
@@ -46,5 +46,7 @@ def test_units_from_attrs_override_the_defaults_and_bad_formats_are_refused(tmp_
     df = pd.DataFrame({"time": [0.0, 0.04], "intensity": [1.0, 2.0]})
     df.attrs["units"] = {"intensity": "px/s"}
     assert table_units(df) == {"time": "s", "intensity": "px/s"}
-    with pytest.raises(SchemaError, match="expected a table format"):
+    with pytest.raises(ParameterError, match="expected a .parquet or .csv file name"):  # the caller's choice
         write_table(tmp_path / "t.xlsx", df)
+    with pytest.raises(ParameterError, match="fmt"):
+        write_table(tmp_path / "t.csv", df, fmt="xlsx")
