@@ -139,8 +139,8 @@ def export_corpus(source: Any, settings: ExportSettings | None = None, *, out: s
     s = ExportSettings.resolve(settings, **options)
     corpus = as_corpus(source)
     unknown = sorted(set(s.clip_ids or []) - set(corpus.clip_ids))
-    if s.clip_ids:
-        corpus = corpus.select(clip_id=list(s.clip_ids))
+    if s.clip_ids:  # unknown ids are reported as failed below, not passed on to select (which warns)
+        corpus = corpus.select(clip_id=[c for c in s.clip_ids if c not in unknown])
     out = Path(out) if out is not None else corpus.root / "export" / s.to
     failed = [{"clip_id": c, "reason": f"no clip {c!r} in {corpus.root}"} for c in unknown]
     done, not_exported = corpus.map(partial(_export_one, corpus.root, out, s.to, s.window_s), progress=progress,
