@@ -29,6 +29,8 @@ from typing import Any
 import cloudpickle
 import numpy as np
 
+from .checks import check_int, check_positive
+
 log = logging.getLogger(__name__)
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 WATCHDOG_INTERVAL_S = 0.5
@@ -53,6 +55,7 @@ def die_with_parent(parent_pid: int, *, interval_s: float = WATCHDOG_INTERVAL_S,
     as on other systems). Files half-written by a killed worker are hidden
     temporaries, which the next run removes.
     """
+    check_positive("interval_s", interval_s)
     if kernel_signal and sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -158,6 +161,7 @@ def keep_workers(workers: int | None = None) -> Iterator[None]:
     different number of workers (or for a Dask cluster) are not affected.
     A nested block for the same number shares the outer block's workers.
     """
+    check_int("workers", workers, minimum=1, allow_none=True)
     workers = default_workers() if workers is None else workers
     if workers <= 1 or _kept(workers) is not None:  # one worker is this process
         yield
@@ -237,7 +241,12 @@ def run_each(fn: Callable[[Any], Any], items: Sequence[Any], *, workers: int | N
     ``error`` for that item only; callers that want one clip's fault to fail
     that clip only catch it inside ``fn`` and return it as a result.
     """
-    workers = default_workers() if workers is None else workers
+    check_int("workers", workers, minimum=1, allow_none=True)  # here, not when the first item is asked for
+    return _run_each(fn, items, default_workers() if workers is None else workers, scheduler, key)
+
+
+def _run_each(fn: Callable[[Any], Any], items: Sequence[Any], workers: int, scheduler: Any,
+              key: str) -> Iterator[tuple[int, Any, BaseException | None]]:
     if scheduler is not None:
         yield from _run_dask(fn, items, scheduler, key)
     elif workers > 1 and len(items) > 1:
@@ -271,6 +280,8 @@ def map_chunked(fn: Callable[[Any], Any], items: Sequence[Any], *, workers: int 
     sent once per chunk, not once per item, and the list is in item order
     whatever the executor. The first error raised by ``fn`` is raised here.
     """
+    check_int("workers", workers, minimum=1, allow_none=True)
+    check_int("chunks_per_worker", chunks_per_worker, minimum=1)
     workers = default_workers() if workers is None else workers
     if scheduler is None and (workers <= 1 or len(items) <= 1):
         return [fn(item) for item in items]

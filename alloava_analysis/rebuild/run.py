@@ -15,6 +15,7 @@ from ..io.labels import INDEX_COLUMNS, LABELS_FILE, write_labels
 from ..io.manifest import (CORE_COLUMNS, ManifestError, ManifestIssue, MODALITIES, check_manifest, expected_checksums,
                            validate_manifest, write_manifest)
 from ..checks import check_int
+from ..errors import ParameterError
 from .executors import execute
 from .journal import ClipTask, DEFAULT_ALLOWED_HOSTS, DEFAULT_FORMAT, OUTPUT_MANIFEST, STEPS, read_journal
 from .steps import quarantine
@@ -139,6 +140,14 @@ def rebuild(manifest: str | Path | pd.DataFrame, out: str | Path, *, workers: in
         ``manifest`` (the output manifest) and ``out``.
     """
     check_int("workers", workers, minimum=1)
+    hosts = tuple(allowed_hosts) if isinstance(allowed_hosts, Iterable) and not isinstance(allowed_hosts, str) \
+        else None
+    if hosts is None or not all(isinstance(h, str) and h.strip() for h in hosts):
+        raise ParameterError(f"invalid value for allowed_hosts: expected a list of host names such as "
+                             f"{list(DEFAULT_ALLOWED_HOSTS)}, got {allowed_hosts!r}", name="allowed_hosts")
+    if not isinstance(ytdl_format, str) or not ytdl_format.strip():
+        raise ParameterError(f"invalid value for ytdl_format: expected a yt-dlp format selector (a non-empty "
+                             f"string such as {DEFAULT_FORMAT!r}), got {ytdl_format!r}", name="ytdl_format")
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     rows, failed = _read_tasks(manifest, out)
@@ -146,7 +155,7 @@ def rebuild(manifest: str | Path | pd.DataFrame, out: str | Path, *, workers: in
     for row in rows.sort_values("clip_id").to_dict("records"):
         modalities = tuple(m for m in row["modalities"].split(";") if m)
         tasks.append(ClipTask(clip_id=row["clip_id"], url=row["url"], out=str(out), modalities=modalities,
-                              expected=expected_checksums(row), allowed_hosts=tuple(allowed_hosts),
+                              expected=expected_checksums(row), allowed_hosts=hosts,
                               extractor=extractor, extract_options=dict(extract_options or {}),
                               ytdl_format=ytdl_format, ytdl_options=dict(ytdl_options or {}),
                               strict_checksums=strict_checksums))

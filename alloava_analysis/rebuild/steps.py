@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from .guard import HostGuard, host_allowed
+from ..checks import check_int
 from ..errors import AlloAvaError
 from ..io.layout import MODALITY_DIRS, parse_key
 from .journal import (ClipTask, JOURNAL_VERSION, QUARANTINE_DIR, StepError, STEPS, file_record,
@@ -114,6 +115,8 @@ def extract_clip(video: str | Path, out: str | Path, *, clip_id: str, seed: int 
     CTranslate2's sampler (Whisper's temperature fallback) is seeded (run times
     are never written into the files, see ``pipeline.RUN_TIME_KEYS``).
     """
+    check_int("seed", seed, minimum=0)
+    check_int("blas_threads", blas_threads, minimum=1)
     from threadpoolctl import threadpool_limits
 
     from ..extract.pipeline import extract_video
