@@ -114,7 +114,8 @@ class Corpus:
         mask = pd.Series(True, index=self.index.index)
         for column, wanted in filters.items():
             if column not in self.index:
-                raise ParameterError(f"invalid index column {column!r}: expected one of {list(self.index.columns)}",
+                raise ParameterError(f"invalid filter select({column}=...): expected one of "
+                                     f"{list(self.index.columns)} (the index columns), got {column!r}",
                                      name=column, allowed=tuple(self.index.columns))
             values = list(wanted) if isinstance(wanted, (list, tuple, set, frozenset)) else [wanted]
             present = self.index[column]
@@ -134,7 +135,9 @@ class Corpus:
     def _row(self, clip_id: str) -> dict:
         rows = self.index[self.index["clip_id"] == clip_id]
         if rows.empty:
-            raise KeyError(f"clip {clip_id!r} is not in {self!r}")
+            example = f" such as {self.clip_ids[0]!r}" if len(self) else ""
+            raise ParameterError(f"invalid value for clip_id: expected the id of a clip in {self!r}{example} "
+                                 f"(see .clip_ids), got {clip_id!r}", name="clip_id")
         return rows.iloc[0].to_dict()
 
     def is_fresh_in_store(self, row: dict) -> bool:
@@ -252,7 +255,8 @@ def as_corpus(source: "Corpus | str | os.PathLike[str]", *, labels: str | Path |
         return source
     if isinstance(source, (str, os.PathLike)):
         return Corpus(source, labels=labels)
-    raise ParameterError(f"expected a Corpus or the path of a corpus folder, got {type(source).__name__}")
+    raise ParameterError(f"invalid value for source: expected a Corpus or the path of a corpus folder, got "
+                         f"{type(source).__name__}", name="source")
 
 
 def duplicate_videos(index: pd.DataFrame) -> list[dict]:

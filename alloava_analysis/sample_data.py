@@ -28,6 +28,7 @@ import tempfile
 import warnings
 from pathlib import Path
 
+from .errors import CorpusPathError
 from .io.atomic import replace_directory, write_json
 from .io.registry import hash_tree, read_registry, write_registry
 
@@ -166,9 +167,9 @@ def resolve_corpus_dir(corpus_dir: str | Path | None) -> Path:
         return sample_corpus()
     path = Path(corpus_dir).expanduser()
     if not path.is_dir():
-        raise FileNotFoundError(f"corpus_dir {str(path)!r}: expected a folder in the Allo-AVA layout "
-                                "(audio/, transcript/, keypoints/), got no such folder; set corpus_dir = \"\" "
-                                "to use the embedded sample")
+        raise CorpusPathError(f"corpus_dir {str(path)!r}: expected a folder in the Allo-AVA layout "
+                              "(audio/, transcript/, keypoints/), got no such folder; set corpus_dir = \"\" "
+                              "to use the embedded sample", name="corpus_dir")
     return path
 
 

@@ -17,6 +17,7 @@ import inspect
 from pathlib import Path
 from typing import Any
 
+from ..checks import check_option
 from .feedback import Feedback
 
 __all__ = ["Feedback", "LABS", "lab_grader", "lab_module", "run_checks", "score", "otter_tests_dir"]
@@ -26,8 +27,7 @@ LABS = ("lab01", "lab02", "lab03")
 
 def lab_module(lab: str):
     """The checker module of ``lab`` (one of :data:`LABS`)."""
-    if lab not in LABS:
-        raise ValueError(f"expected lab to be one of {LABS}, got {lab!r}")
+    check_option("lab", lab, LABS)
     return importlib.import_module(f"{__name__}.{lab}")
 
 
@@ -64,7 +64,8 @@ class _Grader:
 
     def check(self, question: str, global_env: dict[str, Any] | None = None) -> str | None:
         env = global_env if global_env is not None else inspect.currentframe().f_back.f_globals
-        check = lab_module(self.lab).CHECKS[question]
+        checks = lab_module(self.lab).CHECKS
+        check = checks[check_option("question", question, checks)]
         try:
             check(env)
         except Feedback as err:

@@ -5,12 +5,16 @@ from typing import Any
 
 from otter.test_files import test_case
 
+from ..checks import check_nonnegative, check_option
+
 
 def make_test(lab: str, question: str, *, points: float = 1.0):
     """An otter ``test_case`` that runs ``lab``'s check of ``question`` on the notebook's variables."""
     from . import lab_module
 
-    check = lab_module(lab).CHECKS[question]
+    checks = lab_module(lab).CHECKS
+    check = checks[check_option("question", question, checks)]
+    check_nonnegative("points", points)
 
     @test_case(name=f"{lab} {question}", points=points, success_message=f"{question}: all checks passed")
     def run(env: dict[str, Any]) -> None:
