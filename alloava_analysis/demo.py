@@ -24,6 +24,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .checks import check_int, check_nonnegative, check_options
+from .errors import ParameterError
 from .io.atomic import atomic_path
 from .io.notebooks import read_notebook, write_bytes, write_notebook, write_text
 from .report import plain_number, read_key_results
@@ -48,6 +50,12 @@ def run_cli_steps(sample: str | Path, out_dir: str | Path, *, steps: tuple[str, 
     """
     import subprocess
 
+    from .cli import COMMANDS
+
+    if isinstance(steps, str) or not isinstance(steps, (tuple, list)):
+        raise ParameterError(f"invalid value for steps: expected a tuple of alloava commands such as {CLI_STEPS}, "
+                             f"got {steps!r}", name="steps")
+    check_options("steps", steps, COMMANDS)
     rows = []
     for step in steps:
         start = time.perf_counter()
@@ -150,6 +158,8 @@ p.note {{ color: #555; }}
 def write_index(rows: list[dict[str, Any]], out_dir: str | Path, *, note: str = "",
                 cli: list[dict] | None = None) -> Path:
     """``out_dir/index.html``: one row per notebook with links to its report and figures (and the CLI JSON)."""
+    if not isinstance(note, str):
+        raise ParameterError(f"invalid value for note: expected a string, got {note!r}", name="note")
     out_dir = Path(out_dir)
     lines, cli_rows = [], []
     for step in cli or []:
@@ -178,6 +188,8 @@ def write_index(rows: list[dict[str, Any]], out_dir: str | Path, *, note: str = 
 def summary_text(rows: list[dict[str, Any]], *, total_s: float, index: Path, n_key: int = 3,
                  cli: list[dict] | None = None, sample: Path | None = None) -> str:
     """The one-screen summary printed at the end of ``make demo``."""
+    check_nonnegative("total_s", total_s)
+    check_int("n_key", n_key, minimum=0)
     failed = [r for r in rows if not r["ok"]]
     lines = [f"make demo: {len(rows) - len(failed)} of {len(rows)} notebooks ok in {total_s / 60:.1f} min"
              + (f" on the embedded sample {sample}" if sample else "")]

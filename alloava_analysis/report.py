@@ -16,6 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+from .errors import ParameterError
+
 __all__ = ["KEY_RESULTS_MIME", "plain_number", "read_key_results", "setup_notebook", "show_key_results"]
 
 KEY_RESULTS_MIME = "application/vnd.alloava.key-results+json"
@@ -82,6 +84,8 @@ def show_key_results(results: dict[str, Any], *, title: str = "Key results") -> 
     dict
         ``results`` as JSON-ready values (what was tagged).
     """
+    if not isinstance(title, str):
+        raise ParameterError(f"invalid value for title: expected a string, got {title!r}", name="title")
     from IPython.display import display
 
     clean = _jsonable(results)
