@@ -76,7 +76,20 @@ class Corpus:
         self.index = self.with_store_index(files)
 
     def with_store_index(self, index: pd.DataFrame) -> pd.DataFrame:
-        """``index`` with the store's per-clip facts (frames, durations, checksums) merged in."""
+        """``index`` with the store's per-clip facts (frames, durations, checksums) merged in.
+
+        Parameters
+        ----------
+        index
+            A corpus index, one row per clip keyed by ``clip_id``; its columns
+            that the store's index also has are replaced by the store's.
+
+        Returns
+        -------
+        DataFrame
+            ``index`` (renumbered from 0) as it is when there is no store index, else
+            left-joined on ``clip_id`` with the store's index.
+        """
         stored = st.read_index(self.store)
         if stored is None:
             return index.reset_index(drop=True)
@@ -110,6 +123,20 @@ class Corpus:
         e.g. ``corpus.select(category="TED", gender=["female"])``; ``predicate``
         takes the index and returns a boolean mask. A value that no clip has
         (a typo such as ``category="TDE"``) is warned about, listing the values present.
+
+        Parameters
+        ----------
+        predicate
+            Called with the index; returns a boolean mask of the clips to keep
+            (None: keep every clip the filters keep).
+        filters
+            Index column -> value or list of accepted values; every filter must match.
+            An unknown column is a :class:`~alloava_analysis.errors.ParameterError`.
+
+        Returns
+        -------
+        Corpus
+            The same folder and store, with the matching rows of the index only.
         """
         mask = pd.Series(True, index=self.index.index)
         for column, wanted in filters.items():
@@ -141,12 +168,31 @@ class Corpus:
         return rows.iloc[0].to_dict()
 
     def is_fresh_in_store(self, row: dict) -> bool:
+        """Whether the store's copy of a clip was made from its current keypoint and transcript files.
+
+        Parameters
+        ----------
+        row
+            The clip's index row (``keypoints``, ``transcript`` and the store's
+            ``keypoints_stamp``, ``transcript_stamp``: size and modification time).
+
+        Returns
+        -------
+        bool
+            True when both stamps match the source files (a clip without a stored copy is not fresh).
+        """
         stamp = row.get("keypoints_stamp")
         return isinstance(stamp, str) and stamp == _source_stamp(row.get("keypoints")) and \
             row.get("transcript_stamp", "") == _source_stamp(row.get("transcript"))
 
     def in_store(self) -> pd.Series:
-        """Per index row: True where the store holds an up-to-date copy of the clip."""
+        """Per index row: True where the store holds an up-to-date copy of the clip.
+
+        Returns
+        -------
+        Series
+            Booleans on the index's row labels (see :meth:`is_fresh_in_store`).
+        """
         return pd.Series([self.is_fresh_in_store(row) for row in self.index.to_dict("records")],
                          index=self.index.index, dtype=bool)
 
@@ -164,6 +210,21 @@ class Corpus:
 
         Camera cuts recorded by extraction (``extraction/<clip_id>.json``) are
         attached as ``clip.metadata["shot_cuts"]``.
+
+        Parameters
+        ----------
+        clip_id
+            One of :attr:`clip_ids`; another is a :class:`~alloava_analysis.errors.ParameterError`.
+        expected_rate
+            Audio sample rate (Hz) to insist on; a clip whose audio has another
+            rate fails with :class:`~alloava_analysis.errors.AudioFormatError`.
+            None accepts any rate.
+
+        Returns
+        -------
+        Clip
+            Poses of every stored layout, words, segments, lazy audio and metadata
+            (``files``, ``loaded_from`` = ``"store"`` when read from the store).
         """
         row = self._row(clip_id)
         if not self.is_fresh_in_store(row):
@@ -191,6 +252,18 @@ class Corpus:
         Clips that fail to load are left out and listed, as ``{clip_id,
         reason}``, in the iterator's ``failed`` list; report them with the
         results: ``it = corpus.clips(); results = [f(c) for c in it]; it.failed``.
+
+        Parameters
+        ----------
+        progress
+            Show a progress bar on stderr.
+        expected_rate
+            Audio sample rate (Hz) every clip must have (see :meth:`load`); None accepts any.
+
+        Returns
+        -------
+        ClipIterator
+            The clips in index order, loaded one at a time as the iteration asks for them.
         """
         return ClipIterator(self, progress=progress, expected_rate=expected_rate)
 
@@ -205,6 +278,24 @@ class Corpus:
         ``fn`` may be any function, one defined in a notebook included (it
         travels by value); see :func:`alloava_analysis.parallel.run_each` for
         ``workers`` and ``scheduler``.
+
+        Parameters
+        ----------
+        fn
+            Called once per clip with the loaded :class:`~alloava_analysis.model.Clip`.
+        workers
+            1 runs in this process; more, in that many spawned processes (None: every core).
+        scheduler
+            A Dask scheduler address or ``distributed.Client`` (None: local).
+        progress
+            Show a progress bar on stderr.
+        desc
+            Label of the progress bar; also names the Dask task keys (``alloava-<desc>-...``).
+        catch
+            Exception types of ``fn`` that fail the clip only (listed in ``failed``);
+            by default the toolkit's errors, ``ValueError``, ``KeyError`` and ``OSError``.
+        expected_rate
+            Audio sample rate (Hz) every clip must have (see :meth:`load`); None accepts any.
 
         Returns
         -------
@@ -262,9 +353,18 @@ def as_corpus(source: "Corpus | str | os.PathLike[str]", *, labels: str | Path |
 def duplicate_videos(index: pd.DataFrame) -> list[dict]:
     """YouTube videos listed under more than one clip id (e.g. two categories).
 
-    Returns ``{youtube_id, clip_ids, counted_as}`` per duplicated video;
-    statistics count the video once, as ``counted_as`` (the first clip id in
-    sorted order).
+    Statistics count such a video once, as ``counted_as`` (the first clip id
+    in sorted order).
+
+    Parameters
+    ----------
+    index
+        A corpus index with ``clip_id`` and ``youtube_id`` columns.
+
+    Returns
+    -------
+    list of dict
+        ``{youtube_id, clip_ids, counted_as}`` per duplicated video, by YouTube id.
     """
     if index.empty:
         return []
@@ -294,7 +394,21 @@ def _map_clip(corpus: Corpus, fn: Callable[[Clip], Any], catch: tuple, expected_
 
 
 def clip_failure(err: BaseException, files: dict) -> str:
-    """The ``reason`` of a clip that failed with ``err``: typed errors as they are, others with type and files."""
+    """The ``reason`` of a clip that failed with ``err``: typed errors as they are, others with type and files.
+
+    Parameters
+    ----------
+    err
+        The exception that failed the clip.
+    files
+        The clip's index row (``clip_id`` and a path per source modality).
+
+    Returns
+    -------
+    str
+        The message of a toolkit error or ``OSError``; else
+        ``"unexpected <type> while reading <files>: <message>"`` (the traceback is logged at debug level).
+    """
     if isinstance(err, (AlloAvaError, OSError)):
         return str(err)
     log.debug("unexpected failure of %s:\n%s", files.get("clip_id"), traceback.format_exc())
@@ -339,7 +453,22 @@ class ClipIterator:
 
 
 def clip_summary(clip: Clip, files: dict) -> dict:
-    """Index facts about a loaded clip: frames, durations per modality, words, checksums."""
+    """Index facts about a loaded clip: frames, durations per modality, words, checksums.
+
+    Parameters
+    ----------
+    clip
+        The loaded clip.
+    files
+        Its source file per modality (``keypoints``, ``transcript``, ``audio``; missing or empty: none).
+
+    Returns
+    -------
+    dict
+        One store-index row: ``clip_id``, ``schema_variant``, ``layouts``, ``frames``, ``n_keypoints``,
+        ``pose_s`` and ``transcript_s`` (seconds), ``fps``, ``words``, ``<modality>_sha256`` and
+        ``<modality>_bytes`` per source file, and the ``keypoints_stamp``/``transcript_stamp`` freshness stamps.
+    """
     pose = clip.pose
     record = {
         "clip_id": clip.clip_id,

@@ -28,9 +28,11 @@ def execute(tasks: Sequence[ClipTask], *, workers: int = 1, scheduler: Any = Non
 
     Parameters
     ----------
+    tasks
+        The clips to rebuild, one task each.
     workers
         1 runs clips one after another in this process; more runs them in that
-        many processes (spawned).
+        many processes (spawned). Checked (an integer >= 1) when ``execute`` is called.
     scheduler
         A Dask scheduler address (``tcp://host:8786``) or a
         ``distributed.Client``: clips run as tasks on that cluster's workers,
@@ -38,6 +40,13 @@ def execute(tasks: Sequence[ClipTask], *, workers: int = 1, scheduler: Any = Non
     on_step
         Called as ``on_step(clip_id, step, ran)`` after each step (serial runs
         only; other executors report whole clips).
+
+    Returns
+    -------
+    iterator of dict
+        One :func:`run_clip` result per clip, as clips finish; a clip whose
+        worker failed is quarantined and comes back with ``status`` ``"failed"``
+        and ``step`` ``"worker"``.
     """
     check_int("workers", workers, minimum=1)  # here, not when the first clip is asked for
     return _execute(tasks, workers, scheduler, on_step)

@@ -50,7 +50,26 @@ def _read_tasks(manifest: str | Path | pd.DataFrame, out: Path) -> tuple[pd.Data
 
 
 def write_outputs(out: str | Path, rows: pd.DataFrame, finished: Iterable[str]) -> Path:
-    """Write the output manifest (and ``labels.csv`` with the manifest's extra columns) for finished clips."""
+    """Write the output manifest (and ``labels.csv`` with the manifest's extra columns) for finished clips.
+
+    Measured checksums and sizes (from each clip's ``checksum`` step) replace the
+    manifest's; where the manifest gave some, ``checksum_mismatch`` names the
+    modalities that differ.
+
+    Parameters
+    ----------
+    out
+        The output corpus folder.
+    rows
+        The valid manifest rows.
+    finished
+        Ids of the clips to list (rebuilt now or before).
+
+    Returns
+    -------
+    Path
+        ``out/manifest.csv``.
+    """
     out = Path(out)
     finished = set(finished)
     table = rows[rows["clip_id"].isin(finished)].copy()
@@ -87,6 +106,12 @@ def exit_on_sigterm() -> Iterator[None]:
 
     Python's default SIGTERM ends the process on the spot; as an exception it
     unwinds instead, so temporary files are removed and worker pools shut down.
+    Outside the main thread, or when SIGTERM already has a handler, nothing changes.
+
+    Yields
+    ------
+    None
+        Inside the block, SIGTERM raises ``SystemExit(143)``; the default handler is restored after.
     """
     import threading
 
@@ -130,6 +155,8 @@ def rebuild(manifest: str | Path | pd.DataFrame, out: str | Path, *, workers: in
     strict_checksums
         Fail a clip whose files differ from the manifest's checksums (default:
         record the difference in the output manifest's ``checksum_mismatch``).
+    progress
+        Show progress bars (clips and steps) on stderr.
 
     Returns
     -------
