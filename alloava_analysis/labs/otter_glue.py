@@ -9,7 +9,22 @@ from ..checks import check_nonnegative, check_option
 
 
 def make_test(lab: str, question: str, *, points: float = 1.0):
-    """An otter ``test_case`` that runs ``lab``'s check of ``question`` on the notebook's variables."""
+    """An otter ``test_case`` that runs ``lab``'s check of ``question`` on the notebook's variables.
+
+    Parameters
+    ----------
+    lab
+        One of :data:`~alloava_analysis.labs.LABS`.
+    question
+        A question of that lab's ``CHECKS`` (``"q1"``, ...).
+    points
+        Points the question is worth (>= 0).
+
+    Returns
+    -------
+    otter test_case
+        The test, named ``"<lab> <question>"``; assign it to a ``test_<question>`` variable in an otter test file.
+    """
     from . import lab_module
 
     checks = lab_module(lab).CHECKS
