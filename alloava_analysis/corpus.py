@@ -292,7 +292,7 @@ class Corpus:
         desc
             Label of the progress bar; also names the Dask task keys (``alloava-<desc>-...``).
         catch
-            Exception types of ``fn`` that fail the clip only (listed in ``failed``);
+            A tuple of exception types of ``fn`` that fail the clip only (listed in ``failed``);
             by default the toolkit's errors, ``ValueError``, ``KeyError`` and ``OSError``.
         expected_rate
             Audio sample rate (Hz) every clip must have (see :meth:`load`); None accepts any.
@@ -310,6 +310,9 @@ class Corpus:
 
         from .parallel import map_ordered
 
+        if not (isinstance(catch, tuple) and all(isinstance(c, type) and issubclass(c, BaseException) for c in catch)):
+            raise ParameterError(f"invalid value for catch: expected a tuple of exception types, got {catch!r}",
+                                 name="catch")
         task = partial(_map_clip, self, fn, catch, expected_rate)
         outcomes = map_ordered(task, self.clip_ids, workers=workers, scheduler=scheduler, progress=progress,
                                desc=desc, key=f"alloava-{desc}")

@@ -30,6 +30,7 @@ import cloudpickle
 import numpy as np
 
 from .checks import check_int, check_positive
+from .errors import ParameterError
 
 log = logging.getLogger(__name__)
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -364,6 +365,9 @@ def map_ordered(fn: Callable[[Any], Any], items: Sequence[Any], *, workers: int 
     """
     from tqdm.auto import tqdm
 
+    if not isinstance(desc, str):
+        raise ParameterError(f"invalid value for desc: expected a string (the progress bar's label), got {desc!r}",
+                             name="desc")
     out: list[Any] = [None] * len(items)
     with tqdm(total=len(items), desc=desc, unit="clip", disable=not progress) as bar:
         for i, result, error in run_each(fn, items, workers=workers, scheduler=scheduler, key=key):
