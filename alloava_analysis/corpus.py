@@ -76,7 +76,20 @@ class Corpus:
         self.index = self.with_store_index(files)
 
     def with_store_index(self, index: pd.DataFrame) -> pd.DataFrame:
-        """``index`` with the store's per-clip facts (frames, durations, checksums) merged in."""
+        """``index`` with the store's per-clip facts (frames, durations, checksums) merged in.
+
+        Parameters
+        ----------
+        index
+            A corpus index, one row per clip keyed by ``clip_id``; its columns
+            that the store's index also has are replaced by the store's.
+
+        Returns
+        -------
+        DataFrame
+            ``index`` (renumbered from 0) as it is when there is no store index, else
+            left-joined on ``clip_id`` with the store's index.
+        """
         stored = st.read_index(self.store)
         if stored is None:
             return index.reset_index(drop=True)
@@ -110,11 +123,26 @@ class Corpus:
         e.g. ``corpus.select(category="TED", gender=["female"])``; ``predicate``
         takes the index and returns a boolean mask. A value that no clip has
         (a typo such as ``category="TDE"``) is warned about, listing the values present.
+
+        Parameters
+        ----------
+        predicate
+            Called with the index; returns a boolean mask of the clips to keep
+            (None: keep every clip the filters keep).
+        filters
+            Index column -> value or list of accepted values; every filter must match.
+            An unknown column is a :class:`~alloava_analysis.errors.ParameterError`.
+
+        Returns
+        -------
+        Corpus
+            The same folder and store, with the matching rows of the index only.
         """
         mask = pd.Series(True, index=self.index.index)
         for column, wanted in filters.items():
             if column not in self.index:
-                raise ParameterError(f"invalid index column {column!r}: expected one of {list(self.index.columns)}",
+                raise ParameterError(f"invalid filter select({column}=...): expected one of "
+                                     f"{list(self.index.columns)} (the index columns), got {column!r}",
                                      name=column, allowed=tuple(self.index.columns))
             values = list(wanted) if isinstance(wanted, (list, tuple, set, frozenset)) else [wanted]
             present = self.index[column]
@@ -134,16 +162,37 @@ class Corpus:
     def _row(self, clip_id: str) -> dict:
         rows = self.index[self.index["clip_id"] == clip_id]
         if rows.empty:
-            raise KeyError(f"clip {clip_id!r} is not in {self!r}")
+            example = f" such as {self.clip_ids[0]!r}" if len(self) else ""
+            raise ParameterError(f"invalid value for clip_id: expected the id of a clip in {self!r}{example} "
+                                 f"(see .clip_ids), got {clip_id!r}", name="clip_id")
         return rows.iloc[0].to_dict()
 
     def is_fresh_in_store(self, row: dict) -> bool:
+        """Whether the store's copy of a clip was made from its current keypoint and transcript files.
+
+        Parameters
+        ----------
+        row
+            The clip's index row (``keypoints``, ``transcript`` and the store's
+            ``keypoints_stamp``, ``transcript_stamp``: size and modification time).
+
+        Returns
+        -------
+        bool
+            True when both stamps match the source files (a clip without a stored copy is not fresh).
+        """
         stamp = row.get("keypoints_stamp")
         return isinstance(stamp, str) and stamp == _source_stamp(row.get("keypoints")) and \
             row.get("transcript_stamp", "") == _source_stamp(row.get("transcript"))
 
     def in_store(self) -> pd.Series:
-        """Per index row: True where the store holds an up-to-date copy of the clip."""
+        """Per index row: True where the store holds an up-to-date copy of the clip.
+
+        Returns
+        -------
+        Series
+            Booleans on the index's row labels (see :meth:`is_fresh_in_store`).
+        """
         return pd.Series([self.is_fresh_in_store(row) for row in self.index.to_dict("records")],
                          index=self.index.index, dtype=bool)
 
@@ -161,6 +210,21 @@ class Corpus:
 
         Camera cuts recorded by extraction (``extraction/<clip_id>.json``) are
         attached as ``clip.metadata["shot_cuts"]``.
+
+        Parameters
+        ----------
+        clip_id
+            One of :attr:`clip_ids`; another is a :class:`~alloava_analysis.errors.ParameterError`.
+        expected_rate
+            Audio sample rate (Hz) to insist on; a clip whose audio has another
+            rate fails with :class:`~alloava_analysis.errors.AudioFormatError`.
+            None accepts any rate.
+
+        Returns
+        -------
+        Clip
+            Poses of every stored layout, words, segments, lazy audio and metadata
+            (``files``, ``loaded_from`` = ``"store"`` when read from the store).
         """
         row = self._row(clip_id)
         if not self.is_fresh_in_store(row):
@@ -188,6 +252,18 @@ class Corpus:
         Clips that fail to load are left out and listed, as ``{clip_id,
         reason}``, in the iterator's ``failed`` list; report them with the
         results: ``it = corpus.clips(); results = [f(c) for c in it]; it.failed``.
+
+        Parameters
+        ----------
+        progress
+            Show a progress bar on stderr.
+        expected_rate
+            Audio sample rate (Hz) every clip must have (see :meth:`load`); None accepts any.
+
+        Returns
+        -------
+        ClipIterator
+            The clips in index order, loaded one at a time as the iteration asks for them.
         """
         return ClipIterator(self, progress=progress, expected_rate=expected_rate)
 
@@ -203,6 +279,24 @@ class Corpus:
         travels by value); see :func:`alloava_analysis.parallel.run_each` for
         ``workers`` and ``scheduler``.
 
+        Parameters
+        ----------
+        fn
+            Called once per clip with the loaded :class:`~alloava_analysis.model.Clip`.
+        workers
+            1 runs in this process; more, in that many spawned processes (None: every core).
+        scheduler
+            A Dask scheduler address or ``distributed.Client`` (None: local).
+        progress
+            Show a progress bar on stderr.
+        desc
+            Label of the progress bar; also names the Dask task keys (``alloava-<desc>-...``).
+        catch
+            A tuple of exception types of ``fn`` that fail the clip only (listed in ``failed``);
+            by default the toolkit's errors, ``ValueError``, ``KeyError`` and ``OSError``.
+        expected_rate
+            Audio sample rate (Hz) every clip must have (see :meth:`load`); None accepts any.
+
         Returns
         -------
         results
@@ -216,6 +310,9 @@ class Corpus:
 
         from .parallel import map_ordered
 
+        if not (isinstance(catch, tuple) and all(isinstance(c, type) and issubclass(c, BaseException) for c in catch)):
+            raise ParameterError(f"invalid value for catch: expected a tuple of exception types, got {catch!r}",
+                                 name="catch")
         task = partial(_map_clip, self, fn, catch, expected_rate)
         outcomes = map_ordered(task, self.clip_ids, workers=workers, scheduler=scheduler, progress=progress,
                                desc=desc, key=f"alloava-{desc}")
@@ -252,15 +349,25 @@ def as_corpus(source: "Corpus | str | os.PathLike[str]", *, labels: str | Path |
         return source
     if isinstance(source, (str, os.PathLike)):
         return Corpus(source, labels=labels)
-    raise ParameterError(f"expected a Corpus or the path of a corpus folder, got {type(source).__name__}")
+    raise ParameterError(f"invalid value for source: expected a Corpus or the path of a corpus folder, got "
+                         f"{type(source).__name__}", name="source")
 
 
 def duplicate_videos(index: pd.DataFrame) -> list[dict]:
     """YouTube videos listed under more than one clip id (e.g. two categories).
 
-    Returns ``{youtube_id, clip_ids, counted_as}`` per duplicated video;
-    statistics count the video once, as ``counted_as`` (the first clip id in
-    sorted order).
+    Statistics count such a video once, as ``counted_as`` (the first clip id
+    in sorted order).
+
+    Parameters
+    ----------
+    index
+        A corpus index with ``clip_id`` and ``youtube_id`` columns.
+
+    Returns
+    -------
+    list of dict
+        ``{youtube_id, clip_ids, counted_as}`` per duplicated video, by YouTube id.
     """
     if index.empty:
         return []
@@ -290,7 +397,21 @@ def _map_clip(corpus: Corpus, fn: Callable[[Clip], Any], catch: tuple, expected_
 
 
 def clip_failure(err: BaseException, files: dict) -> str:
-    """The ``reason`` of a clip that failed with ``err``: typed errors as they are, others with type and files."""
+    """The ``reason`` of a clip that failed with ``err``: typed errors as they are, others with type and files.
+
+    Parameters
+    ----------
+    err
+        The exception that failed the clip.
+    files
+        The clip's index row (``clip_id`` and a path per source modality).
+
+    Returns
+    -------
+    str
+        The message of a toolkit error or ``OSError``; else
+        ``"unexpected <type> while reading <files>: <message>"`` (the traceback is logged at debug level).
+    """
     if isinstance(err, (AlloAvaError, OSError)):
         return str(err)
     log.debug("unexpected failure of %s:\n%s", files.get("clip_id"), traceback.format_exc())
@@ -335,7 +456,22 @@ class ClipIterator:
 
 
 def clip_summary(clip: Clip, files: dict) -> dict:
-    """Index facts about a loaded clip: frames, durations per modality, words, checksums."""
+    """Index facts about a loaded clip: frames, durations per modality, words, checksums.
+
+    Parameters
+    ----------
+    clip
+        The loaded clip.
+    files
+        Its source file per modality (``keypoints``, ``transcript``, ``audio``; missing or empty: none).
+
+    Returns
+    -------
+    dict
+        One store-index row: ``clip_id``, ``schema_variant``, ``layouts``, ``frames``, ``n_keypoints``,
+        ``pose_s`` and ``transcript_s`` (seconds), ``fps``, ``words``, ``<modality>_sha256`` and
+        ``<modality>_bytes`` per source file, and the ``keypoints_stamp``/``transcript_stamp`` freshness stamps.
+    """
     pose = clip.pose
     record = {
         "clip_id": clip.clip_id,

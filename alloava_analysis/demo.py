@@ -24,6 +24,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .checks import check_int, check_nonnegative, check_options
+from .errors import ParameterError
 from .io.atomic import atomic_path
 from .io.notebooks import read_notebook, write_bytes, write_notebook, write_text
 from .report import plain_number, read_key_results
@@ -44,10 +46,28 @@ CLI_STEPS = ("validate", "convert", "stats", "correlate")
 def run_cli_steps(sample: str | Path, out_dir: str | Path, *, steps: tuple[str, ...] = CLI_STEPS) -> list[dict]:
     """Run ``alloava <step> SAMPLE --json --quiet`` for each step; the JSON goes to ``out_dir/cli/<step>.json``.
 
-    Returns one ``{command, ok, exit_code, seconds, json}`` per step (a failing step does not stop the others).
+    Parameters
+    ----------
+    sample
+        The corpus folder given to each command.
+    out_dir
+        The reports folder.
+    steps
+        ``alloava`` commands to run, in order (names of :data:`alloava_analysis.cli.COMMANDS`).
+
+    Returns
+    -------
+    list of dict
+        One ``{command, ok, exit_code, seconds, json}`` per step (a failing step does not stop the others).
     """
     import subprocess
 
+    from .cli import COMMANDS
+
+    if isinstance(steps, str) or not isinstance(steps, (tuple, list)):
+        raise ParameterError(f"invalid value for steps: expected a tuple of alloava commands such as {CLI_STEPS}, "
+                             f"got {steps!r}", name="steps")
+    check_options("steps", steps, COMMANDS)
     rows = []
     for step in steps:
         start = time.perf_counter()
@@ -63,7 +83,19 @@ def run_cli_steps(sample: str | Path, out_dir: str | Path, *, steps: tuple[str, 
 
 
 def notebook_intro(notebook: dict[str, Any]) -> dict[str, str]:
-    """Title and purpose sentence from a notebook's first markdown cell (convention: ``**Purpose.** ...``)."""
+    """Title and purpose sentence from a notebook's first markdown cell (convention: ``**Purpose.** ...``).
+
+    Parameters
+    ----------
+    notebook
+        The notebook as a dict (nbformat JSON).
+
+    Returns
+    -------
+    dict
+        ``title`` (the first heading) and ``purpose`` (the first sentence after
+        ``**Purpose.**``, markup removed); empty strings when absent.
+    """
     first = next((c for c in notebook.get("cells", []) if c.get("cell_type") == "markdown"), None)
     text = "".join(first["source"]) if first else ""
     title = next((line.lstrip("# ").strip() for line in text.splitlines() if line.startswith("#")), "")
@@ -76,6 +108,19 @@ def notebook_intro(notebook: dict[str, Any]) -> dict[str, str]:
 def run_notebook(path: str | Path, out: str | Path, *, parameters: dict | None = None,
                  cwd: str | Path | None = None) -> dict[str, Any]:
     """Execute one notebook with papermill into ``out``; never raises for an error inside the notebook.
+
+    A notebook that fails is written up to its error (or unexecuted when papermill wrote nothing).
+
+    Parameters
+    ----------
+    path
+        The notebook to run.
+    out
+        Where the executed notebook is written (atomically).
+    parameters
+        Values for the notebook's ``parameters`` cell (papermill).
+    cwd
+        Working folder of the kernel (default: the notebook's folder).
 
     Returns
     -------
@@ -104,7 +149,19 @@ def run_notebook(path: str | Path, out: str | Path, *, parameters: dict | None =
 def export_html(executed: str | Path, html_path: str | Path, figures_dir: str | Path) -> list[Path]:
     """Render an executed notebook to HTML (nbconvert, lab template) and write its PNG figures.
 
-    Returns the figure files, named ``cell<NN>_<k>.png``.
+    Parameters
+    ----------
+    executed
+        The executed notebook.
+    html_path
+        The HTML file to write.
+    figures_dir
+        Folder for the figures (created when there is one).
+
+    Returns
+    -------
+    list of Path
+        The figure files, named ``cell<NN>_<k>.png`` (cell number, k-th PNG output of that cell).
     """
     import nbformat
     from nbconvert import HTMLExporter
@@ -149,7 +206,26 @@ p.note {{ color: #555; }}
 
 def write_index(rows: list[dict[str, Any]], out_dir: str | Path, *, note: str = "",
                 cli: list[dict] | None = None) -> Path:
-    """``out_dir/index.html``: one row per notebook with links to its report and figures (and the CLI JSON)."""
+    """``out_dir/index.html``: one row per notebook with links to its report and figures (and the CLI JSON).
+
+    Parameters
+    ----------
+    rows
+        One dict per notebook, as :func:`build_reports` makes them (paths inside ``out_dir``).
+    out_dir
+        The reports folder.
+    note
+        A sentence shown under the title.
+    cli
+        The rows of :func:`run_cli_steps` (a table of commands; None or empty: no table).
+
+    Returns
+    -------
+    Path
+        The index file.
+    """
+    if not isinstance(note, str):
+        raise ParameterError(f"invalid value for note: expected a string, got {note!r}", name="note")
     out_dir = Path(out_dir)
     lines, cli_rows = [], []
     for step in cli or []:
@@ -177,7 +253,30 @@ def write_index(rows: list[dict[str, Any]], out_dir: str | Path, *, note: str = 
 
 def summary_text(rows: list[dict[str, Any]], *, total_s: float, index: Path, n_key: int = 3,
                  cli: list[dict] | None = None, sample: Path | None = None) -> str:
-    """The one-screen summary printed at the end of ``make demo``."""
+    """The one-screen summary printed at the end of ``make demo``.
+
+    Parameters
+    ----------
+    rows
+        One dict per notebook, as :func:`build_reports` makes them.
+    total_s
+        Run time of the whole demo, in seconds (>= 0).
+    index
+        The index page, named in the last line.
+    n_key
+        Key results shown per notebook (an integer >= 0).
+    cli
+        The rows of :func:`run_cli_steps`, summarised on one line (None: no line).
+    sample
+        The sample corpus folder, named in the first line (None: not named).
+
+    Returns
+    -------
+    str
+        The summary: totals, the commands, one line per notebook (cut at 150 characters), where the index is.
+    """
+    check_nonnegative("total_s", total_s)
+    check_int("n_key", n_key, minimum=0)
     failed = [r for r in rows if not r["ok"]]
     lines = [f"make demo: {len(rows) - len(failed)} of {len(rows)} notebooks ok in {total_s / 60:.1f} min"
              + (f" on the embedded sample {sample}" if sample else "")]
@@ -195,6 +294,17 @@ def summary_text(rows: list[dict[str, Any]], *, total_s: float, index: Path, n_k
 def build_reports(notebooks: list[str | Path], out_dir: str | Path = "reports", *,
                   parameters: dict | None = None, cli: list[dict] | None = None) -> tuple[list[dict[str, Any]], Path]:
     """Execute ``notebooks`` and write their HTML reports, figures and the index under ``out_dir``.
+
+    Parameters
+    ----------
+    notebooks
+        The notebooks, run in this order.
+    out_dir
+        The reports folder (``notebooks/``, ``figures/<name>/``, ``<name>.html``, ``index.html``).
+    parameters
+        Values for every notebook's ``parameters`` cell.
+    cli
+        The rows of :func:`run_cli_steps`, listed in the index.
 
     Returns
     -------
@@ -222,8 +332,19 @@ def build_reports(notebooks: list[str | Path], out_dir: str | Path = "reports", 
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Execute notebooks into HTML reports; exit status 1 when any notebook failed."""
-    parser = argparse.ArgumentParser(prog="python -m alloava_analysis.demo", description=main.__doc__)
+    """Execute notebooks into HTML reports; exit status 1 when any notebook failed.
+
+    Parameters
+    ----------
+    argv
+        Command-line arguments (None: ``sys.argv[1:]``): ``[NOTEBOOK ...] [--out DIR] [--no-cli]``.
+
+    Returns
+    -------
+    int
+        0 when every notebook and command ran, else 1.
+    """
+    parser = argparse.ArgumentParser(prog="python -m alloava_analysis.demo", description=main.__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", help=f"notebooks to run (default: {DEFAULT_GLOB})")
     parser.add_argument("--out", default="reports", help="output folder (default: reports)")
     parser.add_argument("--no-cli", action="store_true", help="skip the alloava commands, run the notebooks only")

@@ -29,6 +29,9 @@ from typing import Any
 import cloudpickle
 import numpy as np
 
+from .checks import check_int, check_positive
+from .errors import ParameterError
+
 log = logging.getLogger(__name__)
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 WATCHDOG_INTERVAL_S = 0.5
@@ -36,7 +39,13 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"
 
 
 def default_workers() -> int:
-    """The number of local workers when none is given: every core this process may use."""
+    """The number of local workers when none is given: every core this process may use.
+
+    Returns
+    -------
+    int
+        The cores in this process's CPU affinity (at least 1).
+    """
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
@@ -52,7 +61,18 @@ def die_with_parent(parent_pid: int, *, interval_s: float = WATCHDOG_INTERVAL_S,
     kills this process if not (``kernel_signal=False`` leaves only the thread,
     as on other systems). Files half-written by a killed worker are hidden
     temporaries, which the next run removes.
+
+    Parameters
+    ----------
+    parent_pid
+        Process id of the parent to follow (``os.getppid()`` at start); if it
+        is already not the parent, this process is killed at once.
+    interval_s
+        Seconds between the watchdog's checks (> 0).
+    kernel_signal
+        Also ask the kernel for SIGKILL on the parent's exit (Linux only).
     """
+    check_positive("interval_s", interval_s)
     if kernel_signal and sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -82,6 +102,18 @@ def clip_seed(seed: int, clip_id: str) -> int:
 
     A clip's intervals are then the same whether it is analysed alone, in a
     subset or in the whole corpus, and whichever worker takes it.
+
+    Parameters
+    ----------
+    seed
+        The run's seed (an integer).
+    clip_id
+        The clip's id.
+
+    Returns
+    -------
+    int
+        A seed in [0, 2**32) derived from both (numpy ``SeedSequence``).
     """
     return int(np.random.SeedSequence([int(seed), zlib.crc32(str(clip_id).encode("utf-8"))]).generate_state(1)[0])
 
@@ -157,7 +189,19 @@ def keep_workers(workers: int | None = None) -> Iterator[None]:
     first map that needs them and end with the block; maps that ask for a
     different number of workers (or for a Dask cluster) are not affected.
     A nested block for the same number shares the outer block's workers.
+
+    Parameters
+    ----------
+    workers
+        Number of local workers to keep (>= 1; None: :func:`default_workers`);
+        1 keeps none (one worker is this process).
+
+    Yields
+    ------
+    None
+        Inside the block, maps for ``workers`` workers share the kept ones.
     """
+    check_int("workers", workers, minimum=1, allow_none=True)
     workers = default_workers() if workers is None else workers
     if workers <= 1 or _kept(workers) is not None:  # one worker is this process
         yield
@@ -174,7 +218,18 @@ def _kept(workers: int) -> _LocalWorkers | None:
 
 
 def workers_ready(workers: int | None) -> bool:
-    """Whether ``workers`` local workers kept by :func:`keep_workers` have started (so cost nothing more to use)."""
+    """Whether ``workers`` local workers kept by :func:`keep_workers` have started (so cost nothing more to use).
+
+    Parameters
+    ----------
+    workers
+        Number of local workers (None: :func:`default_workers`).
+
+    Returns
+    -------
+    bool
+        True when the innermost :func:`keep_workers` block keeps that many workers and they have started.
+    """
     kept = _kept(default_workers() if workers is None else workers)
     return kept is not None and kept.started
 
@@ -185,6 +240,19 @@ def executor_for(work: float, min_work: float, *, workers: int | None, scheduler
     Small steps (``work < min_work``) stay here, where starting workers would
     cost more than they save, unless :func:`keep_workers` already holds
     started local workers of that number.
+
+    Parameters
+    ----------
+    work, min_work
+        Size of the step and the size from which it is worth spreading, in the
+        same (caller's) units, e.g. clips or resamples.
+    workers, scheduler
+        What the caller asked for (see :func:`run_each`).
+
+    Returns
+    -------
+    tuple
+        ``(workers, scheduler)`` as given, or ``(1, None)`` for a small step.
     """
     if work >= min_work or (scheduler is None and workers_ready(workers)):
         return workers, scheduler
@@ -199,6 +267,17 @@ def worker_threads(workers: int) -> Iterator[None]:
     per core, and N workers x cores busy-waiting threads make a parallel run
     slower than a serial one. The variables must be in the environment when a
     worker starts; they are restored afterwards.
+
+    Parameters
+    ----------
+    workers
+        Number of workers sharing the cores; each gets ``cpu_count // workers`` threads (at least 1).
+
+    Yields
+    ------
+    None
+        Inside the block, ``OMP_NUM_THREADS``, ``OPENBLAS_NUM_THREADS`` and
+        ``MKL_NUM_THREADS`` are set (where the user had not set them).
     """
     share = str(max(1, (os.cpu_count() or 1) // workers))
     saved = {name: os.environ.get(name) for name in THREAD_VARIABLES}
@@ -221,11 +300,20 @@ def run_each(fn: Callable[[Any], Any], items: Sequence[Any], *, workers: int | N
     ``fn`` may be any function, a lambda or one defined in a notebook included:
     local workers get it by value (cloudpickle), as Dask workers do.
 
+    An exception raised by ``fn`` (or a worker that died) comes back as
+    ``error`` for that item only; callers that want one clip's fault to fail
+    that clip only catch it inside ``fn`` and return it as a result.
+
     Parameters
     ----------
+    fn
+        Called once per item; must be picklable by cloudpickle for workers.
+    items
+        The items (each picklable for workers).
     workers
         1 runs items one after another in this process; more runs them in that
-        many spawned processes (``None``: :func:`default_workers`).
+        many spawned processes (``None``: :func:`default_workers`); checked
+        (an integer >= 1) when ``run_each`` is called.
     scheduler
         A Dask scheduler address (``tcp://host:8786``) or a
         ``distributed.Client``: items run as tasks on that cluster's workers,
@@ -233,11 +321,18 @@ def run_each(fn: Callable[[Any], Any], items: Sequence[Any], *, workers: int | N
     key
         Prefix of the Dask task keys.
 
-    An exception raised by ``fn`` (or a worker that died) comes back as
-    ``error`` for that item only; callers that want one clip's fault to fail
-    that clip only catch it inside ``fn`` and return it as a result.
+    Returns
+    -------
+    iterator of tuple
+        ``(index, result, error)`` per item, in the order items finish: ``index``
+        into ``items``, ``fn(item)`` (None on error) and the exception (None on success).
     """
-    workers = default_workers() if workers is None else workers
+    check_int("workers", workers, minimum=1, allow_none=True)  # here, not when the first item is asked for
+    return _run_each(fn, items, default_workers() if workers is None else workers, scheduler, key)
+
+
+def _run_each(fn: Callable[[Any], Any], items: Sequence[Any], workers: int, scheduler: Any,
+              key: str) -> Iterator[tuple[int, Any, BaseException | None]]:
     if scheduler is not None:
         yield from _run_dask(fn, items, scheduler, key)
     elif workers > 1 and len(items) > 1:
@@ -252,9 +347,27 @@ def run_each(fn: Callable[[Any], Any], items: Sequence[Any], *, workers: int | N
 
 def map_ordered(fn: Callable[[Any], Any], items: Sequence[Any], *, workers: int | None = 1, scheduler: Any = None,
                 key: str = "alloava", progress: bool = False, desc: str = "clips") -> list[tuple[Any, BaseException | None]]:
-    """``(result, error)`` of ``fn(item)`` for every item, in the order of ``items`` (see :func:`run_each`)."""
+    """``(result, error)`` of ``fn(item)`` for every item, in the order of ``items`` (see :func:`run_each`).
+
+    Parameters
+    ----------
+    fn, items, workers, scheduler, key
+        As for :func:`run_each`.
+    progress
+        Show a progress bar on stderr.
+    desc
+        Label of the progress bar.
+
+    Returns
+    -------
+    list of tuple
+        ``(fn(item), None)`` or ``(None, exception)`` per item, in item order.
+    """
     from tqdm.auto import tqdm
 
+    if not isinstance(desc, str):
+        raise ParameterError(f"invalid value for desc: expected a string (the progress bar's label), got {desc!r}",
+                             name="desc")
     out: list[Any] = [None] * len(items)
     with tqdm(total=len(items), desc=desc, unit="clip", disable=not progress) as bar:
         for i, result, error in run_each(fn, items, workers=workers, scheduler=scheduler, key=key):
@@ -270,7 +383,22 @@ def map_chunked(fn: Callable[[Any], Any], items: Sequence[Any], *, workers: int 
     For resampling loops (surrogates, bootstrap draws): ``fn`` and its data are
     sent once per chunk, not once per item, and the list is in item order
     whatever the executor. The first error raised by ``fn`` is raised here.
+
+    Parameters
+    ----------
+    fn, items, workers, scheduler, key
+        As for :func:`run_each`.
+    chunks_per_worker
+        Chunks per local worker (an integer >= 1); more chunks balance uneven
+        items better, fewer send ``fn`` less often. On Dask every item is a chunk.
+
+    Returns
+    -------
+    list
+        ``fn(item)`` per item, in item order.
     """
+    check_int("workers", workers, minimum=1, allow_none=True)
+    check_int("chunks_per_worker", chunks_per_worker, minimum=1)
     workers = default_workers() if workers is None else workers
     if scheduler is None and (workers <= 1 or len(items) <= 1):
         return [fn(item) for item in items]

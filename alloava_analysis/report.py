@@ -16,6 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+from .errors import ParameterError
+
 __all__ = ["KEY_RESULTS_MIME", "plain_number", "read_key_results", "setup_notebook", "show_key_results"]
 
 KEY_RESULTS_MIME = "application/vnd.alloava.key-results+json"
@@ -27,6 +29,16 @@ def plain_number(value: Any) -> str:
     Integers keep every digit (``1,250``); other values get 3 decimals from 1
     to 1000, none above, and 3 significant digits below 1 (``0.0285``,
     ``0.000123``), ``< 0.000001`` below that; non-numbers pass through ``str``.
+
+    Parameters
+    ----------
+    value
+        A number (int, float, numpy scalar), or anything else (shown with ``str``).
+
+    Returns
+    -------
+    str
+        The formatted value; ``"NaN"``, ``"inf"`` and ``"-inf"`` for those floats.
     """
     if isinstance(value, bool) or value is None:
         return str(value)
@@ -75,13 +87,15 @@ def show_key_results(results: dict[str, Any], *, title: str = "Key results") -> 
     results
         Name -> value (numbers, strings, booleans or None; NaN becomes None).
     title
-        Caption of the table.
+        Caption of the table (a string).
 
     Returns
     -------
     dict
         ``results`` as JSON-ready values (what was tagged).
     """
+    if not isinstance(title, str):
+        raise ParameterError(f"invalid value for title: expected a string, got {title!r}", name="title")
     from IPython.display import display
 
     clean = _jsonable(results)
@@ -96,7 +110,18 @@ def show_key_results(results: dict[str, Any], *, title: str = "Key results") -> 
 
 
 def read_key_results(notebook: str | Path | dict) -> dict[str, Any]:
-    """The key results an executed notebook displayed (merged over cells; empty when there are none)."""
+    """The key results an executed notebook displayed (merged over cells; empty when there are none).
+
+    Parameters
+    ----------
+    notebook
+        An executed notebook: its path, or its nbformat JSON as a dict.
+
+    Returns
+    -------
+    dict
+        Name -> value of every :func:`show_key_results` output, in display order (a later cell's value wins).
+    """
     if not isinstance(notebook, dict):
         from .io.notebooks import read_notebook
 

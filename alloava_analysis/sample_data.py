@@ -28,6 +28,7 @@ import tempfile
 import warnings
 from pathlib import Path
 
+from .errors import CorpusPathError
 from .io.atomic import replace_directory, write_json
 from .io.registry import hash_tree, read_registry, write_registry
 
@@ -53,7 +54,18 @@ class SampleRegistryWarning(UserWarning):
 
 
 def get_data_dir(path: str | Path | None = None) -> Path:
-    """The cache folder: ``path`` if given, else ``$ALLOAVA_DATA_DIR``, else the user cache folder."""
+    """The cache folder: ``path`` if given, else ``$ALLOAVA_DATA_DIR``, else the user cache folder.
+
+    Parameters
+    ----------
+    path
+        A cache folder (``~`` is expanded); None or empty: the default.
+
+    Returns
+    -------
+    Path
+        The folder (not created here).
+    """
     if path:
         return Path(path).expanduser()
     if os.environ.get(DATA_DIR_ENV):
@@ -64,7 +76,18 @@ def get_data_dir(path: str | Path | None = None) -> Path:
 
 
 def sample_registry(path: str | Path | None = None) -> dict[str, str]:
-    """The shipped registry (or the one at ``path``): ``{relative path: sha256}`` of every file of the sample."""
+    """The shipped registry (or the one at ``path``): ``{relative path: sha256}`` of every file of the sample.
+
+    Parameters
+    ----------
+    path
+        A registry file (None: :data:`REGISTRY_PATH`, the one shipped in the package).
+
+    Returns
+    -------
+    dict
+        Relative path (POSIX) -> sha256 hex digest.
+    """
     return read_registry(path or REGISTRY_PATH)[0]
 
 
@@ -77,6 +100,18 @@ def sample_status(path: str | Path, *, registry: dict[str, str] | None = None) -
 
     ``extra`` lists files the registry does not know (derived folders such as
     ``store/`` excluded); all three lists are empty for a sample that matches.
+
+    Parameters
+    ----------
+    path
+        The sample folder (one that does not exist has every file missing).
+    registry
+        ``{relative path: sha256}`` (None: the shipped registry).
+
+    Returns
+    -------
+    dict
+        ``missing``, ``changed`` and ``extra``: sorted relative paths.
     """
     registry = sample_registry() if registry is None else registry
     found = hash_tree(path, exclude=DERIVED) if Path(path).is_dir() else {}
@@ -86,7 +121,18 @@ def sample_status(path: str | Path, *, registry: dict[str, str] | None = None) -
 
 
 def stale_message(status: dict[str, list[str]]) -> str:
-    """What differs between a freshly generated sample and the registry, and the command that fixes it."""
+    """What differs between a freshly generated sample and the registry, and the command that fixes it.
+
+    Parameters
+    ----------
+    status
+        What :func:`sample_status` returned for the fresh sample.
+
+    Returns
+    -------
+    str
+        The message of :class:`SampleRegistryWarning`: counts with an example path per kind of difference.
+    """
     parts = [f"{len(v)} {k} (e.g. {v[0]})" for k, v in status.items() if v]
     return (f"the sample registry {REGISTRY_PATH.name} does not match the synthetic generator's output "
             f"({'; '.join(parts)}): the generator changed. Run `{REGENERATE_COMMAND}` "
@@ -161,14 +207,25 @@ def resolve_corpus_dir(corpus_dir: str | Path | None) -> Path:
     This is what every notebook's parameters cell feeds: ``corpus_dir = ""``
     selects :func:`sample_corpus`; any other value must be a folder in the
     Allo-AVA layout (a Hugging Face download or a rebuilt subset).
+
+    Parameters
+    ----------
+    corpus_dir
+        A corpus folder (``~`` is expanded); None, empty or blank: the embedded sample.
+
+    Returns
+    -------
+    Path
+        The folder; a path that is not a folder is a
+        :class:`~alloava_analysis.errors.CorpusPathError` (a ``FileNotFoundError``).
     """
     if corpus_dir is None or str(corpus_dir).strip() == "":
         return sample_corpus()
     path = Path(corpus_dir).expanduser()
     if not path.is_dir():
-        raise FileNotFoundError(f"corpus_dir {str(path)!r}: expected a folder in the Allo-AVA layout "
-                                "(audio/, transcript/, keypoints/), got no such folder; set corpus_dir = \"\" "
-                                "to use the embedded sample")
+        raise CorpusPathError(f"corpus_dir {str(path)!r}: expected a folder in the Allo-AVA layout "
+                              "(audio/, transcript/, keypoints/), got no such folder; set corpus_dir = \"\" "
+                              "to use the embedded sample", name="corpus_dir")
     return path
 
 
@@ -177,6 +234,18 @@ def write_sample_registry(registry: str | Path | None = None, *, progress: bool 
 
     This is ``make sample-registry``. The header records the generator's name
     and version, the clip count and the seed.
+
+    Parameters
+    ----------
+    registry
+        The registry file to write (None: :data:`REGISTRY_PATH`, the one shipped in the package).
+    progress
+        Show the generator's progress bar (stderr).
+
+    Returns
+    -------
+    Path
+        The registry file.
     """
     from .synthetic import GENERATOR_NAME, GENERATOR_VERSION
 
@@ -190,8 +259,20 @@ def write_sample_registry(registry: str | Path | None = None, *, progress: bool 
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m alloava_analysis.sample_data``: print the sample's folder (making it if needed)."""
-    parser = argparse.ArgumentParser(prog="python -m alloava_analysis.sample_data", description=main.__doc__)
+    """``python -m alloava_analysis.sample_data``: print the sample's folder (making it if needed).
+
+    Parameters
+    ----------
+    argv
+        Command-line arguments (None: ``sys.argv[1:]``): ``[--data-dir DIR] [--write-registry]``.
+
+    Returns
+    -------
+    int
+        0 (the exit status).
+    """
+    parser = argparse.ArgumentParser(prog="python -m alloava_analysis.sample_data",
+                                     description=main.__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", default=None, help=f"cache folder (default ${DATA_DIR_ENV} or the user cache)")
     parser.add_argument("--write-registry", action="store_true",
                         help="regenerate the sample and rewrite the shipped registry (after a generator change)")

@@ -22,14 +22,42 @@ class Feedback(AssertionError):
 
 
 def answer_of(env: dict[str, Any], name: str, *, example: str) -> Any:
-    """The student's ``name`` from the notebook's variables; Feedback when it is missing or still ``...``."""
+    """The student's ``name`` from the notebook's variables; Feedback when it is missing or still ``...``.
+
+    Parameters
+    ----------
+    env
+        The notebook's variables.
+    name
+        The answer variable, e.g. ``"answer_q1"``.
+    example
+        Code shown in the hint as what to assign, e.g. ``"clip.pose.sizes['time']"``.
+
+    Returns
+    -------
+    object
+        The value of ``env[name]`` (not None and not ``...``).
+    """
     if name not in env or env[name] is NOT_ANSWERED or env[name] is None:
         raise Feedback(f"{name} is not answered yet.", f"set it in the answer cell, e.g. {name} = {example}")
     return env[name]
 
 
 def as_number(value: Any, name: str) -> float:
-    """``value`` as a finite float; Feedback naming what was given otherwise."""
+    """``value`` as a finite float; Feedback naming what was given otherwise.
+
+    Parameters
+    ----------
+    value
+        The student's answer (a bool, a non-number, NaN or an infinity is Feedback).
+    name
+        How the feedback names it, e.g. ``"answer_q1"``.
+
+    Returns
+    -------
+    float
+        ``float(value)``.
+    """
     if isinstance(value, bool):
         raise Feedback(f"{name} is {value!r}, a yes/no value; expected a number.", "compute the number itself")
     try:
@@ -47,7 +75,22 @@ def as_number(value: Any, name: str) -> float:
 
 
 def near(value: float, expected: float, *, rel: float | None = None, abs_tol: float | None = None) -> bool:
-    """Whether ``value`` is within ``rel`` (relative) or ``abs_tol`` of ``expected`` (default: 2 % relative)."""
+    """Whether ``value`` is within ``rel`` (relative) or ``abs_tol`` of ``expected`` (default: 2 % relative).
+
+    Parameters
+    ----------
+    value, expected
+        The two numbers.
+    rel
+        Relative tolerance (0.02 is 2 %); None: 0.02 when ``abs_tol`` is None too, else 0.
+    abs_tol
+        Absolute tolerance, in the numbers' units; None: 0.
+
+    Returns
+    -------
+    bool
+        ``math.isclose(value, expected, rel_tol=rel, abs_tol=abs_tol)``.
+    """
     if rel is None and abs_tol is None:
         rel = 0.02
     return math.isclose(value, expected, rel_tol=rel or 0.0, abs_tol=abs_tol or 0.0)

@@ -13,7 +13,22 @@ KEYPOINT = POSITION_DIMS[2]
 
 
 def expected_wrist_speed(clip, keypoint: str = "right_wrist") -> dict[str, float]:
-    """Mean speed of one keypoint in pixels per second, and the usual wrong versions of it (for feedback)."""
+    """Mean speed of one keypoint in pixels per second, and the usual wrong versions of it (for feedback).
+
+    Parameters
+    ----------
+    clip
+        A loaded clip; its first individual's pose is used (normalised
+        coordinates, scaled by the ``frame_width``/``frame_height`` attrs).
+    keypoint
+        A keypoint name of the pose's layout.
+
+    Returns
+    -------
+    dict
+        ``px_per_s`` (the answer), ``px_per_frame`` and ``normalised_per_s``
+        (normalised image units per second): means over steps, missing frames ignored.
+    """
     pose = clip.pose.isel({POSITION_DIMS[3]: 0})
     xy = pose["position"].sel({KEYPOINT: keypoint, "space": ["x", "y"]}).values.astype(float)
     t = pose["time"].values.astype(float)
@@ -26,7 +41,19 @@ def expected_wrist_speed(clip, keypoint: str = "right_wrist") -> dict[str, float
 
 
 def check_q1(env: dict[str, Any]) -> None:
-    """q1: the number of video frames in the clip's pose."""
+    """q1: the number of video frames in the clip's pose.
+
+    Parameters
+    ----------
+    env
+        The notebook's variables: ``answer_q1``, ``corpus_dir`` (empty: the embedded sample) and
+        ``clip_number`` (default 0).
+
+    Raises
+    ------
+    Feedback
+        When the answer is missing or wrong: what is wrong and a hint.
+    """
     clip = lab_clip(env)
     value = as_number(answer_of(env, "answer_q1", example="clip.pose.sizes['time']"), "answer_q1")
     frames = clip.pose.sizes["time"]
@@ -44,7 +71,19 @@ def check_q1(env: dict[str, Any]) -> None:
 
 
 def check_q2(env: dict[str, Any]) -> None:
-    """q2: the clip's speech rate in words per minute."""
+    """q2: the clip's speech rate in words per minute.
+
+    Parameters
+    ----------
+    env
+        The notebook's variables: ``answer_q2``, ``corpus_dir`` (empty: the embedded sample) and
+        ``clip_number`` (default 0).
+
+    Raises
+    ------
+    Feedback
+        When the answer is missing or wrong: what is wrong and a hint.
+    """
     clip = lab_clip(env)
     value = as_number(answer_of(env, "answer_q2", example="len(clip.words) / minutes"), "answer_q2")
     minutes = (clip.audio.duration if clip.audio is not None else float(clip.pose["time"][-1])) / 60
@@ -67,7 +106,19 @@ def check_q2(env: dict[str, Any]) -> None:
 
 
 def check_q3(env: dict[str, Any]) -> None:
-    """q3: mean speed of the right wrist in pixels per second, missing frames ignored."""
+    """q3: mean speed of the right wrist in pixels per second, missing frames ignored.
+
+    Parameters
+    ----------
+    env
+        The notebook's variables: ``answer_q3``, ``corpus_dir`` (empty: the embedded sample) and
+        ``clip_number`` (default 0).
+
+    Raises
+    ------
+    Feedback
+        When the answer is missing or wrong: what is wrong and a hint.
+    """
     clip = lab_clip(env)
     value = as_number(answer_of(env, "answer_q3", example="np.nanmean(speed_px_per_s)"), "answer_q3")
     speeds = expected_wrist_speed(clip)
@@ -88,7 +139,18 @@ def check_q3(env: dict[str, Any]) -> None:
 
 
 def check_q4(env: dict[str, Any]) -> None:
-    """q4: a figure of the right wrist's vertical position (px) against time (s) over the first 10 s."""
+    """q4: a figure of the right wrist's vertical position (px) against time (s) over the first 10 s.
+
+    Parameters
+    ----------
+    env
+        The notebook's variables: ``fig_q4`` (a matplotlib Figure).
+
+    Raises
+    ------
+    Feedback
+        When the answer is missing or wrong: what is wrong and a hint.
+    """
     fig = answer_of(env, "fig_q4", example="fig (a matplotlib Figure)")
     if not hasattr(fig, "axes") or not hasattr(fig, "savefig"):
         raise Feedback(f"fig_q4 is a {type(fig).__name__}, not a matplotlib Figure.",

@@ -27,12 +27,37 @@ def _windows(root: str, window_s: float):
 
 
 def lab_windows(env: dict[str, Any]):
-    """The window table of the lab's corpus at its ``window_s`` (default 5 s), NaN rows dropped."""
+    """The window table of the lab's corpus at its ``window_s`` (default 5 s), NaN rows dropped.
+
+    Parameters
+    ----------
+    env
+        The notebook's variables: ``corpus_dir`` (empty: the embedded sample) and ``window_s`` (seconds).
+
+    Returns
+    -------
+    DataFrame
+        One row per window of every clip (``clip_id``, ``intensity``, ``speech_rate``, ...), rows where
+        either of those two is NaN dropped; cached per corpus and window length.
+    """
     return _windows(str(lab_corpus(env).root), float(env.get("window_s", 5.0)))
 
 
 def naive_interval(r: float, n: int) -> tuple[float, float]:
-    """95 % Fisher-z interval for ``r`` from ``n`` independent pairs."""
+    """95 % Fisher-z interval for ``r`` from ``n`` independent pairs.
+
+    Parameters
+    ----------
+    r
+        A Pearson correlation, in (-1, 1).
+    n
+        The number of pairs (> 3).
+
+    Returns
+    -------
+    tuple of float
+        ``(low, high)``: ``tanh(atanh(r) -/+ 1.96 / sqrt(n - 3))``.
+    """
     z, half = math.atanh(r), 1.959964 / math.sqrt(n - 3)
     return math.tanh(z - half), math.tanh(z + half)
 
@@ -57,7 +82,19 @@ def _pair(value: Any, name: str) -> tuple[float, float]:
 
 
 def check_q1(env: dict[str, Any]) -> None:
-    """q1: Pearson r of movement intensity and speech rate over all windows of all clips."""
+    """q1: Pearson r of movement intensity and speech rate over all windows of all clips.
+
+    Parameters
+    ----------
+    env
+        The notebook's variables: ``answer_q1``, ``corpus_dir`` (empty: the embedded sample) and
+        ``window_s`` (seconds, default 5).
+
+    Raises
+    ------
+    Feedback
+        When the answer is missing or wrong: what is wrong and a hint.
+    """
     w = lab_windows(env)
     value = as_number(answer_of(env, "answer_q1", example="windows['intensity'].corr(windows['speech_rate'])"),
                       "answer_q1")
@@ -79,7 +116,19 @@ def check_q1(env: dict[str, Any]) -> None:
 
 
 def check_q2(env: dict[str, Any]) -> None:
-    """q2: the naive 95 % interval, treating every window as an independent pair."""
+    """q2: the naive 95 % interval, treating every window as an independent pair.
+
+    Parameters
+    ----------
+    env
+        The notebook's variables: ``answer_q2``, ``corpus_dir`` (empty: the embedded sample) and
+        ``window_s`` (seconds, default 5).
+
+    Raises
+    ------
+    Feedback
+        When the answer is missing or wrong: what is wrong and a hint.
+    """
     w = lab_windows(env)
     low, high = _pair(answer_of(env, "answer_q2", example="(low, high)"), "answer_q2")
     r = float(stats.pearsonr(w["intensity"], w["speech_rate"])[0])
@@ -98,7 +147,19 @@ def check_q2(env: dict[str, Any]) -> None:
 
 
 def check_q3(env: dict[str, Any]) -> None:
-    """q3: the within-clip (mixed) pooled r and its cluster-bootstrap interval."""
+    """q3: the within-clip (mixed) pooled r and its cluster-bootstrap interval.
+
+    Parameters
+    ----------
+    env
+        The notebook's variables: ``answer_q3``, ``corpus_dir`` (empty: the embedded sample) and
+        ``window_s`` (seconds, default 5).
+
+    Raises
+    ------
+    Feedback
+        When the answer is missing or wrong: what is wrong and a hint.
+    """
     w = lab_windows(env)
     value = answer_of(env, "answer_q3", example="(pooled['r'], pooled['ci_low'], pooled['ci_high'])")
     try:
@@ -122,7 +183,19 @@ def check_q3(env: dict[str, Any]) -> None:
 
 
 def check_q4(env: dict[str, Any]) -> None:
-    """q4: how many times wider the honest interval is than the naive one."""
+    """q4: how many times wider the honest interval is than the naive one.
+
+    Parameters
+    ----------
+    env
+        The notebook's variables: ``answer_q4``, ``corpus_dir`` (empty: the embedded sample) and
+        ``window_s`` (seconds, default 5).
+
+    Raises
+    ------
+    Feedback
+        When the answer is missing or wrong: what is wrong and a hint.
+    """
     w = lab_windows(env)
     value = as_number(answer_of(env, "answer_q4", example="(high3 - low3) / (high2 - low2)"), "answer_q4")
     r = float(stats.pearsonr(w["intensity"], w["speech_rate"])[0])
@@ -138,7 +211,19 @@ def check_q4(env: dict[str, Any]) -> None:
 
 
 def check_q5(env: dict[str, Any]) -> None:
-    """q5: does the honest interval contain the paper's r = 0.0285?"""
+    """q5: does the honest interval contain the paper's r = 0.0285?
+
+    Parameters
+    ----------
+    env
+        The notebook's variables: ``answer_q5``, ``corpus_dir`` (empty: the embedded sample) and
+        ``window_s`` (seconds, default 5).
+
+    Raises
+    ------
+    Feedback
+        When the answer is missing or wrong: what is wrong and a hint.
+    """
     value = answer_of(env, "answer_q5", example="True or False")
     if not isinstance(value, (bool, np.bool_)):
         raise Feedback(f"answer_q5 is {value!r:.40}; expected True or False.", "compare: low <= 0.0285 <= high")

@@ -32,7 +32,18 @@ def _root(env: dict[str, Any]) -> str:
 
 
 def check_q1(env: dict[str, Any]) -> None:
-    """q1: share of hours per gender, as a dict {group: share}."""
+    """q1: share of hours per gender, as a dict {group: share}.
+
+    Parameters
+    ----------
+    env
+        The notebook's variables: ``answer_q1`` and ``corpus_dir`` (empty: the embedded sample).
+
+    Raises
+    ------
+    Feedback
+        When the answer is missing or wrong: what is wrong and a hint.
+    """
     value = answer_of(env, "answer_q1", example="{'gender=female': 0.5, 'gender=male': 0.5}")
     if not isinstance(value, dict):
         raise Feedback(f"answer_q1 is a {type(value).__name__}; expected a dict {{group: share}}.",
@@ -56,7 +67,18 @@ def check_q1(env: dict[str, Any]) -> None:
 
 
 def check_q2(env: dict[str, Any]) -> None:
-    """q2: the skin-tone groups the audit suppresses (too few clips to publish)."""
+    """q2: the skin-tone groups the audit suppresses (too few clips to publish).
+
+    Parameters
+    ----------
+    env
+        The notebook's variables: ``answer_q2`` and ``corpus_dir`` (empty: the embedded sample).
+
+    Raises
+    ------
+    Feedback
+        When the answer is missing or wrong: what is wrong and a hint.
+    """
     value = answer_of(env, "answer_q2", example="['skin_tone=...', ...]")
     if isinstance(value, str) or not hasattr(value, "__iter__"):
         raise Feedback(f"answer_q2 is {value!r:.40}; expected a list of group names.", "a list, even of one group")
@@ -74,7 +96,18 @@ def check_q2(env: dict[str, Any]) -> None:
 
 
 def check_q3(env: dict[str, Any]) -> None:
-    """q3: mean dropout fraction of darker-skin-tone clips divided by that of all other clips."""
+    """q3: mean dropout fraction of darker-skin-tone clips divided by that of all other clips.
+
+    Parameters
+    ----------
+    env
+        The notebook's variables: ``answer_q3`` and ``corpus_dir`` (empty: the embedded sample).
+
+    Raises
+    ------
+    Feedback
+        When the answer is missing or wrong: what is wrong and a hint.
+    """
     value = as_number(answer_of(env, "answer_q3", example="darker_mean / others_mean"), "answer_q3")
     table = _table(_root(env))
     dark = table["skin_tone"].astype(str) == "darker"
@@ -94,7 +127,18 @@ def check_q3(env: dict[str, Any]) -> None:
 
 
 def check_q4(env: dict[str, Any]) -> None:
-    """q4: should that darker/others ratio be published from this sample? (True/False)"""
+    """q4: should that darker/others ratio be published from this sample? (True/False)
+
+    Parameters
+    ----------
+    env
+        The notebook's variables: ``answer_q4`` and ``corpus_dir`` (empty: the embedded sample).
+
+    Raises
+    ------
+    Feedback
+        When the answer is missing or wrong: what is wrong and a hint.
+    """
     value = answer_of(env, "answer_q4", example="True or False")
     if not isinstance(value, (bool, np.bool_)):
         raise Feedback(f"answer_q4 is {value!r:.40}; expected True or False.", "answer with a boolean")

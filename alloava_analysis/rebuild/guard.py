@@ -26,7 +26,20 @@ _HOP_HEADERS = ("connection", "proxy-connection", "keep-alive", "proxy-authoriza
 
 
 def host_allowed(url: str, allowed_hosts: Iterable[str]) -> bool:
-    """Whether ``url`` is http(s) on an allowed host (or a subdomain of one); ports are ignored."""
+    """Whether ``url`` is http(s) on an allowed host (or a subdomain of one); ports are ignored.
+
+    Parameters
+    ----------
+    url
+        The URL to check.
+    allowed_hosts
+        Host names (case and a trailing dot do not matter).
+
+    Returns
+    -------
+    bool
+        False for other schemes, URLs without a host and malformed URLs.
+    """
     try:
         parsed = urlsplit(url)
         host = (parsed.hostname or "").lower().rstrip(".")
@@ -38,7 +51,20 @@ def host_allowed(url: str, allowed_hosts: Iterable[str]) -> bool:
 
 
 def name_allowed(host: str, allowed_hosts: Iterable[str]) -> bool:
-    """Whether the host name ``host`` is an allowed host or a subdomain of one."""
+    """Whether the host name ``host`` is an allowed host or a subdomain of one.
+
+    Parameters
+    ----------
+    host
+        A host name or IP address (an IPv6 address may be in brackets).
+    allowed_hosts
+        Host names (case and a trailing dot do not matter).
+
+    Returns
+    -------
+    bool
+        True when ``host`` equals one of them or ends with ``"." + one``; False for an empty ``host``.
+    """
     host = host.lower().rstrip(".").strip("[]")
     return bool(host) and any(host == h.lower().rstrip(".") or host.endswith("." + h.lower().rstrip("."))
                               for h in allowed_hosts)

@@ -47,16 +47,57 @@ class ClipTask:
 
 
 def work_dir(out: str | Path, clip_id: str) -> Path:
-    """The clip's work folder (journal, partial downloads)."""
+    """The clip's work folder (journal, partial downloads).
+
+    Parameters
+    ----------
+    out
+        The output corpus folder.
+    clip_id
+        The clip's id.
+
+    Returns
+    -------
+    Path
+        ``out/.rebuild/<clip_id>`` (not created here).
+    """
     return Path(out) / WORK_DIR / clip_id
 
 
 def journal_path(out: str | Path, clip_id: str) -> Path:
+    """Where the clip's step journal is kept.
+
+    Parameters
+    ----------
+    out
+        The output corpus folder.
+    clip_id
+        The clip's id.
+
+    Returns
+    -------
+    Path
+        ``out/.rebuild/<clip_id>/journal.json``.
+    """
     return work_dir(out, clip_id) / "journal.json"
 
 
 def read_journal(out: str | Path, clip_id: str) -> dict:
-    """The clip's journal (``{}`` when absent or unreadable: then every step runs again)."""
+    """The clip's journal (``{}`` when absent or unreadable: then every step runs again).
+
+    Parameters
+    ----------
+    out
+        The output corpus folder.
+    clip_id
+        The clip's id.
+
+    Returns
+    -------
+    dict
+        ``{version, clip_id, url, steps}``; ``{}`` also for a journal of
+        another :data:`JOURNAL_VERSION` (an unreadable one is logged as a warning).
+    """
     path = journal_path(out, clip_id)
     try:
         journal = json.loads(path.read_text(encoding="utf-8"))
@@ -69,19 +110,53 @@ def read_journal(out: str | Path, clip_id: str) -> dict:
 
 
 def write_json_sorted(path: Path, obj: dict) -> Path:
-    """Write ``obj`` to ``path`` atomically as indented JSON with sorted keys."""
+    """Write ``obj`` to ``path`` atomically as indented JSON with sorted keys.
+
+    Parameters
+    ----------
+    path
+        The file to write (replaced whole; its folder is created).
+    obj
+        JSON-serialisable values; NaN and infinities are refused (``ValueError``).
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     with atomic_write(path, "w", encoding="utf-8") as handle:
         json.dump(obj, handle, indent=1, sort_keys=True, allow_nan=False)
     return path
 
 
 def write_journal(out: str | Path, journal: dict) -> None:
-    """Write a clip's step journal (atomically) where :func:`read_journal` finds it."""
+    """Write a clip's step journal (atomically) where :func:`read_journal` finds it.
+
+    Parameters
+    ----------
+    out
+        The output corpus folder.
+    journal
+        The journal; its ``clip_id`` names the clip.
+    """
     write_json_sorted(journal_path(out, journal["clip_id"]), journal)
 
 
 def file_record(out: Path, path: str | Path) -> tuple[str, dict]:
-    """``path`` relative to ``out`` and its journal record (size and sha256)."""
+    """``path`` relative to ``out`` and its journal record (size and sha256).
+
+    Parameters
+    ----------
+    out
+        The output corpus folder.
+    path
+        A file inside ``out``.
+
+    Returns
+    -------
+    tuple
+        The POSIX path relative to ``out`` and ``{"bytes", "sha256"}``.
+    """
     path = Path(path)
     relative = path.resolve().relative_to(out.resolve()).as_posix()
     return relative, {"bytes": path.stat().st_size, "sha256": file_sha256(path)}
@@ -96,6 +171,21 @@ def _outputs_intact(out: Path, outputs: dict[str, dict]) -> bool:
 
 
 def step_done(out: str | Path, journal: dict, step: str) -> bool:
-    """Whether ``step`` is recorded as finished and its outputs are still in place."""
+    """Whether ``step`` is recorded as finished and its outputs are still in place.
+
+    Parameters
+    ----------
+    out
+        The output corpus folder.
+    journal
+        The clip's journal (see :func:`read_journal`).
+    step
+        One of :data:`STEPS`.
+
+    Returns
+    -------
+    bool
+        True when the journal records ``step`` and each output file exists with its recorded size.
+    """
     entry = journal.get("steps", {}).get(step)
     return isinstance(entry, dict) and _outputs_intact(Path(out), entry.get("outputs", {}))

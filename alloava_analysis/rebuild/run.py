@@ -15,6 +15,7 @@ from ..io.labels import INDEX_COLUMNS, LABELS_FILE, write_labels
 from ..io.manifest import (CORE_COLUMNS, ManifestError, ManifestIssue, MODALITIES, check_manifest, expected_checksums,
                            validate_manifest, write_manifest)
 from ..checks import check_int
+from ..errors import ParameterError
 from .executors import execute
 from .journal import ClipTask, DEFAULT_ALLOWED_HOSTS, DEFAULT_FORMAT, OUTPUT_MANIFEST, STEPS, read_journal
 from .steps import quarantine
@@ -49,7 +50,26 @@ def _read_tasks(manifest: str | Path | pd.DataFrame, out: Path) -> tuple[pd.Data
 
 
 def write_outputs(out: str | Path, rows: pd.DataFrame, finished: Iterable[str]) -> Path:
-    """Write the output manifest (and ``labels.csv`` with the manifest's extra columns) for finished clips."""
+    """Write the output manifest (and ``labels.csv`` with the manifest's extra columns) for finished clips.
+
+    Measured checksums and sizes (from each clip's ``checksum`` step) replace the
+    manifest's; where the manifest gave some, ``checksum_mismatch`` names the
+    modalities that differ.
+
+    Parameters
+    ----------
+    out
+        The output corpus folder.
+    rows
+        The valid manifest rows.
+    finished
+        Ids of the clips to list (rebuilt now or before).
+
+    Returns
+    -------
+    Path
+        ``out/manifest.csv``.
+    """
     out = Path(out)
     finished = set(finished)
     table = rows[rows["clip_id"].isin(finished)].copy()
@@ -86,6 +106,12 @@ def exit_on_sigterm() -> Iterator[None]:
 
     Python's default SIGTERM ends the process on the spot; as an exception it
     unwinds instead, so temporary files are removed and worker pools shut down.
+    Outside the main thread, or when SIGTERM already has a handler, nothing changes.
+
+    Yields
+    ------
+    None
+        Inside the block, SIGTERM raises ``SystemExit(143)``; the default handler is restored after.
     """
     import threading
 
@@ -129,6 +155,8 @@ def rebuild(manifest: str | Path | pd.DataFrame, out: str | Path, *, workers: in
     strict_checksums
         Fail a clip whose files differ from the manifest's checksums (default:
         record the difference in the output manifest's ``checksum_mismatch``).
+    progress
+        Show progress bars (clips and steps) on stderr.
 
     Returns
     -------
@@ -139,6 +167,14 @@ def rebuild(manifest: str | Path | pd.DataFrame, out: str | Path, *, workers: in
         ``manifest`` (the output manifest) and ``out``.
     """
     check_int("workers", workers, minimum=1)
+    hosts = tuple(allowed_hosts) if isinstance(allowed_hosts, Iterable) and not isinstance(allowed_hosts, str) \
+        else None
+    if hosts is None or not all(isinstance(h, str) and h.strip() for h in hosts):
+        raise ParameterError(f"invalid value for allowed_hosts: expected a list of host names such as "
+                             f"{list(DEFAULT_ALLOWED_HOSTS)}, got {allowed_hosts!r}", name="allowed_hosts")
+    if not isinstance(ytdl_format, str) or not ytdl_format.strip():
+        raise ParameterError(f"invalid value for ytdl_format: expected a yt-dlp format selector (a non-empty "
+                             f"string such as {DEFAULT_FORMAT!r}), got {ytdl_format!r}", name="ytdl_format")
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     rows, failed = _read_tasks(manifest, out)
@@ -146,7 +182,7 @@ def rebuild(manifest: str | Path | pd.DataFrame, out: str | Path, *, workers: in
     for row in rows.sort_values("clip_id").to_dict("records"):
         modalities = tuple(m for m in row["modalities"].split(";") if m)
         tasks.append(ClipTask(clip_id=row["clip_id"], url=row["url"], out=str(out), modalities=modalities,
-                              expected=expected_checksums(row), allowed_hosts=tuple(allowed_hosts),
+                              expected=expected_checksums(row), allowed_hosts=hosts,
                               extractor=extractor, extract_options=dict(extract_options or {}),
                               ytdl_format=ytdl_format, ytdl_options=dict(ytdl_options or {}),
                               strict_checksums=strict_checksums))

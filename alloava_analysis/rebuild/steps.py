@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from .guard import HostGuard, host_allowed
+from ..checks import check_int
 from ..errors import AlloAvaError
 from ..io.layout import MODALITY_DIRS, parse_key
 from .journal import (ClipTask, JOURNAL_VERSION, QUARANTINE_DIR, StepError, STEPS, file_record,
@@ -22,7 +23,15 @@ log = logging.getLogger(__name__)
 # ---------------------------------------------------------------------------------------------
 # hosts (every request of a download goes through guard.HostGuard)
 def check_host(url: str, allowed_hosts: Sequence[str]) -> None:
-    """Raise :class:`StepError` unless ``url`` may be downloaded."""
+    """Raise :class:`StepError` unless ``url`` may be downloaded.
+
+    Parameters
+    ----------
+    url
+        The source URL of a clip.
+    allowed_hosts
+        Host names it may be on (subdomains included; see :func:`~.guard.host_allowed`).
+    """
     if not host_allowed(url, allowed_hosts):
         host = urlparse(url).hostname or url
         raise StepError(f"expected a URL on an allowed host ({', '.join(allowed_hosts)}), got host {host!r}; "
@@ -54,6 +63,22 @@ def download_source(task: ClipTask) -> dict[str, dict]:
     goes through a :class:`~.guard.HostGuard` proxy, so none reaches a host
     outside ``task.allowed_hosts``; a download that needed one fails with the
     host named. yt-dlp's own ``proxy`` option therefore cannot be used.
+
+    Parameters
+    ----------
+    task
+        The clip (``url``, ``out``, ``allowed_hosts``, ``ytdl_format``, ``ytdl_options``).
+
+    Returns
+    -------
+    dict
+        ``{path relative to OUT: {bytes, sha256}}`` of the video file.
+
+    Raises
+    ------
+    StepError
+        The host is not allowed, ``ytdl_options`` names a proxy, the download
+        failed or produced no file.
     """
     try:
         import yt_dlp
@@ -113,7 +138,30 @@ def extract_clip(video: str | Path, out: str | Path, *, clip_id: str, seed: int 
     workers start with one thread, a plain process with one per core);
     CTranslate2's sampler (Whisper's temperature fallback) is seeded (run times
     are never written into the files, see ``pipeline.RUN_TIME_KEYS``).
+
+    Parameters
+    ----------
+    video
+        The source video.
+    out
+        The output corpus folder (Allo-AVA layout).
+    clip_id
+        The clip's id; names its files in the layout.
+    seed
+        Seed of CTranslate2's sampler (an integer >= 0).
+    blas_threads
+        Threads BLAS may use while extracting (an integer >= 1); keep it fixed for identical outputs.
+    options
+        Passed on to :func:`~alloava_analysis.extract.pipeline.extract_video`
+        (``progress`` defaults to False).
+
+    Returns
+    -------
+    dict
+        What ``extract_video`` returns (``paths`` of the files written, ``skipped`` modalities, ...).
     """
+    check_int("seed", seed, minimum=0)
+    check_int("blas_threads", blas_threads, minimum=1)
     from threadpoolctl import threadpool_limits
 
     from ..extract.pipeline import extract_video
@@ -128,7 +176,26 @@ def extract_clip(video: str | Path, out: str | Path, *, clip_id: str, seed: int 
 
 
 def run_extract(task: ClipTask, video: Path) -> dict[str, dict]:
-    """Run the extractor on the downloaded video; returns outputs (files it wrote under OUT)."""
+    """Run the extractor on the downloaded video; returns outputs (files it wrote under OUT).
+
+    Parameters
+    ----------
+    task
+        The clip (``extractor`` or :func:`extract_clip`, ``extract_options``,
+        ``modalities``; ``keypoints_video`` asks for an ``overlay``).
+    video
+        The downloaded video file.
+
+    Returns
+    -------
+    dict
+        ``{path relative to OUT: {bytes, sha256}}`` of the files the extractor wrote, sorted by path.
+
+    Raises
+    ------
+    StepError
+        The extractor raised a toolkit error, or a modality of ``task.modalities`` is not in the layout after it.
+    """
     out = Path(task.out)
     extractor = task.extractor or extract_clip
     options = dict(task.extract_options)
@@ -166,7 +233,20 @@ def _layout_files(out: Path, clip_id: str) -> dict[str, Path]:
 
 
 def run_checksum(task: ClipTask) -> dict[str, dict]:
-    """Checksums of the clip's layout files; compares them with the manifest's where it gives them."""
+    """Checksums of the clip's layout files; compares them with the manifest's where it gives them.
+
+    A difference is logged as a warning, or raised as :class:`StepError` with ``task.strict_checksums``.
+
+    Parameters
+    ----------
+    task
+        The clip (``out``, ``clip_id``, ``expected`` checksums, ``strict_checksums``).
+
+    Returns
+    -------
+    dict
+        ``{path relative to OUT: {bytes, sha256, modality}}`` per layout file of the clip.
+    """
     out = Path(task.out)
     outputs, mismatched = {}, []
     for modality, path in _layout_files(out, task.clip_id).items():
@@ -192,12 +272,41 @@ def _quarantine_path(out: Path, name: str) -> Path:
 
 
 def quarantine(out: str | Path, name: str, record: dict) -> Path:
-    """Write the failure record of a clip (or manifest row) to ``OUT/quarantine/<name>.json``."""
+    """Write the failure record of a clip (or manifest row) to ``OUT/quarantine/<name>.json``.
+
+    Parameters
+    ----------
+    out
+        The output corpus folder.
+    name
+        The clip id (or ``row<N>_<id>`` for a manifest row); characters other
+        than letters, digits and ``-_.`` become ``_`` in the file name.
+    record
+        The failure: ``clip_id``, ``step``, ``reason`` (and ``url`` or ``row``).
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
     return write_json_sorted(_quarantine_path(Path(out), name), record)
 
 
 def remove_stale_temporaries(out: str | Path, clip_id: str) -> list[Path]:
-    """Delete temporary files a killed run left for ``clip_id`` (hidden ``.<clip_id>.*part*`` files)."""
+    """Delete temporary files a killed run left for ``clip_id`` (hidden ``.<clip_id>.*part*`` files).
+
+    Parameters
+    ----------
+    out
+        The output corpus folder (its modality folders and ``extraction/`` are searched).
+    clip_id
+        The clip's id.
+
+    Returns
+    -------
+    list of Path
+        The files removed.
+    """
     removed = []
     for folder in [*MODALITY_DIRS.values(), "extraction"]:
         for path in (Path(out) / folder).glob(f".{clip_id}.*"):
@@ -211,6 +320,17 @@ def remove_stale_temporaries(out: str | Path, clip_id: str) -> list[Path]:
 
 def run_clip(task: ClipTask, on_step: Callable[[str, str, bool], None] | None = None) -> dict:
     """Run the unfinished steps of one clip; never raises for the clip's own failures.
+
+    A failure is quarantined (see :func:`quarantine`); a clip that finishes has its
+    quarantine record removed.
+
+    Parameters
+    ----------
+    task
+        The clip.
+    on_step
+        Called as ``on_step(clip_id, step, ran)`` after each step, ``ran``
+        False for a step skipped because it was done before.
 
     Returns
     -------

@@ -1,0 +1,60 @@
+"""labs' keyword options with bad values: accepted, or refused with a ParameterError naming the option."""
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+from alloava_analysis.errors import ParameterError
+from alloava_analysis.labs import LABS, lab_grader, lab_module
+from tests.fixtures.bad_options import public_functions_with_options, qualified, walk_bad_options
+
+#: qualified name -> (tmp_path -> (positional arguments, fixed keyword options)) of a minimal valid call
+CALLS = {
+    "labs.lab_grader": lambda tmp: (("lab01",), {}),
+    "labs.otter_glue.make_test": lambda tmp: (("lab01", "q1"), {}),
+    "labs.feedback.answer_of": lambda tmp: (({"answer_q1": 3}, "answer_q1"), {"example": "3"}),
+    "labs.feedback.near": lambda tmp: ((1.0, 1.01), {}),
+}
+EXEMPT: dict[str, str] = {}
+NEEDS = {"labs.otter_glue.make_test": "otter"}  # an optional package the module imports
+
+
+def _function(name: str):
+    module, _, function = name.rpartition(".")
+    return getattr(importlib.import_module(f"alloava_analysis.{module}"), function)
+
+
+def test_every_function_with_options_is_walked_or_exempt():
+    assert set(CALLS) | set(EXEMPT) == public_functions_with_options("labs")
+    assert not set(CALLS) & set(EXEMPT)
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_bad_options_are_accepted_or_refused_by_name(name, tmp_path, monkeypatch):
+    if name in NEEDS:
+        pytest.importorskip(NEEDS[name])
+    monkeypatch.chdir(tmp_path)  # otter logs to .OTTER_LOG in the working folder
+    fn = _function(name)
+    assert qualified(fn) == name
+    args, fixed = CALLS[name](tmp_path)
+    walk_bad_options(fn, *args, **fixed)
+
+
+def test_unknown_lab_and_question_are_refused_by_name():
+    with pytest.raises(ParameterError, match=r"lab: expected one of 'lab01', 'lab02', 'lab03'; got 'lab09'") as info:
+        lab_module("lab09")
+    assert info.value.name == "lab" and info.value.allowed == LABS
+    with pytest.raises(ParameterError, match="question.*got 'q9'"):  # was a KeyError
+        lab_grader("lab01", prefer_otter=False).check("q9", global_env={})
+
+
+def test_make_test_checks_question_and_points():
+    pytest.importorskip("otter")
+    from alloava_analysis.labs.otter_glue import make_test
+
+    with pytest.raises(ParameterError, match="question.*got 'q9'"):
+        make_test("lab01", "q9")
+    outcomes = walk_bad_options(make_test, "lab01", "q1")
+    assert set(outcomes["points"].values()) == {"ParameterError"}  # -1, NaN, inf, "x"
+    make_test("lab01", "q1", points=0.0)
