@@ -191,6 +191,18 @@ def shared_span(*time_axes: np.ndarray) -> tuple[float, float]:
 
     Raises ``ValueError`` when the clocks do not overlap (e.g. a transcript
     from another recording).
+
+    Parameters
+    ----------
+    time_axes
+        One or more arrays of times in seconds on the same media origin (any
+        order; NaN ignored), e.g. frame times and audio feature times.
+
+    Returns
+    -------
+    tuple of float
+        ``(start, stop)`` in seconds: the latest first time and the earliest
+        last time of the axes.
     """
     if not time_axes:
         raise ValueError("expected at least one time axis, got none")
@@ -350,6 +362,11 @@ def count_in_windows(event_times: np.ndarray, windows: pd.DataFrame, *, rate_hz:
         the previous window by rounding). A rate: the events are samples of
         that rate (e.g. the times of valid video frames) and are counted by the
         middle of their interval, as in :func:`aggregate_windows`.
+
+    Returns
+    -------
+    numpy.ndarray
+        One float count per window.
     """
     ev = np.sort(np.asarray(event_times, dtype=float))
     ev = ev[np.isfinite(ev)]

@@ -79,7 +79,21 @@ def _check_option(name: str, value: Any, allowed: Sequence[Any]) -> None:
 
 
 def resolve_relative_to(relative_to: str, group: str) -> str:
-    """``"body"`` or ``"image"``: what ``relative_to`` means for ``group`` (``"auto"`` resolved)."""
+    """``"body"`` or ``"image"``: what ``relative_to`` means for ``group`` (``"auto"`` resolved).
+
+    Parameters
+    ----------
+    relative_to
+        One of :data:`RELATIVE_TO`: ``"auto"``, ``"body"`` or ``"image"``.
+    group
+        Body-part group name (``"hands"``, ``"head"``, ...); ``"auto"`` means
+        ``"body"`` for :data:`BODY_RELATIVE_GROUPS`, else ``"image"``.
+
+    Returns
+    -------
+    str
+        ``"body"`` or ``"image"``.
+    """
     _check_option("relative_to", relative_to, RELATIVE_TO)
     if relative_to == "auto":
         return "body" if group in BODY_RELATIVE_GROUPS else "image"
@@ -129,15 +143,50 @@ class MotionSettings:
         check_nonnegative("cut_guard_s", self.cut_guard_s)
 
     def reference(self, group: str) -> str:
-        """``"body"`` or ``"image"`` for ``group``."""
+        """``"body"`` or ``"image"`` for ``group``.
+
+        Parameters
+        ----------
+        group
+            Body-part group name (see :func:`resolve_relative_to`).
+
+        Returns
+        -------
+        str
+            ``"body"`` or ``"image"``.
+        """
         return resolve_relative_to(self.relative_to, group)
 
     def intensity_options(self, group: str) -> dict[str, Any]:
-        """Keyword options of :func:`movement_intensity` for ``group``."""
+        """Keyword options of :func:`movement_intensity` for ``group``.
+
+        Parameters
+        ----------
+        group
+            Body-part group name.
+
+        Returns
+        -------
+        dict
+            ``use_z`` and the resolved ``relative_to``, to pass as ``**options``.
+        """
         return {"use_z": self.use_z, "relative_to": self.reference(group)}
 
     def to_dict(self, group: str | None = None) -> dict[str, Any]:
-        """Plain values for results; with ``group``, also the resolved reference and a description."""
+        """Plain values for results; with ``group``, also the resolved reference and a description.
+
+        Parameters
+        ----------
+        group
+            Body-part group the settings are applied to; None leaves out the
+            group-specific keys.
+
+        Returns
+        -------
+        dict
+            The fields and ``coordinates``; with ``group`` also ``group``,
+            ``relative_to_resolved`` and ``measure`` (a sentence).
+        """
         d: dict[str, Any] = asdict(self)
         d["coordinates"] = "x, y, z (MediaPipe relative depth)" if self.use_z else "x, y (image plane)"
         if group is not None:
@@ -161,7 +210,20 @@ def _fps(ds: xr.Dataset) -> float:
 
 
 def pixel_scale(ds: xr.Dataset) -> np.ndarray:
-    """Per-axis factors that make distances isotropic (pixels for normalised coords with a known frame size)."""
+    """Per-axis factors that make distances isotropic (pixels for normalised coords with a known frame size).
+
+    Parameters
+    ----------
+    ds
+        Pose dataset.
+
+    Returns
+    -------
+    numpy.ndarray
+        One factor per ``space`` entry: the frame width for x (and z) and
+        height for y when coordinates are normalised and the frame size is
+        known; ones otherwise.
+    """
     scale = np.ones(ds.sizes["space"])
     if ds.attrs.get("coords") == "normalized" and ds.attrs.get("frame_width") and ds.attrs.get("frame_height"):
         scale[0], scale[1] = float(ds.attrs["frame_width"]), float(ds.attrs["frame_height"])
@@ -174,7 +236,20 @@ def pixel_scale(ds: xr.Dataset) -> np.ndarray:
 # cleaning
 # --------------------------------------------------------------------------------------------
 def mask_low_confidence(ds: xr.Dataset, *, threshold: float = 0.5) -> xr.Dataset:
-    """Set positions to NaN where ``confidence < threshold`` (confidence itself is kept)."""
+    """Set positions to NaN where ``confidence < threshold`` (confidence itself is kept).
+
+    Parameters
+    ----------
+    ds
+        Pose dataset.
+    threshold
+        Confidence in [0, 1] below which a position is masked.
+
+    Returns
+    -------
+    xarray.Dataset
+        A copy with the masked positions; attr ``confidence_threshold``.
+    """
     ds = validate_pose(ds)
     if not 0 <= threshold <= 1:
         raise ValueError(f"expected a confidence threshold in [0, 1], got {threshold}")
@@ -194,6 +269,19 @@ def mask_outside_frame(ds: xr.Dataset, *, margin: float = 0.0) -> xr.Dataset:
     Normalised coordinates are checked against ``[-margin, 1 + margin]``,
     pixel coordinates against the frame size (``margin`` as a fraction of
     it); pixel coordinates without a known frame size are returned as they are.
+
+    Parameters
+    ----------
+    ds
+        Pose dataset.
+    margin
+        Allowed overshoot beyond the image edges, as a fraction (>= 0) of the
+        frame size.
+
+    Returns
+    -------
+    xarray.Dataset
+        A copy with the points outside the frame NaN; attr ``frame_margin``.
     """
     ds = validate_pose(ds)
     if margin < 0:
@@ -243,6 +331,19 @@ def interpolate_gaps(ds: xr.Dataset, *, max_gap_s: float = 0.2) -> xr.Dataset:
     clip, stay NaN (bounded interpolation: no invented motion over long
     dropouts). Confidence is left as measured, so downstream code can still
     see which points were filled.
+
+    Parameters
+    ----------
+    ds
+        Pose dataset.
+    max_gap_s
+        Longest time in seconds (>= 0) between the valid frames around a gap
+        for it to be filled.
+
+    Returns
+    -------
+    xarray.Dataset
+        A copy with the short gaps filled (float32); attr ``max_gap_s``.
     """
     ds = validate_pose(ds)
     if max_gap_s < 0:
@@ -285,15 +386,23 @@ def _savgol_nan(values: np.ndarray, window: int, polyorder: int, deriv: int = 0,
 def smooth(ds: xr.Dataset, *, window_s: float = 0.2, polyorder: int = 2) -> xr.Dataset:
     """Savitzky-Golay smoothing of positions along time.
 
+    NaN stretches are respected: each valid run is filtered on its own.
+
     Parameters
     ----------
+    ds
+        Pose dataset.
     window_s
         Filter length in seconds, turned into an odd number of frames (at
         least ``polyorder + 2``). ``0`` returns the data unchanged.
     polyorder
         Order of the local polynomial.
 
-    NaN stretches are respected: each valid run is filtered on its own.
+    Returns
+    -------
+    xarray.Dataset
+        A copy with smoothed positions (float32); attrs ``smooth_window_s``
+        and ``smooth_polyorder``.
     """
     ds = validate_pose(ds)
     if window_s == 0:
@@ -313,7 +422,24 @@ def clean_pose(ds: xr.Dataset, *, confidence_threshold: float = 0.5, max_gap_s: 
                smooth_s: float = 0.0, polyorder: int = 2, frame_margin: float | None = 0.0) -> xr.Dataset:
     """The standard cleaning chain: mask (low confidence, outside the frame), bounded interpolation, optional smoothing.
 
-    ``frame_margin=None`` keeps points outside the frame (see :func:`mask_outside_frame`).
+    Parameters
+    ----------
+    ds
+        Pose dataset.
+    confidence_threshold
+        Positions with a lower confidence are masked (:func:`mask_low_confidence`).
+    frame_margin
+        ``margin`` of :func:`mask_outside_frame`; None keeps points outside the frame.
+    max_gap_s
+        Longest gap filled by :func:`interpolate_gaps`, in seconds.
+    smooth_s, polyorder
+        Savitzky-Golay window in seconds and polynomial order (:func:`smooth`);
+        ``smooth_s=0`` skips smoothing.
+
+    Returns
+    -------
+    xarray.Dataset
+        The cleaned copy, with the attrs each step records.
     """
     out = mask_low_confidence(ds, threshold=confidence_threshold)
     if frame_margin is not None:
@@ -352,6 +478,8 @@ def kinematics(ds: xr.Dataset, *, isotropic: bool = True, use_z: bool = False) -
 
     Parameters
     ----------
+    ds
+        Pose dataset.
     isotropic
         For normalised coordinates with a known frame size, scale x and y to
         pixels first so that a distance means the same in both directions.
@@ -413,6 +541,18 @@ def shoulder_width(ds: xr.Dataset, *, isotropic: bool = True) -> xr.DataArray:
     are used (depth estimates such as MediaPipe's z are too noisy for a
     body-size unit); NaN frames are ignored. Raises ``ValueError`` when the
     layout has no shoulders or they are never both visible.
+
+    Parameters
+    ----------
+    ds
+        Pose dataset.
+    isotropic
+        Scale normalised x and y to pixels first (as in :func:`kinematics`).
+
+    Returns
+    -------
+    xarray.DataArray
+        ``shoulder_width(individual)`` in position units (pixels when scaled).
     """
     ds = validate_pose(ds)
     dist = _shoulder_distance(ds, isotropic)
@@ -449,6 +589,16 @@ def body_reference(ds: xr.Dataset) -> xr.DataArray:
 
     NaN where either shoulder is missing. Raises ``ValueError`` when the layout
     has no shoulders (use ``relative_to="image"`` for face or hand-only layouts).
+
+    Parameters
+    ----------
+    ds
+        Pose dataset.
+
+    Returns
+    -------
+    xarray.DataArray
+        The midpoint of the two shoulders, ``position(time, space, individual)``.
     """
     names = list(ds["keypoint"].values)
     if "left_shoulder" not in names or "right_shoulder" not in names:
@@ -501,6 +651,8 @@ def movement_intensity(ds: xr.Dataset, *, group: str = "hands", individual: str 
     cuts
         Camera-cut times (seconds; e.g. :func:`detect_pose_cuts`): frames whose
         speed would span a cut, or within ``cut_guard_s`` of one, are NaN.
+    cut_guard_s
+        Seconds (>= 0) around each cut in which frames get no intensity.
     confidence_threshold, max_gap_s, smooth_s
         Passed to :func:`clean_pose` (``smooth_s=0`` disables smoothing).
     normalize
@@ -594,6 +746,28 @@ def jump_peaks(jumps: np.ndarray, *, threshold: float, contrast: float, half: in
     A step is a peak when it exceeds ``threshold`` and ``contrast`` times the
     median of the steps within ``half`` of it (leaving out the ``exclude``
     steps on either side); peaks within ``merge`` steps are one (the largest).
+
+    Parameters
+    ----------
+    jumps
+        Per-step jump series (NaN steps are never peaks).
+    threshold
+        Smallest jump that can be a peak, in the units of ``jumps``.
+    contrast
+        How many times its context median a peak must exceed.
+    half
+        Half-width of the context, in steps.
+    exclude
+        Steps on either side of a step left out of its context.
+    merge
+        Peaks at most this many steps apart are merged (the largest is kept).
+
+    Returns
+    -------
+    peaks : list of int
+        Indices of the peaks in ``jumps``.
+    context : numpy.ndarray
+        The context median of every step (0 where it has none).
     """
     padded = np.concatenate([np.full(half, np.nan), jumps, np.full(half, np.nan)])
     win = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1).copy()  # row i centred on jumps[i]
@@ -627,6 +801,26 @@ def detect_pose_cuts(ds: xr.Dataset, *, jump: float = 0.08, contrast: float = 5.
     ``jump`` and is ``contrast`` times the median jump within ``context_s``
     around it (so a fast, sustained pan is not a cut); detections within
     three frames of each other are one cut (the largest).
+
+    Parameters
+    ----------
+    ds
+        Pose dataset.
+    jump
+        Smallest median jump of a cut, in shoulder widths (> 0).
+    contrast
+        How many times the local median jump a cut must be (>= 1).
+    individual
+        Which individual; defaults to the first.
+    confidence_threshold
+        Keypoints with a lower confidence are not used.
+    min_keypoints
+        Frame pairs with fewer usable keypoints have no jump (and with fewer
+        head and torso keypoints than this in the layout, all keypoints are used).
+    hold_s
+        A keypoint missing for up to this many seconds keeps its last position (0: none).
+    context_s
+        Half-width in seconds of the context a cut is compared with (at least 3 frames).
 
     Returns
     -------
@@ -674,7 +868,18 @@ def detect_pose_cuts(ds: xr.Dataset, *, jump: float = 0.08, contrast: float = 5.
 
 
 def recorded_cuts(metadata: dict) -> np.ndarray | None:
-    """Cut times recorded at extraction (``metadata["shot_cuts"]["times_s"]``), or None when none were looked for."""
+    """Cut times recorded at extraction (``metadata["shot_cuts"]["times_s"]``), or None when none were looked for.
+
+    Parameters
+    ----------
+    metadata
+        A clip's metadata (None or empty: nothing recorded).
+
+    Returns
+    -------
+    numpy.ndarray or None
+        Sorted cut times in seconds; None when extraction did not look for cuts.
+    """
     rec = (metadata or {}).get("shot_cuts")
     if not isinstance(rec, dict) or rec.get("times_s") is None:
         return None
@@ -690,6 +895,22 @@ def shot_cuts(pose: xr.Dataset, *, settings: "MotionSettings | None" = None,
     at extraction (``metadata["shot_cuts"]``), :func:`detect_pose_cuts`, or
     (``"auto"``) the video's when recorded, else the pose's. Asking for
     ``"video"`` when none were recorded raises ``ValueError``.
+
+    Parameters
+    ----------
+    pose
+        Pose dataset of the clip (for pose-detected cuts).
+    settings
+        How movement is measured; default :class:`MotionSettings`.
+    metadata
+        The clip's metadata, where extraction records the video's cuts.
+
+    Returns
+    -------
+    cuts : numpy.ndarray
+        Cut times in seconds.
+    source : str
+        ``"video"``, ``"pose"`` or ``"none"``.
     """
     settings = settings or MotionSettings()
     if settings.cut_handling == "ignore":
@@ -704,7 +925,20 @@ def shot_cuts(pose: xr.Dataset, *, settings: "MotionSettings | None" = None,
 
 
 def spans_cut(start: np.ndarray, end: np.ndarray, cuts: np.ndarray) -> np.ndarray:
-    """True for every interval ``[start, end)`` with a cut strictly inside it."""
+    """True for every interval ``[start, end)`` with a cut strictly inside it.
+
+    Parameters
+    ----------
+    start, end
+        Interval bounds in seconds (arrays of one shape).
+    cuts
+        Cut times in seconds.
+
+    Returns
+    -------
+    numpy.ndarray
+        Booleans shaped like ``start``.
+    """
     start, end = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
     cuts = np.sort(np.asarray(cuts, dtype=float))
     if cuts.size == 0:
@@ -717,7 +951,25 @@ def window_intensity(intensity: pd.DataFrame, *, window_s: float = 5.0, hop_s: f
     """Mean movement intensity in analysis windows (via :func:`alloava_analysis.clocks.aggregate_windows`).
 
     Windows where fewer than ``min_coverage`` of the frames are valid are NaN.
-    Returns ``window, start, end, center, intensity, coverage, window_s, hop_s, clock``.
+
+    Parameters
+    ----------
+    intensity
+        Frame table with ``time`` and ``intensity`` (:func:`movement_intensity`;
+        its ``rate_hz`` attr is used when present).
+    window_s, hop_s
+        Window length and step in seconds (``hop_s`` defaults to ``window_s``).
+    span
+        ``(start, stop)`` in seconds to tile; defaults to the first frame up to
+        one frame past the last.
+    min_coverage
+        Fraction in [0, 1] of a window's frames that must be valid.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per window: ``window, start, end, center, intensity, coverage,
+        window_s, hop_s, clock``.
     """
     t = intensity["time"].to_numpy(dtype=float)
     v = intensity["intensity"].to_numpy(dtype=float)
@@ -740,7 +992,20 @@ def window_intensity(intensity: pd.DataFrame, *, window_s: float = 5.0, hop_s: f
 # gesture units
 # --------------------------------------------------------------------------------------------
 def moving_mean(v: np.ndarray, k: int) -> np.ndarray:
-    """Centred moving mean over ``k`` samples that skips non-finite ones (they give NaN); ``k <= 1`` copies ``v``."""
+    """Centred moving mean over ``k`` samples that skips non-finite ones (they give NaN); ``k <= 1`` copies ``v``.
+
+    Parameters
+    ----------
+    v
+        1-D series.
+    k
+        Window length in samples (odd for a symmetric window).
+
+    Returns
+    -------
+    numpy.ndarray
+        The smoothed series, same length as ``v``.
+    """
     if k <= 1:
         return v.copy()
     finite = np.isfinite(v)
@@ -771,6 +1036,19 @@ def noise_floor(intensity: pd.DataFrame, *, quantile: float = 0.1, factor: float
     below the floor in about 9,999 frames of 10,000. A clip that never
     rests (its stillest frames already move) gets a higher floor: its units
     are the movements that stand out from its own baseline.
+
+    Parameters
+    ----------
+    intensity
+        Frame table with ``time`` and ``column``.
+    quantile
+        Quantile in (0, 1) of the smoothed series taken as the level of stillness.
+    factor
+        Multiplier (> 0) of that level.
+    smooth_s
+        Moving-mean length in seconds (>= 0; 0: none).
+    column
+        The column of ``intensity`` to use.
 
     Returns
     -------
@@ -822,6 +1100,12 @@ def gesture_units(intensity: pd.DataFrame, *, high: float = 0.6, low: float | No
         :func:`movement_intensity`; thresholds are then in shoulder widths/s).
     high, low
         Enter and exit thresholds (``low`` defaults to ``high / 2``; must be <= ``high``).
+    min_duration_s
+        Units shorter than this many seconds are dropped.
+    merge_gap_s
+        Units separated by less than this many seconds are merged (0: none).
+    column
+        The column of ``intensity`` that is thresholded.
     floor, floor_quantile, floor_factor
         The noise floor (see :func:`noise_floor`).
     max_floor
@@ -898,8 +1182,22 @@ def gesture_rate(units: pd.DataFrame, *, span: tuple[float, float], window_s: fl
                  hop_s: float | None = None) -> pd.DataFrame:
     """Gesture units per minute, over the whole span or in windows (a unit counts where it starts).
 
-    Returns ``window, start, end, n_units, units_per_min, window_s, hop_s, clock``
-    (one row when ``window_s`` is None).
+    Parameters
+    ----------
+    units
+        Gesture-unit table with a ``start`` column (:func:`gesture_units`,
+        :func:`~.tiers.units_from_intervals`).
+    span
+        ``(start, stop)`` in seconds of the media covered, e.g. ``(0, duration)``.
+    window_s, hop_s
+        Window length and step in seconds; ``window_s=None``: one window over
+        the whole span.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``window, start, end, n_units, units_per_min, window_s, hop_s, clock``
+        (one row when ``window_s`` is None).
     """
     lo, hi = float(span[0]), float(span[1])
     if not hi > lo:

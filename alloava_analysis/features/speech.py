@@ -98,6 +98,16 @@ def count_syllables(word: str) -> int:
     Punctuation is ignored; a word with no letters or digits has 0
     syllables, any other word at least 1. About 95 % of common English words
     come out exact (see the tests); errors are +-1 syllable.
+
+    Parameters
+    ----------
+    word
+        One word as transcribed (any case, punctuation allowed).
+
+    Returns
+    -------
+    int
+        The estimated number of syllables.
     """
     w = word.strip().lower()
     if not w:
@@ -139,7 +149,18 @@ def count_syllables(word: str) -> int:
 
 
 def syllables(words: pd.Series | list[str]) -> np.ndarray:
-    """:func:`count_syllables` for each word (int array)."""
+    """:func:`count_syllables` for each word.
+
+    Parameters
+    ----------
+    words
+        Words (each converted with ``str``), e.g. ``words_table["word"]``.
+
+    Returns
+    -------
+    numpy.ndarray
+        One int64 count per word.
+    """
     return np.fromiter((count_syllables(str(w)) for w in words), dtype=np.int64, count=len(words))
 
 
@@ -173,6 +194,15 @@ def detect_pauses(words: pd.DataFrame, *, min_pause_s: float = 0.25,
     from ``span[0]`` to the first word and from the last word to ``span[1]``
     count too (``kind`` = ``"leading"`` / ``"trailing"``; inner ones are
     ``"between"``).
+
+    Parameters
+    ----------
+    words
+        Words table (``word, start, end``; seconds from the media origin).
+    min_pause_s
+        Shortest pause in seconds (>= 0; 0 keeps every gap longer than 0).
+    span
+        ``(start, stop)`` of the clip in seconds; None: only gaps between words.
 
     Returns
     -------
@@ -277,7 +307,18 @@ def speech_rate(words: pd.DataFrame, *, window_s: float = 5.0, hop_s: float | No
 # audio clock
 # --------------------------------------------------------------------------------------------
 def to_mono(samples: np.ndarray) -> np.ndarray:
-    """Float32 samples (n,) from samples (n,) or (n, channels), averaging the channels."""
+    """Float32 samples (n,) from samples (n,) or (n, channels), averaging the channels.
+
+    Parameters
+    ----------
+    samples
+        Audio samples, shape (n,) or (n, channels).
+
+    Returns
+    -------
+    numpy.ndarray
+        Mono float32 samples, shape (n,).
+    """
     y = np.asarray(samples, dtype=np.float32)
     if y.ndim == 2:
         y = y.mean(axis=1)
@@ -287,7 +328,22 @@ def to_mono(samples: np.ndarray) -> np.ndarray:
 
 
 def resample_audio(samples: np.ndarray, samplerate: int, rate: int) -> np.ndarray:
-    """``samples`` at ``samplerate`` resampled to ``rate`` (polyphase), as float32."""
+    """``samples`` at ``samplerate`` resampled to ``rate`` (polyphase), as float32.
+
+    Parameters
+    ----------
+    samples
+        Audio samples (axis 0 is time).
+    samplerate
+        Their sample rate in Hz.
+    rate
+        The wanted sample rate in Hz.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float32 samples at ``rate``.
+    """
     g = gcd(int(samplerate), int(rate))
     return signal.resample_poly(samples, int(rate) // g, int(samplerate) // g).astype(np.float32)
 
@@ -329,6 +385,22 @@ def frame_rms(y: np.ndarray, *, frame: int, hop: int, chunk: int = 4096) -> np.n
     on both sides, so frame ``i`` is centred on sample ``i * hop``. It needs
     no librosa (whose import costs seconds in every worker) and sums in float64,
     ``chunk`` frames at a time.
+
+    Parameters
+    ----------
+    y
+        Mono samples.
+    frame
+        Frame length in samples.
+    hop
+        Step between frame centres in samples.
+    chunk
+        Frames summed at a time (bounds memory; the result does not depend on it).
+
+    Returns
+    -------
+    numpy.ndarray
+        RMS of each frame, float64.
     """
     y = np.pad(np.asarray(y, dtype=np.float64), frame // 2)
     n_frames = 1 + (y.size - frame) // hop
@@ -350,12 +422,14 @@ def rms_envelope(audio, *, samplerate: int | None = None, hop_s: float = 0.01, f
     ----------
     audio
         Samples (float, ``samplerate`` required) or an :class:`~alloava_analysis.io.audio.Audio`.
+    samplerate
+        Sample rate in Hz of a sample array (an ``Audio`` carries its own).
     hop_s, frame_s
         Step and frame length in seconds.
     t0
-        Media time of the first sample (when ``audio`` is an excerpt).
+        Media time in seconds of the first sample (when ``audio`` is an excerpt).
     analysis_rate
-        Resample to this rate first (None keeps the input rate).
+        Resample to this rate in Hz first (None keeps the input rate).
 
     Returns
     -------
@@ -378,17 +452,27 @@ def f0_contour(audio, *, samplerate: int | None = None, method: str = "yin", fmi
 
     Parameters
     ----------
+    audio
+        Samples (float, ``samplerate`` required) or an :class:`~alloava_analysis.io.audio.Audio`.
+    samplerate
+        Sample rate in Hz of a sample array (an ``Audio`` carries its own).
     method
         ``"yin"`` (fast default, :func:`librosa.yin`) or ``"pyin"``
         (probabilistic YIN with a voicing model; several times slower).
     fmin, fmax
         Search range in Hz (defaults cover adult speech).
+    hop_s
+        Step between frames in seconds.
     frame_s
         Analysis frame; must hold at least two periods of ``fmin``.
     silence_db
         YIN has no voicing decision: frames whose RMS is more than this many
         dB below the 95th percentile of the clip's frame RMS are unvoiced. For
         pYIN a frame is voiced when pYIN says so *and* it passes this test.
+    t0
+        Media time in seconds of the first sample (when ``audio`` is an excerpt).
+    analysis_rate
+        Resample to this rate in Hz first (None keeps the input rate).
 
     Returns
     -------
@@ -436,6 +520,19 @@ def onset_strength(audio, *, samplerate: int | None = None, hop_s: float = 0.01,
     The first frames, whose spectra include the zero padding before the
     signal starts, are set to 0 (the start of a recording is not an onset).
 
+    Parameters
+    ----------
+    audio
+        Samples (float, ``samplerate`` required) or an :class:`~alloava_analysis.io.audio.Audio`.
+    samplerate
+        Sample rate in Hz of a sample array (an ``Audio`` carries its own).
+    hop_s
+        Step between frames in seconds (frames are 32 ms).
+    t0
+        Media time in seconds of the first sample (when ``audio`` is an excerpt).
+    analysis_rate
+        Resample to this rate in Hz first (None keeps the input rate).
+
     Returns
     -------
     pandas.DataFrame
@@ -457,8 +554,30 @@ def speech_features(audio, *, samplerate: int | None = None, hop_s: float = 0.01
                     analysis_rate: int | None = ANALYSIS_RATE) -> pd.DataFrame:
     """RMS envelope, onset strength and (optionally) F0 on one audio clock.
 
-    The audio is read and resampled once. Columns: ``time, rms, rms_db,
-    onset_strength[, f0_hz, voiced]``; attrs ``clock="audio"``, ``rate_hz``, ``hop_s``.
+    The audio is read and resampled once.
+
+    Parameters
+    ----------
+    audio
+        Samples (float, ``samplerate`` required) or an :class:`~alloava_analysis.io.audio.Audio`.
+    samplerate
+        Sample rate in Hz of a sample array (an ``Audio`` carries its own).
+    hop_s
+        Step between frames in seconds.
+    f0
+        Also compute the fundamental frequency (:func:`f0_contour`; the slow part).
+    f0_method
+        ``"yin"`` or ``"pyin"`` (see :func:`f0_contour`).
+    t0
+        Media time in seconds of the first sample (when ``audio`` is an excerpt).
+    analysis_rate
+        Resample to this rate in Hz first (None keeps the input rate).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``time, rms, rms_db, onset_strength[, f0_hz, voiced]``; attrs
+        ``clock="audio"``, ``rate_hz``, ``hop_s``.
     """
     y, sr = _samples(audio, samplerate, analysis_rate=analysis_rate)
     out = rms_envelope(y, samplerate=sr, hop_s=hop_s, t0=t0, analysis_rate=None)
@@ -484,6 +603,8 @@ def prosodic_peaks(features: pd.DataFrame, *, column: str = "rms_db", min_distan
     ----------
     features
         Frame table with ``time`` and ``column`` (e.g. from :func:`rms_envelope`).
+    column
+        The contour to search (``"rms_db"``, ``"f0_hz"``, ``"onset_strength"``, ...).
     min_distance_s
         Minimum time between peaks.
     prominence
@@ -524,7 +645,20 @@ def energy_pauses(features: pd.DataFrame, *, threshold_db: float = -30.0, min_pa
     """Pauses from the audio alone: runs of frames quieter than ``threshold_db``
     below the clip's 95th-percentile level lasting at least ``min_pause_s``.
 
-    Returns the same columns as :func:`detect_pauses` (``kind`` = ``"energy"``).
+    Parameters
+    ----------
+    features
+        Frame table from :func:`rms_envelope` (``time``, ``rms_db``).
+    threshold_db
+        Level relative to the clip's 95th percentile (dB; negative) below
+        which a frame is quiet.
+    min_pause_s
+        Shortest pause in seconds.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`detect_pauses` (``kind`` = ``"energy"``).
     """
     if "rms_db" not in features or "time" not in features:
         raise ValueError("expected a frame table from rms_envelope() with 'time' and 'rms_db'")
