@@ -92,6 +92,18 @@ def block_length(x: np.ndarray, y: np.ndarray | None = None) -> int:
     ``l = ceil((2 rho / (1 - rho^2))^(2/3) * n^(1/3))`` with ``rho`` the larger
     absolute lag-1 autocorrelation of ``x`` and ``y`` (capped at 0.95),
     clipped to ``[1, n // 2]``; ``rho = 0`` gives 1 (the i.i.d. bootstrap).
+
+    Parameters
+    ----------
+    x
+        Series (1-D; NaN allowed); ``n`` is its length.
+    y
+        Optional second series of the pair.
+
+    Returns
+    -------
+    int
+        Block length in samples.
     """
     x = np.asarray(x, dtype=float)
     n = x.size
@@ -109,6 +121,16 @@ def effective_sample_size(x: np.ndarray, y: np.ndarray) -> float:
     """Bartlett's effective sample size for a correlation: ``n (1 - r1x r1y) / (1 + r1x r1y)``.
 
     ``r1x``, ``r1y`` are lag-1 autocorrelations and ``n`` the number of finite pairs.
+
+    Parameters
+    ----------
+    x, y
+        Equal-length series on one clock (NaN allowed).
+
+    Returns
+    -------
+    float
+        The effective number of independent pairs.
     """
     x, y = as_pair(x, y)
     n = int((np.isfinite(x) & np.isfinite(y)).sum())
@@ -142,6 +164,13 @@ def pooled_lag1_autocorrelation(series: list[np.ndarray], *, bounds: tuple[float
     ratio ``sum(d_t d_{t+1}) / sum(d_t^2)`` is biased low for short series
     (by about ``(1 + 3 phi) / n``), so the returned ``phi`` is the one whose
     *expected* pooled ratio for these lengths equals the observed one.
+
+    Parameters
+    ----------
+    series
+        One series per clip (NaN dropped; series under 3 values or constant are skipped).
+    bounds
+        ``(low, high)``: the range searched for ``phi``.
 
     Returns
     -------
@@ -192,6 +221,18 @@ def ar1_effective_sample_size(n: int, phi_x: float, phi_y: float) -> float:
 
     Exact for the demeaned series (no asymptotics) up to 400 windows, Bartlett's
     ``n (1 - phi_x phi_y) / (1 + phi_x phi_y)`` beyond; equals ``n`` for white noise.
+
+    Parameters
+    ----------
+    n
+        Number of windows (``n < 3`` is returned as it is).
+    phi_x, phi_y
+        Lag-1 autocorrelations of the two series.
+
+    Returns
+    -------
+    float
+        The effective sample size.
     """
     if n < 3:
         return float(n)
@@ -229,6 +270,22 @@ def ar1_halfwidth(n: int, phi_x: float, phi_y: float, *, ci: float = 0.95, sims:
     (``phi_x``, ``phi_y``, rounded to 0.01) of length ``n``, from ``sims``
     simulated pairs with a fixed seed (deterministic, cached). Beyond 400
     windows the normal approximation ``z_q / sqrt(n_eff - 3)`` is used.
+
+    Parameters
+    ----------
+    n
+        Number of windows.
+    phi_x, phi_y
+        Lag-1 autocorrelations of the two series.
+    ci
+        Coverage of the interval, in (0, 1).
+    sims
+        Simulated pairs of series.
+
+    Returns
+    -------
+    float
+        The half-width on the Fisher-z scale.
     """
     px, py = _round_phi(phi_x), _round_phi(phi_y)
     if n > _EXACT_MAX:
@@ -239,6 +296,17 @@ def ar1_halfwidth(n: int, phi_x: float, phi_y: float, *, ci: float = 0.95, sims:
 
 def ar1_correlation_interval(r: float, n: int, phi_x: float, phi_y: float, *, ci: float = 0.95) -> dict:
     """Fisher-z interval ``tanh(atanh r +- h)`` with ``h`` from :func:`ar1_halfwidth`.
+
+    Parameters
+    ----------
+    r
+        The correlation (NaN gives a NaN interval).
+    n
+        Number of windows it was computed from.
+    phi_x, phi_y
+        Lag-1 autocorrelations of the two series.
+    ci
+        Coverage of the interval, in (0, 1).
 
     Returns
     -------
@@ -291,7 +359,24 @@ def _correlate_rows(a: np.ndarray, b: np.ndarray, method: str) -> np.ndarray:
 
 
 def block_bootstrap_indices(n: int, block: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    """(n_boot, n) indices of moving-block bootstrap resamples (blocks of ``block`` consecutive samples)."""
+    """(n_boot, n) indices of moving-block bootstrap resamples (blocks of ``block`` consecutive samples).
+
+    Parameters
+    ----------
+    n
+        Series length.
+    block
+        Block length in samples (clipped to ``[1, n]``).
+    n_boot
+        Number of resamples.
+    rng
+        Random generator the block starts are drawn from.
+
+    Returns
+    -------
+    numpy.ndarray
+        Integer indices, shape (n_boot, n).
+    """
     block = int(np.clip(block, 1, n))
     n_blocks = int(np.ceil(n / block))
     starts = rng.integers(0, n - block + 1, size=(n_boot, n_blocks))
@@ -395,11 +480,22 @@ def correlation_table(frame: pd.DataFrame, x: str, y: str, *, by: str = "clip_id
         through), rows in time order within each group.
     x, y
         Column names.
+    by
+        Column naming the group (clip).
     interval
         ``"ar1"`` (default): :func:`ar1_correlation_interval` with lag-1
         autocorrelations pooled over all groups of the table
         (:func:`pooled_lag1_autocorrelation`; ranks for Spearman).
         ``"block_bootstrap"``: :func:`block_bootstrap_correlation` per group.
+    n_boot
+        Bootstrap resamples (``interval="block_bootstrap"`` only).
+    ci
+        Coverage of the intervals, in (0, 1).
+    seed
+        Seed of the bootstrap; each group's seed is derived from it and the
+        group key (:func:`~alloava_analysis.parallel.clip_seed`).
+    min_pairs
+        Groups with fewer finite pairs than this (and than 3) get no correlation.
     phi
         Lag-1 autocorrelations ``(phi_x, phi_y)`` to use instead of the pooled estimates.
 
@@ -546,6 +642,8 @@ def meta_analysis(r: np.ndarray, n_eff: np.ndarray, *, ci: float = 0.95, ids: li
         Per-clip correlations.
     n_eff
         Per-clip effective sample sizes; z has variance ``1 / (n_eff - 3)``.
+    ci
+        Coverage of the interval, in (0, 1).
     ids
         Clip ids (to name the clips left out).
 
@@ -606,11 +704,21 @@ def pooled_correlation(frame: pd.DataFrame, x: str, y: str, *, by: str = "clip_i
     ----------
     frame
         Tidy windows table with ``by``, ``x`` and ``y`` columns.
+    x, y
+        Column names of the two series.
+    by
+        Column naming the clip.
     method
         ``"pearson"`` or ``"spearman"`` (ranks: within clips for ``"mixed"``
         and ``"mean_r"``, over all windows for ``"raw"``).
     pooling
         ``"mixed"`` (default), ``"raw"`` or ``"mean_r"``.
+    n_boot
+        Cluster-bootstrap resamples.
+    ci
+        Coverage of the interval, in (0, 1).
+    seed
+        Seed of the bootstrap (and of ``per_clip`` when it is computed here).
     per_clip
         Output of :func:`correlation_table` for the meta-analysis cross-check
         (computed here when omitted).

@@ -182,7 +182,23 @@ def clip_tables(item: Any, *, window_s: float = 5.0, hop_s: float | None = None,
 
 def check_settings(*, window_s: float = 5.0, hop_s: float | None = None, group: str = "hands",
                    max_lag_s: float = 1.0, n_boot: int = 2000, n_surrogates: int = 199) -> None:
-    """Raise :class:`~alloava_analysis.errors.ParameterError` for an option no clip could be analysed with."""
+    """Raise :class:`~alloava_analysis.errors.ParameterError` for an option no clip could be analysed with.
+
+    Parameters
+    ----------
+    window_s
+        Analysis window in seconds (> 0).
+    hop_s
+        Step between windows in seconds (> 0), or None (``window_s``).
+    group
+        Body-part group, one of :data:`~alloava_analysis.schema.GROUPS`.
+    max_lag_s
+        Largest lag searched, in seconds (>= 0).
+    n_boot
+        Bootstrap resamples (an integer >= 1).
+    n_surrogates
+        Surrogates of the mutual-information test (an integer >= 1).
+    """
     check_positive("window_s", window_s)
     check_positive("hop_s", hop_s, allow_none=True)
     check_option("group", group, GROUPS)
@@ -192,7 +208,18 @@ def check_settings(*, window_s: float = 5.0, hop_s: float | None = None, group: 
 
 
 def frame_rate(frames: pd.DataFrame) -> float:
-    """The video frame rate of a frame table (never a default: a table without one is an error)."""
+    """The video frame rate of a frame table (never a default: a table without one is an error).
+
+    Parameters
+    ----------
+    frames
+        Frame table of :func:`clip_tables` (attrs ``rate_hz``).
+
+    Returns
+    -------
+    float
+        Frames per second.
+    """
     rate = frames.attrs.get("rate_hz")
     if rate is None or not np.isfinite(rate) or rate <= 0:
         raise SchemaError(f"expected the frame table to carry its video frame rate (attrs['rate_hz'] > 0), got "
@@ -239,15 +266,41 @@ def frame_lags(frames: pd.DataFrame, *, max_lag_s: float, dtw_segment_s: float |
                scheduler: Any = None) -> tuple[dict, pd.DataFrame | None]:
     """Cross-correlation and DTW lags of a frame table, per clip and pooled, with intervals.
 
-    Motion is x and speech y, so positive = motion leads speech. ``frames`` is the frame
-    table of :func:`corpus_tables` (columns ``clip_id, motion_hp, speech_energy_hp``; attrs
-    ``rate_hz``). Returns the ``lag_s`` entry of :func:`correlate_corpus` and the pooled curve.
+    Motion is x and speech y, so positive = motion leads speech.
     Each clip's intervals are seeded from ``seed`` and its clip id
     (:func:`~alloava_analysis.parallel.clip_seed`). Clips are analysed by
     ``workers`` local processes or on the Dask cluster at ``scheduler`` when
     the table has at least :data:`PARALLEL_MIN_FRAMES` frames or the workers
     are already running (:func:`~alloava_analysis.parallel.executor_for`), in
     this process otherwise; the result is the same either way.
+
+    Parameters
+    ----------
+    frames
+        Frame table of :func:`~alloava_analysis.runs.correlate.corpus_tables`
+        (columns ``clip_id, motion_hp, speech_energy_hp``; attrs ``rate_hz``).
+    max_lag_s
+        Largest lag searched in either direction, in seconds (also the DTW band).
+    dtw_segment_s
+        Length in seconds of the segments DTW aligns separately (None: whole clips).
+    block_s
+        Length in seconds of the blocks of a clip's block bootstrap.
+    n_boot
+        Bootstrap resamples per clip (the pooled intervals use at least 1000).
+    seed
+        Seed of the bootstraps.
+    workers
+        Local worker processes (None: every core).
+    scheduler
+        A Dask scheduler address or ``distributed.Client`` to run on instead (None: local).
+
+    Returns
+    -------
+    lag_s : dict
+        The ``lag_s`` entry of :func:`~alloava_analysis.runs.correlate.correlate_corpus`:
+        pooled ``xcorr`` and ``dtw`` lags with intervals, methods, and ``per_clip`` rows.
+    curve : pandas.DataFrame or None
+        The pooled cross-correlation curve (None when no clip had one).
     """
     options = dict(rate=frame_rate(frames), max_lag_s=max_lag_s, dtw_segment_s=dtw_segment_s, block_s=block_s,
                    n_boot=n_boot, seed=seed)

@@ -59,6 +59,11 @@ def require_c() -> bool:
 
     ``dtaidistance`` prints its diagnostics to stdout; they are captured (so
     ``--json`` output stays clean) and put into the error message.
+
+    Returns
+    -------
+    bool
+        True (the result is cached).
     """
     try:
         from dtaidistance import dtw
@@ -94,9 +99,18 @@ def znormalize(x: np.ndarray, *, nan: str = "raise", what: str = "series") -> np
 
     Parameters
     ----------
+    x
+        Series of shape (time,) or (time, features), at least 2 samples.
     nan
         ``"raise"`` (default) or ``"interpolate"`` (linear in sample index,
         nearest at the edges; documented gap filling, never silent).
+    what
+        Name of the series in error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        The z-normalised series (float64, same shape).
 
     Raises
     ------
@@ -188,6 +202,20 @@ def dtw_path(x: np.ndarray, y: np.ndarray, *, band: int | None = None, band_s: f
              penalty: float | None = None) -> tuple[float, np.ndarray]:
     """DTW distance and the optimal warping path (C backend).
 
+    Parameters
+    ----------
+    x, y
+        Shape (time,) (lengths may differ).
+    band, band_s, rate_hz
+        Sakoe-Chiba band in samples, or in seconds with the sampling rate in Hz
+        (not both; None: no band).
+    znorm
+        Z-normalise each series first.
+    nan
+        ``"raise"`` or ``"interpolate"`` (see :func:`znormalize`).
+    penalty
+        dtaidistance's penalty for a non-diagonal step (None: none).
+
     Returns
     -------
     distance : float
@@ -210,6 +238,15 @@ def lag_profile(path: np.ndarray, *, rate_hz: float, times: np.ndarray | None = 
     For each index ``i`` of ``x``, ``lag = (mean of matched j - i) / rate_hz``
     (positive: ``x`` leads ``y``). ``times`` gives the time of each ``x``
     sample (default ``i / rate_hz``).
+
+    Parameters
+    ----------
+    path
+        Warping path, (k, 2) index pairs ``(i, j)`` as from :func:`dtw_path`.
+    rate_hz
+        Sampling rate in Hz of both series.
+    times
+        Time in seconds of each ``x`` sample.
 
     Returns
     -------
@@ -248,6 +285,19 @@ def matched_peaks(a: np.ndarray, b: np.ndarray, path: np.ndarray, *, prominence:
     ``tolerance`` samples of them; the same from the side of ``b``, and the
     union is kept, so swapping ``a`` and ``b`` only changes the sign of the
     offsets. Positions are refined by a parabola through each peak.
+
+    Parameters
+    ----------
+    a, b
+        The two aligned 1-D series.
+    path
+        Their warping path, (k, 2) index pairs ``(i in a, j in b)``.
+    prominence
+        Smallest peak prominence, in standard deviations of each series.
+    min_distance
+        Smallest distance between peaks of one series, in samples.
+    tolerance
+        How far (samples) a peak of the other series may lie outside the path's partners.
 
     Returns
     -------
@@ -321,10 +371,16 @@ def dtw_lag(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: float, z
         Sampling rate.
     max_lag_s
         Sakoe-Chiba band in seconds.
+    znorm
+        Z-normalise each segment before alignment.
+    nan
+        ``"interpolate"`` (default) or ``"raise"`` (see :func:`znormalize`).
     segment_s
         Segment length (None: one segment).
     penalty
         dtaidistance's penalty for non-diagonal steps (None: none).
+    times
+        Time in seconds of each sample (default ``i / rate_hz``), for the profile and peaks.
     summary
         ``"peaks"`` or ``"path"`` (see above).
     prominence, min_peak_distance_s
@@ -438,6 +494,12 @@ def distance_matrix(series: list[np.ndarray] | np.ndarray, *, band: int | None =
     series
         List of 1-D series (lengths may differ) or of (time, features)
         arrays for multivariate DTW, or a 2-D array of equal-length series.
+    band, band_s, rate_hz
+        Sakoe-Chiba band in samples, or in seconds with the sampling rate in Hz.
+    znorm
+        Z-normalise each series (per feature) first.
+    nan
+        ``"raise"`` or ``"interpolate"`` (see :func:`znormalize`).
     parallel
         Use OpenMP threads.
 
@@ -481,6 +543,18 @@ def dtw_reference(x: np.ndarray, y: np.ndarray, *, band: int | None = None) -> f
     (dtaidistance's Sakoe-Chiba window, widened by the length difference);
     the distance is ``sqrt(D[n-1, m-1])``. Univariate or multivariate
     (squared Euclidean inner cost). Slow by design: loops in Python.
+
+    Parameters
+    ----------
+    x, y
+        Shape (time,) or (time, features); lengths may differ.
+    band
+        Sakoe-Chiba band in samples (None: no band).
+
+    Returns
+    -------
+    float
+        The DTW distance (``inf`` when the band makes the end unreachable).
     """
     a = [np.atleast_1d(v) for v in np.asarray(x, dtype=float)]
     b = [np.atleast_1d(v) for v in np.asarray(y, dtype=float)]
@@ -524,6 +598,19 @@ def dtw_lag_interval(peaks: pd.DataFrame | list[pd.DataFrame], *, block_s: float
     per clip): clips are resampled (cluster bootstrap) and the median of all
     their offsets recomputed. The interval is ``median +- t(B - 1) sd*``
     with ``B`` blocks or clips.
+
+    Parameters
+    ----------
+    peaks
+        One matched-peak table (``time``, ``offset_s``) or a list of them, one per clip.
+    block_s
+        Block length in seconds (one table only).
+    n_boot
+        Bootstrap resamples.
+    ci
+        Coverage of the interval, in (0, 1).
+    seed
+        Seed of the resampling.
 
     Returns
     -------

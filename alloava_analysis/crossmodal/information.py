@@ -305,14 +305,20 @@ def mi_surrogate_test(x: np.ndarray, y: np.ndarray, *, k: int = 3, n_surrogates:
     x, y
         Equal-length series on one clock (time order; NaN pairs dropped
         after shifting).
+    k
+        KSG neighbours (see :func:`ksg_mi`).
     n_surrogates
         Number of surrogates; the smallest attainable p-value is ``1 / (n_surrogates + 1)``.
+    seed
+        Seed of the shifts and the jitter.
     groups
         Clip label per sample (contiguous); ``y`` is shifted within each clip
         independently, so clips are never mixed.
     min_shift
         Smallest circular shift in samples (default: 10 % of each clip's
         length), keeping surrogates away from the original alignment.
+    jitter
+        Tie-breaking noise (see :func:`ksg_mi`).
     lag_search
         When given (samples), the statistic is the MI of ``(x[t], y[t + L])``
         at the lag ``L`` (``|L| <= lag_search``) of maximum cross-correlation
@@ -321,7 +327,7 @@ def mi_surrogate_test(x: np.ndarray, y: np.ndarray, *, k: int = 3, n_surrogates:
     max_samples
         Keep every ``s``-th pair so that at most this many enter the estimator
         (the same decimation for the data and the surrogates); None keeps all.
-    workers, scheduler
+    workers, scheduler, parallel_min_work
         Where the surrogates are computed (local processes or a Dask cluster,
         see :func:`alloava_analysis.parallel.map_chunked`); every surrogate's
         shifts and jitter are drawn from ``seed`` first, so the result is the
@@ -369,6 +375,24 @@ def lagged_mi(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: float,
     """MI between ``x[t]`` and ``y[t + lag]`` for lags in ``[-max_lag_s, max_lag_s]``.
 
     Positive lag: ``x`` leads ``y``. With ``groups``, pairs never cross a clip boundary.
+    A lag with too few pairs for the estimator gets ``bits`` NaN.
+
+    Parameters
+    ----------
+    x, y
+        Equal-length series on one clock, shape (n,) or (n, d).
+    rate_hz
+        Sampling rate in Hz.
+    max_lag_s
+        Largest lag in seconds, in either direction.
+    step_s
+        Step between lags in seconds (default one sample).
+    k
+        KSG neighbours (see :func:`ksg_mi`).
+    seed
+        Seed of the jitter.
+    groups
+        Clip label per sample (contiguous), or None for one series.
 
     Returns
     -------
@@ -424,6 +448,8 @@ def mi_clip_shuffle_test(x: np.ndarray, y: np.ndarray, *, groups: np.ndarray, k:
         Equal-length series on one clock, clips contiguous (see ``groups``).
     groups
         Clip label per sample; at least 3 clips.
+    seed
+        Seed of the derangements and the jitter.
     n_surrogates, k, jitter, lag_search, max_samples, workers, scheduler, parallel_min_work
         As in :func:`mi_surrogate_test`.
 

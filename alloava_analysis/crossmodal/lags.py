@@ -33,7 +33,20 @@ log = logging.getLogger(__name__)
 
 
 def as_pair(x: np.ndarray, y: np.ndarray, what: str = "series") -> tuple[np.ndarray, np.ndarray]:
-    """``x`` and ``y`` as float64 1-D series of equal length (one clock); ValueError otherwise."""
+    """``x`` and ``y`` as float64 1-D series of equal length (one clock); ValueError otherwise.
+
+    Parameters
+    ----------
+    x, y
+        The two series.
+    what
+        What they are, for error messages.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(x, y)`` as float64 arrays.
+    """
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     if x.ndim != 1 or y.ndim != 1:
@@ -45,7 +58,20 @@ def as_pair(x: np.ndarray, y: np.ndarray, what: str = "series") -> tuple[np.ndar
 
 
 def standardise(v: np.ndarray, name: str) -> np.ndarray:
-    """``(v - mean) / sd`` ignoring NaN; ValueError for under 3 finite samples or a constant ``v``."""
+    """``(v - mean) / sd`` ignoring NaN; ValueError for under 3 finite samples or a constant ``v``.
+
+    Parameters
+    ----------
+    v
+        1-D series (NaN = missing, kept).
+    name
+        Its name, for error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        The standardised series.
+    """
     finite = np.isfinite(v)
     if finite.sum() < 3:
         raise ValueError(f"expected at least 3 finite samples in {name}, got {int(finite.sum())}")
@@ -63,6 +89,20 @@ def remove_slow_trend(x: np.ndarray, *, rate_hz: float, window_s: float) -> np.n
     Used before frame-level lag analysis so that slow co-variation (e.g. the
     window-level coupling of speech rate and movement) does not tilt the
     cross-correlation peak. NaN samples stay NaN; ``window_s = 0`` returns ``x``.
+
+    Parameters
+    ----------
+    x
+        1-D series.
+    rate_hz
+        Its sampling rate in Hz (> 0).
+    window_s
+        Length of the moving average in seconds (>= 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``x`` minus its moving average (float64).
     """
     x = np.asarray(x, dtype=np.float64)
     if window_s == 0:
@@ -91,7 +131,20 @@ def _lag_sums(xs: np.ndarray, ys: np.ndarray, max_lag: int) -> np.ndarray:
 
 
 def r_from_sums(sums: np.ndarray, min_overlap: int) -> np.ndarray:
-    """Pearson r per lag from :func:`_lag_sums` (leading axes allowed); NaN where pairs are too few."""
+    """Pearson r per lag from :func:`_lag_sums` (leading axes allowed); NaN where pairs are too few.
+
+    Parameters
+    ----------
+    sums
+        Lagged sums, shape (..., 6, lags): count, sx, sy, sxx, syy, sxy.
+    min_overlap
+        Lags with fewer pairs than this (and than 3) are NaN.
+
+    Returns
+    -------
+    numpy.ndarray
+        r, shape (..., lags).
+    """
     cnt, sx, sy, sxx, syy, sxy = (sums[..., i, :] for i in range(6))
     with np.errstate(invalid="ignore", divide="ignore"):
         num = cnt * sxy - sx * sy
@@ -101,7 +154,24 @@ def r_from_sums(sums: np.ndarray, min_overlap: int) -> np.ndarray:
 
 
 def lag_curve(x: np.ndarray, y: np.ndarray, max_lag: int, *, min_overlap: int = 10) -> tuple[np.ndarray, np.ndarray]:
-    """``(r, n)`` per lag ``-max_lag .. max_lag`` samples: the arrays of :func:`cross_correlation_curve`."""
+    """``(r, n)`` per lag ``-max_lag .. max_lag`` samples: the arrays of :func:`cross_correlation_curve`.
+
+    Parameters
+    ----------
+    x, y
+        Equal-length 1-D series on one clock (NaN = missing).
+    max_lag
+        Largest lag in samples (capped at ``len(x) - 1``).
+    min_overlap
+        Lags with fewer finite pairs than this get ``r = NaN``.
+
+    Returns
+    -------
+    r : numpy.ndarray
+        Correlation per lag.
+    n : numpy.ndarray
+        Finite pairs per lag.
+    """
     sums = _lag_sums(standardise(x, "x"), standardise(y, "y"), int(min(max_lag, x.size - 1)))
     return r_from_sums(sums, min_overlap), sums[0]
 
@@ -109,7 +179,19 @@ def lag_curve(x: np.ndarray, y: np.ndarray, max_lag: int, *, min_overlap: int = 
 def pooled_peak(r: np.ndarray, n: np.ndarray) -> tuple[int | None, np.ndarray]:
     """Index of the maximum of curves ``r`` (clips x lags) averaged on the Fisher-z scale with weights ``n - 3``.
 
-    Returns the index (None when no lag has a finite value) and the pooled curve, as r.
+    Parameters
+    ----------
+    r
+        Correlation curves, shape (clips, lags).
+    n
+        Pairs behind each value, same shape.
+
+    Returns
+    -------
+    index : int or None
+        Index of the pooled maximum (None when no lag has a finite value).
+    pooled : numpy.ndarray
+        The pooled curve, as r.
     """
     w = np.where(np.isfinite(r) & (n > 3), n - 3, 0.0)
     z = np.arctanh(np.clip(np.nan_to_num(r), -0.999999, 0.999999))
@@ -228,6 +310,13 @@ def pooled_cross_correlation(curves: list[pd.DataFrame], *, refine: bool = True)
     At each lag, clip values are averaged on the Fisher-z scale weighted by
     ``n - 3`` (their pair counts). Curves must share ``rate_hz`` and lag grid.
 
+    Parameters
+    ----------
+    curves
+        Curves of :func:`cross_correlation_curve` (None and empty ones are skipped).
+    refine
+        Refine the peak to sub-sample precision (see :func:`cross_correlation_lag`).
+
     Returns
     -------
     lag_s : float
@@ -310,6 +399,29 @@ def lag_interval(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: flo
     peak's height, or when at least ``competing_share`` of the replicates
     peak nearer to it than to the main peak -- its lag is then ambiguous.
 
+    Parameters
+    ----------
+    x, y
+        Equal-length series on one clock (NaN = missing).
+    rate_hz
+        Sampling rate in Hz.
+    max_lag_s
+        Lags searched are ``[-max_lag_s, max_lag_s]``.
+    block_s
+        Block length in seconds (at least ``2 max_lag + 2`` samples are used).
+    n_boot
+        Bootstrap resamples.
+    ci
+        Coverage of the interval, in (0, 1).
+    seed
+        Seed of the resampling.
+    min_overlap
+        Lags with fewer finite pairs than this are NaN.
+    competing_share, competing_ratio
+        Thresholds of the competing-peak flag (see above), in [0, 1].
+    min_separation_s
+        Least distance in seconds between the main and the secondary peak.
+
     Returns
     -------
     dict
@@ -362,6 +474,19 @@ def pooled_lag_interval(curves: list[pd.DataFrame], *, n_boot: int = 1000, ci: f
     Replicates resample clips with replacement and pool their curves as
     :func:`pooled_cross_correlation` does (Fisher z weighted by ``n - 3``);
     the interval is ``lag +- t(k - 1) sd*`` over ``k`` clips.
+
+    Parameters
+    ----------
+    curves
+        Per-clip curves of :func:`cross_correlation_curve`.
+    n_boot
+        Bootstrap resamples.
+    ci
+        Coverage of the interval, in (0, 1).
+    seed
+        Seed of the resampling.
+    refine
+        Refine peaks to sub-sample precision.
 
     Returns
     -------
