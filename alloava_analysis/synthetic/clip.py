@@ -87,7 +87,28 @@ def _safe_corr(x: np.ndarray, y: np.ndarray) -> float | None:
 
 def build_clip(clip_index: int, seed: int, cfg: SynthConfig, speaker_index: int, demographics: dict[str, str],
                *, with_audio: bool = True) -> SyntheticClip:
-    """Clip ``clip_index`` of the corpus with ``seed``, spoken by speaker ``speaker_index``."""
+    """Clip ``clip_index`` of the corpus with ``seed``, spoken by speaker ``speaker_index``.
+
+    Parameters
+    ----------
+    clip_index
+        Position of the clip in the corpus (0-based).
+    seed
+        Corpus seed.
+    cfg
+        Generator settings.
+    speaker_index
+        The clip's speaker (:func:`~.speakers.speaker_sequence`).
+    demographics
+        That speaker's attribute values (:func:`~.speakers.speaker_demographics`).
+    with_audio
+        Synthesise the audio; when False ``.audio`` is None and everything else is identical.
+
+    Returns
+    -------
+    SyntheticClip
+        The clip with its audio, truth record and noise-free series.
+    """
     rng = stream(seed, CLIP_STREAM, clip_index)
     speaker = make_speaker(speaker_index, seed, cfg, demographics)
     key, n_frames = clip_identity(rng, cfg)

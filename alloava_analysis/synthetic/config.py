@@ -213,7 +213,13 @@ class SynthConfig:
             need(eff.group_value > 0, "a positive group_value", eff.group_value)
 
     def to_dict(self) -> dict[str, Any]:
-        """The configuration as plain JSON-ready values (tuples become lists)."""
+        """The configuration as plain JSON-ready values (tuples become lists).
+
+        Returns
+        -------
+        dict
+            Every field; mixes and F0 ranges as ``{name: value}`` mappings.
+        """
         d = asdict(self)
         for key in _MIX_FIELDS:
             d[key] = {name: p for name, p in getattr(self, key)}
@@ -222,7 +228,18 @@ class SynthConfig:
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> "SynthConfig":
-        """Inverse of :meth:`to_dict`, e.g. ``SynthConfig.from_dict(truth["generator"]["config"])``."""
+        """Inverse of :meth:`to_dict`, e.g. ``SynthConfig.from_dict(truth["generator"]["config"])``.
+
+        Parameters
+        ----------
+        values
+            Fields as :meth:`to_dict` writes them (lists and mappings are turned back into tuples).
+
+        Returns
+        -------
+        SynthConfig
+            The configuration.
+        """
         d = dict(values)
         for key in _MIX_FIELDS:
             if isinstance(d.get(key), dict):
@@ -236,5 +253,17 @@ class SynthConfig:
         return cls(**d)
 
     def baseline(self, metric: str) -> float:
-        """The value of ``metric`` for speakers without a planted effect on it."""
+        """The value of ``metric`` for speakers without a planted effect on it.
+
+        Parameters
+        ----------
+        metric
+            A metric with a planted baseline: ``dropout_fraction``,
+            ``asr_probability``, ``movement_intensity`` or ``low_conf_fraction``.
+
+        Returns
+        -------
+        float
+            The baseline.
+        """
         return float(getattr(self, EFFECT_BASELINE[metric]))
