@@ -61,7 +61,18 @@ class LabelSchema:
     attributes: tuple[Attribute, ...] = field(default_factory=tuple)
 
     def get(self, name: str) -> Attribute:
-        """The attribute called ``name`` (an open-vocabulary one when the schema does not define it)."""
+        """The attribute called ``name`` (an open-vocabulary one when the schema does not define it).
+
+        Parameters
+        ----------
+        name
+            Attribute (column) name.
+
+        Returns
+        -------
+        Attribute
+            Its definition.
+        """
         for attr in self.attributes:
             if attr.name == name:
                 return attr
@@ -72,7 +83,18 @@ class LabelSchema:
         return tuple(a.name for a in self.attributes)
 
     def with_values(self, **values: tuple[str, ...] | list[str] | None) -> "LabelSchema":
-        """A copy with the allowed values of some attributes replaced (new names are added)."""
+        """A copy with the allowed values of some attributes replaced (new names are added).
+
+        Parameters
+        ----------
+        values
+            ``name=allowed values`` per attribute (None: open vocabulary).
+
+        Returns
+        -------
+        LabelSchema
+            The new schema.
+        """
         attrs = {a.name: a for a in self.attributes}
         for name, allowed in values.items():
             old = attrs.get(name, Attribute(name))
@@ -193,7 +215,30 @@ def check_reference(reference: pd.DataFrame, attributes: list[str] | tuple[str, 
 
     ``attribute`` is one of ``attributes`` or an intersection written ``a&b``
     (its ``group`` then ``x&y``). Values are checked against ``schema``.
-    Returns the table with canonical values and float shares.
+
+    Parameters
+    ----------
+    reference
+        Reference table with ``attribute``, ``group`` and ``share`` columns.
+    attributes
+        The attributes it may describe (the audit's ``--by``).
+    schema
+        Allowed values per attribute.
+    path
+        The reference file, named in errors.
+    tolerance
+        Largest allowed difference of each attribute's share total from 1.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``attribute, group, share`` with canonical values and float shares.
+
+    Raises
+    ------
+    SchemaError
+        A missing column, a share outside [0, 1], an unknown attribute or
+        value, a duplicate group, or shares that do not sum to 1.
     """
     need = ["attribute", "group", "share"]
     missing = [c for c in need if c not in reference.columns]
