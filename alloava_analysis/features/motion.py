@@ -33,9 +33,10 @@ import xarray as xr
 from scipy import signal
 
 from ..clocks import aggregate_windows, count_in_windows, make_windows
+from ..checks import check_int, check_nonnegative, check_option, check_positive, check_range
+from ..errors import ParameterError, SchemaError
 from ..model import CONFIDENCE_DIMS, validate_pose
-from ..schema import group_keypoints
-from ..checks import check_nonnegative, check_option, check_positive
+from ..schema import get_layout
 
 __all__ = [
     "MotionSettings",
@@ -204,7 +205,8 @@ def _fps(ds: xr.Dataset) -> float:
     if not np.isfinite(fps) or fps <= 0:
         t = ds["time"].values
         if t.size < 2:
-            raise ValueError(f"expected at least 2 frames to infer the frame rate, got {t.size}")
+            raise SchemaError(f"expected at least 2 frames to infer the frame rate, got {t.size}",
+                              path=ds.attrs.get("source") or None)
         fps = 1.0 / float(np.median(np.diff(t)))
     return fps
 
@@ -250,9 +252,8 @@ def mask_low_confidence(ds: xr.Dataset, *, threshold: float = 0.5) -> xr.Dataset
     xarray.Dataset
         A copy with the masked positions; attr ``confidence_threshold``.
     """
+    check_range("threshold", threshold, 0, 1)
     ds = validate_pose(ds)
-    if not 0 <= threshold <= 1:
-        raise ValueError(f"expected a confidence threshold in [0, 1], got {threshold}")
     keep = ds["confidence"] >= threshold
     out = ds.copy()
     out["position"] = ds["position"].where(keep)
@@ -283,9 +284,8 @@ def mask_outside_frame(ds: xr.Dataset, *, margin: float = 0.0) -> xr.Dataset:
     xarray.Dataset
         A copy with the points outside the frame NaN; attr ``frame_margin``.
     """
+    check_nonnegative("margin", margin)
     ds = validate_pose(ds)
-    if margin < 0:
-        raise ValueError(f"expected margin >= 0, got {margin}")
     if ds.attrs.get("coords") == "normalized":
         size = np.array([1.0, 1.0])
     elif ds.attrs.get("frame_width") and ds.attrs.get("frame_height"):
@@ -345,9 +345,8 @@ def interpolate_gaps(ds: xr.Dataset, *, max_gap_s: float = 0.2) -> xr.Dataset:
     xarray.Dataset
         A copy with the short gaps filled (float32); attr ``max_gap_s``.
     """
+    check_nonnegative("max_gap_s", max_gap_s)
     ds = validate_pose(ds)
-    if max_gap_s < 0:
-        raise ValueError(f"expected max_gap_s >= 0, got {max_gap_s}")
     t = ds["time"].values
     out = ds.copy()
     out["position"] = (ds["position"].dims,
@@ -404,11 +403,11 @@ def smooth(ds: xr.Dataset, *, window_s: float = 0.2, polyorder: int = 2) -> xr.D
         A copy with smoothed positions (float32); attrs ``smooth_window_s``
         and ``smooth_polyorder``.
     """
+    check_nonnegative("window_s", window_s)
+    check_int("polyorder", polyorder, minimum=0)
     ds = validate_pose(ds)
     if window_s == 0:
         return ds
-    if window_s < 0 or polyorder < 0:
-        raise ValueError(f"expected window_s >= 0 and polyorder >= 0, got {window_s}, {polyorder}")
     frames = int(round(window_s * _fps(ds)))
     frames = max(frames + (frames % 2 == 0), polyorder + 2 + (polyorder % 2))
     out = ds.copy()
@@ -441,6 +440,11 @@ def clean_pose(ds: xr.Dataset, *, confidence_threshold: float = 0.5, max_gap_s: 
     xarray.Dataset
         The cleaned copy, with the attrs each step records.
     """
+    check_range("confidence_threshold", confidence_threshold, 0, 1)
+    check_nonnegative("max_gap_s", max_gap_s)
+    check_nonnegative("smooth_s", smooth_s)
+    check_int("polyorder", polyorder, minimum=0)
+    check_nonnegative("frame_margin", frame_margin, allow_none=True)
     out = mask_low_confidence(ds, threshold=confidence_threshold)
     if frame_margin is not None:
         out = mask_outside_frame(out, margin=frame_margin)
@@ -454,7 +458,7 @@ def clean_pose(ds: xr.Dataset, *, confidence_threshold: float = 0.5, max_gap_s: 
 def _derivative(values: np.ndarray, t: np.ndarray) -> np.ndarray:
     """d/dt along axis 0 with second-order central differences on (possibly uneven) timestamps."""
     if t.size < 2:
-        raise ValueError(f"expected at least 2 frames to differentiate, got {t.size}")
+        raise SchemaError(f"expected at least 2 frames to differentiate, got {t.size}", where="time")
     if t.size == 2:
         d = (values[1] - values[0]) / (t[1] - t[0])
         return np.stack([d, d])
@@ -526,8 +530,8 @@ def _shoulder_distance(ds: xr.Dataset, isotropic: bool) -> np.ndarray:
     """Per-frame left-right shoulder distance in the image plane, (time, individual)."""
     names = list(ds["keypoint"].values)
     if "left_shoulder" not in names or "right_shoulder" not in names:
-        raise ValueError(f"expected left_shoulder and right_shoulder keypoints to normalise by body size, "
-                         f"got layout {ds.attrs.get('layout')!r}")
+        raise SchemaError(f"expected left_shoulder and right_shoulder keypoints to normalise by body size, "
+                          f"got layout {ds.attrs.get('layout')!r}", path=ds.attrs.get("source") or None)
     scale = pixel_scale(ds) if isotropic else np.ones(ds.sizes["space"])
     pos = ds["position"].sel(keypoint=["left_shoulder", "right_shoulder"]).values.astype(np.float64)
     pos = (pos * scale[None, :, None, None])[:, :2]
@@ -561,8 +565,8 @@ def shoulder_width(ds: xr.Dataset, *, isotropic: bool = True) -> xr.DataArray:
         width = np.nanmedian(dist, axis=0)
     bad = ~(np.isfinite(width) & (width > 0))
     if bad.any():
-        raise ValueError(f"expected visible shoulders to measure body size, got none for "
-                         f"{list(np.asarray(ds['individual'].values)[bad])} in {ds.attrs.get('source') or 'pose'}")
+        raise SchemaError(f"expected visible shoulders to measure body size, got none for "
+                          f"{list(np.asarray(ds['individual'].values)[bad])} in {ds.attrs.get('source') or 'pose'}")
     return xr.DataArray(width, dims=("individual",), coords={"individual": ds["individual"].values},
                         name="shoulder_width")
 
@@ -602,8 +606,9 @@ def body_reference(ds: xr.Dataset) -> xr.DataArray:
     """
     names = list(ds["keypoint"].values)
     if "left_shoulder" not in names or "right_shoulder" not in names:
-        raise ValueError(f"expected left_shoulder and right_shoulder keypoints for body-relative motion "
-                         f"(relative_to='body'), got layout {ds.attrs.get('layout')!r}; use relative_to='image'")
+        raise SchemaError(f"expected left_shoulder and right_shoulder keypoints for body-relative motion "
+                          f"(relative_to='body'), got layout {ds.attrs.get('layout')!r}; use relative_to='image'",
+                          path=ds.attrs.get("source") or None)
     return ds["position"].sel(keypoint=["left_shoulder", "right_shoulder"]).mean("keypoint", skipna=False)
 
 
@@ -617,6 +622,31 @@ def _cut_mask(t: np.ndarray, cuts: np.ndarray, guard_s: float) -> np.ndarray:
         bad[max(j - 1, 0):j + 1] = True
     near = np.abs(t[:, None] - cuts[None, :]).min(axis=1) <= guard_s
     return bad | near
+
+
+def _group_names(ds: xr.Dataset, group: str) -> list[str]:
+    """The keypoints of ``group`` that ``ds`` has; ParameterError for a group its layout does not define."""
+    layout = ds.attrs.get("layout", "")
+    try:
+        groups = get_layout(layout).groups
+    except KeyError:
+        raise SchemaError(f"expected a pose with a known keypoint layout to select group {group!r}, got layout "
+                          f"{layout!r}", path=ds.attrs.get("source") or None, where="attrs['layout']") from None
+    check_option("group", group, tuple(groups), extra=f"the groups of layout {layout!r}")
+    present = set(ds["keypoint"].values)
+    names = [k for k in groups[group] if k in present]
+    if not names:
+        raise SchemaError(f"expected keypoints of group {group!r} in the pose, got none of them",
+                          path=ds.attrs.get("source") or None)
+    return names
+
+
+def _individual(ds: xr.Dataset, individual: str | None) -> Any:
+    """``individual``, or the first individual of ``ds`` when None; ParameterError for one ``ds`` lacks."""
+    present = tuple(ds["individual"].values)
+    if individual is None:
+        return present[0]
+    return check_option("individual", individual, present)
 
 
 def movement_intensity(ds: xr.Dataset, *, group: str = "hands", individual: str | None = None,
@@ -668,12 +698,16 @@ def movement_intensity(ds: xr.Dataset, *, group: str = "hands", individual: str 
         ``rate_hz``, ``group``, ``shoulder_width`` (clip median), ``units``,
         ``relative_to`` (resolved), ``use_z``, ``n_cuts``, ``cuts``.
     """
+    check_nonnegative("cut_guard_s", cut_guard_s)
+    check_range("confidence_threshold", confidence_threshold, 0, 1)
+    check_nonnegative("max_gap_s", max_gap_s)
+    check_nonnegative("smooth_s", smooth_s)
+    check_int("min_keypoints", min_keypoints, minimum=0)
+    _check_option("use_z", use_z, (False, True))
     ds = validate_pose(ds)
     reference = resolve_relative_to(relative_to, group)
-    names = [k for k in group_keypoints(ds.attrs.get("layout", ""), group) if k in set(ds["keypoint"].values)]
-    if not names:
-        raise ValueError(f"expected keypoints of group {group!r} in the pose, got none of them")
-    ind = ds["individual"].values[0] if individual is None else individual
+    names = _group_names(ds, group)
+    ind = _individual(ds, individual)
     ds1 = ds.sel(individual=[ind])
     t = ds["time"].values
     cut_times = np.sort(np.asarray([] if cuts is None else cuts, dtype=float))
@@ -722,8 +756,8 @@ def _body_unit(ds1: xr.Dataset, pos: np.ndarray) -> float:
             spread = np.nanmedian(np.sqrt(np.nansum((pos - centre) ** 2, axis=1)), axis=1)
             unit = float(np.nanmedian(spread))
         if not (np.isfinite(unit) and unit > 0):
-            raise ValueError(f"expected visible keypoints to measure body size for cut detection, got none in "
-                             f"{ds1.attrs.get('source') or 'pose'}")
+            raise SchemaError(f"expected visible keypoints to measure body size for cut detection, got none in "
+                              f"{ds1.attrs.get('source') or 'pose'}")
         return unit
 
 
@@ -831,10 +865,14 @@ def detect_pose_cuts(ds: xr.Dataset, *, jump: float = 0.08, contrast: float = 5.
         ``n_keypoints``; attrs ``method="pose_jump"``, ``jump``, ``contrast``,
         ``body_unit``.
     """
+    check_positive("jump", jump)
+    check_range("contrast", contrast, 1, None)
+    check_range("confidence_threshold", confidence_threshold, 0, 1)
+    check_int("min_keypoints", min_keypoints, minimum=0)
+    check_nonnegative("hold_s", hold_s)
+    check_nonnegative("context_s", context_s)
     ds = validate_pose(ds)
-    if not (jump > 0 and contrast >= 1):
-        raise ValueError(f"expected jump > 0 and contrast >= 1, got {jump}, {contrast}")
-    ind = ds["individual"].values[0] if individual is None else individual
+    ind = _individual(ds, individual)
     ds1 = mask_low_confidence(ds.sel(individual=[ind]), threshold=confidence_threshold)
     t = ds1["time"].values.astype(np.float64)
     pos = ds1["position"].values[:, :2, :, 0].astype(np.float64) * pixel_scale(ds1)[:2][None, :, None]
@@ -919,8 +957,8 @@ def shot_cuts(pose: xr.Dataset, *, settings: "MotionSettings | None" = None,
     if settings.cut_source in ("auto", "video") and video is not None:
         return video, "video"
     if settings.cut_source == "video":
-        raise ValueError("expected cut times recorded from the video at extraction (metadata['shot_cuts']), got "
-                         "none; use cut_source='pose' or 'auto'")
+        raise SchemaError("expected cut times recorded from the video at extraction (metadata['shot_cuts']), got "
+                          "none; use cut_source='pose' or 'auto'", where="metadata['shot_cuts']")
     return detect_pose_cuts(pose, jump=settings.cut_jump)["time"].to_numpy(dtype=float), "pose"
 
 
@@ -971,11 +1009,13 @@ def window_intensity(intensity: pd.DataFrame, *, window_s: float = 5.0, hop_s: f
         One row per window: ``window, start, end, center, intensity, coverage,
         window_s, hop_s, clock``.
     """
-    t = intensity["time"].to_numpy(dtype=float)
-    v = intensity["intensity"].to_numpy(dtype=float)
+    check_positive("window_s", window_s)
+    check_positive("hop_s", hop_s, allow_none=True)
+    check_range("min_coverage", min_coverage, 0, 1)
+    t, v = _frame_series(intensity, "intensity")
     if span is None:
         if t.size == 0:
-            raise ValueError("expected intensity frames, got none")
+            raise SchemaError("expected intensity frames, got none", where="intensity")
         step = float(np.median(np.diff(t))) if t.size > 1 else 0.0
         span = (float(t[0]), float(t[-1]) + step)
     rate = intensity.attrs.get("rate_hz") or (1.0 / float(np.median(np.diff(t))))
@@ -1022,6 +1062,24 @@ def _smoothing_frames(t: np.ndarray, smooth_s: float) -> int:
     return max(k + (k % 2 == 0), 1) if k > 1 else 1
 
 
+def _frame_series(frames: pd.DataFrame, column: str, *, option: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``time`` and ``column`` of a frame table as float arrays.
+
+    A missing ``column`` is the caller's ParameterError when it was an option (``option`` names it),
+    else the table's SchemaError, as is a missing ``time``.
+    """
+    if "time" not in frames:
+        raise SchemaError(f"expected a frame table with a 'time' column, got columns {list(frames.columns)}",
+                          where="frames")
+    if column not in frames:
+        if option is not None:
+            raise ParameterError(f"invalid value for {option}: expected a column of the frame table "
+                                 f"({[c for c in frames.columns if c != 'time']}), got {column!r}", name=option)
+        raise SchemaError(f"expected a frame table with a {column!r} column, got columns {list(frames.columns)}",
+                          where="frames")
+    return frames["time"].to_numpy(dtype=float), frames[column].to_numpy(dtype=float)
+
+
 def noise_floor(intensity: pd.DataFrame, *, quantile: float = 0.1, factor: float = 2.5, smooth_s: float = 0.2,
                 column: str = "intensity") -> float:
     """The clip's own noise floor of movement intensity, from its stillness distribution.
@@ -1055,11 +1113,11 @@ def noise_floor(intensity: pd.DataFrame, *, quantile: float = 0.1, factor: float
     float
         The floor, in the units of ``column`` (NaN when no frame is valid).
     """
-    if not (0 < quantile < 1 and factor > 0 and smooth_s >= 0):
-        raise ValueError(f"expected 0 < quantile < 1, factor > 0 and smooth_s >= 0, got {quantile}, {factor}, "
-                         f"{smooth_s}")
-    t = intensity["time"].to_numpy(dtype=float)
-    v = moving_mean(intensity[column].to_numpy(dtype=float), _smoothing_frames(t, smooth_s))
+    check_range("quantile", quantile, 0, 1, inclusive=(False, False))
+    check_positive("factor", factor)
+    check_nonnegative("smooth_s", smooth_s)
+    t, v = _frame_series(intensity, column, option="column")
+    v = moving_mean(v, _smoothing_frames(t, smooth_s))
     v = v[np.isfinite(v)]
     return float(factor * np.quantile(v, quantile)) if v.size else float("nan")
 
@@ -1126,15 +1184,26 @@ def gesture_units(intensity: pd.DataFrame, *, high: float = 0.6, low: float | No
         and ``mean`` of the smoothed series); attrs ``high``, ``low``,
         ``noise_floor``, ``smooth_s``, ``n_excluded_cut``, ``clock``.
     """
+    check_nonnegative("high", high)
+    check_nonnegative("low", low, allow_none=True)
     low = high / 2 if low is None else low
     if not low <= high:
-        raise ValueError(f"expected low <= high for hysteresis, got low={low}, high={high}")
-    if not (isinstance(floor, (int, float)) or floor in ("auto", None)):
-        raise ValueError(f"expected floor to be 'auto', None or a number, got {floor!r}")
-    t = intensity["time"].to_numpy(dtype=float)
+        raise ParameterError(f"invalid value for low: expected low <= high for hysteresis, got low={low}, "
+                             f"high={high}", name="low")
+    if not (floor in ("auto", None) or (isinstance(floor, (int, float)) and not isinstance(floor, bool))):
+        raise ParameterError(f"invalid value for floor: expected 'auto', None or a number, got {floor!r}",
+                             name="floor")
+    check_nonnegative("min_duration_s", min_duration_s)
+    check_nonnegative("merge_gap_s", merge_gap_s)
+    check_range("floor_quantile", floor_quantile, 0, 1, inclusive=(False, False))
+    check_positive("floor_factor", floor_factor)
+    check_nonnegative("max_floor", max_floor, allow_none=True)
+    check_nonnegative("smooth_s", smooth_s)
+    check_range("confidence_ref", confidence_ref, 0, 1, inclusive=(False, True))
+    t, v = _frame_series(intensity, column, option="column")
     if t.size < 2:
-        raise ValueError(f"expected at least 2 frames, got {t.size}")
-    v = moving_mean(intensity[column].to_numpy(dtype=float), _smoothing_frames(t, smooth_s))
+        raise SchemaError(f"expected at least 2 frames, got {t.size}", where="intensity")
+    v = moving_mean(v, _smoothing_frames(t, smooth_s))
     if floor == "auto":
         fl = noise_floor(intensity, quantile=floor_quantile, factor=floor_factor, smooth_s=smooth_s, column=column)
         if max_floor is not None:
@@ -1199,9 +1268,13 @@ def gesture_rate(units: pd.DataFrame, *, span: tuple[float, float], window_s: fl
         ``window, start, end, n_units, units_per_min, window_s, hop_s, clock``
         (one row when ``window_s`` is None).
     """
-    lo, hi = float(span[0]), float(span[1])
-    if not hi > lo:
-        raise ValueError(f"expected span (start, stop) with stop > start, got {span}")
+    try:
+        lo, hi = float(span[0]), float(span[1])
+    except (TypeError, ValueError, IndexError):
+        lo = hi = float("nan")
+    if not (np.isfinite(lo) and np.isfinite(hi) and hi > lo):
+        raise ParameterError(f"invalid value for span: expected (start, stop) in seconds with stop > start, "
+                             f"got {span!r}", name="span")
     win = make_windows(lo, hi, window_s=window_s or (hi - lo), hop_s=hop_s, clock="video")
     out = win[["window", "start", "end"]].copy()
     out["n_units"] = count_in_windows(units["start"].to_numpy(dtype=float), win).astype("int64")

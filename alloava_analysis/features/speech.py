@@ -24,7 +24,9 @@ import numpy as np
 import pandas as pd
 from scipy import signal
 
+from ..checks import check_int, check_nonnegative, check_option, check_positive, check_range
 from ..clocks import count_in_windows, make_windows
+from ..errors import AudioFormatError, ParameterError, SchemaError
 
 __all__ = [
     "count_syllables",
@@ -170,18 +172,29 @@ def syllables(words: pd.Series | list[str]) -> np.ndarray:
 def _check_words(words: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in ("word", "start", "end") if c not in words]
     if missing:
-        raise ValueError(f"expected a words table with columns word, start, end; missing {missing}")
+        raise SchemaError(f"expected a words table with columns word, start, end; missing {missing}",
+                          where="words")
     return words.sort_values("start", kind="stable").reset_index(drop=True)
+
+
+def _check_span(span: tuple[float, float]) -> tuple[float, float]:
+    """``span`` as two floats ``(start, stop)``, finite with ``stop > start``; ParameterError otherwise."""
+    try:
+        start, stop = float(span[0]), float(span[1])
+    except (TypeError, ValueError, IndexError, KeyError):
+        start = stop = float("nan")
+    if not (np.isfinite(start) and np.isfinite(stop) and stop > start):
+        raise ParameterError(f"invalid value for span: expected (start, stop) in seconds with stop > start, "
+                             f"got {span!r}", name="span")
+    return start, stop
 
 
 def _span(words: pd.DataFrame, span: tuple[float, float] | None) -> tuple[float, float]:
     if span is not None:
-        start, stop = float(span[0]), float(span[1])
-        if not stop > start:
-            raise ValueError(f"expected span (start, stop) with stop > start, got {span}")
-        return start, stop
+        return _check_span(span)
     if len(words) == 0:
-        raise ValueError("expected words or an explicit span=(start, stop), got an empty words table")
+        raise SchemaError("expected words or an explicit span=(start, stop), got an empty words table",
+                          where="words")
     return 0.0, float(words["end"].max())
 
 
@@ -209,9 +222,10 @@ def detect_pauses(words: pd.DataFrame, *, min_pause_s: float = 0.25,
     pandas.DataFrame
         Columns ``start``, ``end``, ``duration``, ``kind``; attrs ``min_pause_s``.
     """
+    check_nonnegative("min_pause_s", min_pause_s)
+    if span is not None:
+        _check_span(span)
     words = _check_words(words)
-    if min_pause_s < 0:
-        raise ValueError(f"expected min_pause_s >= 0, got {min_pause_s}")
     starts = words["start"].to_numpy(dtype=float)
     ends = np.maximum.accumulate(words["end"].to_numpy(dtype=float)) if len(words) else np.empty(0)
     gap_start, gap_end = ends[:-1], starts[1:]
@@ -270,12 +284,18 @@ def speech_rate(words: pd.DataFrame, *, window_s: float = 5.0, hop_s: float | No
         articulation_rate`` (syllables per second of speaking time) and
         ``window_s, hop_s, clock`` (``"word"``).
     """
+    check_positive("window_s", window_s)
+    check_positive("hop_s", hop_s, allow_none=True)
+    check_nonnegative("min_pause_s", min_pause_s)
+    check_nonnegative("min_speaking_s", min_speaking_s)
+    if span is not None:
+        _check_span(span)
     words = _check_words(words)
     lo_span, hi_span = _span(words, span)
     win = make_windows(lo_span, hi_span, window_s=window_s, hop_s=hop_s, clock="word")
     if win.empty:
-        raise ValueError(f"expected a span of at least one window ({window_s} s), got "
-                         f"{hi_span - lo_span:.3f} s")
+        raise SchemaError(f"expected a span of at least one window ({window_s} s), got "
+                          f"{hi_span - lo_span:.3f} s", where="words")
     starts = words["start"].to_numpy(dtype=float)
     syl = syllables(words["word"])
     n_words = count_in_windows(starts, win)
@@ -323,7 +343,7 @@ def to_mono(samples: np.ndarray) -> np.ndarray:
     if y.ndim == 2:
         y = y.mean(axis=1)
     if y.ndim != 1:
-        raise ValueError(f"expected audio samples of shape (n,) or (n, channels), got {y.shape}")
+        raise AudioFormatError(f"expected audio samples of shape (n,) or (n, channels), got {y.shape}")
     return y
 
 
@@ -348,19 +368,28 @@ def resample_audio(samples: np.ndarray, samplerate: int, rate: int) -> np.ndarra
     return signal.resample_poly(samples, int(rate) // g, int(samplerate) // g).astype(np.float32)
 
 
+def _check_audio_options(samplerate: int | None, hop_s: float, t0: float, analysis_rate: int | None) -> None:
+    """ParameterError for a bad option shared by the audio-clock features."""
+    check_positive("samplerate", samplerate, allow_none=True)
+    check_positive("hop_s", hop_s)
+    check_nonnegative("t0", t0)
+    check_int("analysis_rate", analysis_rate, minimum=1, allow_none=True)
+
+
 def _samples(audio, samplerate: int | None, *, analysis_rate: int | None) -> tuple[np.ndarray, int]:
     """Mono float samples at ``analysis_rate`` (polyphase resampling) from an array or an ``Audio``."""
     if hasattr(audio, "read") and hasattr(audio, "samplerate"):
         y, sr = audio.read(mono=True), int(audio.samplerate)
     else:
         if samplerate is None:
-            raise ValueError("expected samplerate= with a sample array, got None")
+            raise ParameterError("invalid value for samplerate: expected the sample rate in Hz with a sample "
+                                 "array, got None", name="samplerate")
         y, sr = audio, int(samplerate)
     y = to_mono(y)
     if y.size == 0:
-        raise ValueError("expected audio samples, got an empty signal")
+        raise AudioFormatError("expected audio samples, got an empty signal")
     if not np.isfinite(y).all():
-        raise ValueError("expected finite audio samples, got NaN or inf")
+        raise AudioFormatError("expected finite audio samples, got NaN or inf")
     if analysis_rate and sr != analysis_rate:
         y, sr = resample_audio(y, sr, analysis_rate), analysis_rate
     return y.astype(np.float32), sr
@@ -402,10 +431,14 @@ def frame_rms(y: np.ndarray, *, frame: int, hop: int, chunk: int = 4096) -> np.n
     numpy.ndarray
         RMS of each frame, float64.
     """
+    check_int("frame", frame, minimum=1)
+    check_int("hop", hop, minimum=1)
+    check_int("chunk", chunk, minimum=1)
     y = np.pad(np.asarray(y, dtype=np.float64), frame // 2)
     n_frames = 1 + (y.size - frame) // hop
     if n_frames < 1:
-        raise ValueError(f"expected at least {frame} samples (one frame) after padding, got {y.size}")
+        raise SchemaError(f"expected at least {frame} samples (one frame) after padding, got {y.size}",
+                          where="audio samples")
     windows = np.lib.stride_tricks.sliding_window_view(y, frame)[::hop][:n_frames]
     power = np.empty(n_frames)
     for start in range(0, n_frames, chunk):
@@ -437,6 +470,8 @@ def rms_envelope(audio, *, samplerate: int | None = None, hop_s: float = 0.01, f
         ``time`` (frame centres), ``rms`` and ``rms_db`` (dB re full scale,
         floored at -120 dB); attrs ``clock="audio"``, ``rate_hz``, ``hop_s``, ``frame_s``.
     """
+    _check_audio_options(samplerate, hop_s, t0, analysis_rate)
+    check_positive("frame_s", frame_s)
     y, sr = _samples(audio, samplerate, analysis_rate=analysis_rate)
     hop, frame = _frame_params(sr, hop_s, frame_s)
     rms = frame_rms(y, frame=frame, hop=hop)
@@ -482,18 +517,25 @@ def f0_contour(audio, *, samplerate: int | None = None, method: str = "yin", fmi
     """
     import librosa
 
-    if method not in _F0_METHODS:
-        raise ValueError(f"expected method to be one of {_F0_METHODS}, got {method!r}")
-    if not 0 < fmin < fmax:
-        raise ValueError(f"expected 0 < fmin < fmax, got fmin={fmin}, fmax={fmax}")
+    check_option("method", method, _F0_METHODS)
+    _check_audio_options(samplerate, hop_s, t0, analysis_rate)
+    check_positive("fmin", fmin)
+    check_positive("fmax", fmax)
+    if not fmin < fmax:
+        raise ParameterError(f"invalid value for fmax: expected fmax > fmin = {fmin} Hz, got {fmax}", name="fmax")
+    check_positive("frame_s", frame_s)
+    check_range("silence_db", silence_db, None, 0)
     y, sr = _samples(audio, samplerate, analysis_rate=analysis_rate)
     hop, frame = _frame_params(sr, hop_s, frame_s)
     if frame < 2 * sr / fmin:
-        raise ValueError(f"expected frame_s >= 2/fmin = {2 / fmin:.4f} s to resolve {fmin} Hz, got {frame_s}")
+        raise ParameterError(f"invalid value for frame_s: expected frame_s >= 2/fmin = {2 / fmin:.4f} s to "
+                             f"resolve {fmin} Hz, got {frame_s}", name="frame_s")
     if fmax >= sr / 2:
-        raise ValueError(f"expected fmax below the Nyquist frequency {sr / 2} Hz, got {fmax}")
+        raise ParameterError(f"invalid value for fmax: expected fmax below the Nyquist frequency {sr / 2} Hz, "
+                             f"got {fmax}", name="fmax")
     if y.size < frame:
-        raise ValueError(f"expected at least one analysis frame ({frame_s} s) of audio, got {y.size / sr:.4f} s")
+        raise SchemaError(f"expected at least one analysis frame ({frame_s} s) of audio, got {y.size / sr:.4f} s",
+                          where="audio samples")
     cols: dict = {}
     if method == "yin":
         f0 = librosa.yin(y, fmin=fmin, fmax=fmax, sr=sr, frame_length=frame, hop_length=hop, center=True)
@@ -540,6 +582,7 @@ def onset_strength(audio, *, samplerate: int | None = None, hop_s: float = 0.01,
     """
     import librosa
 
+    _check_audio_options(samplerate, hop_s, t0, analysis_rate)
     y, sr = _samples(audio, samplerate, analysis_rate=analysis_rate)
     hop, frame = _frame_params(sr, hop_s, 0.032)
     n_fft = max(frame, 512)
@@ -579,6 +622,8 @@ def speech_features(audio, *, samplerate: int | None = None, hop_s: float = 0.01
         ``time, rms, rms_db, onset_strength[, f0_hz, voiced]``; attrs
         ``clock="audio"``, ``rate_hz``, ``hop_s``.
     """
+    _check_audio_options(samplerate, hop_s, t0, analysis_rate)
+    check_option("f0_method", f0_method, _F0_METHODS)
     y, sr = _samples(audio, samplerate, analysis_rate=analysis_rate)
     out = rms_envelope(y, samplerate=sr, hop_s=hop_s, t0=t0, analysis_rate=None)
     on = onset_strength(y, samplerate=sr, hop_s=hop_s, t0=t0, analysis_rate=None)
@@ -618,16 +663,23 @@ def prosodic_peaks(features: pd.DataFrame, *, column: str = "rms_db", min_distan
     pandas.DataFrame
         ``time``, ``value``, ``prominence``; attrs ``clock`` copied from ``features``.
     """
-    if "time" not in features or column not in features:
-        raise ValueError(f"expected a frame table with 'time' and {column!r} columns, got {list(features.columns)}")
+    check_nonnegative("min_distance_s", min_distance_s)
+    check_nonnegative("prominence", prominence, allow_none=True)
+    check_nonnegative("smooth_s", smooth_s)
+    if "time" not in features:
+        raise SchemaError(f"expected a frame table with a 'time' column, got {list(features.columns)}",
+                          where="features")
+    if column not in features:
+        raise ParameterError(f"invalid value for column: expected a column of the frame table "
+                             f"({[c for c in features.columns if c != 'time']}), got {column!r}", name="column")
     t = features["time"].to_numpy(dtype=float)
     v = features[column].to_numpy(dtype=float)
     if t.size < 3:
-        raise ValueError(f"expected at least 3 frames to find peaks, got {t.size}")
+        raise SchemaError(f"expected at least 3 frames to find peaks, got {t.size}", where="features")
     step = float(np.median(np.diff(t)))
     finite = np.isfinite(v)
     if not finite.any():
-        raise ValueError(f"expected finite values in {column!r}, got all NaN")
+        raise SchemaError(f"expected finite values in {column!r}, got all NaN", where="features")
     vv = np.where(finite, v, np.nanmin(v))
     k = int(round(smooth_s / step))
     if k > 1:
@@ -660,12 +712,15 @@ def energy_pauses(features: pd.DataFrame, *, threshold_db: float = -30.0, min_pa
     pandas.DataFrame
         The columns of :func:`detect_pauses` (``kind`` = ``"energy"``).
     """
+    check_range("threshold_db", threshold_db, None, 0)
+    check_nonnegative("min_pause_s", min_pause_s)
     if "rms_db" not in features or "time" not in features:
-        raise ValueError("expected a frame table from rms_envelope() with 'time' and 'rms_db'")
+        raise SchemaError(f"expected a frame table from rms_envelope() with 'time' and 'rms_db', got "
+                          f"{list(features.columns)}", where="features")
     t = features["time"].to_numpy(dtype=float)
     db = features["rms_db"].to_numpy(dtype=float)
     if t.size < 2:
-        raise ValueError(f"expected at least 2 frames, got {t.size}")
+        raise SchemaError(f"expected at least 2 frames, got {t.size}", where="features")
     step = float(np.median(np.diff(t)))
     quiet = db < np.nanpercentile(db, 95) + threshold_db
     edges = np.diff(np.concatenate([[0], quiet.astype(np.int8), [0]]))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..checks import check_nonnegative
 from ..model import Clip, make_intervals
 from . import motion, speech
 
@@ -183,6 +184,10 @@ def clip_tiers(clip: Clip, *, min_pause_s: float = 0.25, group: str = "hands", h
     pandas.DataFrame
         Interval table ``start, end, label, tier``; attrs ``tiers`` and ``duration_s``.
     """
+    check_nonnegative("min_pause_s", min_pause_s)
+    check_nonnegative("high", high)
+    check_nonnegative("low", low, allow_none=True)
+    check_nonnegative("min_duration_s", min_duration_s)
     duration = clip_duration(clip)
     parts = []
     if clip.words is not None:
