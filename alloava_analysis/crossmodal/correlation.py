@@ -47,6 +47,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..checks import check_int, check_option, check_range
+from ..errors import ParameterError, SchemaError
 from ..parallel import clip_seed
 from .lags import as_pair
 
@@ -179,6 +181,13 @@ def pooled_lag1_autocorrelation(series: list[np.ndarray], *, bounds: tuple[float
     """
     from scipy import optimize
 
+    try:
+        lo, hi = (float(b) for b in bounds)
+    except (TypeError, ValueError):
+        lo = hi = float("nan")
+    if not -1 < lo < hi < 1:
+        raise ParameterError(f"invalid value for bounds: expected (low, high) with -1 < low < high < 1, got "
+                             f"{bounds!r}", name="bounds")
     num = den = 0.0
     lengths = []
     for v in series:
@@ -199,7 +208,6 @@ def pooled_lag1_autocorrelation(series: list[np.ndarray], *, bounds: tuple[float
         terms = [(c * a, c * b) for n, c in counts.items() for a, b in [_lag1_terms(n, phi)]]
         return sum(a for a, _ in terms) / sum(b for _, b in terms) - observed
 
-    lo, hi = bounds
     if gap(lo) >= 0:
         return float(lo)
     if gap(hi) <= 0:
@@ -287,6 +295,8 @@ def ar1_halfwidth(n: int, phi_x: float, phi_y: float, *, ci: float = 0.95, sims:
     float
         The half-width on the Fisher-z scale.
     """
+    check_range("ci", ci, 0, 1, inclusive=(False, False))
+    check_int("sims", sims, minimum=1)
     px, py = _round_phi(phi_x), _round_phi(phi_y)
     if n > _EXACT_MAX:
         neff = ar1_effective_sample_size(n, px, py)
@@ -314,6 +324,7 @@ def ar1_correlation_interval(r: float, n: int, phi_x: float, phi_y: float, *, ci
         ``ci_low, ci_high, n_eff, halfwidth_z, note``; the interval is NaN and
         ``note`` says why when ``n_eff < 4`` (too few independent windows).
     """
+    check_range("ci", ci, 0, 1, inclusive=(False, False))
     neff = ar1_effective_sample_size(n, _round_phi(phi_x), _round_phi(phi_y))
     out = {"ci_low": np.nan, "ci_high": np.nan, "n_eff": neff, "halfwidth_z": np.nan, "note": ""}
     if not np.isfinite(r):
@@ -426,21 +437,22 @@ def block_bootstrap_correlation(x: np.ndarray, y: np.ndarray, *, method: str = "
         raises ``ValueError``; if more than 10 % of resamples are degenerate
         (constant) a warning is issued and they are left out.
     """
-    if method not in _METHODS:
-        raise ValueError(f"expected method to be one of {_METHODS}, got {method!r}")
-    if interval not in ("t", "percentile"):
-        raise ValueError(f"expected interval to be 't' or 'percentile', got {interval!r}")
-    if not 0 < ci < 1:
-        raise ValueError(f"expected ci in (0, 1), got {ci}")
+    check_option("method", method, _METHODS)
+    check_option("interval", interval, ("t", "percentile"))
+    check_int("n_boot", n_boot, minimum=1)
+    check_int("block", block, minimum=1, allow_none=True)
+    check_range("ci", ci, 0, 1, inclusive=(False, False))
+    check_int("seed", seed, minimum=0)
+    check_int("min_pairs", min_pairs, minimum=0)
     x, y = as_pair(x, y)
     ok = np.isfinite(x) & np.isfinite(y)
     n_ok = int(ok.sum())
     if n_ok < max(min_pairs, 3):
-        raise ValueError(f"expected at least {max(min_pairs, 3)} finite pairs for a correlation, got {n_ok} "
-                         f"(windows too few or all-NaN; use a shorter window or a longer clip)")
+        raise SchemaError(f"expected at least {max(min_pairs, 3)} finite pairs for a correlation, got {n_ok} "
+                          f"(windows too few or all-NaN; use a shorter window or a longer clip)")
     for name, v in (("x", x), ("y", y)):
         if np.nanstd(v[ok]) == 0:
-            raise ValueError(f"expected a non-constant {name}, got a constant series; correlation is undefined")
+            raise SchemaError(f"expected a non-constant {name}, got a constant series; correlation is undefined")
     r = float(_correlate_rows(x[None], y[None], method)[0])
     blk = block_length(x, y) if block is None else int(block)
     rng = np.random.default_rng(seed)
@@ -465,6 +477,14 @@ def block_bootstrap_correlation(x: np.ndarray, y: np.ndarray, *, method: str = "
         lo, hi = np.tanh(z0 - t * se), np.tanh(z0 + t * se)
     return {"r": r, "ci_low": float(lo), "ci_high": float(hi), "n": n_ok, "block": blk, "n_boot": int(n_boot),
             "method": method, "interval": interval}
+
+
+def _check_columns(frame: pd.DataFrame, **columns: str) -> None:
+    """ParameterError naming the argument whose column ``frame`` lacks (``by="clip_id"``, ``x=...``)."""
+    for name, col in columns.items():
+        if col not in frame:
+            raise ParameterError(f"invalid value for {name}: expected a column of the windows table "
+                                 f"({list(frame.columns)}), got {col!r}", name=name)
 
 
 def correlation_table(frame: pd.DataFrame, x: str, y: str, *, by: str = "clip_id", interval: str = "ar1",
@@ -509,11 +529,12 @@ def correlation_table(frame: pd.DataFrame, x: str, y: str, *, by: str = "clip_id
         few independent windows keeps its ``r`` but gets no interval, and the
         note says so (never a silent number).
     """
-    if interval not in _INTERVALS:
-        raise ValueError(f"expected interval to be one of {_INTERVALS}, got {interval!r}")
-    for col in (by, x, y):
-        if col not in frame:
-            raise ValueError(f"expected column {col!r} in the windows table, got {list(frame.columns)}")
+    check_option("interval", interval, _INTERVALS)
+    check_int("n_boot", n_boot, minimum=1)
+    check_range("ci", ci, 0, 1, inclusive=(False, False))
+    check_int("seed", seed, minimum=0)
+    check_int("min_pairs", min_pairs, minimum=0)
+    _check_columns(frame, by=by, x=x, y=y)
     groups = list(frame.groupby(by, sort=False))
 
     def finite_pairs(g: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -550,12 +571,13 @@ def correlation_table(frame: pd.DataFrame, x: str, y: str, *, by: str = "clip_id
                     row["note"] = f"too few independent blocks ({xv.size} windows, block {p['block']}) for an interval"
             else:
                 if xv.size < max(min_pairs, 3):
-                    raise ValueError(f"expected at least {max(min_pairs, 3)} finite pairs for a correlation, got "
-                                     f"{xv.size} (windows too few or all-NaN; use a shorter window or a longer clip)")
+                    raise SchemaError(f"expected at least {max(min_pairs, 3)} finite pairs for a correlation, "
+                                      f"got {xv.size} (windows too few or all-NaN; use a shorter window or a "
+                                      f"longer clip)")
                 for name, v in (("x", xv), ("y", yv)):
                     if np.std(v) == 0:
-                        raise ValueError(f"expected a non-constant {name}, got a constant series; correlation is "
-                                         f"undefined")
+                        raise SchemaError(f"expected a non-constant {name}, got a constant series; correlation "
+                                          f"is undefined")
                 r = float(np.corrcoef(xv, yv)[0, 1])
                 rs = float(stats.spearmanr(xv, yv)[0])
                 p = ar1_correlation_interval(r, xv.size, *phis["pearson"], ci=ci)
@@ -653,6 +675,7 @@ def meta_analysis(r: np.ndarray, n_eff: np.ndarray, *, ci: float = 0.95, ids: li
         ``r, ci_low, ci_high, interval, tau2, i2, k`` (clips used: finite r,
         n_eff > 3) and ``dropped``: ``{clip_id, reason}`` for the others.
     """
+    check_range("ci", ci, 0, 1, inclusive=(False, False))
     r, n_eff = np.asarray(r, float), np.asarray(n_eff, float)
     ok = np.isfinite(r) & np.isfinite(n_eff) & (n_eff > 3)
     ids = list(range(r.size)) if ids is None else list(ids)
@@ -734,10 +757,12 @@ def pooled_correlation(frame: pd.DataFrame, x: str, y: str, *, by: str = "clip_i
         ``diagnostics``: ``{warnings, dropped_clips}`` (human-readable). With
         fewer than 2 usable clips the interval is NaN and ``note`` says so.
     """
-    if method not in _METHODS:
-        raise ValueError(f"expected method to be one of {_METHODS}, got {method!r}")
-    if pooling not in POOLING:
-        raise ValueError(f"expected pooling to be one of {POOLING}, got {pooling!r}")
+    check_option("method", method, _METHODS)
+    check_option("pooling", pooling, POOLING)
+    check_int("n_boot", n_boot, minimum=1)
+    check_range("ci", ci, 0, 1, inclusive=(False, False))
+    check_int("seed", seed, minimum=0)
+    _check_columns(frame, by=by, x=x, y=y)
     used, dropped = _usable_groups(frame, x, y, by)
     clips = pd.unique(used[by])
     k = len(clips)

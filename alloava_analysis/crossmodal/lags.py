@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 from scipy import signal, stats
 
+from ..checks import check_int, check_nonnegative, check_positive, check_range
+from ..errors import SchemaError
 from ..features.motion import moving_mean
 
 __all__ = [
@@ -50,10 +52,10 @@ def as_pair(x: np.ndarray, y: np.ndarray, what: str = "series") -> tuple[np.ndar
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     if x.ndim != 1 or y.ndim != 1:
-        raise ValueError(f"expected two 1-D {what}, got shapes {x.shape} and {y.shape}")
+        raise SchemaError(f"expected two 1-D {what}, got shapes {x.shape} and {y.shape}")
     if x.shape != y.shape:
-        raise ValueError(f"expected {what} of equal length on one clock, got {x.size} and {y.size} "
-                         f"samples (mismatched clocks? move both onto one clock with alloava_analysis.clocks)")
+        raise SchemaError(f"expected {what} of equal length on one clock, got {x.size} and {y.size} "
+                          f"samples (mismatched clocks? move both onto one clock with alloava_analysis.clocks)")
     return x, y
 
 
@@ -74,11 +76,11 @@ def standardise(v: np.ndarray, name: str) -> np.ndarray:
     """
     finite = np.isfinite(v)
     if finite.sum() < 3:
-        raise ValueError(f"expected at least 3 finite samples in {name}, got {int(finite.sum())}")
+        raise SchemaError(f"expected at least 3 finite samples in {name}, got {int(finite.sum())}")
     sd = np.nanstd(v)
     if not sd > 0:
-        raise ValueError(f"expected a non-constant {name}, got a constant series (value {np.nanmean(v):g}); "
-                         f"correlation is undefined")
+        raise SchemaError(f"expected a non-constant {name}, got a constant series (value {np.nanmean(v):g}); "
+                          f"correlation is undefined")
     return (v - np.nanmean(v)) / sd
 
 
@@ -104,11 +106,11 @@ def remove_slow_trend(x: np.ndarray, *, rate_hz: float, window_s: float) -> np.n
     numpy.ndarray
         ``x`` minus its moving average (float64).
     """
+    check_nonnegative("window_s", window_s)
+    check_positive("rate_hz", rate_hz)
     x = np.asarray(x, dtype=np.float64)
     if window_s == 0:
         return x.copy()
-    if not (window_s > 0 and rate_hz > 0):
-        raise ValueError(f"expected window_s >= 0 and rate_hz > 0, got {window_s}, {rate_hz}")
     trend = moving_mean(x, max(1, int(round(window_s * rate_hz))))
     with np.errstate(invalid="ignore"):
         return np.where(np.isfinite(x), x - trend, np.nan)
@@ -172,6 +174,7 @@ def lag_curve(x: np.ndarray, y: np.ndarray, max_lag: int, *, min_overlap: int = 
     n : numpy.ndarray
         Finite pairs per lag.
     """
+    check_int("min_overlap", min_overlap, minimum=0)
     sums = _lag_sums(standardise(x, "x"), standardise(y, "y"), int(min(max_lag, x.size - 1)))
     return r_from_sums(sums, min_overlap), sums[0]
 
@@ -229,11 +232,10 @@ def cross_correlation_curve(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max
         Columns ``lag_s``, ``lag_samples``, ``r``, ``n`` (pairs used); attrs
         ``rate_hz``, ``clock`` and ``convention``.
     """
+    check_positive("rate_hz", rate_hz)
+    check_nonnegative("max_lag_s", max_lag_s)
+    check_int("min_overlap", min_overlap, minimum=0)
     x, y = as_pair(x, y)
-    if not (np.isfinite(rate_hz) and rate_hz > 0):
-        raise ValueError(f"expected rate_hz > 0, got {rate_hz}")
-    if not (np.isfinite(max_lag_s) and max_lag_s >= 0):
-        raise ValueError(f"expected max_lag_s >= 0, got {max_lag_s}")
     max_lag = int(min(round(max_lag_s * rate_hz), x.size - 1))
     r, cnt = lag_curve(x, y, max_lag, min_overlap=min_overlap)
     lags = np.arange(-max_lag, max_lag + 1)
@@ -288,7 +290,7 @@ def cross_correlation_lag(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_l
 
     Raises
     ------
-    ValueError
+    SchemaError
         For constant or (almost) all-NaN series, or series of unequal length.
     """
     curve = cross_correlation_curve(x, y, rate_hz=rate_hz, max_lag_s=max_lag_s, min_overlap=min_overlap,
@@ -326,14 +328,14 @@ def pooled_cross_correlation(curves: list[pd.DataFrame], *, refine: bool = True)
     """
     curves = [c for c in curves if c is not None and len(c)]
     if not curves:
-        raise ValueError("expected at least one cross-correlation curve, got none")
+        raise SchemaError("expected at least one cross-correlation curve, got none", where="curves")
     rates = {c.attrs.get("rate_hz") for c in curves}
     if len(rates) > 1:
-        raise ValueError(f"expected curves on one clock, got rates {sorted(map(str, rates))} Hz "
-                         f"(resample them onto one clock with alloava_analysis.clocks first)")
+        raise SchemaError(f"expected curves on one clock, got rates {sorted(map(str, rates))} Hz "
+                          f"(resample them onto one clock with alloava_analysis.clocks first)", where="curves")
     lags = curves[0]["lag_samples"].to_numpy()
     if any(not np.array_equal(c["lag_samples"].to_numpy(), lags) for c in curves):
-        raise ValueError("expected curves with the same lag grid (same max_lag_s and rate)")
+        raise SchemaError("expected curves with the same lag grid (same max_lag_s and rate)", where="curves")
     r = np.stack([c["r"].to_numpy() for c in curves])
     n = np.stack([c["n"].to_numpy() for c in curves]).astype(float)
     i, rr = pooled_peak(r, n)
@@ -428,9 +430,17 @@ def lag_interval(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: flo
         ``lag_s, ci_low, ci_high, se_s, r, n_blocks, secondary_lag_s,
         secondary_r, secondary_share, competing_peak, note`` (positive lag: x leads y).
     """
+    check_positive("rate_hz", rate_hz)
+    check_nonnegative("max_lag_s", max_lag_s)
+    check_positive("block_s", block_s)
+    check_int("n_boot", n_boot, minimum=1)
+    check_range("ci", ci, 0, 1, inclusive=(False, False))
+    check_int("seed", seed, minimum=0)
+    check_int("min_overlap", min_overlap, minimum=0)
+    check_range("competing_share", competing_share, 0, 1)
+    check_range("competing_ratio", competing_ratio, 0, 1)
+    check_nonnegative("min_separation_s", min_separation_s)
     x, y = as_pair(x, y)
-    if not (block_s > 0 and rate_hz > 0):
-        raise ValueError(f"expected block_s > 0 and rate_hz > 0, got {block_s}, {rate_hz}")
     lag, curve = cross_correlation_lag(x, y, rate_hz=rate_hz, max_lag_s=max_lag_s, min_overlap=min_overlap)
     max_lag = int(curve["lag_samples"].iat[-1])
     lags = curve["lag_samples"].to_numpy()
@@ -493,6 +503,9 @@ def pooled_lag_interval(curves: list[pd.DataFrame], *, n_boot: int = 1000, ci: f
     dict
         ``lag_s, ci_low, ci_high, se_s, n_clips, interval``.
     """
+    check_int("n_boot", n_boot, minimum=1)
+    check_range("ci", ci, 0, 1, inclusive=(False, False))
+    check_int("seed", seed, minimum=0)
     lag, pooled = pooled_cross_correlation(curves, refine=refine)
     curves = [c for c in curves if c is not None and len(c)]
     r = np.stack([c["r"].to_numpy() for c in curves])
