@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..checks import check_int
 from ..model import Clip
 from .audio import syllable_table, synthesize_audio
 from .config import ATTRIBUTES, GENERATOR_NAME, GENERATOR_VERSION, SynthConfig
@@ -189,8 +190,8 @@ def synthesize_clip(clip_index: int, *, seed: int, config: SynthConfig | None = 
     SyntheticClip
         The clip, its 48 kHz mono audio, its truth record and the noise-free latent series.
     """
-    if clip_index < 0:
-        raise ValueError(f"expected a clip_index >= 0, got {clip_index}")
+    check_int("clip_index", clip_index, minimum=0)
+    check_int("seed", seed, minimum=0)
     cfg = config or SynthConfig()
     sequence = speaker_sequence(clip_index + 1, seed, cfg.speakers_per_clip)
     speaker_index = int(sequence[clip_index])

@@ -14,6 +14,7 @@ import numpy as np
 import xarray as xr
 from scipy.spatial.transform import Rotation
 
+from ..checks import check_int, check_nonnegative, check_positive, check_range
 from ..model import make_pose
 
 __all__ = ["BLEND_NAMES", "blink_train", "face_dataset", "face_track"]
@@ -46,8 +47,10 @@ def blink_train(times: np.ndarray, rate_per_min: float, *, duration_s: float = 0
     n_blinks : int
         Number of blinks planted.
     """
-    if not rate_per_min > 0:
-        raise ValueError(f"expected rate_per_min > 0, got {rate_per_min}")
+    check_positive("rate_per_min", rate_per_min)
+    check_positive("duration_s", duration_s)
+    check_int("seed", seed, minimum=0)
+    check_range("jitter", jitter, 0, 1, inclusive=(True, False))
     rng = np.random.default_rng(seed)
     times = np.asarray(times, float)
     period = 60.0 / rate_per_min
@@ -84,6 +87,7 @@ def face_dataset(times: np.ndarray, *, closure: np.ndarray | None = None, angles
         A ``mediapipe_face_478`` pose with ``blendshapes(time, blendshape)``
         and ``transformation_matrix(time, row, col)``.
     """
+    check_positive("scale", scale)
     n = len(times)
     pos = np.full((n, 3, 478), 0.5, np.float32) + np.linspace(0, 0.1, 478, dtype=np.float32)[None, None]
     ds = make_pose(pos, time=times, layout="mediapipe_face_478", frame_size=(512, 512),
@@ -123,6 +127,9 @@ def face_track(times: np.ndarray, *, blinks_per_min: float, head_sd_deg: float =
     n_blinks : int
         Number of blinks planted.
     """
+    check_positive("blinks_per_min", blinks_per_min)
+    check_nonnegative("head_sd_deg", head_sd_deg)
+    check_int("seed", seed, minimum=0)
     rng = np.random.default_rng(seed)
     closure, n = blink_train(times, blinks_per_min, seed=seed)
     steps = rng.normal(0, 1, (len(times), 3))
