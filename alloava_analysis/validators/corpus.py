@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..checks import check_int, check_nonnegative, check_range
 from ..corpus import clip_failure
 from ..io.allo_ava import load_clip
 from ..io.audio import ALLO_AVA_RATE
@@ -56,6 +57,8 @@ def duration_tolerance(seconds: float, *, tolerance_s: float, tolerance_frac: fl
     float
         The allowed difference in seconds.
     """
+    check_nonnegative("tolerance_s", tolerance_s)
+    check_nonnegative("tolerance_frac", tolerance_frac)
     return max(tolerance_s, tolerance_frac * seconds)
 
 
@@ -85,6 +88,10 @@ def validate_clip(root: str | Path, files: dict, *, expected_rate: int = ALLO_AV
     ClipReport
         What was found; ``ok`` is False when there are errors.
     """
+    check_int("expected_rate", expected_rate, minimum=1)
+    check_nonnegative("tolerance_s", tolerance_s)
+    check_nonnegative("tolerance_frac", tolerance_frac)
+    check_range("low_confidence", low_confidence, 0, 1)
     report = ClipReport(files["clip_id"])
     report.modalities = {m: bool(files.get(m)) for m in MODALITY_DIRS}
     for modality in REQUIRED:

@@ -21,7 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import SchemaError
+from ..checks import check_nonnegative
+from ..errors import ParameterError, SchemaError
 
 __all__ = ["DEFAULT_SCHEMA", "INFERENCE_NOTE", "PROVENANCE", "UNKNOWN", "Attribute", "LabelSchema",
            "check_reference", "validate_labels"]
@@ -157,6 +158,12 @@ def _check_values(attr: Attribute, column: pd.Series, *, path: str | Path | None
     return values
 
 
+def _check_schema(schema: LabelSchema) -> None:
+    if not isinstance(schema, LabelSchema):
+        raise ParameterError(f"invalid value for schema: expected a LabelSchema, got {type(schema).__name__}",
+                             name="schema")
+
+
 def validate_labels(labels: pd.DataFrame, attributes: list[str] | tuple[str, ...], *,
                     schema: LabelSchema = DEFAULT_SCHEMA, path: str | Path | None = None) -> pd.DataFrame:
     """Check and normalise the label columns an audit needs.
@@ -180,13 +187,17 @@ def validate_labels(labels: pd.DataFrame, attributes: list[str] | tuple[str, ...
 
     Raises
     ------
+    ParameterError
+        No ``attributes``, or ``schema`` is not a :class:`LabelSchema`.
     SchemaError
         A missing column (the error lists the columns there are), a value not in
         the schema (the error lists the allowed ones), a provenance not in
         :data:`PROVENANCE`, or overlapping age groups.
     """
+    _check_schema(schema)
     if not attributes:
-        raise SchemaError("expected at least one attribute to group by, got none", path=path)
+        raise ParameterError("invalid value for attributes: expected at least one attribute to group by, got none",
+                             name="attributes")
     out = labels.copy()
     missing = [a for a in attributes if a not in out.columns]
     if missing:
@@ -240,6 +251,8 @@ def check_reference(reference: pd.DataFrame, attributes: list[str] | tuple[str, 
         A missing column, a share outside [0, 1], an unknown attribute or
         value, a duplicate group, or shares that do not sum to 1.
     """
+    _check_schema(schema)
+    check_nonnegative("tolerance", tolerance)
     need = ["attribute", "group", "share"]
     missing = [c for c in need if c not in reference.columns]
     if missing:
