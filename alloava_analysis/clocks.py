@@ -202,7 +202,8 @@ def shared_span(*time_axes: np.ndarray) -> tuple[float, float]:
         last time of the axes.
     """
     if not time_axes:
-        raise ParameterError("expected at least one time axis, got none", name="time_axes")
+        raise ParameterError("invalid value for time_axes: expected at least one time axis, got none",
+                             name="time_axes")
     starts, stops = [], []
     for i, t in enumerate(time_axes):
         t = np.asarray(t, dtype=float)

@@ -866,6 +866,7 @@ def detect_pose_cuts(ds: xr.Dataset, *, jump: float = 0.08, contrast: float = 5.
         ``body_unit``.
     """
     check_positive("jump", jump)
+    check_positive("contrast", contrast)
     check_range("contrast", contrast, 1, None)
     check_range("confidence_threshold", confidence_threshold, 0, 1)
     check_int("min_keypoints", min_keypoints, minimum=0)
