@@ -21,6 +21,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from .checks import check_option, check_positive, check_range
+from .errors import ParameterError, SchemaError
 from .model import check_time_axis
 
 __all__ = [
@@ -38,11 +40,6 @@ _RESAMPLE_METHODS = ("linear", "mean", "nearest")
 _AGGREGATES = ("mean", "median", "max", "sum")
 #: Events this close before a window boundary count as on it (float rounding of ``k * hop``).
 _INSTANT_TOLERANCE_S = 1e-9
-
-
-def _check_option(name: str, value: str, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise ValueError(f"expected {name} to be one of {allowed}, got {value!r}")
 
 
 def words_to_frames(words: pd.DataFrame, frame_times: np.ndarray) -> pd.Series:
@@ -69,7 +66,7 @@ def words_to_frames(words: pd.DataFrame, frame_times: np.ndarray) -> pd.Series:
     t = check_time_axis(frame_times, what="frame times")
     missing = [c for c in ("word", "start", "end") if c not in words]
     if missing:
-        raise ValueError(f"expected words with columns word, start, end; missing {missing}")
+        raise SchemaError(f"expected words with columns word, start, end; missing {missing}", where="words")
     index = pd.Index(t, name="time")
     if len(words) == 0:
         return pd.Series(np.full(t.size, "", dtype=object), index=index, name="word")
@@ -99,8 +96,8 @@ def _check_pair(values: np.ndarray, times: np.ndarray, what: str) -> tuple[np.nd
     t = check_time_axis(times, what=f"{what} times")
     v = np.asarray(values, dtype=np.float64)
     if v.shape[:1] != t.shape:
-        raise ValueError(f"expected one {what} value per {what} time ({t.size}), got shape {v.shape} "
-                         f"(mismatched clocks?)")
+        raise SchemaError(f"expected one {what} value per {what} time ({t.size}), got shape {v.shape} "
+                          f"(mismatched clocks?)", where=f"{what} values")
     return v, t
 
 
@@ -133,7 +130,7 @@ def resample_to_times(values: np.ndarray, source_times: np.ndarray, target_times
         ``[source_times[0], source_times[-1]]`` (for ``"mean"``: intervals
         that lie wholly outside it) are NaN: nothing is extrapolated.
     """
-    _check_option("method", method, _RESAMPLE_METHODS)
+    check_option("method", method, _RESAMPLE_METHODS)
     v, ts = _check_pair(values, source_times, "source")
     tt = check_time_axis(target_times, what="target times")
     flat = v.reshape(v.shape[0], -1)
@@ -191,22 +188,36 @@ def shared_span(*time_axes: np.ndarray) -> tuple[float, float]:
 
     Raises ``ValueError`` when the clocks do not overlap (e.g. a transcript
     from another recording).
+
+    Parameters
+    ----------
+    time_axes
+        One or more arrays of times in seconds on the same media origin (any
+        order; NaN ignored), e.g. frame times and audio feature times.
+
+    Returns
+    -------
+    tuple of float
+        ``(start, stop)`` in seconds: the latest first time and the earliest
+        last time of the axes.
     """
     if not time_axes:
-        raise ValueError("expected at least one time axis, got none")
+        raise ParameterError("invalid value for time_axes: expected at least one time axis, got none",
+                             name="time_axes")
     starts, stops = [], []
-    for t in time_axes:
+    for i, t in enumerate(time_axes):
         t = np.asarray(t, dtype=float)
         t = t[np.isfinite(t)]
         if t.size == 0:
-            raise ValueError("expected a time axis with at least one finite time, got none")
+            raise SchemaError("expected a time axis with at least one finite time, got none",
+                              where=f"time axis {i}")
         starts.append(t.min())
         stops.append(t.max())
     start, stop = max(starts), min(stops)
     if stop <= start:
-        raise ValueError(f"expected overlapping clocks, got spans "
-                         f"{[(round(a, 3), round(b, 3)) for a, b in zip(starts, stops)]} with no overlap "
-                         f"(are these modalities from the same recording?)")
+        raise SchemaError(f"expected overlapping clocks, got spans "
+                          f"{[(round(a, 3), round(b, 3)) for a, b in zip(starts, stops)]} with no overlap "
+                          f"(are these modalities from the same recording?)")
     return float(start), float(stop)
 
 
@@ -235,13 +246,13 @@ def make_windows(start: float, stop: float, *, window_s: float, hop_s: float | N
         span is shorter than one window -- callers decide whether that is an
         error.
     """
+    check_positive("window_s", window_s)
+    check_positive("hop_s", hop_s, allow_none=True)
     hop_s = window_s if hop_s is None else hop_s
-    if not (np.isfinite(window_s) and window_s > 0):
-        raise ValueError(f"expected window_s > 0, got {window_s}")
-    if not (np.isfinite(hop_s) and hop_s > 0):
-        raise ValueError(f"expected hop_s > 0, got {hop_s}")
-    if not (np.isfinite(start) and np.isfinite(stop)):
-        raise ValueError(f"expected a finite span, got [{start}, {stop}]")
+    for name, value in (("start", start), ("stop", stop)):
+        if not _finite_number(value):
+            raise ParameterError(f"invalid value for {name}: expected a finite number of seconds, got {value!r} "
+                                 f"(span [{start!r}, {stop!r}])", name=name)
     n = int(np.floor((stop - start - window_s) / hop_s + 1e-9)) + 1 if stop - start >= window_s - 1e-9 else 0
     k = np.arange(max(n, 0))
     starts = float(start) + k * float(hop_s)
@@ -256,11 +267,21 @@ def make_windows(start: float, stop: float, *, window_s: float, hop_s: float | N
     })
 
 
+def _finite_number(value: object) -> bool:
+    """Whether ``value`` is a finite real number (numpy scalars and 0-d arrays included; bools and strings not)."""
+    if isinstance(value, (bool, str, bytes)):
+        return False
+    try:
+        return bool(np.isfinite(float(value)))
+    except (TypeError, ValueError):
+        return False
+
+
 def _window_bounds(windows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     for col in ("start", "end"):
         if col not in windows:
-            raise ValueError(f"expected a windows table with start and end columns (see make_windows), "
-                             f"got columns {list(windows.columns)}")
+            raise SchemaError(f"expected a windows table with start and end columns (see make_windows), "
+                              f"got columns {list(windows.columns)}", where="windows")
     return windows["start"].to_numpy(dtype=float), windows["end"].to_numpy(dtype=float)
 
 
@@ -300,18 +321,19 @@ def aggregate_windows(values: np.ndarray, times: np.ndarray, windows: pd.DataFra
     numpy.ndarray
         One float per window.
     """
-    _check_option("how", how, _AGGREGATES)
-    if not 0 <= min_coverage <= 1:
-        raise ValueError(f"expected min_coverage in [0, 1], got {min_coverage}")
+    check_option("how", how, _AGGREGATES)
+    check_range("min_coverage", min_coverage, 0, 1)
+    check_positive("rate_hz", rate_hz, allow_none=True)
     v, t = _check_pair(values, times, "feature")
     if v.ndim != 1:
-        raise ValueError(f"expected a 1-D feature, got shape {v.shape}")
+        raise SchemaError(f"expected a 1-D feature, got shape {v.shape}", where="feature values")
     lo, hi = _window_bounds(windows)
     if lo.size == 0:
         return np.empty(0)
     if rate_hz is None:
         if t.size < 2:
-            raise ValueError(f"expected at least 2 samples to infer the rate, got {t.size}; pass rate_hz")
+            raise SchemaError(f"expected at least 2 samples to infer the rate, got {t.size}; pass rate_hz",
+                              where="feature times")
         rate_hz = 1.0 / float(np.median(np.diff(t)))
     half = 0.5 / float(rate_hz)
     lo, hi = lo - half, hi - half  # a sample belongs where the middle of its interval falls
@@ -350,14 +372,15 @@ def count_in_windows(event_times: np.ndarray, windows: pd.DataFrame, *, rate_hz:
         the previous window by rounding). A rate: the events are samples of
         that rate (e.g. the times of valid video frames) and are counted by the
         middle of their interval, as in :func:`aggregate_windows`.
+
+    Returns
+    -------
+    numpy.ndarray
+        One float count per window.
     """
+    check_positive("rate_hz", rate_hz, allow_none=True)
     ev = np.sort(np.asarray(event_times, dtype=float))
     ev = ev[np.isfinite(ev)]
     lo, hi = _window_bounds(windows)
-    if rate_hz is None:
-        shift = _INSTANT_TOLERANCE_S
-    else:
-        if not (np.isfinite(rate_hz) and rate_hz > 0):
-            raise ValueError(f"expected rate_hz > 0, got {rate_hz}")
-        shift = 0.5 / float(rate_hz)
+    shift = _INSTANT_TOLERANCE_S if rate_hz is None else 0.5 / float(rate_hz)
     return (np.searchsorted(ev, hi - shift, side="left") - np.searchsorted(ev, lo - shift, side="left")).astype(float)

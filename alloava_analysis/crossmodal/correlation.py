@@ -48,7 +48,9 @@ import pandas as pd
 from scipy import stats
 
 from .. import choices
+from ..checks import check_int, check_option, check_range
 from ..choices import PER_CLIP_INTERVALS
+from ..errors import ParameterError, SchemaError
 from ..parallel import clip_seed
 from .lags import as_pair
 
@@ -94,6 +96,18 @@ def block_length(x: np.ndarray, y: np.ndarray | None = None) -> int:
     ``l = ceil((2 rho / (1 - rho^2))^(2/3) * n^(1/3))`` with ``rho`` the larger
     absolute lag-1 autocorrelation of ``x`` and ``y`` (capped at 0.95),
     clipped to ``[1, n // 2]``; ``rho = 0`` gives 1 (the i.i.d. bootstrap).
+
+    Parameters
+    ----------
+    x
+        Series (1-D; NaN allowed); ``n`` is its length.
+    y
+        Optional second series of the pair.
+
+    Returns
+    -------
+    int
+        Block length in samples.
     """
     x = np.asarray(x, dtype=float)
     n = x.size
@@ -111,6 +125,16 @@ def effective_sample_size(x: np.ndarray, y: np.ndarray) -> float:
     """Bartlett's effective sample size for a correlation: ``n (1 - r1x r1y) / (1 + r1x r1y)``.
 
     ``r1x``, ``r1y`` are lag-1 autocorrelations and ``n`` the number of finite pairs.
+
+    Parameters
+    ----------
+    x, y
+        Equal-length series on one clock (NaN allowed).
+
+    Returns
+    -------
+    float
+        The effective number of independent pairs.
     """
     x, y = as_pair(x, y)
     n = int((np.isfinite(x) & np.isfinite(y)).sum())
@@ -145,6 +169,13 @@ def pooled_lag1_autocorrelation(series: list[np.ndarray], *, bounds: tuple[float
     (by about ``(1 + 3 phi) / n``), so the returned ``phi`` is the one whose
     *expected* pooled ratio for these lengths equals the observed one.
 
+    Parameters
+    ----------
+    series
+        One series per clip (NaN dropped; series under 3 values or constant are skipped).
+    bounds
+        ``(low, high)``: the range searched for ``phi``.
+
     Returns
     -------
     float
@@ -152,6 +183,13 @@ def pooled_lag1_autocorrelation(series: list[np.ndarray], *, bounds: tuple[float
     """
     from scipy import optimize
 
+    try:
+        lo, hi = (float(b) for b in bounds)
+    except (TypeError, ValueError):
+        lo = hi = float("nan")
+    if not -1 < lo < hi < 1:
+        raise ParameterError(f"invalid value for bounds: expected (low, high) with -1 < low < high < 1, got "
+                             f"{bounds!r}", name="bounds")
     num = den = 0.0
     lengths = []
     for v in series:
@@ -172,7 +210,6 @@ def pooled_lag1_autocorrelation(series: list[np.ndarray], *, bounds: tuple[float
         terms = [(c * a, c * b) for n, c in counts.items() for a, b in [_lag1_terms(n, phi)]]
         return sum(a for a, _ in terms) / sum(b for _, b in terms) - observed
 
-    lo, hi = bounds
     if gap(lo) >= 0:
         return float(lo)
     if gap(hi) <= 0:
@@ -194,6 +231,18 @@ def ar1_effective_sample_size(n: int, phi_x: float, phi_y: float) -> float:
 
     Exact for the demeaned series (no asymptotics) up to 400 windows, Bartlett's
     ``n (1 - phi_x phi_y) / (1 + phi_x phi_y)`` beyond; equals ``n`` for white noise.
+
+    Parameters
+    ----------
+    n
+        Number of windows (``n < 3`` is returned as it is).
+    phi_x, phi_y
+        Lag-1 autocorrelations of the two series.
+
+    Returns
+    -------
+    float
+        The effective sample size.
     """
     if n < 3:
         return float(n)
@@ -231,7 +280,25 @@ def ar1_halfwidth(n: int, phi_x: float, phi_y: float, *, ci: float = 0.95, sims:
     (``phi_x``, ``phi_y``, rounded to 0.01) of length ``n``, from ``sims``
     simulated pairs with a fixed seed (deterministic, cached). Beyond 400
     windows the normal approximation ``z_q / sqrt(n_eff - 3)`` is used.
+
+    Parameters
+    ----------
+    n
+        Number of windows.
+    phi_x, phi_y
+        Lag-1 autocorrelations of the two series.
+    ci
+        Coverage of the interval, in (0, 1).
+    sims
+        Simulated pairs of series.
+
+    Returns
+    -------
+    float
+        The half-width on the Fisher-z scale.
     """
+    check_range("ci", ci, 0, 1, inclusive=(False, False))
+    check_int("sims", sims, minimum=1)
     px, py = _round_phi(phi_x), _round_phi(phi_y)
     if n > _EXACT_MAX:
         neff = ar1_effective_sample_size(n, px, py)
@@ -242,12 +309,24 @@ def ar1_halfwidth(n: int, phi_x: float, phi_y: float, *, ci: float = 0.95, sims:
 def ar1_correlation_interval(r: float, n: int, phi_x: float, phi_y: float, *, ci: float = 0.95) -> dict:
     """Fisher-z interval ``tanh(atanh r +- h)`` with ``h`` from :func:`ar1_halfwidth`.
 
+    Parameters
+    ----------
+    r
+        The correlation (NaN gives a NaN interval).
+    n
+        Number of windows it was computed from.
+    phi_x, phi_y
+        Lag-1 autocorrelations of the two series.
+    ci
+        Coverage of the interval, in (0, 1).
+
     Returns
     -------
     dict
         ``ci_low, ci_high, n_eff, halfwidth_z, note``; the interval is NaN and
         ``note`` says why when ``n_eff < 4`` (too few independent windows).
     """
+    check_range("ci", ci, 0, 1, inclusive=(False, False))
     neff = ar1_effective_sample_size(n, _round_phi(phi_x), _round_phi(phi_y))
     out = {"ci_low": np.nan, "ci_high": np.nan, "n_eff": neff, "halfwidth_z": np.nan, "note": ""}
     if not np.isfinite(r):
@@ -293,7 +372,24 @@ def _correlate_rows(a: np.ndarray, b: np.ndarray, method: str) -> np.ndarray:
 
 
 def block_bootstrap_indices(n: int, block: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    """(n_boot, n) indices of moving-block bootstrap resamples (blocks of ``block`` consecutive samples)."""
+    """(n_boot, n) indices of moving-block bootstrap resamples (blocks of ``block`` consecutive samples).
+
+    Parameters
+    ----------
+    n
+        Series length.
+    block
+        Block length in samples (clipped to ``[1, n]``).
+    n_boot
+        Number of resamples.
+    rng
+        Random generator the block starts are drawn from.
+
+    Returns
+    -------
+    numpy.ndarray
+        Integer indices, shape (n_boot, n).
+    """
     block = int(np.clip(block, 1, n))
     n_blocks = int(np.ceil(n / block))
     starts = rng.integers(0, n - block + 1, size=(n_boot, n_blocks))
@@ -343,21 +439,22 @@ def block_bootstrap_correlation(x: np.ndarray, y: np.ndarray, *, method: str = "
         raises ``ValueError``; if more than 10 % of resamples are degenerate
         (constant) a warning is issued and they are left out.
     """
-    if method not in _METHODS:
-        raise ValueError(f"expected method to be one of {_METHODS}, got {method!r}")
-    if interval not in ("t", "percentile"):
-        raise ValueError(f"expected interval to be 't' or 'percentile', got {interval!r}")
-    if not 0 < ci < 1:
-        raise ValueError(f"expected ci in (0, 1), got {ci}")
+    check_option("method", method, _METHODS)
+    check_option("interval", interval, ("t", "percentile"))
+    check_int("n_boot", n_boot, minimum=1)
+    check_int("block", block, minimum=1, allow_none=True)
+    check_range("ci", ci, 0, 1, inclusive=(False, False))
+    check_int("seed", seed, minimum=0)
+    check_int("min_pairs", min_pairs, minimum=0)
     x, y = as_pair(x, y)
     ok = np.isfinite(x) & np.isfinite(y)
     n_ok = int(ok.sum())
     if n_ok < max(min_pairs, 3):
-        raise ValueError(f"expected at least {max(min_pairs, 3)} finite pairs for a correlation, got {n_ok} "
-                         f"(windows too few or all-NaN; use a shorter window or a longer clip)")
+        raise SchemaError(f"expected at least {max(min_pairs, 3)} finite pairs for a correlation, got {n_ok} "
+                          f"(windows too few or all-NaN; use a shorter window or a longer clip)")
     for name, v in (("x", x), ("y", y)):
         if np.nanstd(v[ok]) == 0:
-            raise ValueError(f"expected a non-constant {name}, got a constant series; correlation is undefined")
+            raise SchemaError(f"expected a non-constant {name}, got a constant series; correlation is undefined")
     r = float(_correlate_rows(x[None], y[None], method)[0])
     blk = block_length(x, y) if block is None else int(block)
     rng = np.random.default_rng(seed)
@@ -384,6 +481,14 @@ def block_bootstrap_correlation(x: np.ndarray, y: np.ndarray, *, method: str = "
             "method": method, "interval": interval}
 
 
+def _check_columns(frame: pd.DataFrame, **columns: str) -> None:
+    """ParameterError naming the argument whose column ``frame`` lacks (``by="clip_id"``, ``x=...``)."""
+    for name, col in columns.items():
+        if col not in frame:
+            raise ParameterError(f"invalid value for {name}: expected a column of the windows table "
+                                 f"({list(frame.columns)}), got {col!r}", name=name)
+
+
 def correlation_table(frame: pd.DataFrame, x: str, y: str, *, by: str = "clip_id", interval: str = "ar1",
                       n_boot: int = 2000, ci: float = 0.95, seed: int = 0, min_pairs: int = 5,
                       phi: tuple[float, float] | None = None) -> pd.DataFrame:
@@ -397,11 +502,22 @@ def correlation_table(frame: pd.DataFrame, x: str, y: str, *, by: str = "clip_id
         through), rows in time order within each group.
     x, y
         Column names.
+    by
+        Column naming the group (clip).
     interval
         ``"ar1"`` (default): :func:`ar1_correlation_interval` with lag-1
         autocorrelations pooled over all groups of the table
         (:func:`pooled_lag1_autocorrelation`; ranks for Spearman).
         ``"block_bootstrap"``: :func:`block_bootstrap_correlation` per group.
+    n_boot
+        Bootstrap resamples (``interval="block_bootstrap"`` only).
+    ci
+        Coverage of the intervals, in (0, 1).
+    seed
+        Seed of the bootstrap; each group's seed is derived from it and the
+        group key (:func:`~alloava_analysis.parallel.clip_seed`).
+    min_pairs
+        Groups with fewer finite pairs than this (and than 3) get no correlation.
     phi
         Lag-1 autocorrelations ``(phi_x, phi_y)`` to use instead of the pooled estimates.
 
@@ -415,11 +531,12 @@ def correlation_table(frame: pd.DataFrame, x: str, y: str, *, by: str = "clip_id
         few independent windows keeps its ``r`` but gets no interval, and the
         note says so (never a silent number).
     """
-    if interval not in _INTERVALS:
-        raise ValueError(f"expected interval to be one of {_INTERVALS}, got {interval!r}")
-    for col in (by, x, y):
-        if col not in frame:
-            raise ValueError(f"expected column {col!r} in the windows table, got {list(frame.columns)}")
+    check_option("interval", interval, _INTERVALS)
+    check_int("n_boot", n_boot, minimum=1)
+    check_range("ci", ci, 0, 1, inclusive=(False, False))
+    check_int("seed", seed, minimum=0)
+    check_int("min_pairs", min_pairs, minimum=0)
+    _check_columns(frame, by=by, x=x, y=y)
     groups = list(frame.groupby(by, sort=False))
 
     def finite_pairs(g: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -456,12 +573,13 @@ def correlation_table(frame: pd.DataFrame, x: str, y: str, *, by: str = "clip_id
                     row["note"] = f"too few independent blocks ({xv.size} windows, block {p['block']}) for an interval"
             else:
                 if xv.size < max(min_pairs, 3):
-                    raise ValueError(f"expected at least {max(min_pairs, 3)} finite pairs for a correlation, got "
-                                     f"{xv.size} (windows too few or all-NaN; use a shorter window or a longer clip)")
+                    raise SchemaError(f"expected at least {max(min_pairs, 3)} finite pairs for a correlation, "
+                                      f"got {xv.size} (windows too few or all-NaN; use a shorter window or a "
+                                      f"longer clip)")
                 for name, v in (("x", xv), ("y", yv)):
                     if np.std(v) == 0:
-                        raise ValueError(f"expected a non-constant {name}, got a constant series; correlation is "
-                                         f"undefined")
+                        raise SchemaError(f"expected a non-constant {name}, got a constant series; correlation "
+                                          f"is undefined")
                 r = float(np.corrcoef(xv, yv)[0, 1])
                 rs = float(stats.spearmanr(xv, yv)[0])
                 p = ar1_correlation_interval(r, xv.size, *phis["pearson"], ci=ci)
@@ -548,6 +666,8 @@ def meta_analysis(r: np.ndarray, n_eff: np.ndarray, *, ci: float = 0.95, ids: li
         Per-clip correlations.
     n_eff
         Per-clip effective sample sizes; z has variance ``1 / (n_eff - 3)``.
+    ci
+        Coverage of the interval, in (0, 1).
     ids
         Clip ids (to name the clips left out).
 
@@ -557,6 +677,7 @@ def meta_analysis(r: np.ndarray, n_eff: np.ndarray, *, ci: float = 0.95, ids: li
         ``r, ci_low, ci_high, interval, tau2, i2, k`` (clips used: finite r,
         n_eff > 3) and ``dropped``: ``{clip_id, reason}`` for the others.
     """
+    check_range("ci", ci, 0, 1, inclusive=(False, False))
     r, n_eff = np.asarray(r, float), np.asarray(n_eff, float)
     ok = np.isfinite(r) & np.isfinite(n_eff) & (n_eff > 3)
     ids = list(range(r.size)) if ids is None else list(ids)
@@ -608,11 +729,21 @@ def pooled_correlation(frame: pd.DataFrame, x: str, y: str, *, by: str = "clip_i
     ----------
     frame
         Tidy windows table with ``by``, ``x`` and ``y`` columns.
+    x, y
+        Column names of the two series.
+    by
+        Column naming the clip.
     method
         ``"pearson"`` or ``"spearman"`` (ranks: within clips for ``"mixed"``
         and ``"mean_r"``, over all windows for ``"raw"``).
     pooling
         ``"mixed"`` (default), ``"raw"`` or ``"mean_r"``.
+    n_boot
+        Cluster-bootstrap resamples.
+    ci
+        Coverage of the interval, in (0, 1).
+    seed
+        Seed of the bootstrap (and of ``per_clip`` when it is computed here).
     per_clip
         Output of :func:`correlation_table` for the meta-analysis cross-check
         (computed here when omitted).
@@ -628,10 +759,12 @@ def pooled_correlation(frame: pd.DataFrame, x: str, y: str, *, by: str = "clip_i
         ``diagnostics``: ``{warnings, dropped_clips}`` (human-readable). With
         fewer than 2 usable clips the interval is NaN and ``note`` says so.
     """
-    if method not in _METHODS:
-        raise ValueError(f"expected method to be one of {_METHODS}, got {method!r}")
-    if pooling not in POOLING:
-        raise ValueError(f"expected pooling to be one of {POOLING}, got {pooling!r}")
+    check_option("method", method, _METHODS)
+    check_option("pooling", pooling, POOLING)
+    check_int("n_boot", n_boot, minimum=1)
+    check_range("ci", ci, 0, 1, inclusive=(False, False))
+    check_int("seed", seed, minimum=0)
+    _check_columns(frame, by=by, x=x, y=y)
     used, dropped = _usable_groups(frame, x, y, by)
     clips = pd.unique(used[by])
     k = len(clips)

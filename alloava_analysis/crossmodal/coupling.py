@@ -18,11 +18,11 @@ from ..features import motion as motion_features, speech
 from ..features.motion import MotionSettings
 from . import dtw, lags
 from ..clocks import aggregate_windows, count_in_windows, make_windows, resample_to_times
-from ..errors import MissingModalityError, SchemaError
+from ..errors import MissingModalityError, ParameterError, SchemaError
 from ..model import Clip
 from ..parallel import clip_seed, executor_for, map_chunked
 from ..schema import GROUPS
-from ..checks import check_int, check_nonnegative, check_option, check_positive
+from ..checks import check_int, check_nonnegative, check_option, check_positive, check_range
 
 __all__ = ["MI_SIGNALS", "SPEECH_RATES", "WINDOW_COLUMNS", "check_settings", "clip_tables", "frame_lags"]
 
@@ -54,8 +54,7 @@ MI_SIGNALS = {
 
 def _windowed_rate(words: pd.DataFrame, centers: np.ndarray, length: float, stop: float) -> np.ndarray:
     """Word starts per second in ``[c - length/2, c + length/2)`` clipped to the clip ``[0, stop]``."""
-    if not length > 0:
-        raise ValueError(f"expected rate_window_s > 0, got {length}")
+    check_positive("rate_window_s", length)
     lo = np.clip(centers - length / 2, 0.0, stop)
     hi = np.clip(centers + length / 2, 0.0, stop)
     counts = count_in_windows(words["start"].to_numpy(dtype=float), pd.DataFrame({"start": lo, "end": hi}))
@@ -69,7 +68,8 @@ def _unpack(item: Any) -> tuple[Clip, np.ndarray | None, int | None]:
         return item, None, None
     if hasattr(item, "clip") and isinstance(item.clip, Clip):
         return item.clip, getattr(item, "audio", None), getattr(item, "samplerate", None)
-    raise TypeError(f"expected Clip objects (or objects with .clip/.audio/.samplerate), got {type(item).__name__}")
+    raise ParameterError(f"invalid value for item: expected a Clip (or an object with .clip/.audio/.samplerate), "
+                         f"got {type(item).__name__}", name="item")
 
 
 def clip_tables(item: Any, *, window_s: float = 5.0, hop_s: float | None = None, group: str = "hands",
@@ -115,11 +115,20 @@ def clip_tables(item: Any, *, window_s: float = 5.0, hop_s: float | None = None,
 
     Raises
     ------
+    ParameterError
+        A bad option, or ``item`` is not a clip.
     MissingModalityError
         No pose or no words.
-    ValueError
+    SchemaError
         The clip is shorter than one window, or its pose has no shoulders.
     """
+    check_positive("window_s", window_s)
+    check_positive("hop_s", hop_s, allow_none=True)
+    check_range("confidence_threshold", confidence_threshold, 0, 1)
+    check_nonnegative("max_gap_s", max_gap_s)
+    check_nonnegative("smooth_s", smooth_s)
+    check_nonnegative("detrend_s", detrend_s)
+    check_positive("rate_window_s", rate_window_s)
     clip, samples, samplerate = _unpack(item)
     pose = clip.pose
     if pose is None:
@@ -131,8 +140,8 @@ def clip_tables(item: Any, *, window_s: float = 5.0, hop_s: float | None = None,
     stop = float(t[-1]) + 1.0 / fps
     win = make_windows(0.0, stop, window_s=window_s, hop_s=hop_s, clock="window")
     if win.empty:
-        raise ValueError(f"clip {clip.clip_id!r}: expected at least one {window_s} s window, got a clip of "
-                         f"{stop:.2f} s (use a shorter --window)")
+        raise SchemaError(f"clip {clip.clip_id!r}: expected at least one {window_s} s window, got a clip of "
+                          f"{stop:.2f} s (use a shorter --window)")
     settings = motion or MotionSettings()
     cuts, cut_source = motion_features.shot_cuts(pose, settings=settings, metadata=clip.metadata)
     inten = motion_features.movement_intensity(pose, group=group, confidence_threshold=confidence_threshold,
@@ -182,7 +191,23 @@ def clip_tables(item: Any, *, window_s: float = 5.0, hop_s: float | None = None,
 
 def check_settings(*, window_s: float = 5.0, hop_s: float | None = None, group: str = "hands",
                    max_lag_s: float = 1.0, n_boot: int = 2000, n_surrogates: int = 199) -> None:
-    """Raise :class:`~alloava_analysis.errors.ParameterError` for an option no clip could be analysed with."""
+    """Raise :class:`~alloava_analysis.errors.ParameterError` for an option no clip could be analysed with.
+
+    Parameters
+    ----------
+    window_s
+        Analysis window in seconds (> 0).
+    hop_s
+        Step between windows in seconds (> 0), or None (``window_s``).
+    group
+        Body-part group, one of :data:`~alloava_analysis.schema.GROUPS`.
+    max_lag_s
+        Largest lag searched, in seconds (>= 0).
+    n_boot
+        Bootstrap resamples (an integer >= 1).
+    n_surrogates
+        Surrogates of the mutual-information test (an integer >= 1).
+    """
     check_positive("window_s", window_s)
     check_positive("hop_s", hop_s, allow_none=True)
     check_option("group", group, GROUPS)
@@ -192,7 +217,18 @@ def check_settings(*, window_s: float = 5.0, hop_s: float | None = None, group: 
 
 
 def frame_rate(frames: pd.DataFrame) -> float:
-    """The video frame rate of a frame table (never a default: a table without one is an error)."""
+    """The video frame rate of a frame table (never a default: a table without one is an error).
+
+    Parameters
+    ----------
+    frames
+        Frame table of :func:`clip_tables` (attrs ``rate_hz``).
+
+    Returns
+    -------
+    float
+        Frames per second.
+    """
     rate = frames.attrs.get("rate_hz")
     if rate is None or not np.isfinite(rate) or rate <= 0:
         raise SchemaError(f"expected the frame table to carry its video frame rate (attrs['rate_hz'] > 0), got "
@@ -239,16 +275,48 @@ def frame_lags(frames: pd.DataFrame, *, max_lag_s: float, dtw_segment_s: float |
                scheduler: Any = None) -> tuple[dict, pd.DataFrame | None]:
     """Cross-correlation and DTW lags of a frame table, per clip and pooled, with intervals.
 
-    Motion is x and speech y, so positive = motion leads speech. ``frames`` is the frame
-    table of :func:`corpus_tables` (columns ``clip_id, motion_hp, speech_energy_hp``; attrs
-    ``rate_hz``). Returns the ``lag_s`` entry of :func:`correlate_corpus` and the pooled curve.
+    Motion is x and speech y, so positive = motion leads speech.
     Each clip's intervals are seeded from ``seed`` and its clip id
     (:func:`~alloava_analysis.parallel.clip_seed`). Clips are analysed by
     ``workers`` local processes or on the Dask cluster at ``scheduler`` when
     the table has at least :data:`PARALLEL_MIN_FRAMES` frames or the workers
     are already running (:func:`~alloava_analysis.parallel.executor_for`), in
     this process otherwise; the result is the same either way.
+
+    Parameters
+    ----------
+    frames
+        Frame table of :func:`~alloava_analysis.runs.correlate.corpus_tables`
+        (columns ``clip_id, motion_hp, speech_energy_hp``; attrs ``rate_hz``).
+    max_lag_s
+        Largest lag searched in either direction, in seconds (also the DTW band).
+    dtw_segment_s
+        Length in seconds of the segments DTW aligns separately (None: whole clips).
+    block_s
+        Length in seconds of the blocks of a clip's block bootstrap.
+    n_boot
+        Bootstrap resamples per clip (the pooled intervals use at least 1000).
+    seed
+        Seed of the bootstraps.
+    workers
+        Local worker processes (None: every core).
+    scheduler
+        A Dask scheduler address or ``distributed.Client`` to run on instead (None: local).
+
+    Returns
+    -------
+    lag_s : dict
+        The ``lag_s`` entry of :func:`~alloava_analysis.runs.correlate.correlate_corpus`:
+        pooled ``xcorr`` and ``dtw`` lags with intervals, methods, and ``per_clip`` rows.
+    curve : pandas.DataFrame or None
+        The pooled cross-correlation curve (None when no clip had one).
     """
+    check_nonnegative("max_lag_s", max_lag_s)
+    check_positive("dtw_segment_s", dtw_segment_s, allow_none=True)
+    check_positive("block_s", block_s)
+    check_int("n_boot", n_boot, minimum=1)
+    check_int("seed", seed, minimum=0)
+    check_int("workers", workers, minimum=1, allow_none=True)
     options = dict(rate=frame_rate(frames), max_lag_s=max_lag_s, dtw_segment_s=dtw_segment_s, block_s=block_s,
                    n_boot=n_boot, seed=seed)
     clips = [(clip_id, g["motion_hp"].to_numpy(float), g["speech_energy_hp"].to_numpy(float))

@@ -34,6 +34,9 @@ import numpy as np
 import pandas as pd
 from scipy import signal
 
+from ..checks import check_int, check_nonnegative, check_option, check_positive, check_range
+from ..errors import ParameterError, SchemaError
+
 __all__ = [
     "distance_matrix",
     "dtw_distance",
@@ -49,6 +52,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+#: Allowed values of ``nan``: what to do with missing samples.
+NAN_POLICIES = ("raise", "interpolate")
 _INSTALL_ADVICE = ("pip install --force-reinstall --no-deps --no-binary dtaidistance dtaidistance "
                    "(needs a C compiler with OpenMP, e.g. gcc)")
 
@@ -59,6 +64,11 @@ def require_c() -> bool:
 
     ``dtaidistance`` prints its diagnostics to stdout; they are captured (so
     ``--json`` output stays clean) and put into the error message.
+
+    Returns
+    -------
+    bool
+        True (the result is cached).
     """
     try:
         from dtaidistance import dtw
@@ -83,7 +93,7 @@ def _fill_nan(v: np.ndarray, what: str) -> np.ndarray:
     for c in range(flat.shape[1]):
         ok = np.isfinite(flat[:, c])
         if not ok.any():
-            raise ValueError(f"expected finite values in {what}, got all NaN")
+            raise SchemaError(f"expected finite values in {what}, got all NaN")
         if not ok.all():
             flat[:, c] = np.interp(t, t[ok], flat[ok, c])
     return flat.reshape(v.shape)
@@ -94,30 +104,41 @@ def znormalize(x: np.ndarray, *, nan: str = "raise", what: str = "series") -> np
 
     Parameters
     ----------
+    x
+        Series of shape (time,) or (time, features), at least 2 samples.
     nan
         ``"raise"`` (default) or ``"interpolate"`` (linear in sample index,
         nearest at the edges; documented gap filling, never silent).
+    what
+        Name of the series in error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        The z-normalised series (float64, same shape).
 
     Raises
     ------
-    ValueError
+    SchemaError
         For NaN with ``nan="raise"``, or a constant series (no shape to align).
     """
+    check_option("nan", nan, NAN_POLICIES)
     v = np.asarray(x, dtype=np.float64)
     if v.ndim not in (1, 2) or v.shape[0] < 2:
-        raise ValueError(f"expected {what} of shape (time,) or (time, features) with >= 2 samples, got {v.shape}")
+        raise SchemaError(f"expected {what} of shape (time,) or (time, features) with >= 2 samples, got {v.shape}")
     if not np.isfinite(v).all():
         if nan != "interpolate":
-            raise ValueError(f"expected finite {what} for DTW, got {int((~np.isfinite(v)).sum())} NaN/inf "
-                             f"(pass nan='interpolate' to fill gaps linearly)")
+            raise SchemaError(f"expected finite {what} for DTW, got {int((~np.isfinite(v)).sum())} NaN/inf "
+                              f"(pass nan='interpolate' to fill gaps linearly)")
         v = _fill_nan(v, what)
     sd = v.std(axis=0)
     if np.any(sd == 0):
-        raise ValueError(f"expected a non-constant {what} to z-normalise, got a constant series")
+        raise SchemaError(f"expected a non-constant {what} to z-normalise, got a constant series")
     return (v - v.mean(axis=0)) / sd
 
 
 def _prepare(x: np.ndarray, y: np.ndarray, znorm: bool, nan: str) -> tuple[np.ndarray, np.ndarray]:
+    check_option("nan", nan, NAN_POLICIES)
     if znorm:
         a, b = znormalize(x, nan=nan, what="x"), znormalize(y, nan=nan, what="y")
     else:
@@ -125,21 +146,24 @@ def _prepare(x: np.ndarray, y: np.ndarray, znorm: bool, nan: str) -> tuple[np.nd
         if nan == "interpolate":
             a, b = _fill_nan(a, "x"), _fill_nan(b, "y")
         if not (np.isfinite(a).all() and np.isfinite(b).all()):
-            raise ValueError("expected finite series for DTW, got NaN/inf (pass nan='interpolate')")
+            raise SchemaError("expected finite series for DTW, got NaN/inf (pass nan='interpolate')")
     if a.ndim != b.ndim or (a.ndim == 2 and a.shape[1] != b.shape[1]):
-        raise ValueError(f"expected series with the same number of features, got shapes {a.shape} and {b.shape}")
+        raise SchemaError(f"expected series with the same number of features, got shapes {a.shape} and {b.shape}")
     return np.ascontiguousarray(a), np.ascontiguousarray(b)
 
 
 def _band(band: int | None, band_s: float | None, rate_hz: float | None) -> int | None:
+    check_int("band", band, minimum=1, allow_none=True)
+    check_nonnegative("band_s", band_s, allow_none=True)
+    check_positive("rate_hz", rate_hz, allow_none=True)
     if band is not None and band_s is not None:
-        raise ValueError("expected band (samples) or band_s (seconds), got both")
+        raise ParameterError(f"invalid value for band_s: expected band (samples) or band_s (seconds), got both "
+                             f"(band={band}, band_s={band_s})", name="band_s")
     if band_s is not None:
         if rate_hz is None:
-            raise ValueError("expected rate_hz with band_s")
+            raise ParameterError("invalid value for rate_hz: expected the sampling rate in Hz with band_s, got None",
+                                 name="rate_hz")
         band = int(np.ceil(band_s * rate_hz)) + 1
-    if band is not None and band < 1:
-        raise ValueError(f"expected a band of at least 1 sample, got {band}")
     return band
 
 
@@ -173,11 +197,12 @@ def dtw_distance(x: np.ndarray, y: np.ndarray, *, band: int | None = None, band_
         ``inf`` when the band makes the end unreachable (lengths differ by
         more than the band).
     """
+    band = _band(band, band_s, rate_hz)
     require_c()
     from dtaidistance import dtw, dtw_ndim
 
     a, b = _prepare(x, y, znorm, nan)
-    kw = _kwargs(_band(band, band_s, rate_hz), None)
+    kw = _kwargs(band, None)
     if a.ndim == 2:
         return float(dtw_ndim.distance_fast(a, b, **kw))
     return float(dtw.distance_fast(a, b, use_pruning=False, **kw))
@@ -188,6 +213,20 @@ def dtw_path(x: np.ndarray, y: np.ndarray, *, band: int | None = None, band_s: f
              penalty: float | None = None) -> tuple[float, np.ndarray]:
     """DTW distance and the optimal warping path (C backend).
 
+    Parameters
+    ----------
+    x, y
+        Shape (time,) (lengths may differ).
+    band, band_s, rate_hz
+        Sakoe-Chiba band in samples, or in seconds with the sampling rate in Hz
+        (not both; None: no band).
+    znorm
+        Z-normalise each series first.
+    nan
+        ``"raise"`` or ``"interpolate"`` (see :func:`znormalize`).
+    penalty
+        dtaidistance's penalty for a non-diagonal step (None: none).
+
     Returns
     -------
     distance : float
@@ -195,11 +234,13 @@ def dtw_path(x: np.ndarray, y: np.ndarray, *, band: int | None = None, band_s: f
         (k, 2) int array of matched index pairs ``(i in x, j in y)``, from
         ``(0, 0)`` to ``(len(x) - 1, len(y) - 1)``.
     """
+    check_nonnegative("penalty", penalty, allow_none=True)
+    band = _band(band, band_s, rate_hz)
     require_c()
     from dtaidistance import dtw
 
     a, b = _prepare(x, y, znorm, nan)
-    kw = _kwargs(_band(band, band_s, rate_hz), penalty)
+    kw = _kwargs(band, penalty)
     path, dist = dtw.warping_path_fast(a, b, include_distance=True, **kw)
     return float(dist), np.asarray(path, dtype=np.int64).reshape(-1, 2)
 
@@ -211,14 +252,24 @@ def lag_profile(path: np.ndarray, *, rate_hz: float, times: np.ndarray | None = 
     (positive: ``x`` leads ``y``). ``times`` gives the time of each ``x``
     sample (default ``i / rate_hz``).
 
+    Parameters
+    ----------
+    path
+        Warping path, (k, 2) index pairs ``(i, j)`` as from :func:`dtw_path`.
+    rate_hz
+        Sampling rate in Hz of both series.
+    times
+        Time in seconds of each ``x`` sample.
+
     Returns
     -------
     pandas.DataFrame
         ``i, time, lag_s``; attrs ``rate_hz``, ``convention``.
     """
+    check_positive("rate_hz", rate_hz)
     path = np.asarray(path)
     if path.ndim != 2 or path.shape[1] != 2 or path.shape[0] == 0:
-        raise ValueError(f"expected a (k, 2) warping path, got shape {path.shape}")
+        raise SchemaError(f"expected a (k, 2) warping path, got shape {path.shape}")
     n = int(path[:, 0].max()) + 1
     cnt = np.bincount(path[:, 0], minlength=n)
     mean_j = np.bincount(path[:, 0], weights=path[:, 1], minlength=n) / np.maximum(cnt, 1)
@@ -249,11 +300,27 @@ def matched_peaks(a: np.ndarray, b: np.ndarray, path: np.ndarray, *, prominence:
     union is kept, so swapping ``a`` and ``b`` only changes the sign of the
     offsets. Positions are refined by a parabola through each peak.
 
+    Parameters
+    ----------
+    a, b
+        The two aligned 1-D series.
+    path
+        Their warping path, (k, 2) index pairs ``(i in a, j in b)``.
+    prominence
+        Smallest peak prominence, in standard deviations of each series.
+    min_distance
+        Smallest distance between peaks of one series, in samples.
+    tolerance
+        How far (samples) a peak of the other series may lie outside the path's partners.
+
     Returns
     -------
     pandas.DataFrame
         ``i, j, i_refined, j_refined, offset`` (``j_refined - i_refined``, samples).
     """
+    check_nonnegative("prominence", prominence)
+    check_int("min_distance", min_distance, minimum=0)
+    check_nonnegative("tolerance", tolerance)
     path = np.asarray(path)
     sd_a, sd_b = float(np.std(a)) or 1.0, float(np.std(b)) or 1.0
     pa, _ = signal.find_peaks(a, prominence=prominence * sd_a, distance=max(1, int(min_distance)))
@@ -321,10 +388,16 @@ def dtw_lag(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: float, z
         Sampling rate.
     max_lag_s
         Sakoe-Chiba band in seconds.
+    znorm
+        Z-normalise each segment before alignment.
+    nan
+        ``"interpolate"`` (default) or ``"raise"`` (see :func:`znormalize`).
     segment_s
         Segment length (None: one segment).
     penalty
         dtaidistance's penalty for non-diagonal steps (None: none).
+    times
+        Time in seconds of each sample (default ``i / rate_hz``), for the profile and peaks.
     summary
         ``"peaks"`` or ``"path"`` (see above).
     prominence, min_peak_distance_s
@@ -347,13 +420,21 @@ def dtw_lag(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: float, z
         segment edges, offsets including the shift), ``n_peaks``, ``summary``,
         ``shift_samples``, ``iterations``.
     """
-    if summary not in ("peaks", "path"):
-        raise ValueError(f"expected summary to be 'peaks' or 'path', got {summary!r}")
+    check_option("summary", summary, ("peaks", "path"))
+    check_positive("rate_hz", rate_hz)
+    check_nonnegative("max_lag_s", max_lag_s)
+    check_option("nan", nan, NAN_POLICIES)
+    check_nonnegative("segment_s", segment_s, allow_none=True)
+    check_nonnegative("penalty", penalty, allow_none=True)
+    check_nonnegative("prominence", prominence)
+    check_nonnegative("min_peak_distance_s", min_peak_distance_s)
+    check_nonnegative("smooth_s", smooth_s)
+    check_int("max_iter", max_iter, minimum=1)
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     if x.shape[0] != y.shape[0]:
-        raise ValueError(f"expected equal-length series on one clock, got {x.shape[0]} and {y.shape[0]} "
-                         f"samples (mismatched clocks? use alloava_analysis.clocks)")
+        raise SchemaError(f"expected equal-length series on one clock, got {x.shape[0]} and {y.shape[0]} "
+                          f"samples (mismatched clocks? use alloava_analysis.clocks)")
     band = _band(None, max_lag_s, rate_hz)
     t_all = np.arange(x.shape[0]) / rate_hz if times is None else np.asarray(times, dtype=float)
     if smooth_s:
@@ -438,6 +519,12 @@ def distance_matrix(series: list[np.ndarray] | np.ndarray, *, band: int | None =
     series
         List of 1-D series (lengths may differ) or of (time, features)
         arrays for multivariate DTW, or a 2-D array of equal-length series.
+    band, band_s, rate_hz
+        Sakoe-Chiba band in samples, or in seconds with the sampling rate in Hz.
+    znorm
+        Z-normalise each series (per feature) first.
+    nan
+        ``"raise"`` or ``"interpolate"`` (see :func:`znormalize`).
     parallel
         Use OpenMP threads.
 
@@ -446,22 +533,24 @@ def distance_matrix(series: list[np.ndarray] | np.ndarray, *, band: int | None =
     numpy.ndarray
         Symmetric (n, n) matrix with zeros on the diagonal.
     """
+    check_option("nan", nan, NAN_POLICIES)
+    band = _band(band, band_s, rate_hz)
     require_c()
     from dtaidistance import dtw, dtw_ndim
 
     items = list(series)
     if len(items) < 2:
-        raise ValueError(f"expected at least 2 series for a distance matrix, got {len(items)}")
+        raise SchemaError(f"expected at least 2 series for a distance matrix, got {len(items)}")
     prepared = []
     for i, s in enumerate(items):
         v = znormalize(s, nan=nan, what=f"series {i}") if znorm else np.asarray(s, dtype=np.float64)
         if not np.isfinite(v).all():
-            raise ValueError(f"expected finite values in series {i}, got NaN/inf")
+            raise SchemaError(f"expected finite values in series {i}, got NaN/inf")
         prepared.append(np.ascontiguousarray(v))
     ndims = {v.ndim for v in prepared}
     if len(ndims) > 1:
-        raise ValueError("expected all series univariate or all multivariate, got a mix")
-    kw = _kwargs(_band(band, band_s, rate_hz), None)
+        raise SchemaError("expected all series univariate or all multivariate, got a mix")
+    kw = _kwargs(band, None)
     if prepared[0].ndim == 2:
         d = dtw_ndim.distance_matrix_fast(prepared, parallel=parallel, compact=False, **kw)
     else:
@@ -481,7 +570,20 @@ def dtw_reference(x: np.ndarray, y: np.ndarray, *, band: int | None = None) -> f
     (dtaidistance's Sakoe-Chiba window, widened by the length difference);
     the distance is ``sqrt(D[n-1, m-1])``. Univariate or multivariate
     (squared Euclidean inner cost). Slow by design: loops in Python.
+
+    Parameters
+    ----------
+    x, y
+        Shape (time,) or (time, features); lengths may differ.
+    band
+        Sakoe-Chiba band in samples (None: no band).
+
+    Returns
+    -------
+    float
+        The DTW distance (``inf`` when the band makes the end unreachable).
     """
+    check_int("band", band, minimum=1, allow_none=True)
     a = [np.atleast_1d(v) for v in np.asarray(x, dtype=float)]
     b = [np.atleast_1d(v) for v in np.asarray(y, dtype=float)]
     n, m = len(a), len(b)
@@ -525,11 +627,28 @@ def dtw_lag_interval(peaks: pd.DataFrame | list[pd.DataFrame], *, block_s: float
     their offsets recomputed. The interval is ``median +- t(B - 1) sd*``
     with ``B`` blocks or clips.
 
+    Parameters
+    ----------
+    peaks
+        One matched-peak table (``time``, ``offset_s``) or a list of them, one per clip.
+    block_s
+        Block length in seconds (one table only).
+    n_boot
+        Bootstrap resamples.
+    ci
+        Coverage of the interval, in (0, 1).
+    seed
+        Seed of the resampling.
+
     Returns
     -------
     dict
         ``lag_s, ci_low, ci_high, units`` (blocks or clips), ``n_peaks``.
     """
+    check_positive("block_s", block_s)
+    check_int("n_boot", n_boot, minimum=1)
+    check_range("ci", ci, 0, 1, inclusive=(False, False))
+    check_int("seed", seed, minimum=0)
     tables = peaks if isinstance(peaks, list) else None
     if tables is None:
         p = peaks

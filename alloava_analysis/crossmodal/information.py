@@ -31,6 +31,8 @@ import pandas as pd
 from scipy.spatial import cKDTree
 from scipy.special import digamma
 
+from ..checks import check_int, check_nonnegative, check_positive
+from ..errors import SchemaError
 from ..parallel import executor_for, map_chunked
 
 __all__ = ["ksg_mi", "lagged_mi", "mi_clip_shuffle_test", "mi_surrogate_test"]
@@ -46,7 +48,7 @@ def _as_2d(v: np.ndarray, name: str) -> np.ndarray:
     if v.ndim == 1:
         v = v[:, None]
     if v.ndim != 2:
-        raise ValueError(f"expected {name} of shape (n,) or (n, d), got {v.shape}")
+        raise SchemaError(f"expected {name} of shape (n,) or (n, d), got {v.shape}")
     return v
 
 
@@ -54,19 +56,19 @@ def _prepare(x: np.ndarray, y: np.ndarray, *, k: int, jitter: float, rng: np.ran
              min_samples: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     x, y = _as_2d(x, "x"), _as_2d(y, "y")
     if x.shape[0] != y.shape[0]:
-        raise ValueError(f"expected x and y with the same number of samples (one clock), got {x.shape[0]} "
-                         f"and {y.shape[0]}")
+        raise SchemaError(f"expected x and y with the same number of samples (one clock), got {x.shape[0]} "
+                          f"and {y.shape[0]}")
     ok = np.isfinite(x).all(axis=1) & np.isfinite(y).all(axis=1)
     x, y = x[ok], y[ok]
     need = max(min_samples or 0, 2 * k + 2)
     if x.shape[0] < need:
-        raise ValueError(f"expected at least {need} finite pairs for KSG with k={k}, got {x.shape[0]}")
+        raise SchemaError(f"expected at least {need} finite pairs for KSG with k={k}, got {x.shape[0]}")
     out = []
     for name, v in (("x", x), ("y", y)):
         sd = v.std(axis=0)
         if np.any(sd == 0):
-            raise ValueError(f"expected a non-constant {name}, got a constant series; mutual information "
-                             f"with a constant is 0 by definition and KSG cannot estimate it")
+            raise SchemaError(f"expected a non-constant {name}, got a constant series; mutual information "
+                              f"with a constant is 0 by definition and KSG cannot estimate it")
         z = (v - v.mean(axis=0)) / sd
         if jitter:
             z = z + jitter * rng.standard_normal(z.shape)
@@ -97,6 +99,22 @@ def _ksg(x: np.ndarray, y: np.ndarray, k: int) -> float:
     return float(mi / LN2)
 
 
+def _check_ksg_options(k: int, jitter: float, seed: int) -> None:
+    check_int("k", k, minimum=1)
+    check_nonnegative("jitter", jitter)
+    check_int("seed", seed, minimum=0)
+
+
+def _check_test_options(n_surrogates: int, lag_search: int | None, max_samples: int | None, workers: int | None,
+                        parallel_min_work: int | None) -> None:
+    """ParameterError for a bad option shared by the two surrogate tests."""
+    check_int("n_surrogates", n_surrogates, minimum=1)
+    check_int("lag_search", lag_search, minimum=0, allow_none=True)
+    check_int("max_samples", max_samples, minimum=0, allow_none=True)
+    check_int("workers", workers, minimum=1, allow_none=True)
+    check_nonnegative("parallel_min_work", parallel_min_work, allow_none=True)
+
+
 def ksg_mi(x: np.ndarray, y: np.ndarray, *, k: int = 3, jitter: float = 1e-10, seed: int = 0) -> float:
     """Mutual information in bits by the KSG k-nearest-neighbour estimator (algorithm 1).
 
@@ -120,11 +138,12 @@ def ksg_mi(x: np.ndarray, y: np.ndarray, *, k: int = 3, jitter: float = 1e-10, s
 
     Raises
     ------
-    ValueError
+    ParameterError
+        A bad ``k``, ``jitter`` or ``seed``.
+    SchemaError
         Constant input, mismatched lengths, or fewer than ``2k + 2`` finite pairs.
     """
-    if k < 1:
-        raise ValueError(f"expected k >= 1, got {k}")
+    _check_ksg_options(k, jitter, seed)
     a, b = _prepare(x, y, k=k, jitter=jitter, rng=np.random.default_rng(seed))
     return _ksg(a, b, k)
 
@@ -141,13 +160,14 @@ def _group_bounds(groups: np.ndarray | None, n: int) -> list[tuple[int, int]]:
         return [(0, n)]
     g = np.asarray(groups)
     if g.shape[0] != n:
-        raise ValueError(f"expected one group label per sample ({n}), got {g.shape[0]}")
+        raise SchemaError(f"expected one group label per sample ({n}), got {g.shape[0]}", where="groups")
     change = np.flatnonzero(g[1:] != g[:-1]) + 1
     starts = np.concatenate([[0], change])
     ends = np.concatenate([change, [n]])
     labels = g[starts]
     if len(set(labels.tolist())) != len(labels):
-        raise ValueError("expected each group's samples to be contiguous (sort by group, then time)")
+        raise SchemaError("expected each group's samples to be contiguous (sort by group, then time)",
+                          where="groups")
     return list(zip(starts.tolist(), ends.tolist()))
 
 
@@ -172,8 +192,8 @@ def _searchable(n: int, max_lag: int) -> bool:
     return n >= 2 * max_lag + 10
 
 
-def _no_group_error(max_lag: int) -> ValueError:
-    return ValueError(f"expected at least one group longer than {2 * max_lag + 10} samples with non-constant "
+def _no_group_error(max_lag: int) -> SchemaError:
+    return SchemaError(f"expected at least one group longer than {2 * max_lag + 10} samples with non-constant "
                       f"series for the lag search, got none")
 
 
@@ -183,7 +203,7 @@ def _pooled_best_lag(r: np.ndarray, n: np.ndarray, max_lag: int) -> int:
 
     i, _ = pooled_peak(r, n)
     if i is None:
-        raise ValueError("expected a finite cross-correlation at some lag for the lag search, got none")
+        raise SchemaError("expected a finite cross-correlation at some lag for the lag search, got none")
     return i - max_lag
 
 
@@ -305,14 +325,20 @@ def mi_surrogate_test(x: np.ndarray, y: np.ndarray, *, k: int = 3, n_surrogates:
     x, y
         Equal-length series on one clock (time order; NaN pairs dropped
         after shifting).
+    k
+        KSG neighbours (see :func:`ksg_mi`).
     n_surrogates
         Number of surrogates; the smallest attainable p-value is ``1 / (n_surrogates + 1)``.
+    seed
+        Seed of the shifts and the jitter.
     groups
         Clip label per sample (contiguous); ``y`` is shifted within each clip
         independently, so clips are never mixed.
     min_shift
         Smallest circular shift in samples (default: 10 % of each clip's
         length), keeping surrogates away from the original alignment.
+    jitter
+        Tie-breaking noise (see :func:`ksg_mi`).
     lag_search
         When given (samples), the statistic is the MI of ``(x[t], y[t + L])``
         at the lag ``L`` (``|L| <= lag_search``) of maximum cross-correlation
@@ -321,7 +347,7 @@ def mi_surrogate_test(x: np.ndarray, y: np.ndarray, *, k: int = 3, n_surrogates:
     max_samples
         Keep every ``s``-th pair so that at most this many enter the estimator
         (the same decimation for the data and the surrogates); None keeps all.
-    workers, scheduler
+    workers, scheduler, parallel_min_work
         Where the surrogates are computed (local processes or a Dask cluster,
         see :func:`alloava_analysis.parallel.map_chunked`); every surrogate's
         shifts and jitter are drawn from ``seed`` first, so the result is the
@@ -336,11 +362,12 @@ def mi_surrogate_test(x: np.ndarray, y: np.ndarray, *, k: int = 3, n_surrogates:
         (1 + n_surrogates), ``null_mean``, ``null_p95``, ``n_surrogates``,
         ``n`` (pairs), ``k``, ``seed`` and ``lag_samples`` (0 without a search).
     """
+    _check_ksg_options(k, jitter, seed)
+    _check_test_options(n_surrogates, lag_search, max_samples, workers, parallel_min_work)
+    check_int("min_shift", min_shift, minimum=1, allow_none=True)
     x, y = _as_2d(x, "x"), _as_2d(y, "y")
     if x.shape[0] != y.shape[0]:
-        raise ValueError(f"expected x and y on one clock (same length), got {x.shape[0]} and {y.shape[0]}")
-    if n_surrogates < 1:
-        raise ValueError(f"expected n_surrogates >= 1, got {n_surrogates}")
+        raise SchemaError(f"expected x and y on one clock (same length), got {x.shape[0]} and {y.shape[0]}")
     bounds = _group_bounds(groups, x.shape[0])
     ss = np.random.SeedSequence(seed)
     jitter_seq, shift_seq = ss.spawn(2)
@@ -369,15 +396,38 @@ def lagged_mi(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: float,
     """MI between ``x[t]`` and ``y[t + lag]`` for lags in ``[-max_lag_s, max_lag_s]``.
 
     Positive lag: ``x`` leads ``y``. With ``groups``, pairs never cross a clip boundary.
+    A lag with too few pairs for the estimator gets ``bits`` NaN.
+
+    Parameters
+    ----------
+    x, y
+        Equal-length series on one clock, shape (n,) or (n, d).
+    rate_hz
+        Sampling rate in Hz.
+    max_lag_s
+        Largest lag in seconds, in either direction.
+    step_s
+        Step between lags in seconds (default one sample).
+    k
+        KSG neighbours (see :func:`ksg_mi`).
+    seed
+        Seed of the jitter.
+    groups
+        Clip label per sample (contiguous), or None for one series.
 
     Returns
     -------
     pandas.DataFrame
         ``lag_s, lag_samples, bits, n``; attrs ``rate_hz``, ``k``, ``convention``.
     """
+    check_positive("rate_hz", rate_hz)
+    check_nonnegative("max_lag_s", max_lag_s)
+    check_positive("step_s", step_s, allow_none=True)
+    check_int("k", k, minimum=1)
+    check_int("seed", seed, minimum=0)
     x, y = _as_2d(x, "x"), _as_2d(y, "y")
     if x.shape[0] != y.shape[0]:
-        raise ValueError(f"expected x and y on one clock (same length), got {x.shape[0]} and {y.shape[0]}")
+        raise SchemaError(f"expected x and y on one clock (same length), got {x.shape[0]} and {y.shape[0]}")
     step = max(1, int(round((step_s or 1.0 / rate_hz) * rate_hz)))
     max_lag = int(round(max_lag_s * rate_hz))
     bounds = _group_bounds(groups, x.shape[0])
@@ -424,6 +474,8 @@ def mi_clip_shuffle_test(x: np.ndarray, y: np.ndarray, *, groups: np.ndarray, k:
         Equal-length series on one clock, clips contiguous (see ``groups``).
     groups
         Clip label per sample; at least 3 clips.
+    seed
+        Seed of the derangements and the jitter.
     n_surrogates, k, jitter, lag_search, max_samples, workers, scheduler, parallel_min_work
         As in :func:`mi_surrogate_test`.
 
@@ -433,13 +485,15 @@ def mi_clip_shuffle_test(x: np.ndarray, y: np.ndarray, *, groups: np.ndarray, k:
         ``bits, p_value, null_mean, null_p95, n_surrogates, n_clips, n, k,
         seed, lag_samples, null``.
     """
+    _check_ksg_options(k, jitter, seed)
+    _check_test_options(n_surrogates, lag_search, max_samples, workers, parallel_min_work)
     x, y = _as_2d(x, "x"), _as_2d(y, "y")
     if x.shape[0] != y.shape[0]:
-        raise ValueError(f"expected x and y on one clock (same length), got {x.shape[0]} and {y.shape[0]}")
+        raise SchemaError(f"expected x and y on one clock (same length), got {x.shape[0]} and {y.shape[0]}")
     bounds = _group_bounds(groups, x.shape[0])
     n_clips = len(bounds)
     if n_clips < 3:
-        raise ValueError(f"expected at least 3 clips for a clip-shuffle null, got {n_clips}")
+        raise SchemaError(f"expected at least 3 clips for a clip-shuffle null, got {n_clips}", where="groups")
     ss = np.random.SeedSequence(seed)
     jitter_seq, perm_seq = ss.spawn(2)
     rng = np.random.default_rng(perm_seq)

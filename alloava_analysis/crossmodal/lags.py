@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 from scipy import signal, stats
 
+from ..checks import check_int, check_nonnegative, check_positive, check_range
+from ..errors import SchemaError
 from ..features.motion import moving_mean
 
 __all__ = [
@@ -33,26 +35,52 @@ log = logging.getLogger(__name__)
 
 
 def as_pair(x: np.ndarray, y: np.ndarray, what: str = "series") -> tuple[np.ndarray, np.ndarray]:
-    """``x`` and ``y`` as float64 1-D series of equal length (one clock); ValueError otherwise."""
+    """``x`` and ``y`` as float64 1-D series of equal length (one clock); ValueError otherwise.
+
+    Parameters
+    ----------
+    x, y
+        The two series.
+    what
+        What they are, for error messages.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(x, y)`` as float64 arrays.
+    """
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     if x.ndim != 1 or y.ndim != 1:
-        raise ValueError(f"expected two 1-D {what}, got shapes {x.shape} and {y.shape}")
+        raise SchemaError(f"expected two 1-D {what}, got shapes {x.shape} and {y.shape}")
     if x.shape != y.shape:
-        raise ValueError(f"expected {what} of equal length on one clock, got {x.size} and {y.size} "
-                         f"samples (mismatched clocks? move both onto one clock with alloava_analysis.clocks)")
+        raise SchemaError(f"expected {what} of equal length on one clock, got {x.size} and {y.size} "
+                          f"samples (mismatched clocks? move both onto one clock with alloava_analysis.clocks)")
     return x, y
 
 
 def standardise(v: np.ndarray, name: str) -> np.ndarray:
-    """``(v - mean) / sd`` ignoring NaN; ValueError for under 3 finite samples or a constant ``v``."""
+    """``(v - mean) / sd`` ignoring NaN; ValueError for under 3 finite samples or a constant ``v``.
+
+    Parameters
+    ----------
+    v
+        1-D series (NaN = missing, kept).
+    name
+        Its name, for error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        The standardised series.
+    """
     finite = np.isfinite(v)
     if finite.sum() < 3:
-        raise ValueError(f"expected at least 3 finite samples in {name}, got {int(finite.sum())}")
+        raise SchemaError(f"expected at least 3 finite samples in {name}, got {int(finite.sum())}")
     sd = np.nanstd(v)
     if not sd > 0:
-        raise ValueError(f"expected a non-constant {name}, got a constant series (value {np.nanmean(v):g}); "
-                         f"correlation is undefined")
+        raise SchemaError(f"expected a non-constant {name}, got a constant series (value {np.nanmean(v):g}); "
+                          f"correlation is undefined")
     return (v - np.nanmean(v)) / sd
 
 
@@ -63,12 +91,26 @@ def remove_slow_trend(x: np.ndarray, *, rate_hz: float, window_s: float) -> np.n
     Used before frame-level lag analysis so that slow co-variation (e.g. the
     window-level coupling of speech rate and movement) does not tilt the
     cross-correlation peak. NaN samples stay NaN; ``window_s = 0`` returns ``x``.
+
+    Parameters
+    ----------
+    x
+        1-D series.
+    rate_hz
+        Its sampling rate in Hz (> 0).
+    window_s
+        Length of the moving average in seconds (>= 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``x`` minus its moving average (float64).
     """
+    check_nonnegative("window_s", window_s)
+    check_positive("rate_hz", rate_hz)
     x = np.asarray(x, dtype=np.float64)
     if window_s == 0:
         return x.copy()
-    if not (window_s > 0 and rate_hz > 0):
-        raise ValueError(f"expected window_s >= 0 and rate_hz > 0, got {window_s}, {rate_hz}")
     trend = moving_mean(x, max(1, int(round(window_s * rate_hz))))
     with np.errstate(invalid="ignore"):
         return np.where(np.isfinite(x), x - trend, np.nan)
@@ -91,7 +133,20 @@ def _lag_sums(xs: np.ndarray, ys: np.ndarray, max_lag: int) -> np.ndarray:
 
 
 def r_from_sums(sums: np.ndarray, min_overlap: int) -> np.ndarray:
-    """Pearson r per lag from :func:`_lag_sums` (leading axes allowed); NaN where pairs are too few."""
+    """Pearson r per lag from :func:`_lag_sums` (leading axes allowed); NaN where pairs are too few.
+
+    Parameters
+    ----------
+    sums
+        Lagged sums, shape (..., 6, lags): count, sx, sy, sxx, syy, sxy.
+    min_overlap
+        Lags with fewer pairs than this (and than 3) are NaN.
+
+    Returns
+    -------
+    numpy.ndarray
+        r, shape (..., lags).
+    """
     cnt, sx, sy, sxx, syy, sxy = (sums[..., i, :] for i in range(6))
     with np.errstate(invalid="ignore", divide="ignore"):
         num = cnt * sxy - sx * sy
@@ -101,7 +156,25 @@ def r_from_sums(sums: np.ndarray, min_overlap: int) -> np.ndarray:
 
 
 def lag_curve(x: np.ndarray, y: np.ndarray, max_lag: int, *, min_overlap: int = 10) -> tuple[np.ndarray, np.ndarray]:
-    """``(r, n)`` per lag ``-max_lag .. max_lag`` samples: the arrays of :func:`cross_correlation_curve`."""
+    """``(r, n)`` per lag ``-max_lag .. max_lag`` samples: the arrays of :func:`cross_correlation_curve`.
+
+    Parameters
+    ----------
+    x, y
+        Equal-length 1-D series on one clock (NaN = missing).
+    max_lag
+        Largest lag in samples (capped at ``len(x) - 1``).
+    min_overlap
+        Lags with fewer finite pairs than this get ``r = NaN``.
+
+    Returns
+    -------
+    r : numpy.ndarray
+        Correlation per lag.
+    n : numpy.ndarray
+        Finite pairs per lag.
+    """
+    check_int("min_overlap", min_overlap, minimum=0)
     sums = _lag_sums(standardise(x, "x"), standardise(y, "y"), int(min(max_lag, x.size - 1)))
     return r_from_sums(sums, min_overlap), sums[0]
 
@@ -109,7 +182,19 @@ def lag_curve(x: np.ndarray, y: np.ndarray, max_lag: int, *, min_overlap: int = 
 def pooled_peak(r: np.ndarray, n: np.ndarray) -> tuple[int | None, np.ndarray]:
     """Index of the maximum of curves ``r`` (clips x lags) averaged on the Fisher-z scale with weights ``n - 3``.
 
-    Returns the index (None when no lag has a finite value) and the pooled curve, as r.
+    Parameters
+    ----------
+    r
+        Correlation curves, shape (clips, lags).
+    n
+        Pairs behind each value, same shape.
+
+    Returns
+    -------
+    index : int or None
+        Index of the pooled maximum (None when no lag has a finite value).
+    pooled : numpy.ndarray
+        The pooled curve, as r.
     """
     w = np.where(np.isfinite(r) & (n > 3), n - 3, 0.0)
     z = np.arctanh(np.clip(np.nan_to_num(r), -0.999999, 0.999999))
@@ -147,11 +232,10 @@ def cross_correlation_curve(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max
         Columns ``lag_s``, ``lag_samples``, ``r``, ``n`` (pairs used); attrs
         ``rate_hz``, ``clock`` and ``convention``.
     """
+    check_positive("rate_hz", rate_hz)
+    check_nonnegative("max_lag_s", max_lag_s)
+    check_int("min_overlap", min_overlap, minimum=0)
     x, y = as_pair(x, y)
-    if not (np.isfinite(rate_hz) and rate_hz > 0):
-        raise ValueError(f"expected rate_hz > 0, got {rate_hz}")
-    if not (np.isfinite(max_lag_s) and max_lag_s >= 0):
-        raise ValueError(f"expected max_lag_s >= 0, got {max_lag_s}")
     max_lag = int(min(round(max_lag_s * rate_hz), x.size - 1))
     r, cnt = lag_curve(x, y, max_lag, min_overlap=min_overlap)
     lags = np.arange(-max_lag, max_lag + 1)
@@ -206,7 +290,7 @@ def cross_correlation_lag(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_l
 
     Raises
     ------
-    ValueError
+    SchemaError
         For constant or (almost) all-NaN series, or series of unequal length.
     """
     curve = cross_correlation_curve(x, y, rate_hz=rate_hz, max_lag_s=max_lag_s, min_overlap=min_overlap,
@@ -228,6 +312,13 @@ def pooled_cross_correlation(curves: list[pd.DataFrame], *, refine: bool = True)
     At each lag, clip values are averaged on the Fisher-z scale weighted by
     ``n - 3`` (their pair counts). Curves must share ``rate_hz`` and lag grid.
 
+    Parameters
+    ----------
+    curves
+        Curves of :func:`cross_correlation_curve` (None and empty ones are skipped).
+    refine
+        Refine the peak to sub-sample precision (see :func:`cross_correlation_lag`).
+
     Returns
     -------
     lag_s : float
@@ -237,14 +328,14 @@ def pooled_cross_correlation(curves: list[pd.DataFrame], *, refine: bool = True)
     """
     curves = [c for c in curves if c is not None and len(c)]
     if not curves:
-        raise ValueError("expected at least one cross-correlation curve, got none")
+        raise SchemaError("expected at least one cross-correlation curve, got none", where="curves")
     rates = {c.attrs.get("rate_hz") for c in curves}
     if len(rates) > 1:
-        raise ValueError(f"expected curves on one clock, got rates {sorted(map(str, rates))} Hz "
-                         f"(resample them onto one clock with alloava_analysis.clocks first)")
+        raise SchemaError(f"expected curves on one clock, got rates {sorted(map(str, rates))} Hz "
+                          f"(resample them onto one clock with alloava_analysis.clocks first)", where="curves")
     lags = curves[0]["lag_samples"].to_numpy()
     if any(not np.array_equal(c["lag_samples"].to_numpy(), lags) for c in curves):
-        raise ValueError("expected curves with the same lag grid (same max_lag_s and rate)")
+        raise SchemaError("expected curves with the same lag grid (same max_lag_s and rate)", where="curves")
     r = np.stack([c["r"].to_numpy() for c in curves])
     n = np.stack([c["n"].to_numpy() for c in curves]).astype(float)
     i, rr = pooled_peak(r, n)
@@ -310,15 +401,46 @@ def lag_interval(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: flo
     peak's height, or when at least ``competing_share`` of the replicates
     peak nearer to it than to the main peak -- its lag is then ambiguous.
 
+    Parameters
+    ----------
+    x, y
+        Equal-length series on one clock (NaN = missing).
+    rate_hz
+        Sampling rate in Hz.
+    max_lag_s
+        Lags searched are ``[-max_lag_s, max_lag_s]``.
+    block_s
+        Block length in seconds (at least ``2 max_lag + 2`` samples are used).
+    n_boot
+        Bootstrap resamples.
+    ci
+        Coverage of the interval, in (0, 1).
+    seed
+        Seed of the resampling.
+    min_overlap
+        Lags with fewer finite pairs than this are NaN.
+    competing_share, competing_ratio
+        Thresholds of the competing-peak flag (see above), in [0, 1].
+    min_separation_s
+        Least distance in seconds between the main and the secondary peak.
+
     Returns
     -------
     dict
         ``lag_s, ci_low, ci_high, se_s, r, n_blocks, secondary_lag_s,
         secondary_r, secondary_share, competing_peak, note`` (positive lag: x leads y).
     """
+    check_positive("rate_hz", rate_hz)
+    check_nonnegative("max_lag_s", max_lag_s)
+    check_positive("block_s", block_s)
+    check_int("n_boot", n_boot, minimum=1)
+    check_range("ci", ci, 0, 1, inclusive=(False, False))
+    check_int("seed", seed, minimum=0)
+    check_int("min_overlap", min_overlap, minimum=0)
+    check_range("competing_share", competing_share, 0, 1)
+    check_range("competing_ratio", competing_ratio, 0, 1)
+    check_nonnegative("min_separation_s", min_separation_s)
     x, y = as_pair(x, y)
-    if not (block_s > 0 and rate_hz > 0):
-        raise ValueError(f"expected block_s > 0 and rate_hz > 0, got {block_s}, {rate_hz}")
     lag, curve = cross_correlation_lag(x, y, rate_hz=rate_hz, max_lag_s=max_lag_s, min_overlap=min_overlap)
     max_lag = int(curve["lag_samples"].iat[-1])
     lags = curve["lag_samples"].to_numpy()
@@ -363,11 +485,27 @@ def pooled_lag_interval(curves: list[pd.DataFrame], *, n_boot: int = 1000, ci: f
     :func:`pooled_cross_correlation` does (Fisher z weighted by ``n - 3``);
     the interval is ``lag +- t(k - 1) sd*`` over ``k`` clips.
 
+    Parameters
+    ----------
+    curves
+        Per-clip curves of :func:`cross_correlation_curve`.
+    n_boot
+        Bootstrap resamples.
+    ci
+        Coverage of the interval, in (0, 1).
+    seed
+        Seed of the resampling.
+    refine
+        Refine peaks to sub-sample precision.
+
     Returns
     -------
     dict
         ``lag_s, ci_low, ci_high, se_s, n_clips, interval``.
     """
+    check_int("n_boot", n_boot, minimum=1)
+    check_range("ci", ci, 0, 1, inclusive=(False, False))
+    check_int("seed", seed, minimum=0)
     lag, pooled = pooled_cross_correlation(curves, refine=refine)
     curves = [c for c in curves if c is not None and len(c)]
     r = np.stack([c["r"].to_numpy() for c in curves])

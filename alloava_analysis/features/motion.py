@@ -34,9 +34,10 @@ from scipy import signal
 
 from .. import choices
 from ..clocks import aggregate_windows, count_in_windows, make_windows
+from ..checks import check_int, check_nonnegative, check_option, check_positive, check_range
+from ..errors import ParameterError, SchemaError
 from ..model import CONFIDENCE_DIMS, validate_pose
-from ..schema import group_keypoints
-from ..checks import check_nonnegative, check_option, check_positive
+from ..schema import get_layout
 
 __all__ = [
     "MotionSettings",
@@ -80,7 +81,21 @@ def _check_option(name: str, value: Any, allowed: Sequence[Any]) -> None:
 
 
 def resolve_relative_to(relative_to: str, group: str) -> str:
-    """``"body"`` or ``"image"``: what ``relative_to`` means for ``group`` (``"auto"`` resolved)."""
+    """``"body"`` or ``"image"``: what ``relative_to`` means for ``group`` (``"auto"`` resolved).
+
+    Parameters
+    ----------
+    relative_to
+        One of :data:`RELATIVE_TO`: ``"auto"``, ``"body"`` or ``"image"``.
+    group
+        Body-part group name (``"hands"``, ``"head"``, ...); ``"auto"`` means
+        ``"body"`` for :data:`BODY_RELATIVE_GROUPS`, else ``"image"``.
+
+    Returns
+    -------
+    str
+        ``"body"`` or ``"image"``.
+    """
     _check_option("relative_to", relative_to, RELATIVE_TO)
     if relative_to == "auto":
         return "body" if group in BODY_RELATIVE_GROUPS else "image"
@@ -130,15 +145,50 @@ class MotionSettings:
         check_nonnegative("cut_guard_s", self.cut_guard_s)
 
     def reference(self, group: str) -> str:
-        """``"body"`` or ``"image"`` for ``group``."""
+        """``"body"`` or ``"image"`` for ``group``.
+
+        Parameters
+        ----------
+        group
+            Body-part group name (see :func:`resolve_relative_to`).
+
+        Returns
+        -------
+        str
+            ``"body"`` or ``"image"``.
+        """
         return resolve_relative_to(self.relative_to, group)
 
     def intensity_options(self, group: str) -> dict[str, Any]:
-        """Keyword options of :func:`movement_intensity` for ``group``."""
+        """Keyword options of :func:`movement_intensity` for ``group``.
+
+        Parameters
+        ----------
+        group
+            Body-part group name.
+
+        Returns
+        -------
+        dict
+            ``use_z`` and the resolved ``relative_to``, to pass as ``**options``.
+        """
         return {"use_z": self.use_z, "relative_to": self.reference(group)}
 
     def to_dict(self, group: str | None = None) -> dict[str, Any]:
-        """Plain values for results; with ``group``, also the resolved reference and a description."""
+        """Plain values for results; with ``group``, also the resolved reference and a description.
+
+        Parameters
+        ----------
+        group
+            Body-part group the settings are applied to; None leaves out the
+            group-specific keys.
+
+        Returns
+        -------
+        dict
+            The fields and ``coordinates``; with ``group`` also ``group``,
+            ``relative_to_resolved`` and ``measure`` (a sentence).
+        """
         d: dict[str, Any] = asdict(self)
         d["coordinates"] = "x, y, z (MediaPipe relative depth)" if self.use_z else "x, y (image plane)"
         if group is not None:
@@ -156,13 +206,27 @@ def _fps(ds: xr.Dataset) -> float:
     if not np.isfinite(fps) or fps <= 0:
         t = ds["time"].values
         if t.size < 2:
-            raise ValueError(f"expected at least 2 frames to infer the frame rate, got {t.size}")
+            raise SchemaError(f"expected at least 2 frames to infer the frame rate, got {t.size}",
+                              path=ds.attrs.get("source") or None)
         fps = 1.0 / float(np.median(np.diff(t)))
     return fps
 
 
 def pixel_scale(ds: xr.Dataset) -> np.ndarray:
-    """Per-axis factors that make distances isotropic (pixels for normalised coords with a known frame size)."""
+    """Per-axis factors that make distances isotropic (pixels for normalised coords with a known frame size).
+
+    Parameters
+    ----------
+    ds
+        Pose dataset.
+
+    Returns
+    -------
+    numpy.ndarray
+        One factor per ``space`` entry: the frame width for x (and z) and
+        height for y when coordinates are normalised and the frame size is
+        known; ones otherwise.
+    """
     scale = np.ones(ds.sizes["space"])
     if ds.attrs.get("coords") == "normalized" and ds.attrs.get("frame_width") and ds.attrs.get("frame_height"):
         scale[0], scale[1] = float(ds.attrs["frame_width"]), float(ds.attrs["frame_height"])
@@ -175,10 +239,22 @@ def pixel_scale(ds: xr.Dataset) -> np.ndarray:
 # cleaning
 # --------------------------------------------------------------------------------------------
 def mask_low_confidence(ds: xr.Dataset, *, threshold: float = 0.5) -> xr.Dataset:
-    """Set positions to NaN where ``confidence < threshold`` (confidence itself is kept)."""
+    """Set positions to NaN where ``confidence < threshold`` (confidence itself is kept).
+
+    Parameters
+    ----------
+    ds
+        Pose dataset.
+    threshold
+        Confidence in [0, 1] below which a position is masked.
+
+    Returns
+    -------
+    xarray.Dataset
+        A copy with the masked positions; attr ``confidence_threshold``.
+    """
+    check_range("threshold", threshold, 0, 1)
     ds = validate_pose(ds)
-    if not 0 <= threshold <= 1:
-        raise ValueError(f"expected a confidence threshold in [0, 1], got {threshold}")
     keep = ds["confidence"] >= threshold
     out = ds.copy()
     out["position"] = ds["position"].where(keep)
@@ -195,10 +271,22 @@ def mask_outside_frame(ds: xr.Dataset, *, margin: float = 0.0) -> xr.Dataset:
     Normalised coordinates are checked against ``[-margin, 1 + margin]``,
     pixel coordinates against the frame size (``margin`` as a fraction of
     it); pixel coordinates without a known frame size are returned as they are.
+
+    Parameters
+    ----------
+    ds
+        Pose dataset.
+    margin
+        Allowed overshoot beyond the image edges, as a fraction (>= 0) of the
+        frame size.
+
+    Returns
+    -------
+    xarray.Dataset
+        A copy with the points outside the frame NaN; attr ``frame_margin``.
     """
+    check_nonnegative("margin", margin)
     ds = validate_pose(ds)
-    if margin < 0:
-        raise ValueError(f"expected margin >= 0, got {margin}")
     if ds.attrs.get("coords") == "normalized":
         size = np.array([1.0, 1.0])
     elif ds.attrs.get("frame_width") and ds.attrs.get("frame_height"):
@@ -244,10 +332,22 @@ def interpolate_gaps(ds: xr.Dataset, *, max_gap_s: float = 0.2) -> xr.Dataset:
     clip, stay NaN (bounded interpolation: no invented motion over long
     dropouts). Confidence is left as measured, so downstream code can still
     see which points were filled.
+
+    Parameters
+    ----------
+    ds
+        Pose dataset.
+    max_gap_s
+        Longest time in seconds (>= 0) between the valid frames around a gap
+        for it to be filled.
+
+    Returns
+    -------
+    xarray.Dataset
+        A copy with the short gaps filled (float32); attr ``max_gap_s``.
     """
+    check_nonnegative("max_gap_s", max_gap_s)
     ds = validate_pose(ds)
-    if max_gap_s < 0:
-        raise ValueError(f"expected max_gap_s >= 0, got {max_gap_s}")
     t = ds["time"].values
     out = ds.copy()
     out["position"] = (ds["position"].dims,
@@ -286,21 +386,29 @@ def _savgol_nan(values: np.ndarray, window: int, polyorder: int, deriv: int = 0,
 def smooth(ds: xr.Dataset, *, window_s: float = 0.2, polyorder: int = 2) -> xr.Dataset:
     """Savitzky-Golay smoothing of positions along time.
 
+    NaN stretches are respected: each valid run is filtered on its own.
+
     Parameters
     ----------
+    ds
+        Pose dataset.
     window_s
         Filter length in seconds, turned into an odd number of frames (at
         least ``polyorder + 2``). ``0`` returns the data unchanged.
     polyorder
         Order of the local polynomial.
 
-    NaN stretches are respected: each valid run is filtered on its own.
+    Returns
+    -------
+    xarray.Dataset
+        A copy with smoothed positions (float32); attrs ``smooth_window_s``
+        and ``smooth_polyorder``.
     """
+    check_nonnegative("window_s", window_s)
+    check_int("polyorder", polyorder, minimum=0)
     ds = validate_pose(ds)
     if window_s == 0:
         return ds
-    if window_s < 0 or polyorder < 0:
-        raise ValueError(f"expected window_s >= 0 and polyorder >= 0, got {window_s}, {polyorder}")
     frames = int(round(window_s * _fps(ds)))
     frames = max(frames + (frames % 2 == 0), polyorder + 2 + (polyorder % 2))
     out = ds.copy()
@@ -314,8 +422,30 @@ def clean_pose(ds: xr.Dataset, *, confidence_threshold: float = 0.5, max_gap_s: 
                smooth_s: float = 0.0, polyorder: int = 2, frame_margin: float | None = 0.0) -> xr.Dataset:
     """The standard cleaning chain: mask (low confidence, outside the frame), bounded interpolation, optional smoothing.
 
-    ``frame_margin=None`` keeps points outside the frame (see :func:`mask_outside_frame`).
+    Parameters
+    ----------
+    ds
+        Pose dataset.
+    confidence_threshold
+        Positions with a lower confidence are masked (:func:`mask_low_confidence`).
+    frame_margin
+        ``margin`` of :func:`mask_outside_frame`; None keeps points outside the frame.
+    max_gap_s
+        Longest gap filled by :func:`interpolate_gaps`, in seconds.
+    smooth_s, polyorder
+        Savitzky-Golay window in seconds and polynomial order (:func:`smooth`);
+        ``smooth_s=0`` skips smoothing.
+
+    Returns
+    -------
+    xarray.Dataset
+        The cleaned copy, with the attrs each step records.
     """
+    check_range("confidence_threshold", confidence_threshold, 0, 1)
+    check_nonnegative("max_gap_s", max_gap_s)
+    check_nonnegative("smooth_s", smooth_s)
+    check_int("polyorder", polyorder, minimum=0)
+    check_nonnegative("frame_margin", frame_margin, allow_none=True)
     out = mask_low_confidence(ds, threshold=confidence_threshold)
     if frame_margin is not None:
         out = mask_outside_frame(out, margin=frame_margin)
@@ -329,7 +459,7 @@ def clean_pose(ds: xr.Dataset, *, confidence_threshold: float = 0.5, max_gap_s: 
 def _derivative(values: np.ndarray, t: np.ndarray) -> np.ndarray:
     """d/dt along axis 0 with second-order central differences on (possibly uneven) timestamps."""
     if t.size < 2:
-        raise ValueError(f"expected at least 2 frames to differentiate, got {t.size}")
+        raise SchemaError(f"expected at least 2 frames to differentiate, got {t.size}", where="time")
     if t.size == 2:
         d = (values[1] - values[0]) / (t[1] - t[0])
         return np.stack([d, d])
@@ -353,6 +483,8 @@ def kinematics(ds: xr.Dataset, *, isotropic: bool = True, use_z: bool = False) -
 
     Parameters
     ----------
+    ds
+        Pose dataset.
     isotropic
         For normalised coordinates with a known frame size, scale x and y to
         pixels first so that a distance means the same in both directions.
@@ -399,8 +531,8 @@ def _shoulder_distance(ds: xr.Dataset, isotropic: bool) -> np.ndarray:
     """Per-frame left-right shoulder distance in the image plane, (time, individual)."""
     names = list(ds["keypoint"].values)
     if "left_shoulder" not in names or "right_shoulder" not in names:
-        raise ValueError(f"expected left_shoulder and right_shoulder keypoints to normalise by body size, "
-                         f"got layout {ds.attrs.get('layout')!r}")
+        raise SchemaError(f"expected left_shoulder and right_shoulder keypoints to normalise by body size, "
+                          f"got layout {ds.attrs.get('layout')!r}", path=ds.attrs.get("source") or None)
     scale = pixel_scale(ds) if isotropic else np.ones(ds.sizes["space"])
     pos = ds["position"].sel(keypoint=["left_shoulder", "right_shoulder"]).values.astype(np.float64)
     pos = (pos * scale[None, :, None, None])[:, :2]
@@ -414,6 +546,18 @@ def shoulder_width(ds: xr.Dataset, *, isotropic: bool = True) -> xr.DataArray:
     are used (depth estimates such as MediaPipe's z are too noisy for a
     body-size unit); NaN frames are ignored. Raises ``ValueError`` when the
     layout has no shoulders or they are never both visible.
+
+    Parameters
+    ----------
+    ds
+        Pose dataset.
+    isotropic
+        Scale normalised x and y to pixels first (as in :func:`kinematics`).
+
+    Returns
+    -------
+    xarray.DataArray
+        ``shoulder_width(individual)`` in position units (pixels when scaled).
     """
     ds = validate_pose(ds)
     dist = _shoulder_distance(ds, isotropic)
@@ -422,8 +566,8 @@ def shoulder_width(ds: xr.Dataset, *, isotropic: bool = True) -> xr.DataArray:
         width = np.nanmedian(dist, axis=0)
     bad = ~(np.isfinite(width) & (width > 0))
     if bad.any():
-        raise ValueError(f"expected visible shoulders to measure body size, got none for "
-                         f"{list(np.asarray(ds['individual'].values)[bad])} in {ds.attrs.get('source') or 'pose'}")
+        raise SchemaError(f"expected visible shoulders to measure body size, got none for "
+                          f"{list(np.asarray(ds['individual'].values)[bad])} in {ds.attrs.get('source') or 'pose'}")
     return xr.DataArray(width, dims=("individual",), coords={"individual": ds["individual"].values},
                         name="shoulder_width")
 
@@ -450,11 +594,22 @@ def body_reference(ds: xr.Dataset) -> xr.DataArray:
 
     NaN where either shoulder is missing. Raises ``ValueError`` when the layout
     has no shoulders (use ``relative_to="image"`` for face or hand-only layouts).
+
+    Parameters
+    ----------
+    ds
+        Pose dataset.
+
+    Returns
+    -------
+    xarray.DataArray
+        The midpoint of the two shoulders, ``position(time, space, individual)``.
     """
     names = list(ds["keypoint"].values)
     if "left_shoulder" not in names or "right_shoulder" not in names:
-        raise ValueError(f"expected left_shoulder and right_shoulder keypoints for body-relative motion "
-                         f"(relative_to='body'), got layout {ds.attrs.get('layout')!r}; use relative_to='image'")
+        raise SchemaError(f"expected left_shoulder and right_shoulder keypoints for body-relative motion "
+                          f"(relative_to='body'), got layout {ds.attrs.get('layout')!r}; use relative_to='image'",
+                          path=ds.attrs.get("source") or None)
     return ds["position"].sel(keypoint=["left_shoulder", "right_shoulder"]).mean("keypoint", skipna=False)
 
 
@@ -468,6 +623,31 @@ def _cut_mask(t: np.ndarray, cuts: np.ndarray, guard_s: float) -> np.ndarray:
         bad[max(j - 1, 0):j + 1] = True
     near = np.abs(t[:, None] - cuts[None, :]).min(axis=1) <= guard_s
     return bad | near
+
+
+def _group_names(ds: xr.Dataset, group: str) -> list[str]:
+    """The keypoints of ``group`` that ``ds`` has; ParameterError for a group its layout does not define."""
+    layout = ds.attrs.get("layout", "")
+    try:
+        groups = get_layout(layout).groups
+    except KeyError:
+        raise SchemaError(f"expected a pose with a known keypoint layout to select group {group!r}, got layout "
+                          f"{layout!r}", path=ds.attrs.get("source") or None, where="attrs['layout']") from None
+    check_option("group", group, tuple(groups), extra=f"the groups of layout {layout!r}")
+    present = set(ds["keypoint"].values)
+    names = [k for k in groups[group] if k in present]
+    if not names:
+        raise SchemaError(f"expected keypoints of group {group!r} in the pose, got none of them",
+                          path=ds.attrs.get("source") or None)
+    return names
+
+
+def _individual(ds: xr.Dataset, individual: str | None) -> Any:
+    """``individual``, or the first individual of ``ds`` when None; ParameterError for one ``ds`` lacks."""
+    present = tuple(ds["individual"].values)
+    if individual is None:
+        return present[0]
+    return check_option("individual", individual, present)
 
 
 def movement_intensity(ds: xr.Dataset, *, group: str = "hands", individual: str | None = None,
@@ -502,6 +682,8 @@ def movement_intensity(ds: xr.Dataset, *, group: str = "hands", individual: str 
     cuts
         Camera-cut times (seconds; e.g. :func:`detect_pose_cuts`): frames whose
         speed would span a cut, or within ``cut_guard_s`` of one, are NaN.
+    cut_guard_s
+        Seconds (>= 0) around each cut in which frames get no intensity.
     confidence_threshold, max_gap_s, smooth_s
         Passed to :func:`clean_pose` (``smooth_s=0`` disables smoothing).
     normalize
@@ -517,12 +699,16 @@ def movement_intensity(ds: xr.Dataset, *, group: str = "hands", individual: str 
         ``rate_hz``, ``group``, ``shoulder_width`` (clip median), ``units``,
         ``relative_to`` (resolved), ``use_z``, ``n_cuts``, ``cuts``.
     """
+    check_nonnegative("cut_guard_s", cut_guard_s)
+    check_range("confidence_threshold", confidence_threshold, 0, 1)
+    check_nonnegative("max_gap_s", max_gap_s)
+    check_nonnegative("smooth_s", smooth_s)
+    check_int("min_keypoints", min_keypoints, minimum=0)
+    _check_option("use_z", use_z, (False, True))
     ds = validate_pose(ds)
     reference = resolve_relative_to(relative_to, group)
-    names = [k for k in group_keypoints(ds.attrs.get("layout", ""), group) if k in set(ds["keypoint"].values)]
-    if not names:
-        raise ValueError(f"expected keypoints of group {group!r} in the pose, got none of them")
-    ind = ds["individual"].values[0] if individual is None else individual
+    names = _group_names(ds, group)
+    ind = _individual(ds, individual)
     ds1 = ds.sel(individual=[ind])
     t = ds["time"].values
     cut_times = np.sort(np.asarray([] if cuts is None else cuts, dtype=float))
@@ -571,8 +757,8 @@ def _body_unit(ds1: xr.Dataset, pos: np.ndarray) -> float:
             spread = np.nanmedian(np.sqrt(np.nansum((pos - centre) ** 2, axis=1)), axis=1)
             unit = float(np.nanmedian(spread))
         if not (np.isfinite(unit) and unit > 0):
-            raise ValueError(f"expected visible keypoints to measure body size for cut detection, got none in "
-                             f"{ds1.attrs.get('source') or 'pose'}")
+            raise SchemaError(f"expected visible keypoints to measure body size for cut detection, got none in "
+                              f"{ds1.attrs.get('source') or 'pose'}")
         return unit
 
 
@@ -595,6 +781,28 @@ def jump_peaks(jumps: np.ndarray, *, threshold: float, contrast: float, half: in
     A step is a peak when it exceeds ``threshold`` and ``contrast`` times the
     median of the steps within ``half`` of it (leaving out the ``exclude``
     steps on either side); peaks within ``merge`` steps are one (the largest).
+
+    Parameters
+    ----------
+    jumps
+        Per-step jump series (NaN steps are never peaks).
+    threshold
+        Smallest jump that can be a peak, in the units of ``jumps``.
+    contrast
+        How many times its context median a peak must exceed.
+    half
+        Half-width of the context, in steps.
+    exclude
+        Steps on either side of a step left out of its context.
+    merge
+        Peaks at most this many steps apart are merged (the largest is kept).
+
+    Returns
+    -------
+    peaks : list of int
+        Indices of the peaks in ``jumps``.
+    context : numpy.ndarray
+        The context median of every step (0 where it has none).
     """
     padded = np.concatenate([np.full(half, np.nan), jumps, np.full(half, np.nan)])
     win = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1).copy()  # row i centred on jumps[i]
@@ -629,6 +837,26 @@ def detect_pose_cuts(ds: xr.Dataset, *, jump: float = 0.08, contrast: float = 5.
     around it (so a fast, sustained pan is not a cut); detections within
     three frames of each other are one cut (the largest).
 
+    Parameters
+    ----------
+    ds
+        Pose dataset.
+    jump
+        Smallest median jump of a cut, in shoulder widths (> 0).
+    contrast
+        How many times the local median jump a cut must be (>= 1).
+    individual
+        Which individual; defaults to the first.
+    confidence_threshold
+        Keypoints with a lower confidence are not used.
+    min_keypoints
+        Frame pairs with fewer usable keypoints have no jump (and with fewer
+        head and torso keypoints than this in the layout, all keypoints are used).
+    hold_s
+        A keypoint missing for up to this many seconds keeps its last position (0: none).
+    context_s
+        Half-width in seconds of the context a cut is compared with (at least 3 frames).
+
     Returns
     -------
     pandas.DataFrame
@@ -638,10 +866,15 @@ def detect_pose_cuts(ds: xr.Dataset, *, jump: float = 0.08, contrast: float = 5.
         ``n_keypoints``; attrs ``method="pose_jump"``, ``jump``, ``contrast``,
         ``body_unit``.
     """
+    check_positive("jump", jump)
+    check_positive("contrast", contrast)
+    check_range("contrast", contrast, 1, None)
+    check_range("confidence_threshold", confidence_threshold, 0, 1)
+    check_int("min_keypoints", min_keypoints, minimum=0)
+    check_nonnegative("hold_s", hold_s)
+    check_nonnegative("context_s", context_s)
     ds = validate_pose(ds)
-    if not (jump > 0 and contrast >= 1):
-        raise ValueError(f"expected jump > 0 and contrast >= 1, got {jump}, {contrast}")
-    ind = ds["individual"].values[0] if individual is None else individual
+    ind = _individual(ds, individual)
     ds1 = mask_low_confidence(ds.sel(individual=[ind]), threshold=confidence_threshold)
     t = ds1["time"].values.astype(np.float64)
     pos = ds1["position"].values[:, :2, :, 0].astype(np.float64) * pixel_scale(ds1)[:2][None, :, None]
@@ -675,7 +908,18 @@ def detect_pose_cuts(ds: xr.Dataset, *, jump: float = 0.08, contrast: float = 5.
 
 
 def recorded_cuts(metadata: dict) -> np.ndarray | None:
-    """Cut times recorded at extraction (``metadata["shot_cuts"]["times_s"]``), or None when none were looked for."""
+    """Cut times recorded at extraction (``metadata["shot_cuts"]["times_s"]``), or None when none were looked for.
+
+    Parameters
+    ----------
+    metadata
+        A clip's metadata (None or empty: nothing recorded).
+
+    Returns
+    -------
+    numpy.ndarray or None
+        Sorted cut times in seconds; None when extraction did not look for cuts.
+    """
     rec = (metadata or {}).get("shot_cuts")
     if not isinstance(rec, dict) or rec.get("times_s") is None:
         return None
@@ -691,6 +935,22 @@ def shot_cuts(pose: xr.Dataset, *, settings: "MotionSettings | None" = None,
     at extraction (``metadata["shot_cuts"]``), :func:`detect_pose_cuts`, or
     (``"auto"``) the video's when recorded, else the pose's. Asking for
     ``"video"`` when none were recorded raises ``ValueError``.
+
+    Parameters
+    ----------
+    pose
+        Pose dataset of the clip (for pose-detected cuts).
+    settings
+        How movement is measured; default :class:`MotionSettings`.
+    metadata
+        The clip's metadata, where extraction records the video's cuts.
+
+    Returns
+    -------
+    cuts : numpy.ndarray
+        Cut times in seconds.
+    source : str
+        ``"video"``, ``"pose"`` or ``"none"``.
     """
     settings = settings or MotionSettings()
     if settings.cut_handling == "ignore":
@@ -699,13 +959,26 @@ def shot_cuts(pose: xr.Dataset, *, settings: "MotionSettings | None" = None,
     if settings.cut_source in ("auto", "video") and video is not None:
         return video, "video"
     if settings.cut_source == "video":
-        raise ValueError("expected cut times recorded from the video at extraction (metadata['shot_cuts']), got "
-                         "none; use cut_source='pose' or 'auto'")
+        raise SchemaError("expected cut times recorded from the video at extraction (metadata['shot_cuts']), got "
+                          "none; use cut_source='pose' or 'auto'", where="metadata['shot_cuts']")
     return detect_pose_cuts(pose, jump=settings.cut_jump)["time"].to_numpy(dtype=float), "pose"
 
 
 def spans_cut(start: np.ndarray, end: np.ndarray, cuts: np.ndarray) -> np.ndarray:
-    """True for every interval ``[start, end)`` with a cut strictly inside it."""
+    """True for every interval ``[start, end)`` with a cut strictly inside it.
+
+    Parameters
+    ----------
+    start, end
+        Interval bounds in seconds (arrays of one shape).
+    cuts
+        Cut times in seconds.
+
+    Returns
+    -------
+    numpy.ndarray
+        Booleans shaped like ``start``.
+    """
     start, end = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
     cuts = np.sort(np.asarray(cuts, dtype=float))
     if cuts.size == 0:
@@ -718,13 +991,33 @@ def window_intensity(intensity: pd.DataFrame, *, window_s: float = 5.0, hop_s: f
     """Mean movement intensity in analysis windows (via :func:`alloava_analysis.clocks.aggregate_windows`).
 
     Windows where fewer than ``min_coverage`` of the frames are valid are NaN.
-    Returns ``window, start, end, center, intensity, coverage, window_s, hop_s, clock``.
+
+    Parameters
+    ----------
+    intensity
+        Frame table with ``time`` and ``intensity`` (:func:`movement_intensity`;
+        its ``rate_hz`` attr is used when present).
+    window_s, hop_s
+        Window length and step in seconds (``hop_s`` defaults to ``window_s``).
+    span
+        ``(start, stop)`` in seconds to tile; defaults to the first frame up to
+        one frame past the last.
+    min_coverage
+        Fraction in [0, 1] of a window's frames that must be valid.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per window: ``window, start, end, center, intensity, coverage,
+        window_s, hop_s, clock``.
     """
-    t = intensity["time"].to_numpy(dtype=float)
-    v = intensity["intensity"].to_numpy(dtype=float)
+    check_positive("window_s", window_s)
+    check_positive("hop_s", hop_s, allow_none=True)
+    check_range("min_coverage", min_coverage, 0, 1)
+    t, v = _frame_series(intensity, "intensity")
     if span is None:
         if t.size == 0:
-            raise ValueError("expected intensity frames, got none")
+            raise SchemaError("expected intensity frames, got none", where="intensity")
         step = float(np.median(np.diff(t))) if t.size > 1 else 0.0
         span = (float(t[0]), float(t[-1]) + step)
     rate = intensity.attrs.get("rate_hz") or (1.0 / float(np.median(np.diff(t))))
@@ -741,7 +1034,20 @@ def window_intensity(intensity: pd.DataFrame, *, window_s: float = 5.0, hop_s: f
 # gesture units
 # --------------------------------------------------------------------------------------------
 def moving_mean(v: np.ndarray, k: int) -> np.ndarray:
-    """Centred moving mean over ``k`` samples that skips non-finite ones (they give NaN); ``k <= 1`` copies ``v``."""
+    """Centred moving mean over ``k`` samples that skips non-finite ones (they give NaN); ``k <= 1`` copies ``v``.
+
+    Parameters
+    ----------
+    v
+        1-D series.
+    k
+        Window length in samples (odd for a symmetric window).
+
+    Returns
+    -------
+    numpy.ndarray
+        The smoothed series, same length as ``v``.
+    """
     if k <= 1:
         return v.copy()
     finite = np.isfinite(v)
@@ -756,6 +1062,24 @@ def _smoothing_frames(t: np.ndarray, smooth_s: float) -> int:
     step = float(np.median(np.diff(t))) if t.size > 1 else 1.0
     k = int(round(smooth_s / step)) if smooth_s > 0 else 1
     return max(k + (k % 2 == 0), 1) if k > 1 else 1
+
+
+def _frame_series(frames: pd.DataFrame, column: str, *, option: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``time`` and ``column`` of a frame table as float arrays.
+
+    A missing ``column`` is the caller's ParameterError when it was an option (``option`` names it),
+    else the table's SchemaError, as is a missing ``time``.
+    """
+    if "time" not in frames:
+        raise SchemaError(f"expected a frame table with a 'time' column, got columns {list(frames.columns)}",
+                          where="frames")
+    if column not in frames:
+        if option is not None:
+            raise ParameterError(f"invalid value for {option}: expected a column of the frame table "
+                                 f"({[c for c in frames.columns if c != 'time']}), got {column!r}", name=option)
+        raise SchemaError(f"expected a frame table with a {column!r} column, got columns {list(frames.columns)}",
+                          where="frames")
+    return frames["time"].to_numpy(dtype=float), frames[column].to_numpy(dtype=float)
 
 
 def noise_floor(intensity: pd.DataFrame, *, quantile: float = 0.1, factor: float = 2.5, smooth_s: float = 0.2,
@@ -773,16 +1097,29 @@ def noise_floor(intensity: pd.DataFrame, *, quantile: float = 0.1, factor: float
     rests (its stillest frames already move) gets a higher floor: its units
     are the movements that stand out from its own baseline.
 
+    Parameters
+    ----------
+    intensity
+        Frame table with ``time`` and ``column``.
+    quantile
+        Quantile in (0, 1) of the smoothed series taken as the level of stillness.
+    factor
+        Multiplier (> 0) of that level.
+    smooth_s
+        Moving-mean length in seconds (>= 0; 0: none).
+    column
+        The column of ``intensity`` to use.
+
     Returns
     -------
     float
         The floor, in the units of ``column`` (NaN when no frame is valid).
     """
-    if not (0 < quantile < 1 and factor > 0 and smooth_s >= 0):
-        raise ValueError(f"expected 0 < quantile < 1, factor > 0 and smooth_s >= 0, got {quantile}, {factor}, "
-                         f"{smooth_s}")
-    t = intensity["time"].to_numpy(dtype=float)
-    v = moving_mean(intensity[column].to_numpy(dtype=float), _smoothing_frames(t, smooth_s))
+    check_range("quantile", quantile, 0, 1, inclusive=(False, False))
+    check_positive("factor", factor)
+    check_nonnegative("smooth_s", smooth_s)
+    t, v = _frame_series(intensity, column, option="column")
+    v = moving_mean(v, _smoothing_frames(t, smooth_s))
     v = v[np.isfinite(v)]
     return float(factor * np.quantile(v, quantile)) if v.size else float("nan")
 
@@ -823,6 +1160,12 @@ def gesture_units(intensity: pd.DataFrame, *, high: float = 0.6, low: float | No
         :func:`movement_intensity`; thresholds are then in shoulder widths/s).
     high, low
         Enter and exit thresholds (``low`` defaults to ``high / 2``; must be <= ``high``).
+    min_duration_s
+        Units shorter than this many seconds are dropped.
+    merge_gap_s
+        Units separated by less than this many seconds are merged (0: none).
+    column
+        The column of ``intensity`` that is thresholded.
     floor, floor_quantile, floor_factor
         The noise floor (see :func:`noise_floor`).
     max_floor
@@ -843,15 +1186,26 @@ def gesture_units(intensity: pd.DataFrame, *, high: float = 0.6, low: float | No
         and ``mean`` of the smoothed series); attrs ``high``, ``low``,
         ``noise_floor``, ``smooth_s``, ``n_excluded_cut``, ``clock``.
     """
+    check_nonnegative("high", high)
+    check_nonnegative("low", low, allow_none=True)
     low = high / 2 if low is None else low
     if not low <= high:
-        raise ValueError(f"expected low <= high for hysteresis, got low={low}, high={high}")
-    if not (isinstance(floor, (int, float)) or floor in ("auto", None)):
-        raise ValueError(f"expected floor to be 'auto', None or a number, got {floor!r}")
-    t = intensity["time"].to_numpy(dtype=float)
+        raise ParameterError(f"invalid value for low: expected low <= high for hysteresis, got low={low}, "
+                             f"high={high}", name="low")
+    if not (floor in ("auto", None) or (isinstance(floor, (int, float)) and not isinstance(floor, bool))):
+        raise ParameterError(f"invalid value for floor: expected 'auto', None or a number, got {floor!r}",
+                             name="floor")
+    check_nonnegative("min_duration_s", min_duration_s)
+    check_nonnegative("merge_gap_s", merge_gap_s)
+    check_range("floor_quantile", floor_quantile, 0, 1, inclusive=(False, False))
+    check_positive("floor_factor", floor_factor)
+    check_nonnegative("max_floor", max_floor, allow_none=True)
+    check_nonnegative("smooth_s", smooth_s)
+    check_range("confidence_ref", confidence_ref, 0, 1, inclusive=(False, True))
+    t, v = _frame_series(intensity, column, option="column")
     if t.size < 2:
-        raise ValueError(f"expected at least 2 frames, got {t.size}")
-    v = moving_mean(intensity[column].to_numpy(dtype=float), _smoothing_frames(t, smooth_s))
+        raise SchemaError(f"expected at least 2 frames, got {t.size}", where="intensity")
+    v = moving_mean(v, _smoothing_frames(t, smooth_s))
     if floor == "auto":
         fl = noise_floor(intensity, quantile=floor_quantile, factor=floor_factor, smooth_s=smooth_s, column=column)
         if max_floor is not None:
@@ -899,12 +1253,30 @@ def gesture_rate(units: pd.DataFrame, *, span: tuple[float, float], window_s: fl
                  hop_s: float | None = None) -> pd.DataFrame:
     """Gesture units per minute, over the whole span or in windows (a unit counts where it starts).
 
-    Returns ``window, start, end, n_units, units_per_min, window_s, hop_s, clock``
-    (one row when ``window_s`` is None).
+    Parameters
+    ----------
+    units
+        Gesture-unit table with a ``start`` column (:func:`gesture_units`,
+        :func:`~.tiers.units_from_intervals`).
+    span
+        ``(start, stop)`` in seconds of the media covered, e.g. ``(0, duration)``.
+    window_s, hop_s
+        Window length and step in seconds; ``window_s=None``: one window over
+        the whole span.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``window, start, end, n_units, units_per_min, window_s, hop_s, clock``
+        (one row when ``window_s`` is None).
     """
-    lo, hi = float(span[0]), float(span[1])
-    if not hi > lo:
-        raise ValueError(f"expected span (start, stop) with stop > start, got {span}")
+    try:
+        lo, hi = float(span[0]), float(span[1])
+    except (TypeError, ValueError, IndexError):
+        lo = hi = float("nan")
+    if not (np.isfinite(lo) and np.isfinite(hi) and hi > lo):
+        raise ParameterError(f"invalid value for span: expected (start, stop) in seconds with stop > start, "
+                             f"got {span!r}", name="span")
     win = make_windows(lo, hi, window_s=window_s or (hi - lo), hop_s=hop_s, clock="video")
     out = win[["window", "start", "end"]].copy()
     out["n_units"] = count_in_windows(units["start"].to_numpy(dtype=float), win).astype("int64")

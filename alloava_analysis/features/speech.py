@@ -24,7 +24,9 @@ import numpy as np
 import pandas as pd
 from scipy import signal
 
+from ..checks import check_int, check_nonnegative, check_option, check_positive, check_range
 from ..clocks import count_in_windows, make_windows
+from ..errors import AudioFormatError, ParameterError, SchemaError
 
 __all__ = [
     "count_syllables",
@@ -98,6 +100,16 @@ def count_syllables(word: str) -> int:
     Punctuation is ignored; a word with no letters or digits has 0
     syllables, any other word at least 1. About 95 % of common English words
     come out exact (see the tests); errors are +-1 syllable.
+
+    Parameters
+    ----------
+    word
+        One word as transcribed (any case, punctuation allowed).
+
+    Returns
+    -------
+    int
+        The estimated number of syllables.
     """
     w = word.strip().lower()
     if not w:
@@ -139,7 +151,18 @@ def count_syllables(word: str) -> int:
 
 
 def syllables(words: pd.Series | list[str]) -> np.ndarray:
-    """:func:`count_syllables` for each word (int array)."""
+    """:func:`count_syllables` for each word.
+
+    Parameters
+    ----------
+    words
+        Words (each converted with ``str``), e.g. ``words_table["word"]``.
+
+    Returns
+    -------
+    numpy.ndarray
+        One int64 count per word.
+    """
     return np.fromiter((count_syllables(str(w)) for w in words), dtype=np.int64, count=len(words))
 
 
@@ -149,18 +172,29 @@ def syllables(words: pd.Series | list[str]) -> np.ndarray:
 def _check_words(words: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in ("word", "start", "end") if c not in words]
     if missing:
-        raise ValueError(f"expected a words table with columns word, start, end; missing {missing}")
+        raise SchemaError(f"expected a words table with columns word, start, end; missing {missing}",
+                          where="words")
     return words.sort_values("start", kind="stable").reset_index(drop=True)
+
+
+def _check_span(span: tuple[float, float]) -> tuple[float, float]:
+    """``span`` as two floats ``(start, stop)``, finite with ``stop > start``; ParameterError otherwise."""
+    try:
+        start, stop = float(span[0]), float(span[1])
+    except (TypeError, ValueError, IndexError, KeyError):
+        start = stop = float("nan")
+    if not (np.isfinite(start) and np.isfinite(stop) and stop > start):
+        raise ParameterError(f"invalid value for span: expected (start, stop) in seconds with stop > start, "
+                             f"got {span!r}", name="span")
+    return start, stop
 
 
 def _span(words: pd.DataFrame, span: tuple[float, float] | None) -> tuple[float, float]:
     if span is not None:
-        start, stop = float(span[0]), float(span[1])
-        if not stop > start:
-            raise ValueError(f"expected span (start, stop) with stop > start, got {span}")
-        return start, stop
+        return _check_span(span)
     if len(words) == 0:
-        raise ValueError("expected words or an explicit span=(start, stop), got an empty words table")
+        raise SchemaError("expected words or an explicit span=(start, stop), got an empty words table",
+                          where="words")
     return 0.0, float(words["end"].max())
 
 
@@ -174,14 +208,24 @@ def detect_pauses(words: pd.DataFrame, *, min_pause_s: float = 0.25,
     count too (``kind`` = ``"leading"`` / ``"trailing"``; inner ones are
     ``"between"``).
 
+    Parameters
+    ----------
+    words
+        Words table (``word, start, end``; seconds from the media origin).
+    min_pause_s
+        Shortest pause in seconds (>= 0; 0 keeps every gap longer than 0).
+    span
+        ``(start, stop)`` of the clip in seconds; None: only gaps between words.
+
     Returns
     -------
     pandas.DataFrame
         Columns ``start``, ``end``, ``duration``, ``kind``; attrs ``min_pause_s``.
     """
+    check_nonnegative("min_pause_s", min_pause_s)
+    if span is not None:
+        _check_span(span)
     words = _check_words(words)
-    if min_pause_s < 0:
-        raise ValueError(f"expected min_pause_s >= 0, got {min_pause_s}")
     starts = words["start"].to_numpy(dtype=float)
     ends = np.maximum.accumulate(words["end"].to_numpy(dtype=float)) if len(words) else np.empty(0)
     gap_start, gap_end = ends[:-1], starts[1:]
@@ -240,12 +284,18 @@ def speech_rate(words: pd.DataFrame, *, window_s: float = 5.0, hop_s: float | No
         articulation_rate`` (syllables per second of speaking time) and
         ``window_s, hop_s, clock`` (``"word"``).
     """
+    check_positive("window_s", window_s)
+    check_positive("hop_s", hop_s, allow_none=True)
+    check_nonnegative("min_pause_s", min_pause_s)
+    check_nonnegative("min_speaking_s", min_speaking_s)
+    if span is not None:
+        _check_span(span)
     words = _check_words(words)
     lo_span, hi_span = _span(words, span)
     win = make_windows(lo_span, hi_span, window_s=window_s, hop_s=hop_s, clock="word")
     if win.empty:
-        raise ValueError(f"expected a span of at least one window ({window_s} s), got "
-                         f"{hi_span - lo_span:.3f} s")
+        raise SchemaError(f"expected a span of at least one window ({window_s} s), got "
+                          f"{hi_span - lo_span:.3f} s", where="words")
     starts = words["start"].to_numpy(dtype=float)
     syl = syllables(words["word"])
     n_words = count_in_windows(starts, win)
@@ -277,19 +327,53 @@ def speech_rate(words: pd.DataFrame, *, window_s: float = 5.0, hop_s: float | No
 # audio clock
 # --------------------------------------------------------------------------------------------
 def to_mono(samples: np.ndarray) -> np.ndarray:
-    """Float32 samples (n,) from samples (n,) or (n, channels), averaging the channels."""
+    """Float32 samples (n,) from samples (n,) or (n, channels), averaging the channels.
+
+    Parameters
+    ----------
+    samples
+        Audio samples, shape (n,) or (n, channels).
+
+    Returns
+    -------
+    numpy.ndarray
+        Mono float32 samples, shape (n,).
+    """
     y = np.asarray(samples, dtype=np.float32)
     if y.ndim == 2:
         y = y.mean(axis=1)
     if y.ndim != 1:
-        raise ValueError(f"expected audio samples of shape (n,) or (n, channels), got {y.shape}")
+        raise AudioFormatError(f"expected audio samples of shape (n,) or (n, channels), got {y.shape}")
     return y
 
 
 def resample_audio(samples: np.ndarray, samplerate: int, rate: int) -> np.ndarray:
-    """``samples`` at ``samplerate`` resampled to ``rate`` (polyphase), as float32."""
+    """``samples`` at ``samplerate`` resampled to ``rate`` (polyphase), as float32.
+
+    Parameters
+    ----------
+    samples
+        Audio samples (axis 0 is time).
+    samplerate
+        Their sample rate in Hz.
+    rate
+        The wanted sample rate in Hz.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float32 samples at ``rate``.
+    """
     g = gcd(int(samplerate), int(rate))
     return signal.resample_poly(samples, int(rate) // g, int(samplerate) // g).astype(np.float32)
+
+
+def _check_audio_options(samplerate: int | None, hop_s: float, t0: float, analysis_rate: int | None) -> None:
+    """ParameterError for a bad option shared by the audio-clock features."""
+    check_positive("samplerate", samplerate, allow_none=True)
+    check_positive("hop_s", hop_s)
+    check_nonnegative("t0", t0)
+    check_int("analysis_rate", analysis_rate, minimum=1, allow_none=True)
 
 
 def _samples(audio, samplerate: int | None, *, analysis_rate: int | None) -> tuple[np.ndarray, int]:
@@ -298,13 +382,14 @@ def _samples(audio, samplerate: int | None, *, analysis_rate: int | None) -> tup
         y, sr = audio.read(mono=True), int(audio.samplerate)
     else:
         if samplerate is None:
-            raise ValueError("expected samplerate= with a sample array, got None")
+            raise ParameterError("invalid value for samplerate: expected the sample rate in Hz with a sample "
+                                 "array, got None", name="samplerate")
         y, sr = audio, int(samplerate)
     y = to_mono(y)
     if y.size == 0:
-        raise ValueError("expected audio samples, got an empty signal")
+        raise AudioFormatError("expected audio samples, got an empty signal")
     if not np.isfinite(y).all():
-        raise ValueError("expected finite audio samples, got NaN or inf")
+        raise AudioFormatError("expected finite audio samples, got NaN or inf")
     if analysis_rate and sr != analysis_rate:
         y, sr = resample_audio(y, sr, analysis_rate), analysis_rate
     return y.astype(np.float32), sr
@@ -329,11 +414,31 @@ def frame_rms(y: np.ndarray, *, frame: int, hop: int, chunk: int = 4096) -> np.n
     on both sides, so frame ``i`` is centred on sample ``i * hop``. It needs
     no librosa (whose import costs seconds in every worker) and sums in float64,
     ``chunk`` frames at a time.
+
+    Parameters
+    ----------
+    y
+        Mono samples.
+    frame
+        Frame length in samples.
+    hop
+        Step between frame centres in samples.
+    chunk
+        Frames summed at a time (bounds memory; the result does not depend on it).
+
+    Returns
+    -------
+    numpy.ndarray
+        RMS of each frame, float64.
     """
+    check_int("frame", frame, minimum=1)
+    check_int("hop", hop, minimum=1)
+    check_int("chunk", chunk, minimum=1)
     y = np.pad(np.asarray(y, dtype=np.float64), frame // 2)
     n_frames = 1 + (y.size - frame) // hop
     if n_frames < 1:
-        raise ValueError(f"expected at least {frame} samples (one frame) after padding, got {y.size}")
+        raise SchemaError(f"expected at least {frame} samples (one frame) after padding, got {y.size}",
+                          where="audio samples")
     windows = np.lib.stride_tricks.sliding_window_view(y, frame)[::hop][:n_frames]
     power = np.empty(n_frames)
     for start in range(0, n_frames, chunk):
@@ -350,12 +455,14 @@ def rms_envelope(audio, *, samplerate: int | None = None, hop_s: float = 0.01, f
     ----------
     audio
         Samples (float, ``samplerate`` required) or an :class:`~alloava_analysis.io.audio.Audio`.
+    samplerate
+        Sample rate in Hz of a sample array (an ``Audio`` carries its own).
     hop_s, frame_s
         Step and frame length in seconds.
     t0
-        Media time of the first sample (when ``audio`` is an excerpt).
+        Media time in seconds of the first sample (when ``audio`` is an excerpt).
     analysis_rate
-        Resample to this rate first (None keeps the input rate).
+        Resample to this rate in Hz first (None keeps the input rate).
 
     Returns
     -------
@@ -363,6 +470,8 @@ def rms_envelope(audio, *, samplerate: int | None = None, hop_s: float = 0.01, f
         ``time`` (frame centres), ``rms`` and ``rms_db`` (dB re full scale,
         floored at -120 dB); attrs ``clock="audio"``, ``rate_hz``, ``hop_s``, ``frame_s``.
     """
+    _check_audio_options(samplerate, hop_s, t0, analysis_rate)
+    check_positive("frame_s", frame_s)
     y, sr = _samples(audio, samplerate, analysis_rate=analysis_rate)
     hop, frame = _frame_params(sr, hop_s, frame_s)
     rms = frame_rms(y, frame=frame, hop=hop)
@@ -378,17 +487,27 @@ def f0_contour(audio, *, samplerate: int | None = None, method: str = "yin", fmi
 
     Parameters
     ----------
+    audio
+        Samples (float, ``samplerate`` required) or an :class:`~alloava_analysis.io.audio.Audio`.
+    samplerate
+        Sample rate in Hz of a sample array (an ``Audio`` carries its own).
     method
         ``"yin"`` (fast default, :func:`librosa.yin`) or ``"pyin"``
         (probabilistic YIN with a voicing model; several times slower).
     fmin, fmax
         Search range in Hz (defaults cover adult speech).
+    hop_s
+        Step between frames in seconds.
     frame_s
         Analysis frame; must hold at least two periods of ``fmin``.
     silence_db
         YIN has no voicing decision: frames whose RMS is more than this many
         dB below the 95th percentile of the clip's frame RMS are unvoiced. For
         pYIN a frame is voiced when pYIN says so *and* it passes this test.
+    t0
+        Media time in seconds of the first sample (when ``audio`` is an excerpt).
+    analysis_rate
+        Resample to this rate in Hz first (None keeps the input rate).
 
     Returns
     -------
@@ -398,18 +517,25 @@ def f0_contour(audio, *, samplerate: int | None = None, method: str = "yin", fmi
     """
     import librosa
 
-    if method not in _F0_METHODS:
-        raise ValueError(f"expected method to be one of {_F0_METHODS}, got {method!r}")
-    if not 0 < fmin < fmax:
-        raise ValueError(f"expected 0 < fmin < fmax, got fmin={fmin}, fmax={fmax}")
+    check_option("method", method, _F0_METHODS)
+    _check_audio_options(samplerate, hop_s, t0, analysis_rate)
+    check_positive("fmin", fmin)
+    check_positive("fmax", fmax)
+    if not fmin < fmax:
+        raise ParameterError(f"invalid value for fmax: expected fmax > fmin = {fmin} Hz, got {fmax}", name="fmax")
+    check_positive("frame_s", frame_s)
+    check_range("silence_db", silence_db, None, 0)
     y, sr = _samples(audio, samplerate, analysis_rate=analysis_rate)
     hop, frame = _frame_params(sr, hop_s, frame_s)
     if frame < 2 * sr / fmin:
-        raise ValueError(f"expected frame_s >= 2/fmin = {2 / fmin:.4f} s to resolve {fmin} Hz, got {frame_s}")
+        raise ParameterError(f"invalid value for frame_s: expected frame_s >= 2/fmin = {2 / fmin:.4f} s to "
+                             f"resolve {fmin} Hz, got {frame_s}", name="frame_s")
     if fmax >= sr / 2:
-        raise ValueError(f"expected fmax below the Nyquist frequency {sr / 2} Hz, got {fmax}")
+        raise ParameterError(f"invalid value for fmax: expected fmax below the Nyquist frequency {sr / 2} Hz, "
+                             f"got {fmax}", name="fmax")
     if y.size < frame:
-        raise ValueError(f"expected at least one analysis frame ({frame_s} s) of audio, got {y.size / sr:.4f} s")
+        raise SchemaError(f"expected at least one analysis frame ({frame_s} s) of audio, got {y.size / sr:.4f} s",
+                          where="audio samples")
     cols: dict = {}
     if method == "yin":
         f0 = librosa.yin(y, fmin=fmin, fmax=fmax, sr=sr, frame_length=frame, hop_length=hop, center=True)
@@ -436,6 +562,19 @@ def onset_strength(audio, *, samplerate: int | None = None, hop_s: float = 0.01,
     The first frames, whose spectra include the zero padding before the
     signal starts, are set to 0 (the start of a recording is not an onset).
 
+    Parameters
+    ----------
+    audio
+        Samples (float, ``samplerate`` required) or an :class:`~alloava_analysis.io.audio.Audio`.
+    samplerate
+        Sample rate in Hz of a sample array (an ``Audio`` carries its own).
+    hop_s
+        Step between frames in seconds (frames are 32 ms).
+    t0
+        Media time in seconds of the first sample (when ``audio`` is an excerpt).
+    analysis_rate
+        Resample to this rate in Hz first (None keeps the input rate).
+
     Returns
     -------
     pandas.DataFrame
@@ -443,6 +582,7 @@ def onset_strength(audio, *, samplerate: int | None = None, hop_s: float = 0.01,
     """
     import librosa
 
+    _check_audio_options(samplerate, hop_s, t0, analysis_rate)
     y, sr = _samples(audio, samplerate, analysis_rate=analysis_rate)
     hop, frame = _frame_params(sr, hop_s, 0.032)
     n_fft = max(frame, 512)
@@ -457,9 +597,33 @@ def speech_features(audio, *, samplerate: int | None = None, hop_s: float = 0.01
                     analysis_rate: int | None = ANALYSIS_RATE) -> pd.DataFrame:
     """RMS envelope, onset strength and (optionally) F0 on one audio clock.
 
-    The audio is read and resampled once. Columns: ``time, rms, rms_db,
-    onset_strength[, f0_hz, voiced]``; attrs ``clock="audio"``, ``rate_hz``, ``hop_s``.
+    The audio is read and resampled once.
+
+    Parameters
+    ----------
+    audio
+        Samples (float, ``samplerate`` required) or an :class:`~alloava_analysis.io.audio.Audio`.
+    samplerate
+        Sample rate in Hz of a sample array (an ``Audio`` carries its own).
+    hop_s
+        Step between frames in seconds.
+    f0
+        Also compute the fundamental frequency (:func:`f0_contour`; the slow part).
+    f0_method
+        ``"yin"`` or ``"pyin"`` (see :func:`f0_contour`).
+    t0
+        Media time in seconds of the first sample (when ``audio`` is an excerpt).
+    analysis_rate
+        Resample to this rate in Hz first (None keeps the input rate).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``time, rms, rms_db, onset_strength[, f0_hz, voiced]``; attrs
+        ``clock="audio"``, ``rate_hz``, ``hop_s``.
     """
+    _check_audio_options(samplerate, hop_s, t0, analysis_rate)
+    check_option("f0_method", f0_method, _F0_METHODS)
     y, sr = _samples(audio, samplerate, analysis_rate=analysis_rate)
     out = rms_envelope(y, samplerate=sr, hop_s=hop_s, t0=t0, analysis_rate=None)
     on = onset_strength(y, samplerate=sr, hop_s=hop_s, t0=t0, analysis_rate=None)
@@ -484,6 +648,8 @@ def prosodic_peaks(features: pd.DataFrame, *, column: str = "rms_db", min_distan
     ----------
     features
         Frame table with ``time`` and ``column`` (e.g. from :func:`rms_envelope`).
+    column
+        The contour to search (``"rms_db"``, ``"f0_hz"``, ``"onset_strength"``, ...).
     min_distance_s
         Minimum time between peaks.
     prominence
@@ -497,16 +663,23 @@ def prosodic_peaks(features: pd.DataFrame, *, column: str = "rms_db", min_distan
     pandas.DataFrame
         ``time``, ``value``, ``prominence``; attrs ``clock`` copied from ``features``.
     """
-    if "time" not in features or column not in features:
-        raise ValueError(f"expected a frame table with 'time' and {column!r} columns, got {list(features.columns)}")
+    check_nonnegative("min_distance_s", min_distance_s)
+    check_nonnegative("prominence", prominence, allow_none=True)
+    check_nonnegative("smooth_s", smooth_s)
+    if "time" not in features:
+        raise SchemaError(f"expected a frame table with a 'time' column, got {list(features.columns)}",
+                          where="features")
+    if column not in features:
+        raise ParameterError(f"invalid value for column: expected a column of the frame table "
+                             f"({[c for c in features.columns if c != 'time']}), got {column!r}", name="column")
     t = features["time"].to_numpy(dtype=float)
     v = features[column].to_numpy(dtype=float)
     if t.size < 3:
-        raise ValueError(f"expected at least 3 frames to find peaks, got {t.size}")
+        raise SchemaError(f"expected at least 3 frames to find peaks, got {t.size}", where="features")
     step = float(np.median(np.diff(t)))
     finite = np.isfinite(v)
     if not finite.any():
-        raise ValueError(f"expected finite values in {column!r}, got all NaN")
+        raise SchemaError(f"expected finite values in {column!r}, got all NaN", where="features")
     vv = np.where(finite, v, np.nanmin(v))
     k = int(round(smooth_s / step))
     if k > 1:
@@ -524,14 +697,30 @@ def energy_pauses(features: pd.DataFrame, *, threshold_db: float = -30.0, min_pa
     """Pauses from the audio alone: runs of frames quieter than ``threshold_db``
     below the clip's 95th-percentile level lasting at least ``min_pause_s``.
 
-    Returns the same columns as :func:`detect_pauses` (``kind`` = ``"energy"``).
+    Parameters
+    ----------
+    features
+        Frame table from :func:`rms_envelope` (``time``, ``rms_db``).
+    threshold_db
+        Level relative to the clip's 95th percentile (dB; negative) below
+        which a frame is quiet.
+    min_pause_s
+        Shortest pause in seconds.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`detect_pauses` (``kind`` = ``"energy"``).
     """
+    check_range("threshold_db", threshold_db, None, 0)
+    check_nonnegative("min_pause_s", min_pause_s)
     if "rms_db" not in features or "time" not in features:
-        raise ValueError("expected a frame table from rms_envelope() with 'time' and 'rms_db'")
+        raise SchemaError(f"expected a frame table from rms_envelope() with 'time' and 'rms_db', got "
+                          f"{list(features.columns)}", where="features")
     t = features["time"].to_numpy(dtype=float)
     db = features["rms_db"].to_numpy(dtype=float)
     if t.size < 2:
-        raise ValueError(f"expected at least 2 frames, got {t.size}")
+        raise SchemaError(f"expected at least 2 frames, got {t.size}", where="features")
     step = float(np.median(np.diff(t)))
     quiet = db < np.nanpercentile(db, 95) + threshold_db
     edges = np.diff(np.concatenate([[0], quiet.astype(np.int8), [0]]))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..checks import check_nonnegative
 from ..model import Clip, make_intervals
 from . import motion, speech
 
@@ -21,20 +22,53 @@ GESTURE_LABEL = "gesture"
 
 
 def words_tier(words: pd.DataFrame) -> pd.DataFrame:
-    """Words (``word, start, end, ...``) as the ``words`` tier."""
+    """Words (``word, start, end, ...``) as the ``words`` tier.
+
+    Parameters
+    ----------
+    words
+        Words table (seconds from the media origin).
+
+    Returns
+    -------
+    pandas.DataFrame
+        An interval table (``start, end, label, tier``).
+    """
     return make_intervals(pd.DataFrame({"start": words["start"], "end": words["end"], "label": words["word"]}),
                           tier=WORDS)
 
 
 def segments_tier(segments: pd.DataFrame) -> pd.DataFrame:
-    """Transcript segments (``segment, start, end, text``) as the ``segments`` tier (label = text)."""
+    """Transcript segments (``segment, start, end, text``) as the ``segments`` tier (label = text).
+
+    Parameters
+    ----------
+    segments
+        Segments table (a missing ``text`` column gives empty labels).
+
+    Returns
+    -------
+    pandas.DataFrame
+        An interval table (``start, end, label, tier``).
+    """
     text = segments["text"].astype(str).str.strip() if "text" in segments else ""
     return make_intervals(pd.DataFrame({"start": segments["start"], "end": segments["end"], "label": text}),
                           tier=SEGMENTS)
 
 
 def pauses_tier(pauses: pd.DataFrame) -> pd.DataFrame:
-    """Pauses (:func:`~.speech.detect_pauses`) as the ``pauses`` tier; label = kind (between, leading, trailing)."""
+    """Pauses (:func:`~.speech.detect_pauses`) as the ``pauses`` tier; label = kind (between, leading, trailing).
+
+    Parameters
+    ----------
+    pauses
+        Pause table (``start, end[, kind]``; without ``kind`` the label is ``pause``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        An interval table (``start, end, label, tier``).
+    """
     label = pauses["kind"].astype(str) if "kind" in pauses else "pause"
     return make_intervals(pd.DataFrame({"start": pauses["start"], "end": pauses["end"], "label": label}),
                           tier=PAUSES)
@@ -45,6 +79,18 @@ def gesture_tier(units: pd.DataFrame, *, duration: float | None = None) -> pd.Da
 
     A unit's edges lie half a frame outside its first and last frame; they are
     clipped to the media (from 0, and to ``duration`` when given).
+
+    Parameters
+    ----------
+    units
+        Gesture-unit table (``start, end``; seconds).
+    duration
+        Media duration in seconds; None: ends are not clipped.
+
+    Returns
+    -------
+    pandas.DataFrame
+        An interval table (``start, end, label, tier``).
     """
     start = units["start"].clip(lower=0.0)
     end = units["end"].clip(upper=duration) if duration is not None else units["end"]
@@ -57,6 +103,18 @@ def units_from_intervals(intervals: pd.DataFrame, *, tier: str = GESTURES) -> pd
 
     Use it on an imported (hand-corrected) ELAN or TextGrid file so that the
     corrected units feed :func:`~.motion.gesture_rate` and the coupling analyses.
+
+    Parameters
+    ----------
+    intervals
+        Interval table (``start, end, label, tier``) of any tiers.
+    tier
+        The tier holding the units.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per interval of ``tier``: ``unit, start, end, duration, label``.
     """
     rows = make_intervals(intervals)
     rows = rows[rows["tier"] == tier]
@@ -66,7 +124,18 @@ def units_from_intervals(intervals: pd.DataFrame, *, tier: str = GESTURES) -> pd
 
 
 def clip_duration(clip: Clip) -> float:
-    """Seconds the clip covers: the longest of its audio, pose (last frame + one frame) and last word."""
+    """Seconds the clip covers: the longest of its audio, pose (last frame + one frame) and last word.
+
+    Parameters
+    ----------
+    clip
+        The clip (any modality may be missing; segment ends count too).
+
+    Returns
+    -------
+    float
+        Duration in seconds (0 for an empty clip).
+    """
     ends = [0.0]
     if clip.audio is not None:
         ends.append(float(clip.audio.duration))
@@ -93,7 +162,32 @@ def clip_tiers(clip: Clip, *, min_pause_s: float = 0.25, group: str = "hands", h
     :func:`~.motion.gesture_units` (thresholds in shoulder widths per second);
     units spanning a camera cut are dropped unless ``settings.cut_handling="ignore"``.
     ``attrs["duration_s"]`` is :func:`clip_duration`.
+
+    Parameters
+    ----------
+    clip
+        The clip.
+    min_pause_s
+        Shortest pause in seconds (:func:`~.speech.detect_pauses`).
+    group
+        Body-part group whose movement makes gesture units.
+    high, low
+        Enter and exit thresholds of :func:`~.motion.gesture_units`, in shoulder
+        widths per second (``low`` defaults to ``high / 2``).
+    min_duration_s
+        Shortest gesture unit in seconds.
+    settings
+        How movement is measured; default :class:`~.motion.MotionSettings`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Interval table ``start, end, label, tier``; attrs ``tiers`` and ``duration_s``.
     """
+    check_nonnegative("min_pause_s", min_pause_s)
+    check_nonnegative("high", high)
+    check_nonnegative("low", low, allow_none=True)
+    check_nonnegative("min_duration_s", min_duration_s)
     duration = clip_duration(clip)
     parts = []
     if clip.words is not None:

@@ -12,7 +12,26 @@ from .latents import modulation
 # --------------------------------------------------------------------------------------------
 def syllable_table(words: pd.DataFrame, syll: np.ndarray, grid: np.ndarray, u: np.ndarray,
                    cfg: SynthConfig, rng: np.random.Generator) -> pd.DataFrame:
-    """Syllables dividing each word equally; amplitude follows ``1 + fine_coupling * u(centre)``."""
+    """Syllables dividing each word equally; amplitude follows ``1 + fine_coupling * u(centre)``.
+
+    Parameters
+    ----------
+    words
+        Words table (``start``, ``end`` in seconds).
+    syll
+        Syllables of each word (one int per row of ``words``).
+    grid, u
+        The shared fast process ``u`` and its time grid in seconds (:func:`~.latents.fine_process`).
+    cfg
+        Generator settings.
+    rng
+        Generator of the amplitude jitter.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per syllable: ``word`` (row of ``words``), ``start``, ``end``, ``amplitude``.
+    """
     word_idx = np.repeat(np.arange(len(words)), syll)
     k = np.concatenate([np.arange(n) for n in syll]) if syll.size else np.zeros(0, dtype=np.int64)
     w_start, w_end = words["start"].to_numpy()[word_idx], words["end"].to_numpy()[word_idx]
@@ -26,7 +45,28 @@ def syllable_table(words: pd.DataFrame, syll: np.ndarray, grid: np.ndarray, u: n
 
 def synthesize_audio(n_samples: int, syllables: pd.DataFrame, segments: pd.DataFrame, speaker: dict,
                      cfg: SynthConfig, rng: np.random.Generator) -> np.ndarray:
-    """Voiced syllables (harmonic tone, declining F0 per sentence, raised-cosine envelopes) + noise."""
+    """Voiced syllables (harmonic tone, declining F0 per sentence, raised-cosine envelopes) + noise.
+
+    Parameters
+    ----------
+    n_samples
+        Length of the audio in samples.
+    syllables
+        Syllable table of :func:`syllable_table`.
+    segments
+        Sentence segments (``start``, ``end``); F0 declines over each.
+    speaker
+        Speaker record (``f0_hz``, ``n_harmonics``, ``spectral_tilt``).
+    cfg
+        Generator settings.
+    rng
+        Generator of the background noise.
+
+    Returns
+    -------
+    numpy.ndarray
+        Mono float32 samples at ``cfg.audio_rate``, clipped to [-1, 1].
+    """
     sr = cfg.audio_rate
     first = np.rint(syllables["start"].to_numpy() * sr).astype(np.int64)
     length = np.minimum(np.rint(syllables["end"].to_numpy() * sr).astype(np.int64), n_samples) - first

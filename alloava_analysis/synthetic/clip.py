@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..checks import check_int
 from ..model import Clip
 from .audio import syllable_table, synthesize_audio
 from .config import ATTRIBUTES, GENERATOR_NAME, GENERATOR_VERSION, SynthConfig
@@ -87,7 +88,28 @@ def _safe_corr(x: np.ndarray, y: np.ndarray) -> float | None:
 
 def build_clip(clip_index: int, seed: int, cfg: SynthConfig, speaker_index: int, demographics: dict[str, str],
                *, with_audio: bool = True) -> SyntheticClip:
-    """Clip ``clip_index`` of the corpus with ``seed``, spoken by speaker ``speaker_index``."""
+    """Clip ``clip_index`` of the corpus with ``seed``, spoken by speaker ``speaker_index``.
+
+    Parameters
+    ----------
+    clip_index
+        Position of the clip in the corpus (0-based).
+    seed
+        Corpus seed.
+    cfg
+        Generator settings.
+    speaker_index
+        The clip's speaker (:func:`~.speakers.speaker_sequence`).
+    demographics
+        That speaker's attribute values (:func:`~.speakers.speaker_demographics`).
+    with_audio
+        Synthesise the audio; when False ``.audio`` is None and everything else is identical.
+
+    Returns
+    -------
+    SyntheticClip
+        The clip with its audio, truth record and noise-free series.
+    """
     rng = stream(seed, CLIP_STREAM, clip_index)
     speaker = make_speaker(speaker_index, seed, cfg, demographics)
     key, n_frames = clip_identity(rng, cfg)
@@ -168,8 +190,8 @@ def synthesize_clip(clip_index: int, *, seed: int, config: SynthConfig | None = 
     SyntheticClip
         The clip, its 48 kHz mono audio, its truth record and the noise-free latent series.
     """
-    if clip_index < 0:
-        raise ValueError(f"expected a clip_index >= 0, got {clip_index}")
+    check_int("clip_index", clip_index, minimum=0)
+    check_int("seed", seed, minimum=0)
     cfg = config or SynthConfig()
     sequence = speaker_sequence(clip_index + 1, seed, cfg.speakers_per_clip)
     speaker_index = int(sequence[clip_index])

@@ -1,9 +1,11 @@
 """Constants and the configuration of the synthetic generator."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from ..checks import check_range
+from ..errors import ParameterError
 from ..io.jsonable import to_jsonable
 
 GENERATOR_NAME = "alloava-synthetic"
@@ -175,45 +177,58 @@ class SynthConfig:
     speech_level: float = 0.25
 
     def __post_init__(self) -> None:
-        def need(ok: bool, what: str, got: Any) -> None:
+        def need(ok: bool, name: str, what: str, got: Any) -> None:
             if not ok:
-                raise ValueError(f"SynthConfig: expected {what}, got {got!r}")
+                raise ParameterError(f"invalid value for {name}: SynthConfig: expected {what}, got {got!r}",
+                                     name=name)
 
-        need(-1 < self.correlation < 1, "correlation in (-1, 1)", self.correlation)
-        need(-1 < self.ar_phi < 1, "ar_phi in (-1, 1)", self.ar_phi)
-        need(self.window_s > 0, "window_s > 0", self.window_s)
-        need(0 <= self.fine_coupling <= 2, "fine_coupling in [0, 2]", self.fine_coupling)
-        need(0 < self.fine_band_hz[0] < self.fine_band_hz[1] < self.fps / 2,
+        for f in fields(self):  # numbers first, so that the comparisons below cannot fail on a string
+            if isinstance(f.default, (int, float)) and not isinstance(f.default, bool):
+                check_range(f.name, getattr(self, f.name))
+        need(-1 < self.correlation < 1, "correlation", "correlation in (-1, 1)", self.correlation)
+        need(-1 < self.ar_phi < 1, "ar_phi", "ar_phi in (-1, 1)", self.ar_phi)
+        need(self.window_s > 0, "window_s", "window_s > 0", self.window_s)
+        need(0 <= self.fine_coupling <= 2, "fine_coupling", "fine_coupling in [0, 2]", self.fine_coupling)
+        need(0 < self.fine_band_hz[0] < self.fine_band_hz[1] < self.fps / 2, "fine_band_hz",
              f"0 < fine_band_hz[0] < fine_band_hz[1] < fps/2 = {self.fps / 2}", self.fine_band_hz)
-        need(0 < self.duration_s[0] <= self.duration_s[1], "0 < duration_s[0] <= duration_s[1]", self.duration_s)
-        need(self.fps > 0 and self.mean_wpm > 0 and self.intensity_base > 0,
-             "positive fps, mean_wpm and intensity_base", (self.fps, self.mean_wpm, self.intensity_base))
-        need(self.rate_sd >= 0 and self.intensity_sd >= 0, "rate_sd, intensity_sd >= 0",
-             (self.rate_sd, self.intensity_sd))
-        need(0 < self.asr_probability < 1, "asr_probability in (0, 1)", self.asr_probability)
-        need(0 <= self.dropout_rate < 0.5 and 0 <= self.low_conf_rate < 0.5,
-             "dropout_rate and low_conf_rate in [0, 0.5)", (self.dropout_rate, self.low_conf_rate))
-        need(self.z_noise_sw >= 0 and self.camera_pan_sw >= 0 and self.cut_rate_per_min >= 0,
-             "z_noise_sw, camera_pan_sw and cut_rate_per_min >= 0",
-             (self.z_noise_sw, self.camera_pan_sw, self.cut_rate_per_min))
-        need(self.cut_min_shot_s > 0, "cut_min_shot_s > 0", self.cut_min_shot_s)
-        need(0 < self.speakers_per_clip <= 1, "speakers_per_clip in (0, 1]", self.speakers_per_clip)
-        need(self.audio_rate > 0 and self.audio_rate % 1 == 0, "a positive integer audio_rate", self.audio_rate)
-        need(2 <= self.sentence_words[0] <= self.sentence_words[1], "2 <= sentence_words[0] <= [1]",
-             self.sentence_words)
+        need(0 < self.duration_s[0] <= self.duration_s[1], "duration_s", "0 < duration_s[0] <= duration_s[1]",
+             self.duration_s)
+        for name in ("fps", "mean_wpm", "intensity_base"):
+            need(getattr(self, name) > 0, name, f"{name} > 0", getattr(self, name))
+        for name in ("rate_sd", "intensity_sd"):
+            need(getattr(self, name) >= 0, name, f"{name} >= 0", getattr(self, name))
+        need(0 < self.asr_probability < 1, "asr_probability", "asr_probability in (0, 1)", self.asr_probability)
+        for name in ("dropout_rate", "low_conf_rate"):
+            need(0 <= getattr(self, name) < 0.5, name, f"{name} in [0, 0.5)", getattr(self, name))
+        for name in ("z_noise_sw", "camera_pan_sw", "cut_rate_per_min"):
+            need(getattr(self, name) >= 0, name, f"{name} >= 0", getattr(self, name))
+        need(self.cut_min_shot_s > 0, "cut_min_shot_s", "cut_min_shot_s > 0", self.cut_min_shot_s)
+        need(0 < self.speakers_per_clip <= 1, "speakers_per_clip", "speakers_per_clip in (0, 1]",
+             self.speakers_per_clip)
+        need(self.audio_rate > 0 and self.audio_rate % 1 == 0, "audio_rate", "a positive integer audio_rate",
+             self.audio_rate)
+        need(2 <= self.sentence_words[0] <= self.sentence_words[1], "sentence_words",
+             "2 <= sentence_words[0] <= [1]", self.sentence_words)
         genders = dict(self.f0_hz)
-        need(all(g in genders for g, _ in self.gender), f"an f0_hz range for every gender {self.gender}",
+        need(all(g in genders for g, _ in self.gender), "f0_hz", f"an f0_hz range for every gender {self.gender}",
              self.f0_hz)
         for eff in self.group_effects:
-            need(eff.attribute in ATTRIBUTES, f"a group-effect attribute in {ATTRIBUTES}", eff.attribute)
-            need(eff.group in dict(getattr(self, eff.attribute)),
+            need(eff.attribute in ATTRIBUTES, "group_effects", f"a group-effect attribute in {ATTRIBUTES}",
+                 eff.attribute)
+            need(eff.group in dict(getattr(self, eff.attribute)), "group_effects",
                  f"a group of {eff.attribute} in {[g for g, _ in getattr(self, eff.attribute)]}", eff.group)
-            need(eff.metric in EFFECT_BASELINE, f"a group-effect metric in {sorted(EFFECT_BASELINE)}",
+            need(eff.metric in EFFECT_BASELINE, "group_effects", f"a group-effect metric in {sorted(EFFECT_BASELINE)}",
                  eff.metric)
-            need(eff.group_value > 0, "a positive group_value", eff.group_value)
+            need(eff.group_value > 0, "group_effects", "a positive group_value", eff.group_value)
 
     def to_dict(self) -> dict[str, Any]:
-        """The configuration as plain JSON-ready values (tuples become lists)."""
+        """The configuration as plain JSON-ready values (tuples become lists).
+
+        Returns
+        -------
+        dict
+            Every field; mixes and F0 ranges as ``{name: value}`` mappings.
+        """
         d = asdict(self)
         for key in _MIX_FIELDS:
             d[key] = {name: p for name, p in getattr(self, key)}
@@ -222,7 +237,18 @@ class SynthConfig:
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> "SynthConfig":
-        """Inverse of :meth:`to_dict`, e.g. ``SynthConfig.from_dict(truth["generator"]["config"])``."""
+        """Inverse of :meth:`to_dict`, e.g. ``SynthConfig.from_dict(truth["generator"]["config"])``.
+
+        Parameters
+        ----------
+        values
+            Fields as :meth:`to_dict` writes them (lists and mappings are turned back into tuples).
+
+        Returns
+        -------
+        SynthConfig
+            The configuration.
+        """
         d = dict(values)
         for key in _MIX_FIELDS:
             if isinstance(d.get(key), dict):
@@ -236,5 +262,17 @@ class SynthConfig:
         return cls(**d)
 
     def baseline(self, metric: str) -> float:
-        """The value of ``metric`` for speakers without a planted effect on it."""
+        """The value of ``metric`` for speakers without a planted effect on it.
+
+        Parameters
+        ----------
+        metric
+            A metric with a planted baseline: ``dropout_fraction``,
+            ``asr_probability``, ``movement_intensity`` or ``low_conf_fraction``.
+
+        Returns
+        -------
+        float
+            The baseline.
+        """
         return float(getattr(self, EFFECT_BASELINE[metric]))

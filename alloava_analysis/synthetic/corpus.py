@@ -8,6 +8,8 @@ from typing import Any
 
 from tqdm.auto import tqdm
 
+from ..checks import check_int
+
 from ..io.allo_ava import write_clip
 from ..io.atomic import write_json
 from ..io.labels import LABELS_FILE, write_labels
@@ -124,8 +126,8 @@ def generate_corpus(out: str | Path, *, n_clips: int, seed: int, config: SynthCo
     dict
         The truth written to ``out/truth.json``: ``generator``, ``effects`` and ``clips``.
     """
-    if n_clips < 1:
-        raise ValueError(f"expected n_clips >= 1, got {n_clips}")
+    check_int("n_clips", n_clips, minimum=1)
+    check_int("seed", seed, minimum=0)
     cfg = config or SynthConfig()
     out = Path(out)
     speakers = speaker_sequence(n_clips, seed, cfg.speakers_per_clip)

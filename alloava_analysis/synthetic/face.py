@@ -14,6 +14,7 @@ import numpy as np
 import xarray as xr
 from scipy.spatial.transform import Rotation
 
+from ..checks import check_int, check_nonnegative, check_positive, check_range
 from ..model import make_pose
 
 __all__ = ["BLEND_NAMES", "blink_train", "face_dataset", "face_track"]
@@ -24,9 +25,32 @@ BLEND_NAMES = ("_neutral", "eyeBlinkLeft", "eyeBlinkRight", "jawOpen")
 def blink_train(times: np.ndarray, rate_per_min: float, *, duration_s: float = 0.15, seed: int = 0,
                 jitter: float = 0.3) -> tuple[np.ndarray, int]:
     """Eye closure (0.05 open .. 0.9 shut) with blinks every ``60 / rate_per_min`` s (spacing jittered by
-    up to ``jitter`` of a period); returns the series and the number of blinks planted."""
-    if not rate_per_min > 0:
-        raise ValueError(f"expected rate_per_min > 0, got {rate_per_min}")
+    up to ``jitter`` of a period).
+
+    Parameters
+    ----------
+    times
+        Frame times in seconds (increasing).
+    rate_per_min
+        Blinks per minute (> 0).
+    duration_s
+        Length of one blink in seconds.
+    seed
+        Seed of the spacing jitter.
+    jitter
+        Largest change of a spacing, as a fraction of the period.
+
+    Returns
+    -------
+    closure : numpy.ndarray
+        Eye closure per frame.
+    n_blinks : int
+        Number of blinks planted.
+    """
+    check_positive("rate_per_min", rate_per_min)
+    check_positive("duration_s", duration_s)
+    check_int("seed", seed, minimum=0)
+    check_range("jitter", jitter, 0, 1, inclusive=(True, False))
     rng = np.random.default_rng(seed)
     times = np.asarray(times, float)
     period = 60.0 / rate_per_min
@@ -44,7 +68,26 @@ def blink_train(times: np.ndarray, rate_per_min: float, *, duration_s: float = 0
 def face_dataset(times: np.ndarray, *, closure: np.ndarray | None = None, angles_deg: np.ndarray | None = None,
                  scale: float = 1.0) -> xr.Dataset:
     """A face-478 dataset whose ``eyeBlink`` blendshapes are ``closure`` and whose transformation matrices
-    rotate by ``angles_deg`` (n, 3: pitch, yaw, roll as ``Rz(roll) Ry(yaw) Rx(pitch)``) times ``scale``."""
+    rotate by ``angles_deg`` (n, 3: pitch, yaw, roll as ``Rz(roll) Ry(yaw) Rx(pitch)``) times ``scale``.
+
+    Parameters
+    ----------
+    times
+        Frame times in seconds.
+    closure
+        Eye closure per frame (None: open, 0.05).
+    angles_deg
+        Head pitch, yaw and roll per frame in degrees, shape (n, 3) (None: no rotation).
+    scale
+        Factor applied to the rotation part of the matrices.
+
+    Returns
+    -------
+    xarray.Dataset
+        A ``mediapipe_face_478`` pose with ``blendshapes(time, blendshape)``
+        and ``transformation_matrix(time, row, col)``.
+    """
+    check_positive("scale", scale)
     n = len(times)
     pos = np.full((n, 3, 478), 0.5, np.float32) + np.linspace(0, 0.1, 478, dtype=np.float32)[None, None]
     ds = make_pose(pos, time=times, layout="mediapipe_face_478", frame_size=(512, 512),
@@ -64,8 +107,29 @@ def face_dataset(times: np.ndarray, *, closure: np.ndarray | None = None, angles
 
 def face_track(times: np.ndarray, *, blinks_per_min: float, head_sd_deg: float = 5.0,
                seed: int = 0) -> tuple[xr.Dataset, int]:
-    """A face dataset with a planted blink train and a head wandering smoothly (sd ``head_sd_deg`` per angle);
-    returns it and the number of blinks planted."""
+    """A face dataset with a planted blink train and a head wandering smoothly (sd ``head_sd_deg`` per angle).
+
+    Parameters
+    ----------
+    times
+        Frame times in seconds.
+    blinks_per_min
+        Blink rate (> 0).
+    head_sd_deg
+        Standard deviation of pitch, yaw and roll in degrees.
+    seed
+        Seed of the blinks and the head path.
+
+    Returns
+    -------
+    face : xarray.Dataset
+        The dataset of :func:`face_dataset`.
+    n_blinks : int
+        Number of blinks planted.
+    """
+    check_positive("blinks_per_min", blinks_per_min)
+    check_nonnegative("head_sd_deg", head_sd_deg)
+    check_int("seed", seed, minimum=0)
     rng = np.random.default_rng(seed)
     closure, n = blink_train(times, blinks_per_min, seed=seed)
     steps = rng.normal(0, 1, (len(times), 3))

@@ -58,7 +58,24 @@ def _ou(n: int, fps: float, tau_s: float, sd: float, rng: np.random.Generator, d
 
 def planted_hand_speed(frame_time: np.ndarray, windows: pd.DataFrame, grid: np.ndarray, u: np.ndarray,
                        cfg: SynthConfig) -> np.ndarray:
-    """Planted hand speed per frame: the window's intensity times the normalised fine modulation."""
+    """Planted hand speed per frame: the window's intensity times the normalised fine modulation.
+
+    Parameters
+    ----------
+    frame_time
+        Frame times in seconds.
+    windows
+        Window table with the planted ``intensity`` of each window (shoulder widths/s).
+    grid, u
+        The shared fast process and its time grid in seconds.
+    cfg
+        Generator settings (``window_s``, ``lag_s``, ``fine_coupling``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Hand speed per frame in shoulder widths/s; its mean over a window's frames is the window's intensity.
+    """
     mod = modulation(np.interp(frame_time + cfg.lag_s, grid, u), cfg.fine_coupling)
     win = np.minimum((frame_time // cfg.window_s).astype(np.int64), len(windows) - 1)
     sums = np.bincount(win, weights=mod, minlength=len(windows))
@@ -160,7 +177,31 @@ def _camera(n: int, cfg: SynthConfig, rng: np.random.Generator) -> tuple[np.ndar
 
 def synthesize_pose(frame_time: np.ndarray, hand_speed: np.ndarray, speaker: dict, cfg: SynthConfig,
                     rng: np.random.Generator, extractor: dict) -> tuple[dict, dict]:
-    """MediaPipe 33 and OpenPose 18 poses, and the realised dropout / low-confidence fractions."""
+    """MediaPipe 33 and OpenPose 18 poses, and the realised dropout / low-confidence fractions.
+
+    Parameters
+    ----------
+    frame_time
+        Frame times in seconds.
+    hand_speed
+        Planted hand speed per frame (shoulder widths/s, relative to the torso).
+    speaker
+        Speaker record (``dropout_fraction``, ``low_conf_fraction``).
+    cfg
+        Generator settings.
+    rng
+        Generator of the body, hand paths, noise and tracking failures.
+    extractor
+        ``extractor`` attrs of the poses; its ``seed`` and ``clip_index`` select the camera's own stream.
+
+    Returns
+    -------
+    poses : dict
+        ``{"mediapipe_pose_33": Dataset, "openpose_body_18": Dataset}``.
+    tracking : dict
+        Realised ``dropout`` and ``low_conf`` fractions, ``shoulder_width_px``
+        and ``shot_cuts_s`` (seconds).
+    """
     n = frame_time.size
     width_px, height_px = cfg.frame_size
     sw = float(rng.uniform(*cfg.shoulder_width)) * width_px  # shoulder width in pixels

@@ -25,7 +25,22 @@ from .streams import ASSIGN_STREAM, CLIP_STREAM, SPEAKER_STREAM, clip_identity, 
 # speakers and demographics
 # --------------------------------------------------------------------------------------------
 def speaker_sequence(n_clips: int, seed: int, p_new: float) -> np.ndarray:
-    """Speaker index of each of the first ``n_clips`` clips (clip k depends only on clips < k)."""
+    """Speaker index of each of the first ``n_clips`` clips (clip k depends only on clips < k).
+
+    Parameters
+    ----------
+    n_clips
+        Number of clips.
+    seed
+        Corpus seed.
+    p_new
+        Probability that a clip after the first introduces a new speaker.
+
+    Returns
+    -------
+    numpy.ndarray
+        One int64 speaker index per clip (clip 0 has speaker 0).
+    """
     rng = stream(seed, ASSIGN_STREAM)
     out = np.zeros(n_clips, dtype=np.int64)
     n_speakers = 1
@@ -52,6 +67,20 @@ def speaker_demographics(sequence: np.ndarray, seed: int, cfg: SynthConfig) -> d
     value (and per pair of values of two attributes) and the configured shares of
     those hours; the lowest score wins, ties broken with the speaker's own random
     stream. Over many clips the shares converge to the configured ones.
+
+    Parameters
+    ----------
+    sequence
+        Speaker index per clip (:func:`speaker_sequence`).
+    seed
+        Corpus seed.
+    cfg
+        Generator settings.
+
+    Returns
+    -------
+    dict
+        ``{speaker index: {attribute: value}}`` for every speaker in ``sequence``.
     """
     levels = [[name for name, _ in getattr(cfg, attr)] for attr in ATTRIBUTES]
     target = []
@@ -94,7 +123,25 @@ def speaker_demographics(sequence: np.ndarray, seed: int, cfg: SynthConfig) -> d
 
 
 def make_speaker(index: int, seed: int, cfg: SynthConfig, demographics: dict[str, str]) -> dict[str, Any]:
-    """Voice and planted metric values of speaker ``index`` with the given ``demographics``."""
+    """Voice and planted metric values of speaker ``index`` with the given ``demographics``.
+
+    Parameters
+    ----------
+    index
+        Speaker index.
+    seed
+        Corpus seed.
+    cfg
+        Generator settings.
+    demographics
+        The speaker's attribute values (:func:`speaker_demographics`).
+
+    Returns
+    -------
+    dict
+        ``speaker_id``, the attributes, ``f0_hz``, ``n_harmonics``,
+        ``spectral_tilt`` and the planted value of each metric with a baseline.
+    """
     rng = stream(seed, SPEAKER_STREAM, index)
     spk: dict[str, Any] = {"speaker_id": f"spk{index:05d}"}
     for attr in ATTRIBUTES:

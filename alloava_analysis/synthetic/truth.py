@@ -34,6 +34,16 @@ def speed_noise_sd(cfg: SynthConfig) -> float:
     noise (sd ``tracking_noise_px``) and the midpoint's (sd ``tracking_noise_px / sqrt(2)``),
     i.e. sd ``tracking_noise_px * sqrt(3/2)``; a central difference over two frame intervals
     turns it into a speed noise of that times ``fps / sqrt(2)``.
+
+    Parameters
+    ----------
+    cfg
+        Generator settings.
+
+    Returns
+    -------
+    float
+        The noise sd in shoulder widths/s (for the mean shoulder width).
     """
     sw_px = float(np.mean(cfg.shoulder_width)) * cfg.frame_size[0]
     return cfg.tracking_noise_px * math.sqrt(1.5) * cfg.fps / math.sqrt(2) / sw_px
@@ -81,10 +91,17 @@ def expected_window_correlation(config: SynthConfig | None = None, *, pooled: bo
 
     Parameters
     ----------
+    config
+        Generator settings (default :class:`SynthConfig`).
     pooled
         ``False`` (default): within one speaker (what a per-clip analysis, or a pooled one that
         standardises each clip first, should measure). ``True``: windows of all clips pooled
         without standardising, where speakers' different movement baselines (the planted
         group effects) attenuate the correlation.
+
+    Returns
+    -------
+    float
+        The expected correlation.
     """
     return _expected_r(config or SynthConfig(), bool(pooled))

@@ -43,7 +43,20 @@ _VOCAB_P = np.array([_WEIGHT_BY_SYLLABLES[n] for n in _VOCAB_SYLLABLES]) / sum(
 # words
 # --------------------------------------------------------------------------------------------
 def window_word_counts(rate: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Word starts per window: the nearest integer to rate * length (0 for windows under 0.5 s)."""
+    """Word starts per window: the nearest integer to rate * length (0 for windows under 0.5 s).
+
+    Parameters
+    ----------
+    rate
+        Speech rate per window in words/s.
+    lengths
+        Window lengths in seconds.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64 word counts.
+    """
     counts = np.rint(rate * lengths).astype(np.int64)
     counts[lengths < 0.5] = 0
     return counts
@@ -100,7 +113,28 @@ def _layout_window(start: float, length: float, syll: np.ndarray, pause_after: n
 
 def synthesize_words(windows: pd.DataFrame, cfg: SynthConfig, prob_mean: float,
                      rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
-    """Words (``word, start, end, probability, segment``), segments and syllables per word."""
+    """Words (``word, start, end, probability, segment``), segments and syllables per word.
+
+    Parameters
+    ----------
+    windows
+        Window table with ``start``, ``end`` (seconds) and ``n_words``.
+    cfg
+        Generator settings.
+    prob_mean
+        Mean ASR word probability of the speaker, in (0, 1).
+    rng
+        Random generator.
+
+    Returns
+    -------
+    words : pandas.DataFrame
+        Words table (one sentence per segment).
+    segments : pandas.DataFrame
+        ``segment, start, end, text``.
+    syllables : numpy.ndarray
+        Syllables of each word.
+    """
     counts = windows["n_words"].to_numpy()
     n = int(counts.sum())
     idx = rng.choice(_VOCAB_WORDS.size, size=n, p=_VOCAB_P)
@@ -135,7 +169,20 @@ def synthesize_words(windows: pd.DataFrame, cfg: SynthConfig, prob_mean: float,
 
 
 def frame_text(words: pd.DataFrame, frame_time: np.ndarray) -> pd.Series:
-    """The word being spoken at each frame time ("" when silent)."""
+    """The word being spoken at each frame time ("" when silent).
+
+    Parameters
+    ----------
+    words
+        Words table sorted by start, words not overlapping.
+    frame_time
+        Frame times in seconds.
+
+    Returns
+    -------
+    pandas.Series
+        One string per frame, indexed by time, named ``text``.
+    """
     starts, ends = words["start"].to_numpy(), words["end"].to_numpy()
     i = np.searchsorted(starts, frame_time, side="right") - 1
     inside = (i >= 0) & (frame_time < ends[np.clip(i, 0, None)]) if starts.size else np.zeros(frame_time.size, bool)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..checks import check_int, check_nonnegative, check_range
 from ..corpus import clip_failure
 from ..io.allo_ava import load_clip
 from ..io.audio import ALLO_AVA_RATE
@@ -29,17 +30,68 @@ class ClipReport:
     keypoints: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
+        """The report as plain values (the ``clips`` rows of ``alloava validate --json``).
+
+        Returns
+        -------
+        dict
+            Every field of the report.
+        """
         return asdict(self)
 
 
 def duration_tolerance(seconds: float, *, tolerance_s: float, tolerance_frac: float) -> float:
-    """Allowed disagreement between modality durations: the larger of an absolute and a relative bound."""
+    """Allowed disagreement between modality durations: the larger of an absolute and a relative bound.
+
+    Parameters
+    ----------
+    seconds
+        The reference duration (the audio's), in seconds.
+    tolerance_s
+        Absolute bound in seconds.
+    tolerance_frac
+        Relative bound, as a fraction of ``seconds``.
+
+    Returns
+    -------
+    float
+        The allowed difference in seconds.
+    """
+    check_nonnegative("tolerance_s", tolerance_s)
+    check_nonnegative("tolerance_frac", tolerance_frac)
     return max(tolerance_s, tolerance_frac * seconds)
 
 
 def validate_clip(root: str | Path, files: dict, *, expected_rate: int = ALLO_AVA_RATE, tolerance_s: float = 1.0,
                   tolerance_frac: float = 0.01, low_confidence: float = 0.5) -> ClipReport:
-    """Check one clip (``files`` is a row of :func:`~alloava_analysis.io.layout.scan_layout`)."""
+    """Check one clip: every modality loads, and durations, timestamps and keypoints are plausible.
+
+    Problems with the clip's files are reported (``errors``, ``warnings``), not raised.
+
+    Parameters
+    ----------
+    root
+        Corpus root.
+    files
+        The clip's row of :func:`~alloava_analysis.io.layout.scan_layout`
+        (``clip_id`` and one path or None per modality).
+    expected_rate
+        Audio sample rate in Hz the clip must have.
+    tolerance_s, tolerance_frac
+        Allowed disagreement between the keypoint and audio durations
+        (:func:`duration_tolerance`), in seconds and as a fraction of the audio's.
+    low_confidence
+        Keypoint confidence in [0, 1] below which a point counts as low-confidence.
+
+    Returns
+    -------
+    ClipReport
+        What was found; ``ok`` is False when there are errors.
+    """
+    check_int("expected_rate", expected_rate, minimum=1)
+    check_nonnegative("tolerance_s", tolerance_s)
+    check_nonnegative("tolerance_frac", tolerance_frac)
+    check_range("low_confidence", low_confidence, 0, 1)
     report = ClipReport(files["clip_id"])
     report.modalities = {m: bool(files.get(m)) for m in MODALITY_DIRS}
     for modality in REQUIRED:

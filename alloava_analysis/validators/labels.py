@@ -21,7 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import SchemaError
+from ..checks import check_nonnegative
+from ..errors import ParameterError, SchemaError
 
 __all__ = ["DEFAULT_SCHEMA", "INFERENCE_NOTE", "PROVENANCE", "UNKNOWN", "Attribute", "LabelSchema",
            "check_reference", "validate_labels"]
@@ -61,7 +62,18 @@ class LabelSchema:
     attributes: tuple[Attribute, ...] = field(default_factory=tuple)
 
     def get(self, name: str) -> Attribute:
-        """The attribute called ``name`` (an open-vocabulary one when the schema does not define it)."""
+        """The attribute called ``name`` (an open-vocabulary one when the schema does not define it).
+
+        Parameters
+        ----------
+        name
+            Attribute (column) name.
+
+        Returns
+        -------
+        Attribute
+            Its definition.
+        """
         for attr in self.attributes:
             if attr.name == name:
                 return attr
@@ -72,7 +84,18 @@ class LabelSchema:
         return tuple(a.name for a in self.attributes)
 
     def with_values(self, **values: tuple[str, ...] | list[str] | None) -> "LabelSchema":
-        """A copy with the allowed values of some attributes replaced (new names are added)."""
+        """A copy with the allowed values of some attributes replaced (new names are added).
+
+        Parameters
+        ----------
+        values
+            ``name=allowed values`` per attribute (None: open vocabulary).
+
+        Returns
+        -------
+        LabelSchema
+            The new schema.
+        """
         attrs = {a.name: a for a in self.attributes}
         for name, allowed in values.items():
             old = attrs.get(name, Attribute(name))
@@ -135,6 +158,12 @@ def _check_values(attr: Attribute, column: pd.Series, *, path: str | Path | None
     return values
 
 
+def _check_schema(schema: LabelSchema) -> None:
+    if not isinstance(schema, LabelSchema):
+        raise ParameterError(f"invalid value for schema: expected a LabelSchema, got {type(schema).__name__}",
+                             name="schema")
+
+
 def validate_labels(labels: pd.DataFrame, attributes: list[str] | tuple[str, ...], *,
                     schema: LabelSchema = DEFAULT_SCHEMA, path: str | Path | None = None) -> pd.DataFrame:
     """Check and normalise the label columns an audit needs.
@@ -158,13 +187,17 @@ def validate_labels(labels: pd.DataFrame, attributes: list[str] | tuple[str, ...
 
     Raises
     ------
+    ParameterError
+        No ``attributes``, or ``schema`` is not a :class:`LabelSchema`.
     SchemaError
         A missing column (the error lists the columns there are), a value not in
         the schema (the error lists the allowed ones), a provenance not in
         :data:`PROVENANCE`, or overlapping age groups.
     """
+    _check_schema(schema)
     if not attributes:
-        raise SchemaError("expected at least one attribute to group by, got none", path=path)
+        raise ParameterError("invalid value for attributes: expected at least one attribute to group by, got none",
+                             name="attributes")
     out = labels.copy()
     missing = [a for a in attributes if a not in out.columns]
     if missing:
@@ -193,8 +226,33 @@ def check_reference(reference: pd.DataFrame, attributes: list[str] | tuple[str, 
 
     ``attribute`` is one of ``attributes`` or an intersection written ``a&b``
     (its ``group`` then ``x&y``). Values are checked against ``schema``.
-    Returns the table with canonical values and float shares.
+
+    Parameters
+    ----------
+    reference
+        Reference table with ``attribute``, ``group`` and ``share`` columns.
+    attributes
+        The attributes it may describe (the audit's ``--by``).
+    schema
+        Allowed values per attribute.
+    path
+        The reference file, named in errors.
+    tolerance
+        Largest allowed difference of each attribute's share total from 1.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``attribute, group, share`` with canonical values and float shares.
+
+    Raises
+    ------
+    SchemaError
+        A missing column, a share outside [0, 1], an unknown attribute or
+        value, a duplicate group, or shares that do not sum to 1.
     """
+    _check_schema(schema)
+    check_nonnegative("tolerance", tolerance)
     need = ["attribute", "group", "share"]
     missing = [c for c in need if c not in reference.columns]
     if missing:

@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from alloava_analysis.errors import ParameterError
 from alloava_analysis.features import motion
 from alloava_analysis.model import make_pose
 from alloava_analysis.schema import get_layout
@@ -95,7 +96,7 @@ def test_movement_intensity_requires_shoulders_and_known_groups():
     ds = make_pose(pos, time=np.arange(10) / FPS, layout="mediapipe_pose_33")
     with pytest.raises(ValueError, match="shoulders"):
         motion.movement_intensity(ds)
-    with pytest.raises(KeyError, match="group"):
+    with pytest.raises(ParameterError, match="group: expected one of .*'hands'.*; got 'tail'"):
         motion.movement_intensity(_pose(), group="tail")
 
 

@@ -1,0 +1,132 @@
+"""Bad keyword options of :mod:`alloava_analysis.crossmodal` are accepted or refused with a ParameterError naming them.
+
+The per-clip and per-lag loops turn a clip's ``ValueError`` into a note; an
+option the caller got wrong must not end up there, so these walks also check
+that options are refused before the loops start.
+"""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from alloava_analysis.crossmodal import correlation, coupling, dtw, information, lags
+from alloava_analysis.errors import ParameterError
+from tests.fixtures.bad_options import public_functions_with_options, qualified, walk_bad_options
+from tests.fixtures.datasets import SAMPLERATE, make_clip, tone
+
+RATE = 25.0
+
+
+def _pair(n: int = 200, lag: int = 3, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Smooth noise ``x`` and ``y`` = ``x`` delayed by ``lag`` samples plus noise."""
+    rng = np.random.default_rng(seed)
+    x = np.convolve(rng.standard_normal(n + lag + 10), np.ones(5) / 5, mode="same")
+    return x[lag:n + lag].copy(), x[:n] + 0.3 * rng.standard_normal(n)
+
+
+def _windows() -> pd.DataFrame:
+    rng = np.random.default_rng(1)
+    return pd.DataFrame({"clip_id": np.repeat(["a", "b", "c"], 10), "x": rng.standard_normal(30),
+                         "y": rng.standard_normal(30)})
+
+
+def _frames() -> pd.DataFrame:
+    parts = []
+    for k, clip_id in enumerate(("a", "b")):
+        x, y = _pair(250, seed=k)
+        parts.append(pd.DataFrame({"clip_id": clip_id, "motion_hp": x, "speech_energy_hp": y}))
+    frames = pd.concat(parts, ignore_index=True)
+    frames.attrs["rate_hz"] = RATE
+    return frames
+
+
+def _curves() -> list[pd.DataFrame]:
+    return [lags.cross_correlation_curve(*_pair(seed=k), rate_hz=RATE, max_lag_s=0.4) for k in range(3)]
+
+
+def _path() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    x, y = _pair(60)
+    return x, y, dtw.dtw_path(x, y, band=5)[1]
+
+
+def _peaks() -> pd.DataFrame:
+    return pd.DataFrame({"time": np.arange(12) * 1.5, "offset_s": np.linspace(0.05, 0.15, 12)})
+
+
+def _in_memory_clip() -> SimpleNamespace:
+    clip = make_clip(0, n_frames=150)  # 6 s at 25 fps: one default 5 s window
+    return SimpleNamespace(clip=clip, audio=tone(6.0), samplerate=SAMPLERATE)
+
+
+#: function -> its minimal valid call: ``(positional arguments, required keyword options)``.
+CALLS = {
+    correlation.ar1_correlation_interval: lambda: ((0.3, 20, 0.2, 0.1), {}),
+    correlation.ar1_halfwidth: lambda: ((20, 0.2, 0.1), {}),
+    correlation.block_bootstrap_correlation: lambda: (_pair(40), {}),
+    correlation.correlation_table: lambda: ((_windows(), "x", "y"), {}),
+    correlation.meta_analysis: lambda: ((np.array([0.2, 0.3, 0.1]), np.array([10.0, 12.0, 9.0])), {}),
+    correlation.pooled_correlation: lambda: ((_windows(), "x", "y"), {}),
+    correlation.pooled_lag1_autocorrelation: lambda: (([_pair(12, seed=k)[0] for k in range(3)],), {}),
+    coupling.check_settings: lambda: ((), {}),
+    coupling.clip_tables: lambda: ((_in_memory_clip(),), {}),
+    coupling.frame_lags: lambda: ((_frames(),), {"max_lag_s": 0.4, "dtw_segment_s": None}),
+    dtw.distance_matrix: lambda: (([_pair(30, seed=k)[0] for k in range(3)],), {}),
+    dtw.dtw_distance: lambda: (_pair(60), {}),
+    dtw.dtw_lag: lambda: (_pair(), {"rate_hz": RATE, "max_lag_s": 0.4}),
+    dtw.dtw_lag_interval: lambda: ((_peaks(),), {}),
+    dtw.dtw_path: lambda: (_pair(60), {}),
+    dtw.dtw_reference: lambda: (_pair(20), {}),
+    dtw.lag_profile: lambda: ((_path()[2],), {"rate_hz": RATE}),
+    dtw.matched_peaks: lambda: (_path(), {}),
+    dtw.znormalize: lambda: ((_pair(20)[0],), {}),
+    information.ksg_mi: lambda: (_pair(), {}),
+    information.lagged_mi: lambda: (_pair(), {"rate_hz": RATE, "max_lag_s": 0.2}),
+    information.mi_clip_shuffle_test: lambda: (_pair(150), {"groups": np.repeat([0, 1, 2], 50)}),
+    information.mi_surrogate_test: lambda: (_pair(), {}),
+    lags.cross_correlation_curve: lambda: (_pair(), {"rate_hz": RATE, "max_lag_s": 0.4}),
+    lags.cross_correlation_lag: lambda: (_pair(), {"rate_hz": RATE, "max_lag_s": 0.4}),
+    lags.lag_curve: lambda: ((*_pair(), 10), {}),
+    lags.lag_interval: lambda: (_pair(), {"rate_hz": RATE, "max_lag_s": 0.4}),
+    lags.pooled_cross_correlation: lambda: ((_curves(),), {}),
+    lags.pooled_lag_interval: lambda: ((_curves(),), {}),
+    lags.remove_slow_trend: lambda: ((_pair()[0],), {"rate_hz": RATE, "window_s": 1.0}),
+}
+#: qualified name -> why it is not called here.
+EXEMPT: dict[str, str] = {}
+
+
+def test_every_function_with_options_is_walked_or_exempt():
+    assert {qualified(fn) for fn in CALLS} | set(EXEMPT) == public_functions_with_options("crossmodal")
+
+
+@pytest.mark.parametrize("fn", list(CALLS), ids=qualified)
+def test_bad_options_are_accepted_or_refused_with_a_parameter_error(fn):
+    args, fixed = CALLS[fn]()
+    walk_bad_options(fn, *args, **fixed)
+
+
+def test_important_bad_values_are_refused():
+    outcomes = walk_bad_options(correlation.correlation_table, _windows(), "x", "y")
+    assert outcomes["interval"]["no-such-choice"] == outcomes["by"]["no-such-choice"] == "ParameterError"
+    assert outcomes["ci"][-1.0] == outcomes["n_boot"][-1] == outcomes["seed"][-1] == "ParameterError"
+    outcomes = walk_bad_options(coupling.frame_lags, _frames(), max_lag_s=0.4, dtw_segment_s=None)
+    assert outcomes["n_boot"][-1] == outcomes["block_s"][-1.0] == "ParameterError"  # not a note per clip
+    with pytest.raises(ParameterError, match="pooling: expected one of 'mixed', 'raw', 'mean_r'; got 'median'"):
+        correlation.pooled_correlation(_windows(), "x", "y", pooling="median")
+    with pytest.raises(ParameterError, match="item: expected a Clip"):
+        coupling.clip_tables("clip.mp4")
+    with pytest.raises(ParameterError, match="window_s"):
+        coupling.clip_tables(_in_memory_clip(), window_s=-1.0)
+    with pytest.raises(ParameterError, match="summary"):
+        dtw.dtw_lag(*_pair(), rate_hz=RATE, max_lag_s=0.4, summary="median")
+    with pytest.raises(ParameterError, match="band_s"):
+        dtw.dtw_distance(*_pair(60), band=3, band_s=0.2, rate_hz=RATE)
+    with pytest.raises(ParameterError, match="k"):
+        information.ksg_mi(*_pair(), k=0)
+    assert walk_bad_options(information.lagged_mi, *_pair(), rate_hz=RATE, max_lag_s=0.2)["k"][-1] \
+        == "ParameterError"  # not a curve of NaN
+    with pytest.raises(ParameterError, match="max_lag_s"):
+        lags.cross_correlation_curve(*_pair(), rate_hz=RATE, max_lag_s=-1.0)
