@@ -17,7 +17,7 @@ PYTHON312 ?= $(shell for p in python3.12 python3.13 $$HOME/.pyenv/versions/3.1[2
 MOVEMENT_VENV  := .venv-movement
 MOVEMENT_STAMP := $(MOVEMENT_VENV)/.installed
 
-.PHONY: venv demo lab test test-fast bench clean sample sample-registry .venv-movement browser
+.PHONY: venv demo lab lint test test-fast bench clean sample sample-registry .venv-movement browser
 
 venv: $(STAMP)
 
@@ -69,10 +69,14 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
 	  else echo "warning: no chromium, and installing it needs root and apt-get: the browser test will skip" >&2; fi
 
-test: $(STAMP) $(MOVEMENT_STAMP) browser
+# ruff first (seconds): a lint or docstring regression fails the test command, and so CI
+lint: $(STAMP)
+	$(BIN)/ruff check alloava_analysis tests benchmarks scripts
+
+test: $(STAMP) $(MOVEMENT_STAMP) browser lint
 	$(PYTEST)
 
-test-fast: $(STAMP)
+test-fast: $(STAMP) lint
 	$(PYTEST) -m "not slow"
 
 bench: $(STAMP)

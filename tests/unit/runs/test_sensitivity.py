@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from alloava_analysis.corpus import Corpus
+from alloava_analysis.errors import ParameterError
 from alloava_analysis.runs.sensitivity import coupling_sensitivity, sensitivity_settings
 from alloava_analysis.features.motion import MotionSettings
 
