@@ -13,18 +13,21 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ..errors import AlloAvaError, MissingModalityError
-from ..features.motion import shot_cuts
+from ..checks import check_option, check_positive, check_nonnegative, check_range
+from ..errors import AlloAvaError, MissingModalityError, ParameterError, SchemaError
+from ..features.motion import CUT_HANDLING, shot_cuts
 from ..model import Clip
 from .beats import audio_onsets, motion_beats
 from .distances import motion_statistics
 from .face import eye_closure, head_pose
 from .features import pose_windows
-from .normalize import keypoint_set, normalize_pose, pick_pose
+from .normalize import KEYPOINT_SETS, keypoint_set, normalize_pose, pick_pose
 
 log = logging.getLogger(__name__)
 
 EVALUATION_VERSION = "1"
+#: Where the audio of the onsets came from (``audio_source=`` of :func:`measure_clip`).
+AUDIO_SOURCES = ("own", "real")
 
 
 @dataclass
@@ -84,6 +87,17 @@ def measure_clip(clip: Clip, *, face: xr.Dataset | None = None, audio: Any = Non
     ValueError
         The pose lacks the evaluation keypoints or its shoulders are never visible.
     """
+    check_option("audio_source", audio_source, AUDIO_SOURCES)
+    check_positive("rate_hz", rate_hz)
+    check_positive("window_s", window_s)
+    check_positive("hop_s", hop_s, allow_none=True)
+    check_range("confidence_threshold", confidence_threshold, 0.0, 1.0)
+    check_nonnegative("max_gap_s", max_gap_s)
+    check_option("cut_handling", cut_handling, CUT_HANDLING)
+    check_option("keypoints", keypoints, tuple(KEYPOINT_SETS))
+    if int(round(window_s * rate_hz)) < 3:
+        raise ParameterError(f"invalid value for window_s: expected windows of at least 3 frames, got "
+                             f"window_s={window_s} at rate_hz={rate_hz}", name="window_s")
     pose = pick_pose(clip.poses)
     if pose is None:
         raise MissingModalityError(f"clip {clip.clip_id!r}: expected a mediapipe_pose_33 or openpose_body_18 "
@@ -100,7 +114,9 @@ def measure_clip(clip: Clip, *, face: xr.Dataset | None = None, audio: Any = Non
         try:
             norm = normalize_pose(pose.isel(time=sel), rate_hz=rate_hz, confidence_threshold=confidence_threshold,
                                   max_gap_s=max_gap_s, keypoints=keypoint_set(keypoints))
-        except ValueError as err:
+        except ParameterError:
+            raise
+        except ValueError as err:  # this shot's data (e.g. shoulders never visible): skip the shot
             errors.append(str(err))
             continue
         if norm.sizes["time"] < 3:
@@ -110,8 +126,8 @@ def measure_clip(clip: Clip, *, face: xr.Dataset | None = None, audio: Any = Non
         t = norm["time"].values
         parts.append((windows, dropped, t, stats, motion_beats(stats["speed"], t)))
     if not parts:
-        raise ValueError(f"clip {clip.clip_id!r}: no shot could be normalised"
-                         + (f" ({errors[0]})" if errors else " (too few frames)"))
+        raise SchemaError(f"clip {clip.clip_id!r}: expected a shot that can be normalised, got none"
+                          + (f" ({errors[0]})" if errors else " (too few frames)"))
     if errors:
         notes.append(f"{len(errors)} shot(s) skipped: {errors[0]}")
     if cuts.size:

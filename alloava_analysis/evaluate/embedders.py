@@ -22,7 +22,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..errors import SchemaError
+from ..errors import InputPathError, ParameterError, SchemaError
 from ..io.registry import file_sha256
 
 __all__ = ["Embedder", "load_embedder"]
@@ -106,8 +106,8 @@ def load_embedder(spec: "str | Path | Callable | Embedder", *, name: str | None 
 
     Raises
     ------
-    FileNotFoundError
-        The file does not exist.
+    InputPathError
+        The file does not exist (a :class:`ParameterError` and a :class:`FileNotFoundError`).
     SchemaError
         The file is not what its extension says, or has the wrong shape.
     """
@@ -116,9 +116,13 @@ def load_embedder(spec: "str | Path | Callable | Embedder", *, name: str | None 
     if callable(spec) and not isinstance(spec, (str, Path)):
         label = name or getattr(spec, "__qualname__", None) or type(spec).__name__
         return Embedder(name=f"{getattr(spec, '__module__', '')}.{label}".lstrip("."), fn=spec)
+    if not isinstance(spec, (str, Path)):
+        raise ParameterError(f"invalid value for spec: expected an Embedder, a callable or the path of an embedder "
+                             f"file, got {type(spec).__name__}", name="spec")
     path = Path(spec)
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: embedder file not found (expected one of {_SUFFIXES})")
+        raise InputPathError(f"{path}: expected an embedder file (one of {_SUFFIXES}), got no such file",
+                             name="spec")
     suffix = path.suffix.lower()
     loaders = {".npy": ("linear", _linear), ".pt": ("torchscript", _torchscript),
                ".ts": ("torchscript", _torchscript), ".onnx": ("onnx", _onnx)}

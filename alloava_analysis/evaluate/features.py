@@ -28,7 +28,9 @@ from typing import Callable
 import numpy as np
 import xarray as xr
 
+from ..checks import check_positive
 from ..clocks import make_windows
+from ..errors import ParameterError, SchemaError
 from ..model import POSITION_DIMS
 
 __all__ = ["FEATURE_SETS", "FeatureSet", "GEOMETRIC", "KINETIC", "geometric_features", "kinetic_features",
@@ -50,11 +52,17 @@ def pose_windows(norm: xr.Dataset, *, window_s: float = 2.0, hop_s: float | None
     dropped
         How many windows were dropped because they held missing values.
     """
+    check_positive("window_s", window_s)
+    check_positive("hop_s", hop_s, allow_none=True)
     t = norm["time"].values
+    if not norm.attrs.get("fps"):
+        raise SchemaError("expected a pose on a fixed clock (attrs fps, as normalize_pose makes with rate_hz), "
+                          f"got fps={norm.attrs.get('fps')!r}", path=norm.attrs.get("source") or None)
     rate = float(norm.attrs["fps"])
     frames = int(round(window_s * rate))
     if frames < 3:
-        raise ValueError(f"expected windows of at least 3 frames, got window_s={window_s} at {rate} Hz")
+        raise ParameterError(f"invalid value for window_s: expected windows of at least 3 frames, got "
+                             f"window_s={window_s} at {rate} Hz", name="window_s")
     pos = norm["position"].isel({POSITION_DIMS[3]: 0}).values.transpose(0, 2, 1).astype(np.float64)
     win = make_windows(float(t[0]), float(t[-1]) + 1.0 / rate, window_s=window_s, hop_s=hop_s)
     first = np.round((win["start"].to_numpy() - t[0]) * rate).astype(int)
