@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..checks import check_int, check_option
+from ..errors import ParameterError, SchemaError
 from ..features.speech import resample_audio, to_mono
 from ..model import SEGMENT_COLUMNS, make_words
 from .media import ASR_AUDIO, decode_audio
@@ -26,6 +28,32 @@ from .models import ASR_ENGINES, ResolvedModel, resolve_whisper_model
 log = logging.getLogger(__name__)
 
 ASR_RATE = ASR_AUDIO[0]
+#: CTranslate2's compute types (``compute_type=`` of :func:`transcribe`).
+COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16",
+                 "bfloat16", "float32")
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
+_DEVICE = re.compile(r"cpu|auto|mps|cuda(:\d+)?")
+
+
+def check_language(name: str, language: str | None) -> str | None:
+    """``language`` if it is None or looks like a Whisper language code (``"en"``, ``"haw"``).
+
+    Parameters
+    ----------
+    name
+        The option's name, for the message.
+    language
+        The given value.
+
+    Returns
+    -------
+    str or None
+        ``language``, unchanged.
+    """
+    if language is not None and not (isinstance(language, str) and _LANGUAGE.fullmatch(language)):
+        raise ParameterError(f"invalid value for {name}: expected a language code of 2 or 3 lower-case letters "
+                             f"(such as 'en') or None, got {language!r}", name=name)
+    return language
 
 
 def load_asr_audio(audio: str | Path | np.ndarray, *, samplerate: int | None = None) -> np.ndarray:
@@ -38,6 +66,7 @@ def load_asr_audio(audio: str | Path | np.ndarray, *, samplerate: int | None = N
     samplerate
         Rate of an array input (default 16 kHz); resampled when different.
     """
+    check_int("samplerate", samplerate, minimum=1, allow_none=True)
     if isinstance(audio, (str, Path)):
         return decode_audio(audio, samplerate=ASR_RATE, channels=1)[:, 0]
     samples = to_mono(audio)
@@ -152,13 +181,22 @@ def transcribe(audio: str | Path | np.ndarray, *, engine: str = "faster-whisper"
         Engine, engine version, model name, source and sha256, language,
         audio duration, and the counts of word times clipped to the audio.
     """
-    if engine not in ASR_ENGINES:
-        raise ValueError(f"unknown ASR engine {engine!r}; expected one of {ASR_ENGINES}")
+    check_option("engine", engine, ASR_ENGINES)
+    check_language("language", language)
+    check_int("samplerate", samplerate, minimum=1, allow_none=True)
+    check_int("beam_size", beam_size, minimum=1)
+    if not (isinstance(device, str) and _DEVICE.fullmatch(device)):
+        raise ParameterError(f"invalid value for device: expected 'cpu', 'cuda', 'cuda:N', 'auto' or 'mps', got "
+                             f"{device!r}", name="device")
+    check_option("compute_type", compute_type, COMPUTE_TYPES)
+    check_int("cpu_threads", cpu_threads, minimum=0)
+    check_int("seed", seed, minimum=0, allow_none=True)
     resolved = resolve_whisper_model(model, engine=engine, allow_download=allow_download)
+    if resolved.name.endswith(".en") and language not in (None, "en"):
+        raise ParameterError(f"invalid value for language: expected 'en' for the English-only model "
+                             f"{resolved.name!r}, got {language!r}", name="language")
     samples = load_asr_audio(audio, samplerate=samplerate)
     duration = len(samples) / ASR_RATE
-    if resolved.name.endswith(".en") and language not in (None, "en"):
-        raise ValueError(f"expected language 'en' for the English-only model {resolved.name!r}, got {language!r}")
     started = time.perf_counter()
     if engine == "faster-whisper":
         segments, extra = _run_faster_whisper(resolved, samples, language=language, beam_size=beam_size,
@@ -212,7 +250,7 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
     """Word error rate: (substitutions + deletions + insertions) / reference words (Levenshtein on words)."""
     ref, hyp = normalize_text(reference), normalize_text(hypothesis)
     if not ref:
-        raise ValueError("expected a reference text with at least one word, got none")
+        raise SchemaError("expected a reference text with at least one word, got none")
     previous = list(range(len(hyp) + 1))
     for i, r in enumerate(ref, 1):
         current = [i] + [0] * len(hyp)

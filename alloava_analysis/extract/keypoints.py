@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from ..checks import check_range
+from ..errors import ParameterError
 from ..model import make_pose
 from ..schema import LAYOUTS, mediapipe33_to_openpose18
 from .media import MediaInfo, VideoFrame, VideoFrames, probe_media
@@ -162,6 +164,17 @@ class KeypointResult:
         return face["blendshapes"].to_pandas()
 
 
+def _check_tracking(*, pose: bool, face: bool, hands: bool, min_detection: float, min_presence: float,
+                    min_tracking: float) -> None:
+    """Refuse tracking options that MediaPipe cannot use, before a model is loaded or a frame decoded."""
+    if not (pose or face or hands):
+        raise ParameterError("invalid value for pose, face, hands: expected at least one of pose, face or hands to "
+                             "be enabled, got none", name="pose")
+    for name, value in (("min_detection", min_detection), ("min_presence", min_presence),
+                        ("min_tracking", min_tracking)):
+        check_range(name, value, 0.0, 1.0)
+
+
 class Landmarkers:
     """The enabled MediaPipe landmarkers in VIDEO mode; use as a context manager.
 
@@ -179,6 +192,8 @@ class Landmarkers:
                  pose_model: str | Path | None = None, face_model: str | Path | None = None,
                  hand_model: str | Path | None = None, min_detection: float = 0.5,
                  min_presence: float = 0.5, min_tracking: float = 0.5, allow_download: bool = True):
+        _check_tracking(pose=pose, face=face, hands=hands, min_detection=min_detection, min_presence=min_presence,
+                        min_tracking=min_tracking)
         self.mp, BaseOptions, vision = _mediapipe()
         self.resolved: dict[str, ResolvedModel] = {}
         self.tasks: dict[str, Any] = {}
@@ -209,8 +224,6 @@ class Landmarkers:
         except BaseException:
             self.close()
             raise
-        if not self.tasks:
-            raise ValueError("expected at least one of pose, face or hands to be enabled, got none")
 
     def image(self, rgb: np.ndarray):
         """Wrap an RGB uint8 array as a MediaPipe image."""
@@ -401,6 +414,8 @@ def extract_keypoints(video: str | Path, *, pose: bool = True, face: bool = Fals
     """
     from tqdm.auto import tqdm
 
+    _check_tracking(pose=pose, face=face, hands=hands, min_detection=min_detection, min_presence=min_presence,
+                    min_tracking=min_tracking)
     info = info or probe_media(video)
     reader = None
     if frames is None:

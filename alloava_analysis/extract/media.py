@@ -19,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ExtractionError, MissingModalityError
+from ..checks import check_int, check_option
+from ..errors import ExtractionError, MissingModalityError, ParameterError
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,7 @@ class MediaInfo:
 
     def require(self, modality: str) -> None:
         """Raise :class:`ExtractionError` with a clear reason if ``modality`` has no stream."""
+        check_option("modality", modality, ("video", "audio"))
         if modality == "video" and not self.has_video:
             what = f"only an audio stream ({self.audio_codec})" if self.has_audio else "no streams"
             raise ExtractionError(f"{self.path}: expected a video stream, got {what}; an audio-only download "
@@ -80,8 +82,6 @@ class MediaInfo:
             what = f"only a video stream ({self.video_codec})" if self.has_video else "no streams"
             raise ExtractionError(f"{self.path}: expected an audio stream, got {what}; there is no speech "
                                   f"to transcribe")
-        if modality not in ("video", "audio"):
-            raise ValueError(f"expected modality 'video' or 'audio', got {modality!r}")
 
 
 def _open(path: Path):
@@ -174,6 +174,12 @@ def decode_audio_tracks(path: str | Path, specs: Mapping[str, tuple[int, int | N
         Name -> float32 array of shape (samples, channels) on the media clock
         (sample 0 at time 0; leading silence added where the stream starts late).
     """
+    for name, spec in specs.items():
+        if not (isinstance(spec, (tuple, list)) and len(spec) == 2):
+            raise ParameterError(f"invalid value for specs: expected (samplerate, channels) for {name!r}, got "
+                                 f"{spec!r}", name="specs")
+        check_int("specs", spec[0], minimum=1)
+        check_int("specs", spec[1], minimum=1, allow_none=True)
     av = _av()
     path = Path(path)
     info = info or probe_media(path)
@@ -226,6 +232,8 @@ def decode_audio_tracks(path: str | Path, specs: Mapping[str, tuple[int, int | N
 def decode_audio(path: str | Path, *, samplerate: int = 48_000, channels: int | None = None,
                  info: MediaInfo | None = None) -> np.ndarray:
     """Decode the first audio stream to float32 (samples, channels) at ``samplerate`` on the media clock."""
+    check_int("samplerate", samplerate, minimum=1)
+    check_int("channels", channels, minimum=1, allow_none=True)
     return decode_audio_tracks(path, {"audio": (samplerate, channels)}, info=info)["audio"]
 
 

@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import ModelNotFoundError
+from ..checks import check_option, check_positive
+from ..errors import ModelNotFoundError, ParameterError
 from ..io.atomic import atomic_write
 from ..io.registry import file_sha256
 
@@ -210,6 +211,7 @@ def download_file(url: str, dest: str | Path, *, sha256: str | None, timeout: fl
     A file whose hash differs from ``sha256`` is discarded and
     :class:`ModelNotFoundError` raised; ``dest`` is never left half-written.
     """
+    check_positive("timeout", timeout)
     dest = Path(dest)
     log.info("downloading %s to %s", url, dest)
     digest = hashlib.sha256()
@@ -250,8 +252,7 @@ def resolve_mediapipe_model(kind: str, path: str | Path | None = None, *,
         With the file's sha256; a file that differs from the registry's hash is
         used with a warning (a different but explicit or packaged version).
     """
-    if kind not in MEDIAPIPE_MODELS:
-        raise ValueError(f"unknown MediaPipe model kind {kind!r}; expected one of {sorted(MEDIAPIPE_MODELS)}")
+    check_option("kind", kind, tuple(MEDIAPIPE_MODELS))
     spec = MEDIAPIPE_MODELS[kind]
     tried: list[str] = []
     candidates: list[tuple[str, Path]] = []
@@ -335,11 +336,11 @@ def resolve_whisper_model(model: Any = None, *, engine: str = "faster-whisper",
     allow_download
         Whether the hub may be asked when no offline copy exists.
     """
-    if engine not in ASR_ENGINES:
-        raise ValueError(f"unknown ASR engine {engine!r}; expected one of {ASR_ENGINES}")
+    check_option("engine", engine, ASR_ENGINES)
     if _is_model_object(model):
         if engine != "openai-whisper":
-            raise TypeError(f"expected a model path or name for {engine}, got a {type(model).__name__} object")
+            raise ParameterError(f"invalid value for model: expected a model path or name for {engine}, got a "
+                                 f"{type(model).__name__} object", name="model")
         name = getattr(model, "name", None) or type(model).__name__
         return ResolvedModel("whisper", str(name), engine, None, "object", sha256_state_dict(model), obj=model)
 

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import check_nonnegative, check_option
 from ..clocks import words_to_frames
 from ..errors import ExtractionError, InvalidClipIdError
 from ..io.allo_ava import write_clip
@@ -36,9 +37,10 @@ from ..io.extraction import extraction_path, write_pose_dataset, write_report
 from ..io.layout import MODALITY_EXTENSIONS, ClipKey, make_key, modality_path, parse_key
 from ..io.jsonable import to_jsonable
 from ..model import Clip
-from .asr import transcribe
+from .asr import check_language, transcribe
 from .keypoints import extract_keypoints
 from .media import ALLO_AVA_AUDIO, ASR_AUDIO, MediaInfo, decode_audio_tracks, probe_media
+from .models import ASR_ENGINES
 from .sync import DEFAULT_TOLERANCE_S, check_av_sync
 
 log = logging.getLogger(__name__)
@@ -160,6 +162,9 @@ def extract_video(video: str | Path, out_root: str | Path, *, clip_id: str | Non
     ExtractionError
         The container is unreadable, or holds neither audio nor video.
     """
+    check_option("asr_engine", asr_engine, ASR_ENGINES)
+    check_language("language", language)
+    check_nonnegative("sync_tolerance_s", sync_tolerance_s)
     started = time.perf_counter()
     video, out_root = Path(video), Path(out_root)
     info = probe_media(video)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..checks import check_nonnegative, check_positive
 from ..features.motion import jump_peaks
 
 __all__ = ["CUT_METHOD", "ShotDetector", "detect_video_cuts", "frame_signature"]
@@ -44,6 +45,9 @@ def detect_video_cuts(times: np.ndarray, signatures: np.ndarray, *, threshold: f
         ``method, times_s, scores, threshold, contrast, n_frames`` (JSON-ready;
         ``times_s`` midway between the frames around each cut, seconds).
     """
+    check_nonnegative("threshold", threshold)
+    check_positive("contrast", contrast)
+    check_positive("context_s", context_s)
     times = np.asarray(times, dtype=np.float64)
     sig = np.asarray(signatures, dtype=np.float64)
     out = {"method": CUT_METHOD, "times_s": [], "scores": [], "threshold": float(threshold),
