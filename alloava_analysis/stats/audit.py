@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..checks import check_int, check_nonnegative, check_options, check_positive, check_range
 from ..errors import AlloAvaError, MissingModalityError, ParameterError, SchemaError
 from ..model import Clip
 from ..validators.labels import LabelSchema, validate_labels
@@ -90,6 +91,9 @@ def clip_metrics(clip: Clip, *, low_confidence: float = 0.5, window_s: float = 5
     A metric that cannot be measured (no transcript, too short for a window, ...) is NaN with weight 0,
     and the reason is in ``notes``.
     """
+    check_range("low_confidence", low_confidence, 0.0, 1.0)
+    check_positive("window_s", window_s)
+    check_positive("gesture_threshold", gesture_threshold)
     from ..crossmodal import correlation
     from ..crossmodal.coupling import clip_tables
     from ..features import motion, speech
@@ -239,10 +243,10 @@ def representation(table: pd.DataFrame, by: list[str], *, reference: pd.DataFram
         reference_share, share_to_reference, under_represented, below_reference, suppressed,
         speakers_suppressed, note``. Masked values are None.
     """
-    if min_cell < 1:
-        raise ParameterError(f"expected min_cell >= 1, got {min_cell}", name="min_cell")
-    if not 0 <= min_share < 1:
-        raise ParameterError(f"expected min_share in [0, 1), got {min_share}", name="min_share")
+    check_int("min_cell", min_cell, minimum=1)
+    check_range("min_share", min_share, 0.0, 1.0, inclusive=(True, False))
+    check_nonnegative("reference_ratio", reference_ratio)
+    check_options("by", by, list(table.columns))
     cells = _cells(table, by, reference)
     clip_mask, spk_mask = _masks(table, cells, by, min_cell)
     total_h, total_c = float(table.hours.sum()), len(table)
@@ -329,10 +333,16 @@ def disaggregate(table: pd.DataFrame, by: list[str], *, metrics: list[str] | tup
     """
     from statsmodels.stats.multitest import multipletests
 
+    check_options("by", by, list(table.columns))
+    if metrics is not None:
+        metrics = check_options("metrics", [metrics] if isinstance(metrics, str) else metrics, list(_SPEC))
+    check_int("n_boot", n_boot, minimum=0)
+    check_int("n_perm", n_perm, minimum=0)
+    check_range("ci", ci, 0.0, 1.0, inclusive=(False, False))
+    check_range("alpha", alpha, 0.0, 1.0)
+    check_int("seed", seed, minimum=0)
+    check_int("min_speakers", min_speakers, minimum=1)
     names = [m for m in (metrics or [m.name for m in METRICS]) if m in table]
-    unknown = [m for m in (metrics or []) if m not in _SPEC]
-    if unknown:
-        raise ParameterError(f"expected metrics from {sorted(_SPEC)}, got {unknown}", name="metrics")
     specs = [_SPEC[m] for m in names]
     x = np.column_stack([table[s.name].to_numpy(float) for s in specs]) if specs else np.zeros((len(table), 0))
     w = np.column_stack([table[s.weight].to_numpy(float) for s in specs]) if specs else np.zeros((len(table), 0))

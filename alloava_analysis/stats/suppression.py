@@ -29,6 +29,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
 
+from ..checks import check_int
+
 __all__ = ["CellKey", "disclosure_intervals", "linked_cells", "suppress"]
 
 #: A published cell: (attributes of its table, values), e.g. (("gender",), ("female",)); the total is ((), ()).
@@ -123,6 +125,8 @@ def suppress(keys: list[CellKey], membership: np.ndarray, counts: np.ndarray, *,
 
     ``initial`` adds cells that must be masked anyway (e.g. the clip-count mask when masking speaker counts).
     """
+    check_int("min_cell", min_cell, minimum=1)
+    check_int("max_tries", max_tries, minimum=1)
     counts = np.asarray(counts, dtype=float)
     masked = (counts > 0) & (counts < min_cell)
     if initial is not None:
