@@ -65,6 +65,11 @@ def test_every_function_with_options_is_walked_or_exempt():
 
 
 @pytest.mark.parametrize("fn", list(CALLS), ids=qualified)
+def test_the_calls_are_valid(fn, tmp_path):
+    fn(*CALLS[fn](tmp_path), **FIXED.get(fn, {}))
+
+
+@pytest.mark.parametrize("fn", list(CALLS), ids=qualified)
 def test_bad_options_are_accepted_or_a_parameter_error(fn, tmp_path):
     walk_bad_options(fn, *CALLS[fn](tmp_path), **FIXED.get(fn, {}))
 

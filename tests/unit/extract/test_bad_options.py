@@ -92,6 +92,13 @@ def test_every_function_with_options_is_walked_or_exempt():
     assert {qualified(fn) for fn in CALLS} | set(EXEMPT) == public_functions_with_options("extract")
 
 
+@pytest.mark.parametrize("fn", [fn for fn in CALLS if fn not in SKIP and fn is not models.download_file],
+                         ids=qualified)
+@pytest.mark.filterwarnings("ignore:.*differs from the registry")
+def test_the_calls_are_valid(fn, tmp_path):
+    fn(*CALLS[fn](tmp_path), **FIXED.get(fn, {}))
+
+
 @pytest.mark.parametrize("fn", list(CALLS), ids=qualified)
 @pytest.mark.filterwarnings("ignore:.*differs from the registry")
 def test_bad_options_are_accepted_or_a_parameter_error(fn, tmp_path):
