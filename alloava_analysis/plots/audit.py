@@ -9,11 +9,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ..checks import check_range
+
 __all__ = ["audit_report_html", "plot_group_differences", "plot_representation"]
 
 
 def plot_representation(representation: list[dict] | pd.DataFrame, *, min_share: float | None = 0.05) -> plt.Figure:
     """Horizontal bars of each group's share of hours (reference shares as ticks); masked cells say so, no bar."""
+    check_range("min_share", min_share, 0.0, 1.0, allow_none=True)
     rep = pd.DataFrame(representation)
     rep = rep[rep["group"] != "overall"].reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(7, 0.32 * max(len(rep), 1) + 1.4))

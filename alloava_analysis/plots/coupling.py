@@ -5,6 +5,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ..checks import check_int, check_positive
+
 _POOLING_STYLE = {"mixed": ("tab:blue", "o"), "raw": ("tab:orange", "s"), "mean_r": ("tab:green", "^")}
 
 
@@ -57,6 +59,8 @@ def plot_sensitivity(table: pd.DataFrame, *, claimed_r: float | None = None,
 def plot_dtw_alignment(x: np.ndarray, y: np.ndarray, path: np.ndarray, *, rate_hz: float, band: int | None = None,
                        x_label: str = "movement intensity", y_label: str = "speech energy") -> plt.Figure:
     """Two z-scored series and the DTW warping path between them (time in seconds on both axes)."""
+    check_positive("rate_hz", rate_hz)
+    check_int("band", band, minimum=0, allow_none=True)
     fig, axes = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [1.6, 1]})
     t = np.arange(len(x)) / rate_hz
     z = lambda v: (v - np.nanmean(v)) / (np.nanstd(v) or 1.0)  # noqa: E731 - display only

@@ -5,6 +5,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ..checks import check_option
+
 
 def plot_rate_distribution(rates: pd.DataFrame, *, claimed_wpm: float | None = None,
                            by: str = "category") -> plt.Figure:
@@ -13,6 +15,7 @@ def plot_rate_distribution(rates: pd.DataFrame, *, claimed_wpm: float | None = N
     ``rates`` is :func:`alloava_analysis.stats.descriptive.per_clip_rates` output
     (columns ``wpm``, ``minutes`` and ``by``).
     """
+    check_option("by", by, list(rates.columns), extra="a column of rates")
     groups = sorted(rates[by].astype(str).unique())
     fig, axes = plt.subplots(1, 2, figsize=(10, 0.45 * len(groups) + 2.2), sharey=True)
     rng = np.random.default_rng(0)  # jitter only

@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from ..checks import check_nonnegative, check_option, check_range
+from ..errors import ParameterError
 from ..model import Clip, validate_pose
 from ..schema import POSE_BONES
 
@@ -18,6 +20,8 @@ def plot_skeleton(pose: xr.Dataset, time_s: float, *, min_confidence: float = 0.
     normalised coordinates are drawn in pixels when the frame size is known, so
     the body keeps its proportions.
     """
+    check_range("time_s", time_s, -np.inf, np.inf, inclusive=(False, False))
+    check_range("min_confidence", min_confidence, 0.0, 1.0)
     pose = validate_pose(pose)
     frame = pose.sel(time=time_s, method="nearest").isel(individual=0)
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(4, 4))
@@ -46,7 +50,17 @@ def plot_skeleton(pose: xr.Dataset, time_s: float, *, min_confidence: float = 0.
 def plot_clip_overview(clip: Clip, *, keypoints: tuple[str, ...] = ("left_wrist", "right_wrist", "nose"),
                        start: float = 0.0, stop: float | None = None) -> plt.Figure:
     """Audio waveform, word timeline and keypoint trajectories of one clip on the shared time axis."""
+    if isinstance(keypoints, str) or not isinstance(keypoints, (tuple, list)) or \
+            not all(isinstance(k, str) for k in keypoints):
+        raise ParameterError(f"invalid value for keypoints: expected a tuple of keypoint names, got {keypoints!r}",
+                             name="keypoints")
+    check_nonnegative("start", start)
+    check_range("stop", stop, start, np.inf, inclusive=(False, False), allow_none=True)
     pose = clip.pose
+    unknown = [k for k in keypoints if pose is not None and k not in pose["keypoint"].values]
+    if unknown:
+        raise ParameterError(f"invalid value for keypoints: expected names of the clip's pose keypoints "
+                             f"({pose.attrs.get('layout')}), got {unknown}", name="keypoints")
     stop = stop if stop is not None else float(pose["time"].values[-1]) if pose is not None else 10.0
     fig, axes = plt.subplots(3, 1, figsize=(10, 6), sharex=True, gridspec_kw={"height_ratios": [1, 0.6, 2]})
     if clip.audio is not None:
@@ -109,6 +123,8 @@ def plot_validation(report: dict) -> plt.Figure:
 def plot_window_scatter(windows: pd.DataFrame, *, x: str = "speech_rate", y: str = "intensity",
                         by: str = "clip_id") -> plt.Figure:
     """Window-level scatter of ``y`` against ``x``, one colour and regression line per clip."""
+    for name, column in (("x", x), ("y", y), ("by", by)):
+        check_option(name, column, list(windows.columns), extra="a column of windows")
     import seaborn as sns
 
     grid = sns.lmplot(data=windows, x=x, y=y, hue=by, ci=None, height=4, aspect=1.4,
