@@ -71,6 +71,19 @@ def measure_clip(clip: Clip, *, face: xr.Dataset | None = None, audio: Any = Non
         The clip's face dataset (blendshapes, transformation matrices), if any.
     audio
         Audio for the onsets (default: the clip's own); ``audio_source`` says where it came from.
+    audio_source
+        ``"own"`` or ``"real"`` (the real clip's speech, for generated motion
+        without audio); recorded with the measures when ``audio`` is given.
+    rate_hz
+        Analysis frame rate in Hz that each shot is resampled to
+        (:func:`~.normalize.normalize_pose`).
+    window_s, hop_s
+        Window length and step in seconds (:func:`~.features.pose_windows`;
+        ``hop_s`` None: adjacent windows); a window holds at least 3 frames at
+        ``rate_hz``.
+    confidence_threshold, max_gap_s
+        Points below this confidence (0 to 1) are missing; gaps up to
+        ``max_gap_s`` seconds are interpolated.
     keypoints
         The keypoint set (:data:`~.normalize.KEYPOINT_SETS`): ``"upper_body"``
         or ``"head"`` (head and shoulders, for videos framed without arms).
@@ -80,12 +93,22 @@ def measure_clip(clip: Clip, *, face: xr.Dataset | None = None, audio: Any = Non
         the clip into shots that are normalised and measured separately, so no
         window, speed or beat spans a cut; ``"ignore"``: one shot.
 
+    Returns
+    -------
+    ClipMeasures
+        The windows; per-frame times, speed, acceleration and jerk (shoulder
+        widths per second, squared, cubed); the kinematic beats; the onsets
+        when there is audio, head pose and eye closure when ``face`` is given;
+        ``notes`` on skipped shots and camera cuts.
+
     Raises
     ------
+    ParameterError
+        An option is out of range or not one of its choices.
     MissingModalityError
         The clip has no usable pose layout.
-    ValueError
-        The pose lacks the evaluation keypoints or its shoulders are never visible.
+    SchemaError
+        No shot could be normalised: too few frames, or the shoulders are never visible.
     """
     check_option("audio_source", audio_source, AUDIO_SOURCES)
     check_positive("rate_hz", rate_hz)

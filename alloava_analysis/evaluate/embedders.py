@@ -41,6 +41,13 @@ class Embedder:
     sha256: str | None = None
 
     def meta(self) -> dict:
+        """What is reported with every distance computed on this embedder.
+
+        Returns
+        -------
+        dict
+            ``name, kind, path, sha256`` (path and hash None for a callable).
+        """
         return {"name": self.name, "kind": self.kind, "path": self.path, "sha256": self.sha256}
 
     def __call__(self, windows: np.ndarray) -> np.ndarray:
@@ -104,8 +111,25 @@ def _onnx(path: Path) -> Callable[[np.ndarray], np.ndarray]:
 def load_embedder(spec: "str | Path | Callable | Embedder", *, name: str | None = None) -> Embedder:
     """An :class:`Embedder` from a callable or a file (``.npy``, ``.pt``/``.ts``, ``.onnx``).
 
+    Parameters
+    ----------
+    spec
+        An :class:`Embedder` (returned as it is), a callable
+        ``(n, frames, features) -> (n, dims)``, or the path of an embedder file
+        (see the module docstring).
+    name
+        Name to report; default: the file name, or the callable's qualified
+        name (a callable's name is prefixed by its module either way).
+
+    Returns
+    -------
+    Embedder
+        With the file's kind, path and sha256 (for a file).
+
     Raises
     ------
+    ParameterError
+        ``spec`` is neither an embedder, a callable nor a path.
     InputPathError
         The file does not exist (a :class:`ParameterError` and a :class:`FileNotFoundError`).
     SchemaError

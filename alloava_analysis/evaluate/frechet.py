@@ -31,7 +31,20 @@ __all__ = ["CI_METHOD", "fd_infinity", "frechet_distance", "frechet_from_feature
 
 
 def gaussian_stats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and (unbiased, ddof=1) covariance of the rows of ``x`` (n, dims)."""
+    """Mean and (unbiased, ddof=1) covariance of the rows of ``x`` (n, dims).
+
+    Parameters
+    ----------
+    x
+        At least 2 feature vectors (n, dims), one row per sample.
+
+    Returns
+    -------
+    mean
+        (dims,)
+    covariance
+        (dims, dims)
+    """
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 2 or x.shape[0] < 2:
         raise SchemaError(f"expected at least 2 feature vectors of shape (n, dims), got {x.shape}")
@@ -50,6 +63,18 @@ def frechet_distance(mu1: np.ndarray, sigma1: np.ndarray, mu2: np.ndarray, sigma
     with eigendecompositions, which is exact for positive semi-definite
     (also singular) covariances; tiny negative results from rounding are
     clipped to 0.
+
+    Parameters
+    ----------
+    mu1, sigma1
+        Mean (d,) and covariance (d, d) of the first Gaussian.
+    mu2, sigma2
+        Mean and covariance of the second, of the same d.
+
+    Returns
+    -------
+    float
+        The distance (>= 0), in squared feature units.
     """
     mu1, mu2 = np.atleast_1d(mu1).astype(np.float64), np.atleast_1d(mu2).astype(np.float64)
     s1, s2 = np.atleast_2d(sigma1).astype(np.float64), np.atleast_2d(sigma2).astype(np.float64)
@@ -64,7 +89,18 @@ def frechet_distance(mu1: np.ndarray, sigma1: np.ndarray, mu2: np.ndarray, sigma
 
 
 def frechet_from_features(real: np.ndarray, generated: np.ndarray) -> float:
-    """Fréchet distance between Gaussians fitted to two feature sets (rows are samples)."""
+    """Fréchet distance between Gaussians fitted to two feature sets (rows are samples).
+
+    Parameters
+    ----------
+    real, generated
+        Feature vectors (n, dims) of each set, at least 2 rows each.
+
+    Returns
+    -------
+    float
+        :func:`frechet_distance` of their :func:`gaussian_stats`.
+    """
     mu1, s1 = gaussian_stats(real)
     mu2, s2 = gaussian_stats(generated)
     return frechet_distance(mu1, s1, mu2, s2)
@@ -104,6 +140,19 @@ def fd_infinity(real: np.ndarray, generated: np.ndarray, *, n_points: int = 6, r
     FD over ``repeats`` draws is fitted by least squares as ``a + b / N``
     with ``N`` the generated subset size (both bias terms scale as 1/f), and
     ``a`` is returned.
+
+    Parameters
+    ----------
+    real, generated
+        Feature vectors (n, dims) of each set, the same dims.
+    n_points
+        Number of subset sizes fitted (>= 2).
+    repeats
+        Random draws averaged at each size below the full sets (>= 1).
+    min_fraction
+        Smallest fraction of the sets drawn, in (0, 1].
+    seed
+        Seed of the draws (>= 0).
 
     Returns
     -------
@@ -160,14 +209,18 @@ def frechet_report(real: np.ndarray, generated: np.ndarray, *, real_groups: np.n
         first (one fixed transform for the estimate, the bootstrap and the
         extrapolation).
     n_boot, ci
-        Bootstrap resamples and interval level. FD is biased upwards at small
+        Bootstrap resamples (>= 0) and interval level (in (0, 1)). FD is biased upwards at small
         sample sizes and a bootstrap resample (with duplicates) adds a bias
         of its own, so the raw percentile interval (``ci_percentile``) often
         lies wholly above the estimate; ``ci_low`` / ``ci_high`` are that
         interval shifted back by the bootstrap bias and clipped at 0
         (:data:`CI_METHOD`).
+    seed
+        Seed of the bootstrap and of :func:`fd_infinity` (>= 0).
     infinity
         Also compute :func:`fd_infinity`.
+    progress, desc
+        Show a progress bar of the bootstrap on stderr, with this label.
 
     Returns
     -------

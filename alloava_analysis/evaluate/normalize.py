@@ -68,12 +68,34 @@ NORMALIZATION = {
 
 
 def keypoint_set(name: str) -> tuple[str, ...]:
-    """The keypoints of the named set (:data:`KEYPOINT_SETS`)."""
+    """The keypoints of the named set (:data:`KEYPOINT_SETS`).
+
+    Parameters
+    ----------
+    name
+        ``"upper_body"`` or ``"head"``.
+
+    Returns
+    -------
+    tuple
+        The keypoint names, in evaluation order.
+    """
     return KEYPOINT_SETS[check_option("name", name, tuple(KEYPOINT_SETS), extra="the names of KEYPOINT_SETS")]
 
 
 def pick_pose(poses: dict[str, xr.Dataset]) -> xr.Dataset | None:
-    """The pose a clip is evaluated on: the first of :data:`LAYOUT_PREFERENCE` it has, else None."""
+    """The pose a clip is evaluated on: the first of :data:`LAYOUT_PREFERENCE` it has, else None.
+
+    Parameters
+    ----------
+    poses
+        Layout name -> pose dataset (a clip's ``poses``).
+
+    Returns
+    -------
+    xarray.Dataset or None
+        The preferred pose, or None when the clip has neither layout.
+    """
     for name in LAYOUT_PREFERENCE:
         if name in poses:
             return poses[name]
@@ -89,11 +111,11 @@ def normalize_pose(ds: xr.Dataset, *, rate_hz: float | None = 30.0, keypoints: t
     ds
         A pose dataset (MediaPipe 33 or OpenPose 18, any coordinates).
     rate_hz
-        Analysis frame rate; None keeps the clip's own frame times.
+        Analysis frame rate in Hz (> 0); None keeps the clip's own frame times.
     keypoints
         Keypoints to keep (the shoulders are always needed for the frame).
     confidence_threshold, max_gap_s
-        Points below the confidence are missing; gaps up to ``max_gap_s`` are interpolated.
+        Points below the confidence (0 to 1) are missing; gaps up to ``max_gap_s`` seconds are interpolated.
 
     Returns
     -------
@@ -104,8 +126,10 @@ def normalize_pose(ds: xr.Dataset, *, rate_hz: float | None = 30.0, keypoints: t
 
     Raises
     ------
+    ParameterError
+        An option is out of range, or ``keypoints`` names a keypoint the layout lacks.
     ValueError
-        The layout lacks a requested keypoint or the shoulders are never visible.
+        The shoulders are never visible.
     """
     check_positive("rate_hz", rate_hz, allow_none=True)
     if isinstance(keypoints, str) or not isinstance(keypoints, (tuple, list, np.ndarray)) or \

@@ -55,10 +55,20 @@ def perturbed_copy(source: "str | Path | Corpus | list[Clip]", out: str | Path, 
         ``"identical"``; ``"jittered"``: i.i.d. Gaussian noise of ``sigma_px``
         pixels per coordinate; ``"frozen"``: every frame is the clip's first
         complete frame.
+    sigma_px
+        Standard deviation of the jitter in pixels (>= 0; normalised
+        coordinates are converted with the frame size).
+    seed
+        Seed of the jitter (>= 0).
     face
         Clip id -> face dataset to store beside the copy (``extraction/``).
     audio
         Copy the audio (False: the copy has none, like pose-only generator output).
+
+    Returns
+    -------
+    pathlib.Path
+        ``out``.
     """
     check_option("kind", kind, KINDS)
     check_nonnegative("sigma_px", sigma_px)
