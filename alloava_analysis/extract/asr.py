@@ -64,7 +64,12 @@ def load_asr_audio(audio: str | Path | np.ndarray, *, samplerate: int | None = N
     audio
         A file any FFmpeg container reader handles, or samples (n,) or (n, channels).
     samplerate
-        Rate of an array input (default 16 kHz); resampled when different.
+        Rate of an array input in Hz (default 16 kHz); resampled when different.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 mono samples (n,) at 16 kHz.
     """
     check_int("samplerate", samplerate, minimum=1, allow_none=True)
     if isinstance(audio, (str, Path)):
@@ -159,9 +164,13 @@ def transcribe(audio: str | Path | np.ndarray, *, engine: str = "faster-whisper"
     samplerate
         Rate of an array ``audio`` (default 16 kHz).
     beam_size
-        Beam width of the decoder.
+        Beam width of the decoder (>= 1).
     device, compute_type, cpu_threads
-        Where and how faster-whisper runs (``int8`` on CPU by default).
+        Where and how faster-whisper runs (``int8`` on CPU by default): device
+        ``"cpu"``, ``"cuda"``, ``"cuda:N"``, ``"auto"`` or ``"mps"``, one of
+        :data:`COMPUTE_TYPES`, threads >= 0 (0: CTranslate2's default).
+    allow_download
+        Whether the model may be downloaded when no offline copy is found.
     seed
         Seeds torch before openai-whisper decodes (temperature fallback samples).
     engine_options
@@ -242,12 +251,36 @@ _PUNCT = re.compile(r"[^\w\s']")
 
 
 def normalize_text(text: str) -> list[str]:
-    """Lower-case words with punctuation removed (for word error rates)."""
+    """Lower-case words with punctuation removed (for word error rates).
+
+    Parameters
+    ----------
+    text
+        Any text.
+
+    Returns
+    -------
+    list
+        The words, apostrophes kept (``"don't"``).
+    """
     return _PUNCT.sub(" ", text.lower()).split()
 
 
 def word_error_rate(reference: str, hypothesis: str) -> float:
-    """Word error rate: (substitutions + deletions + insertions) / reference words (Levenshtein on words)."""
+    """Word error rate: (substitutions + deletions + insertions) / reference words (Levenshtein on words).
+
+    Parameters
+    ----------
+    reference
+        The correct text (at least one word); compared after :func:`normalize_text`.
+    hypothesis
+        The recognised text.
+
+    Returns
+    -------
+    float
+        Errors per reference word: 0 is a perfect transcript; it can exceed 1.
+    """
     ref, hyp = normalize_text(reference), normalize_text(hypothesis)
     if not ref:
         raise SchemaError("expected a reference text with at least one word, got none")

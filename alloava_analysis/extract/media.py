@@ -72,7 +72,13 @@ class MediaInfo:
     rotation: float = 0.0
 
     def require(self, modality: str) -> None:
-        """Raise :class:`ExtractionError` with a clear reason if ``modality`` has no stream."""
+        """Raise :class:`ExtractionError` with a clear reason if ``modality`` has no stream.
+
+        Parameters
+        ----------
+        modality
+            ``"video"`` or ``"audio"``.
+        """
         check_option("modality", modality, ("video", "audio"))
         if modality == "video" and not self.has_video:
             what = f"only an audio stream ({self.audio_codec})" if self.has_audio else "no streams"
@@ -97,6 +103,16 @@ def _open(path: Path):
 
 def probe_media(path: str | Path) -> MediaInfo:
     """Read the container header of ``path``.
+
+    Parameters
+    ----------
+    path
+        Any file FFmpeg reads.
+
+    Returns
+    -------
+    MediaInfo
+        Its streams, duration, frame size and rate, and the clock origin.
 
     Raises
     ------
@@ -231,7 +247,24 @@ def decode_audio_tracks(path: str | Path, specs: Mapping[str, tuple[int, int | N
 
 def decode_audio(path: str | Path, *, samplerate: int = 48_000, channels: int | None = None,
                  info: MediaInfo | None = None) -> np.ndarray:
-    """Decode the first audio stream to float32 (samples, channels) at ``samplerate`` on the media clock."""
+    """Decode the first audio stream to float32 (samples, channels) at ``samplerate`` on the media clock.
+
+    Parameters
+    ----------
+    path
+        Any container FFmpeg reads.
+    samplerate
+        Target rate in Hz (Allo-AVA's 48 kHz by default).
+    channels
+        Target channel count; None keeps the source's.
+    info
+        The result of :func:`probe_media`, if already known.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 (samples, channels), sample 0 at time 0 of the media clock.
+    """
     check_int("samplerate", samplerate, minimum=1)
     check_int("channels", channels, minimum=1, allow_none=True)
     return decode_audio_tracks(path, {"audio": (samplerate, channels)}, info=info)["audio"]
@@ -372,6 +405,18 @@ def container_frame_times(path: str | Path, *, info: MediaInfo | None = None) ->
 
     An independent reading of the container's frame times, to check decoded
     frame times against.
+
+    Parameters
+    ----------
+    path
+        A file with a video stream.
+    info
+        The result of :func:`probe_media`, if already known.
+
+    Returns
+    -------
+    numpy.ndarray
+        Packet times in seconds, sorted.
     """
     path = Path(path)
     info = info or probe_media(path)

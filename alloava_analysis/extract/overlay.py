@@ -55,9 +55,14 @@ def write_overlay(video: str | Path, poses: dict[str, xr.Dataset], out_path: str
     out_path
         Target file, written atomically.
     confidence_threshold
-        Points below this confidence are not drawn.
+        Points below this confidence (0 to 1) are not drawn.
     progress
         Show a progress bar on stderr.
+
+    Returns
+    -------
+    pathlib.Path
+        ``out_path``.
     """
     check_range("confidence_threshold", confidence_threshold, 0.0, 1.0)
     import av

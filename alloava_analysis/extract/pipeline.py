@@ -58,7 +58,21 @@ def clip_key_for(video: str | Path, clip_id: str | None = None) -> tuple[ClipKey
 
     A file not named ``<category>_<11-character id>`` gets category ``local``
     and an 11-character id from the sha256 of its first megabyte and size
-    (stable for the same file). Returns the key and whether it was derived.
+    (stable for the same file).
+
+    Parameters
+    ----------
+    video
+        The video file (read only when neither ``clip_id`` nor its name gives a key).
+    clip_id
+        The clip id to use, if chosen.
+
+    Returns
+    -------
+    key
+        The clip key.
+    derived
+        Whether the id was derived from the file's content.
     """
     if clip_id is not None:
         return parse_key(clip_id), False
@@ -85,7 +99,18 @@ def _portable(path: str | Path, root: str | Path) -> str:
 
 
 def is_same_file(target: str | Path, source: str | Path) -> bool:
-    """Whether ``target`` names the file ``source`` (same path after links, or a hard link to it)."""
+    """Whether ``target`` names the file ``source`` (same path after links, or a hard link to it).
+
+    Parameters
+    ----------
+    target, source
+        Two paths; ``target`` need not exist.
+
+    Returns
+    -------
+    bool
+        False when ``target`` does not exist or cannot be read.
+    """
     try:
         return os.path.samefile(target, source)
     except OSError:  # target absent (or unreadable): it is not the source

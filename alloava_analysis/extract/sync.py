@@ -43,6 +43,11 @@ def mouth_opening(face: xr.Dataset) -> np.ndarray:
     face
         A ``mediapipe_face_478`` pose dataset (normalised coordinates are
         scaled by the frame size first, so non-square frames measure right).
+
+    Returns
+    -------
+    numpy.ndarray
+        The ratio per frame (0: closed lips).
     """
     face = validate_pose(face)
     if face.attrs.get("layout") != "mediapipe_face_478":
@@ -187,5 +192,22 @@ def _surrogate_peaks(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s:
 
 
 def check_av_sync(face: xr.Dataset, audio: np.ndarray, samplerate: int, **options) -> dict:
-    """:func:`estimate_av_offset` from a face pose dataset (mouth opening per frame) and audio samples."""
+    """:func:`estimate_av_offset` from a face pose dataset (mouth opening per frame) and audio samples.
+
+    Parameters
+    ----------
+    face
+        A ``mediapipe_face_478`` pose dataset (see :func:`mouth_opening`).
+    audio
+        Samples on the media clock (sample 0 at time 0), mono or (n, channels).
+    samplerate
+        Rate of ``audio`` in Hz.
+    options
+        Further options of :func:`estimate_av_offset` (``tolerance_s``, ``max_lag_s``, ...).
+
+    Returns
+    -------
+    dict
+        The report of :func:`estimate_av_offset`.
+    """
     return estimate_av_offset(mouth_opening(face), face["time"].values, audio, samplerate, **options)
