@@ -110,6 +110,18 @@ def hand_visibility(ds: xr.Dataset, *, low_confidence: float = 0.5) -> float:
     A hand is visible in a frame when every keypoint of the layout's ``hands``
     group on that side (``left_*`` / ``right_*``) is present with confidence at
     least ``low_confidence``. First individual only. NaN for a pose without frames.
+
+    Parameters
+    ----------
+    ds
+        A pose dataset whose layout has a ``hands`` group.
+    low_confidence
+        Confidence a keypoint needs to count as visible (0 to 1).
+
+    Returns
+    -------
+    float
+        The share of frames, 0 to 1.
     """
     check_range("low_confidence", low_confidence, 0.0, 1.0)
     if "hands" not in _groups(ds):

@@ -59,11 +59,15 @@ def subset_to_shares(table: pd.DataFrame, by: list[str] | str, targets: dict[str
     targets
         Share of hours per group (summing to 1); groups not listed are left out of the subset.
     hours
-        Total hours wanted (default: as many as the scarcest group allows).
+        Total hours wanted (> 0; default: as many as the scarcest group allows).
     tolerance
-        Largest allowed |share - target| per group.
+        Largest allowed |share - target| per group (>= 0).
     seed
-        Seed of the random choice of clips.
+        Seed of the random choice of clips (>= 0).
+    duration
+        The column of ``table`` with each clip's duration in seconds.
+    max_tries
+        Random draws tried until one is within ``tolerance`` (>= 1).
 
     Returns
     -------
@@ -131,7 +135,22 @@ def subset_to_shares(table: pd.DataFrame, by: list[str] | str, targets: dict[str
 
 def balanced_subset(table: pd.DataFrame, by: list[str] | str, *, targets: dict[str, float] | None = None,
                     **options) -> pd.DataFrame:
-    """A subset with equal shares of hours per group (or ``targets``); see :func:`subset_to_shares`."""
+    """A subset with equal shares of hours per group (or ``targets``); see :func:`subset_to_shares`.
+
+    Parameters
+    ----------
+    table, by
+        As for :func:`subset_to_shares`.
+    targets
+        Share of hours per group; default: equal shares for every group present.
+    options
+        Further options of :func:`subset_to_shares` (``hours``, ``tolerance``, ``seed``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The chosen rows of ``table`` (see :func:`subset_to_shares`).
+    """
     by_list = [b.strip() for b in by.split(",")] if isinstance(by, str) else list(by)
     if targets is None:
         groups = sorted(set(_group_keys(table, by_list)))
@@ -140,7 +159,22 @@ def balanced_subset(table: pd.DataFrame, by: list[str] | str, *, targets: dict[s
 
 
 def stratified_subset(table: pd.DataFrame, by: list[str] | str, *, hours: float, **options) -> pd.DataFrame:
-    """``hours`` of clips with the corpus's own shares of hours per group; see :func:`subset_to_shares`."""
+    """``hours`` of clips with the corpus's own shares of hours per group; see :func:`subset_to_shares`.
+
+    Parameters
+    ----------
+    table, by
+        As for :func:`subset_to_shares`.
+    hours
+        Total hours wanted (> 0).
+    options
+        Further options of :func:`subset_to_shares` (``tolerance``, ``seed``, ``duration``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The chosen rows of ``table`` (see :func:`subset_to_shares`).
+    """
     check_positive("hours", hours)
     by_list = [b.strip() for b in by.split(",")] if isinstance(by, str) else list(by)
     keys = _group_keys(table, by_list)
@@ -152,7 +186,20 @@ def stratified_subset(table: pd.DataFrame, by: list[str] | str, *, hours: float,
 
 
 def subset_manifest(subset: pd.DataFrame, *, labels: list[str] | None = None) -> pd.DataFrame:
-    """A validated manifest table (``io.manifest``) of the subset, with its label columns passed through."""
+    """A validated manifest table (``io.manifest``) of the subset, with its label columns passed through.
+
+    Parameters
+    ----------
+    subset
+        Rows with ``clip_id`` (e.g. from :func:`subset_to_shares`).
+    labels
+        Columns to pass through; default: ``speaker_id`` and the subset's ``by`` attributes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per clip: ``clip_id`` and the label columns, as strings.
+    """
     from ..io.manifest import make_manifest
 
     if labels is not None:
@@ -165,7 +212,20 @@ def subset_manifest(subset: pd.DataFrame, *, labels: list[str] | None = None) ->
 
 
 def write_subset_manifest(path: str | Path, subset: pd.DataFrame, *, labels: list[str] | None = None) -> Path:
-    """Write :func:`subset_manifest` atomically (sorted by clip_id; ``alloava rebuild`` / ``fetch`` read it)."""
+    """Write :func:`subset_manifest` atomically (sorted by clip_id; ``alloava rebuild`` / ``fetch`` read it).
+
+    Parameters
+    ----------
+    path
+        The manifest file to write (CSV).
+    subset, labels
+        As for :func:`subset_manifest`.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
     from ..io.manifest import write_manifest
 
     return write_manifest(path, subset_manifest(subset, labels=labels))
