@@ -12,8 +12,20 @@ def plot_rate_distribution(rates: pd.DataFrame, *, claimed_wpm: float | None = N
                            by: str = "category") -> plt.Figure:
     """Speech rate (words/min) of each clip by ``by``, with the claimed mean; clip durations beside it.
 
-    ``rates`` is :func:`alloava_analysis.stats.descriptive.per_clip_rates` output
-    (columns ``wpm``, ``minutes`` and ``by``).
+    Parameters
+    ----------
+    rates
+        :func:`alloava_analysis.stats.descriptive.per_clip_rates` output
+        (columns ``wpm``, ``minutes`` and ``by``).
+    claimed_wpm
+        The claimed mean rate in words/min, drawn when given.
+    by
+        The column of ``rates`` that groups the clips.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
     """
     check_option("by", by, list(rates.columns), extra="a column of rates")
     groups = sorted(rates[by].astype(str).unique())
