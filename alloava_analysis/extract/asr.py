@@ -31,11 +31,12 @@ ASR_RATE = ASR_AUDIO[0]
 #: CTranslate2's compute types (``compute_type=`` of :func:`transcribe`).
 COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16",
                  "bfloat16", "float32")
-_LANGUAGE = re.compile(r"[a-z]{2,3}")
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+_LANGUAGE_NAME = re.compile(r"[A-Za-z]+( [A-Za-z]+)*")  # openai-whisper also takes names: "English", "Haitian Creole"
 _DEVICE = re.compile(r"cpu|auto|mps|cuda(:\d+)?")
 
 
-def check_language(name: str, language: str | None) -> str | None:
+def _check_language(name: str, language: str | None, *, engine: str = "faster-whisper") -> str | None:
     """``language`` if it is None or looks like a Whisper language code (``"en"``, ``"haw"``).
 
     Parameters
@@ -44,15 +45,19 @@ def check_language(name: str, language: str | None) -> str | None:
         The option's name, for the message.
     language
         The given value.
+    engine
+        The ASR engine; ``"openai-whisper"`` also takes language names (``"English"``).
 
     Returns
     -------
     str or None
         ``language``, unchanged.
     """
-    if language is not None and not (isinstance(language, str) and _LANGUAGE.fullmatch(language)):
+    names = engine == "openai-whisper"
+    pattern = _LANGUAGE_NAME if names else _LANGUAGE_CODE
+    if language is not None and not (isinstance(language, str) and pattern.fullmatch(language)):
         raise ParameterError(f"invalid value for {name}: expected a language code of 2 or 3 lower-case letters "
-                             f"(such as 'en') or None, got {language!r}", name=name)
+                             f"(such as 'en'){' or name' if names else ''} or None, got {language!r}", name=name)
     return language
 
 
@@ -160,7 +165,8 @@ def transcribe(audio: str | Path | np.ndarray, *, engine: str = "faster-whisper"
         Model path, name or (openai-whisper) in-memory model; None resolves
         ``ALLOAVA_WHISPER_MODEL`` then ``tiny.en`` (see :mod:`.models`).
     language
-        Spoken language code, or None to detect it (multilingual models only).
+        Spoken language code, or None to detect it (multilingual models only);
+        openai-whisper also takes a name such as ``"English"``.
     samplerate
         Rate of an array ``audio`` (default 16 kHz).
     beam_size
@@ -191,7 +197,7 @@ def transcribe(audio: str | Path | np.ndarray, *, engine: str = "faster-whisper"
         audio duration, and the counts of word times clipped to the audio.
     """
     check_option("engine", engine, ASR_ENGINES)
-    check_language("language", language)
+    _check_language("language", language, engine=engine)
     check_int("samplerate", samplerate, minimum=1, allow_none=True)
     check_int("beam_size", beam_size, minimum=1)
     if not (isinstance(device, str) and _DEVICE.fullmatch(device)):

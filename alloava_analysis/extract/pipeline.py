@@ -37,7 +37,7 @@ from ..io.extraction import extraction_path, write_pose_dataset, write_report
 from ..io.layout import MODALITY_EXTENSIONS, ClipKey, make_key, modality_path, parse_key
 from ..io.jsonable import to_jsonable
 from ..model import Clip
-from .asr import check_language, transcribe
+from .asr import _check_language, transcribe
 from .keypoints import extract_keypoints
 from .media import ALLO_AVA_AUDIO, ASR_AUDIO, MediaInfo, decode_audio_tracks, probe_media
 from .models import ASR_ENGINES
@@ -188,7 +188,7 @@ def extract_video(video: str | Path, out_root: str | Path, *, clip_id: str | Non
         The container is unreadable, or holds neither audio nor video.
     """
     check_option("asr_engine", asr_engine, ASR_ENGINES)
-    check_language("language", language)
+    _check_language("language", language, engine=asr_engine)
     check_nonnegative("sync_tolerance_s", sync_tolerance_s)
     started = time.perf_counter()
     video, out_root = Path(video), Path(out_root)
