@@ -16,10 +16,14 @@ has about 5 onsets per second, so even unrelated motion scores well above 0
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy import ndimage, signal
 
 from .. import choices
+from ..checks import check_int, check_nonnegative, check_option, check_positive, check_range
+from ..errors import SchemaError
 
 __all__ = ["DIRECTIONS", "audio_onsets", "beat_alignment", "motion_beats"]
 
@@ -40,11 +44,19 @@ def motion_beats(speed: np.ndarray, times: np.ndarray, *, smooth_s: float = 0.05
     prominence
         Minimum prominence of a minimum as a fraction of the speed's standard
         deviation (drops jitter-sized dips).
+
+    Returns
+    -------
+    numpy.ndarray
+        Beat times in seconds; empty when fewer than 3 frames are finite or
+        the body is still.
     """
+    check_nonnegative("smooth_s", smooth_s)
+    check_nonnegative("prominence", prominence)
     v = np.asarray(speed, float)
     t = np.asarray(times, float)
     if v.shape != t.shape:
-        raise ValueError(f"expected one speed per frame time, got {v.shape} and {t.shape}")
+        raise SchemaError(f"expected one speed per frame time, got {v.shape} and {t.shape}")
     finite = np.isfinite(v)
     if finite.sum() < 3:
         return np.zeros(0)
@@ -63,9 +75,32 @@ def audio_onsets(audio, *, samplerate: int | None = None, t0: float = 0.0, hop_s
                  delta: float = 0.07, wait_s: float = 0.1) -> np.ndarray:
     """Onset times (seconds) of speech audio: peaks of the onset strength (librosa's peak picker).
 
-    ``delta`` is the threshold above the local mean on the envelope scaled to
-    [0, 1]; ``wait_s`` the shortest time between onsets.
+    Parameters
+    ----------
+    audio
+        Samples (mono or (n, channels)) or an opened audio file (an object
+        with ``read`` and ``samplerate``).
+    samplerate
+        Rate of sample ``audio`` in Hz (required for an array).
+    t0
+        Time of the first sample in seconds, added to every onset.
+    hop_s
+        Step of the onset-strength envelope in seconds.
+    delta
+        Threshold above the local mean on the envelope scaled to [0, 1] (>= 0).
+    wait_s
+        Shortest time between onsets in seconds.
+
+    Returns
+    -------
+    numpy.ndarray
+        Onset times in seconds; empty when the envelope is flat (no onsets).
     """
+    check_int("samplerate", samplerate, minimum=1, allow_none=True)
+    check_range("t0", t0, -math.inf, math.inf, inclusive=(False, False))
+    check_positive("hop_s", hop_s)
+    check_nonnegative("delta", delta)
+    check_nonnegative("wait_s", wait_s)
     import librosa
 
     from ..features.speech import onset_strength
@@ -82,11 +117,27 @@ def audio_onsets(audio, *, samplerate: int | None = None, t0: float = 0.0, hop_s
 
 def beat_alignment(beats: np.ndarray, onsets: np.ndarray, *, sigma_s: float = 0.05,
                    direction: str = "motion_to_audio") -> float:
-    """AIST++ Beat Align Score between motion beats and audio onsets (NaN when either is empty)."""
-    if direction not in DIRECTIONS:
-        raise ValueError(f"expected direction in {DIRECTIONS}, got {direction!r}")
-    if not sigma_s > 0:
-        raise ValueError(f"expected sigma_s > 0, got {sigma_s}")
+    """AIST++ Beat Align Score between motion beats and audio onsets (NaN when either is empty).
+
+    Parameters
+    ----------
+    beats, onsets
+        Times in seconds of the kinematic beats (:func:`motion_beats`) and of
+        the audio onsets (:func:`audio_onsets`).
+    sigma_s
+        Width of the Gaussian score in seconds (> 0).
+    direction
+        ``"motion_to_audio"`` (the paper's formula: the mean over motion
+        beats) or ``"audio_to_motion"`` (the mean over onsets; see the module
+        docstring).
+
+    Returns
+    -------
+    float
+        The score in [0, 1]; NaN when either set is empty.
+    """
+    check_option("direction", direction, DIRECTIONS)
+    check_positive("sigma_s", sigma_s)
     a, b = np.asarray(beats, float), np.asarray(onsets, float)
     if direction == "audio_to_motion":
         a, b = b, a

@@ -13,18 +13,21 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ..errors import AlloAvaError, MissingModalityError
-from ..features.motion import shot_cuts
+from ..checks import check_option, check_positive, check_nonnegative, check_range
+from ..errors import AlloAvaError, MissingModalityError, ParameterError, SchemaError
+from ..features.motion import CUT_HANDLING, shot_cuts
 from ..model import Clip
 from .beats import audio_onsets, motion_beats
 from .distances import motion_statistics
 from .face import eye_closure, head_pose
 from .features import pose_windows
-from .normalize import keypoint_set, normalize_pose, pick_pose
+from .normalize import KEYPOINT_SETS, keypoint_set, normalize_pose, pick_pose
 
 log = logging.getLogger(__name__)
 
 EVALUATION_VERSION = "1"
+#: Where the audio of the onsets came from (``audio_source=`` of :func:`measure_clip`).
+AUDIO_SOURCES = ("own", "real")
 
 
 @dataclass
@@ -68,6 +71,19 @@ def measure_clip(clip: Clip, *, face: xr.Dataset | None = None, audio: Any = Non
         The clip's face dataset (blendshapes, transformation matrices), if any.
     audio
         Audio for the onsets (default: the clip's own); ``audio_source`` says where it came from.
+    audio_source
+        ``"own"`` or ``"real"`` (the real clip's speech, for generated motion
+        without audio); recorded with the measures when ``audio`` is given.
+    rate_hz
+        Analysis frame rate in Hz that each shot is resampled to
+        (:func:`~.normalize.normalize_pose`).
+    window_s, hop_s
+        Window length and step in seconds (:func:`~.features.pose_windows`;
+        ``hop_s`` None: adjacent windows); a window holds at least 3 frames at
+        ``rate_hz``.
+    confidence_threshold, max_gap_s
+        Points below this confidence (0 to 1) are missing; gaps up to
+        ``max_gap_s`` seconds are interpolated.
     keypoints
         The keypoint set (:data:`~.normalize.KEYPOINT_SETS`): ``"upper_body"``
         or ``"head"`` (head and shoulders, for videos framed without arms).
@@ -77,13 +93,34 @@ def measure_clip(clip: Clip, *, face: xr.Dataset | None = None, audio: Any = Non
         the clip into shots that are normalised and measured separately, so no
         window, speed or beat spans a cut; ``"ignore"``: one shot.
 
+    Returns
+    -------
+    ClipMeasures
+        The windows; per-frame times, speed, acceleration and jerk (shoulder
+        widths per second, squared, cubed); the kinematic beats; the onsets
+        when there is audio, head pose and eye closure when ``face`` is given;
+        ``notes`` on skipped shots and camera cuts.
+
     Raises
     ------
+    ParameterError
+        An option is out of range or not one of its choices.
     MissingModalityError
         The clip has no usable pose layout.
-    ValueError
-        The pose lacks the evaluation keypoints or its shoulders are never visible.
+    SchemaError
+        No shot could be normalised: too few frames, or the shoulders are never visible.
     """
+    check_option("audio_source", audio_source, AUDIO_SOURCES)
+    check_positive("rate_hz", rate_hz)
+    check_positive("window_s", window_s)
+    check_positive("hop_s", hop_s, allow_none=True)
+    check_range("confidence_threshold", confidence_threshold, 0.0, 1.0)
+    check_nonnegative("max_gap_s", max_gap_s)
+    check_option("cut_handling", cut_handling, CUT_HANDLING)
+    check_option("keypoints", keypoints, tuple(KEYPOINT_SETS))
+    if int(round(window_s * rate_hz)) < 3:
+        raise ParameterError(f"invalid value for window_s: expected windows of at least 3 frames, got "
+                             f"window_s={window_s} at rate_hz={rate_hz}", name="window_s")
     pose = pick_pose(clip.poses)
     if pose is None:
         raise MissingModalityError(f"clip {clip.clip_id!r}: expected a mediapipe_pose_33 or openpose_body_18 "
@@ -100,7 +137,9 @@ def measure_clip(clip: Clip, *, face: xr.Dataset | None = None, audio: Any = Non
         try:
             norm = normalize_pose(pose.isel(time=sel), rate_hz=rate_hz, confidence_threshold=confidence_threshold,
                                   max_gap_s=max_gap_s, keypoints=keypoint_set(keypoints))
-        except ValueError as err:
+        except ParameterError:
+            raise
+        except ValueError as err:  # this shot's data (e.g. shoulders never visible): skip the shot
             errors.append(str(err))
             continue
         if norm.sizes["time"] < 3:
@@ -110,8 +149,8 @@ def measure_clip(clip: Clip, *, face: xr.Dataset | None = None, audio: Any = Non
         t = norm["time"].values
         parts.append((windows, dropped, t, stats, motion_beats(stats["speed"], t)))
     if not parts:
-        raise ValueError(f"clip {clip.clip_id!r}: no shot could be normalised"
-                         + (f" ({errors[0]})" if errors else " (too few frames)"))
+        raise SchemaError(f"clip {clip.clip_id!r}: expected a shot that can be normalised, got none"
+                          + (f" ({errors[0]})" if errors else " (too few frames)"))
     if errors:
         notes.append(f"{len(errors)} shot(s) skipped: {errors[0]}")
     if cuts.size:

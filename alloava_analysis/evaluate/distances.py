@@ -16,6 +16,8 @@ import numpy as np
 import xarray as xr
 from scipy.spatial.distance import pdist
 
+from ..checks import check_int, check_range
+from ..errors import SchemaError
 from ..features.motion import kinematics
 from ..model import POSITION_DIMS
 
@@ -27,21 +29,48 @@ def average_pairwise_distance(x: np.ndarray, *, max_samples: int = 1000, seed: i
 
     With more than ``max_samples`` rows a random subset of that size is used
     (the estimate is unbiased for the mean pairwise distance either way).
+
+    Parameters
+    ----------
+    x
+        At least 2 samples, e.g. pose windows (n, frames, keypoints, 2).
+    max_samples
+        Largest number of rows used (>= 2).
+    seed
+        Seed of the random subset (>= 0).
+
+    Returns
+    -------
+    float
+        The mean distance, in the units of ``x``.
     """
+    check_int("max_samples", max_samples, minimum=2)
+    check_int("seed", seed, minimum=0)
     x = np.asarray(x, dtype=np.float64).reshape(len(x), -1)
     if len(x) < 2:
-        raise ValueError(f"expected at least 2 samples for a pairwise distance, got {len(x)}")
+        raise SchemaError(f"expected at least 2 samples for a pairwise distance, got {len(x)}")
     if len(x) > max_samples:
         x = x[np.random.default_rng(seed).choice(len(x), max_samples, replace=False)]
     return float(pdist(x).mean())
 
 
 def hellinger_distance(p: np.ndarray, q: np.ndarray) -> float:
-    """Hellinger distance ``sqrt(1 - sum sqrt(p q))`` between two histograms (normalised here), in [0, 1]."""
+    """Hellinger distance ``sqrt(1 - sum sqrt(p q))`` between two histograms (normalised here), in [0, 1].
+
+    Parameters
+    ----------
+    p, q
+        Counts (>= 0, not all 0) on the same bins, e.g. from :func:`speed_histograms`.
+
+    Returns
+    -------
+    float
+        0 for the same distribution, 1 for distributions without overlap.
+    """
     p, q = np.asarray(p, np.float64), np.asarray(q, np.float64)
     if p.shape != q.shape or (p < 0).any() or (q < 0).any() or p.sum() <= 0 or q.sum() <= 0:
-        raise ValueError(f"expected two non-negative, non-empty histograms of the same shape, got {p.shape} "
-                         f"and {q.shape}")
+        raise SchemaError(f"expected two non-negative, non-empty histograms of the same shape, got {p.shape} "
+                          f"and {q.shape}")
     bc = float(np.sum(np.sqrt(p / p.sum() * q / q.sum())))
     return float(np.sqrt(max(0.0, 1.0 - bc)))
 
@@ -52,12 +81,29 @@ def speed_histograms(real: np.ndarray, generated: np.ndarray, *, bins: int = 40,
 
     The bins are ``bins`` equal steps from 0 to the ``quantile`` of the real
     speeds; the last bin also holds everything faster (so no sample is lost).
-    Returns the edges and the two counts.
+
+    Parameters
+    ----------
+    real, generated
+        Speeds of each set (non-finite values are dropped; each needs one finite value).
+    bins
+        Number of bins (>= 1).
+    quantile
+        Quantile of the real speeds where the last bin ends, in (0, 1].
+
+    Returns
+    -------
+    edges
+        The ``bins + 1`` bin edges, in the speeds' units.
+    real_counts, generated_counts
+        Samples per bin of each set.
     """
+    check_int("bins", bins, minimum=1)
+    check_range("quantile", quantile, 0.0, 1.0, inclusive=(False, True))
     real, generated = np.asarray(real, float), np.asarray(generated, float)
     real, generated = real[np.isfinite(real)], generated[np.isfinite(generated)]
     if not real.size or not generated.size:
-        raise ValueError(f"expected finite speeds in both sets, got {real.size} real and {generated.size} generated")
+        raise SchemaError(f"expected finite speeds in both sets, got {real.size} real and {generated.size} generated")
     top = float(np.quantile(real, quantile))
     if not top > 0:
         top = float(max(np.max(real), np.max(generated), 1e-9))
@@ -69,8 +115,16 @@ def speed_histograms(real: np.ndarray, generated: np.ndarray, *, bins: int = 40,
 def motion_statistics(norm: xr.Dataset) -> dict[str, np.ndarray]:
     """Per-frame speed, acceleration and jerk magnitudes of a normalised pose, averaged over keypoints.
 
-    Returns ``speed``, ``acceleration``, ``jerk`` (one value per frame; NaN
-    where a keypoint is missing nearby), in shoulder widths per second (squared, cubed).
+    Parameters
+    ----------
+    norm
+        A pose from :func:`~.normalize.normalize_pose` (shoulder widths).
+
+    Returns
+    -------
+    dict
+        ``speed``, ``acceleration``, ``jerk`` (one value per frame; NaN
+        where a keypoint is missing nearby), in shoulder widths per second (squared, cubed).
     """
     kin = kinematics(norm, isotropic=False)
     out = {}

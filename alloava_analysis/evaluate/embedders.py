@@ -22,7 +22,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..errors import SchemaError
+from ..errors import InputPathError, ParameterError, SchemaError
 from ..io.registry import file_sha256
 
 __all__ = ["Embedder", "load_embedder"]
@@ -41,6 +41,13 @@ class Embedder:
     sha256: str | None = None
 
     def meta(self) -> dict:
+        """What is reported with every distance computed on this embedder.
+
+        Returns
+        -------
+        dict
+            ``name, kind, path, sha256`` (path and hash None for a callable).
+        """
         return {"name": self.name, "kind": self.kind, "path": self.path, "sha256": self.sha256}
 
     def __call__(self, windows: np.ndarray) -> np.ndarray:
@@ -104,10 +111,27 @@ def _onnx(path: Path) -> Callable[[np.ndarray], np.ndarray]:
 def load_embedder(spec: "str | Path | Callable | Embedder", *, name: str | None = None) -> Embedder:
     """An :class:`Embedder` from a callable or a file (``.npy``, ``.pt``/``.ts``, ``.onnx``).
 
+    Parameters
+    ----------
+    spec
+        An :class:`Embedder` (returned as it is), a callable
+        ``(n, frames, features) -> (n, dims)``, or the path of an embedder file
+        (see the module docstring).
+    name
+        Name to report; default: the file name, or the callable's qualified
+        name (a callable's name is prefixed by its module either way).
+
+    Returns
+    -------
+    Embedder
+        With the file's kind, path and sha256 (for a file).
+
     Raises
     ------
-    FileNotFoundError
-        The file does not exist.
+    ParameterError
+        ``spec`` is neither an embedder, a callable nor a path.
+    InputPathError
+        The file does not exist (a :class:`ParameterError` and a :class:`FileNotFoundError`).
     SchemaError
         The file is not what its extension says, or has the wrong shape.
     """
@@ -116,9 +140,13 @@ def load_embedder(spec: "str | Path | Callable | Embedder", *, name: str | None 
     if callable(spec) and not isinstance(spec, (str, Path)):
         label = name or getattr(spec, "__qualname__", None) or type(spec).__name__
         return Embedder(name=f"{getattr(spec, '__module__', '')}.{label}".lstrip("."), fn=spec)
+    if not isinstance(spec, (str, Path)):
+        raise ParameterError(f"invalid value for spec: expected an Embedder, a callable or the path of an embedder "
+                             f"file, got {type(spec).__name__}", name="spec")
     path = Path(spec)
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: embedder file not found (expected one of {_SUFFIXES})")
+        raise InputPathError(f"{path}: expected an embedder file (one of {_SUFFIXES}), got no such file",
+                             name="spec")
     suffix = path.suffix.lower()
     loaders = {".npy": ("linear", _linear), ".pt": ("torchscript", _torchscript),
                ".ts": ("torchscript", _torchscript), ".onnx": ("onnx", _onnx)}

@@ -27,23 +27,40 @@ import pandas as pd
 import xarray as xr
 from scipy.spatial.transform import Rotation
 
+from ..checks import check_option, check_positive, check_range
+from ..errors import ParameterError, SchemaError
 from ..features.motion import gesture_units
 from ..model import POSITION_DIMS
 
-__all__ = ["BLINK_BLENDSHAPES", "EAR_POINTS", "blinks_per_minute", "detect_blinks", "eye_aspect_ratio",
+__all__ = ["BLINK_BLENDSHAPES", "CLOSURE_METHODS", "EAR_POINTS", "blinks_per_minute", "detect_blinks", "eye_aspect_ratio",
            "eye_closure", "head_angular_speed", "head_pose", "rotation_angles"]
 
 BLINK_BLENDSHAPES = ("eyeBlinkLeft", "eyeBlinkRight")
 #: MediaPipe face-mesh indices (p1 .. p6 of the eye aspect ratio): corner, two upper-lid, corner, two lower-lid.
 EAR_POINTS = {"right": (33, 160, 158, 133, 153, 144), "left": (362, 385, 387, 263, 373, 380)}
 ANGLES = ("pitch", "yaw", "roll")
+#: How :func:`eye_closure` measures the eyes (``method=``).
+CLOSURE_METHODS = ("auto", "blendshapes", "ear")
 
 
 def rotation_angles(matrices: np.ndarray) -> np.ndarray:
-    """(n, 3) pitch, yaw, roll in degrees of (n, 4, 4) or (n, 3, 3) matrices (NaN rows stay NaN)."""
+    """(n, 3) pitch, yaw, roll in degrees of (n, 4, 4) or (n, 3, 3) matrices (NaN rows stay NaN).
+
+    Parameters
+    ----------
+    matrices
+        Facial transformation matrices (n, 4, 4) or rotation parts (n, 3, 3);
+        the nearest rotation of each is used, so a scale does not matter.
+
+    Returns
+    -------
+    numpy.ndarray
+        (n, 3) pitch, yaw, roll in degrees (module docstring convention); NaN
+        for a matrix with NaN or a singular rotation part.
+    """
     m = np.asarray(matrices, dtype=np.float64)
     if m.ndim != 3 or m.shape[1:] not in ((4, 4), (3, 3)):
-        raise ValueError(f"expected matrices of shape (n, 4, 4) or (n, 3, 3), got {m.shape}")
+        raise SchemaError(f"expected matrices of shape (n, 4, 4) or (n, 3, 3), got {m.shape}")
     r = m[:, :3, :3]
     out = np.full((len(m), 3), np.nan)
     ok = np.isfinite(r).all(axis=(1, 2))
@@ -58,10 +75,22 @@ def rotation_angles(matrices: np.ndarray) -> np.ndarray:
 
 
 def head_pose(face: xr.Dataset) -> pd.DataFrame:
-    """``time, pitch, yaw, roll`` (degrees) per frame of a face dataset with ``transformation_matrix``."""
+    """``time, pitch, yaw, roll`` (degrees) per frame of a face dataset with ``transformation_matrix``.
+
+    Parameters
+    ----------
+    face
+        A face dataset with ``transformation_matrix(time, row, col)``, as extraction stores it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per frame: ``time`` (seconds), ``pitch, yaw, roll`` (degrees);
+        attrs ``units`` and ``convention``.
+    """
     if "transformation_matrix" not in face:
-        raise ValueError(f"expected a 'transformation_matrix' variable in the face dataset "
-                         f"{face.attrs.get('source') or ''}, got {list(face.data_vars)}")
+        raise SchemaError(f"expected a 'transformation_matrix' variable in the face dataset, got "
+                          f"{list(face.data_vars)}", path=face.attrs.get("source") or None)
     ang = rotation_angles(face["transformation_matrix"].values)
     out = pd.DataFrame({"time": face["time"].values, **{k: ang[:, i] for i, k in enumerate(ANGLES)}})
     out.attrs.update(units="degrees", convention="R = Rz(roll) Ry(yaw) Rx(pitch)")
@@ -69,7 +98,19 @@ def head_pose(face: xr.Dataset) -> pd.DataFrame:
 
 
 def head_angular_speed(pose: pd.DataFrame) -> np.ndarray:
-    """Per-frame angular speed (degrees/s) of a :func:`head_pose` table."""
+    """Per-frame angular speed (degrees/s) of a :func:`head_pose` table.
+
+    Parameters
+    ----------
+    pose
+        A :func:`head_pose` table.
+
+    Returns
+    -------
+    numpy.ndarray
+        Norm of the time derivative of pitch, yaw and roll per frame, in
+        degrees/s; NaN with fewer than 2 frames.
+    """
     ang = pose[list(ANGLES)].to_numpy(float)
     t = pose["time"].to_numpy(float)
     if len(t) < 2:
@@ -78,13 +119,25 @@ def head_angular_speed(pose: pd.DataFrame) -> np.ndarray:
 
 
 def eye_aspect_ratio(face: xr.Dataset) -> np.ndarray:
-    """Mean eye aspect ratio of both eyes per frame (image plane, isotropic when the frame size is known)."""
+    """Mean eye aspect ratio of both eyes per frame (image plane, isotropic when the frame size is known).
+
+    Parameters
+    ----------
+    face
+        A ``mediapipe_face_478`` pose dataset (the full mesh: :data:`EAR_POINTS` are mesh indices).
+
+    Returns
+    -------
+    numpy.ndarray
+        The ratio per frame (smaller = more closed); NaN where an eye point is missing.
+    """
     kp, ind = POSITION_DIMS[2], POSITION_DIMS[3]
     pos = face["position"].isel(space=[0, 1], **{ind: 0}).values.astype(np.float64)  # (time, 2, keypoint)
     if face.attrs.get("coords") == "normalized" and face.attrs.get("frame_width"):
         pos = pos * np.array([face.attrs["frame_width"], face.attrs["frame_height"]], float)[None, :, None]
     if pos.shape[2] < 478:
-        raise ValueError(f"expected the 478-point face mesh for the eye aspect ratio, got {face.sizes[kp]} points")
+        raise SchemaError(f"expected the 478-point face mesh for the eye aspect ratio, got {face.sizes[kp]} points",
+                          path=face.attrs.get("source") or None)
     ears = []
     for p in EAR_POINTS.values():
         q = pos[:, :, list(p)]
@@ -98,12 +151,26 @@ def eye_closure(face: xr.Dataset, *, method: str = "auto") -> tuple[np.ndarray, 
 
     ``method="auto"`` uses the blendshapes when the dataset has them and
     they are not all missing, else the eye aspect ratio.
+
+    Parameters
+    ----------
+    face
+        A face dataset: ``blendshapes(time, blendshape)`` and/or the 478 mesh points.
+    method
+        ``"auto"``, ``"blendshapes"`` or ``"ear"`` (:data:`CLOSURE_METHODS`).
+
+    Returns
+    -------
+    closure
+        0 (open) to 1 (closed) per frame; NaN where the eyes were not measured.
+    method
+        The measure used: ``"blendshapes"`` or ``"ear"``.
     """
-    if method not in ("auto", "blendshapes", "ear"):
-        raise ValueError(f"expected method in ('auto', 'blendshapes', 'ear'), got {method!r}")
+    check_option("method", method, CLOSURE_METHODS)
     has_blend = "blendshapes" in face and all(b in list(face["blendshape"].values) for b in BLINK_BLENDSHAPES)
     if method == "blendshapes" and not has_blend:
-        raise ValueError(f"expected blendshapes {BLINK_BLENDSHAPES} in the face dataset, got none")
+        raise SchemaError(f"expected blendshapes {BLINK_BLENDSHAPES} in the face dataset (method='blendshapes'), "
+                          f"got none", path=face.attrs.get("source") or None)
     if has_blend and method != "ear":
         score = face["blendshapes"].sel(blendshape=list(BLINK_BLENDSHAPES)).values.astype(np.float64).mean(axis=1)
         if np.isfinite(score).any() or method == "blendshapes":
@@ -120,8 +187,31 @@ def detect_blinks(times: np.ndarray, closure: np.ndarray, *, high: float = 0.5, 
     """Blinks: closure rises above ``high`` and stays above ``low`` for at most ``max_duration_s``.
 
     Uses the hysteresis detector :func:`~alloava_analysis.features.motion.gesture_units`
-    (NaN frames end an event). Returns ``start, end, duration, peak``.
+    (NaN frames end an event).
+
+    Parameters
+    ----------
+    times
+        Frame times in seconds.
+    closure
+        Eye closure per frame, 0 (open) to 1 (closed), as from :func:`eye_closure`.
+    high, low
+        Thresholds on the closure, in [0, 1] with ``low <= high``: a blink
+        starts above ``high`` and lasts until the closure falls below ``low``.
+    max_duration_s
+        Longest blink in seconds; longer closures are not counted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per blink: ``start, end, duration`` (seconds) and ``peak`` (the highest closure).
     """
+    check_range("high", high, 0.0, 1.0)
+    check_range("low", low, 0.0, 1.0)
+    if low > high:
+        raise ParameterError(f"invalid value for low: expected low <= high (hysteresis), got low={low!r}, "
+                             f"high={high!r}", name="low")
+    check_positive("max_duration_s", max_duration_s)
     frame = pd.DataFrame({"time": np.asarray(times, float), "closure": np.asarray(closure, float)})
     if len(frame) < 2:
         return pd.DataFrame({"start": [], "end": [], "duration": [], "peak": []})
@@ -132,7 +222,24 @@ def detect_blinks(times: np.ndarray, closure: np.ndarray, *, high: float = 0.5, 
 
 
 def blinks_per_minute(times: np.ndarray, closure: np.ndarray, **options) -> tuple[float, int, float]:
-    """Blink rate over the frames with a finite closure: (blinks per minute, blinks, minutes observed)."""
+    """Blink rate over the frames with a finite closure: (blinks per minute, blinks, minutes observed).
+
+    Parameters
+    ----------
+    times, closure
+        Frame times in seconds and eye closure per frame (see :func:`detect_blinks`).
+    options
+        ``high``, ``low``, ``max_duration_s`` of :func:`detect_blinks`.
+
+    Returns
+    -------
+    rate
+        Blinks per minute observed; NaN when no frame has a closure.
+    blinks
+        Number of blinks.
+    minutes
+        Minutes observed: frames with a finite closure times the median frame step.
+    """
     t = np.asarray(times, float)
     c = np.asarray(closure, float)
     if t.size < 2:

@@ -28,7 +28,9 @@ from typing import Callable
 import numpy as np
 import xarray as xr
 
+from ..checks import check_positive
 from ..clocks import make_windows
+from ..errors import ParameterError, SchemaError
 from ..model import POSITION_DIMS
 
 __all__ = ["FEATURE_SETS", "FeatureSet", "GEOMETRIC", "KINETIC", "geometric_features", "kinetic_features",
@@ -41,6 +43,15 @@ def pose_windows(norm: xr.Dataset, *, window_s: float = 2.0, hop_s: float | None
                  ) -> tuple[np.ndarray, np.ndarray, int]:
     """Cut a normalised pose into windows of whole frames.
 
+    Parameters
+    ----------
+    norm
+        A pose on a fixed clock (:func:`~.normalize.normalize_pose` with ``rate_hz``).
+    window_s
+        Window length in seconds (> 0; at least 3 frames).
+    hop_s
+        Step between window starts in seconds; None: ``window_s`` (adjacent windows).
+
     Returns
     -------
     windows
@@ -50,11 +61,17 @@ def pose_windows(norm: xr.Dataset, *, window_s: float = 2.0, hop_s: float | None
     dropped
         How many windows were dropped because they held missing values.
     """
+    check_positive("window_s", window_s)
+    check_positive("hop_s", hop_s, allow_none=True)
     t = norm["time"].values
+    if not norm.attrs.get("fps"):
+        raise SchemaError("expected a pose on a fixed clock (attrs fps, as normalize_pose makes with rate_hz), "
+                          f"got fps={norm.attrs.get('fps')!r}", path=norm.attrs.get("source") or None)
     rate = float(norm.attrs["fps"])
     frames = int(round(window_s * rate))
     if frames < 3:
-        raise ValueError(f"expected windows of at least 3 frames, got window_s={window_s} at {rate} Hz")
+        raise ParameterError(f"invalid value for window_s: expected windows of at least 3 frames, got "
+                             f"window_s={window_s} at {rate} Hz", name="window_s")
     pos = norm["position"].isel({POSITION_DIMS[3]: 0}).values.transpose(0, 2, 1).astype(np.float64)
     win = make_windows(float(t[0]), float(t[-1]) + 1.0 / rate, window_s=window_s, hop_s=hop_s)
     first = np.round((win["start"].to_numpy() - t[0]) * rate).astype(int)
@@ -71,7 +88,24 @@ def _derivative(x: np.ndarray, rate: float) -> np.ndarray:
 
 
 def kinetic_features(windows: np.ndarray, rate_hz: float, keypoints: tuple[str, ...]) -> np.ndarray:
-    """``alloava-kinetic`` v1 features of (n, frames, keypoints, 2) windows: (n, 3 * keypoints)."""
+    """``alloava-kinetic`` v1 features of (n, frames, keypoints, 2) windows: (n, 3 * keypoints).
+
+    Parameters
+    ----------
+    windows
+        Windows from :func:`pose_windows` (shoulder widths).
+    rate_hz
+        Their frame rate in Hz.
+    keypoints
+        Their keypoint names (not used: part of the :attr:`FeatureSet.compute` signature).
+
+    Returns
+    -------
+    numpy.ndarray
+        Per window: mean squared x velocity of every keypoint, then mean
+        squared y velocity, then mean acceleration magnitude (shoulder widths/s
+        squared, and shoulder widths/s^2).
+    """
     v = _derivative(windows, rate_hz)
     a = _derivative(v, rate_hz)
     return np.concatenate([np.mean(v[..., 0] ** 2, axis=1), np.mean(v[..., 1] ** 2, axis=1),
@@ -85,7 +119,23 @@ def _angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
 
 
 def geometric_features(windows: np.ndarray, rate_hz: float, keypoints: tuple[str, ...]) -> np.ndarray:
-    """``alloava-geometric`` v1 features of (n, frames, keypoints, 2) windows: (n, 4 * keypoints [+ 8 with arms])."""
+    """``alloava-geometric`` v1 features of (n, frames, keypoints, 2) windows: (n, 4 * keypoints [+ 8 with arms]).
+
+    Parameters
+    ----------
+    windows
+        Windows from :func:`pose_windows` (shoulder widths).
+    rate_hz
+        Their frame rate (not used: part of the :attr:`FeatureSet.compute` signature).
+    keypoints
+        Their keypoint names; the 8 arm features need both shoulders, elbows and wrists.
+
+    Returns
+    -------
+    numpy.ndarray
+        Per window: mean x, mean y, sd of x, sd of y of every keypoint, then
+        the arm features of the module docstring.
+    """
     idx = {k: i for i, k in enumerate(keypoints)}
     need = [f"{s}_{p}" for s in ("left", "right") for p in ("shoulder", "elbow", "wrist")]
     p = {k: windows[:, :, i] for k, i in idx.items()}
@@ -128,6 +178,20 @@ class FeatureSet:
     standardize: bool = True
 
     def meta(self, dims: int | None = None, keypoints: tuple[str, ...] | None = None) -> dict:
+        """What is reported with every Fréchet distance computed on this feature set.
+
+        Parameters
+        ----------
+        dims
+            Number of feature dimensions, reported when given.
+        keypoints
+            The keypoints the features were computed on, reported when given.
+
+        Returns
+        -------
+        dict
+            ``name, version, definition, standardized`` and the given ``dims`` and ``keypoints``.
+        """
         out = {"name": self.name, "version": self.version, "definition": self.definition,
                "standardized": self.standardize}
         if keypoints is not None:

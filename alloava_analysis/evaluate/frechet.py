@@ -20,6 +20,9 @@ import warnings
 import numpy as np
 from tqdm.auto import tqdm
 
+from ..checks import check_int, check_range
+from ..errors import ParameterError, SchemaError
+
 #: How ``ci_low`` / ``ci_high`` are made (reported with every interval).
 CI_METHOD = ("bootstrap percentile interval shifted by the bootstrap bias (bootstrap mean - estimate), "
              "clipped at 0")
@@ -28,10 +31,23 @@ __all__ = ["CI_METHOD", "fd_infinity", "frechet_distance", "frechet_from_feature
 
 
 def gaussian_stats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and (unbiased, ddof=1) covariance of the rows of ``x`` (n, dims)."""
+    """Mean and (unbiased, ddof=1) covariance of the rows of ``x`` (n, dims).
+
+    Parameters
+    ----------
+    x
+        At least 2 feature vectors (n, dims), one row per sample.
+
+    Returns
+    -------
+    mean
+        (dims,)
+    covariance
+        (dims, dims)
+    """
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 2 or x.shape[0] < 2:
-        raise ValueError(f"expected at least 2 feature vectors of shape (n, dims), got {x.shape}")
+        raise SchemaError(f"expected at least 2 feature vectors of shape (n, dims), got {x.shape}")
     return x.mean(axis=0), np.atleast_2d(np.cov(x, rowvar=False))
 
 
@@ -47,12 +63,24 @@ def frechet_distance(mu1: np.ndarray, sigma1: np.ndarray, mu2: np.ndarray, sigma
     with eigendecompositions, which is exact for positive semi-definite
     (also singular) covariances; tiny negative results from rounding are
     clipped to 0.
+
+    Parameters
+    ----------
+    mu1, sigma1
+        Mean (d,) and covariance (d, d) of the first Gaussian.
+    mu2, sigma2
+        Mean and covariance of the second, of the same d.
+
+    Returns
+    -------
+    float
+        The distance (>= 0), in squared feature units.
     """
     mu1, mu2 = np.atleast_1d(mu1).astype(np.float64), np.atleast_1d(mu2).astype(np.float64)
     s1, s2 = np.atleast_2d(sigma1).astype(np.float64), np.atleast_2d(sigma2).astype(np.float64)
     if mu1.shape != mu2.shape or s1.shape != s2.shape or s1.shape != (mu1.size, mu1.size):
-        raise ValueError(f"expected matching means (d,) and covariances (d, d), got {mu1.shape}, {mu2.shape}, "
-                         f"{s1.shape}, {s2.shape}")
+        raise SchemaError(f"expected matching means (d,) and covariances (d, d), got {mu1.shape}, {mu2.shape}, "
+                          f"{s1.shape}, {s2.shape}")
     r1 = _psd_sqrt(s1)
     m = r1 @ s2 @ r1
     tr_covmean = float(np.sum(np.sqrt(np.clip(np.linalg.eigvalsh((m + m.T) / 2), 0.0, None))))
@@ -61,7 +89,18 @@ def frechet_distance(mu1: np.ndarray, sigma1: np.ndarray, mu2: np.ndarray, sigma
 
 
 def frechet_from_features(real: np.ndarray, generated: np.ndarray) -> float:
-    """Fréchet distance between Gaussians fitted to two feature sets (rows are samples)."""
+    """Fréchet distance between Gaussians fitted to two feature sets (rows are samples).
+
+    Parameters
+    ----------
+    real, generated
+        Feature vectors (n, dims) of each set, at least 2 rows each.
+
+    Returns
+    -------
+    float
+        :func:`frechet_distance` of their :func:`gaussian_stats`.
+    """
     mu1, s1 = gaussian_stats(real)
     mu2, s2 = gaussian_stats(generated)
     return frechet_distance(mu1, s1, mu2, s2)
@@ -73,13 +112,22 @@ def _standardizer(real: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mu, np.where(sd > 1e-12, sd, 1.0)
 
 
-def _groups(n: int, groups: np.ndarray | None) -> list[np.ndarray]:
+def _groups(name: str, n: int, groups: np.ndarray | None) -> list[np.ndarray]:
     if groups is None:
         return [np.array([i]) for i in range(n)]
     groups = np.asarray(groups)
     if groups.shape != (n,):
-        raise ValueError(f"expected one group label per sample ({n}), got shape {groups.shape}")
+        raise ParameterError(f"invalid value for {name}: expected one group label per sample ({n}), got shape "
+                             f"{groups.shape}", name=name)
     return [np.flatnonzero(groups == g) for g in dict.fromkeys(groups.tolist())]
+
+
+def _feature_sets(real: np.ndarray, generated: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    real, generated = np.asarray(real, np.float64), np.asarray(generated, np.float64)
+    if real.ndim != 2 or generated.ndim != 2 or real.shape[1] != generated.shape[1]:
+        raise SchemaError(f"expected two feature sets (n, dims) with the same dims, got {real.shape} and "
+                          f"{generated.shape}")
+    return real, generated
 
 
 def fd_infinity(real: np.ndarray, generated: np.ndarray, *, n_points: int = 6, repeats: int = 3,
@@ -93,6 +141,19 @@ def fd_infinity(real: np.ndarray, generated: np.ndarray, *, n_points: int = 6, r
     with ``N`` the generated subset size (both bias terms scale as 1/f), and
     ``a`` is returned.
 
+    Parameters
+    ----------
+    real, generated
+        Feature vectors (n, dims) of each set, the same dims.
+    n_points
+        Number of subset sizes fitted (>= 2).
+    repeats
+        Random draws averaged at each size below the full sets (>= 1).
+    min_fraction
+        Smallest fraction of the sets drawn, in (0, 1].
+    seed
+        Seed of the draws (>= 0).
+
     Returns
     -------
     dict
@@ -100,11 +161,15 @@ def fd_infinity(real: np.ndarray, generated: np.ndarray, *, n_points: int = 6, r
         are too small), ``slope`` (``b``), ``sizes`` (generated subset
         sizes), ``fd`` (mean FD at each size), ``r2`` of the fit.
     """
-    real, generated = np.asarray(real, np.float64), np.asarray(generated, np.float64)
+    check_int("n_points", n_points, minimum=2)
+    check_int("repeats", repeats, minimum=1)
+    check_range("min_fraction", min_fraction, 0.0, 1.0, inclusive=(False, True))
+    check_int("seed", seed, minimum=0)
+    real, generated = _feature_sets(real, generated)
     n_r, n_g, d = len(real), len(generated), real.shape[1]
     smallest = min(n_r, n_g)
     lo = max(min_fraction, (2 * d + 2) / max(smallest, 1))
-    if lo > 0.8 or n_points < 2:
+    if lo > 0.8:
         return {"value": None, "slope": None, "sizes": [], "fd": [], "r2": None,
                 "reason": f"too few samples for the extrapolation: {smallest} in the smaller set, need "
                           f"{int(np.ceil((2 * d + 2) / 0.8))} for {d} feature dimensions"}
@@ -144,14 +209,18 @@ def frechet_report(real: np.ndarray, generated: np.ndarray, *, real_groups: np.n
         first (one fixed transform for the estimate, the bootstrap and the
         extrapolation).
     n_boot, ci
-        Bootstrap resamples and interval level. FD is biased upwards at small
+        Bootstrap resamples (>= 0) and interval level (in (0, 1)). FD is biased upwards at small
         sample sizes and a bootstrap resample (with duplicates) adds a bias
         of its own, so the raw percentile interval (``ci_percentile``) often
         lies wholly above the estimate; ``ci_low`` / ``ci_high`` are that
         interval shifted back by the bootstrap bias and clipped at 0
         (:data:`CI_METHOD`).
+    seed
+        Seed of the bootstrap and of :func:`fd_infinity` (>= 0).
     infinity
         Also compute :func:`fd_infinity`.
+    progress, desc
+        Show a progress bar of the bootstrap on stderr, with this label.
 
     Returns
     -------
@@ -161,13 +230,15 @@ def frechet_report(real: np.ndarray, generated: np.ndarray, *, real_groups: np.n
         n_real_groups, n_generated_groups, dims, standardized, fd_infinity`` (a dict, see
         :func:`fd_infinity`).
     """
-    real, generated = np.asarray(real, np.float64), np.asarray(generated, np.float64)
-    if real.ndim != 2 or generated.ndim != 2 or real.shape[1] != generated.shape[1]:
-        raise ValueError(f"expected two feature sets (n, dims) with the same dims, got {real.shape} and "
-                         f"{generated.shape}")
+    check_int("n_boot", n_boot, minimum=0)
+    check_range("ci", ci, 0.0, 1.0, inclusive=(False, False))
+    check_int("seed", seed, minimum=0)
+    real, generated = _feature_sets(real, generated)
     if len(real) < 2 or len(generated) < 2:
-        raise ValueError(f"expected at least 2 samples in each set, got {len(real)} real and "
-                         f"{len(generated)} generated")
+        raise SchemaError(f"expected at least 2 samples in each set, got {len(real)} real and "
+                          f"{len(generated)} generated")
+    gr, gg = _groups("real_groups", len(real), real_groups), _groups("generated_groups", len(generated),
+                                                                     generated_groups)
     d = real.shape[1]
     if min(len(real), len(generated)) <= d:
         warnings.warn(f"Fréchet distance on {d}-dimensional features from only {len(real)} real and "
@@ -178,7 +249,6 @@ def frechet_report(real: np.ndarray, generated: np.ndarray, *, real_groups: np.n
         real, generated = (real - mu) / sd, (generated - mu) / sd
     value = frechet_from_features(real, generated)
     rng = np.random.default_rng(seed)
-    gr, gg = _groups(len(real), real_groups), _groups(len(generated), generated_groups)
     boots = []
     for _ in tqdm(range(n_boot), desc=desc, unit="resample", disable=not progress or n_boot == 0, leave=False):
         ir = np.concatenate([gr[i] for i in rng.integers(0, len(gr), len(gr))])

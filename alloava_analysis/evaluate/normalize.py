@@ -33,7 +33,9 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from ..checks import check_nonnegative, check_option, check_positive, check_range
 from ..clocks import resample_to_times
+from ..errors import ParameterError
 from ..features.motion import pixel_scale, interpolate_gaps, mask_low_confidence, shoulder_width
 from ..model import POSITION_DIMS, make_pose, validate_pose
 
@@ -66,14 +68,34 @@ NORMALIZATION = {
 
 
 def keypoint_set(name: str) -> tuple[str, ...]:
-    """The keypoints of the named set (:data:`KEYPOINT_SETS`)."""
-    if name not in KEYPOINT_SETS:
-        raise ValueError(f"expected a keypoint set in {sorted(KEYPOINT_SETS)}, got {name!r}")
-    return KEYPOINT_SETS[name]
+    """The keypoints of the named set (:data:`KEYPOINT_SETS`).
+
+    Parameters
+    ----------
+    name
+        ``"upper_body"`` or ``"head"``.
+
+    Returns
+    -------
+    tuple
+        The keypoint names, in evaluation order.
+    """
+    return KEYPOINT_SETS[check_option("name", name, tuple(KEYPOINT_SETS), extra="the names of KEYPOINT_SETS")]
 
 
 def pick_pose(poses: dict[str, xr.Dataset]) -> xr.Dataset | None:
-    """The pose a clip is evaluated on: the first of :data:`LAYOUT_PREFERENCE` it has, else None."""
+    """The pose a clip is evaluated on: the first of :data:`LAYOUT_PREFERENCE` it has, else None.
+
+    Parameters
+    ----------
+    poses
+        Layout name -> pose dataset (a clip's ``poses``).
+
+    Returns
+    -------
+    xarray.Dataset or None
+        The preferred pose, or None when the clip has neither layout.
+    """
     for name in LAYOUT_PREFERENCE:
         if name in poses:
             return poses[name]
@@ -89,11 +111,11 @@ def normalize_pose(ds: xr.Dataset, *, rate_hz: float | None = 30.0, keypoints: t
     ds
         A pose dataset (MediaPipe 33 or OpenPose 18, any coordinates).
     rate_hz
-        Analysis frame rate; None keeps the clip's own frame times.
+        Analysis frame rate in Hz (> 0); None keeps the clip's own frame times.
     keypoints
         Keypoints to keep (the shoulders are always needed for the frame).
     confidence_threshold, max_gap_s
-        Points below the confidence are missing; gaps up to ``max_gap_s`` are interpolated.
+        Points below the confidence (0 to 1) are missing; gaps up to ``max_gap_s`` seconds are interpolated.
 
     Returns
     -------
@@ -104,15 +126,25 @@ def normalize_pose(ds: xr.Dataset, *, rate_hz: float | None = 30.0, keypoints: t
 
     Raises
     ------
+    ParameterError
+        An option is out of range, or ``keypoints`` names a keypoint the layout lacks.
     ValueError
-        The layout lacks a requested keypoint or the shoulders are never visible.
+        The shoulders are never visible.
     """
+    check_positive("rate_hz", rate_hz, allow_none=True)
+    if isinstance(keypoints, str) or not isinstance(keypoints, (tuple, list, np.ndarray)) or \
+            not all(isinstance(k, str) for k in keypoints):
+        raise ParameterError(f"invalid value for keypoints: expected a tuple of keypoint names, got {keypoints!r}",
+                             name="keypoints")
+    check_range("confidence_threshold", confidence_threshold, 0.0, 1.0)
+    check_nonnegative("max_gap_s", max_gap_s)
     validate_pose(ds)
     names = list(ds[_KP].values)
     missing = [k for k in keypoints if k not in names]
     if missing:
-        raise ValueError(f"expected keypoints {missing} in the pose to normalise it, got layout "
-                         f"{ds.attrs.get('layout')!r} in {ds.attrs.get('source') or 'pose'}")
+        raise ParameterError(f"invalid value for keypoints: expected keypoints {missing} in the pose to normalise "
+                             f"it, got layout {ds.attrs.get('layout')!r} in {ds.attrs.get('source') or 'pose'}",
+                             name="keypoints")
     one = mask_low_confidence(ds.isel({_IND: [0]}), threshold=confidence_threshold)
     width = float(shoulder_width(one).values[0])
     scale = pixel_scale(ds)[:2]
@@ -127,8 +159,6 @@ def normalize_pose(ds: xr.Dataset, *, rate_hz: float | None = 30.0, keypoints: t
     out = interpolate_gaps(centred, max_gap_s=max_gap_s)["position"].values[..., 0].astype(np.float64)
     t = ds["time"].values
     if rate_hz is not None:
-        if not rate_hz > 0:
-            raise ValueError(f"expected rate_hz > 0 (or None), got {rate_hz}")
         n = int(np.floor((t[-1] - t[0]) * rate_hz + 1e-6)) + 1
         target = t[0] + np.arange(n) / rate_hz
         out = resample_to_times(out, t, target, method="linear")

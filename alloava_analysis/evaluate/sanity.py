@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from ..checks import check_int, check_nonnegative, check_option
 from ..corpus import Corpus
 from ..io.allo_ava import write_clip
 from ..io.extraction import extraction_path, write_pose_dataset
@@ -54,13 +55,24 @@ def perturbed_copy(source: "str | Path | Corpus | list[Clip]", out: str | Path, 
         ``"identical"``; ``"jittered"``: i.i.d. Gaussian noise of ``sigma_px``
         pixels per coordinate; ``"frozen"``: every frame is the clip's first
         complete frame.
+    sigma_px
+        Standard deviation of the jitter in pixels (>= 0; normalised
+        coordinates are converted with the frame size).
+    seed
+        Seed of the jitter (>= 0).
     face
         Clip id -> face dataset to store beside the copy (``extraction/``).
     audio
         Copy the audio (False: the copy has none, like pose-only generator output).
+
+    Returns
+    -------
+    pathlib.Path
+        ``out``.
     """
-    if kind not in KINDS:
-        raise ValueError(f"expected kind in {KINDS}, got {kind!r}")
+    check_option("kind", kind, KINDS)
+    check_nonnegative("sigma_px", sigma_px)
+    check_int("seed", seed, minimum=0)
     rng = np.random.default_rng(seed)
     out = Path(out)
     if isinstance(source, (str, Path)):

@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..checks import check_int, check_option
+from ..errors import ParameterError, SchemaError
 from ..features.speech import resample_audio, to_mono
 from ..model import SEGMENT_COLUMNS, make_words
 from .media import ASR_AUDIO, decode_audio
@@ -26,6 +28,37 @@ from .models import ASR_ENGINES, ResolvedModel, resolve_whisper_model
 log = logging.getLogger(__name__)
 
 ASR_RATE = ASR_AUDIO[0]
+#: CTranslate2's compute types (``compute_type=`` of :func:`transcribe`).
+COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16",
+                 "bfloat16", "float32")
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+_LANGUAGE_NAME = re.compile(r"[A-Za-z]+( [A-Za-z]+)*")  # openai-whisper also takes names: "English", "Haitian Creole"
+_DEVICE = re.compile(r"cpu|auto|mps|cuda(:\d+)?")
+
+
+def _check_language(name: str, language: str | None, *, engine: str = "faster-whisper") -> str | None:
+    """``language`` if it is None or looks like a Whisper language code (``"en"``, ``"haw"``).
+
+    Parameters
+    ----------
+    name
+        The option's name, for the message.
+    language
+        The given value.
+    engine
+        The ASR engine; ``"openai-whisper"`` also takes language names (``"English"``).
+
+    Returns
+    -------
+    str or None
+        ``language``, unchanged.
+    """
+    names = engine == "openai-whisper"
+    pattern = _LANGUAGE_NAME if names else _LANGUAGE_CODE
+    if language is not None and not (isinstance(language, str) and pattern.fullmatch(language)):
+        raise ParameterError(f"invalid value for {name}: expected a language code of 2 or 3 lower-case letters "
+                             f"(such as 'en'){' or name' if names else ''} or None, got {language!r}", name=name)
+    return language
 
 
 def load_asr_audio(audio: str | Path | np.ndarray, *, samplerate: int | None = None) -> np.ndarray:
@@ -36,8 +69,14 @@ def load_asr_audio(audio: str | Path | np.ndarray, *, samplerate: int | None = N
     audio
         A file any FFmpeg container reader handles, or samples (n,) or (n, channels).
     samplerate
-        Rate of an array input (default 16 kHz); resampled when different.
+        Rate of an array input in Hz (default 16 kHz); resampled when different.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 mono samples (n,) at 16 kHz.
     """
+    check_int("samplerate", samplerate, minimum=1, allow_none=True)
     if isinstance(audio, (str, Path)):
         return decode_audio(audio, samplerate=ASR_RATE, channels=1)[:, 0]
     samples = to_mono(audio)
@@ -126,13 +165,18 @@ def transcribe(audio: str | Path | np.ndarray, *, engine: str = "faster-whisper"
         Model path, name or (openai-whisper) in-memory model; None resolves
         ``ALLOAVA_WHISPER_MODEL`` then ``tiny.en`` (see :mod:`.models`).
     language
-        Spoken language code, or None to detect it (multilingual models only).
+        Spoken language code, or None to detect it (multilingual models only);
+        openai-whisper also takes a name such as ``"English"``.
     samplerate
         Rate of an array ``audio`` (default 16 kHz).
     beam_size
-        Beam width of the decoder.
+        Beam width of the decoder (>= 1).
     device, compute_type, cpu_threads
-        Where and how faster-whisper runs (``int8`` on CPU by default).
+        Where and how faster-whisper runs (``int8`` on CPU by default): device
+        ``"cpu"``, ``"cuda"``, ``"cuda:N"``, ``"auto"`` or ``"mps"``, one of
+        :data:`COMPUTE_TYPES`, threads >= 0 (0: CTranslate2's default).
+    allow_download
+        Whether the model may be downloaded when no offline copy is found.
     seed
         Seeds torch before openai-whisper decodes (temperature fallback samples).
     engine_options
@@ -152,13 +196,22 @@ def transcribe(audio: str | Path | np.ndarray, *, engine: str = "faster-whisper"
         Engine, engine version, model name, source and sha256, language,
         audio duration, and the counts of word times clipped to the audio.
     """
-    if engine not in ASR_ENGINES:
-        raise ValueError(f"unknown ASR engine {engine!r}; expected one of {ASR_ENGINES}")
+    check_option("engine", engine, ASR_ENGINES)
+    _check_language("language", language, engine=engine)
+    check_int("samplerate", samplerate, minimum=1, allow_none=True)
+    check_int("beam_size", beam_size, minimum=1)
+    if not (isinstance(device, str) and _DEVICE.fullmatch(device)):
+        raise ParameterError(f"invalid value for device: expected 'cpu', 'cuda', 'cuda:N', 'auto' or 'mps', got "
+                             f"{device!r}", name="device")
+    check_option("compute_type", compute_type, COMPUTE_TYPES)
+    check_int("cpu_threads", cpu_threads, minimum=0)
+    check_int("seed", seed, minimum=0, allow_none=True)
     resolved = resolve_whisper_model(model, engine=engine, allow_download=allow_download)
+    if resolved.name.endswith(".en") and language not in (None, "en"):
+        raise ParameterError(f"invalid value for language: expected 'en' for the English-only model "
+                             f"{resolved.name!r}, got {language!r}", name="language")
     samples = load_asr_audio(audio, samplerate=samplerate)
     duration = len(samples) / ASR_RATE
-    if resolved.name.endswith(".en") and language not in (None, "en"):
-        raise ValueError(f"expected language 'en' for the English-only model {resolved.name!r}, got {language!r}")
     started = time.perf_counter()
     if engine == "faster-whisper":
         segments, extra = _run_faster_whisper(resolved, samples, language=language, beam_size=beam_size,
@@ -204,15 +257,39 @@ _PUNCT = re.compile(r"[^\w\s']")
 
 
 def normalize_text(text: str) -> list[str]:
-    """Lower-case words with punctuation removed (for word error rates)."""
+    """Lower-case words with punctuation removed (for word error rates).
+
+    Parameters
+    ----------
+    text
+        Any text.
+
+    Returns
+    -------
+    list
+        The words, apostrophes kept (``"don't"``).
+    """
     return _PUNCT.sub(" ", text.lower()).split()
 
 
 def word_error_rate(reference: str, hypothesis: str) -> float:
-    """Word error rate: (substitutions + deletions + insertions) / reference words (Levenshtein on words)."""
+    """Word error rate: (substitutions + deletions + insertions) / reference words (Levenshtein on words).
+
+    Parameters
+    ----------
+    reference
+        The correct text (at least one word); compared after :func:`normalize_text`.
+    hypothesis
+        The recognised text.
+
+    Returns
+    -------
+    float
+        Errors per reference word: 0 is a perfect transcript; it can exceed 1.
+    """
     ref, hyp = normalize_text(reference), normalize_text(hypothesis)
     if not ref:
-        raise ValueError("expected a reference text with at least one word, got none")
+        raise SchemaError("expected a reference text with at least one word, got none")
     previous = list(range(len(hyp) + 1))
     for i, r in enumerate(ref, 1):
         current = [i] + [0] * len(hyp)

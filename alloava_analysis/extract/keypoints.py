@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from ..checks import check_range
+from ..errors import ParameterError
 from ..model import make_pose
 from ..schema import LAYOUTS, mediapipe33_to_openpose18
 from .media import MediaInfo, VideoFrame, VideoFrames, probe_media
@@ -51,7 +53,19 @@ def timestamps_ms(times: Iterable[float]) -> tuple[np.ndarray, int]:
 
     Times are rounded to the nearest millisecond; a frame that would share the
     previous frame's millisecond (frame rates above 1 kHz, or sub-millisecond
-    jitter) is moved 1 ms later. Returns the stamps and how many were moved.
+    jitter) is moved 1 ms later.
+
+    Parameters
+    ----------
+    times
+        Frame times in seconds, in order.
+
+    Returns
+    -------
+    stamps
+        int64 milliseconds, strictly increasing.
+    moved
+        How many stamps were moved.
     """
     stamper = _Stamper()
     stamps = np.array([stamper(t) for t in times], dtype=np.int64)
@@ -155,11 +169,28 @@ class KeypointResult:
         return next(iter(self.poses.values()))["time"].values
 
     def blendshapes(self) -> pd.DataFrame | None:
-        """Face blendshape scores as a tidy table (``time`` index, one column per blendshape)."""
+        """Face blendshape scores as a tidy table (``time`` index, one column per blendshape).
+
+        Returns
+        -------
+        pandas.DataFrame or None
+            One row per frame; None when the face was not tracked.
+        """
         face = self.poses.get("mediapipe_face_478")
         if face is None:
             return None
         return face["blendshapes"].to_pandas()
+
+
+def _check_tracking(*, pose: bool, face: bool, hands: bool, min_detection: float, min_presence: float,
+                    min_tracking: float) -> None:
+    """Refuse tracking options that MediaPipe cannot use, before a model is loaded or a frame decoded."""
+    if not (pose or face or hands):
+        raise ParameterError("invalid value for pose, face, hands: expected at least one of pose, face or hands to "
+                             "be enabled, got none", name="pose")
+    for name, value in (("min_detection", min_detection), ("min_presence", min_presence),
+                        ("min_tracking", min_tracking)):
+        check_range(name, value, 0.0, 1.0)
 
 
 class Landmarkers:
@@ -172,13 +203,17 @@ class Landmarkers:
     pose_model, face_model, hand_model
         Explicit model files (else resolved by :mod:`.models`).
     min_detection, min_presence, min_tracking
-        MediaPipe's detection, presence and tracking thresholds.
+        MediaPipe's detection, presence and tracking thresholds, each in [0, 1].
+    allow_download
+        Whether models may be downloaded when no offline copy is found.
     """
 
     def __init__(self, *, pose: bool = True, face: bool = False, hands: bool = False,
                  pose_model: str | Path | None = None, face_model: str | Path | None = None,
                  hand_model: str | Path | None = None, min_detection: float = 0.5,
                  min_presence: float = 0.5, min_tracking: float = 0.5, allow_download: bool = True):
+        _check_tracking(pose=pose, face=face, hands=hands, min_detection=min_detection, min_presence=min_presence,
+                        min_tracking=min_tracking)
         self.mp, BaseOptions, vision = _mediapipe()
         self.resolved: dict[str, ResolvedModel] = {}
         self.tasks: dict[str, Any] = {}
@@ -209,14 +244,24 @@ class Landmarkers:
         except BaseException:
             self.close()
             raise
-        if not self.tasks:
-            raise ValueError("expected at least one of pose, face or hands to be enabled, got none")
 
     def image(self, rgb: np.ndarray):
-        """Wrap an RGB uint8 array as a MediaPipe image."""
+        """Wrap an RGB uint8 array as a MediaPipe image.
+
+        Parameters
+        ----------
+        rgb
+            Pixels (height, width, 3), uint8.
+
+        Returns
+        -------
+        mediapipe.Image
+            What the landmarkers' ``detect_for_video`` takes.
+        """
         return self.mp.Image(image_format=self.mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
 
     def close(self) -> None:
+        """Close every landmarker (also done on leaving the ``with`` block)."""
         for task in self.tasks.values():
             task.close()
         self.tasks = {}
@@ -228,7 +273,19 @@ class Landmarkers:
         self.close()
 
     def extractor_meta(self, kind: str) -> dict:
-        """The ``extractor`` attrs of a pose dataset made by the ``kind`` landmarker."""
+        """The ``extractor`` attrs of a pose dataset made by the ``kind`` landmarker.
+
+        Parameters
+        ----------
+        kind
+            ``"pose"``, ``"face"`` or ``"hand"``: an enabled landmarker.
+
+        Returns
+        -------
+        dict
+            ``name`` (``mediapipe.PoseLandmarker``, ...), ``version`` (of MediaPipe),
+            ``running_mode`` and the model's :meth:`~.models.ResolvedModel.as_meta`.
+        """
         model = self.resolved[kind].as_meta()
         return {"name": f"mediapipe.{TASK_NAMES[kind]}", "version": model.pop("engine_version"),
                 "running_mode": "VIDEO", **model}
@@ -383,7 +440,9 @@ def extract_keypoints(video: str | Path, *, pose: bool = True, face: bool = Fals
         Whether the video is mirrored (selfie camera); only affects which hand
         is called left when the pose cannot tell.
     min_detection, min_presence, min_tracking
-        MediaPipe's thresholds.
+        MediaPipe's thresholds, each in [0, 1].
+    allow_download
+        Whether models may be downloaded when no offline copy is found.
     info
         :func:`~.media.probe_media` result, if already known.
     frames
@@ -401,6 +460,8 @@ def extract_keypoints(video: str | Path, *, pose: bool = True, face: bool = Fals
     """
     from tqdm.auto import tqdm
 
+    _check_tracking(pose=pose, face=face, hands=hands, min_detection=min_detection, min_presence=min_presence,
+                    min_tracking=min_tracking)
     info = info or probe_media(video)
     reader = None
     if frames is None:

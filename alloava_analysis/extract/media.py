@@ -19,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ExtractionError, MissingModalityError
+from ..checks import check_int, check_option
+from ..errors import ExtractionError, MissingModalityError, ParameterError
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,14 @@ class MediaInfo:
     rotation: float = 0.0
 
     def require(self, modality: str) -> None:
-        """Raise :class:`ExtractionError` with a clear reason if ``modality`` has no stream."""
+        """Raise :class:`ExtractionError` with a clear reason if ``modality`` has no stream.
+
+        Parameters
+        ----------
+        modality
+            ``"video"`` or ``"audio"``.
+        """
+        check_option("modality", modality, ("video", "audio"))
         if modality == "video" and not self.has_video:
             what = f"only an audio stream ({self.audio_codec})" if self.has_audio else "no streams"
             raise ExtractionError(f"{self.path}: expected a video stream, got {what}; an audio-only download "
@@ -80,8 +88,6 @@ class MediaInfo:
             what = f"only a video stream ({self.video_codec})" if self.has_video else "no streams"
             raise ExtractionError(f"{self.path}: expected an audio stream, got {what}; there is no speech "
                                   f"to transcribe")
-        if modality not in ("video", "audio"):
-            raise ValueError(f"expected modality 'video' or 'audio', got {modality!r}")
 
 
 def _open(path: Path):
@@ -97,6 +103,16 @@ def _open(path: Path):
 
 def probe_media(path: str | Path) -> MediaInfo:
     """Read the container header of ``path``.
+
+    Parameters
+    ----------
+    path
+        Any file FFmpeg reads.
+
+    Returns
+    -------
+    MediaInfo
+        Its streams, duration, frame size and rate, and the clock origin.
 
     Raises
     ------
@@ -174,6 +190,12 @@ def decode_audio_tracks(path: str | Path, specs: Mapping[str, tuple[int, int | N
         Name -> float32 array of shape (samples, channels) on the media clock
         (sample 0 at time 0; leading silence added where the stream starts late).
     """
+    for name, spec in specs.items():
+        if not (isinstance(spec, (tuple, list)) and len(spec) == 2):
+            raise ParameterError(f"invalid value for specs: expected (samplerate, channels) for {name!r}, got "
+                                 f"{spec!r}", name="specs")
+        check_int("specs", spec[0], minimum=1)
+        check_int("specs", spec[1], minimum=1, allow_none=True)
     av = _av()
     path = Path(path)
     info = info or probe_media(path)
@@ -225,7 +247,26 @@ def decode_audio_tracks(path: str | Path, specs: Mapping[str, tuple[int, int | N
 
 def decode_audio(path: str | Path, *, samplerate: int = 48_000, channels: int | None = None,
                  info: MediaInfo | None = None) -> np.ndarray:
-    """Decode the first audio stream to float32 (samples, channels) at ``samplerate`` on the media clock."""
+    """Decode the first audio stream to float32 (samples, channels) at ``samplerate`` on the media clock.
+
+    Parameters
+    ----------
+    path
+        Any container FFmpeg reads.
+    samplerate
+        Target rate in Hz (Allo-AVA's 48 kHz by default).
+    channels
+        Target channel count; None keeps the source's.
+    info
+        The result of :func:`probe_media`, if already known.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 (samples, channels), sample 0 at time 0 of the media clock.
+    """
+    check_int("samplerate", samplerate, minimum=1)
+    check_int("channels", channels, minimum=1, allow_none=True)
     return decode_audio_tracks(path, {"audio": (samplerate, channels)}, info=info)["audio"]
 
 
@@ -364,6 +405,18 @@ def container_frame_times(path: str | Path, *, info: MediaInfo | None = None) ->
 
     An independent reading of the container's frame times, to check decoded
     frame times against.
+
+    Parameters
+    ----------
+    path
+        A file with a video stream.
+    info
+        The result of :func:`probe_media`, if already known.
+
+    Returns
+    -------
+    numpy.ndarray
+        Packet times in seconds, sorted.
     """
     path = Path(path)
     info = info or probe_media(path)

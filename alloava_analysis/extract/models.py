@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import ModelNotFoundError
+from ..checks import check_option, check_positive
+from ..errors import ModelNotFoundError, ParameterError
 from ..io.atomic import atomic_write
 from ..io.registry import file_sha256
 
@@ -121,7 +122,14 @@ class ResolvedModel:
     obj: Any = field(default=None, repr=False, compare=False)
 
     def as_meta(self) -> dict[str, Any]:
-        """JSON-ready description recorded in every output made with this model."""
+        """JSON-ready description recorded in every output made with this model.
+
+        Returns
+        -------
+        dict
+            ``engine, engine_version, model, model_source, model_path, model_sha256``,
+            and ``model_files`` for a folder.
+        """
         meta = {"engine": self.engine, "engine_version": engine_version(self.engine), "model": self.name,
                 "model_source": self.source, "model_path": None if self.path is None else str(self.path),
                 "model_sha256": self.sha256}
@@ -131,7 +139,18 @@ class ResolvedModel:
 
 
 def engine_version(engine: str) -> str | None:
-    """Installed version of the package behind ``engine`` (None if not installed)."""
+    """Installed version of the package behind ``engine`` (None if not installed).
+
+    Parameters
+    ----------
+    engine
+        ``"faster-whisper"``, ``"openai-whisper"``, ``"mediapipe"`` or any distribution name.
+
+    Returns
+    -------
+    str or None
+        The version string, or None when the package is not installed.
+    """
     dist = {"faster-whisper": "faster-whisper", "openai-whisper": "openai-whisper",
             "mediapipe": "mediapipe"}.get(engine, engine)
     try:
@@ -156,7 +175,20 @@ def _cached_sha256(path: str | Path) -> str:
 
 
 def sha256_tree(folder: str | Path) -> tuple[str, dict[str, str]]:
-    """Hash of a model folder (its sorted ``relative/path sha256`` lines) and each file's sha256."""
+    """Hash of a model folder (its sorted ``relative/path sha256`` lines) and each file's sha256.
+
+    Parameters
+    ----------
+    folder
+        The model folder; files whose names start with a dot are left out.
+
+    Returns
+    -------
+    digest
+        sha256 (hex) of the list of files and their hashes.
+    files
+        Relative path -> sha256 of each file.
+    """
     folder = Path(folder)
     files = {p.relative_to(folder).as_posix(): _cached_sha256(p)
              for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")}
@@ -165,7 +197,18 @@ def sha256_tree(folder: str | Path) -> tuple[str, dict[str, str]]:
 
 
 def sha256_state_dict(model: Any) -> str:
-    """Hash of an in-memory torch model's parameters (names, shapes, values)."""
+    """Hash of an in-memory torch model's parameters (names, shapes, values).
+
+    Parameters
+    ----------
+    model
+        A torch module (anything whose ``state_dict()`` holds tensors).
+
+    Returns
+    -------
+    str
+        The sha256, hex.
+    """
     digest = hashlib.sha256()
     for name, tensor in sorted(model.state_dict().items()):
         array = tensor.detach().cpu().contiguous().numpy()
@@ -177,23 +220,59 @@ def sha256_state_dict(model: Any) -> str:
 # --------------------------------------------------------------------------- places
 
 def download_allowed(allow_download: bool) -> bool:
-    """Whether step 4 (network) may run: ``allow_download`` and ``ALLOAVA_OFFLINE`` unset."""
+    """Whether step 4 (network) may run: ``allow_download`` and ``ALLOAVA_OFFLINE`` unset.
+
+    Parameters
+    ----------
+    allow_download
+        The caller's permission.
+
+    Returns
+    -------
+    bool
+        True when downloads are allowed by both.
+    """
     return allow_download and os.environ.get(ENV_OFFLINE, "").strip().lower() not in ("1", "true", "yes")
 
 
 def model_dir() -> Path | None:
-    """The folder named by ``ALLOAVA_MODEL_DIR``, if set."""
+    """The folder named by ``ALLOAVA_MODEL_DIR``, if set.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The folder (``~`` expanded), or None when the variable is unset or empty.
+    """
     value = os.environ.get(ENV_MODEL_DIR)
     return Path(value).expanduser() if value else None
 
 
 def cache_dir() -> Path:
-    """Where downloads go: ``ALLOAVA_MODEL_DIR`` or ``~/.cache/alloava_analysis/models``."""
+    """Where downloads go: ``ALLOAVA_MODEL_DIR`` or ``~/.cache/alloava_analysis/models``.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder (not created here).
+    """
     return model_dir() or Path.home() / ".cache" / "alloava_analysis" / "models"
 
 
 def package_dir(package: str, subdir: str = "") -> Path | None:
-    """Folder of an installed package (found without importing it), or None."""
+    """Folder of an installed package (found without importing it), or None.
+
+    Parameters
+    ----------
+    package
+        Importable name of the package.
+    subdir
+        A sub-folder of it ("" for the package folder itself).
+
+    Returns
+    -------
+    pathlib.Path or None
+        The folder (not checked to exist), or None when the package is not installed.
+    """
     try:
         spec = importlib.util.find_spec(package)
     except (ImportError, ValueError):
@@ -209,7 +288,24 @@ def download_file(url: str, dest: str | Path, *, sha256: str | None, timeout: fl
 
     A file whose hash differs from ``sha256`` is discarded and
     :class:`ModelNotFoundError` raised; ``dest`` is never left half-written.
+
+    Parameters
+    ----------
+    url
+        Where to download from.
+    dest
+        The file to write.
+    sha256
+        Expected sha256 (hex) of the file; None: not checked.
+    timeout
+        Seconds to wait for the server (> 0).
+
+    Returns
+    -------
+    pathlib.Path
+        ``dest``.
     """
+    check_positive("timeout", timeout)
     dest = Path(dest)
     log.info("downloading %s to %s", url, dest)
     digest = hashlib.sha256()
@@ -250,8 +346,7 @@ def resolve_mediapipe_model(kind: str, path: str | Path | None = None, *,
         With the file's sha256; a file that differs from the registry's hash is
         used with a warning (a different but explicit or packaged version).
     """
-    if kind not in MEDIAPIPE_MODELS:
-        raise ValueError(f"unknown MediaPipe model kind {kind!r}; expected one of {sorted(MEDIAPIPE_MODELS)}")
+    check_option("kind", kind, tuple(MEDIAPIPE_MODELS))
     spec = MEDIAPIPE_MODELS[kind]
     tried: list[str] = []
     candidates: list[tuple[str, Path]] = []
@@ -334,12 +429,17 @@ def resolve_whisper_model(model: Any = None, *, engine: str = "faster-whisper",
         ``"faster-whisper"`` or ``"openai-whisper"``.
     allow_download
         Whether the hub may be asked when no offline copy exists.
+
+    Returns
+    -------
+    ResolvedModel
+        With the sha256 of the model files (of the parameters for an in-memory model).
     """
-    if engine not in ASR_ENGINES:
-        raise ValueError(f"unknown ASR engine {engine!r}; expected one of {ASR_ENGINES}")
+    check_option("engine", engine, ASR_ENGINES)
     if _is_model_object(model):
         if engine != "openai-whisper":
-            raise TypeError(f"expected a model path or name for {engine}, got a {type(model).__name__} object")
+            raise ParameterError(f"invalid value for model: expected a model path or name for {engine}, got a "
+                                 f"{type(model).__name__} object", name="model")
         name = getattr(model, "name", None) or type(model).__name__
         return ResolvedModel("whisper", str(name), engine, None, "object", sha256_state_dict(model), obj=model)
 

@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from ..checks import check_range
+from ..errors import SchemaError
 from ..io.atomic import atomic_path
 from ..model import validate_pose
 from ..schema import HAND_BONES, MEDIAPIPE_HAND_21, POSE_BONES
@@ -53,10 +55,16 @@ def write_overlay(video: str | Path, poses: dict[str, xr.Dataset], out_path: str
     out_path
         Target file, written atomically.
     confidence_threshold
-        Points below this confidence are not drawn.
+        Points below this confidence (0 to 1) are not drawn.
     progress
         Show a progress bar on stderr.
+
+    Returns
+    -------
+    pathlib.Path
+        ``out_path``.
     """
+    check_range("confidence_threshold", confidence_threshold, 0.0, 1.0)
     import av
     from PIL import Image, ImageDraw
     from tqdm.auto import tqdm
@@ -72,7 +80,7 @@ def write_overlay(video: str | Path, poses: dict[str, xr.Dataset], out_path: str
                       for side in ("left", "right") for a, b in HAND_BONES)
         layers.append((_segments(hand, bones, confidence_threshold), (255, 160, 0), hand["time"].values))
     if not layers:
-        raise ValueError(f"expected a mediapipe_pose_33 or mediapipe_hands_42 pose to draw, got {sorted(poses)}")
+        raise SchemaError(f"expected a mediapipe_pose_33 or mediapipe_hands_42 pose to draw, got {sorted(poses)}")
     frames = VideoFrames(video, info=info)
     with atomic_path(out_path) as tmp, av.open(str(tmp), "w", format="mp4") as out:
         stream = out.add_stream("libx264", rate=round(info.fps) if np.isfinite(info.fps) else 25)

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import check_nonnegative, check_option
 from ..clocks import words_to_frames
 from ..errors import ExtractionError, InvalidClipIdError
 from ..io.allo_ava import write_clip
@@ -36,9 +37,10 @@ from ..io.extraction import extraction_path, write_pose_dataset, write_report
 from ..io.layout import MODALITY_EXTENSIONS, ClipKey, make_key, modality_path, parse_key
 from ..io.jsonable import to_jsonable
 from ..model import Clip
-from .asr import transcribe
+from .asr import _check_language, transcribe
 from .keypoints import extract_keypoints
 from .media import ALLO_AVA_AUDIO, ASR_AUDIO, MediaInfo, decode_audio_tracks, probe_media
+from .models import ASR_ENGINES
 from .sync import DEFAULT_TOLERANCE_S, check_av_sync
 
 log = logging.getLogger(__name__)
@@ -56,7 +58,21 @@ def clip_key_for(video: str | Path, clip_id: str | None = None) -> tuple[ClipKey
 
     A file not named ``<category>_<11-character id>`` gets category ``local``
     and an 11-character id from the sha256 of its first megabyte and size
-    (stable for the same file). Returns the key and whether it was derived.
+    (stable for the same file).
+
+    Parameters
+    ----------
+    video
+        The video file (read only when neither ``clip_id`` nor its name gives a key).
+    clip_id
+        The clip id to use, if chosen.
+
+    Returns
+    -------
+    key
+        The clip key.
+    derived
+        Whether the id was derived from the file's content.
     """
     if clip_id is not None:
         return parse_key(clip_id), False
@@ -83,7 +99,18 @@ def _portable(path: str | Path, root: str | Path) -> str:
 
 
 def is_same_file(target: str | Path, source: str | Path) -> bool:
-    """Whether ``target`` names the file ``source`` (same path after links, or a hard link to it)."""
+    """Whether ``target`` names the file ``source`` (same path after links, or a hard link to it).
+
+    Parameters
+    ----------
+    target, source
+        Two paths; ``target`` need not exist.
+
+    Returns
+    -------
+    bool
+        False when ``target`` does not exist or cannot be read.
+    """
     try:
         return os.path.samefile(target, source)
     except OSError:  # target absent (or unreadable): it is not the source
@@ -160,6 +187,9 @@ def extract_video(video: str | Path, out_root: str | Path, *, clip_id: str | Non
     ExtractionError
         The container is unreadable, or holds neither audio nor video.
     """
+    check_option("asr_engine", asr_engine, ASR_ENGINES)
+    _check_language("language", language, engine=asr_engine)
+    check_nonnegative("sync_tolerance_s", sync_tolerance_s)
     started = time.perf_counter()
     video, out_root = Path(video), Path(out_root)
     info = probe_media(video)

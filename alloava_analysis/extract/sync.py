@@ -19,8 +19,10 @@ import logging
 import numpy as np
 import xarray as xr
 
+from ..checks import check_int, check_nonnegative, check_positive, check_range
 from ..clocks import resample_to_times
 from ..crossmodal.lags import cross_correlation_curve, cross_correlation_lag
+from ..errors import SchemaError
 from ..model import validate_pose
 from ..schema import FACE_LANDMARKS
 from ..features.speech import rms_envelope
@@ -41,10 +43,16 @@ def mouth_opening(face: xr.Dataset) -> np.ndarray:
     face
         A ``mediapipe_face_478`` pose dataset (normalised coordinates are
         scaled by the frame size first, so non-square frames measure right).
+
+    Returns
+    -------
+    numpy.ndarray
+        The ratio per frame (0: closed lips).
     """
     face = validate_pose(face)
     if face.attrs.get("layout") != "mediapipe_face_478":
-        raise ValueError(f"expected a mediapipe_face_478 pose dataset, got layout {face.attrs.get('layout')!r}")
+        raise SchemaError(f"expected a mediapipe_face_478 pose dataset, got layout {face.attrs.get('layout')!r}",
+                          path=face.attrs.get("source") or None)
     pos = face["position"].isel(individual=0).sel(space=["x", "y"]).values.astype(np.float64)  # (t, 2, kp)
     if face.attrs.get("coords") == "normalized" and face.attrs.get("frame_width"):
         pos = pos * np.array([face.attrs["frame_width"], face.attrs["frame_height"]], float)[None, :, None]
@@ -102,6 +110,14 @@ def estimate_av_offset(mouth: np.ndarray, frame_times: np.ndarray, audio: np.nda
         (why not reliable, else ""), ``tolerance_s``, ``max_lag_s``,
         ``method`` and ``n_frames``.
     """
+    check_int("samplerate", samplerate, minimum=1)
+    check_positive("max_lag_s", max_lag_s)
+    check_nonnegative("tolerance_s", tolerance_s)
+    check_positive("rate_hz", rate_hz)
+    check_range("min_r", min_r, -1.0, 1.0)
+    check_range("alpha", alpha, 0.0, 1.0)
+    check_int("n_surrogates", n_surrogates, minimum=0)
+    check_nonnegative("min_mouth_range", min_mouth_range)
     frame_times = np.asarray(frame_times, dtype=np.float64)
     mouth = np.asarray(mouth, dtype=np.float64)
     report = {"offset_s": float("nan"), "r": float("nan"), "r_at_zero": float("nan"), "p_value": float("nan"),
@@ -176,5 +192,22 @@ def _surrogate_peaks(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s:
 
 
 def check_av_sync(face: xr.Dataset, audio: np.ndarray, samplerate: int, **options) -> dict:
-    """:func:`estimate_av_offset` from a face pose dataset (mouth opening per frame) and audio samples."""
+    """:func:`estimate_av_offset` from a face pose dataset (mouth opening per frame) and audio samples.
+
+    Parameters
+    ----------
+    face
+        A ``mediapipe_face_478`` pose dataset (see :func:`mouth_opening`).
+    audio
+        Samples on the media clock (sample 0 at time 0), mono or (n, channels).
+    samplerate
+        Rate of ``audio`` in Hz.
+    options
+        Further options of :func:`estimate_av_offset` (``tolerance_s``, ``max_lag_s``, ...).
+
+    Returns
+    -------
+    dict
+        The report of :func:`estimate_av_offset`.
+    """
     return estimate_av_offset(mouth_opening(face), face["time"].values, audio, samplerate, **options)

@@ -9,11 +9,27 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ..checks import check_range
+
 __all__ = ["audit_report_html", "plot_group_differences", "plot_representation"]
 
 
 def plot_representation(representation: list[dict] | pd.DataFrame, *, min_share: float | None = 0.05) -> plt.Figure:
-    """Horizontal bars of each group's share of hours (reference shares as ticks); masked cells say so, no bar."""
+    """Horizontal bars of each group's share of hours (reference shares as ticks); masked cells say so, no bar.
+
+    Parameters
+    ----------
+    representation
+        :func:`~alloava_analysis.stats.audit.representation` output (a table or its rows).
+    min_share
+        Share of hours (0 to 1) marked with a line; None or 0: no line.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+    """
+    check_range("min_share", min_share, 0.0, 1.0, allow_none=True)
     rep = pd.DataFrame(representation)
     rep = rep[rep["group"] != "overall"].reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(7, 0.32 * max(len(rep), 1) + 1.4))
@@ -38,7 +54,19 @@ def plot_representation(representation: list[dict] | pd.DataFrame, *, min_share:
 
 
 def plot_group_differences(metrics: list[dict] | pd.DataFrame) -> plt.Figure:
-    """Forest plot: each group's difference to the overall value with its interval, one panel per metric."""
+    """Forest plot: each group's difference to the overall value with its interval, one panel per metric.
+
+    Parameters
+    ----------
+    metrics
+        :func:`~alloava_analysis.stats.audit.disaggregate` rows (a table or dicts); suppressed
+        groups and rows without a difference are left out.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+    """
     m = pd.DataFrame(metrics)
     m = m[(m["group"] != "overall") & m["difference"].notna() & ~m["suppressed"].astype(bool)]
     names = list(dict.fromkeys(m["metric"]))
@@ -80,7 +108,18 @@ def _cell(v) -> str:
 
 
 def audit_report_html(result: dict) -> str:
-    """A self-contained one-page HTML report of an ``audit_corpus`` result (figures embedded as PNG)."""
+    """A self-contained one-page HTML report of an ``audit_corpus`` result (figures embedded as PNG).
+
+    Parameters
+    ----------
+    result
+        What :func:`alloava_analysis.runs.audit.audit_corpus` returns.
+
+    Returns
+    -------
+    str
+        The HTML page.
+    """
     rep, met = pd.DataFrame(result["representation"]), pd.DataFrame(result["metrics"])
     settings = result.get("settings", {})
     rep_cols = ["group", "clips", "speakers", "hours", "share", "reference_share", "under_represented",

@@ -5,6 +5,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ..checks import check_int, check_positive
+
 _POOLING_STYLE = {"mixed": ("tab:blue", "o"), "raw": ("tab:orange", "s"), "mean_r": ("tab:green", "^")}
 
 
@@ -22,7 +24,19 @@ def plot_sensitivity(table: pd.DataFrame, *, claimed_r: float | None = None,
                      planted_r: float | None = None) -> plt.Figure:
     """Pooled correlation (95 % CI) for each analysis choice and pooling, with the claimed and planted values.
 
-    ``table`` is :func:`alloava_analysis.runs.sensitivity.coupling_sensitivity` output.
+    Parameters
+    ----------
+    table
+        :func:`alloava_analysis.runs.sensitivity.coupling_sensitivity` output.
+    claimed_r
+        The paper's correlation, drawn as a dashed line (None: not drawn).
+    planted_r
+        The correlation expected from what was planted in synthetic data (None: not drawn).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
     """
     keys = [k for k in ("factor", "window_s", "group", "smooth_s", "motion", "normalize", "speech_rate") if k in table]
     settings = table.drop_duplicates(keys).reset_index(drop=True)
@@ -56,7 +70,29 @@ def plot_sensitivity(table: pd.DataFrame, *, claimed_r: float | None = None,
 
 def plot_dtw_alignment(x: np.ndarray, y: np.ndarray, path: np.ndarray, *, rate_hz: float, band: int | None = None,
                        x_label: str = "movement intensity", y_label: str = "speech energy") -> plt.Figure:
-    """Two z-scored series and the DTW warping path between them (time in seconds on both axes)."""
+    """Two z-scored series and the DTW warping path between them (time in seconds on both axes).
+
+    Parameters
+    ----------
+    x, y
+        The two series on one clock, of the same length.
+    path
+        The warping path, (k, 2) matched indices into ``x`` and ``y``
+        (:func:`~alloava_analysis.crossmodal.dtw.dtw_path`).
+    rate_hz
+        Sample rate of the series in Hz (> 0).
+    band
+        Half-width of the alignment band in samples, shaded when given (>= 0).
+    x_label, y_label
+        Names of the series.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+    """
+    check_positive("rate_hz", rate_hz)
+    check_int("band", band, minimum=0, allow_none=True)
     fig, axes = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [1.6, 1]})
     t = np.arange(len(x)) / rate_hz
     z = lambda v: (v - np.nanmean(v)) / (np.nanstd(v) or 1.0)  # noqa: E731 - display only
@@ -85,7 +121,21 @@ def plot_dtw_alignment(x: np.ndarray, y: np.ndarray, path: np.ndarray, *, rate_h
 
 
 def plot_lag_profile(profile: pd.DataFrame, *, planted_lag_s: float | None = None) -> plt.Figure:
-    """Local DTW lag along a clip (positive = motion leads speech), its median and the planted lag."""
+    """Local DTW lag along a clip (positive = motion leads speech), its median and the planted lag.
+
+    Parameters
+    ----------
+    profile
+        :func:`~alloava_analysis.crossmodal.dtw.lag_profile` output (``time``, ``lag_s``), with an
+        optional boolean ``edge`` column marking segment edges (left out of the median).
+    planted_lag_s
+        The planted lag in seconds, drawn when given.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+    """
     fig, ax = plt.subplots(figsize=(9, 3))
     inner = profile[~profile["edge"]] if "edge" in profile else profile
     ax.plot(profile["time"], profile["lag_s"] * 1000, color="0.75", lw=0.8, label="local lag (segment edges grey)")
@@ -103,7 +153,22 @@ def plot_lag_profile(profile: pd.DataFrame, *, planted_lag_s: float | None = Non
 
 def plot_lagged_mi(curve: pd.DataFrame, *, null_p95: float | None = None, planted_lag_s: float | None = None,
                    best_lag_s: float | None = None) -> plt.Figure:
-    """Mutual information (bits) against lag, with the surrogates' 95th percentile and the planted lag."""
+    """Mutual information (bits) against lag, with the surrogates' 95th percentile and the planted lag.
+
+    Parameters
+    ----------
+    curve
+        :func:`~alloava_analysis.crossmodal.information.lagged_mi` output (``lag_s``, ``bits``).
+    null_p95
+        95th percentile of the surrogates' mutual information in bits, drawn when given.
+    planted_lag_s, best_lag_s
+        The planted lag and the lag tested, in seconds, drawn when given.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+    """
     fig, ax = plt.subplots(figsize=(7, 3.2))
     ax.plot(curve["lag_s"] * 1000, curve["bits"], color="tab:blue", label="MI (KSG)")
     if null_p95 is not None:

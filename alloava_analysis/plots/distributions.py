@@ -5,14 +5,29 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ..checks import check_option
+
 
 def plot_rate_distribution(rates: pd.DataFrame, *, claimed_wpm: float | None = None,
                            by: str = "category") -> plt.Figure:
     """Speech rate (words/min) of each clip by ``by``, with the claimed mean; clip durations beside it.
 
-    ``rates`` is :func:`alloava_analysis.stats.descriptive.per_clip_rates` output
-    (columns ``wpm``, ``minutes`` and ``by``).
+    Parameters
+    ----------
+    rates
+        :func:`alloava_analysis.stats.descriptive.per_clip_rates` output
+        (columns ``wpm``, ``minutes`` and ``by``).
+    claimed_wpm
+        The claimed mean rate in words/min, drawn when given.
+    by
+        The column of ``rates`` that groups the clips.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
     """
+    check_option("by", by, list(rates.columns), extra="a column of rates")
     groups = sorted(rates[by].astype(str).unique())
     fig, axes = plt.subplots(1, 2, figsize=(10, 0.45 * len(groups) + 2.2), sharey=True)
     rng = np.random.default_rng(0)  # jitter only

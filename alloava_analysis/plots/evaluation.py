@@ -11,7 +11,16 @@ __all__ = ["plot_fd_infinity", "plot_head_pose"]
 def plot_fd_infinity(reports: dict[str, dict]) -> plt.Figure:
     """Mean FD of random subsets against 1 / N, with the fitted line extrapolated to N -> infinity.
 
-    ``reports`` maps a label to a Fréchet-distance entry of ``evaluate_corpora`` (its ``fd_infinity``).
+    Parameters
+    ----------
+    reports
+        Label -> a Fréchet-distance entry of ``evaluate_corpora`` (its ``fd_infinity`` is drawn;
+        entries without one are skipped).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
     """
     fig, ax = plt.subplots(figsize=(6, 4))
     for label, rep in reports.items():
@@ -32,7 +41,22 @@ def plot_fd_infinity(reports: dict[str, dict]) -> plt.Figure:
 
 def plot_head_pose(pose: pd.DataFrame, closure: np.ndarray | None = None, blinks: pd.DataFrame | None = None
                    ) -> plt.Figure:
-    """Pitch, yaw and roll (degrees) over time, and the eye closure with the detected blinks shaded."""
+    """Pitch, yaw and roll (degrees) over time, and the eye closure with the detected blinks shaded.
+
+    Parameters
+    ----------
+    pose
+        :func:`~alloava_analysis.evaluate.face.head_pose` output.
+    closure
+        Eye closure (0 to 1) per row of ``pose``; None: no second panel.
+    blinks
+        :func:`~alloava_analysis.evaluate.face.detect_blinks` output, shaded on the closure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+    """
     rows = 2 if closure is not None else 1
     fig, axes = plt.subplots(rows, 1, figsize=(8, 2.4 * rows), sharex=True, squeeze=False)
     for angle in ("pitch", "yaw", "roll"):

@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from ..checks import check_nonnegative, check_option, check_range
+from ..errors import ParameterError
 from ..model import Clip, validate_pose
 from ..schema import POSE_BONES
 
@@ -17,7 +19,25 @@ def plot_skeleton(pose: xr.Dataset, time_s: float, *, min_confidence: float = 0.
     Points below ``min_confidence`` (e.g. legs outside the frame) are left out;
     normalised coordinates are drawn in pixels when the frame size is known, so
     the body keeps its proportions.
+
+    Parameters
+    ----------
+    pose
+        A pose dataset (first individual drawn).
+    time_s
+        Media time in seconds.
+    min_confidence
+        Confidence threshold, 0 to 1.
+    ax
+        Axes to draw into; None: a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure of ``ax``, or the new one.
     """
+    check_range("time_s", time_s, -np.inf, np.inf, inclusive=(False, False))
+    check_range("min_confidence", min_confidence, 0.0, 1.0)
     pose = validate_pose(pose)
     frame = pose.sel(time=time_s, method="nearest").isel(individual=0)
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(4, 4))
@@ -45,8 +65,33 @@ def plot_skeleton(pose: xr.Dataset, time_s: float, *, min_confidence: float = 0.
 
 def plot_clip_overview(clip: Clip, *, keypoints: tuple[str, ...] = ("left_wrist", "right_wrist", "nose"),
                        start: float = 0.0, stop: float | None = None) -> plt.Figure:
-    """Audio waveform, word timeline and keypoint trajectories of one clip on the shared time axis."""
+    """Audio waveform, word timeline and keypoint trajectories of one clip on the shared time axis.
+
+    Parameters
+    ----------
+    clip
+        A loaded clip (each of audio, words and pose is drawn when present).
+    keypoints
+        Keypoints of the clip's pose whose vertical position is drawn.
+    start, stop
+        The span in seconds; ``stop`` None: the end of the pose (10 s without one).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+    """
+    if isinstance(keypoints, str) or not isinstance(keypoints, (tuple, list)) or \
+            not all(isinstance(k, str) for k in keypoints):
+        raise ParameterError(f"invalid value for keypoints: expected a tuple of keypoint names, got {keypoints!r}",
+                             name="keypoints")
+    check_nonnegative("start", start)
+    check_range("stop", stop, start, np.inf, inclusive=(False, False), allow_none=True)
     pose = clip.pose
+    unknown = [k for k in keypoints if pose is not None and k not in pose["keypoint"].values]
+    if unknown:
+        raise ParameterError(f"invalid value for keypoints: expected names of the clip's pose keypoints "
+                             f"({pose.attrs.get('layout')}), got {unknown}", name="keypoints")
     stop = stop if stop is not None else float(pose["time"].values[-1]) if pose is not None else 10.0
     fig, axes = plt.subplots(3, 1, figsize=(10, 6), sharex=True, gridspec_kw={"height_ratios": [1, 0.6, 2]})
     if clip.audio is not None:
@@ -78,7 +123,19 @@ def plot_clip_overview(clip: Clip, *, keypoints: tuple[str, ...] = ("left_wrist"
 
 
 def plot_claims(claims: list[dict]) -> plt.Figure:
-    """Measured values as a fraction of the published claims (log scale)."""
+    """Measured values as a fraction of the published claims (log scale).
+
+    Parameters
+    ----------
+    claims
+        :func:`~alloava_analysis.stats.descriptive.claims_vs_measured` rows; those without a
+        numeric measured value are left out.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+    """
     table = pd.DataFrame(claims)
     table = table[pd.to_numeric(table["measured"], errors="coerce").notna()]
     ratio = table["measured"].astype(float) / table["claimed"].astype(float)
@@ -92,7 +149,18 @@ def plot_claims(claims: list[dict]) -> plt.Figure:
 
 
 def plot_validation(report: dict) -> plt.Figure:
-    """Per-clip missing-keypoint fraction and mean confidence from a ``validate_corpus`` report."""
+    """Per-clip missing-keypoint fraction and mean confidence from a ``validate_corpus`` report.
+
+    Parameters
+    ----------
+    report
+        What :func:`alloava_analysis.runs.validate.validate_corpus` returns; failed clips in red.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+    """
     rows = pd.DataFrame([{"clip_id": c["clip_id"], "ok": c["ok"], **c.get("keypoints", {})} for c in report["clips"]])
     fig, axes = plt.subplots(1, 2, figsize=(10, 0.3 * len(rows) + 1.5), sharey=True)
     colors = np.where(rows["ok"], "tab:blue", "tab:red")
@@ -108,7 +176,24 @@ def plot_validation(report: dict) -> plt.Figure:
 
 def plot_window_scatter(windows: pd.DataFrame, *, x: str = "speech_rate", y: str = "intensity",
                         by: str = "clip_id") -> plt.Figure:
-    """Window-level scatter of ``y`` against ``x``, one colour and regression line per clip."""
+    """Window-level scatter of ``y`` against ``x``, one colour and regression line per clip.
+
+    Parameters
+    ----------
+    windows
+        One row per analysis window with the ``x``, ``y`` and ``by`` columns.
+    x, y
+        Columns on the horizontal and the vertical axis.
+    by
+        Column whose values get a colour and a regression line each (the clip by default).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure of the seaborn grid.
+    """
+    for name, column in (("x", x), ("y", y), ("by", by)):
+        check_option(name, column, list(windows.columns), extra="a column of windows")
     import seaborn as sns
 
     grid = sns.lmplot(data=windows, x=x, y=y, hue=by, ci=None, height=4, aspect=1.4,
@@ -121,7 +206,20 @@ def plot_window_scatter(windows: pd.DataFrame, *, x: str = "speech_rate", y: str
 
 
 def plot_forest(per_clip: pd.DataFrame, pooled: dict | None = None) -> plt.Figure:
-    """Per-clip correlations with their confidence intervals, and the pooled estimate at the bottom."""
+    """Per-clip correlations with their confidence intervals, and the pooled estimate at the bottom.
+
+    Parameters
+    ----------
+    per_clip
+        One row per clip: ``clip_id, r, ci_low, ci_high``.
+    pooled
+        The pooled estimate (``r, ci_low, ci_high``), drawn when given.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+    """
     rows = per_clip.sort_values("r").reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(6, 0.3 * len(rows) + 1.5))
     ypos = np.arange(len(rows))
@@ -142,7 +240,20 @@ def plot_forest(per_clip: pd.DataFrame, pooled: dict | None = None) -> plt.Figur
 
 
 def plot_lag_curve(curve: pd.DataFrame, *, best_lag_s: float | None = None, planted_lag_s: float | None = None) -> plt.Figure:
-    """Cross-correlation against lag (positive lag = motion leads speech), with the best and planted lags."""
+    """Cross-correlation against lag (positive lag = motion leads speech), with the best and planted lags.
+
+    Parameters
+    ----------
+    curve
+        ``lag_s`` and ``r`` per lag (a cross-correlation curve).
+    best_lag_s, planted_lag_s
+        The best and the planted lag in seconds, drawn when given.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+    """
     fig, ax = plt.subplots(figsize=(6, 3))
     ax.plot(curve["lag_s"], curve["r"], color="tab:blue")
     if best_lag_s is not None:

@@ -14,13 +14,17 @@ from __future__ import annotations
 import base64
 import html
 import json
+import math
 import uuid
 from dataclasses import dataclass
+from numbers import Real
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..checks import check_int, check_nonnegative, check_range
+from ..errors import MissingModalityError, ParameterError
 from ..io.audio import wav_bytes
 from ..model import CONFIDENCE_DIMS, POSITION_DIMS, Clip
 from .figures import POSE_BONES
@@ -168,16 +172,22 @@ def skeleton_player(clip: Clip, *, start: float = 0.0, duration: float = 8.0, fp
     InteractiveFigure
         Displayed by Jupyter; ``.html`` for a report, ``.figure`` for the plotly figure.
     """
+    check_nonnegative("start", start)
+    for name, value in (("duration", duration), ("fps", fps)):
+        if isinstance(value, bool) or not isinstance(value, Real) or not 0 < value < math.inf:
+            raise ParameterError(f"invalid value for {name}: expected {name} > 0, got {value!r}", name=name)
+    check_int("audio_rate", audio_rate, minimum=1)
+    check_range("min_confidence", min_confidence, 0.0, 1.0)
+    check_int("height", height, minimum=1)
     pose = clip.pose
     if pose is None:
-        raise ValueError(f"clip {clip.clip_id!r}: expected pose to draw, got none")
-    if duration <= 0 or fps <= 0:
-        raise ValueError(f"expected duration > 0 and fps > 0, got {duration} and {fps}")
+        raise MissingModalityError(f"clip {clip.clip_id!r}: expected pose to draw, got none")
     t_pose = pose["time"].values
     stop = min(start + duration, float(t_pose[-1]))
     if stop <= start:
-        raise ValueError(f"clip {clip.clip_id!r}: expected a window inside the pose span "
-                         f"[{t_pose[0]:.2f}, {t_pose[-1]:.2f}] s, got start {start} s")
+        raise ParameterError(f"invalid value for start: expected a window inside the pose span "
+                             f"[{t_pose[0]:.2f}, {t_pose[-1]:.2f}] s of clip {clip.clip_id!r}, got start {start} s",
+                             name="start")
     times = np.arange(start, stop, 1.0 / fps)
     names, xy, _ = _frame_xy(pose, times, min_confidence)
     words = []

@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..checks import check_int, check_nonnegative, check_options, check_positive, check_range
 from ..errors import AlloAvaError, MissingModalityError, ParameterError, SchemaError
 from ..model import Clip
 from ..validators.labels import LabelSchema, validate_labels
@@ -89,7 +90,29 @@ def clip_metrics(clip: Clip, *, low_confidence: float = 0.5, window_s: float = 5
 
     A metric that cannot be measured (no transcript, too short for a window, ...) is NaN with weight 0,
     and the reason is in ``notes``.
+
+    Parameters
+    ----------
+    clip
+        A loaded clip with keypoints.
+    low_confidence
+        Confidence (0 to 1) below which a hand keypoint counts as low; also the
+        masking threshold of the movement features.
+    window_s
+        Window length in seconds of the speech-gesture correlation (> 0).
+    gesture_threshold
+        Onset threshold of :func:`~alloava_analysis.features.motion.gesture_units`
+        on the hands' movement intensity, in shoulder widths/s (> 0).
+
+    Returns
+    -------
+    dict
+        ``clip_id, seconds``, every metric of :data:`METRICS` and the weights,
+        and ``notes`` (why a metric is missing; "" when none is).
     """
+    check_range("low_confidence", low_confidence, 0.0, 1.0)
+    check_positive("window_s", window_s)
+    check_positive("gesture_threshold", gesture_threshold)
     from ..crossmodal import correlation
     from ..crossmodal.coupling import clip_tables
     from ..features import motion, speech
@@ -145,13 +168,45 @@ def clip_metrics(clip: Clip, *, low_confidence: float = 0.5, window_s: float = 5
 # groups and representation
 # --------------------------------------------------------------------------------------------
 def group_label(view: tuple[str, ...], values: tuple[str, ...]) -> str:
-    """``gender=female`` or ``gender=female & age_group=18-34``; ``overall`` for the empty view."""
+    """``gender=female`` or ``gender=female & age_group=18-34``; ``overall`` for the empty view.
+
+    Parameters
+    ----------
+    view
+        Attribute names (empty for the whole corpus).
+    values
+        Their values, in the same order.
+
+    Returns
+    -------
+    str
+        The group's label.
+    """
     return " & ".join(f"{a}={v}" for a, v in zip(view, values)) if view else OVERALL
 
 
 def prepare_table(table: pd.DataFrame, by: list[str], schema: LabelSchema,
                   labels_path: str | Path | None) -> pd.DataFrame:
-    """The per-clip table checked for auditing: labels canonicalised, a speaker for every clip, ``hours``."""
+    """The per-clip table checked for auditing: labels canonicalised, a speaker for every clip, ``hours``.
+
+    Parameters
+    ----------
+    table
+        One row per clip with ``clip_id``, ``seconds``, the ``by`` labels and,
+        if known, ``speaker_id``.
+    by
+        The attributes audited.
+    schema
+        Allowed values per attribute.
+    labels_path
+        The labels file the labels came from, named in errors (None: not from a file).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The checked table; a clip without ``speaker_id`` is its own speaker
+        (``clip:<id>``, with a warning); ``hours`` from ``seconds``.
+    """
     if table.empty:
         raise SchemaError("expected at least one clip to audit, got none", path=labels_path)
     out = validate_labels(table, by, schema=schema, path=labels_path)
@@ -223,14 +278,17 @@ def representation(table: pd.DataFrame, by: list[str], *, reference: pd.DataFram
     ----------
     table
         One row per clip with ``clip_id, speaker_id, hours`` and the ``by`` columns (checked labels).
+    by
+        Attributes (columns of ``table``); cells are every value of each and every intersection.
     reference
         Checked reference shares (``attribute, group, share``), or None.
     min_cell
-        Clip counts (and speaker counts) below this are masked; see :mod:`~alloava_analysis.stats.suppression`.
+        Clip counts (and speaker counts) below this are masked (>= 1); see
+        :mod:`~alloava_analysis.stats.suppression`.
     min_share
-        ``under_represented`` when the share of hours is below this.
+        ``under_represented`` when the share of hours is below this (0 <= min_share < 1).
     reference_ratio
-        ``below_reference`` when share / reference share is below this (the "four-fifths" rule).
+        ``below_reference`` when share / reference share is below this (>= 0; the "four-fifths" rule).
 
     Returns
     -------
@@ -239,10 +297,10 @@ def representation(table: pd.DataFrame, by: list[str], *, reference: pd.DataFram
         reference_share, share_to_reference, under_represented, below_reference, suppressed,
         speakers_suppressed, note``. Masked values are None.
     """
-    if min_cell < 1:
-        raise ParameterError(f"expected min_cell >= 1, got {min_cell}", name="min_cell")
-    if not 0 <= min_share < 1:
-        raise ParameterError(f"expected min_share in [0, 1), got {min_share}", name="min_share")
+    check_int("min_cell", min_cell, minimum=1)
+    check_range("min_share", min_share, 0.0, 1.0, inclusive=(True, False))
+    check_nonnegative("reference_ratio", reference_ratio)
+    check_options("by", by, list(table.columns))
     cells = _cells(table, by, reference)
     clip_mask, spk_mask = _masks(table, cells, by, min_cell)
     total_h, total_c = float(table.hours.sum()), len(table)
@@ -313,9 +371,14 @@ def disaggregate(table: pd.DataFrame, by: list[str], *, metrics: list[str] | tup
     suppressed
         Group labels whose values must not be shown (small cells).
     n_boot, n_perm
-        Bootstrap resamples (intervals) and label permutations (p-values).
+        Bootstrap resamples (intervals) and label permutations (p-values), each
+        >= 0 (no permutations: no tests).
+    ci
+        Interval level, in (0, 1).
     alpha
         False-discovery rate for ``flagged`` (Benjamini-Hochberg over the family).
+    seed
+        Seed of the bootstrap and the permutations (>= 0).
     min_speakers
         Groups with fewer speakers (and corpora with fewer outside the group) get no test.
 
@@ -329,10 +392,16 @@ def disaggregate(table: pd.DataFrame, by: list[str], *, metrics: list[str] | tup
     """
     from statsmodels.stats.multitest import multipletests
 
+    check_options("by", by, list(table.columns))
+    if metrics is not None:
+        metrics = check_options("metrics", [metrics] if isinstance(metrics, str) else metrics, list(_SPEC))
+    check_int("n_boot", n_boot, minimum=0)
+    check_int("n_perm", n_perm, minimum=0)
+    check_range("ci", ci, 0.0, 1.0, inclusive=(False, False))
+    check_range("alpha", alpha, 0.0, 1.0)
+    check_int("seed", seed, minimum=0)
+    check_int("min_speakers", min_speakers, minimum=1)
     names = [m for m in (metrics or [m.name for m in METRICS]) if m in table]
-    unknown = [m for m in (metrics or []) if m not in _SPEC]
-    if unknown:
-        raise ParameterError(f"expected metrics from {sorted(_SPEC)}, got {unknown}", name="metrics")
     specs = [_SPEC[m] for m in names]
     x = np.column_stack([table[s.name].to_numpy(float) for s in specs]) if specs else np.zeros((len(table), 0))
     w = np.column_stack([table[s.weight].to_numpy(float) for s in specs]) if specs else np.zeros((len(table), 0))
@@ -443,7 +512,22 @@ def disaggregate(table: pd.DataFrame, by: list[str], *, metrics: list[str] | tup
 
 
 def provenance_counts(table: pd.DataFrame, attribute: str, min_cell: int) -> dict[str, int | None]:
-    """Clips per provenance of ``attribute``'s labels; small counts masked (None) like every other table."""
+    """Clips per provenance of ``attribute``'s labels; small counts masked (None) like every other table.
+
+    Parameters
+    ----------
+    table
+        One row per clip with the column ``<attribute>_provenance``.
+    attribute
+        The attribute, e.g. ``"gender"``.
+    min_cell
+        Counts below this are masked (with complementary suppression).
+
+    Returns
+    -------
+    dict
+        Provenance -> number of clips, None where masked.
+    """
     counts = table[f"{attribute}_provenance"].value_counts().sort_index()
     base = pd.DataFrame({"provenance": counts.index.astype(str), "clips": counts.to_numpy()})
     keys, membership, published = suppression.linked_cells(base, ["provenance"], "clips")

@@ -20,12 +20,30 @@ MEASURED_KEYS = ("videos", "hours", "avg_minutes", "speakers", "words", "wpm", "
 
 
 def load_claims() -> dict:
-    """The published claims with their sources (``alloava_analysis/data/claims.json``)."""
+    """The published claims with their sources (``alloava_analysis/data/claims.json``).
+
+    Returns
+    -------
+    dict
+        ``sources`` (id -> citation) and ``claims`` (one dict per claim: ``name,
+        claimed, unit, source`` and how it is measured).
+    """
     return json.loads(resources.files("alloava_analysis").joinpath("data/claims.json").read_text("utf-8"))
 
 
 def per_clip_rates(table: pd.DataFrame) -> pd.DataFrame:
-    """``clip_id, category, minutes, words, wpm`` for every clip (minutes from the audio, else the pose)."""
+    """``clip_id, category, minutes, words, wpm`` for every clip (minutes from the audio, else the pose).
+
+    Parameters
+    ----------
+    table
+        A clip table: ``clip_id, category, audio_s, words`` and, optionally, ``pose_s``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per clip; ``wpm`` in words per minute.
+    """
     seconds = table["audio_s"].fillna(table["pose_s"]) if "pose_s" in table else table["audio_s"]
     out = pd.DataFrame({"clip_id": table["clip_id"], "category": table["category"], "minutes": seconds / 60.0,
                         "words": table["words"]})
@@ -38,6 +56,19 @@ def summary_by(table: pd.DataFrame, column: str | Sequence[str]) -> pd.DataFrame
 
     ``column`` may be several columns (``["category", "gender"]``): one row per
     combination present, shares of the whole table.
+
+    Parameters
+    ----------
+    table
+        A clip table (see :func:`per_clip_rates`).
+    column
+        One or more columns of ``table``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per value: the ``column`` values, ``videos, hours, words,
+        share_videos, share_hours, wpm``.
     """
     columns = [column] if isinstance(column, str) else list(column)
     if not columns:
@@ -62,6 +93,16 @@ def once_per_video(table: pd.DataFrame) -> pd.DataFrame:
     """``table`` with one row per YouTube video: a video listed under several clip ids keeps its first (sorted).
 
     See :func:`~alloava_analysis.corpus.duplicate_videos`.
+
+    Parameters
+    ----------
+    table
+        A clip table with ``clip_id`` and ``youtube_id``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows kept (``table`` itself when empty).
     """
     if table.empty:
         return table
@@ -69,7 +110,19 @@ def once_per_video(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def measure_table(table: pd.DataFrame) -> dict:
-    """Measured corpus statistics of a :func:`clip_table` (each YouTube video counted once)."""
+    """Measured corpus statistics of a clip table (each YouTube video counted once).
+
+    Parameters
+    ----------
+    table
+        A clip table (:func:`alloava_analysis.runs.stats.clip_table`).
+
+    Returns
+    -------
+    dict
+        The :data:`MEASURED_KEYS`: counts, hours, average minutes, words per
+        minute, bytes on disk and the share of videos per category.
+    """
     table = once_per_video(table)
     seconds = table["audio_s"].fillna(table.get("pose_s", np.nan)) if len(table) else pd.Series(dtype=float)
     hours = float(np.nansum(seconds)) / 3600.0
@@ -91,7 +144,20 @@ def measure_table(table: pd.DataFrame) -> dict:
 
 
 def claims_vs_measured(measured: dict, claims: dict | None = None) -> list[dict]:
-    """One row per published claim: ``name, claimed, measured, unit, source`` (never asserting the claim)."""
+    """One row per published claim: ``name, claimed, measured, unit, source`` (never asserting the claim).
+
+    Parameters
+    ----------
+    measured
+        A :func:`measure_table` result.
+    claims
+        Claims as :func:`load_claims` returns them (default: the packaged ones).
+
+    Returns
+    -------
+    list
+        One dict per claim: ``name, claimed, measured, unit, source, source_id``.
+    """
     claims = claims or load_claims()
     rows = []
     for claim in claims["claims"]:

@@ -16,8 +16,10 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from ..checks import check_range
+from ..errors import ParameterError, SchemaError
 from ..model import POSITION_DIMS, validate_pose
-from ..schema import group_keypoints
+from ..schema import get_layout
 
 __all__ = ["HAND_SIDES", "QUALITY_KEYS", "hand_visibility", "keypoint_quality"]
 
@@ -29,17 +31,35 @@ HAND_SIDES = ("left_", "right_")
 _KEYPOINT_DIM, _INDIVIDUAL_DIM = POSITION_DIMS[2], POSITION_DIMS[3]
 
 
+def _groups(ds: xr.Dataset) -> dict[str, tuple[str, ...]]:
+    """The keypoint groups of the pose's layout (a pose of no known layout has none to select)."""
+    layout = ds.attrs.get("layout", "")
+    try:
+        return get_layout(layout).groups
+    except KeyError:
+        raise SchemaError(f"expected a pose of a known layout to select keypoint groups, got layout {layout!r}",
+                          path=ds.attrs.get("source") or None) from None
+
+
 def _select(ds: xr.Dataset, keypoints: list[str] | tuple[str, ...] | None, group: str | None) -> xr.Dataset:
     dim = _KEYPOINT_DIM
+    present = [str(k) for k in ds[dim].values]
     if group is not None:
-        try:
-            names = [k for k in group_keypoints(ds.attrs.get("layout", ""), group) if k in set(ds[dim].values)]
-        except KeyError as err:
-            raise ValueError(str(err).strip('"')) from None
+        groups = _groups(ds)
+        if group not in groups:
+            raise ParameterError(f"invalid value for group: expected one of {sorted(groups)} (the groups of layout "
+                                 f"{ds.attrs.get('layout')!r}), got group {group!r}", name="group",
+                                 allowed=tuple(sorted(groups)))
+        names = [k for k in groups[group] if k in set(present)]
         if not names:
-            raise ValueError(f"expected keypoints of group {group!r} in a {ds.attrs.get('layout')!r} pose, "
-                             "got none of them")
+            raise SchemaError(f"expected keypoints of group {group!r} in a {ds.attrs.get('layout')!r} pose, "
+                              "got none of them", path=ds.attrs.get("source") or None)
         keypoints = names
+    elif keypoints is not None:
+        unknown = [k for k in keypoints if k not in present] if not isinstance(keypoints, str) else [keypoints]
+        if unknown:
+            raise ParameterError(f"invalid value for keypoints: expected names of the pose's keypoints, got "
+                                 f"{unknown}", name="keypoints")
     return ds if keypoints is None else ds.sel({dim: list(keypoints)})
 
 
@@ -71,9 +91,8 @@ def keypoint_quality(ds: xr.Dataset, *, keypoints: list[str] | tuple[str, ...] |
         ``low_confidence_fraction`` (present but below ``low_confidence`` / all);
         ``confidence_mean`` (over present keypoint-frames; NaN when none is present).
     """
+    check_range("low_confidence", low_confidence, 0.0, 1.0)
     ds = validate_pose(ds)
-    if not 0 <= low_confidence <= 1:
-        raise ValueError(f"expected low_confidence in [0, 1], got {low_confidence}")
     present, conf = _present(_select(ds, keypoints, group))
     n = present.size
     if n == 0:
@@ -91,7 +110,23 @@ def hand_visibility(ds: xr.Dataset, *, low_confidence: float = 0.5) -> float:
     A hand is visible in a frame when every keypoint of the layout's ``hands``
     group on that side (``left_*`` / ``right_*``) is present with confidence at
     least ``low_confidence``. First individual only. NaN for a pose without frames.
+
+    Parameters
+    ----------
+    ds
+        A pose dataset whose layout has a ``hands`` group.
+    low_confidence
+        Confidence a keypoint needs to count as visible (0 to 1).
+
+    Returns
+    -------
+    float
+        The share of frames, 0 to 1.
     """
+    check_range("low_confidence", low_confidence, 0.0, 1.0)
+    if "hands" not in _groups(ds):
+        raise SchemaError(f"expected a pose layout with hand keypoints, got layout {ds.attrs.get('layout')!r}",
+                          path=ds.attrs.get("source") or None)
     sel = _select(ds, None, "hands")
     names = [str(k) for k in sel[_KEYPOINT_DIM].values]
     sel = sel.isel({_INDIVIDUAL_DIM: [0]})
@@ -99,8 +134,8 @@ def hand_visibility(ds: xr.Dataset, *, low_confidence: float = 0.5) -> float:
     ok = (present & (conf >= low_confidence))[:, :, 0]  # (time, keypoints)
     sides = [[i for i, n in enumerate(names) if n.startswith(p)] for p in HAND_SIDES]
     if any(not s for s in sides):
-        raise ValueError(f"expected left_ and right_ hand keypoints in a {ds.attrs.get('layout')!r} pose, "
-                         f"got {names}")
+        raise SchemaError(f"expected left_ and right_ hand keypoints in a {ds.attrs.get('layout')!r} pose, "
+                          f"got {names}", path=ds.attrs.get("source") or None)
     if ok.shape[0] == 0:
         return float("nan")
     both = np.logical_and.reduce([ok[:, s].all(axis=1) for s in sides])

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..checks import check_int, check_nonnegative, check_option, check_options, check_positive
 from ..errors import ParameterError, SchemaError
 
 __all__ = ["balanced_subset", "stratified_subset", "subset_manifest", "subset_to_shares", "write_subset_manifest"]
@@ -58,11 +59,15 @@ def subset_to_shares(table: pd.DataFrame, by: list[str] | str, targets: dict[str
     targets
         Share of hours per group (summing to 1); groups not listed are left out of the subset.
     hours
-        Total hours wanted (default: as many as the scarcest group allows).
+        Total hours wanted (> 0; default: as many as the scarcest group allows).
     tolerance
-        Largest allowed |share - target| per group.
+        Largest allowed |share - target| per group (>= 0).
     seed
-        Seed of the random choice of clips.
+        Seed of the random choice of clips (>= 0).
+    duration
+        The column of ``table`` with each clip's duration in seconds.
+    max_tries
+        Random draws tried until one is within ``tolerance`` (>= 1).
 
     Returns
     -------
@@ -76,6 +81,11 @@ def subset_to_shares(table: pd.DataFrame, by: list[str] | str, targets: dict[str
     ParameterError
         ``hours`` above what the groups hold, or no subset meets the tolerance (e.g. clips too long for the hours asked).
     """
+    check_positive("hours", hours, allow_none=True)
+    check_nonnegative("tolerance", tolerance)
+    check_int("seed", seed, minimum=0)
+    check_option("duration", duration, list(table.columns), extra="a column of the table")
+    check_int("max_tries", max_tries, minimum=1)
     by = [b.strip() for b in by.split(",")] if isinstance(by, str) else list(by)
     keys = _group_keys(table, by)
     total_share = float(sum(targets.values()))
@@ -92,8 +102,8 @@ def subset_to_shares(table: pd.DataFrame, by: list[str] | str, targets: dict[str
     ceiling = min(avail[g] / s for g, s in targets.items() if s > 0)
     goal = ceiling if hours is None else float(hours)
     if goal > ceiling * (1 + 1e-9):
-        raise ParameterError(f"hours: expected <= {ceiling:.4g} (the most the scarcest group allows at these shares), "
-                         f"got {hours}")
+        raise ParameterError(f"invalid value for hours: expected <= {ceiling:.4g} (the most the scarcest group "
+                             f"allows at these shares), got {hours}", name="hours")
     rng = np.random.default_rng(seed)
     best, best_err = None, np.inf
     for attempt in range(max_tries):
@@ -113,8 +123,9 @@ def subset_to_shares(table: pd.DataFrame, by: list[str] | str, targets: dict[str
         if err <= tolerance:
             break
     if best is None or best_err > tolerance:
-        raise ParameterError(f"tolerance: expected a subset within {tolerance} of the target shares, got at best {best_err:.3g} "
-                         f"off (clips too long for the groups' hours; raise the tolerance or lower hours)")
+        raise ParameterError(f"invalid value for tolerance: expected a subset within {tolerance} of the target "
+                             f"shares, got at best {best_err:.3g} off (clips too long for the groups' hours; raise "
+                             f"the tolerance or lower hours)", name="tolerance")
     chosen, shares = best
     out = table.iloc[chosen].copy()
     out.attrs.update(shares={k: float(v) for k, v in shares.items()}, targets=dict(targets),
@@ -124,7 +135,22 @@ def subset_to_shares(table: pd.DataFrame, by: list[str] | str, targets: dict[str
 
 def balanced_subset(table: pd.DataFrame, by: list[str] | str, *, targets: dict[str, float] | None = None,
                     **options) -> pd.DataFrame:
-    """A subset with equal shares of hours per group (or ``targets``); see :func:`subset_to_shares`."""
+    """A subset with equal shares of hours per group (or ``targets``); see :func:`subset_to_shares`.
+
+    Parameters
+    ----------
+    table, by
+        As for :func:`subset_to_shares`.
+    targets
+        Share of hours per group; default: equal shares for every group present.
+    options
+        Further options of :func:`subset_to_shares` (``hours``, ``tolerance``, ``seed``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The chosen rows of ``table`` (see :func:`subset_to_shares`).
+    """
     by_list = [b.strip() for b in by.split(",")] if isinstance(by, str) else list(by)
     if targets is None:
         groups = sorted(set(_group_keys(table, by_list)))
@@ -133,18 +159,51 @@ def balanced_subset(table: pd.DataFrame, by: list[str] | str, *, targets: dict[s
 
 
 def stratified_subset(table: pd.DataFrame, by: list[str] | str, *, hours: float, **options) -> pd.DataFrame:
-    """``hours`` of clips with the corpus's own shares of hours per group; see :func:`subset_to_shares`."""
+    """``hours`` of clips with the corpus's own shares of hours per group; see :func:`subset_to_shares`.
+
+    Parameters
+    ----------
+    table, by
+        As for :func:`subset_to_shares`.
+    hours
+        Total hours wanted (> 0).
+    options
+        Further options of :func:`subset_to_shares` (``tolerance``, ``seed``, ``duration``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The chosen rows of ``table`` (see :func:`subset_to_shares`).
+    """
+    check_positive("hours", hours)
     by_list = [b.strip() for b in by.split(",")] if isinstance(by, str) else list(by)
     keys = _group_keys(table, by_list)
-    dur = table[options.get("duration", "seconds")].astype(float)
+    duration = check_option("duration", options.get("duration", "seconds"), list(table.columns),
+                            extra="a column of the table")
+    dur = table[duration].astype(float)
     shares = dur.groupby(keys.to_numpy()).sum()
     return subset_to_shares(table, by_list, (shares / shares.sum()).to_dict(), hours=hours, **options)
 
 
 def subset_manifest(subset: pd.DataFrame, *, labels: list[str] | None = None) -> pd.DataFrame:
-    """A validated manifest table (``io.manifest``) of the subset, with its label columns passed through."""
+    """A validated manifest table (``io.manifest``) of the subset, with its label columns passed through.
+
+    Parameters
+    ----------
+    subset
+        Rows with ``clip_id`` (e.g. from :func:`subset_to_shares`).
+    labels
+        Columns to pass through; default: ``speaker_id`` and the subset's ``by`` attributes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per clip: ``clip_id`` and the label columns, as strings.
+    """
     from ..io.manifest import make_manifest
 
+    if labels is not None:
+        labels = check_options("labels", [labels] if isinstance(labels, str) else labels, list(subset.columns))
     keep = labels if labels is not None else [c for c in subset.columns if c == "speaker_id" or
                                               c in subset.attrs.get("by", [])]
     rows = [{"clip_id": r["clip_id"], **{c: "" if pd.isna(r[c]) else str(r[c]) for c in keep}}
@@ -153,7 +212,20 @@ def subset_manifest(subset: pd.DataFrame, *, labels: list[str] | None = None) ->
 
 
 def write_subset_manifest(path: str | Path, subset: pd.DataFrame, *, labels: list[str] | None = None) -> Path:
-    """Write :func:`subset_manifest` atomically (sorted by clip_id; ``alloava rebuild`` / ``fetch`` read it)."""
+    """Write :func:`subset_manifest` atomically (sorted by clip_id; ``alloava rebuild`` / ``fetch`` read it).
+
+    Parameters
+    ----------
+    path
+        The manifest file to write (CSV).
+    subset, labels
+        As for :func:`subset_manifest`.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
     from ..io.manifest import write_manifest
 
     return write_manifest(path, subset_manifest(subset, labels=labels))

@@ -29,6 +29,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
 
+from ..checks import check_int
+
 __all__ = ["CellKey", "disclosure_intervals", "linked_cells", "suppress"]
 
 #: A published cell: (attributes of its table, values), e.g. (("gender",), ("female",)); the total is ((), ()).
@@ -101,6 +103,18 @@ def disclosure_intervals(membership: np.ndarray, counts: np.ndarray, masked: np.
     The attacker knows every unmasked count exactly, that base cells are >= 0 and
     that every masked published cell is >= 1 (zeros are never masked). ``max`` is
     ``inf`` when unbounded. A masked cell is protected when ``max - min >= 1``.
+
+    Parameters
+    ----------
+    membership, counts
+        As from :func:`linked_cells`.
+    masked
+        Boolean mask of the published cells.
+
+    Returns
+    -------
+    numpy.ndarray
+        One [min, max] row per masked cell, in the cells' order.
     """
     masked = np.asarray(masked, dtype=bool)
     return np.array([_interval(membership, counts, masked, int(i)) for i in np.flatnonzero(masked)],
@@ -121,8 +135,25 @@ def suppress(keys: list[CellKey], membership: np.ndarray, counts: np.ndarray, *,
              initial: np.ndarray | None = None, max_tries: int = 60) -> np.ndarray:
     """Boolean mask of published cells to suppress (primary + complementary); see the module docstring.
 
-    ``initial`` adds cells that must be masked anyway (e.g. the clip-count mask when masking speaker counts).
+    Parameters
+    ----------
+    keys, membership, counts
+        The published cells, as from :func:`linked_cells`.
+    min_cell
+        Counts with ``0 < count < min_cell`` are masked (>= 1).
+    initial
+        Cells that must be masked anyway (e.g. the clip-count mask when masking speaker counts).
+    max_tries
+        Candidate complements tried for an exposed cell before the first one is
+        masked and the search goes on (>= 1).
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean mask over the published cells.
     """
+    check_int("min_cell", min_cell, minimum=1)
+    check_int("max_tries", max_tries, minimum=1)
     counts = np.asarray(counts, dtype=float)
     masked = (counts > 0) & (counts < min_cell)
     if initial is not None:

@@ -77,7 +77,9 @@ def test_correlate_reports_what_the_pooled_estimate_left_out_as_notes(synth_corp
 ])
 def test_correlate_usage_errors_are_one_message_before_any_clip_is_loaded(synth_corpus, argv, words):
     code, out, err = run(["correlate", synth_corpus, *argv, "--json"])
-    assert code == 2 and out == "" and err.count("error:") == 1 and words in err
+    assert code == 2 and err.count("error:") == 1 and words in err
+    assert out == {"error": "UsageError", "message": f"alloava correlate: {words}" if words.startswith("argument")
+                   else out["message"], "exit": 2} and words in out["message"]  # --json: the error as JSON too
 
 
 def test_help_lists_the_same_groups_as_the_error():

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from alloava_analysis.errors import ModelNotFoundError
+from alloava_analysis.errors import ModelNotFoundError, ParameterError
 from alloava_analysis.extract import models
 
 ENV_VARS = ("ALLOAVA_WHISPER_MODEL", "ALLOAVA_POSE_MODEL", "ALLOAVA_FACE_MODEL", "ALLOAVA_HAND_MODEL",
@@ -160,7 +160,7 @@ def test_in_memory_model_hash_follows_its_weights():
     a, b, c = (models.resolve_whisper_model(net(s), engine="openai-whisper") for s in (0, 0, 1))
     assert a.source == "object" and a.obj is not None and a.path is None
     assert a.sha256 == b.sha256 != c.sha256
-    with pytest.raises(TypeError, match="expected a model path or name for faster-whisper"):
+    with pytest.raises(ParameterError, match="expected a model path or name for faster-whisper"):
         models.resolve_whisper_model(net(0), engine="faster-whisper")
 
 
