@@ -161,6 +161,7 @@ def test_correlate_lags_and_mi_nulls_on_the_executor_give_the_same_numbers(corpu
     assert out["processes"] == out["serial"] and out["dask"] == out["serial"]
 
 
+@pytest.mark.filterwarnings("ignore:Fréchet distance on:UserWarning")  # 3 tiny clips: few samples, on purpose
 def test_audit_and_evaluate_give_the_same_numbers_whatever_the_executor(corpus_root, cluster):
     from alloava_analysis.runs.evaluate import evaluate_corpora
     from alloava_analysis.runs.audit import audit_corpus
