@@ -263,6 +263,7 @@ def plot_lag_curve(curve: pd.DataFrame, *, best_lag_s: float | None = None, plan
     ax.axvline(0.0, color="0.7", lw=0.8)
     ax.set_xlabel("lag (s), positive = motion leads speech")
     ax.set_ylabel("cross-correlation r")
-    ax.legend(fontsize=8)
+    if best_lag_s is not None or planted_lag_s is not None:  # nothing labelled to explain otherwise
+        ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
