@@ -79,6 +79,34 @@ def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = N
     ``scheduler`` (:func:`alloava_analysis.parallel.run_each`); the tables are
     stacked in clip order, so they are the same whatever the executor.
 
+    Parameters
+    ----------
+    source
+        A :class:`~alloava_analysis.corpus.Corpus`, a corpus folder, or an iterable of clips (``Clip``
+        objects or in-memory clips with ``.clip``, ``.audio`` and ``.samplerate``).
+    window_s, hop_s
+        Analysis windows in seconds (``hop_s`` defaults to ``window_s``).
+    group
+        Body-part group whose movement is measured, one of :data:`alloava_analysis.schema.GROUPS`.
+    progress
+        Show a progress bar over clips (on stderr).
+    energy
+        Compute the frame tables (speech energy needs audio); False skips them.
+    detrend_s
+        Moving average removed from the frame series, seconds (0 keeps them raw).
+    motion
+        How movement is measured (None: :class:`~alloava_analysis.features.MotionSettings` defaults).
+    normalize
+        Movement in shoulder widths per second (True) or raw position units per second.
+    rate_window_s
+        Length of the centred window of the ``windowed_rate`` column, seconds.
+    workers, scheduler
+        Local processes (``None``: every core) or a Dask cluster address (corpora only; in-memory clips are
+        analysed in this process).
+    clean
+        Pose cleaning before kinematics: ``confidence_threshold``, ``max_gap_s``, ``smooth_s`` (see
+        :func:`~alloava_analysis.crossmodal.coupling.clip_tables`).
+
     Returns
     -------
     windows : pandas.DataFrame

@@ -69,19 +69,40 @@ def measure_corpus(corpus: Corpus | str | Path, *, side: str = "real", audio_fro
                    scheduler: Any = None) -> CorpusMeasures:
     """Measure every clip of a corpus (:func:`measure_clip`); measure the real side once, compare often.
 
+    Failed clips (unloadable, no pose, shoulders never visible) are listed
+    in ``failed`` as ``{clip_id, side, reason}``; the others are measured.
+
     Parameters
     ----------
+    corpus
+        A :class:`~alloava_analysis.corpus.Corpus` or its folder.
     side
         ``"real"`` or ``"generated"`` (recorded with failures).
     audio_from
         For clips without audio, take the audio of the clip with the same id
         from this corpus (the real speech a generator was driven by).
+    rate_hz
+        Frame rate every clip is resampled to, Hz.
+    window_s, hop_s
+        Window length and hop of the motion samples, seconds (``hop_s`` defaults to ``window_s``).
+    confidence_threshold, max_gap_s
+        Pose cleaning before normalisation: keypoints under this confidence are missing, gaps up to
+        ``max_gap_s`` seconds are interpolated.
+    cut_handling
+        Camera cuts, one of :data:`alloava_analysis.choices.CUT_HANDLING`.
+    keypoints
+        Measured keypoint set, one of :data:`alloava_analysis.choices.EVAL_KEYPOINT_SETS`.
+    progress
+        Show a progress bar on stderr.
     workers, scheduler
         Where the clips are measured (:meth:`~alloava_analysis.corpus.Corpus.map`);
         the measures are in clip order whatever the executor.
 
-    Failed clips (unloadable, no pose, shoulders never visible) are listed
-    in ``failed`` as ``{clip_id, side, reason}``; the others are measured.
+    Returns
+    -------
+    CorpusMeasures
+        The measured clips, the failed ones and the options (pass it as ``real`` to
+        :func:`evaluate_corpora` to compare several generators with one real set).
     """
     corpus = corpus if isinstance(corpus, Corpus) else Corpus(corpus)
     options = dict(rate_hz=rate_hz, window_s=window_s, hop_s=hop_s, confidence_threshold=confidence_threshold,
@@ -390,8 +411,32 @@ def prepare_side(path: str | Path, *, work_dir: str | Path, side: str, progress:
     """A corpus for ``path``: the folder itself when it is in the Allo-AVA layout with keypoints, else
     its videos (top level, or ``video/``) extracted with face tracking into ``work_dir/side``.
 
-    Clips already extracted there (their report exists) are not extracted again.
-    Returns the corpus and ``{kind, models, extracted, reused, extraction_failed}``.
+    Clips already extracted there (their keypoint and face files exist) are not extracted again.
+
+    Parameters
+    ----------
+    path
+        A corpus folder in the Allo-AVA layout, or a folder of videos (at its top level or in ``video/``).
+    work_dir
+        Folder the videos are extracted under (into ``work_dir/side``).
+    side
+        Which side this is (``"real"`` or ``"generated"``): the subfolder of ``work_dir`` and the ``side``
+        of failures.
+    progress
+        Show progress bars on stderr.
+    allow_download
+        Let extraction download a model that no offline copy provides.
+    extract_options
+        Further options of :func:`~alloava_analysis.extract.pipeline.extract_video` (``pose_model``,
+        ``face_model``, ...).
+
+    Returns
+    -------
+    corpus : Corpus
+        ``path`` itself, or the corpus of the extracted videos.
+    info : dict
+        ``{kind: "corpus"}``, or for videos ``{kind: "videos", videos, extracted, reused, models,
+        extraction_failed, work_dir}``.
     """
     from ..extract.pipeline import clip_key_for, extract_video
 

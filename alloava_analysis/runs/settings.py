@@ -380,6 +380,13 @@ class EvaluateSettings(JobSettings):
         check_nonnegative("max_gap_s", self.max_gap_s)
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain values for a result; the embedder as its file path (or its ``str``).
+
+        Returns
+        -------
+        dict
+            Field name -> value.
+        """
         out = super().to_dict()
         out["embedder"] = None if self.embedder is None else str(getattr(self.embedder, "path", self.embedder))
         return out
@@ -464,6 +471,13 @@ class SensitivitySettings(JobSettings):
         check_int("n_boot", self.n_boot, minimum=1)
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain values for a result; ``motions`` as label -> the motion settings' ``to_dict()``.
+
+        Returns
+        -------
+        dict
+            Field name -> value.
+        """
         out = super().to_dict()
         if self.motions is not None:
             out["motions"] = {label: m.to_dict() for label, m in self.motions.items()}
