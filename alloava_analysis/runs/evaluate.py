@@ -23,7 +23,7 @@ import xarray as xr
 from tqdm.auto import tqdm
 
 from ..corpus import Corpus
-from ..errors import AlloAvaError
+from ..errors import AlloAvaError, InputPathError, ParameterError
 from ..evaluate.beats import beat_alignment, motion_beats
 from ..evaluate.clip import EVALUATION_VERSION, ClipMeasures, measure_clip
 from ..evaluate.distances import average_pairwise_distance, hellinger_distance, speed_histograms
@@ -324,8 +324,8 @@ def evaluate_corpora(real: "Corpus | CorpusMeasures | str | Path", generated: Co
     if isinstance(real, CorpusMeasures):
         real_cm = real
         if real_cm.options != options:
-            raise ValueError(f"expected the real measures to use the same options {options}, got "
-                             f"{real_cm.options}")
+            raise ParameterError(f"expected the real measures to use the same options {options}, got "
+                                 f"{real_cm.options}", name="real")
     else:
         real = real if isinstance(real, Corpus) else Corpus(real)
         real_cm = measure_corpus(real, side="real", progress=progress, workers=workers, scheduler=scheduler,
@@ -442,14 +442,15 @@ def prepare_side(path: str | Path, *, work_dir: str | Path, side: str, progress:
 
     path = Path(path)
     if not path.is_dir():
-        raise FileNotFoundError(f"{path}: expected a corpus folder or a folder of videos")
+        raise InputPathError(f"{side} path {path}: expected a corpus folder or a folder of videos, got "
+                             f"{'a file' if path.exists() else 'no such folder'}", name="path")
     table, _ = scan_layout(path)
     if len(table) and table["keypoints"].notna().any():
         return Corpus(path), {"kind": "corpus"}
     videos = _videos(path) or (_videos(path / "video") if (path / "video").is_dir() else [])
     if not videos:
-        raise FileNotFoundError(f"{path}: expected keypoints in the Allo-AVA layout or video files "
-                                f"({', '.join(VIDEO_SUFFIXES)}), found neither")
+        raise InputPathError(f"{side} path {path}: expected keypoints in the Allo-AVA layout or video files "
+                             f"({', '.join(VIDEO_SUFFIXES)}), found neither", name="path")
     out = Path(work_dir) / side
     models: dict = {}
     done, reused, failed = [], [], []
