@@ -55,10 +55,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..checks import check_nonnegative, check_option, check_positive, check_range
 from ..corpus import ANALYSIS_ERRORS, Corpus
 from ..crossmodal import correlation, dtw, information
 from ..crossmodal.coupling import (MI_SIGNALS, SPEECH_RATES, WINDOW_COLUMNS, check_settings, clip_tables, frame_rate,
                                    frame_lags)
+from ..errors import ParameterError
 from ..features.motion import MotionSettings
 from ..io.jsonable import to_jsonable
 from ..parallel import keep_workers
@@ -118,6 +120,8 @@ def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = N
         ``{clip_id, reason}`` for clips that could not be analysed.
     """
     check_settings(window_s=window_s, hop_s=hop_s, group=group)
+    _check_table_options(energy=energy, detrend_s=detrend_s, motion=motion, normalize=normalize,
+                         rate_window_s=rate_window_s, clean=clean)
     options = dict(window_s=window_s, hop_s=hop_s, group=group, energy=energy, detrend_s=detrend_s,
                    motion=motion, normalize=normalize, rate_window_s=rate_window_s, **clean)
 
@@ -153,6 +157,30 @@ def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = N
             frames.attrs["note"] = (f"clips have different video frame rates {rates} Hz; frame-level lags and MI "
                                     f"use {frames.attrs['rate_hz']} Hz")
     return windows, frames, failed
+
+
+CLEAN_OPTIONS = ("confidence_threshold", "max_gap_s", "smooth_s")
+
+
+def _check_table_options(*, energy: Any, detrend_s: Any, motion: Any, normalize: Any, rate_window_s: Any,
+                         clean: dict) -> None:
+    """ParameterError for an option of :func:`corpus_tables` that every clip would fail with (checked once, here)."""
+    check_option("energy", energy, (False, True))
+    check_nonnegative("detrend_s", detrend_s)
+    if motion is not None and not isinstance(motion, MotionSettings):
+        raise ParameterError(f"expected motion to be a MotionSettings or None, got {type(motion).__name__}",
+                             name="motion")
+    check_option("normalize", normalize, (False, True))
+    check_positive("rate_window_s", rate_window_s)
+    unknown = sorted(set(clean) - set(CLEAN_OPTIONS))
+    if unknown:
+        raise ParameterError(f"expected pose-cleaning options among {CLEAN_OPTIONS}, got {unknown}",
+                             name=unknown[0], allowed=CLEAN_OPTIONS)
+    if "confidence_threshold" in clean:
+        check_range("confidence_threshold", clean["confidence_threshold"], 0.0, 1.0)
+    for name in ("max_gap_s", "smooth_s"):
+        if name in clean:
+            check_nonnegative(name, clean[name])
 
 
 def correlate_corpus(source: Any, settings: CorrelateSettings | None = None, *, return_frames: bool = False,
