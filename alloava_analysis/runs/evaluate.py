@@ -22,6 +22,7 @@ import numpy as np
 import xarray as xr
 from tqdm.auto import tqdm
 
+from ..checks import check_option
 from ..corpus import Corpus
 from ..errors import AlloAvaError, InputPathError, ParameterError
 from ..evaluate.beats import beat_alignment, motion_beats
@@ -43,6 +44,7 @@ __all__ = ["CorpusMeasures", "evaluate_corpora", "evaluate_paths", "measure_corp
 log = logging.getLogger(__name__)
 
 FACE_LAYOUT = "mediapipe_face_478"
+SIDES = ("real", "generated")
 VIDEO_SUFFIXES = tuple(sorted(set(MODALITY_EXTENSIONS["video"]) | {".mp4", ".mov", ".mkv", ".webm", ".avi"}))
 
 
@@ -104,9 +106,14 @@ def measure_corpus(corpus: Corpus | str | Path, *, side: str = "real", audio_fro
         The measured clips, the failed ones and the options (pass it as ``real`` to
         :func:`evaluate_corpora` to compare several generators with one real set).
     """
-    corpus = corpus if isinstance(corpus, Corpus) else Corpus(corpus)
     options = dict(rate_hz=rate_hz, window_s=window_s, hop_s=hop_s, confidence_threshold=confidence_threshold,
                    max_gap_s=max_gap_s, cut_handling=cut_handling, keypoints=keypoints)
+    EvaluateSettings.resolve(**options)  # the evaluation's own checks, once, before any clip is measured
+    check_option("side", side, SIDES)
+    if audio_from is not None and not isinstance(audio_from, Corpus):
+        raise ParameterError(f"expected audio_from to be a Corpus or None, got {type(audio_from).__name__}",
+                             name="audio_from")
+    corpus = corpus if isinstance(corpus, Corpus) else Corpus(corpus)
     real_audio = {}
     if audio_from is not None and "audio" in audio_from.index:
         real_audio = {r["clip_id"]: r["audio"] for r in audio_from.index.to_dict("records") if r.get("audio")}
