@@ -28,9 +28,9 @@ import pandas as pd
 import xarray as xr
 
 from .. import choices
-from ..checks import check_option
+from ..checks import check_option, check_positive
 from ..corpus import as_corpus
-from ..crossmodal.coupling import clip_tables
+from ..crossmodal.coupling import check_settings, clip_tables
 from ..errors import MissingModalityError
 from ..features import motion
 from ..features.tiers import clip_tiers
@@ -92,6 +92,7 @@ def feature_tables(clip: Clip, *, window_s: float = 5.0, hop_s: float | None = N
         ``{"windows": DataFrame, "frames": DataFrame}``; the window table's ``attrs["units"]`` gives the
         intensity unit.
     """
+    check_settings(window_s=window_s, hop_s=hop_s, group=group)
     windows, frames = clip_tables(clip, window_s=window_s, hop_s=hop_s, group=group)
     if frames is None:
         settings = motion.MotionSettings()
@@ -130,6 +131,7 @@ def export_clip(root: str | Path, clip: Clip, out: str | Path, *, to: str, windo
         The files written.
     """
     check_option("to", to, FORMATS)
+    check_positive("window_s", window_s)
     out = Path(out)
     if to in ("netcdf", "pose"):
         poses = clip_poses(root, clip)
