@@ -4,6 +4,9 @@ from __future__ import annotations
 import math
 from typing import Any, Iterable, Sequence
 
+from ..checks import check_int, check_option
+from ..errors import ParameterError
+
 NA = "n/a"
 
 
@@ -34,6 +37,8 @@ def num(value: Any, *, digits: int = 3, unit: str = "", signed: bool = False) ->
     str
         The number as text.
     """
+    check_int("digits", digits, minimum=1)
+    check_option("signed", signed, (False, True))
     if _missing(value):
         return NA
     if isinstance(value, bool):
@@ -159,6 +164,11 @@ def table(rows: Iterable[Sequence[Any]], headers: Sequence[str] | None = None, *
     list of str
         One line per row (and two for the headers); empty without rows.
     """
+    if not isinstance(indent, str):
+        raise ParameterError(f"invalid value for indent: expected a string, got {indent!r}", name="indent")
+    if align is not None and not (isinstance(align, str) and set(align) <= {"l", "r"}):
+        raise ParameterError(f"invalid value for align: expected a string of 'l' and 'r', got {align!r}",
+                             name="align")
     rows = [["" if c is None else str(c) for c in row] for row in rows]
     if headers is not None:
         rows = [list(headers)] + rows
