@@ -14,17 +14,15 @@ import pytest
 
 from alloava_analysis.corpus import Corpus
 from alloava_analysis.errors import ParameterError
-from alloava_analysis.runs import audit, convert, correlate, evaluate, export, sensitivity, stats, validate
-from alloava_analysis.runs.settings import (AuditSettings, ConvertSettings, CorrelateSettings, EvaluateSettings,
-                                            ExportSettings, SensitivitySettings, ValidateSettings)
+from alloava_analysis.runs import audit, convert, correlate, evaluate, export, sensitivity, settings, stats, validate
 from tests.fixtures.bad_options import public_functions_with_options, qualified, walk_bad_options
 from tests.fixtures.datasets import write_tiny_corpus
 
 N_CLIPS, N_FRAMES = 3, 150  # 6 s clips at 25 fps: a 5 s window (the default) fits, and several 1 s windows
 
-#: Not walked: ``workers`` is the executor's to check (:mod:`alloava_analysis.parallel`, shared by every driver;
-#: the command line's ``--workers`` type checks it there). ``progress`` is fixed to False (quiet output; any
-#: value is taken as a truth value).
+#: Not walked: ``workers``, which every driver hands to :mod:`alloava_analysis.parallel` unchanged: a bad worker
+#: count is the executors' to refuse (and the command line's ``--workers`` type's). ``progress`` is fixed to False
+#: (quiet output; any value is taken as a truth value).
 SKIP = ("workers",)
 
 #: A complete one-at-a-time baseline (what coupling_sensitivity completes from its defaults).
@@ -91,10 +89,10 @@ CALLS = {
     export.export_corpus: lambda f: ((f["root"],), {"out": f["out"], "to": "csv"}),
 }
 #: Drivers whose settings fields (given as ``**options``) are walked too.
-SETTINGS = {validate.validate_corpus: ValidateSettings, convert.convert_corpus: ConvertSettings,
-            correlate.correlate_corpus: CorrelateSettings, sensitivity.coupling_sensitivity: SensitivitySettings,
-            audit.audit_corpus: AuditSettings, evaluate.evaluate_corpora: EvaluateSettings,
-            export.export_corpus: ExportSettings}
+SETTINGS = {validate.validate_corpus: settings.ValidateSettings, convert.convert_corpus: settings.ConvertSettings,
+            correlate.correlate_corpus: settings.CorrelateSettings,
+            sensitivity.coupling_sensitivity: settings.SensitivitySettings, audit.audit_corpus: settings.AuditSettings,
+            evaluate.evaluate_corpora: settings.EvaluateSettings, export.export_corpus: settings.ExportSettings}
 #: Functions that cannot sensibly run in a unit test (they extract videos with MediaPipe models).
 EXEMPT = {
     "runs.evaluate.prepare_side": "extracts a folder of videos with the MediaPipe models (integration tests)",
