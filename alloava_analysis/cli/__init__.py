@@ -72,7 +72,18 @@ __all__ = ["COMMANDS", "EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "build_parser", "
 
 
 def command_module(name: str) -> ModuleType:
-    """The module of command ``name`` (imported on first use)."""
+    """The module of command ``name`` (imported on first use).
+
+    Parameters
+    ----------
+    name
+        A command name, one of the keys of :data:`COMMANDS`.
+
+    Returns
+    -------
+    module
+        ``alloava_analysis.cli.<name>``.
+    """
     return importlib.import_module(f"{__name__}.{name}")
 
 

@@ -16,7 +16,13 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 # -- parent parsers ---------------------------------------------------------------------------
 def output_parser() -> argparse.ArgumentParser:
-    """``--json``, ``--quiet``, ``-v/--verbose``: every command has them."""
+    """``--json``, ``--quiet``, ``-v/--verbose``: every command has them.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        A parent parser (no ``--help``).
+    """
     parser = argparse.ArgumentParser(add_help=False)
     group = parser.add_argument_group("output")
     group.add_argument("--json", action="store_true", help="print one JSON object on stdout (logs stay on stderr)")
@@ -26,7 +32,13 @@ def output_parser() -> argparse.ArgumentParser:
 
 
 def corpus_parser() -> argparse.ArgumentParser:
-    """``PATH`` (a corpus folder in the Allo-AVA layout) and ``--labels CSV``."""
+    """``PATH`` (a corpus folder in the Allo-AVA layout) and ``--labels CSV``.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        A parent parser (no ``--help``).
+    """
     parser = argparse.ArgumentParser(add_help=False)
     group = parser.add_argument_group("corpus")
     group.add_argument("path", type=Path, metavar="PATH",
@@ -37,14 +49,31 @@ def corpus_parser() -> argparse.ArgumentParser:
 
 
 def seed_parser(default: int = 0) -> argparse.ArgumentParser:
-    """``--seed S``: the seed of every random draw of the command."""
+    """``--seed S``: the seed of every random draw of the command.
+
+    Parameters
+    ----------
+    default
+        The seed when ``--seed`` is not given.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        A parent parser (no ``--help``).
+    """
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--seed", type=int, default=default, help=f"random seed (default {default})")
     return parser
 
 
 def executor_parser() -> argparse.ArgumentParser:
-    """``--workers N`` and ``--scheduler ADDRESS``: where the clips run (see :mod:`alloava_analysis.parallel`)."""
+    """``--workers N`` and ``--scheduler ADDRESS``: where the clips run (see :mod:`alloava_analysis.parallel`).
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        A parent parser (no ``--help``).
+    """
     parser = argparse.ArgumentParser(add_help=False)
     group = parser.add_argument_group("execution")
     group.add_argument("--workers", type=positive_int, default=None,
@@ -77,16 +106,51 @@ nonnegative_int = _as_type("an integer >= 0", int, options.check_int, minimum=0)
 
 
 def choices_help(text: str, allowed: tuple | list) -> str:
-    """``text`` followed by the allowed values, for ``help=`` (the same list argparse's error gives)."""
+    """``text`` followed by the allowed values, for ``help=`` (the same list argparse's error gives).
+
+    Parameters
+    ----------
+    text
+        The option's help.
+    allowed
+        Its allowed values, in the order to list them.
+
+    Returns
+    -------
+    str
+        ``"<text>: <value>, <value>, ..."``.
+    """
     return f"{text}: {', '.join(map(str, allowed))}"
 
 
 # -- the one exit rule ------------------------------------------------------------------------
 def problems(result: dict) -> list[dict]:
-    """The result's ``skipped`` and ``failed`` entries (``{clip_id or path, reason, ...}``)."""
+    """The result's ``skipped`` and ``failed`` entries (``{clip_id or path, reason, ...}``).
+
+    Parameters
+    ----------
+    result
+        A command's result (the ``--json`` object).
+
+    Returns
+    -------
+    list of dict
+        The ``skipped`` entries, then the ``failed`` ones (empty when it has neither).
+    """
     return list(result.get("skipped") or []) + list(result.get("failed") or [])
 
 
 def exit_status(result: dict) -> int:
-    """0 when nothing was skipped or failed, else 1 (usage errors, exit 2, never get a result)."""
+    """0 when nothing was skipped or failed, else 1 (usage errors, exit 2, never get a result).
+
+    Parameters
+    ----------
+    result
+        A command's result (the ``--json`` object).
+
+    Returns
+    -------
+    int
+        :data:`EXIT_OK` or :data:`EXIT_FAILED`.
+    """
     return EXIT_FAILED if problems(result) else EXIT_OK

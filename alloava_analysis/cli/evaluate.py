@@ -59,9 +59,10 @@ def run(args: argparse.Namespace) -> dict:
     for name, path in (("--real", args.real), ("--generated", args.generated)):
         if not path.is_dir():
             raise InputPathError(f"{name} {path}: expected a corpus folder or a folder of videos, got "
-                                    f"{'a file' if path.exists() else 'no such folder'}")
+                                 f"{'a file' if path.exists() else 'no such folder'}", name=name)
     if args.embedder is not None and not args.embedder.is_file():
-        raise InputPathError(f"--embedder {args.embedder}: no such file")
+        raise InputPathError(f"--embedder {args.embedder}: expected a file, got "
+                             f"{'a folder' if args.embedder.exists() else 'no such file'}", name="--embedder")
     from ..runs.evaluate import evaluate_paths
 
     settings = EvaluateSettings(window_s=args.window, hop_s=args.hop, rate_hz=args.rate, keypoints=args.keypoints,

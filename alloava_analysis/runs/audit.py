@@ -28,8 +28,26 @@ def audit_table(corpus: Any, *, progress: bool = True, workers: int | None = 1, 
 
     Clips are measured by ``workers`` local processes or on the Dask cluster at
     ``scheduler`` (:meth:`~alloava_analysis.corpus.Corpus.map`); the table is
-    in clip order whatever the executor. Returns the table and the clips that
-    failed (``{clip_id, reason}``; they are left out).
+    in clip order whatever the executor.
+
+    Parameters
+    ----------
+    corpus
+        The :class:`~alloava_analysis.corpus.Corpus` whose clips are measured.
+    progress
+        Show a progress bar on stderr.
+    workers, scheduler
+        Local processes (``None``: every core) or a Dask cluster address.
+    options
+        Options of :func:`~alloava_analysis.stats.audit.clip_metrics` (``low_confidence``, ``window_s``,
+        ``gesture_threshold``; see :meth:`AuditSettings.clip_options`).
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        One row per measured clip: the corpus index columns and the metrics (empty when no clip was measured).
+    failed : list of dict
+        ``{clip_id, reason}`` of the clips that could not be loaded or measured (left out of ``table``).
     """
     done, failed = corpus.map(partial(clip_metrics, **options), workers=workers, scheduler=scheduler,
                               progress=progress)

@@ -55,10 +55,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..checks import check_nonnegative, check_option, check_positive, check_range
 from ..corpus import ANALYSIS_ERRORS, Corpus
 from ..crossmodal import correlation, dtw, information
 from ..crossmodal.coupling import (MI_SIGNALS, SPEECH_RATES, WINDOW_COLUMNS, check_settings, clip_tables, frame_rate,
                                    frame_lags)
+from ..errors import ParameterError
 from ..features.motion import MotionSettings
 from ..io.jsonable import to_jsonable
 from ..parallel import keep_workers
@@ -79,6 +81,34 @@ def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = N
     ``scheduler`` (:func:`alloava_analysis.parallel.run_each`); the tables are
     stacked in clip order, so they are the same whatever the executor.
 
+    Parameters
+    ----------
+    source
+        A :class:`~alloava_analysis.corpus.Corpus`, a corpus folder, or an iterable of clips (``Clip``
+        objects or in-memory clips with ``.clip``, ``.audio`` and ``.samplerate``).
+    window_s, hop_s
+        Analysis windows in seconds (``hop_s`` defaults to ``window_s``).
+    group
+        Body-part group whose movement is measured, one of :data:`alloava_analysis.schema.GROUPS`.
+    progress
+        Show a progress bar over clips (on stderr).
+    energy
+        Compute the frame tables (speech energy needs audio); False skips them.
+    detrend_s
+        Moving average removed from the frame series, seconds (0 keeps them raw).
+    motion
+        How movement is measured (None: :class:`~alloava_analysis.features.MotionSettings` defaults).
+    normalize
+        Movement in shoulder widths per second (True) or raw position units per second.
+    rate_window_s
+        Length of the centred window of the ``windowed_rate`` column, seconds.
+    workers, scheduler
+        Local processes (``None``: every core) or a Dask cluster address (corpora only; in-memory clips are
+        analysed in this process).
+    clean
+        Pose cleaning before kinematics: ``confidence_threshold``, ``max_gap_s``, ``smooth_s`` (see
+        :func:`~alloava_analysis.crossmodal.coupling.clip_tables`).
+
     Returns
     -------
     windows : pandas.DataFrame
@@ -90,6 +120,8 @@ def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = N
         ``{clip_id, reason}`` for clips that could not be analysed.
     """
     check_settings(window_s=window_s, hop_s=hop_s, group=group)
+    _check_table_options(energy=energy, detrend_s=detrend_s, motion=motion, normalize=normalize,
+                         rate_window_s=rate_window_s, clean=clean)
     options = dict(window_s=window_s, hop_s=hop_s, group=group, energy=energy, detrend_s=detrend_s,
                    motion=motion, normalize=normalize, rate_window_s=rate_window_s, **clean)
 
@@ -125,6 +157,30 @@ def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = N
             frames.attrs["note"] = (f"clips have different video frame rates {rates} Hz; frame-level lags and MI "
                                     f"use {frames.attrs['rate_hz']} Hz")
     return windows, frames, failed
+
+
+CLEAN_OPTIONS = ("confidence_threshold", "max_gap_s", "smooth_s")
+
+
+def _check_table_options(*, energy: Any, detrend_s: Any, motion: Any, normalize: Any, rate_window_s: Any,
+                         clean: dict) -> None:
+    """ParameterError for an option of :func:`corpus_tables` that every clip would fail with (checked once, here)."""
+    check_option("energy", energy, (False, True))
+    check_nonnegative("detrend_s", detrend_s)
+    if motion is not None and not isinstance(motion, MotionSettings):
+        raise ParameterError(f"expected motion to be a MotionSettings or None, got {type(motion).__name__}",
+                             name="motion")
+    check_option("normalize", normalize, (False, True))
+    check_positive("rate_window_s", rate_window_s)
+    unknown = sorted(set(clean) - set(CLEAN_OPTIONS))
+    if unknown:
+        raise ParameterError(f"expected pose-cleaning options among {CLEAN_OPTIONS}, got {unknown}",
+                             name=unknown[0], allowed=CLEAN_OPTIONS)
+    if "confidence_threshold" in clean:
+        check_range("confidence_threshold", clean["confidence_threshold"], 0.0, 1.0)
+    for name in ("max_gap_s", "smooth_s"):
+        if name in clean:
+            check_nonnegative(name, clean[name])
 
 
 def correlate_corpus(source: Any, settings: CorrelateSettings | None = None, *, return_frames: bool = False,

@@ -22,8 +22,9 @@ import numpy as np
 import xarray as xr
 from tqdm.auto import tqdm
 
+from ..checks import check_option
 from ..corpus import Corpus
-from ..errors import AlloAvaError
+from ..errors import AlloAvaError, InputPathError, ParameterError
 from ..evaluate.beats import beat_alignment, motion_beats
 from ..evaluate.clip import EVALUATION_VERSION, ClipMeasures, measure_clip
 from ..evaluate.distances import average_pairwise_distance, hellinger_distance, speed_histograms
@@ -43,6 +44,7 @@ __all__ = ["CorpusMeasures", "evaluate_corpora", "evaluate_paths", "measure_corp
 log = logging.getLogger(__name__)
 
 FACE_LAYOUT = "mediapipe_face_478"
+SIDES = ("real", "generated")
 VIDEO_SUFFIXES = tuple(sorted(set(MODALITY_EXTENSIONS["video"]) | {".mp4", ".mov", ".mkv", ".webm", ".avi"}))
 
 
@@ -69,23 +71,49 @@ def measure_corpus(corpus: Corpus | str | Path, *, side: str = "real", audio_fro
                    scheduler: Any = None) -> CorpusMeasures:
     """Measure every clip of a corpus (:func:`measure_clip`); measure the real side once, compare often.
 
+    Failed clips (unloadable, no pose, shoulders never visible) are listed
+    in ``failed`` as ``{clip_id, side, reason}``; the others are measured.
+
     Parameters
     ----------
+    corpus
+        A :class:`~alloava_analysis.corpus.Corpus` or its folder.
     side
         ``"real"`` or ``"generated"`` (recorded with failures).
     audio_from
         For clips without audio, take the audio of the clip with the same id
         from this corpus (the real speech a generator was driven by).
+    rate_hz
+        Frame rate every clip is resampled to, Hz.
+    window_s, hop_s
+        Window length and hop of the motion samples, seconds (``hop_s`` defaults to ``window_s``).
+    confidence_threshold, max_gap_s
+        Pose cleaning before normalisation: keypoints under this confidence are missing, gaps up to
+        ``max_gap_s`` seconds are interpolated.
+    cut_handling
+        Camera cuts, one of :data:`alloava_analysis.choices.CUT_HANDLING`.
+    keypoints
+        Measured keypoint set, one of :data:`alloava_analysis.choices.EVAL_KEYPOINT_SETS`.
+    progress
+        Show a progress bar on stderr.
     workers, scheduler
         Where the clips are measured (:meth:`~alloava_analysis.corpus.Corpus.map`);
         the measures are in clip order whatever the executor.
 
-    Failed clips (unloadable, no pose, shoulders never visible) are listed
-    in ``failed`` as ``{clip_id, side, reason}``; the others are measured.
+    Returns
+    -------
+    CorpusMeasures
+        The measured clips, the failed ones and the options (pass it as ``real`` to
+        :func:`evaluate_corpora` to compare several generators with one real set).
     """
-    corpus = corpus if isinstance(corpus, Corpus) else Corpus(corpus)
     options = dict(rate_hz=rate_hz, window_s=window_s, hop_s=hop_s, confidence_threshold=confidence_threshold,
                    max_gap_s=max_gap_s, cut_handling=cut_handling, keypoints=keypoints)
+    EvaluateSettings.resolve(**options)  # the evaluation's own checks, once, before any clip is measured
+    check_option("side", side, SIDES)
+    if audio_from is not None and not isinstance(audio_from, Corpus):
+        raise ParameterError(f"expected audio_from to be a Corpus or None, got {type(audio_from).__name__}",
+                             name="audio_from")
+    corpus = corpus if isinstance(corpus, Corpus) else Corpus(corpus)
     real_audio = {}
     if audio_from is not None and "audio" in audio_from.index:
         real_audio = {r["clip_id"]: r["audio"] for r in audio_from.index.to_dict("records") if r.get("audio")}
@@ -303,8 +331,8 @@ def evaluate_corpora(real: "Corpus | CorpusMeasures | str | Path", generated: Co
     if isinstance(real, CorpusMeasures):
         real_cm = real
         if real_cm.options != options:
-            raise ValueError(f"expected the real measures to use the same options {options}, got "
-                             f"{real_cm.options}")
+            raise ParameterError(f"expected the real measures to use the same options {options}, got "
+                                 f"{real_cm.options}", name="real")
     else:
         real = real if isinstance(real, Corpus) else Corpus(real)
         real_cm = measure_corpus(real, side="real", progress=progress, workers=workers, scheduler=scheduler,
@@ -390,21 +418,46 @@ def prepare_side(path: str | Path, *, work_dir: str | Path, side: str, progress:
     """A corpus for ``path``: the folder itself when it is in the Allo-AVA layout with keypoints, else
     its videos (top level, or ``video/``) extracted with face tracking into ``work_dir/side``.
 
-    Clips already extracted there (their report exists) are not extracted again.
-    Returns the corpus and ``{kind, models, extracted, reused, extraction_failed}``.
+    Clips already extracted there (their keypoint and face files exist) are not extracted again.
+
+    Parameters
+    ----------
+    path
+        A corpus folder in the Allo-AVA layout, or a folder of videos (at its top level or in ``video/``).
+    work_dir
+        Folder the videos are extracted under (into ``work_dir/side``).
+    side
+        Which side this is (``"real"`` or ``"generated"``): the subfolder of ``work_dir`` and the ``side``
+        of failures.
+    progress
+        Show progress bars on stderr.
+    allow_download
+        Let extraction download a model that no offline copy provides.
+    extract_options
+        Further options of :func:`~alloava_analysis.extract.pipeline.extract_video` (``pose_model``,
+        ``face_model``, ...).
+
+    Returns
+    -------
+    corpus : Corpus
+        ``path`` itself, or the corpus of the extracted videos.
+    info : dict
+        ``{kind: "corpus"}``, or for videos ``{kind: "videos", videos, extracted, reused, models,
+        extraction_failed, work_dir}``.
     """
     from ..extract.pipeline import clip_key_for, extract_video
 
     path = Path(path)
     if not path.is_dir():
-        raise FileNotFoundError(f"{path}: expected a corpus folder or a folder of videos")
+        raise InputPathError(f"{side} path {path}: expected a corpus folder or a folder of videos, got "
+                             f"{'a file' if path.exists() else 'no such folder'}", name="path")
     table, _ = scan_layout(path)
     if len(table) and table["keypoints"].notna().any():
         return Corpus(path), {"kind": "corpus"}
     videos = _videos(path) or (_videos(path / "video") if (path / "video").is_dir() else [])
     if not videos:
-        raise FileNotFoundError(f"{path}: expected keypoints in the Allo-AVA layout or video files "
-                                f"({', '.join(VIDEO_SUFFIXES)}), found neither")
+        raise InputPathError(f"{side} path {path}: expected keypoints in the Allo-AVA layout or video files "
+                             f"({', '.join(VIDEO_SUFFIXES)}), found neither", name="path")
     out = Path(work_dir) / side
     models: dict = {}
     done, reused, failed = [], [], []

@@ -28,9 +28,9 @@ import pandas as pd
 import xarray as xr
 
 from .. import choices
-from ..checks import check_option
+from ..checks import check_option, check_positive
 from ..corpus import as_corpus
-from ..crossmodal.coupling import clip_tables
+from ..crossmodal.coupling import check_settings, clip_tables
 from ..errors import MissingModalityError
 from ..features import motion
 from ..features.tiers import clip_tiers
@@ -46,7 +46,20 @@ MEDIAPIPE = ("mediapipe_pose_33", "mediapipe_holistic", "mediapipe_face_478", "m
 
 
 def clip_poses(root: str | Path, clip: Clip) -> dict[str, xr.Dataset]:
-    """The clip's poses from its keypoint JSON, with the extraction side files' datasets in place of/beside them."""
+    """The clip's poses from its keypoint JSON, with the extraction side files' datasets in place of/beside them.
+
+    Parameters
+    ----------
+    root
+        The corpus folder (its ``extraction/`` side files are read).
+    clip
+        The loaded clip.
+
+    Returns
+    -------
+    dict
+        Layout name -> pose dataset; a side file replaces the JSON's dataset of the same layout.
+    """
     poses = dict(clip.poses)
     folder = extraction_path(root, clip.clip_id).parent
     for path in sorted(folder.glob(f"{clip.clip_id}.*.parquet")) if folder.is_dir() else []:
@@ -63,7 +76,23 @@ def feature_tables(clip: Clip, *, window_s: float = 5.0, hop_s: float | None = N
     coverage (see :func:`alloava_analysis.crossmodal.coupling.clip_tables`). Per
     frame (video clock): movement intensity and, with audio, speech energy;
     without audio, intensity and the number of valid keypoints.
+
+    Parameters
+    ----------
+    clip
+        The loaded clip (pose and words; audio adds speech energy).
+    window_s, hop_s
+        Analysis windows in seconds (``hop_s`` defaults to ``window_s``).
+    group
+        Body-part group whose movement is measured, one of :data:`alloava_analysis.schema.GROUPS`.
+
+    Returns
+    -------
+    dict
+        ``{"windows": DataFrame, "frames": DataFrame}``; the window table's ``attrs["units"]`` gives the
+        intensity unit.
     """
+    check_settings(window_s=window_s, hop_s=hop_s, group=group)
     windows, frames = clip_tables(clip, window_s=window_s, hop_s=hop_s, group=group)
     if frames is None:
         settings = motion.MotionSettings()
@@ -81,8 +110,28 @@ def _media(clip: Clip) -> str | None:
 
 
 def export_clip(root: str | Path, clip: Clip, out: str | Path, *, to: str, window_s: float = 5.0) -> list[Path]:
-    """Write one clip in format ``to`` (one of :data:`FORMATS`) under ``out``; returns the files written."""
+    """Write one clip in format ``to`` (one of :data:`FORMATS`) under ``out``; returns the files written.
+
+    Parameters
+    ----------
+    root
+        The corpus folder (extraction side files for ``netcdf`` and ``pose``).
+    clip
+        The loaded clip.
+    out
+        Output folder.
+    to
+        Format, one of :data:`FORMATS`.
+    window_s
+        Analysis window of the feature tables (``parquet``, ``csv``), seconds.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
     check_option("to", to, FORMATS)
+    check_positive("window_s", window_s)
     out = Path(out)
     if to in ("netcdf", "pose"):
         poses = clip_poses(root, clip)

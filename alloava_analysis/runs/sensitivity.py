@@ -40,9 +40,19 @@ FACTORS = {"window": "window_s", "group": "group", "smoothing": "smooth_s", "mot
 def sensitivity_settings(*, baseline: dict[str, Any], **values: tuple) -> list[dict[str, Any]]:
     """The one-at-a-time design: the baseline, then each value of each choice with the others at baseline.
 
-    ``values`` maps setting keys (``window_s``, ``group``, ...; see :data:`FACTORS`) to the values tried.
-    Each setting is the baseline's keys plus ``factor``, which names the choice that differs from the
-    baseline (``"baseline"`` for the baseline itself).
+    Parameters
+    ----------
+    baseline
+        The value of every setting key of :data:`FACTORS` (``window_s``, ``group``, ``smooth_s``, ``motion``,
+        ``normalize``, ``speech_rate``) held while another varies.
+    values
+        Setting key -> the values tried for it; values equal to the baseline's are not repeated.
+
+    Returns
+    -------
+    list of dict
+        The settings in order: the baseline's keys plus ``factor``, which names the choice that differs from
+        the baseline (``"baseline"`` for the baseline itself).
     """
     rows = [{"factor": "baseline", **baseline}]
     for factor, key in FACTORS.items():

@@ -13,11 +13,12 @@ without loading the analysis code.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
 from .. import choices
-from ..checks import check_int, check_nonnegative, check_option, check_positive, check_range
+from ..checks import check_int, check_nonnegative, check_option, check_options, check_positive, check_range
 from ..errors import ParameterError
 
 __all__ = ["AuditSettings", "ConvertSettings", "CorrelateSettings", "EvaluateSettings", "ExportSettings",
@@ -148,7 +149,7 @@ class CorrelateSettings(JobSettings):
     n_boot, n_surrogates
         Bootstrap resamples of the pooled correlation; surrogates of each MI null.
     seed
-        Seed of every resampling.
+        Seed of every resampling (an integer >= 0).
     detrend_s
         Moving average (seconds) removed from the frame series before lags and MI.
     mi_k, mi_max_samples
@@ -222,6 +223,7 @@ class CorrelateSettings(JobSettings):
         check_range("confidence_threshold", self.confidence_threshold, 0.0, 1.0)
         check_int("n_boot_lag", self.n_boot_lag, minimum=1)
         check_int("mi_k", self.mi_k, minimum=1)
+        check_int("seed", self.seed, minimum=0)
         check_option("normalize", self.normalize, (False, True))
         if self.mi_max_samples is not None:
             check_int("mi_max_samples", self.mi_max_samples, minimum=10)
@@ -266,7 +268,7 @@ class AuditSettings(JobSettings):
     alpha
         False-discovery rate for ``flagged``, in (0, 1).
     seed
-        Seed of the resampling.
+        Seed of the resampling (an integer >= 0).
     low_confidence, window_s, gesture_threshold
         Per-clip measurement (see :func:`alloava_analysis.stats.audit.clip_metrics`).
     balance_tolerance
@@ -302,6 +304,7 @@ class AuditSettings(JobSettings):
         check_range("reference_ratio", self.reference_ratio, 0.0, 1.0)
         check_int("n_boot", self.n_boot, minimum=1)
         check_int("n_perm", self.n_perm, minimum=0)
+        check_int("seed", self.seed, minimum=0)
         check_range("alpha", self.alpha, 0.0, 1.0, inclusive=(False, False))
         check_range("low_confidence", self.low_confidence, 0.0, 1.0)
         check_positive("window_s", self.window_s)
@@ -347,7 +350,7 @@ class EvaluateSettings(JobSettings):
     keypoints
         Evaluated keypoint set, one of :data:`alloava_analysis.choices.EVAL_KEYPOINT_SETS`.
     seed
-        Seed of the resampling.
+        Seed of the resampling (an integer >= 0).
     """
 
     CHOICES: ClassVar[dict[str, tuple]] = {"direction": choices.DIRECTIONS, "cut_handling": choices.CUT_HANDLING,
@@ -376,10 +379,18 @@ class EvaluateSettings(JobSettings):
         check_int("n_boot", self.n_boot, minimum=0)
         check_positive("sigma_s", self.sigma_s)
         check_int("speed_bins", self.speed_bins, minimum=2)
+        check_int("seed", self.seed, minimum=0)
         check_range("confidence_threshold", self.confidence_threshold, 0.0, 1.0)
         check_nonnegative("max_gap_s", self.max_gap_s)
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain values for a result; the embedder as its file path (or its ``str``).
+
+        Returns
+        -------
+        dict
+            Field name -> value.
+        """
         out = super().to_dict()
         out["embedder"] = None if self.embedder is None else str(getattr(self.embedder, "path", self.embedder))
         return out
@@ -441,7 +452,7 @@ class SensitivitySettings(JobSettings):
     n_boot
         Bootstrap resamples of each pooled correlation.
     seed
-        Seed of the resampling.
+        Seed of the resampling (an integer >= 0).
     """
 
     windows_s: tuple[float, ...] = (1.0, 2.0, 5.0, 10.0, 20.0)
@@ -457,13 +468,40 @@ class SensitivitySettings(JobSettings):
     seed: int = 0
 
     def __post_init__(self) -> None:
+        from ..features.motion import MotionSettings
+        from ..schema import GROUPS
+
         check_option("method", self.method, ("pearson", "spearman"))
-        for name, allowed in (("speech_rates", choices.SPEECH_RATES), ("poolings", choices.POOLING)):
-            for value in getattr(self, name):
-                check_option(name, value, allowed)
+        for name, allowed in (("groups", GROUPS), ("normalize", (False, True)), ("speech_rates", choices.SPEECH_RATES),
+                              ("poolings", choices.POOLING)):
+            check_options(name, getattr(self, name), allowed)
+        for name, check in (("windows_s", check_positive), ("smooth_s", check_nonnegative)):
+            values = getattr(self, name)
+            if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+                raise ParameterError(f"invalid value for {name}: expected a list of numbers, got {values!r}",
+                                     name=name)
+            for value in values:
+                check(name, value)
+        if self.motions is not None and not (isinstance(self.motions, dict) and
+                                             all(isinstance(m, MotionSettings) for m in self.motions.values())):
+            raise ParameterError(f"invalid value for motions: expected None or a dict of label -> MotionSettings, "
+                                 f"got {self.motions!r}", name="motions")
+        if self.baseline is not None:
+            keys = ("window_s", "group", "smooth_s", "motion", "normalize", "speech_rate")
+            if not isinstance(self.baseline, dict) or set(self.baseline) - set(keys):
+                raise ParameterError(f"invalid value for baseline: expected None or a dict with keys among {keys}, "
+                                     f"got {self.baseline!r}", name="baseline", allowed=keys)
         check_int("n_boot", self.n_boot, minimum=1)
+        check_int("seed", self.seed, minimum=0)
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain values for a result; ``motions`` as label -> the motion settings' ``to_dict()``.
+
+        Returns
+        -------
+        dict
+            Field name -> value.
+        """
         out = super().to_dict()
         if self.motions is not None:
             out["motions"] = {label: m.to_dict() for label, m in self.motions.items()}

@@ -17,6 +17,20 @@ def clip_table_and_failures(corpus: Corpus, *, progress: bool = True) -> tuple[p
     """One row per clip with frames, words and durations, and ``{clip_id, reason}`` for clips that did not load.
 
     Read from the store index when it is up to date for every clip, else by loading each clip.
+
+    Parameters
+    ----------
+    corpus
+        The corpus.
+    progress
+        Show a progress bar on stderr while clips are loaded.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        One row per loaded clip: the index columns with ``frames``, ``words``, ``n_keypoints`` and durations.
+    failed : list of dict
+        ``{clip_id, reason}`` of the clips that could not be loaded.
     """
     needed = {"frames", "words", "n_keypoints"}
     if needed <= set(corpus.index.columns) and corpus.index[list(needed)].notna().all().all() and \
@@ -31,7 +45,20 @@ def clip_table_and_failures(corpus: Corpus, *, progress: bool = True) -> tuple[p
 
 
 def clip_table(corpus: Corpus, *, progress: bool = True) -> pd.DataFrame:
-    """One row per clip with frames, words and durations (clips that fail to load are left out, with a warning)."""
+    """One row per clip with frames, words and durations (clips that fail to load are left out, with a warning).
+
+    Parameters
+    ----------
+    corpus
+        The corpus.
+    progress
+        Show a progress bar on stderr while clips are loaded.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table of :func:`clip_table_and_failures`.
+    """
     table, failed = clip_table_and_failures(corpus, progress=progress)
     _warn_failed(failed)
     return table
@@ -49,6 +76,18 @@ def measure(corpus: Corpus, *, progress: bool = True) -> dict:
     Each YouTube video counts once: a video listed under two categories (two
     clip ids) is measured as its first clip id (see :func:`duplicate_videos`).
     Clips that fail to load are left out, with a warning; :func:`corpus_stats` lists them.
+
+    Parameters
+    ----------
+    corpus
+        The corpus.
+    progress
+        Show a progress bar on stderr while clips are loaded.
+
+    Returns
+    -------
+    dict
+        The measured statistics (:func:`~alloava_analysis.stats.descriptive.measure_table`).
     """
     table, failed = clip_table_and_failures(corpus, progress=progress)
     _warn_failed(failed)
@@ -57,6 +96,13 @@ def measure(corpus: Corpus, *, progress: bool = True) -> dict:
 
 def corpus_stats(path: str | Path | Corpus, *, progress: bool = True) -> dict:
     """The ``alloava stats --json`` object.
+
+    Parameters
+    ----------
+    path
+        A corpus or its folder.
+    progress
+        Show a progress bar on stderr while clips are loaded.
 
     Returns
     -------
