@@ -3,8 +3,18 @@ from __future__ import annotations
 
 import logging
 
-from .errors import (AlloAvaError, AudioFormatError, CorpusPathError, ExtractionError, InputPathError,
-                     InvalidClipIdError, MissingModalityError, ModelNotFoundError, ParameterError, SchemaError)
+from .errors import (
+    AlloAvaError,
+    AudioFormatError,
+    CorpusPathError,
+    ExtractionError,
+    InputPathError,
+    InvalidClipIdError,
+    MissingModalityError,
+    ModelNotFoundError,
+    ParameterError,
+    SchemaError,
+)
 
 __version__ = "0.1.0"
 _MODEL = ("Clip", "make_pose", "make_words", "validate_pose")

@@ -19,10 +19,9 @@ from tqdm.auto import tqdm
 from .errors import AlloAvaError, InputPathError, ParameterError
 from .io import store as st
 from .io.allo_ava import load_clip
-from .io.extraction import extraction_path, read_report
 from .io.audio import AudioFormatError, open_audio
-from .io.labels import (INDEX_COLUMNS, KEY_COLUMNS, LABELS_FILE, SOURCE_MODALITIES,  # noqa: F401 - re-exported
-                        read_labels)
+from .io.extraction import extraction_path, read_report
+from .io.labels import INDEX_COLUMNS, KEY_COLUMNS, LABELS_FILE, SOURCE_MODALITIES, read_labels  # noqa: F401 - re-exported
 from .io.layout import MODALITY_DIRS, check_corpus_root, scan_layout
 from .io.registry import file_sha256
 from .model import Clip

@@ -19,10 +19,10 @@ Results go to stdout and ``benchmarks/results/bench_extract.json``.
 from __future__ import annotations
 
 import argparse
-import sys
 import json
 import os
 import platform
+import sys
 import tempfile
 import time
 from pathlib import Path

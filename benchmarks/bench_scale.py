@@ -221,8 +221,8 @@ def half_corpus(root: Path, out: Path) -> Path:
 
 def _import_correlate(_item) -> int:
     """What a worker of ``correlate`` does before its first clip: import the analysis."""
-    import alloava_analysis.crossmodal.coupling  # noqa: F401
     import alloava_analysis.corpus  # noqa: F401
+    import alloava_analysis.crossmodal.coupling  # noqa: F401
     return os.getpid()
 
 
@@ -238,11 +238,11 @@ def main() -> None:
     args = parser.parse_args()
 
     from alloava_analysis.corpus import Corpus
-    from alloava_analysis.runs.convert import convert_corpus
-    from alloava_analysis.runs.correlate import corpus_tables, correlate_corpus
     from alloava_analysis.io.jsonable import to_jsonable
     from alloava_analysis.io.keypoints_json import read_keypoints
     from alloava_analysis.parallel import map_ordered
+    from alloava_analysis.runs.convert import convert_corpus
+    from alloava_analysis.runs.correlate import corpus_tables, correlate_corpus
     from alloava_analysis.synthetic import SynthConfig, generate_corpus
 
     out: dict = {"load_before": os.getloadavg(), "cpus": os.cpu_count(), "clips": args.clips,

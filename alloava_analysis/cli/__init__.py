@@ -41,8 +41,16 @@ import traceback
 from types import ModuleType
 
 from ..errors import AlloAvaError, ParameterError
-from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, corpus_parser, executor_parser, exit_status, output_parser,
-                     seed_parser)
+from .common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    corpus_parser,
+    executor_parser,
+    exit_status,
+    output_parser,
+    seed_parser,
+)
 
 #: command name -> one-line help; the command lives in ``alloava_analysis/cli/<name>.py``.
 COMMANDS: dict[str, str] = {

@@ -8,8 +8,8 @@ import argparse
 from pathlib import Path
 from typing import Any, Callable
 
-from ..errors import ParameterError
 from .. import checks as options
+from ..errors import ParameterError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

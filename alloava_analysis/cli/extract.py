@@ -1,5 +1,6 @@
 """One video -> 48 kHz WAV, Whisper transcript with word times and MediaPipe keypoints on the container's frame
-times, an audio-video offset check and an optional skeleton overlay."""
+times, an audio-video offset check and an optional skeleton overlay.
+"""
 from __future__ import annotations
 
 import argparse

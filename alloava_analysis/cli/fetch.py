@@ -1,5 +1,6 @@
 """Download a chosen subset of avalab/Allo-AVA from Hugging Face into the Allo-AVA layout, resuming interrupted
-transfers and verifying sizes and checksums."""
+transfers and verifying sizes and checksums.
+"""
 from __future__ import annotations
 
 import argparse

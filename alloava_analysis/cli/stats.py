@@ -1,5 +1,6 @@
 """Corpus statistics (videos, hours, speakers, words, wpm, frames, keypoints, bytes, content mix) next to the
-published claims, with their sources."""
+published claims, with their sources.
+"""
 from __future__ import annotations
 
 import argparse

@@ -14,15 +14,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..features import motion as motion_features, speech
-from ..features.motion import MotionSettings
-from . import dtw, lags
+from ..checks import check_int, check_nonnegative, check_option, check_positive, check_range
 from ..clocks import aggregate_windows, count_in_windows, make_windows, resample_to_times
 from ..errors import MissingModalityError, ParameterError, SchemaError
+from ..features import motion as motion_features
+from ..features import speech
+from ..features.motion import MotionSettings
 from ..model import Clip
 from ..parallel import clip_seed, executor_for, map_chunked
 from ..schema import GROUPS
-from ..checks import check_int, check_nonnegative, check_option, check_positive, check_range
+from . import dtw, lags
 
 __all__ = ["MI_SIGNALS", "SPEECH_RATES", "WINDOW_COLUMNS", "check_settings", "clip_tables", "frame_lags"]
 

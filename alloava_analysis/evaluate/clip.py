@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ..checks import check_option, check_positive, check_nonnegative, check_range
+from ..checks import check_nonnegative, check_option, check_positive, check_range
 from ..errors import AlloAvaError, MissingModalityError, ParameterError, SchemaError
 from ..features.motion import CUT_HANDLING, shot_cuts
 from ..model import Clip

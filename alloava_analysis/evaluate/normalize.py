@@ -36,7 +36,7 @@ import xarray as xr
 from ..checks import check_nonnegative, check_option, check_positive, check_range
 from ..clocks import resample_to_times
 from ..errors import ParameterError
-from ..features.motion import pixel_scale, interpolate_gaps, mask_low_confidence, shoulder_width
+from ..features.motion import interpolate_gaps, mask_low_confidence, pixel_scale, shoulder_width
 from ..model import POSITION_DIMS, make_pose, validate_pose
 
 __all__ = ["EVAL_KEYPOINTS", "HEAD_KEYPOINTS", "KEYPOINT_SETS", "LAYOUT_PREFERENCE", "NORMALIZATION",

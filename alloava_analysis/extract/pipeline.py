@@ -34,8 +34,8 @@ from ..errors import ExtractionError, InvalidClipIdError
 from ..io.allo_ava import write_clip
 from ..io.atomic import atomic_path
 from ..io.extraction import extraction_path, write_pose_dataset, write_report
-from ..io.layout import MODALITY_EXTENSIONS, ClipKey, make_key, modality_path, parse_key
 from ..io.jsonable import to_jsonable
+from ..io.layout import MODALITY_EXTENSIONS, ClipKey, make_key, modality_path, parse_key
 from ..model import Clip
 from .asr import _check_language, transcribe
 from .keypoints import extract_keypoints

@@ -14,7 +14,6 @@ analyses can exclude windows spanning them
 """
 from __future__ import annotations
 
-
 import numpy as np
 
 from ..checks import check_nonnegative, check_positive

@@ -23,9 +23,9 @@ from ..checks import check_int, check_nonnegative, check_positive, check_range
 from ..clocks import resample_to_times
 from ..crossmodal.lags import cross_correlation_curve, cross_correlation_lag
 from ..errors import SchemaError
+from ..features.speech import rms_envelope
 from ..model import validate_pose
 from ..schema import FACE_LANDMARKS
-from ..features.speech import rms_envelope
 
 log = logging.getLogger(__name__)
 

@@ -33,8 +33,8 @@ import xarray as xr
 from scipy import signal
 
 from .. import choices
-from ..clocks import aggregate_windows, count_in_windows, make_windows
 from ..checks import check_int, check_nonnegative, check_option, check_positive, check_range
+from ..clocks import aggregate_windows, count_in_windows, make_windows
 from ..errors import ParameterError, SchemaError
 from ..model import CONFIDENCE_DIMS, validate_pose
 from ..schema import get_layout

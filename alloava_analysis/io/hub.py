@@ -29,8 +29,14 @@ from tqdm.auto import tqdm
 from ..checks import check_int, check_nonnegative, check_option, check_options
 from ..errors import InvalidClipIdError, ParameterError, SchemaError
 from .layout import MODALITY_DIRS, MODALITY_EXTENSIONS, parse_key
-from .manifest import DEFAULT_MODALITIES, MODALITIES, check_manifest, expected_checksums, split_modalities
-from .manifest import validate_manifest
+from .manifest import (
+    DEFAULT_MODALITIES,
+    MODALITIES,
+    check_manifest,
+    expected_checksums,
+    split_modalities,
+    validate_manifest,
+)
 from .registry import file_sha256
 
 log = logging.getLogger(__name__)

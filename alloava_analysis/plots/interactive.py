@@ -72,7 +72,7 @@ def _frame_xy(pose, times: np.ndarray, min_confidence: float) -> tuple[list[str]
 
 
 def _bone_lines(names: list[str], xy: np.ndarray) -> tuple[list, list]:
-    """x and y lists of the bones of one frame, ``None`` between bones (one plotly line trace)."""
+    """X and y lists of the bones of one frame, ``None`` between bones (one plotly line trace)."""
     index = {n: i for i, n in enumerate(names)}
     xs, ys = [], []
     for a, b in POSE_BONES:

@@ -32,14 +32,35 @@ row order).
 """
 from __future__ import annotations
 
-from .journal import (ClipTask, DEFAULT_ALLOWED_HOSTS, DEFAULT_FORMAT, JOURNAL_VERSION, OUTPUT_MANIFEST,
-                      QUARANTINE_DIR, StepError, STEPS, WORK_DIR, journal_path, read_journal, step_done,
-                      work_dir)
-from .guard import HostGuard
-from .steps import (check_host, download_source, extract_clip, host_allowed, quarantine,
-                    remove_stale_temporaries, run_checksum, run_clip, run_extract)
 from .executors import execute
+from .guard import HostGuard
+from .journal import (
+                      DEFAULT_ALLOWED_HOSTS,
+                      DEFAULT_FORMAT,
+                      JOURNAL_VERSION,
+                      OUTPUT_MANIFEST,
+                      QUARANTINE_DIR,
+                      STEPS,
+                      WORK_DIR,
+                      ClipTask,
+                      StepError,
+                      journal_path,
+                      read_journal,
+                      step_done,
+                      work_dir,
+)
 from .run import exit_on_sigterm, rebuild, write_outputs
+from .steps import (
+                      check_host,
+                      download_source,
+                      extract_clip,
+                      host_allowed,
+                      quarantine,
+                      remove_stale_temporaries,
+                      run_checksum,
+                      run_clip,
+                      run_extract,
+)
 
 __all__ = ["ClipTask", "HostGuard", "DEFAULT_ALLOWED_HOSTS", "DEFAULT_FORMAT", "JOURNAL_VERSION", "OUTPUT_MANIFEST",
            "QUARANTINE_DIR", "STEPS", "StepError", "WORK_DIR", "check_host",

@@ -11,13 +11,21 @@ from typing import Any
 import pandas as pd
 from tqdm.auto import tqdm
 
-from ..io.labels import INDEX_COLUMNS, LABELS_FILE, write_labels
-from ..io.manifest import (CORE_COLUMNS, ManifestError, ManifestIssue, MODALITIES, check_manifest, expected_checksums,
-                           validate_manifest, write_manifest)
 from ..checks import check_int
 from ..errors import ParameterError
+from ..io.labels import INDEX_COLUMNS, LABELS_FILE, write_labels
+from ..io.manifest import (
+    CORE_COLUMNS,
+    MODALITIES,
+    ManifestError,
+    ManifestIssue,
+    check_manifest,
+    expected_checksums,
+    validate_manifest,
+    write_manifest,
+)
 from .executors import execute
-from .journal import ClipTask, DEFAULT_ALLOWED_HOSTS, DEFAULT_FORMAT, OUTPUT_MANIFEST, STEPS, read_journal
+from .journal import DEFAULT_ALLOWED_HOSTS, DEFAULT_FORMAT, OUTPUT_MANIFEST, STEPS, ClipTask, read_journal
 from .steps import quarantine
 
 log = logging.getLogger(__name__)

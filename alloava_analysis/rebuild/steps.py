@@ -6,17 +6,28 @@ import logging
 import os
 import shutil
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from .guard import HostGuard, host_allowed
 from ..checks import check_int
 from ..errors import AlloAvaError
 from ..io.layout import MODALITY_DIRS, parse_key
-from .journal import (ClipTask, JOURNAL_VERSION, QUARANTINE_DIR, StepError, STEPS, file_record,
-                      write_journal, write_json_sorted, read_journal, step_done, work_dir)
+from .guard import HostGuard, host_allowed
+from .journal import (
+    JOURNAL_VERSION,
+    QUARANTINE_DIR,
+    STEPS,
+    ClipTask,
+    StepError,
+    file_record,
+    read_journal,
+    step_done,
+    work_dir,
+    write_journal,
+    write_json_sorted,
+)
 
 log = logging.getLogger(__name__)
 

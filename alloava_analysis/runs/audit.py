@@ -15,8 +15,7 @@ from ..corpus import as_corpus
 from ..errors import SchemaError
 from ..io.jsonable import to_jsonable
 from ..io.tables import read_csv_table
-from ..stats.audit import (METRICS, clip_metrics, disaggregate, prepare_table, provenance_counts,
-                           representation)
+from ..stats.audit import METRICS, clip_metrics, disaggregate, prepare_table, provenance_counts, representation
 from ..stats.subsets import balanced_subset
 from ..validators.labels import DEFAULT_SCHEMA, INFERENCE_NOTE, UNKNOWN, LabelSchema, check_reference, validate_labels
 from .settings import AuditSettings

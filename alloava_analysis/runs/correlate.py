@@ -58,8 +58,15 @@ import pandas as pd
 from ..checks import check_nonnegative, check_option, check_positive, check_range
 from ..corpus import ANALYSIS_ERRORS, Corpus
 from ..crossmodal import correlation, dtw, information
-from ..crossmodal.coupling import (MI_SIGNALS, SPEECH_RATES, WINDOW_COLUMNS, check_settings, clip_tables, frame_rate,
-                                   frame_lags)
+from ..crossmodal.coupling import (
+    MI_SIGNALS,
+    SPEECH_RATES,
+    WINDOW_COLUMNS,
+    check_settings,
+    clip_tables,
+    frame_lags,
+    frame_rate,
+)
 from ..errors import ParameterError
 from ..features.motion import MotionSettings
 from ..io.jsonable import to_jsonable

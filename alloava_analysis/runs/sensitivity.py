@@ -15,10 +15,10 @@ from typing import Any
 import pandas as pd
 
 from ..checks import check_option
-from ..errors import ParameterError
-from ..features.motion import MotionSettings
 from ..crossmodal.correlation import pooled_correlation
 from ..crossmodal.coupling import SPEECH_RATES
+from ..errors import ParameterError
+from ..features.motion import MotionSettings
 from .correlate import corpus_tables
 from .settings import SensitivitySettings
 

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from ..checks import check_int, check_nonnegative, check_options, check_positive, check_range
-from ..errors import AlloAvaError, MissingModalityError, ParameterError, SchemaError
+from ..errors import AlloAvaError, MissingModalityError, SchemaError
 from ..model import Clip
 from ..validators.labels import LabelSchema, validate_labels
 from . import suppression

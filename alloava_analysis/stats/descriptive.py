@@ -10,8 +10,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError
 from ..checks import check_options
+from ..errors import ParameterError
 
 log = logging.getLogger(__name__)
 

@@ -35,13 +35,21 @@ clip-to-speaker assignment from namespace 2.
 """
 from __future__ import annotations
 
-from .config import (ATTRIBUTES, GENERATOR_NAME, GENERATOR_VERSION, GroupEffect, HAND_KEYPOINTS, LABEL_SOURCE,
-                     METRICS, SynthConfig)
-from .words import VOCABULARY
-from .clip import synthesize_clip, SyntheticClip
-from .truth import expected_window_correlation
+from .clip import SyntheticClip, synthesize_clip
+from .config import (
+                     ATTRIBUTES,
+                     GENERATOR_NAME,
+                     GENERATOR_VERSION,
+                     HAND_KEYPOINTS,
+                     LABEL_SOURCE,
+                     METRICS,
+                     GroupEffect,
+                     SynthConfig,
+)
 from .corpus import generate_corpus
 from .face import blink_train, face_dataset, face_track
+from .truth import expected_window_correlation
+from .words import VOCABULARY
 
 __all__ = ["ATTRIBUTES", "GENERATOR_NAME", "GENERATOR_VERSION", "GroupEffect", "HAND_KEYPOINTS",
            "LABEL_SOURCE", "METRICS", "SynthConfig", "SyntheticClip", "VOCABULARY",

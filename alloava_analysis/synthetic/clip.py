@@ -18,6 +18,7 @@ from .speakers import make_speaker, speaker_demographics, speaker_sequence
 from .streams import AUDIO_STREAM, CLIP_STREAM, clip_identity, stream
 from .words import frame_text, synthesize_words, window_word_counts
 
+
 # --------------------------------------------------------------------------------------------
 # results
 # --------------------------------------------------------------------------------------------

@@ -9,14 +9,12 @@ from typing import Any
 from tqdm.auto import tqdm
 
 from ..checks import check_int
-
 from ..io.allo_ava import write_clip
 from ..io.atomic import write_json
 from ..io.labels import LABELS_FILE, write_labels
 from ..io.layout import scan_layout
 from .clip import build_clip
-from .config import (ATTRIBUTES, GENERATOR_NAME, GENERATOR_VERSION, HAND_KEYPOINTS, LABEL_SOURCE, METRICS,
-                     SynthConfig)
+from .config import ATTRIBUTES, GENERATOR_NAME, GENERATOR_VERSION, HAND_KEYPOINTS, LABEL_SOURCE, METRICS, SynthConfig
 from .speakers import speaker_demographics, speaker_sequence
 from .truth import expected_window_correlation
 

@@ -8,6 +8,7 @@ from scipy import signal
 
 from .config import SynthConfig
 
+
 # --------------------------------------------------------------------------------------------
 # window-level latents and the fast shared process
 # --------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import pandas as pd
 from scipy import signal
 
 from ..model import make_pose
-from ..schema import mediapipe33_to_openpose18, MEDIAPIPE_POSE_33
+from ..schema import MEDIAPIPE_POSE_33, mediapipe33_to_openpose18
 from .config import SynthConfig
 from .latents import modulation
 from .streams import CAMERA_STREAM, stream

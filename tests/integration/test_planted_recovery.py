@@ -15,12 +15,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alloava_analysis.crossmodal import correlation
-
 from alloava_analysis import synthetic
+from alloava_analysis.crossmodal import correlation
 from alloava_analysis.crossmodal.coupling import frame_lags
-from alloava_analysis.runs.correlate import corpus_tables, correlate_corpus
 from alloava_analysis.crossmodal.information import mi_clip_shuffle_test, mi_surrogate_test
+from alloava_analysis.runs.correlate import corpus_tables, correlate_corpus
 
 FRAME_S = 1 / 30
 

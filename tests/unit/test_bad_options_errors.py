@@ -3,8 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from alloava_analysis.errors import (AlloAvaError, CorpusPathError, InputPathError, ParameterError, SchemaError,
-                                     UnknownNameError)
+from alloava_analysis.errors import (
+    AlloAvaError,
+    CorpusPathError,
+    InputPathError,
+    ParameterError,
+    SchemaError,
+    UnknownNameError,
+)
 from tests.fixtures.bad_options import public_functions_with_options
 
 CALLS: dict = {}

@@ -7,8 +7,17 @@ import pytest
 import xarray as xr
 
 from alloava_analysis.errors import ParameterError, SchemaError
-from alloava_analysis.model import (CONFIDENCE_DIMS, POSITION_DIMS, Clip, check_time_axis, extractor_info, make_pose,
-                                    make_words, rename_legacy_dims, validate_pose)
+from alloava_analysis.model import (
+    CONFIDENCE_DIMS,
+    POSITION_DIMS,
+    Clip,
+    check_time_axis,
+    extractor_info,
+    make_pose,
+    make_words,
+    rename_legacy_dims,
+    validate_pose,
+)
 from tests.fixtures.datasets import FPS, frame_times, line_pose, random_pose
 
 

@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from alloava_analysis.corpus import Corpus
-from alloava_analysis.runs.correlate import correlate_corpus
-from alloava_analysis.io.jsonable import to_jsonable
 from alloava_analysis import parallel
+from alloava_analysis.corpus import Corpus
+from alloava_analysis.io.jsonable import to_jsonable
 from alloava_analysis.parallel import keep_workers, map_ordered, run_each, workers_ready
-from alloava_analysis.synthetic import SynthConfig, generate_corpus
-from alloava_analysis.runs.validate import validate_corpus
 from alloava_analysis.runs.convert import convert_corpus
+from alloava_analysis.runs.correlate import correlate_corpus
+from alloava_analysis.runs.validate import validate_corpus
+from alloava_analysis.synthetic import SynthConfig, generate_corpus
 
 distributed = pytest.importorskip("distributed")
 
@@ -163,8 +163,8 @@ def test_correlate_lags_and_mi_nulls_on_the_executor_give_the_same_numbers(corpu
 
 @pytest.mark.filterwarnings("ignore:Fréchet distance on:UserWarning")  # 3 tiny clips: few samples, on purpose
 def test_audit_and_evaluate_give_the_same_numbers_whatever_the_executor(corpus_root, cluster):
-    from alloava_analysis.runs.evaluate import evaluate_corpora
     from alloava_analysis.runs.audit import audit_corpus
+    from alloava_analysis.runs.evaluate import evaluate_corpora
 
     audits, evaluations = {}, {}
     for name, how in _executors(cluster).items():

@@ -5,8 +5,15 @@ import numpy as np
 import pytest
 
 from alloava_analysis import schema
-from alloava_analysis.schema import (FACE_LANDMARKS, GROUPS, LAYOUTS, get_layout, group_keypoints,
-                                     layout_for_count, mediapipe33_to_openpose18)
+from alloava_analysis.schema import (
+    FACE_LANDMARKS,
+    GROUPS,
+    LAYOUTS,
+    get_layout,
+    group_keypoints,
+    layout_for_count,
+    mediapipe33_to_openpose18,
+)
 
 POSE_LAYOUTS = ("mediapipe_pose_33", "openpose_body_18")
 LEG_WORDS = ("hip", "knee", "ankle", "heel", "foot")

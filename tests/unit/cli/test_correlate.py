@@ -88,8 +88,8 @@ def test_help_lists_the_same_groups_as_the_error():
 
 
 def test_the_library_checks_options_at_entry_too(synth_corpus):
-    from alloava_analysis.runs.correlate import correlate_corpus
     from alloava_analysis.errors import ParameterError
+    from alloava_analysis.runs.correlate import correlate_corpus
 
     with pytest.raises(ParameterError, match="group: expected one of 'head', 'torso'.*got 'hand'"):
         correlate_corpus(synth_corpus, group="hand", progress=False)
@@ -99,7 +99,7 @@ def test_the_library_checks_options_at_entry_too(synth_corpus):
 
 def test_the_choices_spelt_out_for_fast_parsing_agree_with_the_library():
     from alloava_analysis.cli import correlate as cmd
-    from alloava_analysis.crossmodal import coupling, correlation
+    from alloava_analysis.crossmodal import correlation, coupling
     from alloava_analysis.features import motion
     from alloava_analysis.schema import GROUPS
 

@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alloava_analysis.crossmodal.coupling import WINDOW_COLUMNS, clip_tables
 from alloava_analysis.cli.correlate import format_human
-from alloava_analysis.runs.correlate import corpus_tables, correlate_corpus
+from alloava_analysis.crossmodal.coupling import WINDOW_COLUMNS, clip_tables
 from alloava_analysis.errors import MissingModalityError
 from alloava_analysis.model import Clip, make_pose, make_words
+from alloava_analysis.runs.correlate import corpus_tables, correlate_corpus
 from alloava_analysis.schema import get_layout
 
 FPS = 30.0

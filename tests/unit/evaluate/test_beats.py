@@ -4,8 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from alloava_analysis.evaluate import (audio_onsets, beat_alignment, motion_beats, motion_statistics,
-                                       normalize_pose)
+from alloava_analysis.evaluate import audio_onsets, beat_alignment, motion_beats, motion_statistics, normalize_pose
 from tests.fixtures.evaluation import upper_body_pose
 
 RATE = 48_000

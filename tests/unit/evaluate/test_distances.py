@@ -4,8 +4,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from alloava_analysis.evaluate import (EVAL_KEYPOINTS, average_pairwise_distance, hellinger_distance,
-                                       motion_statistics, normalize_pose, speed_histograms)
+from alloava_analysis.evaluate import (
+    EVAL_KEYPOINTS,
+    average_pairwise_distance,
+    hellinger_distance,
+    motion_statistics,
+    normalize_pose,
+    speed_histograms,
+)
 from tests.fixtures.evaluation import upper_body_pose
 
 

@@ -4,8 +4,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from alloava_analysis.evaluate import (blinks_per_minute, detect_blinks, eye_aspect_ratio, eye_closure,
-                                       head_angular_speed, head_pose, rotation_angles)
+from alloava_analysis.evaluate import (
+    blinks_per_minute,
+    detect_blinks,
+    eye_aspect_ratio,
+    eye_closure,
+    head_angular_speed,
+    head_pose,
+    rotation_angles,
+)
 from alloava_analysis.evaluate.face import EAR_POINTS
 from alloava_analysis.model import make_pose
 from tests.fixtures.evaluation import blink_train, face_dataset

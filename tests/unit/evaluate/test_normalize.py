@@ -4,8 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from alloava_analysis.evaluate import (EVAL_KEYPOINTS, GEOMETRIC, KINETIC, NORMALIZATION, normalize_pose,
-                                       pose_windows)
+from alloava_analysis.evaluate import EVAL_KEYPOINTS, GEOMETRIC, KINETIC, NORMALIZATION, normalize_pose, pose_windows
 from alloava_analysis.model import POSITION_DIMS, make_pose
 from alloava_analysis.synthetic import synthesize_clip
 

@@ -1,7 +1,6 @@
 """PyAV decoding: stream checks, audio timing at 48/16 kHz, frame times from presentation timestamps."""
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 
@@ -10,7 +9,6 @@ pytest.importorskip("av")
 from alloava_analysis.errors import ExtractionError, MissingModalityError  # noqa: E402
 from alloava_analysis.extract import media  # noqa: E402
 from scripts import make_test_media  # noqa: E402
-
 
 
 @pytest.fixture(scope="module")

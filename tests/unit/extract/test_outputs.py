@@ -1,7 +1,6 @@
 """Extraction side outputs (io/extraction.py) and the pipeline's clip naming."""
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 

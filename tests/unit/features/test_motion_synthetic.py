@@ -12,8 +12,8 @@ import json
 import numpy as np
 import pytest
 
-from alloava_analysis.runs.correlate import correlate_corpus
 from alloava_analysis.features import motion
+from alloava_analysis.runs.correlate import correlate_corpus
 from alloava_analysis.synthetic import SynthConfig, generate_corpus, synthesize_clip
 
 MINUTE = SynthConfig(duration_s=(60.0, 60.0))

@@ -14,8 +14,21 @@ import pandas as pd
 import pytest
 
 from alloava_analysis.errors import ParameterError, SchemaError
-from alloava_analysis.io import allo_ava, atomic, audio, hub, keypoints_json, labels, layout, loopback_hub, manifest
-from alloava_analysis.io import registry, store, tables, transcript
+from alloava_analysis.io import (
+    allo_ava,
+    atomic,
+    audio,
+    hub,
+    keypoints_json,
+    labels,
+    layout,
+    loopback_hub,
+    manifest,
+    registry,
+    store,
+    tables,
+    transcript,
+)
 from alloava_analysis.io.export import intervals, pose_format
 from alloava_analysis.io.export import tables as export_tables
 from alloava_analysis.model import make_intervals

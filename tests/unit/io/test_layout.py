@@ -7,8 +7,15 @@ from hypothesis import strategies as st
 
 from alloava_analysis.errors import InvalidClipIdError, MissingModalityError, SchemaError
 from alloava_analysis.io.allo_ava import load_clip
-from alloava_analysis.io.layout import (MODALITY_EXTENSIONS, ClipKey, check_youtube_id, make_key, modality_path,
-                                        parse_key, scan_layout)
+from alloava_analysis.io.layout import (
+    MODALITY_EXTENSIONS,
+    ClipKey,
+    check_youtube_id,
+    make_key,
+    modality_path,
+    parse_key,
+    scan_layout,
+)
 
 ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
 CATEGORY_CHARS = ID_CHARS.replace("_", "") + " &+.-"

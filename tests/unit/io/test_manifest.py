@@ -7,9 +7,17 @@ import pandas as pd
 import pytest
 
 from alloava_analysis.errors import SchemaError
-from alloava_analysis.io.manifest import (DEFAULT_MODALITIES, ManifestError, check_manifest, default_url,
-                                          expected_checksums, make_manifest, read_manifest, write_manifest,
-                                          youtube_id_from_url)
+from alloava_analysis.io.manifest import (
+    DEFAULT_MODALITIES,
+    ManifestError,
+    check_manifest,
+    default_url,
+    expected_checksums,
+    make_manifest,
+    read_manifest,
+    write_manifest,
+    youtube_id_from_url,
+)
 
 REPO = Path(__file__).resolve().parents[3]
 SHA = "ab" * 32

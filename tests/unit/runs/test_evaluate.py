@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from alloava_analysis.corpus import Corpus
-from alloava_analysis.runs.evaluate import evaluate_corpora, measure_corpus
 from alloava_analysis.io.layout import modality_path
+from alloava_analysis.runs.evaluate import evaluate_corpora, measure_corpus
 from alloava_analysis.synthetic import SynthConfig, generate_corpus
 from tests.fixtures.evaluation import face_track, perturbed_copy
 

@@ -9,10 +9,10 @@ import pytest
 import xarray as xr
 
 from alloava_analysis.io.allo_ava import load_clip
-from alloava_analysis.runs.export import FORMATS, export_corpus
 from alloava_analysis.io.export.intervals import read_eaf, read_textgrid
 from alloava_analysis.io.export.tables import read_table
 from alloava_analysis.io.extraction import extraction_path, write_pose_dataset
+from alloava_analysis.runs.export import FORMATS, export_corpus
 from tests.fixtures.datasets import corrupt, random_pose, write_tiny_corpus
 
 N_FRAMES = 150  # 6 s at 25 fps: a few 1-s windows

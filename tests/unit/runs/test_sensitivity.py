@@ -5,8 +5,8 @@ import pytest
 
 from alloava_analysis.corpus import Corpus
 from alloava_analysis.errors import ParameterError
-from alloava_analysis.runs.sensitivity import coupling_sensitivity, sensitivity_settings
 from alloava_analysis.features.motion import MotionSettings
+from alloava_analysis.runs.sensitivity import coupling_sensitivity, sensitivity_settings
 
 
 def test_design_varies_one_choice_at_a_time():

@@ -8,8 +8,15 @@ import pytest
 from alloava_analysis import choices
 from alloava_analysis.errors import ParameterError
 from alloava_analysis.features.motion import MotionSettings
-from alloava_analysis.runs.settings import (AuditSettings, ConvertSettings, CorrelateSettings, EvaluateSettings,
-                                            ExportSettings, SensitivitySettings, ValidateSettings)
+from alloava_analysis.runs.settings import (
+    AuditSettings,
+    ConvertSettings,
+    CorrelateSettings,
+    EvaluateSettings,
+    ExportSettings,
+    SensitivitySettings,
+    ValidateSettings,
+)
 
 ALL = (AuditSettings, ConvertSettings, CorrelateSettings, EvaluateSettings, ExportSettings, SensitivitySettings,
        ValidateSettings)

@@ -10,8 +10,8 @@ import pytest
 from alloava_analysis.cli import main
 from alloava_analysis.errors import SchemaError
 from alloava_analysis.io.manifest import read_manifest
-from alloava_analysis.stats.audit import clip_metrics, disaggregate, representation
 from alloava_analysis.runs.audit import audit_corpus
+from alloava_analysis.stats.audit import clip_metrics, disaggregate, representation
 from alloava_analysis.stats.subsets import balanced_subset, stratified_subset, write_subset_manifest
 from alloava_analysis.synthetic import GroupEffect, SynthConfig, generate_corpus, synthesize_clip
 

@@ -6,11 +6,17 @@ import os
 import pytest
 
 from alloava_analysis.corpus import Corpus
-from alloava_analysis.stats.descriptive import MEASURED_KEYS, claims_vs_measured, load_claims, per_clip_rates, summary_by
-from alloava_analysis.runs.stats import clip_table, corpus_stats, measure
 from alloava_analysis.errors import ParameterError
 from alloava_analysis.io.transcript import write_transcript
 from alloava_analysis.runs.convert import convert_corpus
+from alloava_analysis.runs.stats import clip_table, corpus_stats, measure
+from alloava_analysis.stats.descriptive import (
+    MEASURED_KEYS,
+    claims_vs_measured,
+    load_claims,
+    per_clip_rates,
+    summary_by,
+)
 from tests.fixtures.datasets import corrupt, snapshot, tiny_words
 
 N_CLIPS, SECONDS, WORDS, KEYPOINTS = 4, 2.0, 6, 33 + 18   # what write_tiny_corpus writes per clip

@@ -10,15 +10,21 @@ import pandas as pd
 import pytest
 
 from alloava_analysis import synthetic as syn
+from alloava_analysis.corpus import Corpus, read_labels
+from alloava_analysis.io.allo_ava import load_clip
+from alloava_analysis.synthetic import (
+    HAND_KEYPOINTS,
+    VOCABULARY,
+    GroupEffect,
+    SynthConfig,
+    expected_window_correlation,
+    generate_corpus,
+    synthesize_clip,
+)
 from alloava_analysis.synthetic import latents as syn_latents
 from alloava_analysis.synthetic import pose as syn_pose
 from alloava_analysis.synthetic import speakers as syn_speakers
 from alloava_analysis.synthetic import streams as syn_streams
-from alloava_analysis.corpus import Corpus, read_labels
-from alloava_analysis.io.allo_ava import load_clip
-from alloava_analysis.synthetic import (HAND_KEYPOINTS, VOCABULARY, GroupEffect, SynthConfig,
-                                        expected_window_correlation,
-                                        generate_corpus, synthesize_clip)
 
 SHORT = SynthConfig(duration_s=(12.0, 18.0))
 MINUTE = SynthConfig(duration_s=(60.0, 60.0))

@@ -10,8 +10,13 @@ import xarray as xr
 
 pytest.importorskip("pose_format")
 from pose_format import Pose  # noqa: E402
-from pose_format.utils.generic import (detect_known_pose_format, get_hand_wrist_index, hands_indexes,  # noqa: E402
-                                       pose_hide_legs, pose_normalization_info)
+from pose_format.utils.generic import (  # noqa: E402
+    detect_known_pose_format,
+    get_hand_wrist_index,
+    hands_indexes,
+    pose_hide_legs,
+    pose_normalization_info,
+)
 
 from alloava_analysis.errors import SchemaError  # noqa: E402
 from alloava_analysis.io.export.pose_format import read_pose_file, write_pose_file  # noqa: E402
