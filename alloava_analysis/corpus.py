@@ -113,6 +113,7 @@ class Corpus:
 
     @property
     def clip_ids(self) -> list[str]:
+        """The clips' ids, in index order."""
         return list(self.index["clip_id"])
 
     def select(self, predicate: Callable[[pd.DataFrame], Any] | None = None, /, **filters: Any) -> "Corpus":
@@ -478,8 +479,8 @@ def clip_summary(clip: Clip, files: dict) -> dict:
         "layouts": ",".join(sorted(clip.poses)),
         "frames": int(pose.sizes["time"]) if pose is not None else 0,
         "n_keypoints": int(sum(ds.sizes["keypoint"] for ds in clip.poses.values())),
-        "pose_s": float(pose["time"].values[-1] - pose["time"].values[0]) if pose is not None and pose.sizes["time"] else
-        float("nan"),
+        "pose_s": (float(pose["time"].values[-1] - pose["time"].values[0])
+                   if pose is not None and pose.sizes["time"] else float("nan")),
         "fps": float(pose.attrs.get("fps", np.nan)) if pose is not None else float("nan"),
         "words": int(len(clip.words)) if clip.words is not None else 0,
         "transcript_s": float(clip.words["end"].max()) if clip.words is not None and len(clip.words) else float("nan"),

@@ -3,8 +3,9 @@
 First the embedded sample is made or reused
 (:func:`alloava_analysis.sample_data.sample_corpus`) and the ``alloava``
 commands ``validate``, ``convert``, ``stats`` and ``correlate`` run on it with
-``--json`` (``reports/cli/<command>.json``). Then, for each notebook: papermill executes it (``reports/notebooks/NAME.ipynb``),
-nbconvert renders it to ``reports/NAME.html`` and its PNG figures are written to
+``--json`` (``reports/cli/<command>.json``). Then, for each notebook: papermill
+executes it (``reports/notebooks/NAME.ipynb``), nbconvert renders it to
+``reports/NAME.html`` and its PNG figures are written to
 ``reports/figures/NAME/``. ``reports/index.html`` lists every notebook with
 its purpose, status, run time and key results (see :mod:`alloava_analysis.report`),
 and a one-screen summary is printed at the end. A notebook that fails is
@@ -30,7 +31,8 @@ from .io.atomic import atomic_path
 from .io.notebooks import read_notebook, write_bytes, write_notebook, write_text
 from .report import plain_number, read_key_results
 
-__all__ = ["CLI_STEPS", "build_reports", "run_cli_steps", "export_html", "notebook_intro", "run_notebook", "summary_text", "write_index"]
+__all__ = ["CLI_STEPS", "build_reports", "run_cli_steps", "export_html", "notebook_intro", "run_notebook",
+           "summary_text", "write_index"]
 
 log = logging.getLogger(__name__)
 
@@ -286,7 +288,8 @@ def summary_text(rows: list[dict[str, Any]], *, total_s: float, index: Path, n_k
     for row in rows:
         key = ", ".join(f"{k} {plain_number(v)}" for k, v in list(row["key"].items())[:n_key])
         status = "ok  " if row["ok"] else "FAIL"
-        lines.append(f"  {status} {row['name'][:34]:<34} {row['seconds']:5.0f} s  {key if row['ok'] else row['error']}"[:150])
+        lines.append((f"  {status} {row['name'][:34]:<34} {row['seconds']:5.0f} s  "
+                      f"{key if row['ok'] else row['error']}")[:150])
     lines.append(f"Open {index} (or START_HERE.md in JupyterLab).")
     return "\n".join(lines)
 

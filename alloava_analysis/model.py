@@ -465,9 +465,11 @@ class AudioSource(Protocol):
     frames: int
 
     @property
-    def duration(self) -> float: ...
+    def duration(self) -> float:
+        """Length in seconds."""
 
-    def read(self, start: float = 0.0, stop: float | None = None, *, mono: bool = True) -> np.ndarray: ...
+    def read(self, start: float = 0.0, stop: float | None = None, *, mono: bool = True) -> np.ndarray:
+        """Samples between ``start`` and ``stop`` seconds as float32 in [-1, 1] (mono: channels averaged)."""
 
 
 @dataclass

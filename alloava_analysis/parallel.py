@@ -346,7 +346,8 @@ def _run_each(fn: Callable[[Any], Any], items: Sequence[Any], workers: int, sche
 
 
 def map_ordered(fn: Callable[[Any], Any], items: Sequence[Any], *, workers: int | None = 1, scheduler: Any = None,
-                key: str = "alloava", progress: bool = False, desc: str = "clips") -> list[tuple[Any, BaseException | None]]:
+                key: str = "alloava", progress: bool = False,
+                desc: str = "clips") -> list[tuple[Any, BaseException | None]]:
     """``(result, error)`` of ``fn(item)`` for every item, in the order of ``items`` (see :func:`run_each`).
 
     Parameters

@@ -99,7 +99,8 @@ def show_key_results(results: dict[str, Any], *, title: str = "Key results") -> 
     from IPython.display import display
 
     clean = _jsonable(results)
-    rows = "".join(f"<tr><th style='text-align:left'>{name}</th><td style='text-align:right'>{plain_number(v)}</td></tr>"
+    rows = "".join(f"<tr><th style='text-align:left'>{name}</th>"
+                   f"<td style='text-align:right'>{plain_number(v)}</td></tr>"
                    for name, v in clean.items())
     html = f"<table class='alloava-key-results'><caption>{title}</caption>{rows}</table>"
     text = "\n".join([title] + [f"  {name}: {plain_number(v)}" for name, v in clean.items()])

@@ -10,8 +10,9 @@ Everything is measured in one run on the same test video (made by
 ``scripts/make_test_media.py``, optionally repeated end to end to lengthen it);
 each timing is the best of ``--repeats`` interleaved runs (medians reported
 too), so a noisy shared machine affects both sides alike. The pipeline timing
-includes creating the landmarker and resolving its model; the bare one does not. Also reported: the whole ``extract_video``
-(pose only, and with the face pass for the offset check) in frames/s.
+includes creating the landmarker and resolving its model; the bare one does
+not. Also reported: the whole ``extract_video`` (pose only, and with the face
+pass for the offset check) in frames/s.
 
 Run: ``.venv/bin/python benchmarks/bench_extract.py [--video FILE] [--repeats 3] [--loops 2]``
 Results go to stdout and ``benchmarks/results/bench_extract.json``.

@@ -291,14 +291,16 @@ def main() -> None:
             for corpus_root, suffix in ((half, "_half"), (root, "")):
                 for workers in (1, 2):
                     store = work / f"store{suffix}_{workers}"
-                    runs = {"convert": lambda: convert_corpus(Corpus(corpus_root, store=store),
-                                                              progress=False, workers=workers, force=True),
+                    # the loop variables are bound as defaults: each lambda is timed (called) right below
+                    runs = {"convert": lambda corpus_root=corpus_root, store=store, workers=workers: convert_corpus(
+                                Corpus(corpus_root, store=store), progress=False, workers=workers, force=True),
                             # correlate reads the store convert filled, as `alloava convert` then `correlate`
-                            "correlate_tables": lambda: corpus_tables(Corpus(corpus_root, store=store),
-                                                                      progress=False, workers=workers),
-                            "correlate": lambda: results.__setitem__(f"correlate{suffix}_{workers}", json.dumps(
-                                to_jsonable(correlate_corpus(Corpus(corpus_root, store=store), progress=False,
-                                                             workers=workers)), sort_keys=True))}
+                            "correlate_tables": lambda corpus_root=corpus_root, store=store, workers=workers:
+                                corpus_tables(Corpus(corpus_root, store=store), progress=False, workers=workers),
+                            "correlate": lambda corpus_root=corpus_root, store=store, workers=workers, suffix=suffix:
+                                results.__setitem__(f"correlate{suffix}_{workers}", json.dumps(
+                                    to_jsonable(correlate_corpus(Corpus(corpus_root, store=store), progress=False,
+                                                                 workers=workers)), sort_keys=True))}
                     for step, run in runs.items():
                         key = f"{step}_{workers}w{suffix}_s"
                         timing[key] = min(timing.get(key, float("inf")), timed(run))

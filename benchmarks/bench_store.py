@@ -91,7 +91,8 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=60.0)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        result = {"machine": f"{platform.machine()} {platform.processor() or ''} ({len(__import__('os').sched_getaffinity(0))} cores)",
+        result = {"machine": f"{platform.machine()} {platform.processor() or ''} "
+                             f"({len(__import__('os').sched_getaffinity(0))} cores)",
                   "load": bench_load(args.minutes, Path(tmp)), "streaming": bench_streaming(Path(tmp))}
     result["targets"] = {"store_at_least_100x": result["load"]["ratio_json_over_store"] >= 100,
                          "streaming_flat (2N peak < 1.3x N peak)": result["streaming"]["peak_ratio_2n_over_n"] < 1.3}

@@ -1,5 +1,7 @@
-"""Speech rate vs movement intensity: per-clip and pooled correlation with CIs, best lag by cross-correlation
-and DTW (positive = motion leads speech), mutual information with a surrogate p-value.
+"""Speech rate vs movement intensity: correlation with CIs, best lag and mutual information.
+
+Per-clip and pooled correlation with CIs, best lag by cross-correlation and DTW (positive = motion leads
+speech), mutual information with a surrogate p-value.
 """
 from __future__ import annotations
 

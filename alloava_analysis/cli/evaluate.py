@@ -1,6 +1,8 @@
-"""Generated vs real motion (and talking heads): Fréchet distances on versioned kinetic/geometric features with
-bootstrap intervals and FD-infinity, APD, beat alignment, jerk, speed-histogram Hellinger distance, blinks and
-head pose. REAL and GENERATED are corpora in the Allo-AVA layout or folders of videos (extracted first).
+"""Generated vs real motion (and talking heads): Fréchet distances, diversity, beat alignment and more.
+
+Fréchet distances on versioned kinetic/geometric features with bootstrap intervals and FD-infinity, APD, beat
+alignment, jerk, speed-histogram Hellinger distance, blinks and head pose. REAL and GENERATED are corpora in
+the Allo-AVA layout or folders of videos (extracted first).
 
 The module follows the one-module-per-command pattern: ``add_arguments``, ``run`` (returns the --json
 object; clips that failed are in ``failed``) and ``format_human``.
@@ -31,7 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="keep videos' extractions here (reused by a rerun; default: a temporary folder)")
     parser.add_argument("--window", type=common.positive_float, default=2.0, metavar="S",
                         help="window length of the FD/APD samples in seconds (default 2)")
-    parser.add_argument("--hop", type=common.positive_float, metavar="S", help="hop between windows (default: the window)")
+    parser.add_argument("--hop", type=common.positive_float, metavar="S",
+                        help="hop between windows (default: the window)")
     parser.add_argument("--rate", type=common.positive_float, default=30.0, metavar="HZ",
                         help="analysis frame rate both sides are resampled to (default 30)")
     parser.add_argument("--keypoints", choices=KEYPOINT_SETS, default="upper_body",

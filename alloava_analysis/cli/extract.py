@@ -1,5 +1,7 @@
-"""One video -> 48 kHz WAV, Whisper transcript with word times and MediaPipe keypoints on the container's frame
-times, an audio-video offset check and an optional skeleton overlay.
+"""One video -> 48 kHz WAV, Whisper transcript and MediaPipe keypoints, with an offset check.
+
+The transcript has word times and the keypoints are on the container's frame times; an audio-video offset
+check and an optional skeleton overlay come with them.
 """
 from __future__ import annotations
 

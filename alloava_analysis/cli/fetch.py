@@ -1,5 +1,6 @@
-"""Download a chosen subset of avalab/Allo-AVA from Hugging Face into the Allo-AVA layout, resuming interrupted
-transfers and verifying sizes and checksums.
+"""Download a chosen subset of avalab/Allo-AVA from Hugging Face into the Allo-AVA layout.
+
+Interrupted transfers are resumed; sizes and checksums are verified.
 """
 from __future__ import annotations
 

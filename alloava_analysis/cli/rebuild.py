@@ -1,5 +1,6 @@
-"""Re-create clips from the source videos listed in a manifest: download, extract, checksum (resumable,
-in parallel processes or on a Dask cluster); failed clips are quarantined with reasons.
+"""Re-create clips from the source videos listed in a manifest: download, extract, checksum.
+
+Resumable, in parallel processes or on a Dask cluster; failed clips are quarantined with reasons.
 """
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Corpus statistics (videos, hours, speakers, words, wpm, frames, keypoints, bytes, content mix) next to the
-published claims, with their sources.
+"""Corpus statistics next to the published claims, with their sources.
+
+Videos, hours, speakers, words, wpm, frames, keypoints, bytes and content mix.
 """
 from __future__ import annotations
 

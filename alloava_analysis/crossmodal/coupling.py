@@ -30,7 +30,8 @@ __all__ = ["MI_SIGNALS", "SPEECH_RATES", "WINDOW_COLUMNS", "check_settings", "cl
 log = logging.getLogger(__name__)
 
 WINDOW_COLUMNS = ("clip_id", "window", "start", "end", "center", "speech_rate", "syllable_rate",
-                  "articulation_rate", "windowed_rate", "intensity", "coverage", "spans_cut", "window_s", "hop_s", "clock")
+                  "articulation_rate", "windowed_rate", "intensity", "coverage", "spans_cut", "window_s", "hop_s",
+                  "clock")
 
 
 #: Speech-rate definitions: name -> (window-table column, what it is).

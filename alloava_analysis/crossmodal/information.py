@@ -171,7 +171,8 @@ def _group_bounds(groups: np.ndarray | None, n: int) -> list[tuple[int, int]]:
     return list(zip(starts.tolist(), ends.tolist()))
 
 
-def _pairs_at_lag(x: np.ndarray, y: np.ndarray, lag: int, bounds: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+def _pairs_at_lag(x: np.ndarray, y: np.ndarray, lag: int,
+                  bounds: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
     """Pairs ``(x[t], y[t + lag])`` that stay inside each group."""
     xs, ys = [], []
     for lo, hi in bounds:
@@ -188,7 +189,7 @@ def _pairs_at_lag(x: np.ndarray, y: np.ndarray, lag: int, bounds: list[tuple[int
 
 
 def _searchable(n: int, max_lag: int) -> bool:
-    """Whether a group of ``n`` samples is long enough for a lag search up to ``max_lag`` (as cross_correlation_curve)."""
+    """Whether a group of ``n`` samples is long enough for lags up to ``max_lag`` (as cross_correlation_curve)."""
     return n >= 2 * max_lag + 10
 
 

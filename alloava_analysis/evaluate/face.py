@@ -32,8 +32,8 @@ from ..errors import ParameterError, SchemaError
 from ..features.motion import gesture_units
 from ..model import POSITION_DIMS
 
-__all__ = ["BLINK_BLENDSHAPES", "CLOSURE_METHODS", "EAR_POINTS", "blinks_per_minute", "detect_blinks", "eye_aspect_ratio",
-           "eye_closure", "head_angular_speed", "head_pose", "rotation_angles"]
+__all__ = ["BLINK_BLENDSHAPES", "CLOSURE_METHODS", "EAR_POINTS", "blinks_per_minute", "detect_blinks",
+           "eye_aspect_ratio", "eye_closure", "head_angular_speed", "head_pose", "rotation_angles"]
 
 BLINK_BLENDSHAPES = ("eyeBlinkLeft", "eyeBlinkRight")
 #: MediaPipe face-mesh indices (p1 .. p6 of the eye aspect ratio): corner, two upper-lid, corner, two lower-lid.
@@ -138,11 +138,14 @@ def eye_aspect_ratio(face: xr.Dataset) -> np.ndarray:
     if pos.shape[2] < 478:
         raise SchemaError(f"expected the 478-point face mesh for the eye aspect ratio, got {face.sizes[kp]} points",
                           path=face.attrs.get("source") or None)
+
+    def dist(q: np.ndarray, i: int, j: int) -> np.ndarray:
+        return np.linalg.norm(q[:, :, i] - q[:, :, j], axis=1)
+
     ears = []
     for p in EAR_POINTS.values():
         q = pos[:, :, list(p)]
-        dist = lambda i, j: np.linalg.norm(q[:, :, i] - q[:, :, j], axis=1)  # noqa: E731
-        ears.append((dist(1, 5) + dist(2, 4)) / np.maximum(2 * dist(0, 3), 1e-12))
+        ears.append((dist(q, 1, 5) + dist(q, 2, 4)) / np.maximum(2 * dist(q, 0, 3), 1e-12))
     return np.mean(ears, axis=0)
 
 

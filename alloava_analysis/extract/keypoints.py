@@ -166,6 +166,7 @@ class KeypointResult:
 
     @property
     def times(self) -> np.ndarray:
+        """Frame times in seconds (the same in every pose dataset)."""
         return next(iter(self.poses.values()))["time"].values
 
     def blendshapes(self) -> pd.DataFrame | None:

@@ -758,7 +758,7 @@ def _body_unit(ds1: xr.Dataset, pos: np.ndarray) -> float:
             unit = float(np.nanmedian(spread))
         if not (np.isfinite(unit) and unit > 0):
             raise SchemaError(f"expected visible keypoints to measure body size for cut detection, got none in "
-                              f"{ds1.attrs.get('source') or 'pose'}")
+                              f"{ds1.attrs.get('source') or 'pose'}") from None
         return unit
 
 

@@ -694,8 +694,10 @@ def prosodic_peaks(features: pd.DataFrame, *, column: str = "rms_db", min_distan
 
 
 def energy_pauses(features: pd.DataFrame, *, threshold_db: float = -30.0, min_pause_s: float = 0.25) -> pd.DataFrame:
-    """Pauses from the audio alone: runs of frames quieter than ``threshold_db``
-    below the clip's 95th-percentile level lasting at least ``min_pause_s``.
+    """Pauses from the audio alone, without a transcript.
+
+    A pause is a run of frames quieter than ``threshold_db`` below the clip's
+    95th-percentile level lasting at least ``min_pause_s``.
 
     Parameters
     ----------

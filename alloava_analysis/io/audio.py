@@ -30,6 +30,7 @@ class Audio:
 
     @property
     def duration(self) -> float:
+        """Length in seconds."""
         return self.frames / self.samplerate
 
     def read(self, start: float = 0.0, stop: float | None = None, *, mono: bool = True) -> np.ndarray:

@@ -240,7 +240,7 @@ def local_paths(out: str | Path, remote_path: str, modality: str) -> tuple[Path,
 
 
 def git_blob_sha1(path: str | Path, *, chunk: int = 1 << 20) -> str:
-    """The git blob id of a file (sha1 of ``b"blob <size>\\0" + content``), as the Hub reports for non-LFS files.
+    r"""The git blob id of a file (sha1 of ``b"blob <size>\0" + content``), as the Hub reports for non-LFS files.
 
     Parameters
     ----------

@@ -51,6 +51,7 @@ class ClipKey:
 
     @property
     def clip_id(self) -> str:
+        """``<category>_<youtube_id>``."""
         return f"{self.category}_{self.youtube_id}"
 
     def __str__(self) -> str:

@@ -43,16 +43,20 @@ COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
 @dataclass
 class HubFile:
+    """One file of a fake repo: its path in the repo, its bytes and whether it is stored with LFS."""
+
     path: str
     data: bytes
     lfs: bool
 
     @property
     def sha256(self) -> str:
+        """SHA-256 of the content (the LFS oid the CDN serves it under)."""
         return hashlib.sha256(self.data).hexdigest()
 
     @property
     def blob_id(self) -> str:
+        """The git blob id (sha1 of the blob header and content), the ETag of a non-LFS file."""
         return hashlib.sha1(b"blob %d\0" % len(self.data) + self.data).hexdigest()
 
 
@@ -346,6 +350,7 @@ class HubServer:
 
     @property
     def endpoint(self) -> str:
+        """Base URL of the hub server (set on entering the context)."""
         return self.hub.endpoint
 
     def __exit__(self, *exc) -> None:

@@ -70,6 +70,7 @@ class ManifestIssue:
 
     @property
     def where(self) -> str:
+        """``row N, column 'C'`` (the parts known), or ``header``."""
         parts = []
         if self.row is not None:
             parts.append(f"row {self.row}")

@@ -99,7 +99,8 @@ def check_q2(env: dict[str, Any]) -> None:
         raise Feedback(f"{value:g} is the number of words.", "divide it by the clip's duration in minutes")
     segments = clip.words["segment"].nunique()
     if near(value, segments / minutes, rel=0.03):
-        raise Feedback(f"{value:.3g} counts segments (sentences) per minute, not words.", "count the rows of clip.words")
+        raise Feedback(f"{value:.3g} counts segments (sentences) per minute, not words.",
+                       "count the rows of clip.words")
     raise Feedback(f"{value:.4g} words/min is not the clip's speech rate (expected a value within 3 % of the "
                    "number of words divided by the duration).", "words: len(clip.words); duration: "
                    "clip.audio.duration seconds")

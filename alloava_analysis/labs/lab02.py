@@ -106,7 +106,8 @@ def check_q1(env: dict[str, Any]) -> None:
     if near(value, r ** 2, abs_tol=0.002):
         raise Feedback(f"{value:.3f} is r squared.", "take the correlation itself, not the variance explained")
     if near(value, -r, abs_tol=0.002):
-        raise Feedback(f"{value:.3f} has the wrong sign.", "correlate the two columns as given, without negating either")
+        raise Feedback(f"{value:.3f} has the wrong sign.",
+                       "correlate the two columns as given, without negating either")
     per_clip = w.groupby("clip_id").apply(lambda g: g["intensity"].corr(g["speech_rate"]), include_groups=False)
     if near(value, float(per_clip.mean()), abs_tol=0.002):
         raise Feedback(f"{value:.3f} is the mean of the per-clip correlations.",
@@ -170,11 +171,13 @@ def check_q3(env: dict[str, Any]) -> None:
     r = as_number(r, "answer_q3[0]")
     low, high = _pair((low, high), "answer_q3[1:]")
     honest = _honest(str(lab_corpus(env).root), float(env.get("window_s", 5.0)))
-    if near(r, honest["r"], abs_tol=0.01) and near(low, honest["ci_low"], abs_tol=0.03) and near(high, honest["ci_high"], abs_tol=0.03):
+    if near(r, honest["r"], abs_tol=0.01) and near(low, honest["ci_low"], abs_tol=0.03) and \
+            near(high, honest["ci_high"], abs_tol=0.03):
         return
     if near(r, float(stats.pearsonr(w["intensity"], w["speech_rate"])[0]), abs_tol=0.01):
         raise Feedback(f"r = {r:.3f} is the raw pooled correlation (between-clip differences included).",
-                       "use pooled_correlation(windows, 'intensity', 'speech_rate', pooling='mixed', n_boot=500, seed=0)")
+                       "use pooled_correlation(windows, 'intensity', 'speech_rate', pooling='mixed', n_boot=500, "
+                       "seed=0)")
     if near(r, honest["r"], abs_tol=0.01):
         raise Feedback("r is right but the interval is not the cluster-bootstrap interval.",
                        "take ci_low and ci_high from the same pooled_correlation result")
@@ -211,7 +214,7 @@ def check_q4(env: dict[str, Any]) -> None:
 
 
 def check_q5(env: dict[str, Any]) -> None:
-    """q5: does the honest interval contain the paper's r = 0.0285?
+    """q5: whether the honest interval contains the paper's r = 0.0285.
 
     Parameters
     ----------

@@ -48,7 +48,8 @@ def check_q1(env: dict[str, Any]) -> None:
     if not isinstance(value, dict):
         raise Feedback(f"answer_q1 is a {type(value).__name__}; expected a dict {{group: share}}.",
                        "dict(zip(rep['group'], rep['share'])) for the rows other than 'overall'")
-    rep = [r for r in _audit(_root(env), "gender")["representation"] if r["group"] != "overall" and not r.get("suppressed")]
+    rep = [r for r in _audit(_root(env), "gender")["representation"]
+           if r["group"] != "overall" and not r.get("suppressed")]
     expected = {r["group"]: r["share"] for r in rep}
     clip_total = sum(r["clips"] for r in rep)
     value = {str(k): v for k, v in value.items() if str(k) != "overall"}
@@ -127,7 +128,7 @@ def check_q3(env: dict[str, Any]) -> None:
 
 
 def check_q4(env: dict[str, Any]) -> None:
-    """q4: should that darker/others ratio be published from this sample? (True/False)
+    """q4: whether that darker/others ratio should be published from this sample (True/False).
 
     Parameters
     ----------

@@ -70,7 +70,8 @@ def plot_group_differences(metrics: list[dict] | pd.DataFrame) -> plt.Figure:
     m = pd.DataFrame(metrics)
     m = m[(m["group"] != "overall") & m["difference"].notna() & ~m["suppressed"].astype(bool)]
     names = list(dict.fromkeys(m["metric"]))
-    fig, axes = plt.subplots(1, max(len(names), 1), figsize=(2.4 * max(len(names), 1), 0.3 * m["group"].nunique() + 1.6),
+    fig, axes = plt.subplots(1, max(len(names), 1),
+                             figsize=(2.4 * max(len(names), 1), 0.3 * m["group"].nunique() + 1.6),
                              sharey=True, squeeze=False)
     groups = list(dict.fromkeys(m["group"]))
     ypos = {g: i for i, g in enumerate(groups[::-1])}
@@ -136,6 +137,7 @@ def audit_report_html(result: dict) -> str:
 
     shown = met[(met["group"] == "overall") | met["value"].notna()]
     fam = result.get("family", {})
+    rep_png = _png(plot_representation(rep, min_share=settings.get('min_share')))
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>Demographic audit</title>
 <style>body{{font-family:sans-serif;max-width:1100px;margin:auto;font-size:13px}}table{{border-collapse:collapse}}
 td,th{{border:1px solid #ccc;padding:2px 6px;text-align:right}}td:first-child{{text-align:left}}</style></head><body>
@@ -144,7 +146,7 @@ td,th{{border:1px solid #ccc;padding:2px 6px;text-align:right}}td:first-child{{t
 Labels from <code>{html.escape(str(result.get('labels', '')))}</code>: {html.escape(result.get('label_policy', ''))}.
 Cells with fewer than {settings.get('min_cell')} clips (or speakers, for speaker counts) are suppressed, together
 with linked cells that would give them away. Shares are shares of hours.</p>
-<h2>Representation (hours)</h2><img src="data:image/png;base64,{_png(plot_representation(rep, min_share=settings.get('min_share')))}">
+<h2>Representation (hours)</h2><img src="data:image/png;base64,{rep_png}">
 {table(rep, rep_cols)}
 <h2>Group differences</h2><img src="data:image/png;base64,{_png(plot_group_differences(met))}">
 <p>Family: {fam.get('size', 0)} comparisons, {html.escape(str(fam.get('method', '')))} at

@@ -164,7 +164,8 @@ def plot_validation(report: dict) -> plt.Figure:
     rows = pd.DataFrame([{"clip_id": c["clip_id"], "ok": c["ok"], **c.get("keypoints", {})} for c in report["clips"]])
     fig, axes = plt.subplots(1, 2, figsize=(10, 0.3 * len(rows) + 1.5), sharey=True)
     colors = np.where(rows["ok"], "tab:blue", "tab:red")
-    for ax, column, label in zip(axes, ("nan_fraction", "confidence_mean"), ("missing keypoints (fraction of keypoint-frames)", "mean confidence (0-1)")):
+    for ax, column, label in zip(axes, ("nan_fraction", "confidence_mean"),
+                                 ("missing keypoints (fraction of keypoint-frames)", "mean confidence (0-1)")):
         if column in rows:
             ax.barh(rows["clip_id"], rows[column], color=colors)
         ax.set_xlabel(label)
@@ -239,7 +240,8 @@ def plot_forest(per_clip: pd.DataFrame, pooled: dict | None = None) -> plt.Figur
     return fig
 
 
-def plot_lag_curve(curve: pd.DataFrame, *, best_lag_s: float | None = None, planted_lag_s: float | None = None) -> plt.Figure:
+def plot_lag_curve(curve: pd.DataFrame, *, best_lag_s: float | None = None,
+                   planted_lag_s: float | None = None) -> plt.Figure:
     """Cross-correlation against lag (positive lag = motion leads speech), with the best and planted lags.
 
     Parameters

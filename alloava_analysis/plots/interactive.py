@@ -135,7 +135,9 @@ _SCRIPT = """
       show(times[i]);
     });
     spans.forEach(function (s) {
-      s.addEventListener("click", function () { if (audio) audio.currentTime = Math.max(0, +s.dataset.start - start); });
+      s.addEventListener("click", function () {
+        if (audio) audio.currentTime = Math.max(0, +s.dataset.start - start);
+      });
     });
   }
   hook();
@@ -219,7 +221,8 @@ def skeleton_player(clip: Clip, *, start: float = 0.0, duration: float = 8.0, fp
                                data=[go.Scatter(x=bx, y=by), go.Scatter(x=px, y=py),
                                      go.Scatter(x=[t, t], y=[-0.5, 3])],
                                layout={"title": {"text": title}}))
-        compact.append([[None if v is None else round(v, 1) for v in bx], [None if v is None else round(v, 1) for v in by],
+        compact.append([[None if v is None else round(v, 1) for v in bx],
+                        [None if v is None else round(v, 1) for v in by],
                         [round(v, 1) for v in px], [round(v, 1) for v in py], title])
     fig.frames = frames
     finite = xy[np.isfinite(xy).all(axis=2)]

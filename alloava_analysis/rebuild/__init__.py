@@ -5,8 +5,9 @@ Each clip goes through three steps:
 ``download``
     yt-dlp fetches the source (allowed hosts only: YouTube unless more are
     named; every request, redirects and embedded media included, goes through
-    the :class:`~.guard.HostGuard` proxy, which refuses other hosts) into ``OUT/.rebuild/<clip_id>/download/``; an interrupted transfer
-    leaves yt-dlp's ``.part`` file there and the next run resumes it. The
+    the :class:`~.guard.HostGuard` proxy, which refuses other hosts) into
+    ``OUT/.rebuild/<clip_id>/download/``; an interrupted transfer leaves
+    yt-dlp's ``.part`` file there and the next run resumes it. The
     finished file is renamed into ``OUT/video/<clip_id>.<ext>``.
 ``extract``
     :func:`alloava_analysis.extract.pipeline.extract_video` writes audio,

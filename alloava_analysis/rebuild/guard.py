@@ -96,6 +96,7 @@ class HostGuard:
 
     @property
     def url(self) -> str:
+        """The proxy address (only while the guard is running)."""
         assert self._server is not None, "use HostGuard as a context manager"
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 

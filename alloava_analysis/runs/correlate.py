@@ -316,7 +316,8 @@ def correlate_corpus(source: Any, settings: CorrelateSettings | None = None, *, 
                 pooled = correlation.pooled_correlation(windows, "intensity", y_col, pooling=s.pooling, n_boot=s.n_boot,
                                                         seed=s.seed, per_clip=per_clip)
                 spearman = correlation.pooled_correlation(windows, "intensity", y_col, method="spearman",
-                                                          pooling=s.pooling, n_boot=s.n_boot, seed=s.seed, per_clip=per_clip)
+                                                          pooling=s.pooling, n_boot=s.n_boot, seed=s.seed,
+                                                          per_clip=per_clip)
             pooled["spearman"] = {k: spearman[k] for k in ("r", "ci_low", "ci_high")}
             result["pooled"] = pooled
             result["per_clip"] = per_clip.to_dict("records")

@@ -3,10 +3,11 @@
 Both sides are corpora in the Allo-AVA layout, or folders of videos that are
 extracted first (:func:`~alloava_analysis.extract.pipeline.extract_video`
 with face tracking; the models used are recorded in the result). Each clip is
-normalised (:mod:`alloava_analysis.evaluate.normalize`), cut into windows (:mod:`alloava_analysis.evaluate.features`) and
-measured; the corpus-level metrics then compare the two sets of windows and
-frames. Clips that cannot be loaded or measured are listed in ``failed``
-with the reason; the others are evaluated.
+normalised (:mod:`alloava_analysis.evaluate.normalize`), cut into windows
+(:mod:`alloava_analysis.evaluate.features`) and measured; the corpus-level
+metrics then compare the two sets of windows and frames. Clips that cannot be
+loaded or measured are listed in ``failed`` with the reason; the others are
+evaluated.
 """
 from __future__ import annotations
 
@@ -415,8 +416,10 @@ def _videos(folder: Path) -> list[Path]:
 
 def prepare_side(path: str | Path, *, work_dir: str | Path, side: str, progress: bool = True,
                  allow_download: bool = True, **extract_options) -> tuple[Corpus, dict]:
-    """A corpus for ``path``: the folder itself when it is in the Allo-AVA layout with keypoints, else
-    its videos (top level, or ``video/``) extracted with face tracking into ``work_dir/side``.
+    """A corpus for ``path``: the folder itself, or its videos extracted.
+
+    The folder itself when it is in the Allo-AVA layout with keypoints, else its
+    videos (top level, or ``video/``) extracted with face tracking into ``work_dir/side``.
 
     Clips already extracted there (their keypoint and face files exist) are not extracted again.
 

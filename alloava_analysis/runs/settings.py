@@ -437,8 +437,9 @@ class ExportSettings(JobSettings):
 
 @dataclass(frozen=True)
 class SensitivitySettings(JobSettings):
-    """The analysis choices the sensitivity run varies one at a time (see
-    :func:`alloava_analysis.runs.sensitivity.coupling_sensitivity`).
+    """The analysis choices the sensitivity run varies one at a time.
+
+    See :func:`alloava_analysis.runs.sensitivity.coupling_sensitivity`.
 
     Parameters
     ----------

@@ -1,7 +1,8 @@
 """Demographic audit of a corpus: representation by clips and hours, disaggregated quality and behaviour.
 
-The per-table pieces of ``alloava audit`` (:mod:`alloava_analysis.runs.audit`). Labels come only from the labels CSV keyed by
-``clip_id`` (:mod:`alloava_analysis.validators.labels`); nothing here looks at
+The per-table pieces of ``alloava audit`` (:mod:`alloava_analysis.runs.audit`).
+Labels come only from the labels CSV keyed by ``clip_id``
+(:mod:`alloava_analysis.validators.labels`); nothing here looks at
 faces or voices to guess them.
 
 * **Representation**: clips, speakers, hours and shares of hours per group of each
@@ -304,7 +305,8 @@ def representation(table: pd.DataFrame, by: list[str], *, reference: pd.DataFram
     cells = _cells(table, by, reference)
     clip_mask, spk_mask = _masks(table, cells, by, min_cell)
     total_h, total_c = float(table.hours.sum()), len(table)
-    ref = {} if reference is None else {(a, g): s for a, g, s in reference[["attribute", "group", "share"]].itertuples(index=False)}
+    ref = {} if reference is None else {(a, g): s for a, g, s in
+                                        reference[["attribute", "group", "share"]].itertuples(index=False)}
     rows = []
     for j, c in enumerate(cells.itertuples()):
         share = c.hours / total_h if total_h > 0 else None
@@ -409,7 +411,10 @@ def disaggregate(table: pd.DataFrame, by: list[str], *, metrics: list[str] | tup
     xs = np.where(fisher, np.arctanh(np.clip(x, -0.999999, 0.999999)), x)
     w = np.where(np.isfinite(xs) & (w > 0), w, 0.0)
     xs = np.where(w > 0, xs, 0.0)
-    back = (lambda v: np.where(fisher, np.tanh(v), v))
+
+    def back(v):
+        return np.where(fisher, np.tanh(v), v)
+
     rng = np.random.default_rng(seed)
     lo_q, hi_q = 100 * (1 - ci) / 2, 100 * (1 + ci) / 2
     rows: list[dict] = []

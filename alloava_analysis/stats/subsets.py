@@ -79,7 +79,8 @@ def subset_to_shares(table: pd.DataFrame, by: list[str] | str, targets: dict[str
     SchemaError
         Targets that do not sum to 1 or name groups absent from the table (the error lists those present).
     ParameterError
-        ``hours`` above what the groups hold, or no subset meets the tolerance (e.g. clips too long for the hours asked).
+        ``hours`` above what the groups hold, or no subset meets the tolerance (e.g. clips too long for the
+        hours asked).
     """
     check_positive("hours", hours, allow_none=True)
     check_nonnegative("tolerance", tolerance)

@@ -37,7 +37,8 @@ __all__ = ["CellKey", "disclosure_intervals", "linked_cells", "suppress"]
 CellKey = tuple[tuple[str, ...], tuple[str, ...]]
 
 
-def linked_cells(base: pd.DataFrame, by: list[str] | tuple[str, ...], count: str) -> tuple[list[CellKey], np.ndarray, np.ndarray]:
+def linked_cells(base: pd.DataFrame, by: list[str] | tuple[str, ...],
+                 count: str) -> tuple[list[CellKey], np.ndarray, np.ndarray]:
     """Published cells of every sub-table of ``by``, as sums of the base (full cross) cells.
 
     Parameters

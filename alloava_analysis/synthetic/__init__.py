@@ -53,4 +53,5 @@ from .words import VOCABULARY
 
 __all__ = ["ATTRIBUTES", "GENERATOR_NAME", "GENERATOR_VERSION", "GroupEffect", "HAND_KEYPOINTS",
            "LABEL_SOURCE", "METRICS", "SynthConfig", "SyntheticClip", "VOCABULARY",
-           "blink_train", "expected_window_correlation", "face_dataset", "face_track", "generate_corpus", "synthesize_clip"]
+           "blink_train", "expected_window_correlation", "face_dataset", "face_track", "generate_corpus",
+           "synthesize_clip"]

@@ -24,8 +24,9 @@ BLEND_NAMES = ("_neutral", "eyeBlinkLeft", "eyeBlinkRight", "jawOpen")
 
 def blink_train(times: np.ndarray, rate_per_min: float, *, duration_s: float = 0.15, seed: int = 0,
                 jitter: float = 0.3) -> tuple[np.ndarray, int]:
-    """Eye closure (0.05 open .. 0.9 shut) with blinks every ``60 / rate_per_min`` s (spacing jittered by
-    up to ``jitter`` of a period).
+    """Eye closure (0.05 open .. 0.9 shut) with blinks every ``60 / rate_per_min`` s.
+
+    The spacing is jittered by up to ``jitter`` of a period.
 
     Parameters
     ----------
@@ -67,7 +68,9 @@ def blink_train(times: np.ndarray, rate_per_min: float, *, duration_s: float = 0
 
 def face_dataset(times: np.ndarray, *, closure: np.ndarray | None = None, angles_deg: np.ndarray | None = None,
                  scale: float = 1.0) -> xr.Dataset:
-    """A face-478 dataset whose ``eyeBlink`` blendshapes are ``closure`` and whose transformation matrices
+    """A face-478 dataset with the given eye closure and head rotation.
+
+    Its ``eyeBlink`` blendshapes are ``closure`` and its transformation matrices
     rotate by ``angles_deg`` (n, 3: pitch, yaw, roll as ``Rz(roll) Ry(yaw) Rx(pitch)``) times ``scale``.
 
     Parameters

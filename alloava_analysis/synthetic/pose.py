@@ -140,7 +140,8 @@ def _tracking_spans(n_frames: int, fraction: float, span_s: tuple[float, float],
     return mask
 
 
-def _camera(n: int, cfg: SynthConfig, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _camera(n: int, cfg: SynthConfig,
+            rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Camera of one clip: pan (n, 2) in shoulder widths, per-frame zoom (n,), shift (n, 2) in pixels, cut frames.
 
     The pan is a slow, smooth drift: an Ornstein-Uhlenbeck series (time constant 3 s)

@@ -81,6 +81,7 @@ class LabelSchema:
 
     @property
     def names(self) -> tuple[str, ...]:
+        """The attributes' names, in schema order."""
         return tuple(a.name for a in self.attributes)
 
     def with_values(self, **values: tuple[str, ...] | list[str] | None) -> "LabelSchema":

@@ -397,7 +397,8 @@ def test_unreadable_folders_and_files_are_reported_with_json(corpus):
         done = _run_unprivileged("stats", str(root))
         (root / "labels.csv").chmod(0o644)
         assert "Traceback" not in done.stderr and done.returncode == 1, done.stderr[-3000:]
-        assert json.loads(done.stdout)["error"] == "PermissionError" and "labels.csv" in json.loads(done.stdout)["message"]
+        assert json.loads(done.stdout)["error"] == "PermissionError" and \
+            "labels.csv" in json.loads(done.stdout)["message"]
     finally:
         for path in (folder, unreadable, probe):
             path.chmod(0o755 if path.is_dir() else 0o644)

@@ -295,7 +295,7 @@ def test_frame_level_raw_pearson_gives_a_tiny_r_on_a_strongly_coupled_corpus(cho
     assert abs(frame["pooled"]["r"]) < 0.06
     assert frame["pooled"]["n_windows"] == pytest.approx(12 * 60 * 30, rel=0.02)     # no frames lost
     smoothed = _pooled(clips, window_s=1 / 30, pooling="raw", speech_rate="windowed")["pooled"]
-    assert smoothed["r"] > 5 * abs(frame["pooled"]["r"])                           # a rate defined per frame is the problem
+    assert smoothed["r"] > 5 * abs(frame["pooled"]["r"])  # a rate defined per frame is the problem
 
 
 def test_choices_are_checked_and_recorded():

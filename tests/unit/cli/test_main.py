@@ -127,7 +127,8 @@ def test_file_system_errors_the_command_meets_are_exit_1_not_usage_errors(monkey
 def test_help_and_usage_errors_load_no_analysis_stack(argv):
     """Parsing imports only the named command's module: no pandas, xarray or scipy."""
     code = ("import sys; from alloava_analysis.cli import main; rc = main(sys.argv[1:]); "
-            "heavy = sorted(m for m in ('pandas', 'xarray', 'scipy', 'matplotlib', 'statsmodels') if m in sys.modules); "
+            "heavy = sorted(m for m in ('pandas', 'xarray', 'scipy', 'matplotlib', 'statsmodels') "
+            "if m in sys.modules); "
             "print(rc, heavy)")
     proc = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, cwd=REPO,
                           env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})

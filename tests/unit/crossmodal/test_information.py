@@ -152,7 +152,7 @@ def test_shifted_lag_search_matches_rolling_y_and_searching_again():
     for _ in range(20):
         shifts = np.array([rng.integers(0, hi - lo) for lo, hi in bounds])
         rolled = I._shift_within(y[:, None], shifts, bounds)[:, 0]
-        (lo, hi), s = bounds[1], shifts[1]
+        lo, hi = bounds[1]
         want = _lag_sums(standardise(x[lo:hi], "x"), standardise(rolled[lo:hi], "y"), 15)
         np.testing.assert_allclose(search.sums(shifts)[1], want, atol=1e-8)
         assert search.best_lag(shifts) == _reference_lag(x, rolled, bounds, 15)

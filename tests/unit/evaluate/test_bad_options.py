@@ -1,4 +1,6 @@
-"""Every keyword option of ``alloava_analysis.evaluate`` takes a bad value well: accepted, or a ParameterError naming it."""
+"""Every keyword option of ``alloava_analysis.evaluate`` takes a bad value well: accepted, or a
+ParameterError naming it.
+"""
 from __future__ import annotations
 
 import numpy as np

@@ -141,7 +141,8 @@ def test_manifest_selects_and_its_checksums_are_checked(hub, released, tmp_path)
     root, ids = released
     manifest = tmp_path / "m.csv"
     pd.DataFrame([
-        {"clip_id": ids[0], "modalities": "transcript", "sha256_transcript": sha(root / "transcript" / f"{ids[0]}.json")},
+        {"clip_id": ids[0], "modalities": "transcript",
+         "sha256_transcript": sha(root / "transcript" / f"{ids[0]}.json")},
         {"clip_id": ids[1], "modalities": "transcript", "sha256_transcript": "0" * 64},
         {"clip_id": "TED_notthere012", "modalities": "audio", "sha256_transcript": ""},
         {"clip_id": "broken", "modalities": "audio", "sha256_transcript": ""},

@@ -97,7 +97,8 @@ def test_lab02_solution_passes_and_mistakes_are_explained(env02, sample_data):
     assert set(run_checks("lab02", env02).values()) == {None}
     w = lab02.lab_windows(env02)
     r = env02["answer_q1"]
-    assert "Spearman" in _feedback(lab02.check_q1, env02, answer_q1=w["intensity"].corr(w["speech_rate"], method="spearman"))
+    assert "Spearman" in _feedback(lab02.check_q1, env02,
+                                   answer_q1=w["intensity"].corr(w["speech_rate"], method="spearman"))
     assert "r squared" in _feedback(lab02.check_q1, env02, answer_q1=r ** 2)
     half = 1.959964 / math.sqrt(len(w) - 3)
     assert "Fisher z scale" in _feedback(lab02.check_q2, env02, answer_q2=(math.atanh(r) - half, math.atanh(r) + half))
@@ -122,7 +123,8 @@ def test_lab03_solution_passes_and_mistakes_are_explained(sample_data):
     assert set(run_checks("lab03", env).values()) == {None}
     assert ratio > 1.5  # the planted dropout gap (0.09 vs 0.03) is there in the raw per-clip table
     clips = sum(r["clips"] for r in gender)
-    assert "shares of clips" in _feedback(lab03.check_q1, env, answer_q1={r["group"]: r["clips"] / clips for r in gender})
+    assert "shares of clips" in _feedback(lab03.check_q1, env,
+                                          answer_q1={r["group"]: r["clips"] / clips for r in gender})
     assert "percentages" in _feedback(lab03.check_q1, env, answer_q1={r["group"]: 100 * r["share"] for r in gender})
     assert "not suppressed" in _feedback(lab03.check_q2, env, answer_q2=["skin_tone=medium"])
     assert "other way round" in _feedback(lab03.check_q3, env, answer_q3=1 / ratio)

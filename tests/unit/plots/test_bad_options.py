@@ -1,4 +1,6 @@
-"""Every keyword option of ``alloava_analysis.plots`` takes a bad value well: accepted, or a ParameterError naming it."""
+"""Every keyword option of ``alloava_analysis.plots`` takes a bad value well: accepted, or a
+ParameterError naming it.
+"""
 from __future__ import annotations
 
 import matplotlib
@@ -26,8 +28,8 @@ def _representation() -> list[dict]:
 def _sensitivity() -> pd.DataFrame:
     return pd.DataFrame({"factor": ["baseline", "window"], "window_s": [5.0, 2.0], "group": ["hands", "hands"],
                          "smooth_s": [0.2, 0.2],
-                         "motion": ["speed", "speed"], "pooling": ["mixed", "mixed"], "r": [0.3, 0.25], "ci_low": [0.1, 0.05],
-                         "ci_high": [0.5, 0.45]})
+                         "motion": ["speed", "speed"], "pooling": ["mixed", "mixed"], "r": [0.3, 0.25],
+                         "ci_low": [0.1, 0.05], "ci_high": [0.5, 0.45]})
 
 
 def _lags() -> pd.DataFrame:

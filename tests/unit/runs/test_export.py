@@ -35,7 +35,8 @@ def test_every_clip_is_exported_in_every_format(corpus, to):
     names = sorted(Path(f).name for f in result["files"])
     expected = {
         "netcdf": [f"{c}.{layout}.nc" for c in ids for layout in ("mediapipe_pose_33", "openpose_body_18")],
-        "eaf": [f"{c}.eaf" for c in ids], "textgrid": [f"{c}.TextGrid" for c in ids], "pose": [f"{c}.pose" for c in ids],
+        "eaf": [f"{c}.eaf" for c in ids], "textgrid": [f"{c}.TextGrid" for c in ids],
+        "pose": [f"{c}.pose" for c in ids],
         "parquet": [f"{c}.{t}.parquet" for c in ids for t in ("frames", "windows")],
         "csv": [f"{c}.{t}.csv" for c in ids for t in ("frames", "windows")],
     }[to]

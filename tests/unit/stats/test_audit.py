@@ -76,7 +76,10 @@ def test_speaker_clustering_widens_intervals(planted):
     clustered, _ = disaggregate(planted, ["gender"], metrics=["asr_probability"], n_boot=1000, n_perm=0)
     naive, _ = disaggregate(planted.assign(speaker_id=planted["clip_id"]), ["gender"],
                             metrics=["asr_probability"], n_boot=1000, n_perm=0)
-    width = lambda r: (r.ci_high - r.ci_low).astype(float).mean()
+
+    def width(r):
+        return (r.ci_high - r.ci_low).astype(float).mean()
+
     assert width(clustered[clustered.group != "overall"]) > 1.2 * width(naive[naive.group != "overall"])
 
 

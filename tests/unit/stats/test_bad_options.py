@@ -1,4 +1,6 @@
-"""Every keyword option of ``alloava_analysis.stats`` takes a bad value well: accepted, or a ParameterError naming it."""
+"""Every keyword option of ``alloava_analysis.stats`` takes a bad value well: accepted, or a
+ParameterError naming it.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -15,7 +17,8 @@ def _clips(n: int = 12) -> pd.DataFrame:
     """One row per clip: two genders, a speaker for every two clips, hours and one audit metric."""
     rng = np.random.default_rng(0)
     seconds = rng.uniform(600, 900, n)
-    return pd.DataFrame({"clip_id": [f"TED_c{i:010d}" for i in range(n)], "speaker_id": [f"s{i // 2}" for i in range(n)],
+    return pd.DataFrame({"clip_id": [f"TED_c{i:010d}" for i in range(n)],
+                         "speaker_id": [f"s{i // 2}" for i in range(n)],
                          "gender": ["female", "male"] * (n // 2), "seconds": seconds, "hours": seconds / 3600,
                          "asr_probability": rng.uniform(0.7, 0.9, n), "w_words": np.full(n, 100.0)})
 

@@ -1,4 +1,6 @@
-"""Bad keyword options of :mod:`alloava_analysis.synthetic` are accepted or refused with a ParameterError naming them."""
+"""Bad keyword options of :mod:`alloava_analysis.synthetic` are accepted or refused with a
+ParameterError naming them.
+"""
 from __future__ import annotations
 
 import math

@@ -22,8 +22,10 @@ def test_values_are_canonicalised_and_empty_means_unknown():
 
 
 @pytest.mark.parametrize("cols, by, match", [
-    ({"gender": ["female", "mal", "male"]}, ["gender"], r"row 3, column 'gender': expected one of \[.*'female'.*\], got 'mal'"),
-    ({"gender": ["female"] * 3}, ["gender", "age_group"], r"expected label column\(s\) \['age_group'\].*never inferred"),
+    ({"gender": ["female", "mal", "male"]}, ["gender"],
+     r"row 3, column 'gender': expected one of \[.*'female'.*\], got 'mal'"),
+    ({"gender": ["female"] * 3}, ["gender", "age_group"],
+     r"expected label column\(s\) \['age_group'\].*never inferred"),
     ({"gender": ["female"] * 3, "gender_provenance": ["guessed", "", ""]}, ["gender"],
      r"row 2, column 'gender_provenance': expected a provenance in \['self-reported', 'annotator'"),
     ({"age_group": ["18-40", "35-54", "55+"]}, ["age_group"], r"do not overlap, got '18-40' and '35-54'"),
