@@ -37,7 +37,7 @@ from .manifest import (
     split_modalities,
     validate_manifest,
 )
-from .registry import file_sha256
+from .registry import file_digest, file_sha256
 
 log = logging.getLogger(__name__)
 
@@ -254,13 +254,7 @@ def git_blob_sha1(path: str | Path, *, chunk: int = 1 << 20) -> str:
     str
         40 hexadecimal digits.
     """
-    check_int("chunk", chunk, minimum=1)
-    path = Path(path)
-    digest = hashlib.sha1(f"blob {path.stat().st_size}\0".encode())
-    with open(path, "rb") as handle:
-        while block := handle.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
+    return file_digest(path, hashlib.sha1(f"blob {Path(path).stat().st_size}\0".encode()), chunk=chunk)
 
 
 def verify_file(path: str | Path, *, size: int | None = None, sha256: str | None = None,

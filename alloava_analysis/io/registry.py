@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from ..checks import check_int
 from ..errors import ParameterError, SchemaError
@@ -28,8 +29,27 @@ def file_sha256(path: str | Path, *, chunk: int = 1 << 20) -> str:
     str
         64 hexadecimal digits.
     """
+    return file_digest(path, hashlib.sha256(), chunk=chunk)
+
+
+def file_digest(path: str | Path, digest: Any, *, chunk: int = 1 << 20) -> str:
+    """Feed one file into ``digest`` (a ``hashlib`` object, possibly primed) in ``chunk``-byte blocks.
+
+    Parameters
+    ----------
+    path
+        The file to hash.
+    digest
+        A ``hashlib`` hash object; what it has already been fed comes first.
+    chunk
+        Bytes read at a time (1 MiB).
+
+    Returns
+    -------
+    str
+        The hex digest.
+    """
     check_int("chunk", chunk, minimum=1)
-    digest = hashlib.sha256()
     with open(path, "rb") as handle:
         while block := handle.read(chunk):
             digest.update(block)
