@@ -7,27 +7,20 @@ import pytest
 
 from alloava_analysis import checks
 from alloava_analysis.errors import ParameterError
-from tests.fixtures.bad_options import public_functions_with_options, qualified, walk_bad_options
+from tests.fixtures.bad_options import table_tests, walk_bad_options
 
-#: function -> its minimal valid positional arguments (given a temporary folder).
+#: qualified name -> (tmp_path -> (positional arguments, fixed keyword options)) of a minimal valid call
 CALLS = {
-    checks.check_int: lambda tmp: ("n_boot", 10),
-    checks.check_nonnegative: lambda tmp: ("lag_s", 0.0),
-    checks.check_option: lambda tmp: ("direction", "both", ("both", "motion_first")),
-    checks.check_positive: lambda tmp: ("window_s", 5.0),
-    checks.check_range: lambda tmp: ("alpha", 0.05, 0.0, 1.0),
+    "checks.check_int": lambda tmp: (("n_boot", 10), {}),
+    "checks.check_nonnegative": lambda tmp: (("lag_s", 0.0), {}),
+    "checks.check_option": lambda tmp: (("direction", "both", ("both", "motion_first")), {}),
+    "checks.check_positive": lambda tmp: (("window_s", 5.0), {}),
+    "checks.check_range": lambda tmp: (("alpha", 0.05, 0.0, 1.0), {}),
 }
 #: Functions that cannot sensibly run in a unit test: none here.
 EXEMPT: dict[str, str] = {}
 
-
-def test_every_function_with_options_is_walked_or_exempt():
-    assert {qualified(fn) for fn in CALLS} | set(EXEMPT) == public_functions_with_options("checks")
-
-
-@pytest.mark.parametrize("fn", list(CALLS), ids=qualified)
-def test_bad_options_are_accepted_or_a_parameter_error(fn, tmp_path):
-    walk_bad_options(fn, *CALLS[fn](tmp_path))
+test_table_is_complete, test_calls_are_valid, test_walks = table_tests("checks", CALLS, EXEMPT)
 
 
 @pytest.mark.parametrize("call, message", [

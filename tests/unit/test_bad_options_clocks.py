@@ -8,7 +8,7 @@ import pytest
 
 from alloava_analysis import clocks
 from alloava_analysis.errors import ParameterError
-from tests.fixtures.bad_options import public_functions_with_options, qualified, walk_bad_options
+from tests.fixtures.bad_options import table_tests, walk_bad_options
 
 T = np.arange(20) / 10.0  # 2 s at 10 Hz
 
@@ -17,29 +17,21 @@ def _windows():
     return clocks.make_windows(0.0, 2.0, window_s=0.5)
 
 
-#: function -> its minimal valid call: ``(positional arguments, required keyword options)``.
+#: qualified name -> (tmp_path -> (positional arguments, fixed keyword options)) of a minimal valid call
 CALLS = {
-    clocks.aggregate_windows: lambda: ((np.sin(T), T, _windows()), {}),
-    clocks.count_in_windows: lambda: ((np.array([0.1, 0.7, 1.2]), _windows()), {}),
-    clocks.make_windows: lambda: ((0.0, 2.0), {"window_s": 0.5}),
-    clocks.resample_to_times: lambda: ((np.sin(T), T, np.arange(5) / 2.5), {}),
+    "clocks.aggregate_windows": lambda tmp: ((np.sin(T), T, _windows()), {}),
+    "clocks.count_in_windows": lambda tmp: ((np.array([0.1, 0.7, 1.2]), _windows()), {}),
+    "clocks.make_windows": lambda tmp: ((0.0, 2.0), {"window_s": 0.5}),
+    "clocks.resample_to_times": lambda tmp: ((np.sin(T), T, np.arange(5) / 2.5), {}),
 }
 #: qualified name -> why it is not called here.
 EXEMPT: dict[str, str] = {}
 
-
-def test_every_function_with_options_is_walked_or_exempt():
-    assert {qualified(fn) for fn in CALLS} | set(EXEMPT) == public_functions_with_options("clocks")
+test_table_is_complete, test_calls_are_valid, test_walks = table_tests("clocks", CALLS, EXEMPT)
 
 
-@pytest.mark.parametrize("fn", list(CALLS), ids=qualified)
-def test_bad_options_are_accepted_or_refused_with_a_parameter_error(fn):
-    args, fixed = CALLS[fn]()
-    walk_bad_options(fn, *args, **fixed)
-
-
-def test_important_bad_values_are_refused():
-    args, _ = CALLS[clocks.make_windows]()
+def test_important_bad_values_are_refused(tmp_path):
+    args, _ = CALLS["clocks.make_windows"](tmp_path)
     for bad in (-1.0, 0.0, math.nan, math.inf, "5"):
         with pytest.raises(ParameterError, match="window_s") as err:
             clocks.make_windows(*args, window_s=bad)
@@ -48,10 +40,10 @@ def test_important_bad_values_are_refused():
         clocks.make_windows(*args, window_s=1.0, hop_s=-1.0)
     with pytest.raises(ParameterError, match="stop"):
         clocks.make_windows(0.0, math.nan, window_s=1.0)
-    outcomes = walk_bad_options(clocks.aggregate_windows, *CALLS[clocks.aggregate_windows]()[0])
+    outcomes = walk_bad_options(clocks.aggregate_windows, *CALLS["clocks.aggregate_windows"](tmp_path)[0])
     assert outcomes["how"]["no-such-choice"] == "ParameterError"
     assert outcomes["min_coverage"][-1.0] == "ParameterError"
-    assert walk_bad_options(clocks.resample_to_times, *CALLS[clocks.resample_to_times]()[0])["method"][3] \
+    assert walk_bad_options(clocks.resample_to_times, *CALLS["clocks.resample_to_times"](tmp_path)[0])["method"][3] \
         == "ParameterError"
     with pytest.raises(ParameterError, match="rate_hz"):
         clocks.count_in_windows([0.1], _windows(), rate_hz=0.0)

@@ -1,14 +1,12 @@
 """corpus's keyword options with bad values: accepted, or refused with a ParameterError naming the option."""
 from __future__ import annotations
 
-import importlib
-
 import pytest
 
 from alloava_analysis.corpus import Corpus, as_corpus
 from alloava_analysis.errors import ParameterError
 from tests.fixtures import datasets
-from tests.fixtures.bad_options import public_functions_with_options, qualified, walk_bad_options
+from tests.fixtures.bad_options import table_tests, walk_bad_options
 
 
 def _clip_id(clip):
@@ -27,23 +25,7 @@ CALLS = {
 }
 EXEMPT: dict[str, str] = {}
 
-
-def _function(name: str):
-    module, _, function = name.rpartition(".")
-    return getattr(importlib.import_module(f"alloava_analysis.{module}"), function)
-
-
-def test_every_function_with_options_is_walked_or_exempt():
-    assert set(CALLS) | set(EXEMPT) == public_functions_with_options("corpus")
-    assert not set(CALLS) & set(EXEMPT)
-
-
-@pytest.mark.parametrize("name", sorted(CALLS))
-def test_bad_options_are_accepted_or_refused_by_name(name, tmp_path):
-    fn = _function(name)
-    assert qualified(fn) == name
-    args, fixed = CALLS[name](tmp_path)
-    walk_bad_options(fn, *args, **fixed)
+test_table_is_complete, test_calls_are_valid, test_walks = table_tests("corpus", CALLS, EXEMPT)
 
 
 def test_corpus_methods_with_options_too(tmp_path):

@@ -6,15 +6,13 @@ No walked call runs a notebook or a command: ``run_notebook`` and
 """
 from __future__ import annotations
 
-import importlib
-
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from alloava_analysis import demo
 from alloava_analysis.errors import ParameterError
-from tests.fixtures.bad_options import public_functions_with_options, qualified, walk_bad_options
+from tests.fixtures.bad_options import table_tests
 
 
 def _row(out_dir):
@@ -39,23 +37,13 @@ CALLS = {
 }
 EXEMPT: dict[str, str] = {}
 
+#: Valid calls not made on their own (their walks still run).
+UNCALLED = {
+    "demo.run_cli_steps": "runs every alloava command of the demo",
+    "demo.run_notebook": "executes a notebook with papermill",
+}
 
-def _function(name: str):
-    module, _, function = name.rpartition(".")
-    return getattr(importlib.import_module(f"alloava_analysis.{module}"), function)
-
-
-def test_every_function_with_options_is_walked_or_exempt():
-    assert set(CALLS) | set(EXEMPT) == public_functions_with_options("demo")
-    assert not set(CALLS) & set(EXEMPT)
-
-
-@pytest.mark.parametrize("name", sorted(CALLS))
-def test_bad_options_are_accepted_or_refused_by_name(name, tmp_path):
-    fn = _function(name)
-    assert qualified(fn) == name
-    args, fixed = CALLS[name](tmp_path)
-    walk_bad_options(fn, *args, **fixed)
+test_table_is_complete, test_calls_are_valid, test_walks = table_tests("demo", CALLS, EXEMPT, uncalled=UNCALLED)
 
 
 def test_unknown_or_mistyped_steps_are_refused_before_any_command_runs(tmp_path):

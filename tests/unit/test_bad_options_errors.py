@@ -11,14 +11,14 @@ from alloava_analysis.errors import (
     SchemaError,
     UnknownNameError,
 )
-from tests.fixtures.bad_options import public_functions_with_options
+from tests.fixtures.bad_options import assert_table_complete
 
 CALLS: dict = {}
 EXEMPT: dict[str, str] = {}
 
 
-def test_every_function_with_options_is_walked_or_exempt():
-    assert set(CALLS) | set(EXEMPT) == public_functions_with_options("errors")
+def test_table_is_complete():
+    assert_table_complete("errors", CALLS, EXEMPT)
 
 
 @pytest.mark.parametrize("cls, also", [(ParameterError, ValueError), (UnknownNameError, KeyError),

@@ -1,7 +1,6 @@
 """parallel's keyword options with bad values: accepted, or refused with a ParameterError naming the option."""
 from __future__ import annotations
 
-import importlib
 import json
 import subprocess
 import sys
@@ -11,7 +10,7 @@ import pytest
 
 from alloava_analysis import parallel
 from alloava_analysis.errors import ParameterError
-from tests.fixtures.bad_options import public_functions_with_options, qualified, walk_bad_options
+from tests.fixtures.bad_options import table_tests
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,23 +31,7 @@ EXEMPT = {
                                 "walked in a child process by test_die_with_parent_walked_in_a_child_process",
 }
 
-
-def _function(name: str):
-    module, _, function = name.rpartition(".")
-    return getattr(importlib.import_module(f"alloava_analysis.{module}"), function)
-
-
-def test_every_function_with_options_is_walked_or_exempt():
-    assert set(CALLS) | set(EXEMPT) == public_functions_with_options("parallel")
-    assert not set(CALLS) & set(EXEMPT)
-
-
-@pytest.mark.parametrize("name", sorted(CALLS))
-def test_bad_options_are_accepted_or_refused_by_name(name, tmp_path):
-    fn = _function(name)
-    assert qualified(fn) == name
-    args, fixed = CALLS[name](tmp_path)
-    walk_bad_options(fn, *args, **fixed)
+test_table_is_complete, test_calls_are_valid, test_walks = table_tests("parallel", CALLS, EXEMPT)
 
 
 def test_die_with_parent_walked_in_a_child_process():

@@ -1,13 +1,11 @@
 """sample_data's keyword options with bad values: accepted, or refused with a ParameterError naming the option."""
 from __future__ import annotations
 
-import importlib
-
 import pytest
 
 from alloava_analysis import sample_data as sd
 from alloava_analysis.errors import CorpusPathError, ParameterError
-from tests.fixtures.bad_options import public_functions_with_options, qualified, walk_bad_options
+from tests.fixtures.bad_options import table_tests
 
 #: qualified name -> (tmp_path -> (positional arguments, fixed keyword options)) of a minimal valid call
 CALLS = {
@@ -20,24 +18,15 @@ EXEMPT = {
 }
 
 
-def _function(name: str):
-    module, _, function = name.rpartition(".")
-    return getattr(importlib.import_module(f"alloava_analysis.{module}"), function)
-
-
-def test_every_function_with_options_is_walked_or_exempt():
-    assert set(CALLS) | set(EXEMPT) == public_functions_with_options("sample_data")
-    assert not set(CALLS) & set(EXEMPT)
-
-
-@pytest.mark.parametrize("name", sorted(CALLS))
-def test_bad_options_are_accepted_or_refused_by_name(name, tmp_path, request, monkeypatch):
+def _sample_made(name, request):
     if name == "sample_data.sample_corpus":  # an accepted call must find the sample made, not make it (10 s)
-        monkeypatch.setenv(sd.DATA_DIR_ENV, str(request.getfixturevalue("sample_data").data_dir))
-    fn = _function(name)
-    assert qualified(fn) == name
-    args, fixed = CALLS[name](tmp_path)
-    walk_bad_options(fn, *args, **fixed)
+        data_dir = request.getfixturevalue("sample_data").data_dir
+        request.getfixturevalue("monkeypatch").setenv(sd.DATA_DIR_ENV, str(data_dir))
+    return {}
+
+
+test_table_is_complete, test_calls_are_valid, test_walks = table_tests("sample_data", CALLS, EXEMPT,
+                                                                       setup=_sample_made)
 
 
 def test_a_missing_corpus_dir_is_a_corpus_path_error_naming_it(tmp_path):

@@ -12,15 +12,15 @@ import pytest
 
 from alloava_analysis.errors import ParameterError, SchemaError, UnknownNameError
 from alloava_analysis.schema import get_layout, group_keypoints, mediapipe33_to_openpose18
-from tests.fixtures.bad_options import public_functions_with_options
+from tests.fixtures.bad_options import assert_table_complete
 
 #: No function of schema.py has keyword options.
 CALLS: dict = {}
 EXEMPT: dict[str, str] = {}
 
 
-def test_every_function_with_options_is_walked_or_exempt():
-    assert set(CALLS) | set(EXEMPT) == public_functions_with_options("schema")
+def test_table_is_complete():
+    assert_table_complete("schema", CALLS, EXEMPT)
 
 
 @pytest.mark.parametrize("call, option, shown", [

@@ -7,32 +7,27 @@ from __future__ import annotations
 
 import pytest
 
-from alloava_analysis.cli import build_parser, human
+from alloava_analysis.cli import human
 from alloava_analysis.errors import ParameterError
-from tests.fixtures.bad_options import public_functions_with_options, qualified, walk_bad_options
+from tests.fixtures.bad_options import table_tests
 
 RESULT = {"skipped": [{"path": "x.txt", "reason": "not a clip"}], "failed": [{"clip_id": "c", "reason": "r"}],
           "notes": ["a note"]}
 
-#: function -> its minimal valid positional arguments.
+#: qualified name -> (tmp_path -> (positional arguments, fixed keyword options)) of a minimal valid call
 CALLS = {
-    build_parser: (),
-    human.num: (3.14159,),
-    human.pct: (0.25,),
-    human.ci: (0.1, 0.2),
-    human.table: ([["a", 1], ["bb", 22]], ["name", "n"]),
-    human.problem_lines: (RESULT,),
-    human.note_lines: (RESULT,),
+    "cli.build_parser": lambda tmp: ((), {}),
+    "cli.human.num": lambda tmp: ((3.14159,), {}),
+    "cli.human.pct": lambda tmp: ((0.25,), {}),
+    "cli.human.ci": lambda tmp: ((0.1, 0.2), {}),
+    "cli.human.table": lambda tmp: (([["a", 1], ["bb", 22]], ["name", "n"]), {}),
+    "cli.human.problem_lines": lambda tmp: ((RESULT,), {}),
+    "cli.human.note_lines": lambda tmp: ((RESULT,), {}),
 }
+#: qualified name -> why it is not called here.
+EXEMPT: dict[str, str] = {}
 
-
-def test_every_function_with_options_is_walked():
-    assert {qualified(fn) for fn in CALLS} == public_functions_with_options("cli")
-
-
-@pytest.mark.parametrize("fn", list(CALLS), ids=qualified)
-def test_bad_options_are_accepted_or_a_parameter_error(fn):
-    walk_bad_options(fn, *CALLS[fn])
+test_table_is_complete, test_calls_are_valid, test_walks = table_tests("cli", CALLS, EXEMPT)
 
 
 @pytest.mark.parametrize("call, option", [

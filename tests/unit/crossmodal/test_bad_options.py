@@ -14,7 +14,7 @@ import pytest
 
 from alloava_analysis.crossmodal import correlation, coupling, dtw, information, lags
 from alloava_analysis.errors import ParameterError
-from tests.fixtures.bad_options import public_functions_with_options, qualified, walk_bad_options
+from tests.fixtures.bad_options import table_tests, walk_bad_options
 from tests.fixtures.datasets import SAMPLERATE, make_clip, tone
 
 RATE = 25.0
@@ -61,51 +61,43 @@ def _in_memory_clip() -> SimpleNamespace:
     return SimpleNamespace(clip=clip, audio=tone(6.0), samplerate=SAMPLERATE)
 
 
-#: function -> its minimal valid call: ``(positional arguments, required keyword options)``.
+#: qualified name -> (tmp_path -> (positional arguments, fixed keyword options)) of a minimal valid call
 CALLS = {
-    correlation.ar1_correlation_interval: lambda: ((0.3, 20, 0.2, 0.1), {}),
-    correlation.ar1_halfwidth: lambda: ((20, 0.2, 0.1), {}),
-    correlation.block_bootstrap_correlation: lambda: (_pair(40), {}),
-    correlation.correlation_table: lambda: ((_windows(), "x", "y"), {}),
-    correlation.meta_analysis: lambda: ((np.array([0.2, 0.3, 0.1]), np.array([10.0, 12.0, 9.0])), {}),
-    correlation.pooled_correlation: lambda: ((_windows(), "x", "y"), {}),
-    correlation.pooled_lag1_autocorrelation: lambda: (([_pair(12, seed=k)[0] for k in range(3)],), {}),
-    coupling.check_settings: lambda: ((), {}),
-    coupling.clip_tables: lambda: ((_in_memory_clip(),), {}),
-    coupling.frame_lags: lambda: ((_frames(),), {"max_lag_s": 0.4, "dtw_segment_s": None}),
-    dtw.distance_matrix: lambda: (([_pair(30, seed=k)[0] for k in range(3)],), {}),
-    dtw.dtw_distance: lambda: (_pair(60), {}),
-    dtw.dtw_lag: lambda: (_pair(), {"rate_hz": RATE, "max_lag_s": 0.4}),
-    dtw.dtw_lag_interval: lambda: ((_peaks(),), {}),
-    dtw.dtw_path: lambda: (_pair(60), {}),
-    dtw.dtw_reference: lambda: (_pair(20), {}),
-    dtw.lag_profile: lambda: ((_path()[2],), {"rate_hz": RATE}),
-    dtw.matched_peaks: lambda: (_path(), {}),
-    dtw.znormalize: lambda: ((_pair(20)[0],), {}),
-    information.ksg_mi: lambda: (_pair(), {}),
-    information.lagged_mi: lambda: (_pair(), {"rate_hz": RATE, "max_lag_s": 0.2}),
-    information.mi_clip_shuffle_test: lambda: (_pair(150), {"groups": np.repeat([0, 1, 2], 50)}),
-    information.mi_surrogate_test: lambda: (_pair(), {}),
-    lags.cross_correlation_curve: lambda: (_pair(), {"rate_hz": RATE, "max_lag_s": 0.4}),
-    lags.cross_correlation_lag: lambda: (_pair(), {"rate_hz": RATE, "max_lag_s": 0.4}),
-    lags.lag_curve: lambda: ((*_pair(), 10), {}),
-    lags.lag_interval: lambda: (_pair(), {"rate_hz": RATE, "max_lag_s": 0.4}),
-    lags.pooled_cross_correlation: lambda: ((_curves(),), {}),
-    lags.pooled_lag_interval: lambda: ((_curves(),), {}),
-    lags.remove_slow_trend: lambda: ((_pair()[0],), {"rate_hz": RATE, "window_s": 1.0}),
+    "crossmodal.correlation.ar1_correlation_interval": lambda tmp: ((0.3, 20, 0.2, 0.1), {}),
+    "crossmodal.correlation.ar1_halfwidth": lambda tmp: ((20, 0.2, 0.1), {}),
+    "crossmodal.correlation.block_bootstrap_correlation": lambda tmp: (_pair(40), {}),
+    "crossmodal.correlation.correlation_table": lambda tmp: ((_windows(), "x", "y"), {}),
+    "crossmodal.correlation.meta_analysis": lambda tmp: ((np.array([0.2, 0.3, 0.1]), np.array([10.0, 12.0, 9.0])), {}),
+    "crossmodal.correlation.pooled_correlation": lambda tmp: ((_windows(), "x", "y"), {}),
+    "crossmodal.correlation.pooled_lag1_autocorrelation": lambda tmp: (([_pair(12, seed=k)[0] for k in range(3)],), {}),
+    "crossmodal.coupling.check_settings": lambda tmp: ((), {}),
+    "crossmodal.coupling.clip_tables": lambda tmp: ((_in_memory_clip(),), {}),
+    "crossmodal.coupling.frame_lags": lambda tmp: ((_frames(),), {"max_lag_s": 0.4, "dtw_segment_s": None}),
+    "crossmodal.dtw.distance_matrix": lambda tmp: (([_pair(30, seed=k)[0] for k in range(3)],), {}),
+    "crossmodal.dtw.dtw_distance": lambda tmp: (_pair(60), {}),
+    "crossmodal.dtw.dtw_lag": lambda tmp: (_pair(), {"rate_hz": RATE, "max_lag_s": 0.4}),
+    "crossmodal.dtw.dtw_lag_interval": lambda tmp: ((_peaks(),), {}),
+    "crossmodal.dtw.dtw_path": lambda tmp: (_pair(60), {}),
+    "crossmodal.dtw.dtw_reference": lambda tmp: (_pair(20), {}),
+    "crossmodal.dtw.lag_profile": lambda tmp: ((_path()[2],), {"rate_hz": RATE}),
+    "crossmodal.dtw.matched_peaks": lambda tmp: (_path(), {}),
+    "crossmodal.dtw.znormalize": lambda tmp: ((_pair(20)[0],), {}),
+    "crossmodal.information.ksg_mi": lambda tmp: (_pair(), {}),
+    "crossmodal.information.lagged_mi": lambda tmp: (_pair(), {"rate_hz": RATE, "max_lag_s": 0.2}),
+    "crossmodal.information.mi_clip_shuffle_test": lambda tmp: (_pair(150), {"groups": np.repeat([0, 1, 2], 50)}),
+    "crossmodal.information.mi_surrogate_test": lambda tmp: (_pair(), {}),
+    "crossmodal.lags.cross_correlation_curve": lambda tmp: (_pair(), {"rate_hz": RATE, "max_lag_s": 0.4}),
+    "crossmodal.lags.cross_correlation_lag": lambda tmp: (_pair(), {"rate_hz": RATE, "max_lag_s": 0.4}),
+    "crossmodal.lags.lag_curve": lambda tmp: ((*_pair(), 10), {}),
+    "crossmodal.lags.lag_interval": lambda tmp: (_pair(), {"rate_hz": RATE, "max_lag_s": 0.4}),
+    "crossmodal.lags.pooled_cross_correlation": lambda tmp: ((_curves(),), {}),
+    "crossmodal.lags.pooled_lag_interval": lambda tmp: ((_curves(),), {}),
+    "crossmodal.lags.remove_slow_trend": lambda tmp: ((_pair()[0],), {"rate_hz": RATE, "window_s": 1.0}),
 }
 #: qualified name -> why it is not called here.
 EXEMPT: dict[str, str] = {}
 
-
-def test_every_function_with_options_is_walked_or_exempt():
-    assert {qualified(fn) for fn in CALLS} | set(EXEMPT) == public_functions_with_options("crossmodal")
-
-
-@pytest.mark.parametrize("fn", list(CALLS), ids=qualified)
-def test_bad_options_are_accepted_or_refused_with_a_parameter_error(fn):
-    args, fixed = CALLS[fn]()
-    walk_bad_options(fn, *args, **fixed)
+test_table_is_complete, test_calls_are_valid, test_walks = table_tests("crossmodal", CALLS, EXEMPT)
 
 
 def test_important_bad_values_are_refused():

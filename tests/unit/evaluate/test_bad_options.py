@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from alloava_analysis.errors import ParameterError
-from alloava_analysis.evaluate import beats, clip, distances, embedders, face, features, frechet, normalize, sanity
-from tests.fixtures.bad_options import public_functions_with_options, qualified, walk_bad_options
+from alloava_analysis.evaluate import beats, clip, distances, face, frechet, normalize, sanity
+from tests.fixtures.bad_options import table_tests, walk_bad_options
 from tests.fixtures.datasets import make_clip
 from tests.fixtures.evaluation import face_dataset, upper_body_pose
 
@@ -36,44 +36,30 @@ def _features(n: int, seed: int) -> np.ndarray:
     return np.random.default_rng(seed).normal(size=(n, 2))
 
 
-#: function -> its minimal valid positional arguments (given a temporary folder).
+#: qualified name -> (tmp_path -> (positional arguments, fixed keyword options)) of a minimal valid call; fixed
+#: options are the ones that must be given for the call to make sense (not walked).
 CALLS = {
-    beats.audio_onsets: lambda tmp: (_speech(),),
-    beats.beat_alignment: lambda tmp: (np.array([0.1, 0.5, 0.9]), np.array([0.12, 0.45])),
-    beats.motion_beats: lambda tmp: (np.abs(np.sin(np.pi * _times())), _times()),
-    clip.measure_clip: lambda tmp: (make_clip(0, n_frames=100),),
-    distances.average_pairwise_distance: lambda tmp: (_features(6, 0),),
-    distances.speed_histograms: lambda tmp: (np.abs(_features(20, 0)[:, 0]), np.abs(_features(20, 1)[:, 0])),
-    embedders.load_embedder: lambda tmp: (lambda x: x.reshape(len(x), -1)[:, :3],),
-    face.detect_blinks: lambda tmp: (_times(), (np.arange(60) % 20 < 3).astype(float)),
-    face.eye_closure: lambda tmp: (face_dataset(_times(10), closure=np.linspace(0, 1, 10)),),
-    features.pose_windows: lambda tmp: (normalize.normalize_pose(_pose()),),
-    frechet.fd_infinity: lambda tmp: (_features(40, 0), _features(40, 1)),
-    frechet.frechet_report: lambda tmp: (_features(20, 0), _features(20, 1)),
-    normalize.normalize_pose: lambda tmp: (_pose(),),
-    sanity.perturbed_copy: lambda tmp: ([make_clip(0, n_frames=10)], tmp / "copy"),
-}
-#: Options that must be given for the call to make sense (not walked).
-FIXED = {
-    beats.audio_onsets: {"samplerate": RATE},   # an array needs its rate
-    sanity.perturbed_copy: {"kind": "jittered"},  # required, no default
+    "evaluate.beats.audio_onsets": lambda tmp: ((_speech(),), {"samplerate": RATE}),  # an array needs its rate
+    "evaluate.beats.beat_alignment": lambda tmp: ((np.array([0.1, 0.5, 0.9]), np.array([0.12, 0.45])), {}),
+    "evaluate.beats.motion_beats": lambda tmp: ((np.abs(np.sin(np.pi * _times())), _times()), {}),
+    "evaluate.clip.measure_clip": lambda tmp: ((make_clip(0, n_frames=100),), {}),
+    "evaluate.distances.average_pairwise_distance": lambda tmp: ((_features(6, 0),), {}),
+    "evaluate.distances.speed_histograms": lambda tmp: ((np.abs(_features(20, 0)[:, 0]),
+                                                         np.abs(_features(20, 1)[:, 0])), {}),
+    "evaluate.embedders.load_embedder": lambda tmp: ((lambda x: x.reshape(len(x), -1)[:, :3],), {}),
+    "evaluate.face.detect_blinks": lambda tmp: ((_times(), (np.arange(60) % 20 < 3).astype(float)), {}),
+    "evaluate.face.eye_closure": lambda tmp: ((face_dataset(_times(10), closure=np.linspace(0, 1, 10)),), {}),
+    "evaluate.features.pose_windows": lambda tmp: ((normalize.normalize_pose(_pose()),), {}),
+    "evaluate.frechet.fd_infinity": lambda tmp: ((_features(40, 0), _features(40, 1)), {}),
+    "evaluate.frechet.frechet_report": lambda tmp: ((_features(20, 0), _features(20, 1)), {}),
+    "evaluate.normalize.normalize_pose": lambda tmp: ((_pose(),), {}),
+    "evaluate.sanity.perturbed_copy": lambda tmp: (([make_clip(0, n_frames=10)], tmp / "copy"),
+                                                   {"kind": "jittered"}),  # kind: required, no default
 }
 #: Functions that cannot sensibly run in a unit test: none here.
 EXEMPT: dict[str, str] = {}
 
-
-def test_every_function_with_options_is_walked_or_exempt():
-    assert {qualified(fn) for fn in CALLS} | set(EXEMPT) == public_functions_with_options("evaluate")
-
-
-@pytest.mark.parametrize("fn", list(CALLS), ids=qualified)
-def test_the_calls_are_valid(fn, tmp_path):
-    fn(*CALLS[fn](tmp_path), **FIXED.get(fn, {}))
-
-
-@pytest.mark.parametrize("fn", list(CALLS), ids=qualified)
-def test_bad_options_are_accepted_or_a_parameter_error(fn, tmp_path):
-    walk_bad_options(fn, *CALLS[fn](tmp_path), **FIXED.get(fn, {}))
+test_table_is_complete, test_calls_are_valid, test_walks = table_tests("evaluate", CALLS, EXEMPT)
 
 
 def test_important_bad_values_are_refused(tmp_path):

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from alloava_analysis.errors import ParameterError
-from alloava_analysis.extract import asr, keypoints, media, models, overlay, pipeline, shots, sync
-from tests.fixtures.bad_options import public_functions_with_options, qualified, walk_bad_options
+from alloava_analysis.extract import asr, keypoints, media, overlay, pipeline, sync
+from tests.fixtures.bad_options import table_tests, walk_bad_options
 from tests.fixtures.datasets import line_pose
 
 HERE = Path(__file__).resolve().parents[2] / "fixtures"
@@ -50,36 +50,41 @@ def _whisper_folder(tmp: Path) -> Path:
     return folder
 
 
-#: function -> its minimal valid positional arguments (given a temporary folder).
+#: qualified name -> (tmp_path -> (positional arguments, fixed keyword options[, skipped options])) of a minimal
+#: valid call. Fixed options must be given for the call to make sense (not walked); skipped are the on/off switches
+#: of whole-video work: a truthy string is accepted and would track, transcribe or encode a whole video (seconds to
+#: minutes); every other option of these functions is walked.
 CALLS = {
-    asr.load_asr_audio: lambda tmp: (_speech(),),
-    asr.transcribe: lambda tmp: (_speech(),),
-    keypoints.assign_hand_sides: lambda tmp: (np.array([[0.4, 0.5], [0.6, 0.5]]), ["Left", "Right"],
-                                              np.array([[0.6, 0.5], [0.4, 0.5]])),
-    keypoints.extract_keypoints: lambda tmp: (VIDEO,),
-    media.container_frame_times: lambda tmp: (VIDEO,),
-    media.decode_audio: lambda tmp: (WAV,),
-    media.decode_audio_tracks: lambda tmp: (WAV, {"asr": (RATE, 1)}),
-    models.download_file: lambda tmp: ("http://127.0.0.1:9/model.task", tmp / "model.task"),
-    models.resolve_mediapipe_model: lambda tmp: ("pose", _task_file(tmp)),
-    models.resolve_whisper_model: lambda tmp: (_whisper_folder(tmp),),
-    overlay.write_overlay: lambda tmp: (VIDEO, {"mediapipe_pose_33": line_pose(10)}, tmp / "overlay.mp4"),
-    pipeline.extract_video: lambda tmp: (VIDEO, tmp / "corpus"),
-    shots.detect_video_cuts: lambda tmp: (np.arange(20) / 25.0, np.repeat(np.eye(2, 48), 10, axis=0)),
-    sync.estimate_av_offset: lambda tmp: _talk(),
-}
-#: Options that must be given for the call to make sense (not walked).
-FIXED = {models.download_file: {"sha256": None}}  # required, no default
-#: On/off switches of whole-video work: a truthy string is accepted and would track, transcribe or encode
-#: a whole video (seconds to minutes); every other option of these functions is walked.
-SKIP = {
-    asr.transcribe: ("allow_download", "progress"),
-    keypoints.extract_keypoints: ("pose", "face", "hands", "mirrored", "allow_download", "progress", "detect_cuts"),
-    overlay.write_overlay: ("progress",),
-    pipeline.extract_video: ("face", "hands", "overlay", "sync", "copy_video", "allow_download", "progress"),
+    "extract.asr.load_asr_audio": lambda tmp: ((_speech(),), {}),
+    "extract.asr.transcribe": lambda tmp: ((_speech(),), {}, ("allow_download", "progress")),
+    "extract.keypoints.assign_hand_sides": lambda tmp: ((np.array([[0.4, 0.5], [0.6, 0.5]]), ["Left", "Right"],
+                                                         np.array([[0.6, 0.5], [0.4, 0.5]])), {}),
+    "extract.keypoints.extract_keypoints": lambda tmp: ((VIDEO,), {}, ("pose", "face", "hands", "mirrored",
+                                                                       "allow_download", "progress", "detect_cuts")),
+    "extract.media.container_frame_times": lambda tmp: ((VIDEO,), {}),
+    "extract.media.decode_audio": lambda tmp: ((WAV,), {}),
+    "extract.media.decode_audio_tracks": lambda tmp: ((WAV, {"asr": (RATE, 1)}), {}),
+    "extract.models.download_file": lambda tmp: (("http://127.0.0.1:9/model.task", tmp / "model.task"),
+                                                 {"sha256": None}),  # required, no default
+    "extract.models.resolve_mediapipe_model": lambda tmp: (("pose", _task_file(tmp)), {}),
+    "extract.models.resolve_whisper_model": lambda tmp: ((_whisper_folder(tmp),), {}),
+    "extract.overlay.write_overlay": lambda tmp: ((VIDEO, {"mediapipe_pose_33": line_pose(10)}, tmp / "overlay.mp4"),
+                                                  {}, ("progress",)),
+    "extract.pipeline.extract_video": lambda tmp: ((VIDEO, tmp / "corpus"), {}, ("face", "hands", "overlay", "sync",
+                                                                              "copy_video", "allow_download",
+                                                                              "progress")),
+    "extract.shots.detect_video_cuts": lambda tmp: ((np.arange(20) / 25.0, np.repeat(np.eye(2, 48), 10, axis=0)), {}),
+    "extract.sync.estimate_av_offset": lambda tmp: (_talk(), {}),
 }
 #: Functions that cannot sensibly run in a unit test: none here.
 EXEMPT: dict[str, str] = {}
+#: Valid calls not made on their own (their walks still run).
+UNCALLED = {
+    "extract.asr.transcribe": "transcribes with Whisper",
+    "extract.keypoints.extract_keypoints": "tracks a whole video with MediaPipe",
+    "extract.models.download_file": "downloads (offline here: the walk's accepted values must not get that far)",
+    "extract.pipeline.extract_video": "extracts a whole video (MediaPipe, Whisper, encoding)",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -88,21 +93,9 @@ def _offline(monkeypatch):
     monkeypatch.setenv("ALLOAVA_OFFLINE", "1")
 
 
-def test_every_function_with_options_is_walked_or_exempt():
-    assert {qualified(fn) for fn in CALLS} | set(EXEMPT) == public_functions_with_options("extract")
-
-
-@pytest.mark.parametrize("fn", [fn for fn in CALLS if fn not in SKIP and fn is not models.download_file],
-                         ids=qualified)
-@pytest.mark.filterwarnings("ignore:.*differs from the registry")
-def test_the_calls_are_valid(fn, tmp_path):
-    fn(*CALLS[fn](tmp_path), **FIXED.get(fn, {}))
-
-
-@pytest.mark.parametrize("fn", list(CALLS), ids=qualified)
-@pytest.mark.filterwarnings("ignore:.*differs from the registry")
-def test_bad_options_are_accepted_or_a_parameter_error(fn, tmp_path):
-    walk_bad_options(fn, *CALLS[fn](tmp_path), skip=SKIP.get(fn, ()), **FIXED.get(fn, {}))
+test_table_is_complete, test_calls_are_valid, test_walks = table_tests(
+    "extract", CALLS, EXEMPT, uncalled=UNCALLED,
+    marks=(pytest.mark.filterwarnings("ignore:.*differs from the registry"),))
 
 
 def test_important_bad_values_are_refused_before_any_work(tmp_path):

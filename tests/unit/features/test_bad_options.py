@@ -9,7 +9,7 @@ import pytest
 
 from alloava_analysis.errors import ParameterError
 from alloava_analysis.features import motion, speech, tiers
-from tests.fixtures.bad_options import public_functions_with_options, qualified, walk_bad_options
+from tests.fixtures.bad_options import table_tests, walk_bad_options
 from tests.fixtures.datasets import line_pose, make_clip, tiny_words
 
 SR = 16_000
@@ -36,49 +36,41 @@ def _audio(seconds: float = 0.5) -> np.ndarray:
     return (0.1 * np.sin(2 * np.pi * 150 * t) * (1 + np.sin(2 * np.pi * 3 * t))).astype(np.float32)
 
 
-#: function -> its minimal valid call: ``(positional arguments, required keyword options)``.
+#: qualified name -> (tmp_path -> (positional arguments, fixed keyword options)) of a minimal valid call
 CALLS = {
-    motion.clean_pose: lambda: ((_pose(),), {}),
-    motion.detect_pose_cuts: lambda: ((_pose(),), {}),
-    motion.gesture_rate: lambda: ((_units(),), {"span": (0.0, 2.0)}),
-    motion.gesture_units: lambda: ((_intensity(),), {}),
-    motion.interpolate_gaps: lambda: ((_pose(),), {}),
-    motion.jump_peaks: lambda: ((np.r_[np.full(10, 0.01), 1.0, np.full(10, 0.01)],),
+    "features.motion.clean_pose": lambda tmp: ((_pose(),), {}),
+    "features.motion.detect_pose_cuts": lambda tmp: ((_pose(),), {}),
+    "features.motion.gesture_rate": lambda tmp: ((_units(),), {"span": (0.0, 2.0)}),
+    "features.motion.gesture_units": lambda tmp: ((_intensity(),), {}),
+    "features.motion.interpolate_gaps": lambda tmp: ((_pose(),), {}),
+    "features.motion.jump_peaks": lambda tmp: ((np.r_[np.full(10, 0.01), 1.0, np.full(10, 0.01)],),
                                 {"threshold": 0.1, "contrast": 5.0, "half": 5, "exclude": 1, "merge": 2}),
-    motion.kinematics: lambda: ((_pose(),), {}),
-    motion.mask_low_confidence: lambda: ((_pose(),), {}),
-    motion.mask_outside_frame: lambda: ((_pose(),), {}),
-    motion.movement_intensity: lambda: ((_pose(),), {}),
-    motion.noise_floor: lambda: ((_intensity(),), {}),
-    motion.shot_cuts: lambda: ((_pose(),), {}),
-    motion.shoulder_width: lambda: ((_pose(),), {}),
-    motion.smooth: lambda: ((_pose(),), {}),
-    motion.window_intensity: lambda: ((_intensity(),), {"span": (0.0, 2.0), "window_s": 0.5}),
-    speech.detect_pauses: lambda: ((_words(),), {}),
-    speech.energy_pauses: lambda: ((speech.rms_envelope(_audio(), samplerate=SR),), {}),
-    speech.f0_contour: lambda: ((_audio(),), {"samplerate": SR}),
-    speech.frame_rms: lambda: ((_audio(),), {"frame": 400, "hop": 160}),
-    speech.onset_strength: lambda: ((_audio(),), {"samplerate": SR}),
-    speech.prosodic_peaks: lambda: ((speech.rms_envelope(_audio(), samplerate=SR),), {}),
-    speech.rms_envelope: lambda: ((_audio(),), {"samplerate": SR}),
-    speech.speech_features: lambda: ((_audio(),), {"samplerate": SR}),
-    speech.speech_rate: lambda: ((_words(),), {}),
-    tiers.clip_tiers: lambda: ((make_clip(0),), {}),
-    tiers.gesture_tier: lambda: ((_units(),), {}),
-    tiers.units_from_intervals: lambda: ((tiers.gesture_tier(_units()),), {}),
+    "features.motion.kinematics": lambda tmp: ((_pose(),), {}),
+    "features.motion.mask_low_confidence": lambda tmp: ((_pose(),), {}),
+    "features.motion.mask_outside_frame": lambda tmp: ((_pose(),), {}),
+    "features.motion.movement_intensity": lambda tmp: ((_pose(),), {}),
+    "features.motion.noise_floor": lambda tmp: ((_intensity(),), {}),
+    "features.motion.shot_cuts": lambda tmp: ((_pose(),), {}),
+    "features.motion.shoulder_width": lambda tmp: ((_pose(),), {}),
+    "features.motion.smooth": lambda tmp: ((_pose(),), {}),
+    "features.motion.window_intensity": lambda tmp: ((_intensity(),), {"span": (0.0, 2.0), "window_s": 0.5}),
+    "features.speech.detect_pauses": lambda tmp: ((_words(),), {}),
+    "features.speech.energy_pauses": lambda tmp: ((speech.rms_envelope(_audio(), samplerate=SR),), {}),
+    "features.speech.f0_contour": lambda tmp: ((_audio(),), {"samplerate": SR}),
+    "features.speech.frame_rms": lambda tmp: ((_audio(),), {"frame": 400, "hop": 160}),
+    "features.speech.onset_strength": lambda tmp: ((_audio(),), {"samplerate": SR}),
+    "features.speech.prosodic_peaks": lambda tmp: ((speech.rms_envelope(_audio(), samplerate=SR),), {}),
+    "features.speech.rms_envelope": lambda tmp: ((_audio(),), {"samplerate": SR}),
+    "features.speech.speech_features": lambda tmp: ((_audio(),), {"samplerate": SR}),
+    "features.speech.speech_rate": lambda tmp: ((_words(),), {}),
+    "features.tiers.clip_tiers": lambda tmp: ((make_clip(0),), {}),
+    "features.tiers.gesture_tier": lambda tmp: ((_units(),), {}),
+    "features.tiers.units_from_intervals": lambda tmp: ((tiers.gesture_tier(_units()),), {}),
 }
 #: qualified name -> why it is not called here.
 EXEMPT: dict[str, str] = {}
 
-
-def test_every_function_with_options_is_walked_or_exempt():
-    assert {qualified(fn) for fn in CALLS} | set(EXEMPT) == public_functions_with_options("features")
-
-
-@pytest.mark.parametrize("fn", list(CALLS), ids=qualified)
-def test_bad_options_are_accepted_or_refused_with_a_parameter_error(fn):
-    args, fixed = CALLS[fn]()
-    walk_bad_options(fn, *args, **fixed)
+test_table_is_complete, test_calls_are_valid, test_walks = table_tests("features", CALLS, EXEMPT)
 
 
 def test_important_bad_values_are_refused():

@@ -20,19 +20,16 @@ from alloava_analysis.io import (
     audio,
     hub,
     keypoints_json,
-    labels,
     layout,
-    loopback_hub,
     manifest,
     registry,
     store,
-    tables,
     transcript,
 )
-from alloava_analysis.io.export import intervals, pose_format
+from alloava_analysis.io.export import pose_format
 from alloava_analysis.io.export import tables as export_tables
 from alloava_analysis.model import make_intervals
-from tests.fixtures.bad_options import public_functions_with_options, qualified, walk_bad_options
+from tests.fixtures.bad_options import table_tests, walk_bad_options
 from tests.fixtures.datasets import clip_id, make_clip, random_pose, tiny_words, tone, write_tiny_corpus
 from tests.fixtures.hf_server import FakeHub, HubServer
 
@@ -74,48 +71,47 @@ def _feature_table():
     return pd.DataFrame({"time": [0.0, 0.04], "intensity": [1.0, 2.0]})
 
 
-#: function -> its minimal valid positional arguments (given a temporary folder).
+#: qualified name -> (tmp_path -> (positional arguments, fixed keyword options)) of a minimal valid call; fixed
+#: options are the ones that must be given for the call to make sense (not walked).
 CALLS = {
-    allo_ava.load_clip: lambda tmp: (_corpus(tmp), CLIP),
-    allo_ava.write_clip: lambda tmp: (tmp / "out", make_clip(0, n_frames=10)),
-    atomic.write_json: lambda tmp: (tmp / "a.json", {"a": 1}),
-    audio.open_audio: lambda tmp: (audio.write_wav(tmp / "a.wav", tone(0.01)),),
-    audio.wav_bytes: lambda tmp: (tone(0.01), 48_000),
-    audio.write_wav: lambda tmp: (tmp / "a.wav", tone(0.01)),
-    intervals.write_eaf: lambda tmp: (tmp / "a.eaf", _intervals()),
-    intervals.write_textgrid: lambda tmp: (tmp / "a.TextGrid", _intervals()),
-    pose_format.read_pose_file: lambda tmp: (pose_format.write_pose_file(tmp / "a.pose", random_pose(5)),),
-    export_tables.read_table: lambda tmp: (export_tables.write_table(tmp / "t.csv", _feature_table()),),
-    export_tables.write_table: lambda tmp: (tmp / "t.parquet", _feature_table()),
-    hub.fetch: lambda tmp: (tmp / "fetched",),
-    hub.git_blob_sha1: lambda tmp: (_file(tmp),),
-    hub.list_remote_files: lambda tmp: (),
-    hub.verify_file: lambda tmp: (_file(tmp),),
-    keypoints_json.write_keypoints: lambda tmp: (tmp / "k.json", {"mediapipe_pose_33": random_pose(3)}),
-    labels.write_labels: lambda tmp: (tmp / "labels.csv", [{"clip_id": CLIP, "gender": "female"}]),
-    layout.check_youtube_id: lambda tmp: (CLIP[-11:],),
-    loopback_hub.serve_corpus: lambda tmp: (_corpus(tmp),),
-    manifest.make_manifest: lambda tmp: ([CLIP],),
-    manifest.validate_manifest: lambda tmp: (pd.DataFrame({"clip_id": [CLIP]}),),
-    registry.file_sha256: lambda tmp: (_file(tmp),),
-    registry.hash_tree: lambda tmp: (_tree(tmp),),
-    registry.write_registry: lambda tmp: (tmp / "registry.txt", {"a.txt": "0" * 64}),
-    store.table_to_pose: lambda tmp: (store.pose_to_table(random_pose(3)),),
-    store.write_segments: lambda tmp: (tmp / "store", CLIP, transcript.words_to_segments(tiny_words(1.0))),
-    tables.read_csv_table: lambda tmp: (_file(tmp, "ref.csv", b"group,share\na,0.5\nb,0.5\n"),),
-    transcript.fast_loads: lambda tmp: (b'{"a": [1, 2.5, null]}',),
-    transcript.write_transcript: lambda tmp: (tmp / "t.json", tiny_words(1.0)),
-}
-#: Options that must be given for the call to make sense (not walked).
-FIXED = {
-    allo_ava.write_clip: {"audio": tone(0.01)},  # so that samplerate is used, not only checked
-    hub.fetch: {"ids": [CLIP]},                  # required: a subset to fetch
-    store.table_to_pose: {"source": "clip.parquet"},  # required, no default
+    "io.allo_ava.load_clip": lambda tmp: ((_corpus(tmp), CLIP), {}),
+    "io.allo_ava.write_clip": lambda tmp: ((tmp / "out", make_clip(0, n_frames=10)),
+                                           {"audio": tone(0.01)}),  # so that samplerate is used, not only checked
+    "io.atomic.write_json": lambda tmp: ((tmp / "a.json", {"a": 1}), {}),
+    "io.audio.open_audio": lambda tmp: ((audio.write_wav(tmp / "a.wav", tone(0.01)),), {}),
+    "io.audio.wav_bytes": lambda tmp: ((tone(0.01), 48_000), {}),
+    "io.audio.write_wav": lambda tmp: ((tmp / "a.wav", tone(0.01)), {}),
+    "io.export.intervals.write_eaf": lambda tmp: ((tmp / "a.eaf", _intervals()), {}),
+    "io.export.intervals.write_textgrid": lambda tmp: ((tmp / "a.TextGrid", _intervals()), {}),
+    "io.export.pose_format.read_pose_file": lambda tmp: ((pose_format.write_pose_file(tmp / "a.pose",
+                                                                                      random_pose(5)),), {}),
+    "io.export.tables.read_table": lambda tmp: ((export_tables.write_table(tmp / "t.csv", _feature_table()),), {}),
+    "io.export.tables.write_table": lambda tmp: ((tmp / "t.parquet", _feature_table()), {}),
+    "io.hub.fetch": lambda tmp: ((tmp / "fetched",), {"ids": [CLIP]}),  # required: a subset to fetch
+    "io.hub.git_blob_sha1": lambda tmp: ((_file(tmp),), {}),
+    "io.hub.list_remote_files": lambda tmp: ((), {}),
+    "io.hub.verify_file": lambda tmp: ((_file(tmp),), {}),
+    "io.keypoints_json.write_keypoints": lambda tmp: ((tmp / "k.json", {"mediapipe_pose_33": random_pose(3)}), {}),
+    "io.labels.write_labels": lambda tmp: ((tmp / "labels.csv", [{"clip_id": CLIP, "gender": "female"}]), {}),
+    "io.layout.check_youtube_id": lambda tmp: ((CLIP[-11:],), {}),
+    "io.loopback_hub.serve_corpus": lambda tmp: ((_corpus(tmp),), {}),
+    "io.manifest.make_manifest": lambda tmp: (([CLIP],), {}),
+    "io.manifest.validate_manifest": lambda tmp: ((pd.DataFrame({"clip_id": [CLIP]}),), {}),
+    "io.registry.file_sha256": lambda tmp: ((_file(tmp),), {}),
+    "io.registry.hash_tree": lambda tmp: ((_tree(tmp),), {}),
+    "io.registry.write_registry": lambda tmp: ((tmp / "registry.txt", {"a.txt": "0" * 64}), {}),
+    "io.store.table_to_pose": lambda tmp: ((store.pose_to_table(random_pose(3)),),
+                                           {"source": "clip.parquet"}),  # required, no default
+    "io.store.write_segments": lambda tmp: ((tmp / "store", CLIP, transcript.words_to_segments(tiny_words(1.0))),
+                                            {}),
+    "io.tables.read_csv_table": lambda tmp: ((_file(tmp, "ref.csv", b"group,share\na,0.5\nb,0.5\n"),), {}),
+    "io.transcript.fast_loads": lambda tmp: ((b'{"a": [1, 2.5, null]}',), {}),
+    "io.transcript.write_transcript": lambda tmp: ((tmp / "t.json", tiny_words(1.0)), {}),
 }
 #: Functions that talk to the (loopback) Hub: ``endpoint`` is fixed to it.
-ON_THE_HUB = (hub.fetch, hub.list_remote_files)
+ON_THE_HUB = ("io.hub.fetch", "io.hub.list_remote_files")
 #: Context managers: walked by entering what they return.
-CONTEXTS = (loopback_hub.serve_corpus,)
+CONTEXTS = ("io.loopback_hub.serve_corpus",)
 #: Functions that cannot sensibly run in a unit test: none here (the Hub is a loopback stand-in).
 EXEMPT: dict[str, str] = {}
 
@@ -129,16 +125,12 @@ def endpoint():
         yield server.endpoint
 
 
-def test_every_function_with_options_is_walked_or_exempt():
-    assert {qualified(fn) for fn in CALLS} | set(EXEMPT) == public_functions_with_options("io")
+def _on_the_hub(name, request):
+    return {"endpoint": request.getfixturevalue("endpoint")} if name in ON_THE_HUB else {}
 
 
-@pytest.mark.parametrize("fn", list(CALLS), ids=qualified)
-def test_bad_options_are_accepted_or_a_parameter_error(fn, tmp_path, request):
-    fixed = dict(FIXED.get(fn, {}))
-    if fn in ON_THE_HUB:
-        fixed["endpoint"] = request.getfixturevalue("endpoint")
-    walk_bad_options(entered(fn) if fn in CONTEXTS else fn, *CALLS[fn](tmp_path), **fixed)
+test_table_is_complete, test_calls_are_valid, test_walks = table_tests(
+    "io", CALLS, EXEMPT, setup=_on_the_hub, wrap=lambda name, fn: entered(fn) if name in CONTEXTS else fn)
 
 
 def _refused(call, option, *args, **kwargs):

@@ -1,13 +1,11 @@
 """labs' keyword options with bad values: accepted, or refused with a ParameterError naming the option."""
 from __future__ import annotations
 
-import importlib
-
 import pytest
 
 from alloava_analysis.errors import ParameterError
 from alloava_analysis.labs import LABS, lab_grader, lab_module
-from tests.fixtures.bad_options import public_functions_with_options, qualified, walk_bad_options
+from tests.fixtures.bad_options import table_tests, walk_bad_options
 
 #: qualified name -> (tmp_path -> (positional arguments, fixed keyword options)) of a minimal valid call
 CALLS = {
@@ -20,25 +18,14 @@ EXEMPT: dict[str, str] = {}
 NEEDS = {"labs.otter_glue.make_test": "otter"}  # an optional package the module imports
 
 
-def _function(name: str):
-    module, _, function = name.rpartition(".")
-    return getattr(importlib.import_module(f"alloava_analysis.{module}"), function)
-
-
-def test_every_function_with_options_is_walked_or_exempt():
-    assert set(CALLS) | set(EXEMPT) == public_functions_with_options("labs")
-    assert not set(CALLS) & set(EXEMPT)
-
-
-@pytest.mark.parametrize("name", sorted(CALLS))
-def test_bad_options_are_accepted_or_refused_by_name(name, tmp_path, monkeypatch):
+def _in_tmp_path(name, request):
     if name in NEEDS:
         pytest.importorskip(NEEDS[name])
-    monkeypatch.chdir(tmp_path)  # otter logs to .OTTER_LOG in the working folder
-    fn = _function(name)
-    assert qualified(fn) == name
-    args, fixed = CALLS[name](tmp_path)
-    walk_bad_options(fn, *args, **fixed)
+    request.getfixturevalue("monkeypatch").chdir(request.getfixturevalue("tmp_path"))  # otter logs to .OTTER_LOG
+    return {}
+
+
+test_table_is_complete, test_calls_are_valid, test_walks = table_tests("labs", CALLS, EXEMPT, setup=_in_tmp_path)
 
 
 def test_unknown_lab_and_question_are_refused_by_name():

@@ -13,8 +13,8 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from alloava_analysis.errors import ParameterError  # noqa: E402
-from alloava_analysis.plots import audit, coupling, distributions, figures, interactive  # noqa: E402
-from tests.fixtures.bad_options import public_functions_with_options, qualified, walk_bad_options  # noqa: E402
+from alloava_analysis.plots import coupling, distributions, figures, interactive  # noqa: E402
+from tests.fixtures.bad_options import table_tests, walk_bad_options  # noqa: E402
 from tests.fixtures.datasets import line_pose, make_clip  # noqa: E402
 
 
@@ -43,26 +43,26 @@ def _windows() -> pd.DataFrame:
                          "intensity": rng.uniform(0, 1, 10)})
 
 
-#: function -> its minimal valid positional arguments (given a temporary folder).
+#: qualified name -> (tmp_path -> (positional arguments, fixed keyword options)) of a minimal valid call; fixed
+#: options are the ones that must be given for the call to make sense (not walked).
 CALLS = {
-    audit.plot_representation: lambda tmp: (_representation(),),
-    coupling.plot_dtw_alignment: lambda tmp: (np.sin(np.arange(20) / 3), np.cos(np.arange(20) / 3),
-                                              np.stack([np.arange(20), np.arange(20)], axis=1)),
-    coupling.plot_lag_profile: lambda tmp: (pd.DataFrame({"time": np.arange(10.0), "lag_s": np.full(10, 0.1),
-                                                          "edge": [True] + [False] * 9}),),
-    coupling.plot_lagged_mi: lambda tmp: (_lags(),),
-    coupling.plot_sensitivity: lambda tmp: (_sensitivity(),),
-    distributions.plot_rate_distribution: lambda tmp: (pd.DataFrame({"category": ["TED", "Panel"],
-                                                                     "wpm": [150.0, 170.0],
-                                                                     "minutes": [10.0, 12.0]}),),
-    figures.plot_clip_overview: lambda tmp: (make_clip(0),),
-    figures.plot_lag_curve: lambda tmp: (_lags(),),
-    figures.plot_skeleton: lambda tmp: (line_pose(10), 0.1),
-    figures.plot_window_scatter: lambda tmp: (_windows(),),
-    interactive.skeleton_player: lambda tmp: (make_clip(0, n_frames=25),),
+    "plots.audit.plot_representation": lambda tmp: ((_representation(),), {}),
+    "plots.coupling.plot_dtw_alignment": lambda tmp: ((np.sin(np.arange(20) / 3), np.cos(np.arange(20) / 3),
+                                                       np.stack([np.arange(20), np.arange(20)], axis=1)),
+                                                      {"rate_hz": 10.0}),  # required, no default
+    "plots.coupling.plot_lag_profile": lambda tmp: ((pd.DataFrame({"time": np.arange(10.0), "lag_s": np.full(10, 0.1),
+                                                                   "edge": [True] + [False] * 9}),), {}),
+    "plots.coupling.plot_lagged_mi": lambda tmp: ((_lags(),), {}),
+    "plots.coupling.plot_sensitivity": lambda tmp: ((_sensitivity(),), {}),
+    "plots.distributions.plot_rate_distribution": lambda tmp: ((pd.DataFrame({"category": ["TED", "Panel"],
+                                                                              "wpm": [150.0, 170.0],
+                                                                              "minutes": [10.0, 12.0]}),), {}),
+    "plots.figures.plot_clip_overview": lambda tmp: ((make_clip(0),), {}),
+    "plots.figures.plot_lag_curve": lambda tmp: ((_lags(),), {}),
+    "plots.figures.plot_skeleton": lambda tmp: ((line_pose(10), 0.1), {}),
+    "plots.figures.plot_window_scatter": lambda tmp: ((_windows(),), {}),
+    "plots.interactive.skeleton_player": lambda tmp: ((make_clip(0, n_frames=25),), {}),
 }
-#: Options that must be given for the call to make sense (not walked).
-FIXED = {coupling.plot_dtw_alignment: {"rate_hz": 10.0}}  # required, no default
 #: Functions that cannot sensibly run in a unit test: none here.
 EXEMPT: dict[str, str] = {}
 
@@ -73,18 +73,7 @@ def _close_figures():
     plt.close("all")
 
 
-def test_every_function_with_options_is_walked_or_exempt():
-    assert {qualified(fn) for fn in CALLS} | set(EXEMPT) == public_functions_with_options("plots")
-
-
-@pytest.mark.parametrize("fn", list(CALLS), ids=qualified)
-def test_the_calls_are_valid(fn, tmp_path):
-    fn(*CALLS[fn](tmp_path), **FIXED.get(fn, {}))
-
-
-@pytest.mark.parametrize("fn", list(CALLS), ids=qualified)
-def test_bad_options_are_accepted_or_a_parameter_error(fn, tmp_path):
-    walk_bad_options(fn, *CALLS[fn](tmp_path), **FIXED.get(fn, {}))
+test_table_is_complete, test_calls_are_valid, test_walks = table_tests("plots", CALLS, EXEMPT)
 
 
 def test_important_bad_values_are_refused():

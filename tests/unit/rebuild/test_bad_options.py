@@ -6,14 +6,12 @@ network, no extraction.
 """
 from __future__ import annotations
 
-import importlib
-
 import pytest
 
 from alloava_analysis.errors import ParameterError
 from alloava_analysis.io.manifest import make_manifest
 from alloava_analysis.rebuild import execute, extract_clip, rebuild
-from tests.fixtures.bad_options import public_functions_with_options, qualified, walk_bad_options
+from tests.fixtures.bad_options import table_tests, walk_bad_options
 
 CLIP = "TED_aaaaaaaaaaa"
 
@@ -32,23 +30,7 @@ EXEMPT = {
                                   "blas_threads checks come first and are tested below",
 }
 
-
-def _function(name: str):
-    module, _, function = name.rpartition(".")
-    return getattr(importlib.import_module(f"alloava_analysis.{module}"), function)
-
-
-def test_every_function_with_options_is_walked_or_exempt():
-    assert set(CALLS) | set(EXEMPT) == public_functions_with_options("rebuild")
-    assert not set(CALLS) & set(EXEMPT)
-
-
-@pytest.mark.parametrize("name", sorted(CALLS))
-def test_bad_options_are_accepted_or_refused_by_name(name, tmp_path):
-    fn = _function(name)
-    assert qualified(fn) == name
-    args, fixed = CALLS[name](tmp_path)
-    walk_bad_options(fn, *args, **fixed)
+test_table_is_complete, test_calls_are_valid, test_walks = table_tests("rebuild", CALLS, EXEMPT)
 
 
 def test_rebuild_refuses_bad_workers_hosts_and_format(tmp_path):

@@ -14,8 +14,8 @@ import pytest
 
 from alloava_analysis.corpus import Corpus
 from alloava_analysis.errors import ParameterError
-from alloava_analysis.runs import audit, convert, correlate, evaluate, export, sensitivity, settings, stats, validate
-from tests.fixtures.bad_options import public_functions_with_options, qualified, walk_bad_options
+from alloava_analysis.runs import audit, correlate, evaluate, export, sensitivity, settings
+from tests.fixtures.bad_options import function, table_tests
 from tests.fixtures.datasets import write_tiny_corpus
 
 N_CLIPS, N_FRAMES = 3, 150  # 6 s clips at 25 fps: a 5 s window (the default) fits, and several 1 s windows
@@ -62,37 +62,53 @@ def clip(corpus):
     return corpus.load(corpus.clip_ids[0])
 
 
+@pytest.fixture
+def given(root, corpus, clip, tmp_path):
+    """What the table's calls are made on: the shared corpus (as a folder and loaded), one clip, a temporary folder."""
+    return {"root": root, "corpus": corpus, "clip": clip, "tmp": tmp_path, "out": tmp_path / "out"}
+
+
+def _own_corpus(tmp):
+    """A corpus of one's own, for convert (it writes the store into the corpus: not into the shared one)."""
+    write_tiny_corpus(tmp / "corpus", 1, n_frames=N_FRAMES)
+    return tmp / "corpus"
+
+
 #: Options that keep the correlation cheap (few resamples, short windows).
 CHEAP_CORRELATE = {"window_s": 1.0, "n_boot": 20, "n_surrogates": 5, "n_boot_lag": 10, "mi_max_samples": 200}
 #: A cheap sensitivity run: few resamples, one pooling, 1 s windows at baseline (the design itself is walked).
 SMALL_DESIGN = {"poolings": ("raw",), "n_boot": 20, "baseline": {"window_s": 1.0}}
 
-#: function -> its positional arguments and the options fixed for every call (not walked; they keep the call
-#: cheap or are required), given ``f``: the fixtures by name.
+#: qualified name -> (``f``: the :func:`given` fixture -> (positional arguments, options fixed for every call (not
+#: walked; they keep the call cheap or are required), options not walked (:data:`SKIP`))).
 CALLS = {
-    validate.validate_corpus: lambda f: ((f["root"],), {}),
-    convert.convert_corpus: lambda f: ((f["own_root"],), {}),
-    stats.clip_table_and_failures: lambda f: ((f["corpus"],), {}),
-    stats.clip_table: lambda f: ((f["corpus"],), {}),
-    stats.measure: lambda f: ((f["corpus"],), {}),
-    stats.corpus_stats: lambda f: ((f["root"],), {}),
-    correlate.corpus_tables: lambda f: ((f["corpus"],), {"window_s": 1.0}),
-    correlate.correlate_corpus: lambda f: ((f["corpus"],), CHEAP_CORRELATE),
-    sensitivity.coupling_sensitivity: lambda f: ((f["corpus"],), SMALL_DESIGN),
-    sensitivity.sensitivity_settings: lambda f: ((), {"baseline": BASELINE}),
-    audit.audit_table: lambda f: ((f["corpus"],), {"window_s": 1.0}),
-    audit.audit_corpus: lambda f: ((f["root"],), {"by": "gender", "n_boot": 20, "n_perm": 9, "window_s": 1.0}),
-    evaluate.measure_corpus: lambda f: ((f["corpus"],), {}),
-    evaluate.evaluate_corpora: lambda f: ((f["root"], f["root"]), {"n_boot": 5}),
-    export.feature_tables: lambda f: ((f["clip"],), {}),
-    export.export_clip: lambda f: ((f["root"], f["clip"], f["out"]), {"to": "csv"}),
-    export.export_corpus: lambda f: ((f["root"],), {"out": f["out"], "to": "csv"}),
+    "runs.validate.validate_corpus": lambda f: ((f["root"],), {}, SKIP),
+    "runs.convert.convert_corpus": lambda f: ((_own_corpus(f["tmp"]),), {}, SKIP),
+    "runs.stats.clip_table_and_failures": lambda f: ((f["corpus"],), {}, SKIP),
+    "runs.stats.clip_table": lambda f: ((f["corpus"],), {}, SKIP),
+    "runs.stats.measure": lambda f: ((f["corpus"],), {}, SKIP),
+    "runs.stats.corpus_stats": lambda f: ((f["root"],), {}, SKIP),
+    "runs.correlate.corpus_tables": lambda f: ((f["corpus"],), {"window_s": 1.0}, SKIP),
+    "runs.correlate.correlate_corpus": lambda f: ((f["corpus"],), CHEAP_CORRELATE, SKIP),
+    "runs.sensitivity.coupling_sensitivity": lambda f: ((f["corpus"],), SMALL_DESIGN, SKIP),
+    "runs.sensitivity.sensitivity_settings": lambda f: ((), {"baseline": BASELINE}, SKIP),
+    "runs.audit.audit_table": lambda f: ((f["corpus"],), {"window_s": 1.0}, SKIP),
+    "runs.audit.audit_corpus": lambda f: ((f["root"],), {"by": "gender", "n_boot": 20, "n_perm": 9, "window_s": 1.0},
+                                          SKIP),
+    "runs.evaluate.measure_corpus": lambda f: ((f["corpus"],), {}, SKIP),
+    "runs.evaluate.evaluate_corpora": lambda f: ((f["root"], f["root"]), {"n_boot": 5}, SKIP),
+    "runs.export.feature_tables": lambda f: ((f["clip"],), {}, SKIP),
+    "runs.export.export_clip": lambda f: ((f["root"], f["clip"], f["out"]), {"to": "csv"}, SKIP),
+    "runs.export.export_corpus": lambda f: ((f["root"],), {"out": f["out"], "to": "csv"}, SKIP),
 }
 #: Drivers whose settings fields (given as ``**options``) are walked too.
-SETTINGS = {validate.validate_corpus: settings.ValidateSettings, convert.convert_corpus: settings.ConvertSettings,
-            correlate.correlate_corpus: settings.CorrelateSettings,
-            sensitivity.coupling_sensitivity: settings.SensitivitySettings, audit.audit_corpus: settings.AuditSettings,
-            evaluate.evaluate_corpora: settings.EvaluateSettings, export.export_corpus: settings.ExportSettings}
+SETTINGS = {"runs.validate.validate_corpus": settings.ValidateSettings,
+            "runs.convert.convert_corpus": settings.ConvertSettings,
+            "runs.correlate.correlate_corpus": settings.CorrelateSettings,
+            "runs.sensitivity.coupling_sensitivity": settings.SensitivitySettings,
+            "runs.audit.audit_corpus": settings.AuditSettings,
+            "runs.evaluate.evaluate_corpora": settings.EvaluateSettings,
+            "runs.export.export_corpus": settings.ExportSettings}
 #: Functions that cannot sensibly run in a unit test (they extract videos with MediaPipe models).
 EXEMPT = {
     "runs.evaluate.prepare_side": "extracts a folder of videos with the MediaPipe models (integration tests)",
@@ -100,19 +116,15 @@ EXEMPT = {
 }
 
 
-def test_every_function_with_options_is_walked_or_exempt():
-    assert {qualified(fn) for fn in CALLS} | set(EXEMPT) == public_functions_with_options("runs")
+def _quiet(name, request):
+    return {"progress": False} if "progress" in inspect.signature(function(name)).parameters else {}
 
 
-@pytest.mark.parametrize("fn", list(CALLS), ids=qualified)
-def test_bad_options_are_accepted_or_a_parameter_error(fn, root, corpus, clip, tmp_path):
-    own_root = tmp_path / "corpus"
-    if fn is convert.convert_corpus:  # it writes the store into the corpus: not into the shared one
-        write_tiny_corpus(own_root, 1, n_frames=N_FRAMES)
-    args, fixed = CALLS[fn]({"root": root, "corpus": corpus, "clip": clip, "own_root": own_root,
-                             "out": tmp_path / "out"})
-    fixed = {**fixed, "progress": False} if "progress" in inspect.signature(fn).parameters else fixed
-    walk_bad_options(with_settings(fn, SETTINGS[fn]) if fn in SETTINGS else fn, *args, skip=SKIP, **fixed)
+test_table_is_complete, test_calls_are_valid, test_walks = table_tests(
+    "runs", CALLS, EXEMPT, arg="given", setup=_quiet,
+    wrap=lambda name, fn: with_settings(fn, SETTINGS[name]) if name in SETTINGS else fn,
+    # evaluate_corpora's Fréchet distances on the tiny corpus: a few windows of many features
+    marks=(pytest.mark.filterwarnings("ignore:Fréchet distance on .* the covariances are singular:UserWarning"),))
 
 
 def _refused(call, option, *args, **kwargs):

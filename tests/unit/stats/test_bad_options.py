@@ -9,7 +9,7 @@ import pytest
 
 from alloava_analysis.errors import ParameterError
 from alloava_analysis.stats import audit, quality, subsets, suppression
-from tests.fixtures.bad_options import public_functions_with_options, qualified, walk_bad_options
+from tests.fixtures.bad_options import table_tests, walk_bad_options
 from tests.fixtures.datasets import line_pose, make_clip
 
 
@@ -29,43 +29,27 @@ def _linked() -> tuple:
     return suppression.linked_cells(base, ["gender", "age"], "clips")
 
 
-#: function -> its minimal valid positional arguments (given a temporary folder).
+#: qualified name -> (tmp_path -> (positional arguments, fixed keyword options)) of a minimal valid call; fixed
+#: options are the ones that must be given for the call to make sense (not walked).
 CALLS = {
-    audit.clip_metrics: lambda tmp: (make_clip(0, n_frames=100),),
-    audit.disaggregate: lambda tmp: (_clips(), ["gender"]),
-    audit.representation: lambda tmp: (_clips(), ["gender"]),
-    quality.hand_visibility: lambda tmp: (line_pose(10),),
-    quality.keypoint_quality: lambda tmp: (line_pose(10),),
-    subsets.balanced_subset: lambda tmp: (_clips(), "gender"),
-    subsets.stratified_subset: lambda tmp: (_clips(), "gender"),
-    subsets.subset_manifest: lambda tmp: (_clips(4),),
-    subsets.subset_to_shares: lambda tmp: (_clips(), "gender", {"female": 0.5, "male": 0.5}),
-    subsets.write_subset_manifest: lambda tmp: (tmp / "subset.csv", _clips(4)),
-    suppression.suppress: lambda tmp: _linked(),
-}
-#: Options that must be given for the call to make sense (not walked).
-FIXED = {
-    audit.disaggregate: {"n_boot": 20, "n_perm": 19},  # walked on their own below: the defaults take seconds
-    subsets.stratified_subset: {"hours": 1.0, "tolerance": 0.2},  # hours is required
-    subsets.balanced_subset: {"tolerance": 0.2},
-    suppression.suppress: {"min_cell": 5},  # required, no default
+    "stats.audit.clip_metrics": lambda tmp: ((make_clip(0, n_frames=100),), {}),
+    # n_boot, n_perm: walked on their own below: the defaults take seconds
+    "stats.audit.disaggregate": lambda tmp: ((_clips(), ["gender"]), {"n_boot": 20, "n_perm": 19}),
+    "stats.audit.representation": lambda tmp: ((_clips(), ["gender"]), {}),
+    "stats.quality.hand_visibility": lambda tmp: ((line_pose(10),), {}),
+    "stats.quality.keypoint_quality": lambda tmp: ((line_pose(10),), {}),
+    "stats.subsets.balanced_subset": lambda tmp: ((_clips(), "gender"), {"tolerance": 0.2}),
+    "stats.subsets.stratified_subset": lambda tmp: ((_clips(), "gender"),
+                                                    {"hours": 1.0, "tolerance": 0.2}),  # hours is required
+    "stats.subsets.subset_manifest": lambda tmp: ((_clips(4),), {}),
+    "stats.subsets.subset_to_shares": lambda tmp: ((_clips(), "gender", {"female": 0.5, "male": 0.5}), {}),
+    "stats.subsets.write_subset_manifest": lambda tmp: ((tmp / "subset.csv", _clips(4)), {}),
+    "stats.suppression.suppress": lambda tmp: (_linked(), {"min_cell": 5}),  # required, no default
 }
 #: Functions that cannot sensibly run in a unit test: none here.
 EXEMPT: dict[str, str] = {}
 
-
-def test_every_function_with_options_is_walked_or_exempt():
-    assert {qualified(fn) for fn in CALLS} | set(EXEMPT) == public_functions_with_options("stats")
-
-
-@pytest.mark.parametrize("fn", list(CALLS), ids=qualified)
-def test_the_calls_are_valid(fn, tmp_path):
-    fn(*CALLS[fn](tmp_path), **FIXED.get(fn, {}))
-
-
-@pytest.mark.parametrize("fn", list(CALLS), ids=qualified)
-def test_bad_options_are_accepted_or_a_parameter_error(fn, tmp_path):
-    walk_bad_options(fn, *CALLS[fn](tmp_path), **FIXED.get(fn, {}))
+test_table_is_complete, test_calls_are_valid, test_walks = table_tests("stats", CALLS, EXEMPT)
 
 
 def test_fixed_options_are_walked_too():

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from alloava_analysis.errors import ParameterError
-from alloava_analysis.synthetic import SynthConfig, clip, corpus, face, truth
-from tests.fixtures.bad_options import public_functions_with_options, qualified, walk_bad_options
+from alloava_analysis.synthetic import SynthConfig, clip, corpus, face
+from tests.fixtures.bad_options import table_tests, walk_bad_options
 
 TINY = SynthConfig(duration_s=(3.0, 3.0), window_s=1.0)
 TIMES = np.arange(300) / 30.0
@@ -21,34 +21,20 @@ def _build_args() -> tuple:
     return 0, 0, TINY, 0, demographics
 
 
-#: function -> its minimal valid call: ``(positional arguments, required keyword options)``; a factory
-#: that takes an argument gets pytest's ``tmp_path``.
+#: qualified name -> (tmp_path -> (positional arguments, fixed keyword options)) of a minimal valid call
 CALLS = {
-    clip.build_clip: lambda: (_build_args(), {}),
-    clip.synthesize_clip: lambda: ((0,), {"seed": 0, "config": TINY}),
-    corpus.generate_corpus: lambda tmp: ((tmp / "corpus",), {"n_clips": 1, "seed": 0, "config": TINY}),
-    face.blink_train: lambda: ((TIMES, 12.0), {}),
-    face.face_dataset: lambda: ((TIMES,), {}),
-    face.face_track: lambda: ((TIMES,), {"blinks_per_min": 12.0}),
-    truth.expected_window_correlation: lambda: ((TINY,), {}),
+    "synthetic.clip.build_clip": lambda tmp: (_build_args(), {}),
+    "synthetic.clip.synthesize_clip": lambda tmp: ((0,), {"seed": 0, "config": TINY}),
+    "synthetic.corpus.generate_corpus": lambda tmp: ((tmp / "corpus",), {"n_clips": 1, "seed": 0, "config": TINY}),
+    "synthetic.face.blink_train": lambda tmp: ((TIMES, 12.0), {}),
+    "synthetic.face.face_dataset": lambda tmp: ((TIMES,), {}),
+    "synthetic.face.face_track": lambda tmp: ((TIMES,), {"blinks_per_min": 12.0}),
+    "synthetic.truth.expected_window_correlation": lambda tmp: ((TINY,), {}),
 }
 #: qualified name -> why it is not called here.
 EXEMPT: dict[str, str] = {}
 
-
-def _call(fn, tmp_path):
-    factory = CALLS[fn]
-    return factory(tmp_path) if factory.__code__.co_argcount else factory()
-
-
-def test_every_function_with_options_is_walked_or_exempt():
-    assert {qualified(fn) for fn in CALLS} | set(EXEMPT) == public_functions_with_options("synthetic")
-
-
-@pytest.mark.parametrize("fn", list(CALLS), ids=qualified)
-def test_bad_options_are_accepted_or_refused_with_a_parameter_error(fn, tmp_path):
-    args, fixed = _call(fn, tmp_path)
-    walk_bad_options(fn, *args, **fixed)
+test_table_is_complete, test_calls_are_valid, test_walks = table_tests("synthetic", CALLS, EXEMPT)
 
 
 def test_important_bad_values_are_refused(tmp_path):

@@ -12,7 +12,7 @@ import pytest
 from alloava_analysis.errors import ParameterError
 from alloava_analysis.io.layout import scan_layout
 from alloava_analysis.validators import corpus, labels
-from tests.fixtures.bad_options import public_functions_with_options, qualified, walk_bad_options
+from tests.fixtures.bad_options import table_tests, walk_bad_options
 from tests.fixtures.datasets import write_tiny_corpus
 
 
@@ -31,31 +31,17 @@ def _reference() -> pd.DataFrame:
     return pd.DataFrame({"attribute": ["gender", "gender"], "group": ["female", "male"], "share": [0.5, 0.5]})
 
 
-#: function -> its minimal valid call: ``(positional arguments, required keyword options)``; a factory
-#: that takes an argument gets pytest's ``tmp_path``.
+#: qualified name -> (tmp_path -> (positional arguments, fixed keyword options)) of a minimal valid call
 CALLS = {
-    corpus.duration_tolerance: lambda: ((10.0,), {"tolerance_s": 1.0, "tolerance_frac": 0.01}),
-    corpus.validate_clip: lambda tmp: (_clip_files(tmp), {}),
-    labels.check_reference: lambda: ((_reference(), ["gender"]), {}),
-    labels.validate_labels: lambda: ((_labels(), ["gender"]), {}),
+    "validators.corpus.duration_tolerance": lambda tmp: ((10.0,), {"tolerance_s": 1.0, "tolerance_frac": 0.01}),
+    "validators.corpus.validate_clip": lambda tmp: (_clip_files(tmp), {}),
+    "validators.labels.check_reference": lambda tmp: ((_reference(), ["gender"]), {}),
+    "validators.labels.validate_labels": lambda tmp: ((_labels(), ["gender"]), {}),
 }
 #: qualified name -> why it is not called here.
 EXEMPT: dict[str, str] = {}
 
-
-def _call(fn, tmp_path):
-    factory = CALLS[fn]
-    return factory(tmp_path) if factory.__code__.co_argcount else factory()
-
-
-def test_every_function_with_options_is_walked_or_exempt():
-    assert {qualified(fn) for fn in CALLS} | set(EXEMPT) == public_functions_with_options("validators")
-
-
-@pytest.mark.parametrize("fn", list(CALLS), ids=qualified)
-def test_bad_options_are_accepted_or_refused_with_a_parameter_error(fn, tmp_path):
-    args, fixed = _call(fn, tmp_path)
-    walk_bad_options(fn, *args, **fixed)
+test_table_is_complete, test_calls_are_valid, test_walks = table_tests("validators", CALLS, EXEMPT)
 
 
 def test_important_bad_values_are_refused(tmp_path):
