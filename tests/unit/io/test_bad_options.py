@@ -7,6 +7,7 @@ when a reader finds it stored.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 
 import numpy as np
@@ -98,6 +99,7 @@ CALLS = {
     "io.manifest.make_manifest": lambda tmp: (([CLIP],), {}),
     "io.manifest.validate_manifest": lambda tmp: ((pd.DataFrame({"clip_id": [CLIP]}),), {}),
     "io.registry.file_sha256": lambda tmp: ((_file(tmp),), {}),
+    "io.registry.file_digest": lambda tmp: ((_file(tmp), hashlib.sha256()), {}),
     "io.registry.hash_tree": lambda tmp: ((_tree(tmp),), {}),
     "io.registry.write_registry": lambda tmp: ((tmp / "registry.txt", {"a.txt": "0" * 64}), {}),
     "io.store.table_to_pose": lambda tmp: ((store.pose_to_table(random_pose(3)),),
