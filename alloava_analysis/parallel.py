@@ -121,10 +121,15 @@ def clip_seed(seed: int, clip_id: str) -> int:
 _WORKER_FNS: dict[str, Callable[[Any], Any]] = {}  # in a worker process: the functions it was sent, by file
 
 
-def _init_worker(parent_pid: int | None = None) -> None:
+def _init_worker(parent_pid: int | None = None, folder: str | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     if parent_pid is not None:
         die_with_parent(parent_pid)  # a killed parent must not leave workers writing into OUT
+    if folder is not None:
+        # Numba's on-disk cache (librosa compiles with cache=True) is not safe when processes write it at once:
+        # two workers compiling one guvectorize function leave files that segfault every later call
+        # (numba/numba#10128). Each worker compiles into a folder of its own, removed with the workers.
+        os.environ["NUMBA_CACHE_DIR"] = str(Path(folder) / f"numba-{os.getpid()}")
 
 
 def _call_worker_fn(fn_path: str, item: Any) -> Any:
@@ -158,7 +163,7 @@ class _LocalWorkers:
         self.broken = False
         self.started = False
         self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_init_worker, initargs=(os.getpid(),))
+                                        initializer=_init_worker, initargs=(os.getpid(), str(self.folder)))
 
     def send(self, fn: Callable[[Any], Any]) -> Path:
         """Write ``fn`` where the workers read it (before any item naming the file is submitted)."""

@@ -1,11 +1,29 @@
 """Shared pytest fixtures (keep this file small: builders live in ``tests/fixtures/datasets.py``)."""
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from types import SimpleNamespace
 
 import pytest
 
 from tests.fixtures import datasets
+
+
+def pytest_configure(config):
+    """Each test process (and the kernels and CLIs it starts) compiles into a numba cache of its own.
+
+    Two xdist workers compiling one of librosa's cached guvectorize functions at once leave cache files
+    that segfault every later call (numba/numba#10128); spawned clip workers get their own cache from
+    :mod:`alloava_analysis.parallel`. Set before any test module imports librosa.
+    """
+    config.numba_cache_dir = tempfile.mkdtemp(prefix="alloava-test-numba-")
+    os.environ["NUMBA_CACHE_DIR"] = config.numba_cache_dir
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(getattr(config, "numba_cache_dir", ""), ignore_errors=True)
 
 
 @pytest.fixture

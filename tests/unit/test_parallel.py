@@ -142,6 +142,32 @@ def test_kept_workers_start_once_for_every_map_of_the_block():
     assert not _pids(2) & first  # outside the block, every map starts its own
 
 
+def _numba_cache_of_a_worker(task: tuple[str, int]) -> tuple[int, str, list[str]]:
+    """Compile librosa's cached peak picker (a guvectorize function) in a worker; where did its cache go?"""
+    import librosa
+    import numpy as np
+
+    pid = _pid_once_all_workers_arrived(task)  # both workers compile at the same time, as in a real run
+    librosa.util.peak_pick(np.sin(np.arange(200) / 3.0), pre_max=3, post_max=3, pre_avg=3, post_avg=3, delta=0.1,
+                           wait=2)
+    folder = Path(os.environ["NUMBA_CACHE_DIR"])
+    return pid, str(folder), sorted(p.name for p in folder.rglob("*.nbi"))
+
+
+def test_each_worker_compiles_into_a_numba_cache_of_its_own():
+    """Concurrent writes to one numba cache leave files that segfault later calls (numba/numba#10128)."""
+    folder = tempfile.mkdtemp(prefix="alloava-test-rendezvous-")
+    out = map_ordered(_numba_cache_of_a_worker, [(folder, 2)] * 2, workers=2)
+    shutil.rmtree(folder)
+    assert all(error is None for _, error in out), out
+    (pid_a, cache_a, files_a), (pid_b, cache_b, files_b) = (result for result, _ in out)
+    assert pid_a != pid_b and cache_a != cache_b
+    for pid, cache, files in ((pid_a, cache_a, files_a), (pid_b, cache_b, files_b)):
+        assert Path(cache).name == f"numba-{pid}" and Path(cache).parent.name.startswith("alloava-workers-")
+        assert any("peak_pick" in name for name in files), files
+        assert not Path(cache).exists()  # removed with the workers
+
+
 def test_kept_workers_are_replaced_after_one_dies():
     with keep_workers(2):
         out = map_ordered(_exit_on_two, list(range(4)), workers=2)
