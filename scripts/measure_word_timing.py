@@ -8,7 +8,9 @@ boundary error, share of boundaries within 100 ms, words spanning a silence of
 
 Fixtures: ``tests/fixtures/media/word_timing_{a,b}`` (espeak-ng speech with
 exact word times and known pauses; set ``a`` was used while choosing the
-settings, ``b`` is held out), and the real recording
+settings, ``b`` is held out), two short real recordings with word labels
+(``tests/fixtures/real/praatio_{bobby,mary}``: praatio's examples, 4 words
+each, labels of undocumented provenance), and the real recording
 ``tests/fixtures/real/jfk_speech.flac`` (no word truth: silences and the speech
 onset are taken from its RMS envelope, frames 25 dB below the clip's
 95th-percentile level), on which the speech rate and pauses of
@@ -33,18 +35,20 @@ from alloava_analysis.features import speech
 
 REPO = Path(__file__).resolve().parents[1]
 MEDIA = REPO / "tests" / "fixtures" / "media"
-JFK = REPO / "tests" / "fixtures" / "real" / "jfk_speech.flac"
+REAL = REPO / "tests" / "fixtures" / "real"
+JFK = REAL / "jfk_speech.flac"
 SYNTHETIC = ("word_timing_a", "word_timing_b")
+LABELLED = ("praatio_bobby", "praatio_mary")
 SILENCE_DB = -25.0   # re the 95th percentile: 5 dB above this recording's room noise (about -30 dB)
 MIN_SILENCE_S = 0.2
 
 
-def load(stem: str) -> tuple[np.ndarray, pd.DataFrame, pd.DataFrame]:
-    """16 kHz samples, reference words and known pauses of a synthetic fixture."""
-    truth = json.loads((MEDIA / f"{stem}.json").read_text(encoding="utf-8"))
-    samples, rate = sf.read(str(MEDIA / f"{stem}.flac"), dtype="float32")
+def load(stem: str, folder: Path = MEDIA) -> tuple[np.ndarray, pd.DataFrame, pd.DataFrame | None]:
+    """16 kHz samples, reference words and known pauses (None when not known) of a fixture."""
+    truth = json.loads((folder / f"{stem}.json").read_text(encoding="utf-8"))
+    samples, rate = sf.read(str(folder / f"{stem}.flac"), dtype="float32")
     assert rate == asr.ASR_RATE, rate
-    return samples, pd.DataFrame(truth["words"]), pd.DataFrame(truth["pauses"])
+    return samples, pd.DataFrame(truth["words"]), pd.DataFrame(truth["pauses"]) if "pauses" in truth else None
 
 
 def energy_silences(samples: np.ndarray) -> tuple[pd.DataFrame, float]:
@@ -72,13 +76,16 @@ METHODS = ("faster-whisper tiny.en raw", "openai-whisper", "refined")
 
 
 def measure() -> dict:
-    out: dict = {"synthetic": {}, "real": {}}
-    for stem in SYNTHETIC:
-        samples, ref, pauses = load(stem)
-        for method in METHODS:
-            words, why = transcribe(samples, {"faster-whisper tiny.en raw": "raw"}.get(method, method))
-            out["synthetic"].setdefault(stem, {})[method] = (
-                {"not_measurable": why} if words is None else wt.timing_scores(words, ref, silences=pauses))
+    out: dict = {"synthetic": {}, "labelled": {}, "real": {}}
+    for group, stems, folder in (("synthetic", SYNTHETIC, MEDIA), ("labelled", LABELLED, REAL)):
+        for stem in stems:
+            samples, ref, pauses = load(stem, folder)
+            if pauses is None:  # real recording: its silences from the energy envelope
+                pauses, _ = energy_silences(samples)
+            for method in METHODS:
+                words, why = transcribe(samples, {"faster-whisper tiny.en raw": "raw"}.get(method, method))
+                out[group].setdefault(stem, {})[method] = (
+                    {"not_measurable": why} if words is None else wt.timing_scores(words, ref, silences=pauses))
     samples, _ = sf.read(str(JFK), dtype="float32")
     silences, onset = energy_silences(samples)
     duration = len(samples) / asr.ASR_RATE
@@ -120,8 +127,9 @@ def main() -> None:
         return
     print("known answers (espeak-ng word events, pauses inserted); targets: median <= 30 ms, >= 90 % within 100 ms,"
           " 0 words spanning >= 200 ms silence, 0 zero-length words")
-    for stem, methods in result["synthetic"].items():
-        print(f"\n{stem}")
+    for stem, methods in {**result["synthetic"], **result["labelled"]}.items():
+        note = " (real speech, labelled words; silences from its RMS envelope)" if stem in LABELLED else ""
+        print(f"\n{stem}{note}")
         for method, s in methods.items():
             if "not_measurable" in s:
                 print(f"  {method:28s} not measurable: {s['not_measurable']}")

@@ -68,6 +68,10 @@ class WordTimingSettings:
         Loud stretches shorter than this (clicks) are not speech.
     min_word_s
         Shortest word duration given out (zero-length words are widened).
+    end_at_region_end
+        End the last word of a stretch where the stretch ends (else where
+        Whisper ends it, cut back to the stretch's end: a breath or a creaky
+        tail after the last word is not stretched into it).
     length_prior
         Weight (0-1) of the letter-count share of a stretch against Whisper's
         own time for each boundary inside a stretch (Whisper's boundaries lag).
@@ -86,6 +90,7 @@ class WordTimingSettings:
     vad_pad_s: float = 0.2
     min_speech_s: float = 0.05
     min_word_s: float = 0.03
+    end_at_region_end: bool = False
     length_prior: float = 0.5
     snap_s: float = 0.05
 
@@ -100,6 +105,10 @@ class WordTimingSettings:
         check_nonnegative("min_speech_s", self.min_speech_s)
         check_nonnegative("min_word_s", self.min_word_s)
         check_range("length_prior", self.length_prior, 0, 1)
+        for name in ("vad", "end_at_region_end"):
+            if not isinstance(getattr(self, name), bool):
+                raise ParameterError(f"invalid value for {name}: expected True or False, got "
+                                     f"{getattr(self, name)!r}", name=name)
         check_nonnegative("snap_s", self.snap_s)
 
 
@@ -265,9 +274,12 @@ def _fit(starts: np.ndarray, ends: np.ndarray, letters: np.ndarray, lo: float, h
     """
     n = starts.size
     s, e = np.clip(starts, lo, hi), np.clip(ends, lo, hi)
-    s[0], e[-1] = lo, hi
+    s[0] = lo
+    if settings.end_at_region_end:
+        e[-1] = hi
+    end = e[-1]
     if n > 1:
-        share = lo + np.cumsum(letters)[:-1] / letters.sum() * (hi - lo)
+        share = lo + np.cumsum(letters)[:-1] / letters.sum() * (end - lo)
         touching = s[1:] - e[:-1] < 1e-3
         bound = (1 - settings.length_prior) * s[1:] + settings.length_prior * share
         if settings.snap_s > 0 and db.size:

@@ -129,7 +129,7 @@ def test_known_answer_scores():
 
 def test_bad_settings_are_refused():
     for option, value in [("min_silence_s", 0), ("threshold_db", 3.0), ("vad_threshold", 1.5),
-                          ("length_prior", -0.1), ("snap_s", -1)]:
+                          ("length_prior", -0.1), ("snap_s", -1), ("vad", "yes"), ("end_at_region_end", 1.0)]:
         with pytest.raises(ParameterError, match=option):
             wt.WordTimingSettings(**{option: value})
     with pytest.raises(ParameterError, match="settings"):
