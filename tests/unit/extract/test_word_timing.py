@@ -134,3 +134,32 @@ def test_bad_settings_are_refused():
             wt.WordTimingSettings(**{option: value})
     with pytest.raises(ParameterError, match="settings"):
         wt.speech_regions(bursts(), settings={"vad": False})
+
+
+@pytest.fixture(scope="module")
+def burst_audio():
+    return bursts(), wt.speech_regions(bursts(), settings=NO_VAD)
+
+
+def test_any_word_table_comes_out_ordered_inside_speech_and_never_across_a_silence(burst_audio):
+    hypothesis = pytest.importorskip("hypothesis")
+    st = pytest.importorskip("hypothesis.strategies")
+    samples, regions = burst_audio
+    silences = pd.DataFrame({"start": regions["end"].to_numpy()[:-1], "end": regions["start"].to_numpy()[1:]})
+
+    @hypothesis.settings(max_examples=60, deadline=None, derandomize=True)
+    @hypothesis.given(st.lists(st.tuples(st.floats(0, 5.5), st.floats(0, 1.5)), min_size=1, max_size=25))
+    def check(spans):
+        starts = np.sort([s for s, _ in spans])
+        rows = [{"word": f"w{i}", "start": s, "end": min(s + d, 5.5), "probability": 0.5, "segment": 0}
+                for i, (s, (_, d)) in enumerate(zip(starts, spans))]
+        words, _ = wt.refine_word_times(make_words(rows), samples, settings=NO_VAD)
+        s, e = words["start"].to_numpy(), words["end"].to_numpy()
+        assert len(words) == len(rows) and (e > s).all()
+        assert (s[1:] >= e[:-1] - 1e-9).all()
+        assert wt.words_spanning_silence(words, silences, min_silence_s=0.0, tolerance_s=0.0) == 0
+        inside = ((s[:, None] >= regions["start"].to_numpy() - 1e-9)
+                  & (e[:, None] <= regions["end"].to_numpy() + 1e-9)).any(axis=1)
+        assert inside.all()
+
+    check()
