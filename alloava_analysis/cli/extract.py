@@ -26,6 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--overlay", action="store_true", help="write a skeleton-overlay video to keypoints_video/")
     parser.add_argument("--no-sync", action="store_true", help="skip the audio-video offset check")
     parser.add_argument("--offline", action="store_true", help="never download models")
+    parser.add_argument("--raw-word-times", action="store_true",
+                        help="keep the ASR engine's word times (default: checked against the audio's silences)")
 
 
 def run(args: argparse.Namespace) -> dict:
@@ -39,7 +41,7 @@ def run(args: argparse.Namespace) -> dict:
     result = extract_video(args.video, args.out, clip_id=args.clip_id, asr_engine=args.engine,
                            asr_model=args.model, language=args.language, face=args.face, hands=args.hands,
                            overlay=args.overlay, sync=not args.no_sync, allow_download=not args.offline,
-                           progress=not args.quiet)
+                           word_timing="raw" if args.raw_word_times else "refined", progress=not args.quiet)
     result.setdefault("failed", [])
     return result
 

@@ -24,6 +24,7 @@ from ..features.speech import resample_audio, to_mono
 from ..model import SEGMENT_COLUMNS, make_words
 from .media import ASR_AUDIO, decode_audio
 from .models import ASR_ENGINES, ResolvedModel, resolve_whisper_model
+from .word_timing import WordTimingSettings, normalize_text, refine_word_times
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,8 @@ COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int8_float16", "int
 _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 _LANGUAGE_NAME = re.compile(r"[A-Za-z]+( [A-Za-z]+)*")  # openai-whisper also takes names: "English", "Haitian Creole"
 _DEVICE = re.compile(r"cpu|auto|mps|cuda(:\d+)?")
+#: ``word_timing=`` of :func:`transcribe`: checked against the audio (default) or as the engine gave them.
+WORD_TIMINGS = ("refined", "raw")
 
 
 def _check_language(name: str, language: str | None, *, engine: str = "faster-whisper") -> str | None:
@@ -152,6 +155,7 @@ def transcribe(audio: str | Path | np.ndarray, *, engine: str = "faster-whisper"
                language: str | None = "en", samplerate: int | None = None, beam_size: int = 5,
                device: str = "cpu", compute_type: str = "int8", cpu_threads: int = 0,
                allow_download: bool = True, seed: int | None = 0, engine_options: dict | None = None,
+               word_timing: str = "refined", word_timing_settings: WordTimingSettings | None = None,
                progress: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Transcribe speech with word timestamps.
 
@@ -183,6 +187,13 @@ def transcribe(audio: str | Path | np.ndarray, *, engine: str = "faster-whisper"
         Further keyword arguments for the engine's own ``transcribe`` (for
         example ``{"temperature": 0.0}`` to switch off openai-whisper's
         temperature fallback); recorded in ``meta``.
+    word_timing
+        ``"refined"`` (default): word times checked against the audio with
+        :func:`~.word_timing.refine_word_times` (no word spans a silence, none
+        has zero length, the first starts where speech starts); ``"raw"``: as
+        the engine gave them. Either way ``meta["word_timing"]`` says which.
+    word_timing_settings
+        Settings of the refinement (default :class:`~.word_timing.WordTimingSettings`).
     progress
         Show progress on stderr.
 
@@ -194,9 +205,15 @@ def transcribe(audio: str | Path | np.ndarray, *, engine: str = "faster-whisper"
         One row per segment: ``segment, start, end, text``.
     meta
         Engine, engine version, model name, source and sha256, language,
-        audio duration, and the counts of word times clipped to the audio.
+        audio duration, the counts of word times clipped to the audio, and
+        ``word_timing`` (``method`` ``"none"`` for raw times, else the
+        refinement's method, version, settings and voice-activity model).
     """
     check_option("engine", engine, ASR_ENGINES)
+    check_option("word_timing", word_timing, WORD_TIMINGS)
+    if word_timing_settings is not None and not isinstance(word_timing_settings, WordTimingSettings):
+        raise ParameterError(f"invalid value for word_timing_settings: expected a WordTimingSettings or None, got "
+                             f"{type(word_timing_settings).__name__}", name="word_timing_settings")
     _check_language("language", language, engine=engine)
     check_int("samplerate", samplerate, minimum=1, allow_none=True)
     check_int("beam_size", beam_size, minimum=1)
@@ -224,10 +241,14 @@ def transcribe(audio: str | Path | np.ndarray, *, engine: str = "faster-whisper"
                                               engine_options=dict(engine_options or {}))
     seconds = time.perf_counter() - started
     words, seg_rows, clipped = _tables(segments, duration)
+    timing: dict = {"method": "none"}
+    if word_timing == "refined":
+        words, timing = refine_word_times(words, samples, samplerate=ASR_RATE, settings=word_timing_settings)
+        seg_rows = _segments_spanning(seg_rows, words)
     meta = {**resolved.as_meta(), **extra, "audio_duration_s": duration, "samplerate": ASR_RATE,
             "word_timestamps": True, "words_clipped_to_audio": clipped, "seconds": round(seconds, 3),
             "real_time_factor": round(seconds / duration, 4) if duration else None,
-            "engine_options": dict(engine_options or {})}
+            "engine_options": dict(engine_options or {}), "word_timing": timing}
     if clipped:
         log.info("%d word times reached past the %.2f s of audio and were clipped to it", clipped, duration)
     return words, seg_rows, meta
@@ -253,23 +274,16 @@ def _tables(segments: list[dict], duration: float) -> tuple[pd.DataFrame, pd.Dat
     return make_words(rows), pd.DataFrame(seg_rows, columns=list(SEGMENT_COLUMNS)), clipped
 
 
-_PUNCT = re.compile(r"[^\w\s']")
-
-
-def normalize_text(text: str) -> list[str]:
-    """Lower-case words with punctuation removed (for word error rates).
-
-    Parameters
-    ----------
-    text
-        Any text.
-
-    Returns
-    -------
-    list
-        The words, apostrophes kept (``"don't"``).
-    """
-    return _PUNCT.sub(" ", text.lower()).split()
+def _segments_spanning(segments: pd.DataFrame, words: pd.DataFrame) -> pd.DataFrame:
+    """Segments whose start and end are those of their (refined) words; segments without words unchanged."""
+    if words.empty:
+        return segments
+    grouped = words.groupby("segment")
+    out = segments.copy()
+    has = out["segment"].isin(grouped.groups)
+    out.loc[has, "start"] = out.loc[has, "segment"].map(grouped["start"].min())
+    out.loc[has, "end"] = out.loc[has, "segment"].map(grouped["end"].max())
+    return out
 
 
 def word_error_rate(reference: str, hypothesis: str) -> float:

@@ -37,7 +37,7 @@ from ..io.extraction import extraction_path, write_pose_dataset, write_report
 from ..io.jsonable import to_jsonable
 from ..io.layout import MODALITY_EXTENSIONS, ClipKey, make_key, modality_path, parse_key
 from ..model import Clip
-from .asr import _check_language, transcribe
+from .asr import WORD_TIMINGS, _check_language, transcribe
 from .keypoints import extract_keypoints
 from .media import ALLO_AVA_AUDIO, ASR_AUDIO, MediaInfo, decode_audio_tracks, probe_media
 from .models import ASR_ENGINES
@@ -140,7 +140,8 @@ def extract_video(video: str | Path, out_root: str | Path, *, clip_id: str | Non
                   face: bool = False, hands: bool = False, overlay: bool = False, sync: bool = True,
                   sync_tolerance_s: float = DEFAULT_TOLERANCE_S, pose_model: str | Path | None = None,
                   face_model: str | Path | None = None, hand_model: str | Path | None = None,
-                  copy_video: bool = True, allow_download: bool = True, progress: bool = True) -> dict:
+                  copy_video: bool = True, allow_download: bool = True, word_timing: str = "refined",
+                  progress: bool = True) -> dict:
     """Extract one clip from ``video`` into the Allo-AVA layout under ``out_root``.
 
     Parameters
@@ -168,6 +169,10 @@ def extract_video(video: str | Path, out_root: str | Path, *, clip_id: str | Non
         Copy the source into ``video/`` (skipped when it is already there).
     allow_download
         Whether models may be downloaded when no offline copy is found.
+    word_timing
+        ``"refined"`` (default: word times checked against the audio, see
+        :mod:`.word_timing`) or ``"raw"`` (as the ASR engine gave them);
+        recorded in the transcript's metadata (``word_timing``).
     progress
         Show progress bars on stderr.
 
@@ -188,6 +193,7 @@ def extract_video(video: str | Path, out_root: str | Path, *, clip_id: str | Non
         The container is unreadable, or holds neither audio nor video.
     """
     check_option("asr_engine", asr_engine, ASR_ENGINES)
+    check_option("word_timing", word_timing, WORD_TIMINGS)
     _check_language("language", language, engine=asr_engine)
     check_nonnegative("sync_tolerance_s", sync_tolerance_s)
     started = time.perf_counter()
@@ -212,7 +218,8 @@ def extract_video(video: str | Path, out_root: str | Path, *, clip_id: str | Non
         t0 = time.perf_counter()
         words, segments, transcript_meta = transcribe(tracks["asr"][:, 0], engine=asr_engine, model=asr_model,
                                                       language=language, samplerate=ASR_AUDIO[0],
-                                                      allow_download=allow_download, progress=progress)
+                                                      allow_download=allow_download, word_timing=word_timing,
+                                                      progress=progress)
         seconds["asr"] = time.perf_counter() - t0
         models["asr"] = {k: v for k, v in transcript_meta.items() if k.startswith(("engine", "model"))}
         if words.empty:
@@ -327,8 +334,8 @@ def extract_video(video: str | Path, out_root: str | Path, *, clip_id: str | Non
         "timestamps_adjusted": 0 if kp is None else kp.timestamps_adjusted,
         "models": models,
         "shot_cuts": None if kp is None else kp.shot_cuts,
-        "transcript": {k: transcript_meta.get(k) for k in ("language", "real_time_factor",
-                                                            "words_clipped_to_audio")} if transcript_meta else {},
+        "transcript": {k: transcript_meta.get(k) for k in ("language", "real_time_factor", "words_clipped_to_audio",
+                                                            "word_timing")} if transcript_meta else {},
         "media": _media_summary(info),
         "source": str(video),
         "clip_id_derived": derived,

