@@ -8,7 +8,7 @@ from alloava_analysis.extract import sync
 from alloava_analysis.model import make_pose
 from alloava_analysis.schema import FACE_LANDMARKS
 
-FPS, RATE, DURATION = 25.0, 16_000, 8.0
+FPS, RATE, DURATION = 25.0, 16_000, 12.0
 
 
 def _envelope(t: np.ndarray, seed: int) -> np.ndarray:
@@ -40,7 +40,8 @@ def test_planted_offset_is_recovered(offset):
     report = sync.estimate_av_offset(mouth, times, audio, RATE)
     assert report["reliable"], report["reason"]
     assert report["offset_s"] == pytest.approx(offset, abs=0.02)
-    assert report["r"] > 0.8
+    assert report["r"] > 0.5 and report["p_value"] <= report["alpha"]
+    assert report["n_surrogates"] >= 5 / report["alpha"]  # p can fall below alpha with margin
     assert report["flagged"] is (abs(offset) > sync.DEFAULT_TOLERANCE_S)
 
 
