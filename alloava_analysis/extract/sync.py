@@ -15,10 +15,11 @@ mouth series leads the speech series (the
 :mod:`alloava_analysis.crossmodal.correlation` convention with mouth as ``x``).
 
 **When is an estimate reliable?** The correlation peak within ``+-max_lag_s``
-is compared with the peaks found when the speech series is circularly shifted
-against the mouth series by every offset at least ``max_lag_s +
-null_margin_s`` away from zero (real speech of the same clip, at the wrong
-time: its rhythm, pauses and loudness are kept). The estimate is reliable when
+is compared with the peaks found (over the same range of lags) when the speech
+series is circularly shifted against the mouth series by every offset at least
+``2 * max_lag_s + null_margin_s`` (1.5 s) away from zero, so that no surrogate
+sees the true lag: real speech of the same clip at the wrong time, its rhythm,
+pauses and loudness kept. The estimate is reliable when
 its surrogate p-value is at most ``alpha``, with at least ``5 / alpha``
 surrogates so that this is never decided by a p-value at the floor of too few
 surrogates, and the peak is not at the edge of the search range.
@@ -195,7 +196,7 @@ def _circular_correlation(x: np.ndarray, y: np.ndarray, min_overlap: int) -> np.
 
 def estimate_av_offset(mouth: np.ndarray, frame_times: np.ndarray, audio: np.ndarray, samplerate: int, *,
                        max_lag_s: float = 0.5, tolerance_s: float = DEFAULT_TOLERANCE_S, rate_hz: float = 100.0,
-                       alpha: float = 0.01, null_margin_s: float = 1.0,
+                       alpha: float = 0.01, null_margin_s: float = 0.5,
                        band_hz: tuple[float, float] = SPEECH_BAND_HZ, min_face_fraction: float = 0.5,
                        min_mouth_range: float = 0.02) -> dict:
     """Estimate the audio-video offset of a talking-face clip and flag it beyond ``tolerance_s``.
@@ -222,7 +223,8 @@ def estimate_av_offset(mouth: np.ndarray, frame_times: np.ndarray, audio: np.nda
         Largest surrogate p-value of a reliable estimate; the clip must allow
         at least ``5 / alpha`` surrogates (see the module notes).
     null_margin_s
-        Surrogate shifts stay this far beyond the search range.
+        The lags searched for each surrogate's peak stay this far beyond the
+        search range (shifts of at least ``2 * max_lag_s + null_margin_s``).
     band_hz
         Pass band of the speech envelope in Hz.
     min_face_fraction
@@ -281,7 +283,7 @@ def estimate_av_offset(mouth: np.ndarray, frame_times: np.ndarray, audio: np.nda
         return report
     grid = np.arange(frame_times[finite][0], frame_times[finite][-1], 1.0 / rate_hz)
     lag = int(round(max_lag_s * rate_hz))
-    margin = lag + int(round(null_margin_s * rate_hz))
+    margin = 2 * lag + int(round(null_margin_s * rate_hz))  # surrogate windows clear of the search range
     needed = int(np.ceil(SURROGATES_PER_ALPHA / alpha)) if alpha > 0 else np.inf
     n_surrogates = max(grid.size - 2 * margin + 1, 0)
     if n_surrogates < needed:
