@@ -6,6 +6,7 @@ check and an optional skeleton overlay come with them.
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 from . import human
@@ -52,10 +53,11 @@ def format_human(result: dict) -> str:
     rows = [[modality, path] for modality, path in sorted(result.get("paths", {}).items())]
     sync = result.get("sync") or {}
     lines = [head] + human.table(rows, align="ll")
-    if sync.get("offset_s") is not None:
+    offset = sync.get("offset_s")
+    if offset is not None and math.isfinite(offset):
         verdict = "flagged: beyond the tolerance" if sync.get("flagged") else "within the tolerance"
-        lines.append(f"  audio-video offset {human.num(sync['offset_s'], unit='s', signed=True)} ({verdict}"
-                     f"{'' if sync.get('reliable') else '; estimate not reliable'})")
+        unsure = "" if sync.get("reliable") else f"; estimate not reliable: {sync.get('reason', '')}"
+        lines.append(f"  audio-video offset {human.num(offset, unit='s', signed=True)} ({verdict}{unsure})")
     elif sync.get("reason"):
         lines.append(f"  audio-video offset n/a ({sync['reason']})")
     return human.join(lines, human.problem_lines(result))

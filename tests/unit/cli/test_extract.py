@@ -81,3 +81,17 @@ def test_extract_of_a_path_that_is_not_a_file_is_a_usage_error(tmp_path, kind):
 def test_extract_unknown_engine_is_a_usage_error_listing_the_engines(tmp_path):
     code, out, err = run(["extract", tmp_path / "v.mp4", "--out", tmp_path, "--engine", "whisperx"])
     assert code == 2 and out == "" and "'faster-whisper', 'openai-whisper'" in err
+
+
+def test_the_offset_line_says_why_when_there_is_no_estimate():
+    from alloava_analysis.cli.extract import format_human
+
+    base = {"clip_id": "X_abcdefghijk", "frames": 75, "words": 6, "duration_s": 3.0, "paths": {}}
+    abstained = format_human({**base, "sync": {"offset_s": float("nan"), "reliable": False,
+                                               "reason": "too short: 3.0 s of face video"}})
+    assert "offset n/a (too short" in abstained and "nan" not in abstained
+    found = format_human({**base, "sync": {"offset_s": 0.31, "reliable": True, "flagged": True, "reason": ""}})
+    assert "+0.31" in found and "flagged" in found
+    unsure = format_human({**base, "sync": {"offset_s": 0.2, "reliable": False, "flagged": False,
+                                            "reason": "not above chance"}})
+    assert "not reliable: not above chance" in unsure

@@ -85,6 +85,7 @@ CALLS = {
     "extract.word_timing.refine_word_times": lambda tmp: ((_words(), _speech()), {}),
     "extract.word_timing.words_spanning_silence": lambda tmp: ((_words(), _words()), {}),
     "extract.word_timing.timing_scores": lambda tmp: ((_words(), _words()), {}),
+    "extract.sync.speech_envelope_db": lambda tmp: ((_speech(), RATE), {}),
 }
 #: Functions that cannot sensibly run in a unit test: none here.
 EXEMPT: dict[str, str] = {}
@@ -126,6 +127,8 @@ def test_important_bad_values_are_refused_before_any_work(tmp_path):
     with pytest.raises(ParameterError, match="at least one of pose, face or hands"):
         keypoints.extract_keypoints(missing, pose=False)
     outcomes = walk_bad_options(sync.estimate_av_offset, *_talk())
-    assert outcomes["max_lag_s"][-1.0] == outcomes["alpha"]["nan"] == outcomes["n_surrogates"][2.5] == "ParameterError"
+    assert outcomes["max_lag_s"][-1.0] == outcomes["alpha"]["nan"] == "ParameterError"
+    assert outcomes["null_margin_s"][-1.0] == "ParameterError"
+    assert outcomes["band_hz"][(-1.0, -1.0)] == outcomes["band_hz"]["x"] == "ParameterError"
     with pytest.raises(ParameterError, match="modality"):
         media.MediaInfo(Path("x.mp4"), "mp4", 1.0, 0.0, True, True).require("subtitles")
