@@ -50,9 +50,10 @@ def test_a_signer_signing_with_one_hand_gives_units_of_that_hand_only(signer):
     left = motion.movement_intensity(signer, group="left_hand")
     assert np.isnan(left["intensity"]).all()                                 # never detected: no numbers
     units = motion.gesture_units(right)
-    # 11.6 s of continuous signing: about one unit per sign (10 measured), each a few tenths of a second
-    assert 6 <= len(units) <= 16
-    assert units["duration"].between(0.2, 2.0).all()
+    # 11.6 s of signing; a unit runs from leaving rest to coming back, signs in one excursion are one unit
+    # (measured: 7 units of 0.5-2.1 s)
+    assert 4 <= len(units) <= 16
+    assert units["duration"].between(0.2, 3.0).all()
     assert len(motion.detect_pose_cuts(signer)) == 0                         # one continuous shot
 
 
