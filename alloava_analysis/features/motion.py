@@ -1105,7 +1105,7 @@ def _frame_series(frames: pd.DataFrame, column: str, *, option: str | None = Non
 
 
 #: Radius (shoulder widths) of the rest zone around a hand's rest position.
-REST_RADIUS = 0.25
+REST_RADIUS = 0.4
 #: Speed (shoulder widths/s, smoothed over 0.2 s) below which a hand may be resting.
 REST_SPEED = 0.5
 #: Shortest still stretch (seconds) from which a rest position is learnt.
@@ -1237,6 +1237,13 @@ def noise_floor(intensity: pd.DataFrame, *, quantile: float = 0.1, factor: float
     v = v[np.isfinite(v)]
     floor = float(factor * np.quantile(v, quantile)) if v.size else float("nan")
     jitter = float(intensity.attrs.get("jitter", np.nan)) if column == "intensity" else float("nan")
+    if "rest_distance" in intensity:                      # a hand seen resting for a second shows the noise itself
+        d = intensity["rest_distance"].to_numpy(dtype=float)
+        seen = np.isfinite(d) & (d <= REST_RADIUS)
+        if seen.sum() * float(np.median(np.diff(t))) >= 1.0:
+            rest_v = moving_mean(intensity[column].to_numpy(dtype=float), _smoothing_frames(t, smooth_s))[seen]
+            rest_v = rest_v[np.isfinite(rest_v)]
+            return float(factor * np.quantile(rest_v, quantile)) if rest_v.size else floor
     if jitter_factor is not None and np.isfinite(jitter) and jitter > 0:
         floor = float(np.fmin(floor, jitter_factor * jitter))
     return floor
@@ -1272,7 +1279,7 @@ def gesture_units(intensity: pd.DataFrame, *, high: float = 0.6, low: float | No
                   floor: float | str | None = "auto", floor_quantile: float = 0.1, floor_factor: float = 2.5,
                   max_floor: float | None = 1.0, smooth_s: float = 0.2, confidence_floor: bool = True,
                   confidence_ref: float = 0.9, cuts: Sequence[float] | None = None, rest: str | None = "auto",
-                  rest_radius: float = REST_RADIUS, min_rest_s: float = 0.1, max_hold_s: float = 2.0) -> pd.DataFrame:
+                  rest_radius: float = REST_RADIUS, min_rest_s: float = 0.3, max_hold_s: float = 2.0) -> pd.DataFrame:
     """Gesture units as an annotator marks them: from a hand leaving rest to its return.
 
     The series is first smoothed over ``smooth_s`` (a centred moving mean:
@@ -1393,12 +1400,20 @@ def gesture_units(intensity: pd.DataFrame, *, high: float = 0.6, low: float | No
         d = intensity["rest_distance"].to_numpy(dtype=float)
         d = moving_mean(np.where(np.isinf(d), 1e9, d), k)  # inf: tracked, but its rest is out of view
         at_rest = ~(d > rest_radius)                      # NaN: no hand tracked, i.e. out of view = resting
-    a, b = _runs(np.isfinite(v) & (v > np.maximum(leave, min(fl, float(np.min(enter))))))
+    moving = np.isfinite(v) & (v > np.maximum(leave, min(fl, float(np.min(enter)))))
+    lost = np.flatnonzero(np.diff(t) > max(3 * step, 0.25))  # frames missing: no unit runs across the hole
+    moving[lost] = False
+    stirring = moving.copy()
+    if at_rest is not None:
+        at_rest[lost] = True
+        moving &= ~at_rest                                # back at rest ends a unit, however the hand fidgets
+    a, b = _runs(moving)
     if a.size > 1:
         gap = t[a[1:]] - t[b[:-1]] - step
         join = gap < merge_gap_s
         if at_rest is not None:                           # a hold or slow phase away from rest does not split
-            rested = np.array([_longest_run(at_rest[i + 1:j]) * step >= min_rest_s for i, j in zip(b[:-1], a[1:])])
+            rested = np.array([_longest_run(at_rest[i + 1:j]) * step >= min_rest_s or np.any((lost >= i) & (lost < j))
+                               for i, j in zip(b[:-1], a[1:])])
             join |= ~rested & (gap <= max_hold_s)
         keep = np.concatenate([[True], ~join])
         a = a[keep]
@@ -1407,7 +1422,9 @@ def gesture_units(intensity: pd.DataFrame, *, high: float = 0.6, low: float | No
     fast = hot[b + 1] - hot[a] > 0                        # a unit must get fast somewhere
     a, b = a[fast], b[fast]
     if at_rest is not None:                               # from leaving rest to coming back
-        a, b = _extend_runs(a, b, ~at_rest, int(max_hold_s / step))
+        a, b = _extend_runs(a, b, ~at_rest | stirring, int(max_hold_s / step))
+        left = np.array([not at_rest[i:j + 1].all() for i, j in zip(a, b)], dtype=bool)
+        a, b = a[left], b[left]                           # fidgeting that never leaves rest is no gesture
     start, end = t[a] - step / 2, t[b] + step / 2
     dur = end - start
     csum = np.concatenate([[0.0], np.cumsum(np.nan_to_num(v))])

@@ -365,6 +365,7 @@ def test_a_hand_out_of_view_rests_and_the_floor_follows_the_trackers_jitter():
     # a short clip that never rests: its stillness is movement, the jitter keeps the floor low
     moving = still.copy()
     moving["intensity"] = 1.0 + 0.5 * np.sin(np.arange(300) / 5.0)
+    moving["rest_distance"] = np.inf                                        # tracked, never seen resting
     assert motion.noise_floor(moving) == pytest.approx(2.25 * still.attrs["jitter"])
     assert motion.noise_floor(moving, jitter_factor=None) > 1.0
     # hands untracked (outside the picture) before and after: that is rest, so the unit spans the whole excursion
