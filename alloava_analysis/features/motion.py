@@ -1194,8 +1194,11 @@ def noise_floor(intensity: pd.DataFrame, *, quantile: float = 0.1, factor: float
 
     Tracking jitter gives a still keypoint a speed that never reaches zero;
     its level depends on the tracker, the resolution and the lighting, so it
-    is measured on the clip itself. Two estimates, and the lower one is
-    used: (1) the tracker's jitter (``intensity.attrs["jitter"]``, the
+    is measured on the clip itself. Where the table shows the hand resting
+    in view for at least a second (``rest_distance`` within
+    :data:`REST_RADIUS`), the estimate (2) below is taken over those frames
+    only: the noise as it is at rest. Otherwise two estimates, and the
+    lower one is used: (1) the tracker's jitter (``intensity.attrs["jitter"]``, the
     per-axis speed noise that :func:`movement_intensity` measures from second
     differences of the positions, which slow or fast gestures barely touch)
     times ``jitter_factor`` (2.25: the level smoothed white jitter stays
@@ -1293,11 +1296,15 @@ def gesture_units(intensity: pd.DataFrame, *, high: float = 0.6, low: float | No
     Rest (``rest="auto"`` and a ``rest_distance`` column, as
     :func:`movement_intensity` gives): a hand is at rest within
     ``rest_radius`` of its rest position, or when it is not tracked (below
-    the picture). Runs are merged when the hand does not rest for
-    ``min_rest_s`` between them (a hold or a slow phase inside one gesture;
-    gaps up to ``max_hold_s``), and each unit is grown, by at most
-    ``max_hold_s`` each way, to the frames where the hand leaves and
-    regains rest. Units shorter than ``min_duration_s`` are dropped.
+    the picture). Movement at rest ends a run (fidgeting is not a gesture);
+    runs are merged when the hand does not rest for ``min_rest_s`` between
+    them (a hold or a slow phase inside one gesture; gaps up to
+    ``max_hold_s``); each unit is grown, by at most ``max_hold_s`` each way,
+    to the frames where the hand leaves and regains rest (or starts moving
+    inside the rest zone); a unit that never leaves the rest zone is
+    dropped. Frames missing from the recording (a time step over three
+    frame steps and 0.25 s) end a unit. Units shorter than ``min_duration_s``
+    are dropped.
 
     Noise floor: the enter threshold is ``max(high, floor)`` and the exit
     threshold ``max(low, floor / 2)``, where ``floor`` is the clip's own
