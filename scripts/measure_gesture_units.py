@@ -43,8 +43,8 @@ Not found: an openly licensed *video* with a manual ELAN gesture tier (searched:
 envisionhgdetector and its tutorials, EnvisionBOX modules and summer-school
 repositories -- their ``.eaf`` files are the detector's own output --,
 TowardsMultimodalOpenScience, envisionboxDTW/CABB, naotoienaga/annotation-tool,
-multimodal-corpus and ELAN tutorials); so ``envisionhgdetector`` (which needs
-video) is not scored here.
+multimodal-corpus and ELAN tutorials). ``envisionhgdetector`` needs video, so it
+is scored on the signer constructions only (``scripts/measure_envision_baseline.py``).
 
 Usage: ``python scripts/measure_gesture_units.py`` (about 30 s on 2 cores).
 """
