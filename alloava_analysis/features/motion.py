@@ -5,8 +5,9 @@ The cleaning chain is :func:`mask_low_confidence` -> :func:`interpolate_gaps`
 :func:`kinematics` (velocity, speed, acceleration, jerk by finite differences
 on the frame timestamps), :func:`movement_intensity` (body-size-normalised
 speed of a body-part group, relative to the torso or to the image) and
-:func:`gesture_units` (speed threshold with hysteresis above a noise floor)
-with :func:`gesture_rate`. :func:`detect_pose_cuts` finds camera cuts from
+:func:`gesture_units` (from a hand leaving rest to its return, found by a
+speed threshold with hysteresis above the tracker's noise floor) with
+:func:`gesture_rate`. :func:`detect_pose_cuts` finds camera cuts from
 jumps of the whole skeleton; :class:`MotionSettings` bundles the choices an
 analysis records with its results.
 
@@ -650,6 +651,13 @@ def _individual(ds: xr.Dataset, individual: str | None) -> Any:
     return check_option("individual", individual, present)
 
 
+def _scaled_positions(part: xr.Dataset, use_z: bool, widths: np.ndarray) -> np.ndarray:
+    """Positions (time, space, keypoint) of a one-individual pose in the units of ``widths`` (isotropic)."""
+    planar = _planar(part, use_z)
+    return (planar["position"].values[:, :, :, 0].astype(np.float64) * pixel_scale(planar)[None, :, None]
+            / widths[:, None, None])
+
+
 def movement_intensity(ds: xr.Dataset, *, group: str = "hands", individual: str | None = None,
                        relative_to: str = "auto", use_z: bool = False, cuts: Sequence[float] | None = None,
                        cut_guard_s: float = 0.1, confidence_threshold: float = 0.5, max_gap_s: float = 0.2,
@@ -695,9 +703,17 @@ def movement_intensity(ds: xr.Dataset, *, group: str = "hands", individual: str 
     -------
     pandas.DataFrame
         ``time``, ``intensity``, ``n_keypoints``, ``confidence`` (mean over the
-        group's keypoints, as tracked); attrs ``clock="video"``,
-        ``rate_hz``, ``group``, ``shoulder_width`` (clip median), ``units``,
-        ``relative_to`` (resolved), ``use_z``, ``n_cuts``, ``cuts``.
+        group's keypoints, as tracked), ``rest_distance`` (how far the group is
+        from where it rests, in shoulder widths: per keypoint from its rest
+        position -- the densest place among its still stretches of at least
+        0.4 s --, the median over each hand's keypoints, the larger hand; NaN
+        where nothing is tracked, e.g. hands below the picture; inf where a
+        tracked keypoint rests out of view, i.e. it was untracked for longer
+        than it stayed still in view); attrs ``clock="video"``, ``rate_hz``,
+        ``group``, ``shoulder_width`` (clip median), ``units``, ``relative_to``
+        (resolved), ``use_z``, ``n_cuts``, ``cuts``, ``jitter`` (the tracker's
+        per-axis speed noise in the units of ``intensity``, from second
+        differences of the positions; see :func:`noise_floor`).
     """
     check_nonnegative("cut_guard_s", cut_guard_s)
     check_range("confidence_threshold", confidence_threshold, 0, 1)
@@ -723,6 +739,8 @@ def movement_intensity(ds: xr.Dataset, *, group: str = "hands", individual: str 
         part["position"] = part["position"] - body_reference(clean).astype(part["position"].dtype)
     kin = kinematics(part, use_z=use_z)
     speed = kin["speed"].values[:, :, 0]  # (time, keypoints)
+    pos = _scaled_positions(part, use_z, widths)
+    rest = _rest_distance(pos, speed / widths[:, None], t, sides=[_side(k) for k in names])
     n_valid = np.isfinite(speed).sum(axis=1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -735,8 +753,12 @@ def movement_intensity(ds: xr.Dataset, *, group: str = "hands", individual: str 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         confidence = np.nanmean(ds1["confidence"].sel(keypoint=names).values[:, :, 0], axis=1)
-    out = pd.DataFrame({"time": t, "intensity": intensity, "n_keypoints": n_valid, "confidence": confidence})
+    if cut_times.size:
+        rest[bad] = np.nan
+    out = pd.DataFrame({"time": t, "intensity": intensity, "n_keypoints": n_valid, "confidence": confidence,
+                        "rest_distance": rest})
     out.attrs.update(clock="video", rate_hz=_fps(ds), group=group, shoulder_width=width,
+                     jitter=_jitter_speed(pos, t),
                      units="shoulder widths / s" if normalize else f"{kin.attrs['units']} / s",
                      relative_to=reference, use_z=bool(kin.attrs["use_z"]), n_cuts=int(cut_times.size),
                      cuts=cut_times.tolist())
@@ -1082,20 +1104,112 @@ def _frame_series(frames: pd.DataFrame, column: str, *, option: str | None = Non
     return frames["time"].to_numpy(dtype=float), frames[column].to_numpy(dtype=float)
 
 
+#: Radius (shoulder widths) of the rest zone around a hand's rest position.
+REST_RADIUS = 0.4
+#: Speed (shoulder widths/s, smoothed over 0.2 s) below which a hand may be resting.
+REST_SPEED = 0.5
+#: Shortest still stretch (seconds) from which a rest position is learnt.
+REST_MIN_S = 0.4
+
+
+def _side(keypoint: str) -> str:
+    """``"left"``, ``"right"`` or ``""``: which hand a keypoint belongs to (rest is tracked per hand)."""
+    return next((side for side in ("left", "right") if keypoint.startswith(side)), "")
+
+
+def _rest_position(p: np.ndarray, v: np.ndarray, radius: float, t: np.ndarray) -> np.ndarray:
+    """Where one keypoint rests in view: the densest place among its still stretches (NaN: not in view).
+
+    ``p`` (time, space) positions, ``v`` (time,) speeds in shoulder widths/s.
+    Still frames are those slower than :data:`REST_SPEED` (smoothed over
+    0.2 s) in runs of at least :data:`REST_MIN_S`; the rest position is the
+    median of the still positions within ``radius`` of the still position
+    with the most still neighbours (the mode, so holds elsewhere do not pull it).
+    A keypoint that is out of view (untracked) for longer than it stays there
+    rests out of view: the still place in view was a hold, and NaN is returned.
+    """
+    v = moving_mean(v, _smoothing_frames(t, 0.2))
+    still = np.isfinite(p).all(axis=1) & (v < REST_SPEED)
+    edges = np.diff(np.concatenate([[0], still.astype(np.int8), [0]]))
+    keep = np.zeros_like(still)
+    step = float(np.median(np.diff(t))) if t.size > 1 else 1.0
+    for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
+        if (b - a) * step >= REST_MIN_S:
+            keep[a:b] = True
+    if not keep.any():
+        return np.full(p.shape[1], np.nan)
+    q = p[keep][:: max(1, int(np.ceil(keep.sum() / 1500)))]
+    near = np.linalg.norm(q[:, None, :] - q[None, :, :], axis=2) <= radius
+    centre = q[np.argmax(near.sum(axis=1))]
+    resting = keep & (np.linalg.norm(np.nan_to_num(p - centre, nan=np.inf), axis=1) <= radius)
+    if resting.sum() < (~np.isfinite(p).all(axis=1)).sum():
+        return np.full(p.shape[1], np.nan)  # out of view longer than still in view: that is where it rests
+    return np.median(p[resting], axis=0)
+
+
+def _rest_distance(pos: np.ndarray, speed: np.ndarray, t: np.ndarray, *, sides: Sequence[str],
+                   radius: float = REST_RADIUS) -> np.ndarray:
+    """Per frame, how far the hands are from where they rest.
+
+    ``pos`` is (time, space, keypoint), ``speed`` (time, keypoint). Each
+    keypoint's distance from its own rest position (:func:`_rest_position`;
+    infinite for a tracked keypoint that rests out of view), the median over
+    each hand's keypoints, and the larger of the two hands; NaN where no hand
+    is tracked (a hand outside the picture or hidden counts as resting).
+    """
+    rest = np.stack([_rest_position(pos[:, :, k], speed[:, k], radius, t) for k in range(pos.shape[2])], axis=1)
+    with np.errstate(invalid="ignore"):
+        dist = np.linalg.norm(pos - np.nan_to_num(rest, nan=0.0)[None], axis=1)  # (time, keypoint)
+        dist = np.where(np.isnan(rest).any(axis=0)[None, :] & np.isfinite(dist), np.inf, dist)
+    out = np.full(pos.shape[0], np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for side in dict.fromkeys(sides):
+            cols = [k for k, s in enumerate(sides) if s == side]
+            out = np.fmax(out, np.nanmedian(dist[:, cols], axis=1))
+    return out
+
+
+def _jitter_speed(pos: np.ndarray, t: np.ndarray) -> float:
+    """The tracker's per-axis speed noise, from second differences of ``pos`` (time, space, keypoint).
+
+    For still points with white position noise of sd s, the second difference
+    has sd s * sqrt(6) and a central-difference speed has sd s / (sqrt(2) dt)
+    per axis; the median absolute second difference (robust to the frames in
+    which the hand really accelerates) estimates s. NaN with fewer than 3 frames.
+    """
+    if pos.shape[0] < 3:
+        return float("nan")
+    d2 = pos[2:] - 2 * pos[1:-1] + pos[:-2]
+    d2 = np.abs(d2[np.isfinite(d2)])
+    if not d2.size:
+        return float("nan")
+    sd = float(np.median(d2)) / 0.6745 / np.sqrt(6.0)
+    return sd / (np.sqrt(2.0) * float(np.median(np.diff(t))))
+
+
 def noise_floor(intensity: pd.DataFrame, *, quantile: float = 0.1, factor: float = 2.5, smooth_s: float = 0.2,
-                column: str = "intensity") -> float:
+                column: str = "intensity", jitter_factor: float | None = 2.25) -> float:
     """The clip's own noise floor of movement intensity, from its stillness distribution.
 
     Tracking jitter gives a still keypoint a speed that never reaches zero;
     its level depends on the tracker, the resolution and the lighting, so it
-    is measured on the clip itself: the intensity is smoothed over
+    is measured on the clip itself. Where the table shows the hand resting
+    in view for at least a second (``rest_distance`` within
+    :data:`REST_RADIUS`), the estimate (2) below is taken over those frames
+    only: the noise as it is at rest. Otherwise two estimates, and the
+    lower one is used: (1) the tracker's jitter (``intensity.attrs["jitter"]``, the
+    per-axis speed noise that :func:`movement_intensity` measures from second
+    differences of the positions, which slow or fast gestures barely touch)
+    times ``jitter_factor`` (2.25: the level smoothed white jitter stays
+    below, as in (2)); (2) the stillness of the series: the intensity is smoothed over
     ``smooth_s`` (as :func:`gesture_units` does), its ``quantile`` (the
     stillest frames) is taken as the level of "not moving", and the floor is
     ``factor`` times it. With the defaults, smoothed white jitter (mean
     about 1.25, sd about 0.27 in units of its per-axis speed noise) stays
     below the floor in about 9,999 frames of 10,000. A clip that never
-    rests (its stillest frames already move) gets a higher floor: its units
-    are the movements that stand out from its own baseline.
+    rests (its stillest frames already move) gets a higher estimate (2),
+    which is why (1) takes over on short clips with little rest.
 
     Parameters
     ----------
@@ -1109,6 +1223,8 @@ def noise_floor(intensity: pd.DataFrame, *, quantile: float = 0.1, factor: float
         Moving-mean length in seconds (>= 0; 0: none).
     column
         The column of ``intensity`` to use.
+    jitter_factor
+        Multiplier (> 0) of the measured jitter; None: use the stillness estimate only.
 
     Returns
     -------
@@ -1120,24 +1236,75 @@ def noise_floor(intensity: pd.DataFrame, *, quantile: float = 0.1, factor: float
     check_nonnegative("smooth_s", smooth_s)
     t, v = _frame_series(intensity, column, option="column")
     v = moving_mean(v, _smoothing_frames(t, smooth_s))
+    check_positive("jitter_factor", jitter_factor, allow_none=True)
     v = v[np.isfinite(v)]
-    return float(factor * np.quantile(v, quantile)) if v.size else float("nan")
+    floor = float(factor * np.quantile(v, quantile)) if v.size else float("nan")
+    jitter = float(intensity.attrs.get("jitter", np.nan)) if column == "intensity" else float("nan")
+    if "rest_distance" in intensity:                      # a hand seen resting for a second shows the noise itself
+        d = intensity["rest_distance"].to_numpy(dtype=float)
+        seen = np.isfinite(d) & (d <= REST_RADIUS)
+        if seen.sum() * float(np.median(np.diff(t))) >= 1.0:
+            rest_v = moving_mean(intensity[column].to_numpy(dtype=float), _smoothing_frames(t, smooth_s))[seen]
+            rest_v = rest_v[np.isfinite(rest_v)]
+            return float(factor * np.quantile(rest_v, quantile)) if rest_v.size else floor
+    if jitter_factor is not None and np.isfinite(jitter) and jitter > 0:
+        floor = float(np.fmin(floor, jitter_factor * jitter))
+    return floor
+
+
+def _runs(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First and last index (inclusive) of each run of True in ``flags``."""
+    edges = np.diff(np.concatenate([[0], flags.astype(np.int8), [0]]))
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
+
+
+def _extend_runs(a: np.ndarray, b: np.ndarray, away: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """Runs ``[a, b]`` grown by at most ``limit`` frames each way over ``away`` frames, never into a neighbour."""
+    a, b = a.copy(), b.copy()
+    for i in range(a.size):
+        lo = max(b[i - 1] + 1 if i else 0, a[i] - limit)
+        while a[i] > lo and away[a[i] - 1]:
+            a[i] -= 1
+        hi = min(a[i + 1] - 1 if i + 1 < a.size else away.size - 1, b[i] + limit)
+        while b[i] < hi and away[b[i] + 1]:
+            b[i] += 1
+    return a, b
+
+
+def _longest_run(flags: np.ndarray) -> int:
+    """Length of the longest run of True in ``flags``."""
+    a, b = _runs(flags)
+    return int((b - a + 1).max(initial=0))
 
 
 def gesture_units(intensity: pd.DataFrame, *, high: float = 0.6, low: float | None = None,
                   min_duration_s: float = 0.2, merge_gap_s: float = 0.1, column: str = "intensity",
                   floor: float | str | None = "auto", floor_quantile: float = 0.1, floor_factor: float = 2.5,
                   max_floor: float | None = 1.0, smooth_s: float = 0.2, confidence_floor: bool = True,
-                  confidence_ref: float = 0.9, cuts: Sequence[float] | None = None) -> pd.DataFrame:
-    """Gesture units: stretches of movement found by a speed threshold with hysteresis above a noise floor.
+                  confidence_ref: float = 0.9, cuts: Sequence[float] | None = None, rest: str | None = "auto",
+                  rest_radius: float = REST_RADIUS, min_rest_s: float = 0.3, max_hold_s: float = 2.0) -> pd.DataFrame:
+    """Gesture units as an annotator marks them: from a hand leaving rest to its return.
 
     The series is first smoothed over ``smooth_s`` (a centred moving mean:
     frame-to-frame tracking jitter averages out, a gesture lasting a few
-    tenths of a second does not). A unit starts when it rises above the
-    enter threshold and lasts until it falls below the exit threshold
-    (hysteresis: small dips between the two do not split a unit). Units
-    separated by less than ``merge_gap_s`` are merged; units shorter than
-    ``min_duration_s`` are dropped. NaN frames end a unit.
+    tenths of a second does not). Movement is a run of frames above the exit
+    threshold that somewhere exceeds the enter threshold (hysteresis: dips
+    between the two do not split it, and it starts where the hand started
+    to move, not where it got fast). Runs separated by less than
+    ``merge_gap_s`` are merged; NaN frames end a run.
+
+    Rest (``rest="auto"`` and a ``rest_distance`` column, as
+    :func:`movement_intensity` gives): a hand is at rest within
+    ``rest_radius`` of its rest position, or when it is not tracked (below
+    the picture). Movement at rest ends a run (fidgeting is not a gesture);
+    runs are merged when the hand does not rest for ``min_rest_s`` between
+    them (a hold or a slow phase inside one gesture; gaps up to
+    ``max_hold_s``); each unit is grown, by at most ``max_hold_s`` each way,
+    to the frames where the hand leaves and regains rest (or starts moving
+    inside the rest zone); a unit that never leaves the rest zone is
+    dropped. Frames missing from the recording (a time step over three
+    frame steps and 0.25 s) end a unit. Units shorter than ``min_duration_s``
+    are dropped.
 
     Noise floor: the enter threshold is ``max(high, floor)`` and the exit
     threshold ``max(low, floor / 2)``, where ``floor`` is the clip's own
@@ -1178,6 +1345,15 @@ def gesture_units(intensity: pd.DataFrame, *, high: float = 0.6, low: float | No
     cuts
         Camera-cut times; a unit spanning one is dropped (default: the
         ``cuts`` recorded in ``intensity.attrs`` by :func:`movement_intensity`).
+    rest
+        ``"auto"``: use the ``rest_distance`` column where there is one; None: speed alone.
+    rest_radius
+        Radius (> 0) of the rest zone, in the units of ``rest_distance`` (shoulder widths).
+    min_rest_s
+        Shortest stay at rest (seconds) that separates two units.
+    max_hold_s
+        Longest pause away from rest (seconds) kept inside one unit, and the
+        longest stretch a unit is grown by towards rest.
 
     Returns
     -------
@@ -1202,6 +1378,10 @@ def gesture_units(intensity: pd.DataFrame, *, high: float = 0.6, low: float | No
     check_nonnegative("max_floor", max_floor, allow_none=True)
     check_nonnegative("smooth_s", smooth_s)
     check_range("confidence_ref", confidence_ref, 0, 1, inclusive=(False, True))
+    check_option("rest", rest, ("auto", None))
+    check_positive("rest_radius", rest_radius)
+    check_nonnegative("min_rest_s", min_rest_s)
+    check_nonnegative("max_hold_s", max_hold_s)
     t, v = _frame_series(intensity, column, option="column")
     if t.size < 2:
         raise SchemaError(f"expected at least 2 frames, got {t.size}", where="intensity")
@@ -1221,16 +1401,37 @@ def gesture_units(intensity: pd.DataFrame, *, high: float = 0.6, low: float | No
         floor_t = np.where(np.isfinite(floor_t), floor_t, 4.0 * fl)
     enter, leave = np.maximum(high, floor_t), np.maximum(low, floor_t / 2)
     step = float(np.median(np.diff(t)))
-    # state: 1 after crossing high, 0 after dropping below low (or NaN), carried forward in between
-    event = np.where(v > enter, 1.0, np.where((v < leave) | ~np.isfinite(v), 0.0, np.nan))
-    state = pd.Series(event).ffill().fillna(0.0).to_numpy() > 0
-    edges = np.diff(np.concatenate([[0], state.astype(np.int8), [0]]))
-    a, b = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1  # inclusive frame indices
-    if a.size > 1 and merge_gap_s > 0:
+    k = _smoothing_frames(t, smooth_s)
+    at_rest = None
+    if rest == "auto" and "rest_distance" in intensity:
+        d = intensity["rest_distance"].to_numpy(dtype=float)
+        d = moving_mean(np.where(np.isinf(d), 1e9, d), k)  # inf: tracked, but its rest is out of view
+        at_rest = ~(d > rest_radius)                      # NaN: no hand tracked, i.e. out of view = resting
+    moving = np.isfinite(v) & (v > np.maximum(leave, min(fl, float(np.min(enter)))))
+    lost = np.flatnonzero(np.diff(t) > max(3 * step, 0.25))  # frames missing: no unit runs across the hole
+    moving[lost] = False
+    stirring = moving.copy()
+    if at_rest is not None:
+        at_rest[lost] = True
+        moving &= ~at_rest                                # back at rest ends a unit, however the hand fidgets
+    a, b = _runs(moving)
+    if a.size > 1:
         gap = t[a[1:]] - t[b[:-1]] - step
-        keep = np.concatenate([[True], gap >= merge_gap_s])
+        join = gap < merge_gap_s
+        if at_rest is not None:                           # a hold or slow phase away from rest does not split
+            rested = np.array([_longest_run(at_rest[i + 1:j]) * step >= min_rest_s or np.any((lost >= i) & (lost < j))
+                               for i, j in zip(b[:-1], a[1:])])
+            join |= ~rested & (gap <= max_hold_s)
+        keep = np.concatenate([[True], ~join])
         a = a[keep]
         b = np.concatenate([b[np.flatnonzero(keep[1:])], b[-1:]])
+    hot = np.concatenate([[0], np.cumsum(np.isfinite(v) & (v > enter))])
+    fast = hot[b + 1] - hot[a] > 0                        # a unit must get fast somewhere
+    a, b = a[fast], b[fast]
+    if at_rest is not None:                               # from leaving rest to coming back
+        a, b = _extend_runs(a, b, ~at_rest | stirring, int(max_hold_s / step))
+        left = np.array([not at_rest[i:j + 1].all() for i, j in zip(a, b)], dtype=bool)
+        a, b = a[left], b[left]                           # fidgeting that never leaves rest is no gesture
     start, end = t[a] - step / 2, t[b] + step / 2
     dur = end - start
     csum = np.concatenate([[0.0], np.cumsum(np.nan_to_num(v))])

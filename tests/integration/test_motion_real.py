@@ -50,9 +50,12 @@ def test_a_signer_signing_with_one_hand_gives_units_of_that_hand_only(signer):
     left = motion.movement_intensity(signer, group="left_hand")
     assert np.isnan(left["intensity"]).all()                                 # never detected: no numbers
     units = motion.gesture_units(right)
-    # 11.6 s of continuous signing: about one unit per sign (10 measured), each a few tenths of a second
-    assert 6 <= len(units) <= 16
-    assert units["duration"].between(0.2, 2.0).all()
+    # 11.6 s of signing that never goes back to a resting place: the rest position learnt is the hand's
+    # stillest place in signing space, and units are the excursions from it (measured: 3, of 0.4-0.8 s;
+    # 10 with speed alone). Continuous signing has no gesture units in Kendon's sense to check against.
+    assert 2 <= len(units) <= 16
+    assert units["duration"].between(0.2, 3.0).all()
+    assert 6 <= len(motion.gesture_units(right, rest=None)) <= 16
     assert len(motion.detect_pose_cuts(signer)) == 0                         # one continuous shot
 
 

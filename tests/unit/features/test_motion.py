@@ -321,3 +321,57 @@ def test_body_relative_needs_shoulders():
     ds = make_pose(pos, time=np.arange(20) / FPS, layout="mediapipe_hands_42")
     with pytest.raises(ValueError, match="relative_to='image'"):
         motion.movement_intensity(ds, group="left_hand", relative_to="body", normalize=False)
+
+
+def _ease(t, t0, t1, a, b):
+    """Smooth (cosine) move from ``a`` to ``b`` between ``t0`` and ``t1``; ``a`` before, ``b`` after."""
+    u = np.clip((t - t0) / (t1 - t0), 0, 1)
+    return a + (b - a) * (1 - np.cos(np.pi * u)) / 2
+
+
+def _two_gestures(t):
+    """Rest at y=0.9; gesture 1 (2.0-4.3 s) with a 0.6 s hold and a slow drift; rest; gesture 2 (6.0-6.8 s)."""
+    rng = np.random.default_rng(7)
+    y = np.full(t.size, 0.9)
+    x = np.full(t.size, 0.5)
+    g1 = (t >= 2.0) & (t < 4.3)
+    y = np.where(g1, _ease(t, 2.0, 2.4, 0.9, 0.6) + _ease(t, 3.9, 4.3, 0.0, 0.3), y)
+    x = np.where(g1, _ease(t, 3.0, 3.3, 0.5, 0.6) + _ease(t, 3.3, 3.9, 0.0, 0.02) + _ease(t, 3.9, 4.3, 0.0, -0.12),
+                 x)
+    g2 = (t >= 6.0) & (t < 6.8)
+    y = np.where(g2, _ease(t, 6.0, 6.4, 0.9, 0.65) + _ease(t, 6.4, 6.8, 0.0, 0.25), y)
+    return x + rng.normal(0, 0.0008, t.size), y + rng.normal(0, 0.0008, t.size)
+
+
+def test_a_hold_or_slow_phase_away_from_rest_does_not_split_a_unit_but_a_return_to_rest_does():
+    hands = motion.movement_intensity(_pose(int(10 * FPS), hand=_two_gestures))
+    units = motion.gesture_units(hands)
+    assert len(units) == 2
+    np.testing.assert_allclose(units["start"], [2.0, 6.0], atol=0.1)      # where the hand leaves rest
+    np.testing.assert_allclose(units["end"], [4.3, 6.8], atol=0.15)       # where it is back
+    assert (hands["rest_distance"][(hands["time"] > 2.5) & (hands["time"] < 2.9)] > 1.0).all()   # the hold
+    assert (hands["rest_distance"][hands["time"] < 1.9] < 0.1).all()
+    speed_only = motion.gesture_units(hands, rest=None)
+    assert len(speed_only) >= 3                                            # the hold splits the first gesture
+
+
+def test_a_hand_out_of_view_rests_and_the_floor_follows_the_trackers_jitter():
+    sigma = 0.002                                                          # position noise, 0.01 shoulder widths
+    rng = np.random.default_rng(8)
+    still = motion.movement_intensity(_pose(300, hand=lambda t: (0.5 + rng.normal(0, sigma, t.size),
+                                                                  0.8 + rng.normal(0, sigma, t.size))))
+    truth = sigma / 0.2 / (np.sqrt(2) / FPS)                               # per-axis speed noise, sw/s
+    assert still.attrs["jitter"] == pytest.approx(truth, rel=0.15)
+    # a short clip that never rests: its stillness is movement, the jitter keeps the floor low
+    moving = still.copy()
+    moving["intensity"] = 1.0 + 0.5 * np.sin(np.arange(300) / 5.0)
+    moving["rest_distance"] = np.inf                                        # tracked, never seen resting
+    assert motion.noise_floor(moving) == pytest.approx(2.25 * still.attrs["jitter"])
+    assert motion.noise_floor(moving, jitter_factor=None) > 1.0
+    # hands untracked (outside the picture) before and after: that is rest, so the unit spans the whole excursion
+    conf = np.ones((300, 33))
+    conf[:60, LAYOUT.index(HANDS)] = conf[200:, LAYOUT.index(HANDS)] = 0.0
+    pose = _pose(300, hand=lambda t: (0.5 + 0.1 * np.sin(2 * np.pi * t), 0.6 + 0 * t), confidence=conf)
+    units = motion.gesture_units(motion.movement_intensity(pose))
+    assert len(units) == 1
+    np.testing.assert_allclose(units[["start", "end"]].to_numpy()[0], [60 / FPS, 200 / FPS], atol=0.1)
