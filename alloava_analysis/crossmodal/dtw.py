@@ -19,7 +19,7 @@
   the **peaks the path matches**, :func:`matched_peaks`). It is kept for
   looking at paths but is **not a calibrated lag** (issue 22, measured on an
   independent generator and on exact nulls): re-aligning around its own
-  estimate makes the estimate confirm itself, so 33-50 % of its block-bootstrap
+  estimate makes the estimate confirm itself, so 25-50 % of its block-bootstrap
   intervals exclude 0 on exact nulls; without re-alignment the path's pull
   towards the diagonal shrinks lags (0.30 s for a planted 0.4 s); and
   matched-peak offsets depend on the shapes of the peaks (fast-rise,
