@@ -242,34 +242,43 @@ PARALLEL_MIN_FRAMES = 200_000  # below this (about 2 h at 30 fps) starting worke
 
 
 def _clip_lags(options: dict, clip: tuple[str, np.ndarray, np.ndarray]) -> tuple[dict, pd.DataFrame | None,
-                                                                               pd.DataFrame | None]:
-    """One clip of :func:`frame_lags`: its row, cross-correlation curve and DTW peak table (None if unavailable)."""
+                                                                               tuple | None, dict | None]:
+    """One clip of :func:`frame_lags`: its row, cross-correlation curve and null, DTW result (None if unavailable)."""
     clip_id, m, s = clip
     rate, max_lag_s, block_s, n_boot = options["rate"], options["max_lag_s"], options["block_s"], options["n_boot"]
     seed = clip_seed(options["seed"], clip_id)
-    row = {"clip_id": clip_id, "xcorr": np.nan, "xcorr_ci_low": np.nan, "xcorr_ci_high": np.nan,
+    row = {"clip_id": clip_id, "xcorr": np.nan, "xcorr_detectable": False, "xcorr_reason": "",
+           "xcorr_peak_s": np.nan, "xcorr_p_value": np.nan, "xcorr_ci_low": np.nan, "xcorr_ci_high": np.nan,
            "xcorr_r": np.nan, "secondary_lag_s": np.nan, "secondary_r": np.nan, "secondary_share": np.nan,
-           "competing_peak": False, "dtw": np.nan, "dtw_ci_low": np.nan, "dtw_ci_high": np.nan,
-           "dtw_n_peaks": 0, "note": ""}
-    curve = peaks = None
+           "competing_peak": False, "dtw": np.nan, "dtw_detectable": False, "dtw_reason": "", "dtw_peak_s": np.nan,
+           "dtw_p_value": np.nan, "dtw_ci_low": np.nan, "dtw_ci_high": np.nan, "dtw_cost": np.nan, "note": ""}
+    curve = null = shift = None
     try:
-        li = lags.lag_interval(m, s, rate_hz=rate, max_lag_s=max_lag_s, block_s=block_s, n_boot=n_boot, seed=seed)
         curve = lags.cross_correlation_curve(m, s, rate_hz=rate, max_lag_s=max_lag_s, clock="video")
-        row.update(xcorr=li["lag_s"], xcorr_ci_low=li["ci_low"], xcorr_ci_high=li["ci_high"], xcorr_r=li["r"],
-                   secondary_lag_s=li["secondary_lag_s"], secondary_r=li["secondary_r"],
-                   secondary_share=li["secondary_share"], competing_peak=li["competing_peak"], note=li["note"])
+        null = lags.surrogate_curves(m, s, max_lag=int(curve["lag_samples"].iat[-1]), seed=seed)
+        li = lags.lag_interval(m, s, rate_hz=rate, max_lag_s=max_lag_s, block_s=block_s, n_boot=n_boot, seed=seed,
+                               null=null)
+        row.update(xcorr=li["lag_s"], xcorr_detectable=li["detectable"], xcorr_reason=li["reason"],
+                   xcorr_peak_s=li["peak_lag_s"], xcorr_p_value=li["p_value"], xcorr_ci_low=li["ci_low"],
+                   xcorr_ci_high=li["ci_high"], xcorr_r=li["r"], secondary_lag_s=li["secondary_lag_s"],
+                   secondary_r=li["secondary_r"], secondary_share=li["secondary_share"],
+                   competing_peak=li["competing_peak"], note=li["note"])
     except ValueError as err:
         log.warning("no cross-correlation for %s: %s", clip_id, err)
         row["note"] = f"no cross-correlation: {err}"
+        row["xcorr_reason"] = f"no lag: {err}"
+        curve = null = None
     try:
-        lag_d, prof = dtw.dtw_lag(m, s, rate_hz=rate, max_lag_s=max_lag_s, segment_s=options["dtw_segment_s"])
-        di = dtw.dtw_lag_interval(prof.attrs["peaks"], block_s=block_s, n_boot=n_boot, seed=seed)
-        peaks = prof.attrs["peaks"]
-        row.update(dtw=lag_d, dtw_ci_low=di["ci_low"], dtw_ci_high=di["ci_high"], dtw_n_peaks=di["n_peaks"])
+        shift = dtw.dtw_shift_lag(m, s, rate_hz=rate, max_lag_s=max_lag_s, block_s=block_s, n_boot=n_boot,
+                                  seed=seed)
+        row.update(dtw=shift["lag_s"], dtw_detectable=shift["detectable"], dtw_reason=shift["reason"],
+                   dtw_peak_s=shift["peak_lag_s"], dtw_p_value=shift["p_value"], dtw_ci_low=shift["ci_low"],
+                   dtw_ci_high=shift["ci_high"], dtw_cost=shift["cost"])
     except ValueError as err:
         log.warning("no DTW lag for %s: %s", clip_id, err)
         row["note"] = (row["note"] + "; " if row["note"] else "") + f"no DTW lag: {err}"
-    return row, curve, peaks
+        row["dtw_reason"] = f"no lag: {err}"
+    return row, curve, null, shift
 
 
 def frame_lags(frames: pd.DataFrame, *, max_lag_s: float, dtw_segment_s: float | None, block_s: float = 5.0,
@@ -277,7 +286,12 @@ def frame_lags(frames: pd.DataFrame, *, max_lag_s: float, dtw_segment_s: float |
                scheduler: Any = None) -> tuple[dict, pd.DataFrame | None]:
     """Cross-correlation and DTW lags of a frame table, per clip and pooled, with intervals.
 
-    Motion is x and speech y, so positive = motion leads speech.
+    Motion is x and speech y, so positive = motion leads speech. The DTW lag
+    is the shift with the least DTW alignment cost
+    (:func:`~alloava_analysis.crossmodal.dtw.dtw_shift_lag`). A lag that is
+    not detectable (peak not above its circular-shift null, or an interval
+    wider than the search range) is NaN, with ``<method>_detectable`` False
+    and ``<method>_reason`` in words; ``<method>_peak_s`` keeps where the peak was.
     Each clip's intervals are seeded from ``seed`` and its clip id
     (:func:`~alloava_analysis.parallel.clip_seed`). Clips are analysed by
     ``workers`` local processes or on the Dask cluster at ``scheduler`` when
@@ -309,7 +323,8 @@ def frame_lags(frames: pd.DataFrame, *, max_lag_s: float, dtw_segment_s: float |
     -------
     lag_s : dict
         The ``lag_s`` entry of :func:`~alloava_analysis.runs.correlate.correlate_corpus`:
-        pooled ``xcorr`` and ``dtw`` lags with intervals, methods, and ``per_clip`` rows.
+        pooled ``xcorr`` and ``dtw`` lags with intervals, ``*_detectable``, ``*_reason``,
+        ``*_peak_s``, ``*_p_value``, methods, and ``per_clip`` rows with the same keys.
     curve : pandas.DataFrame or None
         The pooled cross-correlation curve (None when no clip had one).
     """
@@ -327,31 +342,43 @@ def frame_lags(frames: pd.DataFrame, *, max_lag_s: float, dtw_segment_s: float |
     done = map_chunked(partial(_clip_lags, options), clips, workers=workers, scheduler=scheduler,
                        key="alloava-lags")
     rate = options["rate"]
-    per_clip = [row for row, _, _ in done]
-    curves = [curve for _, curve, _ in done if curve is not None]
-    peak_tables = [peaks for _, _, peaks in done if peaks is not None]
-    out = {"xcorr": np.nan, "xcorr_ci_low": np.nan, "xcorr_ci_high": np.nan, "xcorr_r": np.nan,
-           "dtw": np.nan, "dtw_ci_low": np.nan, "dtw_ci_high": np.nan,
+    per_clip = [row for row, _, _, _ in done]
+    curves = [curve for _, curve, _, _ in done if curve is not None]
+    nulls = [null for _, curve, null, _ in done if curve is not None]
+    shifts = [shift for _, _, _, shift in done if shift is not None]
+    undetectable = "no clip gave a lag curve"
+    out = {"xcorr": np.nan, "xcorr_detectable": False, "xcorr_reason": undetectable, "xcorr_peak_s": np.nan,
+           "xcorr_p_value": np.nan, "xcorr_ci_low": np.nan, "xcorr_ci_high": np.nan, "xcorr_r": np.nan,
+           "dtw": np.nan, "dtw_detectable": False, "dtw_reason": undetectable, "dtw_peak_s": np.nan,
+           "dtw_p_value": np.nan, "dtw_ci_low": np.nan, "dtw_ci_high": np.nan, "dtw_cost": np.nan,
            "convention": "positive = motion leads speech", "clock": "video", "rate_hz": rate,
            "signals": "movement intensity vs speech energy (RMS) per video frame, "
                       f"minus a {frames.attrs.get('detrend_s', 0)} s moving average",
            "xcorr_method": "peak of the per-clip cross-correlation curves pooled on the Fisher-z scale (parabolic "
-                           "refinement); 95 % CI by cluster bootstrap over clips (t, df = n_clips - 1)",
-           "dtw_method": "median offset of the peaks matched by the DTW warping path (symmetric band of max_lag_s, "
-                         "re-aligned around the estimate, sub-frame peak positions) over all clips; 95 % CI by "
-                         "cluster bootstrap over clips",
+                           "refinement); 95 % CI by cluster bootstrap over clips (t, df = n_clips - 1); reported "
+                           "only when the peak beats a circular-shift null (p <= 0.05) and the CI fits the search "
+                           "range",
+           "dtw_method": "global shift of speech with the least DTW alignment cost (local warps up to 0.1 s, cost "
+                         "normalised by the series' energy, summed over 5 s blocks and clips; parabolic refinement); "
+                         "95 % CI by cluster bootstrap over clips; reported only when the cost minimum is deeper "
+                         "than a circular-shift null (p <= 0.05) and the CI fits the search range",
            "per_clip_interval": f"block bootstrap over {block_s:g} s blocks of frames (t, df = blocks - 1)",
            "competing_peak_clips": [r["clip_id"] for r in per_clip if r["competing_peak"]],
            "per_clip": per_clip}
     curve = None
     if curves:
-        pooled = lags.pooled_lag_interval(curves, n_boot=max(n_boot, 1000), seed=seed)
+        pooled = lags.pooled_lag_interval(curves, n_boot=max(n_boot, 1000), seed=seed, nulls=nulls,
+                                          max_lag_s=max_lag_s)
         _, curve = lags.pooled_cross_correlation(curves)
-        out.update(xcorr=pooled["lag_s"], xcorr_ci_low=pooled["ci_low"], xcorr_ci_high=pooled["ci_high"],
+        out.update(xcorr=pooled["lag_s"], xcorr_detectable=pooled["detectable"], xcorr_reason=pooled["reason"],
+                   xcorr_peak_s=pooled["peak_lag_s"], xcorr_p_value=pooled["p_value"],
+                   xcorr_ci_low=pooled["ci_low"], xcorr_ci_high=pooled["ci_high"],
                    xcorr_r=curve.attrs.get("best_r", np.nan))
-    if peak_tables:
-        pooled_d = dtw.dtw_lag_interval(peak_tables, n_boot=max(n_boot, 1000), seed=seed)
-        out.update(dtw=pooled_d["lag_s"], dtw_ci_low=pooled_d["ci_low"], dtw_ci_high=pooled_d["ci_high"])
+    if shifts:
+        pooled_d = dtw.pooled_dtw_shift_lag(shifts, max_lag_s=max_lag_s, n_boot=max(n_boot, 1000), seed=seed)
+        out.update(dtw=pooled_d["lag_s"], dtw_detectable=pooled_d["detectable"], dtw_reason=pooled_d["reason"],
+                   dtw_peak_s=pooled_d["peak_lag_s"], dtw_p_value=pooled_d["p_value"], dtw_ci_low=pooled_d["ci_low"],
+                   dtw_ci_high=pooled_d["ci_high"], dtw_cost=pooled_d["cost"])
     return out, curve
 
 

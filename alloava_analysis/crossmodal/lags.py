@@ -29,6 +29,11 @@ __all__ = [
     "r_from_sums",
     "remove_slow_trend",
     "standardise",
+    "lag_verdict",
+    "surrogate_curves",
+    "surrogate_p_value",
+    "surrogate_shifts",
+    "t_interval",
 ]
 
 log = logging.getLogger(__name__)
@@ -374,8 +379,25 @@ def _secondary_peak(r: np.ndarray, lags: np.ndarray, main: int, min_separation: 
     return int(max(peaks, key=lambda p: rr[p]))
 
 
-def _interval(estimate: float, replicates: np.ndarray, units: int, ci: float) -> tuple[float, float, float]:
-    """``estimate +- t(units - 1) * sd`` of the replicates (sd inflated by ``sqrt(units / (units - 1))``)."""
+def t_interval(estimate: float, replicates: np.ndarray, units: int, ci: float) -> tuple[float, float, float]:
+    """``estimate +- t(units - 1) * sd`` of bootstrap replicates (sd inflated by ``sqrt(units / (units - 1))``).
+
+    Parameters
+    ----------
+    estimate
+        The estimate from all the data.
+    replicates
+        Its bootstrap replicates (NaN ignored).
+    units
+        Resampled units (blocks or clips); under 3 gives no interval.
+    ci
+        Coverage, in (0, 1).
+
+    Returns
+    -------
+    tuple of float
+        ``(low, high, sd)``; NaN when there are too few units or replicates.
+    """
     reps = replicates[np.isfinite(replicates)]
     if units < 3 or reps.size < 10 or not np.isfinite(estimate):
         return np.nan, np.nan, np.nan
@@ -384,10 +406,143 @@ def _interval(estimate: float, replicates: np.ndarray, units: int, ci: float) ->
     return estimate - t * sd, estimate + t * sd, sd
 
 
+def surrogate_shifts(n: int, *, max_lag: int, n_surrogates: int, seed: int) -> np.ndarray:
+    """Circular shifts (samples) for surrogates: away from the searched lags by at least ``max_lag`` + 1 s worth.
+
+    Parameters
+    ----------
+    n
+        Series length in samples.
+    max_lag
+        Largest lag searched, in samples.
+    n_surrogates
+        How many shifts.
+    seed
+        Seed of the draw.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n_surrogates`` integer shifts in ``[guard, n - guard]`` (empty when the series is too short).
+    """
+    check_int("n", n, minimum=0)
+    check_int("max_lag", max_lag, minimum=0)
+    check_int("n_surrogates", n_surrogates, minimum=0)
+    check_int("seed", seed, minimum=0)
+    guard = 2 * max_lag + 1
+    if n - 2 * guard < 1 or n_surrogates == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.random.default_rng(seed).integers(guard, n - guard + 1, n_surrogates)
+
+
+def surrogate_curves(x: np.ndarray, y: np.ndarray, *, max_lag: int, n_surrogates: int = 99, seed: int = 0,
+                     min_overlap: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    """Cross-correlation curves of ``x`` with circularly shifted copies of ``y``: the null of "no lag".
+
+    A circular shift keeps each series' own rhythm and autocorrelation but
+    breaks any alignment between them, so the highest ``r`` of these curves
+    is what the peak reaches without coupling.
+
+    Parameters
+    ----------
+    x, y
+        Equal-length series on one clock (NaN = missing).
+    max_lag
+        Largest lag in samples (the curves have ``2 max_lag + 1`` values).
+    n_surrogates
+        Number of shifted copies (see :func:`surrogate_shifts`).
+    seed
+        Seed of the shifts.
+    min_overlap
+        Lags with fewer finite pairs than this are NaN.
+
+    Returns
+    -------
+    r : numpy.ndarray
+        (n_surrogates, lags) correlations (0 rows when the series are too short).
+    n : numpy.ndarray
+        Pairs behind each value, same shape.
+    """
+    check_int("max_lag", max_lag, minimum=0)
+    check_int("n_surrogates", n_surrogates, minimum=0)
+    check_int("seed", seed, minimum=0)
+    check_int("min_overlap", min_overlap, minimum=0)
+    x, y = as_pair(x, y)
+    xs, ys = standardise(x, "x"), standardise(y, "y")
+    max_lag = int(min(max_lag, x.size - 1))
+    shifts = surrogate_shifts(x.size, max_lag=max_lag, n_surrogates=n_surrogates, seed=seed)
+    sums = np.stack([_lag_sums(xs, np.roll(ys, int(k)), max_lag) for k in shifts]) if shifts.size else \
+        np.zeros((0, 6, 2 * max_lag + 1))
+    return r_from_sums(sums, min_overlap), sums[:, 0]
+
+
+def lag_verdict(lag: float, ci_low: float, ci_high: float, p_value: float, *, max_lag_s: float,
+                alpha: float = 0.05) -> tuple[bool, str]:
+    """Whether a lag is detectable, and why not in words: the peak must beat its null and the interval fit the search.
+
+    Parameters
+    ----------
+    lag
+        The estimated lag (s).
+    ci_low, ci_high
+        Its interval (s).
+    p_value
+        Surrogate p-value of the peak (NaN: no null available).
+    max_lag_s
+        The search range is ``[-max_lag_s, max_lag_s]``.
+    alpha
+        Level of the peak test.
+
+    Returns
+    -------
+    detectable : bool
+    reason : str
+        Empty when detectable.
+    """
+    check_nonnegative("max_lag_s", max_lag_s)
+    check_range("alpha", alpha, 0, 1, inclusive=(False, False))
+    if not np.isfinite(lag):
+        return False, "no lag: no peak could be located"
+    if not np.isfinite(p_value):
+        return False, "no lag detectable: too short for a surrogate null of the peak"
+    if p_value > alpha:
+        return False, (f"no lag detectable: the peak is not above the circular-shift null (p = {p_value:.2g} > "
+                       f"{alpha:g})")
+    if not (np.isfinite(ci_low) and np.isfinite(ci_high)):
+        return False, "no lag detectable: too few blocks for an interval"
+    if ci_high - ci_low > 2 * max_lag_s:
+        return False, (f"no lag detectable: the interval [{ci_low:+.2f}, {ci_high:+.2f}] s is wider than the search "
+                       f"range [-{max_lag_s:g}, {max_lag_s:g}] s")
+    return True, ""
+
+
+def surrogate_p_value(statistic: float, null: np.ndarray) -> float:
+    """``(1 + #(null >= statistic)) / (1 + #null)`` over the finite null values (NaN when there are none).
+
+    Parameters
+    ----------
+    statistic
+        The observed statistic (larger = stronger).
+    null
+        Its values on surrogates.
+
+    Returns
+    -------
+    float
+        The p-value.
+    """
+    null = np.asarray(null, dtype=float)
+    null = null[np.isfinite(null)]
+    if not null.size or not np.isfinite(statistic):
+        return float("nan")
+    return float((1 + np.sum(null >= statistic)) / (1 + null.size))
+
+
 def lag_interval(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: float, block_s: float = 5.0,
                  n_boot: int = 500, ci: float = 0.95, seed: int = 0, min_overlap: int = 10,
                  competing_share: float = 0.05, competing_ratio: float = 0.9,
-                 min_separation_s: float = 0.1) -> dict:
+                 min_separation_s: float = 0.1, n_surrogates: int = 99, alpha: float = 0.05,
+                 null: tuple[np.ndarray, np.ndarray] | None = None) -> dict:
     """Cross-correlation lag of one clip with a block-bootstrap interval and a competing-peak flag.
 
     The clip is cut into consecutive blocks of ``block_s``; each block
@@ -400,6 +555,13 @@ def lag_interval(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: flo
     (``competing_peak``) when it reaches ``competing_ratio`` of the main
     peak's height, or when at least ``competing_share`` of the replicates
     peak nearer to it than to the main peak -- its lag is then ambiguous.
+
+    **Detectability**: the peak's ``r`` is compared with the highest ``r`` of
+    :func:`surrogate_curves` (circular-shift null, ``p_value``); when the peak
+    is not above the null at ``alpha``, or the interval is missing or wider
+    than the search range, ``lag_s`` is NaN, ``detectable`` False and
+    ``reason`` says why in words (the peak's position stays in ``peak_lag_s``,
+    the interval in ``ci_low, ci_high``).
 
     Parameters
     ----------
@@ -423,12 +585,19 @@ def lag_interval(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: flo
         Thresholds of the competing-peak flag (see above), in [0, 1].
     min_separation_s
         Least distance in seconds between the main and the secondary peak.
+    n_surrogates
+        Circularly shifted copies of ``y`` for the null of the peak.
+    alpha
+        Level of the peak test, in (0, 1).
+    null
+        Precomputed ``(r, n)`` of :func:`surrogate_curves` (None: computed here).
 
     Returns
     -------
     dict
-        ``lag_s, ci_low, ci_high, se_s, r, n_blocks, secondary_lag_s,
-        secondary_r, secondary_share, competing_peak, note`` (positive lag: x leads y).
+        ``lag_s, detectable, reason, peak_lag_s, p_value, ci_low, ci_high, se_s,
+        r, n_blocks, secondary_lag_s, secondary_r, secondary_share,
+        competing_peak, note`` (positive lag: x leads y).
     """
     check_positive("rate_hz", rate_hz)
     check_nonnegative("max_lag_s", max_lag_s)
@@ -440,16 +609,20 @@ def lag_interval(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: flo
     check_range("competing_share", competing_share, 0, 1)
     check_range("competing_ratio", competing_ratio, 0, 1)
     check_nonnegative("min_separation_s", min_separation_s)
+    check_int("n_surrogates", n_surrogates, minimum=0)
+    check_range("alpha", alpha, 0, 1, inclusive=(False, False))
     x, y = as_pair(x, y)
     lag, curve = cross_correlation_lag(x, y, rate_hz=rate_hz, max_lag_s=max_lag_s, min_overlap=min_overlap)
     max_lag = int(curve["lag_samples"].iat[-1])
     lags = curve["lag_samples"].to_numpy()
     r = curve["r"].to_numpy()
-    out = {"lag_s": lag, "ci_low": np.nan, "ci_high": np.nan, "se_s": np.nan, "r": curve.attrs.get("best_r"),
+    out = {"lag_s": lag, "detectable": False, "reason": "", "peak_lag_s": lag, "p_value": np.nan,
+           "ci_low": np.nan, "ci_high": np.nan, "se_s": np.nan, "r": curve.attrs.get("best_r"),
            "n_blocks": 0, "secondary_lag_s": np.nan, "secondary_r": np.nan, "secondary_share": np.nan,
            "competing_peak": False, "note": ""}
     if not np.isfinite(lag):
-        out["note"] = "no lag: the cross-correlation is undefined at every lag"
+        out["note"] = out["reason"] = "no lag: the cross-correlation is undefined at every lag"
+        out["lag_s"] = np.nan
         return out
     xs, ys = standardise(x, "x"), standardise(y, "y")
     step = max(int(round(block_s * rate_hz)), 2 * max_lag + 2)
@@ -463,7 +636,7 @@ def lag_interval(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: flo
     boot_sums = np.einsum("bk,kij->bij", counts, blocks)
     boot_r = r_from_sums(boot_sums, min_overlap)
     reps = _peak_lags(boot_r, lags, refine=True) / rate_hz
-    lo, hi, sd = _interval(lag, reps, n_blocks, ci)
+    lo, hi, sd = t_interval(lag, reps, n_blocks, ci)
     out.update(ci_low=lo, ci_high=hi, se_s=sd)
     if not np.isfinite(lo):
         out["note"] = f"too few blocks ({n_blocks} of {block_s:g} s) for a lag interval"
@@ -474,11 +647,19 @@ def lag_interval(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: flo
         out.update(secondary_lag_s=float(lags[second] / rate_hz), secondary_r=float(r[second]),
                    secondary_share=share,
                    competing_peak=bool(share >= competing_share or r[second] >= competing_ratio * r[main]))
+    null_r, _ = null if null is not None else surrogate_curves(x, y, max_lag=max_lag, n_surrogates=n_surrogates,
+                                                               seed=seed, min_overlap=min_overlap)
+    null_peaks = np.array([np.nanmax(c) if np.isfinite(c).any() else np.nan for c in null_r])
+    out["p_value"] = surrogate_p_value(float(r[main]), null_peaks)
+    out["detectable"], out["reason"] = lag_verdict(lag, lo, hi, out["p_value"], max_lag_s=max_lag_s, alpha=alpha)
+    if not out["detectable"]:
+        out["lag_s"] = np.nan
     return out
 
 
 def pooled_lag_interval(curves: list[pd.DataFrame], *, n_boot: int = 1000, ci: float = 0.95, seed: int = 0,
-                        refine: bool = True) -> dict:
+                        refine: bool = True, nulls: list[tuple[np.ndarray, np.ndarray]] | None = None,
+                        max_lag_s: float | None = None, alpha: float = 0.05) -> dict:
     """Lag of the pooled cross-correlation curve with a cluster-bootstrap interval over clips.
 
     Replicates resample clips with replacement and pool their curves as
@@ -497,15 +678,26 @@ def pooled_lag_interval(curves: list[pd.DataFrame], *, n_boot: int = 1000, ci: f
         Seed of the resampling.
     refine
         Refine peaks to sub-sample precision.
+    nulls
+        Per clip (same order as ``curves``), ``(r, n)`` of :func:`surrogate_curves`
+        with the same number of surrogates: surrogate ``k`` of every clip is pooled
+        into the ``k``-th null curve (None: no peak test, the lag is not detectable).
+    max_lag_s
+        Search range (default: the curves' largest lag).
+    alpha
+        Level of the peak test.
 
     Returns
     -------
     dict
-        ``lag_s, ci_low, ci_high, se_s, n_clips, interval``.
+        ``lag_s`` (NaN when not detectable), ``detectable, reason, peak_lag_s, p_value,
+        ci_low, ci_high, se_s, n_clips, interval`` (see :func:`lag_verdict`).
     """
     check_int("n_boot", n_boot, minimum=1)
     check_range("ci", ci, 0, 1, inclusive=(False, False))
     check_int("seed", seed, minimum=0)
+    check_nonnegative("max_lag_s", max_lag_s, allow_none=True)
+    check_range("alpha", alpha, 0, 1, inclusive=(False, False))
     lag, pooled = pooled_cross_correlation(curves, refine=refine)
     curves = [c for c in curves if c is not None and len(c)]
     r = np.stack([c["r"].to_numpy() for c in curves])
@@ -519,6 +711,17 @@ def pooled_lag_interval(curves: list[pd.DataFrame], *, n_boot: int = 1000, ci: f
         zbar = (counts @ (w * z)) / (counts @ w)
     rate = float(pooled.attrs["rate_hz"])
     reps = _peak_lags(np.tanh(zbar), pooled["lag_samples"].to_numpy(), refine) / rate
-    lo, hi, sd = _interval(lag, reps, k, ci)
-    return {"lag_s": lag, "ci_low": lo, "ci_high": hi, "se_s": sd, "n_clips": k,
+    lo, hi, sd = t_interval(lag, reps, k, ci)
+    p_value = np.nan
+    if nulls and np.isfinite(lag):
+        n_sur = min(len(r_k) for r_k, _ in nulls)
+        null_peaks = []
+        for j in range(n_sur):
+            _, pooled_j = pooled_peak(np.stack([r_k[j] for r_k, _ in nulls]), np.stack([n_k[j] for _, n_k in nulls]))
+            null_peaks.append(np.nanmax(pooled_j) if np.isfinite(pooled_j).any() else np.nan)
+        p_value = surrogate_p_value(float(pooled.attrs["best_r"]), np.array(null_peaks))
+    search = float(max_lag_s) if max_lag_s is not None else float(np.abs(pooled["lag_s"]).max())
+    detectable, reason = lag_verdict(lag, lo, hi, p_value, max_lag_s=search, alpha=alpha)
+    return {"lag_s": lag if detectable else np.nan, "detectable": detectable, "reason": reason, "peak_lag_s": lag,
+            "p_value": p_value, "ci_low": lo, "ci_high": hi, "se_s": sd, "n_clips": k,
             "interval": f"{ci:.0%} cluster bootstrap over clips (t, df = n_clips - 1)"}

@@ -56,6 +56,11 @@ def _peaks() -> pd.DataFrame:
     return pd.DataFrame({"time": np.arange(12) * 1.5, "offset_s": np.linspace(0.05, 0.15, 12)})
 
 
+def _shift_lags() -> list[dict]:
+    return [dtw.dtw_shift_lag(*_pair(seed=k), rate_hz=RATE, max_lag_s=0.4, n_boot=20, n_surrogates=9)
+            for k in range(3)]
+
+
 def _in_memory_clip() -> SimpleNamespace:
     clip = make_clip(0, n_frames=150)  # 6 s at 25 fps: one default 5 s window
     return SimpleNamespace(clip=clip, audio=tone(6.0), samplerate=SAMPLERATE)
@@ -73,6 +78,9 @@ CALLS = {
     "crossmodal.coupling.check_settings": lambda tmp: ((), {}),
     "crossmodal.coupling.clip_tables": lambda tmp: ((_in_memory_clip(),), {}),
     "crossmodal.coupling.frame_lags": lambda tmp: ((_frames(),), {"max_lag_s": 0.4, "dtw_segment_s": None}),
+    "crossmodal.dtw.banded_costs": lambda tmp: (_pair(30), {"warp": 2}),
+    "crossmodal.dtw.dtw_shift_lag": lambda tmp: (_pair(), {"rate_hz": RATE, "max_lag_s": 0.4, "n_surrogates": 9}),
+    "crossmodal.dtw.pooled_dtw_shift_lag": lambda tmp: ((_shift_lags(),), {"max_lag_s": 0.4}),
     "crossmodal.dtw.distance_matrix": lambda tmp: (([_pair(30, seed=k)[0] for k in range(3)],), {}),
     "crossmodal.dtw.dtw_distance": lambda tmp: (_pair(60), {}),
     "crossmodal.dtw.dtw_lag": lambda tmp: (_pair(), {"rate_hz": RATE, "max_lag_s": 0.4}),
@@ -92,6 +100,9 @@ CALLS = {
     "crossmodal.lags.lag_interval": lambda tmp: (_pair(), {"rate_hz": RATE, "max_lag_s": 0.4}),
     "crossmodal.lags.pooled_cross_correlation": lambda tmp: ((_curves(),), {}),
     "crossmodal.lags.pooled_lag_interval": lambda tmp: ((_curves(),), {}),
+    "crossmodal.lags.lag_verdict": lambda tmp: ((0.1, 0.0, 0.2, 0.01), {"max_lag_s": 0.4}),
+    "crossmodal.lags.surrogate_curves": lambda tmp: (_pair(), {"max_lag": 10}),
+    "crossmodal.lags.surrogate_shifts": lambda tmp: ((200,), {"max_lag": 10, "n_surrogates": 9, "seed": 0}),
     "crossmodal.lags.remove_slow_trend": lambda tmp: ((_pair()[0],), {"rate_hz": RATE, "window_s": 1.0}),
 }
 #: qualified name -> why it is not called here.

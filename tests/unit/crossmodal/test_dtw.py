@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from alloava_analysis.crossmodal import dtw as D
+from alloava_analysis.errors import SchemaError
 
 
 def smooth_noise(n, rng, width=15):
@@ -150,3 +151,58 @@ def test_matched_peak_lag_changes_sign_when_the_series_are_swapped():
     assert len(peaks) > 20 and {"segment", "i", "j", "time", "offset_s"} <= set(peaks)
     interval = D.dtw_lag_interval(peaks, block_s=5.0, n_boot=300)
     assert interval["ci_low"] <= 4.4 / 30 <= interval["ci_high"] and interval["units"] == 10
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# DTW lag as the shift of least alignment cost (issue 22)
+# ---------------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("warp", [0, 1, 3])
+def test_banded_costs_are_dtaidistance_squared_distances(warp):
+    from dtaidistance import dtw as dd
+
+    rng = np.random.default_rng(warp)
+    a, b = rng.standard_normal((2, 4, 3, 40))
+    mine = D.banded_costs(a, b, warp=warp)
+    ref = [[dd.distance_fast(a[i, j], b[i, j], window=warp + 1, use_pruning=False) ** 2 for j in range(3)]
+           for i in range(4)]
+    assert mine.shape == (4, 3) and np.allclose(mine, ref, rtol=1e-12)
+    assert D.banded_costs(a[0, 0], b[0, 0], warp=warp) == pytest.approx(D.dtw_reference(a[0, 0], b[0, 0],
+                                                                                        band=warp + 1) ** 2)
+
+
+def _hp(pair):
+    from alloava_analysis.crossmodal.lags import remove_slow_trend
+
+    return (remove_slow_trend(pair.motion, rate_hz=pair.fps, window_s=2.0),
+            remove_slow_trend(pair.speech, rate_hz=pair.fps, window_s=2.0))
+
+
+@pytest.mark.parametrize("generator", ["package", "independent"])
+def test_dtw_shift_lag_recovers_planted_lags_within_a_frame_on_both_generators(generator):
+    from tests.fixtures.lag_study import corpus
+
+    for lag in (0.0, 0.4):
+        clips = [D.dtw_shift_lag(*_hp(p), rate_hz=p.fps, max_lag_s=1.0, n_boot=200, n_surrogates=19, seed=1)
+                 for p in corpus(generator, 3, 90.0, lag_s=lag, coupling=0.5, seed=3)]
+        assert all(c["ci_low"] <= lag <= c["ci_high"] for c in clips)
+        pooled = D.pooled_dtw_shift_lag(clips, max_lag_s=1.0, n_boot=500)
+        assert pooled["detectable"] and pooled["reason"] == ""
+        assert pooled["lag_s"] == pytest.approx(lag, abs=1 / 30)   # one frame
+
+
+def test_dtw_lag_is_not_reported_on_exact_nulls_and_says_why():
+    from tests.fixtures.independent_corpus import exact_null_pairs, make_corpus
+
+    nulls = exact_null_pairs(make_corpus(8, 45.0, lag_s=0.2, coupling=0.5, seed=5))
+    results = [D.dtw_shift_lag(*_hp(p), rate_hz=p.fps, max_lag_s=1.0, n_boot=200, seed=k)
+               for k, p in enumerate(nulls)]
+    quiet = [r for r in results if not r["detectable"]]
+    assert len(quiet) >= 7                              # 5 % expected false detections
+    for r in quiet:
+        assert np.isnan(r["lag_s"]) and np.isfinite(r["peak_lag_s"]) and r["reason"].startswith("no lag detectable")
+
+
+def test_dtw_shift_lag_refuses_a_clip_too_short_for_its_search():
+    with pytest.raises(SchemaError, match="longer than 2 max_lag_s"):
+        D.dtw_shift_lag(np.random.default_rng(0).standard_normal(100), np.random.default_rng(1).standard_normal(100),
+                        rate_hz=30.0, max_lag_s=1.0)

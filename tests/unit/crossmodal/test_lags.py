@@ -111,7 +111,7 @@ def test_lag_interval_covers_the_planted_lag_at_about_the_nominal_rate():
     for rep in range(60):
         lag = rng.uniform(-6, 6)
         x, y = _lagged_pair(1350, lag, rng)                  # 45 s at 30 fps
-        res = C.lag_interval(x, y, rate_hz=30.0, max_lag_s=1.0, n_boot=300, seed=rep)
+        res = C.lag_interval(x, y, rate_hz=30.0, max_lag_s=1.0, n_boot=300, seed=rep, n_surrogates=0)
         covered.append(res["ci_low"] <= lag / 30 <= res["ci_high"])
         widths.append(res["ci_high"] - res["ci_low"])
         assert res["n_blocks"] == 9 and not res["competing_peak"]
@@ -138,4 +138,57 @@ def test_pooled_lag_interval_is_a_cluster_bootstrap_over_clips():
         curves.append(C.cross_correlation_curve(x, y, rate_hz=30.0, max_lag_s=0.5))
     res = C.pooled_lag_interval(curves, n_boot=500)
     assert res["n_clips"] == 8 and res["ci_low"] <= 4.5 / 30 <= res["ci_high"]
-    assert res["lag_s"] == pytest.approx(C.pooled_cross_correlation(curves)[0])
+    assert res["peak_lag_s"] == pytest.approx(C.pooled_cross_correlation(curves)[0])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# lags that are not detectable are not numbers (issue 22)
+# ---------------------------------------------------------------------------------------------------------------
+def test_lag_verdict_says_in_words_why_a_lag_is_not_detectable():
+    assert C.lag_verdict(0.1, 0.05, 0.15, 0.01, max_lag_s=1.0) == (True, "")
+    assert "not above the circular-shift null" in C.lag_verdict(0.1, 0.05, 0.15, 0.3, max_lag_s=1.0)[1]
+    wide = C.lag_verdict(0.891, -0.814, 2.60, 0.01, max_lag_s=1.0)
+    assert not wide[0] and "wider than the search range" in wide[1]
+    assert not C.lag_verdict(0.1, np.nan, np.nan, 0.01, max_lag_s=1.0)[0]
+    assert not C.lag_verdict(np.nan, np.nan, np.nan, np.nan, max_lag_s=1.0)[0]
+
+
+def test_surrogate_p_value_counts_the_observed_value_among_the_null():
+    assert C.surrogate_p_value(5.0, np.arange(19.0)) == pytest.approx(15 / 20)
+    assert C.surrogate_p_value(100.0, np.arange(19.0)) == pytest.approx(1 / 20)
+    assert np.isnan(C.surrogate_p_value(1.0, np.array([])))
+
+
+def test_a_cross_correlation_lag_on_an_exact_null_is_null_with_a_reason():
+    from tests.fixtures.independent_corpus import exact_null_pairs, make_corpus
+
+    nulls = exact_null_pairs(make_corpus(8, 45.0, lag_s=0.2, coupling=0.5, seed=6))
+    results = [C.lag_interval(C.remove_slow_trend(p.motion, rate_hz=30.0, window_s=2.0),
+                              C.remove_slow_trend(p.speech, rate_hz=30.0, window_s=2.0), rate_hz=30.0,
+                              max_lag_s=1.0, n_boot=200, seed=k) for k, p in enumerate(nulls)]
+    quiet = [r for r in results if not r["detectable"]]
+    assert len(quiet) >= 7
+    for r in quiet:
+        assert np.isnan(r["lag_s"]) and np.isfinite(r["peak_lag_s"]) and r["reason"].startswith("no lag detectable")
+
+
+def test_a_planted_cross_correlation_lag_is_detectable_on_both_generators():
+    from tests.fixtures.lag_study import corpus
+
+    for generator in ("package", "independent"):
+        for p in corpus(generator, 2, 90.0, lag_s=0.2, coupling=0.5, seed=4):
+            r = C.lag_interval(C.remove_slow_trend(p.motion, rate_hz=p.fps, window_s=2.0),
+                               C.remove_slow_trend(p.speech, rate_hz=p.fps, window_s=2.0), rate_hz=p.fps,
+                               max_lag_s=1.0, n_boot=200)
+            assert r["detectable"] and r["p_value"] <= 0.05 and r["lag_s"] == r["peak_lag_s"]
+            assert r["ci_low"] <= 0.2 <= r["ci_high"]
+
+
+def test_pooled_lag_without_a_null_is_not_reported():
+    rng = np.random.default_rng(24)
+    pairs = [_lagged_pair(900, 3.0, rng) for _ in range(4)]
+    curves = [C.cross_correlation_curve(x, y, rate_hz=30.0, max_lag_s=1.0) for x, y in pairs]
+    nulls = [C.surrogate_curves(x, y, max_lag=30, n_surrogates=39, seed=k) for k, (x, y) in enumerate(pairs)]
+    found = C.pooled_lag_interval(curves, nulls=nulls, max_lag_s=1.0)
+    assert found["detectable"] and found["lag_s"] == pytest.approx(0.1, abs=1 / 60)
+    assert not C.pooled_lag_interval(curves)["detectable"]    # no null: no claim
