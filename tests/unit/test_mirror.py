@@ -51,9 +51,7 @@ TESTED_ELSEWHERE = {
     "runs/stats.py": "tests/unit/stats/test_descriptive.py",
     "runs/validate.py": "tests/unit/validators/test_corpus.py",
     "stats/subsets.py": "tests/unit/stats/test_audit.py",
-    **{f"synthetic/{m}.py": "tests/unit/synthetic/test_synthetic.py"
-       for m in ("audio", "clip", "config", "corpus", "face", "latents", "pose", "speakers", "streams", "truth",
-                 "words")},
+    "synthetic/face.py": "tests/unit/evaluate/test_face.py",
 }
 
 
@@ -82,7 +80,7 @@ def test_the_list_of_exceptions_is_true_and_only_shrinks():
 
 def test_no_test_file_mirrors_a_module_that_does_not_exist():
     known_extra = {"cli/test_main.py", "extract/test_outputs.py", "features/test_motion_synthetic.py",
-                   "labs/test_checkers.py", "plots/test_static_figures.py", "synthetic/test_synthetic.py",
+                   "labs/test_checkers.py", "plots/test_static_figures.py",
                    "test_dependencies.py", "test_docstrings.py", "test_layers.py", "test_mirror.py"}
     orphans = [str(t.relative_to(UNIT)) for t in sorted(UNIT.rglob("test_*.py"))
                if not (PACKAGE / t.relative_to(UNIT).parent / t.name[len("test_"):]).exists()
