@@ -1,14 +1,12 @@
 """The embedded sample: registry, cache, regeneration on a bad checksum, the stale-registry message."""
 from __future__ import annotations
 
-import os
 import warnings
 
 import pytest
 
 from alloava_analysis import sample_data as sd
-from alloava_analysis.errors import SchemaError
-from alloava_analysis.io.registry import file_sha256, read_registry, write_registry
+from alloava_analysis.io.registry import read_registry, write_registry
 
 
 def test_shipped_registry_matches_the_generator(sample_data):
@@ -89,17 +87,3 @@ def test_stale_registry_warns_with_the_command_to_run_and_is_not_regenerated_eve
 def test_missing_corpus_dir_names_the_folder_and_the_fix(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"nope.*corpus_dir = \"\""):
         sd.resolve_corpus_dir(tmp_path / "nope")
-
-
-def test_registry_reader_names_the_bad_line(tmp_path):
-    bad = tmp_path / "reg.txt"
-    bad.write_text("# clips: 1\naudio/a.wav 1234\n")
-    with pytest.raises(SchemaError, match=r"reg\.txt: line 2: expected '<relative path> <64 hex sha256>'"):
-        read_registry(bad)
-
-
-def test_file_sha256_is_the_standard_digest(tmp_path):
-    f = tmp_path / "f"
-    f.write_bytes(b"abc")
-    assert file_sha256(f) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-    assert os.path.getsize(f) == 3

@@ -6,14 +6,8 @@ import pytest
 
 from alloava_analysis.evaluate import EVAL_KEYPOINTS, GEOMETRIC, KINETIC, NORMALIZATION, normalize_pose, pose_windows
 from alloava_analysis.model import POSITION_DIMS, make_pose
-from alloava_analysis.synthetic import synthesize_clip
 
 KP = POSITION_DIMS[2]
-
-
-@pytest.fixture(scope="module")
-def pose():
-    return synthesize_clip(0, seed=3, audio=False).clip.poses["mediapipe_pose_33"].isel(time=slice(0, 450))
 
 
 def _transformed(ds, *, shift, scale):
@@ -68,29 +62,6 @@ def test_resampling_to_the_analysis_rate(pose):
     norm = normalize_pose(sub, rate_hz=30.0)
     assert norm.attrs["fps"] == 30.0
     assert np.allclose(np.diff(norm["time"].values), 1 / 30)
-
-
-def test_windows_drop_incomplete_ones(pose):
-    norm = normalize_pose(pose)
-    w0, s0, d0 = pose_windows(norm, window_s=2.0)
-    t0 = norm["time"].values[0]
-    pos = norm["position"].values.copy()
-    pos[int(round((s0[0] - t0) * 30)) + 10, :, 9] = np.nan  # one missing point inside the first kept window
-    norm["position"] = (norm["position"].dims, pos)
-    w, starts, dropped = pose_windows(norm, window_s=2.0)
-    assert w.shape[1:] == (60, len(EVAL_KEYPOINTS), 2) and np.isfinite(w).all()
-    assert dropped == d0 + 1 and len(w) == len(w0) - 1 and s0[0] not in starts
-
-
-def test_kinetic_features_of_known_motion():
-    t = np.arange(60) / 30.0
-    w = np.zeros((1, 60, len(EVAL_KEYPOINTS), 2))
-    w[0, :, 9, 0] = 0.5 * t  # left wrist moves right at 0.5 shoulder widths/s
-    f = KINETIC.compute(w, 30.0, EVAL_KEYPOINTS)
-    k = len(EVAL_KEYPOINTS)
-    assert f.shape == (1, 3 * k)
-    assert f[0, 9] == pytest.approx(0.25) and f[0, k + 9] == 0 and f[0, 2 * k + 9] == pytest.approx(0, abs=1e-9)
-    assert GEOMETRIC.compute(w, 30.0, EVAL_KEYPOINTS).shape == (1, 4 * k + 8)
 
 
 def test_missing_keypoints_are_an_error():
