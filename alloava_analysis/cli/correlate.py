@@ -81,6 +81,15 @@ def run(args: argparse.Namespace) -> dict:
                             workers=args.workers, scheduler=args.scheduler)
 
 
+def _found_by(row: dict) -> str:
+    """`` (found by frames+pose 1, pose 1)`` for a per-clip cut row with evidence (older results have none)."""
+    if not row.get("evidence"):
+        return ""
+    from ..features.motion import cut_evidence_counts
+
+    return " (found by " + ", ".join(f"{k} {v}" for k, v in cut_evidence_counts(row["evidence"]).items()) + ")"
+
+
 def format_human(result: dict) -> str:
     s, p, lag, mi = result.get("settings", {}), result["pooled"], result["lag_s"], result["mi"]
     sp, mo, cuts = p.get("spearman") or {}, s.get("motion") or {}, result.get("shot_cuts") or {}
@@ -97,8 +106,9 @@ def format_human(result: dict) -> str:
                      f"(use_z {str(mo.get('use_z')).lower()}); camera cuts: {mo.get('cut_handling')} "
                      f"(source {mo.get('cut_source')}): {human.num(cuts.get('n_cuts', 0))} found, "
                      f"{human.num(cuts.get('windows_excluded', 0))} window(s) spanning a cut left out")
-        lines += [f"    {c['clip_id']}: {human.num(c['n_cuts'])} cut(s), {human.num(c['windows_excluded'])} window(s) "
-                  f"left out" for c in cuts.get("per_clip", []) if c.get("n_cuts")]
+        lines += [f"    {c['clip_id']}: {human.num(c['n_cuts'])} cut(s){_found_by(c)}, "
+                  f"{human.num(c['windows_excluded'])} window(s) left out" for c in cuts.get("per_clip", [])
+                  if c.get("n_cuts")]
     shuffle_p = (mi.get("clip_shuffle") or {}).get("p_value")
     lines += [
         f"  pooled r    {human.num(p['r'], signed=True)}  95 % CI {human.ci(p['ci_low'], p['ci_high'])}"

@@ -110,7 +110,8 @@ def clip_tables(item: Any, *, window_s: float = 5.0, hop_s: float | None = None,
         Columns :data:`WINDOW_COLUMNS` (``clock="window"``; ``start``/``end`` in
         seconds on the media clock; ``spans_cut`` windows have NaN intensity when
         cuts are excluded); attrs ``shot_cuts``: ``{clip_id, source, n_cuts, times_s,
-        windows_excluded}``.
+        evidence, windows_excluded}`` (``evidence``: per cut, which of ``"frames"`` and
+        ``"pose"`` found it).
     frames : pandas.DataFrame or None
         ``clip_id, time, motion, speech_energy, motion_hp, speech_energy_hp``
         on the video clock (None without audio or with ``energy=False``).
@@ -145,7 +146,8 @@ def clip_tables(item: Any, *, window_s: float = 5.0, hop_s: float | None = None,
         raise SchemaError(f"clip {clip.clip_id!r}: expected at least one {window_s} s window, got a clip of "
                           f"{stop:.2f} s (use a shorter --window)")
     settings = motion or MotionSettings()
-    cuts, cut_source = motion_features.shot_cuts(pose, settings=settings, metadata=clip.metadata)
+    cut_table = motion_features.shot_cut_table(pose, settings=settings, metadata=clip.metadata)
+    cuts, cut_source = cut_table["time"].to_numpy(dtype=float), cut_table.attrs["source"]
     inten = motion_features.movement_intensity(pose, group=group, confidence_threshold=confidence_threshold,
                                                max_gap_s=max_gap_s, smooth_s=smooth_s, cuts=cuts, normalize=normalize,
                                                cut_guard_s=settings.cut_guard_s, **settings.intensity_options(group))
@@ -169,6 +171,7 @@ def clip_tables(item: Any, *, window_s: float = 5.0, hop_s: float | None = None,
     windows["clock"] = "window"
     windows.attrs["shot_cuts"] = {"clip_id": clip.clip_id, "source": cut_source, "n_cuts": int(cuts.size),
                                   "times_s": [round(float(c), 4) for c in cuts],
+                                  "evidence": [list(e) for e in cut_table["evidence"]],
                                   "windows_excluded": int(windows["spans_cut"].sum())}
 
     frames = None

@@ -15,7 +15,7 @@ import xarray as xr
 
 from ..checks import check_nonnegative, check_option, check_positive, check_range
 from ..errors import AlloAvaError, MissingModalityError, ParameterError, SchemaError
-from ..features.motion import CUT_HANDLING, shot_cuts
+from ..features.motion import CUT_HANDLING, cut_evidence_counts, shot_cut_table
 from ..model import Clip
 from .beats import audio_onsets, motion_beats
 from .distances import motion_statistics
@@ -125,8 +125,8 @@ def measure_clip(clip: Clip, *, face: xr.Dataset | None = None, audio: Any = Non
     if pose is None:
         raise MissingModalityError(f"clip {clip.clip_id!r}: expected a mediapipe_pose_33 or openpose_body_18 "
                                    f"pose, got {sorted(clip.poses) or 'no keypoints'}")
-    cuts, cut_source = (shot_cuts(pose, metadata=clip.metadata) if cut_handling == "exclude"
-                        else (np.empty(0), "none"))
+    cut_table = shot_cut_table(pose, metadata=clip.metadata) if cut_handling == "exclude" else None
+    cuts = np.empty(0) if cut_table is None else cut_table["time"].to_numpy(dtype=float)
     t_all = pose["time"].values
     edges = np.concatenate([[-np.inf], np.sort(cuts), [np.inf]])
     parts, notes, errors = [], [], []
@@ -154,7 +154,9 @@ def measure_clip(clip: Clip, *, face: xr.Dataset | None = None, audio: Any = Non
     if errors:
         notes.append(f"{len(errors)} shot(s) skipped: {errors[0]}")
     if cuts.size:
-        notes.append(f"{cuts.size} camera cut(s) ({cut_source}): shots measured separately")
+        found = ", ".join(f"{k} {v}" for k, v in cut_evidence_counts(cut_table["evidence"]).items())
+        notes.append(f"{cuts.size} camera cut(s) ({cut_table.attrs['source']}; found by {found}): shots measured "
+                     f"separately")
 
     def cat(i: int, key: str | None = None) -> np.ndarray:
         return np.concatenate([(p[i][key] if key else p[i]) for p in parts])

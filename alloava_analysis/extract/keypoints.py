@@ -150,7 +150,7 @@ class KeypointResult:
         Kind -> model metadata (engine, name, source, sha256).
     shot_cuts
         Camera cuts found in the frames (:func:`~.shots.detect_video_cuts`:
-        ``method, times_s, scores, ...``), or None when not looked for.
+        ``method, times_s, frames, scores, ...``), or None when not looked for.
     """
 
     poses: dict[str, xr.Dataset]
@@ -451,8 +451,8 @@ def extract_keypoints(video: str | Path, *, pose: bool = True, face: bool = Fals
     progress
         Show a progress bar on stderr.
     detect_cuts
-        Also look for camera cuts in the decoded frames (a colour histogram of
-        a thumbnail per frame; see :mod:`.shots`).
+        Also look for camera cuts in the decoded frames (a standardised luma
+        thumbnail per frame; see :mod:`.shots`).
 
     Returns
     -------

@@ -12,6 +12,7 @@ from .motion import (
                      kinematics,
                      mask_low_confidence,
                      movement_intensity,
+                     shot_cut_table,
                      shot_cuts,
                      shoulder_width,
                      smooth,
@@ -34,5 +35,5 @@ from .speech import (
 __all__ = ["MotionSettings", "body_reference", "clean_pose", "count_syllables", "detect_pauses",
            "detect_pose_cuts", "energy_pauses", "f0_contour", "gesture_rate", "gesture_units", "interpolate_gaps",
            "kinematics", "mask_low_confidence", "movement_intensity", "onset_strength", "prosodic_peaks",
-           "rms_envelope", "shot_cuts", "shoulder_width", "smooth", "spans_cut", "speech_features", "speech_rate",
-           "syllables", "window_intensity"]
+           "rms_envelope", "shot_cut_table", "shot_cuts", "shoulder_width", "smooth", "spans_cut", "speech_features",
+           "speech_rate", "syllables", "window_intensity"]

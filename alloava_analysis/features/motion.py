@@ -44,9 +44,13 @@ __all__ = [
     "MotionSettings",
     "body_reference",
     "clean_pose",
+    "combine_cuts",
+    "cut_evidence_counts",
     "detect_pose_cuts",
     "jump_peaks",
+    "recorded_cut_frames",
     "recorded_cuts",
+    "shot_cut_table",
     "shot_cuts",
     "spans_cut",
     "gesture_rate",
@@ -122,7 +126,8 @@ class MotionSettings:
     cut_source
         ``"video"``: cut times found in the frames at extraction time
         (``clip.metadata["shot_cuts"]``); ``"pose"``: :func:`detect_pose_cuts`;
-        ``"auto"``: the video's when the extraction recorded them, else the pose's.
+        ``"auto"``: both combined (:func:`shot_cut_table`; an empty list from
+        one never silences the other).
     cut_jump
         Pose-cut threshold: median jump of all keypoints between two frames,
         in shoulder widths (see :func:`detect_pose_cuts`).
@@ -948,15 +953,139 @@ def recorded_cuts(metadata: dict) -> np.ndarray | None:
     return np.sort(np.asarray(rec["times_s"], dtype=float))
 
 
+def recorded_cut_frames(metadata: dict, times: np.ndarray) -> np.ndarray | None:
+    """Frame index (first frame of the new shot) of every cut recorded at extraction, or None when none were looked for.
+
+    Files written before the frame indices were recorded (``frames`` missing)
+    get the index of the first of ``times`` after each recorded time.
+
+    Parameters
+    ----------
+    metadata
+        A clip's metadata.
+    times
+        The clip's frame times in seconds (for records without ``frames``).
+
+    Returns
+    -------
+    numpy.ndarray or None
+        Integer frame indices in the order of :func:`recorded_cuts`.
+    """
+    cut_times = recorded_cuts(metadata)
+    if cut_times is None:
+        return None
+    rec = metadata["shot_cuts"]
+    frames = rec.get("frames")
+    if frames is not None and len(frames) == len(rec["times_s"]):
+        order = np.argsort(np.asarray(rec["times_s"], dtype=float), kind="stable")
+        return np.asarray(frames, dtype=np.int64)[order]
+    return np.searchsorted(np.asarray(times, dtype=float), cut_times, side="right").astype(np.int64)
+
+
+def combine_cuts(frame_cuts: pd.DataFrame, pose_cuts: pd.DataFrame, *, tolerance: int = 1) -> pd.DataFrame:
+    """One table of the cuts found in the frames and in the pose; cuts within ``tolerance`` frames are one.
+
+    A cut that both found keeps the frames' time and frame index (the frames
+    see the exact frame step) and lists both in ``evidence``.
+
+    Parameters
+    ----------
+    frame_cuts, pose_cuts
+        Tables with ``time`` (seconds) and ``frame`` (first frame of the new shot).
+    tolerance
+        Largest difference of frame index for two findings to be one cut (>= 0).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``time, frame, evidence`` (a list: ``"frames"``, ``"pose"`` or both), sorted by time.
+    """
+    check_int("tolerance", tolerance, minimum=0)
+    rows = [{"time": float(t), "frame": int(f), "evidence": ["frames"]}
+            for t, f in zip(frame_cuts["time"], frame_cuts["frame"])]
+    for t, f in zip(pose_cuts["time"], pose_cuts["frame"]):
+        near = [r for r in rows if abs(r["frame"] - int(f)) <= tolerance and "pose" not in r["evidence"]]
+        if near:
+            min(near, key=lambda r: abs(r["frame"] - int(f)))["evidence"].append("pose")
+        else:
+            rows.append({"time": float(t), "frame": int(f), "evidence": ["pose"]})
+    out = pd.DataFrame(rows, columns=["time", "frame", "evidence"])
+    return out.sort_values("time", kind="stable").reset_index(drop=True)
+
+
+def shot_cut_table(pose: xr.Dataset, *, settings: "MotionSettings | None" = None,
+                   metadata: dict | None = None) -> pd.DataFrame:
+    """The camera cuts an analysis uses for a clip, each with the evidence that found it.
+
+    ``settings.cut_handling="ignore"`` gives none (attrs ``source="none"``).
+    ``settings.cut_source="auto"`` (the default) combines the cuts recorded
+    from the frames at extraction (``metadata["shot_cuts"]``) with
+    :func:`detect_pose_cuts` (:func:`combine_cuts`), so that neither source
+    silences the other: a clip whose frames showed no cut still gets the cuts
+    its pose shows. ``"video"`` uses the recorded cuts only (a
+    :class:`~alloava_analysis.errors.SchemaError` when none were recorded),
+    ``"pose"`` the pose's only.
+
+    Parameters
+    ----------
+    pose
+        Pose dataset of the clip (for pose-detected cuts and frame times).
+    settings
+        How movement is measured; default :class:`MotionSettings`.
+    metadata
+        The clip's metadata, where extraction records the frames' cuts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``time`` (seconds), ``frame`` (first frame of the new shot),
+        ``evidence`` (list of ``"frames"``, ``"pose"``); attrs ``source``:
+        ``"video"``, ``"pose"``, ``"video+pose"`` or ``"none"``.
+    """
+    settings = settings or MotionSettings()
+    empty = pd.DataFrame({"time": pd.Series(dtype=float), "frame": pd.Series(dtype=np.int64),
+                          "evidence": pd.Series(dtype=object)})
+    if settings.cut_handling == "ignore":
+        empty.attrs["source"] = "none"
+        return empty
+    times = pose["time"].values.astype(np.float64)
+    video = recorded_cuts(metadata or {})
+    if settings.cut_source == "video" and video is None:
+        raise SchemaError("expected cut times recorded from the video at extraction (metadata['shot_cuts']), got "
+                          "none; use cut_source='pose' or 'auto'", where="metadata['shot_cuts']")
+    frame_cuts = empty[["time", "frame"]] if video is None else \
+        pd.DataFrame({"time": video, "frame": recorded_cut_frames(metadata, times)})
+    pose_cuts = empty[["time", "frame"]] if settings.cut_source == "video" else \
+        detect_pose_cuts(pose, jump=settings.cut_jump)[["time", "frame"]]
+    out = combine_cuts(frame_cuts, pose_cuts)
+    out.attrs["source"] = {"video": "video", "pose": "pose"}.get(settings.cut_source) or \
+        ("pose" if video is None else "video+pose")
+    return out
+
+
+def cut_evidence_counts(evidence: Sequence[Sequence[str]]) -> dict[str, int]:
+    """How many cuts each combination of evidence found, e.g. ``{"frames+pose": 2, "pose": 1}``.
+
+    Parameters
+    ----------
+    evidence
+        One list per cut (``evidence`` of :func:`shot_cut_table`).
+
+    Returns
+    -------
+    dict
+        ``"+"``-joined sorted evidence -> number of cuts, in sorted order.
+    """
+    counts: dict[str, int] = {}
+    for ev in evidence:
+        key = "+".join(sorted(ev))
+        counts[key] = counts.get(key, 0) + 1
+    return dict(sorted(counts.items()))
+
+
 def shot_cuts(pose: xr.Dataset, *, settings: "MotionSettings | None" = None,
               metadata: dict | None = None) -> tuple[np.ndarray, str]:
-    """The cut times an analysis uses for a clip, and where they came from.
-
-    ``settings.cut_handling="ignore"`` gives no cuts (source ``"none"``);
-    otherwise ``settings.cut_source`` picks the cuts recorded from the video
-    at extraction (``metadata["shot_cuts"]``), :func:`detect_pose_cuts`, or
-    (``"auto"``) the video's when recorded, else the pose's. Asking for
-    ``"video"`` when none were recorded raises ``ValueError``.
+    """The cut times an analysis uses for a clip, and where they came from (see :func:`shot_cut_table`).
 
     Parameters
     ----------
@@ -972,18 +1101,10 @@ def shot_cuts(pose: xr.Dataset, *, settings: "MotionSettings | None" = None,
     cuts : numpy.ndarray
         Cut times in seconds.
     source : str
-        ``"video"``, ``"pose"`` or ``"none"``.
+        ``"video"``, ``"pose"``, ``"video+pose"`` or ``"none"``.
     """
-    settings = settings or MotionSettings()
-    if settings.cut_handling == "ignore":
-        return np.empty(0), "none"
-    video = recorded_cuts(metadata or {})
-    if settings.cut_source in ("auto", "video") and video is not None:
-        return video, "video"
-    if settings.cut_source == "video":
-        raise SchemaError("expected cut times recorded from the video at extraction (metadata['shot_cuts']), got "
-                          "none; use cut_source='pose' or 'auto'", where="metadata['shot_cuts']")
-    return detect_pose_cuts(pose, jump=settings.cut_jump)["time"].to_numpy(dtype=float), "pose"
+    table = shot_cut_table(pose, settings=settings, metadata=metadata)
+    return table["time"].to_numpy(dtype=float), table.attrs["source"]
 
 
 def spans_cut(start: np.ndarray, end: np.ndarray, cuts: np.ndarray) -> np.ndarray:

@@ -200,8 +200,10 @@ def test_cuts_are_found_in_the_frames_and_from_pose_jumps_and_travel_with_the_cl
     assert len(found) == 2 and np.allclose(found, planted, atol=0.021)       # exact frame pair
     clip = Corpus(tmp_path).load("TED_cutcutcut01")
     assert clip.metadata["shot_cuts"]["times_s"] == found
-    cuts, source = motion.shot_cuts(clip.pose, metadata=clip.metadata)
-    assert source == "video" and np.allclose(cuts, planted, atol=0.021)
+    table = motion.shot_cut_table(clip.pose, metadata=clip.metadata)         # frames and pose combined
+    assert table.attrs["source"] == "video+pose" and np.allclose(table["time"], planted, atol=0.021)
+    assert table["evidence"].tolist() == [["frames", "pose"]] * 2
+    cuts = table["time"].to_numpy()
     from_pose = motion.detect_pose_cuts(clip.pose)["time"].to_numpy()
     assert len(from_pose) == 2 and np.allclose(from_pose, planted, atol=0.045)
     image = motion.movement_intensity(clip.pose, group="head", cuts=cuts)

@@ -152,6 +152,10 @@ def test_results_record_the_motion_settings_and_windows_across_cuts_are_excluded
     assert cuts["n_cuts"] == 3 and cuts["windows_excluded"] == 3 and cuts["sources"] == ["pose"]
     row = cuts["per_clip"][0]
     assert row["windows_excluded"] == 1 and abs(row["times_s"][0] - 12.3) < 1 / FPS
+    assert row["evidence"] == [["pose"]]                                     # no video: the pose found it
+    from alloava_analysis.cli.correlate import format_human
+
+    assert f"{row['clip_id']}: 1 cut(s) (found by pose 1), 1 window(s) left out" in format_human(result)
     w = tables["windows"]
     assert w.loc[w["spans_cut"], "start"].unique().tolist() == [10.0]
     assert w.loc[w["spans_cut"], "intensity"].isna().all() and w.loc[~w["spans_cut"], "intensity"].notna().all()

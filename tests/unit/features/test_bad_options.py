@@ -40,6 +40,9 @@ def _audio(seconds: float = 0.5) -> np.ndarray:
 CALLS = {
     "features.motion.clean_pose": lambda tmp: ((_pose(),), {}),
     "features.motion.detect_pose_cuts": lambda tmp: ((_pose(),), {}),
+    "features.motion.combine_cuts": lambda tmp: ((pd.DataFrame({"time": [1.0], "frame": [30]}),
+                                                  pd.DataFrame({"time": [1.03], "frame": [31]})), {}),
+    "features.motion.shot_cut_table": lambda tmp: ((_pose(),), {}),
     "features.motion.gesture_rate": lambda tmp: ((_units(),), {"span": (0.0, 2.0)}),
     "features.motion.gesture_units": lambda tmp: ((_intensity(),), {}),
     "features.motion.interpolate_gaps": lambda tmp: ((_pose(),), {}),

@@ -1,14 +1,15 @@
-"""Motion features: cleaning, analytic kinematics, movement intensity, gesture units."""
+"""Motion features: cleaning, analytic kinematics, movement intensity, gesture units, camera cuts."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from alloava_analysis.errors import ParameterError
+from alloava_analysis.errors import ParameterError, SchemaError
 from alloava_analysis.features import motion
 from alloava_analysis.model import make_pose
 from alloava_analysis.schema import get_layout
+from alloava_analysis.synthetic import SynthConfig, synthesize_clip
 
 FPS = 30.0
 LAYOUT = get_layout("mediapipe_pose_33")
@@ -375,3 +376,70 @@ def test_a_hand_out_of_view_rests_and_the_floor_follows_the_trackers_jitter():
     units = motion.gesture_units(motion.movement_intensity(pose))
     assert len(units) == 1
     np.testing.assert_allclose(units[["start", "end"]].to_numpy()[0], [60 / FPS, 200 / FPS], atol=0.1)
+
+# --------------------------------------------------------------------------------------------
+# cuts seen in the frames and in the pose are combined; neither source silences the other (issue 27)
+# --------------------------------------------------------------------------------------------
+CUT_CONFIG = SynthConfig(duration_s=(40.0, 40.0), cut_rate_per_min=4.0)
+
+
+@pytest.fixture(scope="module")
+def cut_clip():
+    sc = synthesize_clip(2, seed=5, config=CUT_CONFIG, audio=False)
+    truth = np.asarray(sc.truth["shot_cuts_s"])
+    assert truth.size >= 2
+    return sc.clip.pose, truth
+
+
+def _record(times: list[float], frames: list[int] | None = None) -> dict:
+    rec = {"method": "frame_structure", "times_s": times}
+    if frames is not None:
+        rec["frames"] = frames
+    return {"shot_cuts": rec}
+
+
+def test_an_empty_list_from_the_frames_does_not_silence_the_pose(cut_clip):
+    pose, truth = cut_clip
+    table = motion.shot_cut_table(pose, metadata=_record([], []))
+    assert table.attrs["source"] == "video+pose" and len(table) == truth.size
+    assert np.abs(table["time"].to_numpy() - truth).max() <= 1.01 / CUT_CONFIG.fps
+    assert all(ev == ["pose"] for ev in table["evidence"])
+    cuts, source = motion.shot_cuts(pose, metadata=_record([], []))
+    assert source == "video+pose" and np.array_equal(cuts, table["time"].to_numpy())
+
+
+def test_a_cut_both_saw_is_one_cut_with_both_evidence_and_the_frames_time(cut_clip):
+    pose, truth = cut_clip
+    t = pose["time"].values
+    first = int(np.searchsorted(t, truth[0]))                      # first frame after the first cut
+    exact = float((t[first - 1] + t[first]) / 2)
+    only_frames = 5.0 + 0.5 / CUT_CONFIG.fps                               # a cut the pose did not see
+    table = motion.shot_cut_table(pose, metadata=_record([only_frames, exact]))   # an old record: no "frames"
+    assert len(table) == truth.size + 1
+    both = table.loc[table["frame"] == first].iloc[0]
+    assert both["evidence"] == ["frames", "pose"] and both["time"] == exact
+    assert table.loc[np.isclose(table["time"], only_frames), "evidence"].tolist() == [["frames"]]
+    video_only = motion.shot_cut_table(pose, settings=motion.MotionSettings(cut_source="video"),
+                                       metadata=_record([only_frames, exact]))
+    assert video_only.attrs["source"] == "video" and len(video_only) == 2
+    assert motion.cut_evidence_counts(table["evidence"]) == {"frames": 1, "frames+pose": 1,
+                                                             "pose": truth.size - 1}
+
+
+def test_without_a_record_auto_uses_the_pose_and_video_refuses(cut_clip):
+    pose, truth = cut_clip
+    table = motion.shot_cut_table(pose)
+    assert table.attrs["source"] == "pose" and len(table) == truth.size
+    with pytest.raises(SchemaError, match="metadata\\['shot_cuts'\\]"):
+        motion.shot_cut_table(pose, settings=motion.MotionSettings(cut_source="video"))
+    ignored = motion.shot_cut_table(pose, settings=motion.MotionSettings(cut_handling="ignore"))
+    assert ignored.empty and ignored.attrs["source"] == "none"
+
+
+def test_combining_matches_within_the_tolerance_one_to_one():
+    frames = pd.DataFrame({"time": [1.0, 2.0], "frame": [30, 60]})
+    pose = pd.DataFrame({"time": [1.02, 1.05, 3.0], "frame": [31, 32, 90]})
+    table = motion.combine_cuts(frames, pose)
+    assert table["frame"].tolist() == [30, 32, 60, 90]
+    assert table["evidence"].tolist() == [["frames", "pose"], ["pose"], ["frames"], ["pose"]]
+    assert motion.combine_cuts(frames, pose, tolerance=0)["evidence"].tolist()[0] == ["frames"]

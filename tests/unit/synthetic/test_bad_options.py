@@ -14,6 +14,7 @@ from tests.fixtures.bad_options import table_tests, walk_bad_options
 
 TINY = SynthConfig(duration_s=(3.0, 3.0), window_s=1.0)
 TIMES = np.arange(300) / 30.0
+FRAMES = np.random.default_rng(0).integers(0, 256, (6, 36, 48, 3), dtype=np.uint8)
 
 
 def _build_args() -> tuple:
@@ -24,6 +25,14 @@ def _build_args() -> tuple:
 #: qualified name -> (tmp_path -> (positional arguments, fixed keyword options)) of a minimal valid call
 CALLS = {
     "synthetic.clip.build_clip": lambda tmp: (_build_args(), {}),
+    "synthetic.cuts.angle_cut": lambda tmp: ((FRAMES, 2), {}),
+    "synthetic.cuts.cut_cases": lambda tmp: (({"a": FRAMES, "b": FRAMES}, {"a": "p", "b": "p"}), {"fps": 30.0}),
+    "synthetic.cuts.dim": lambda tmp: ((FRAMES,), {"at": 1}),
+    "synthetic.cuts.pan": lambda tmp: ((FRAMES,), {}),
+    "synthetic.cuts.shake": lambda tmp: ((FRAMES,), {"seed": 0}),
+    "synthetic.cuts.uncut_cases": lambda tmp: (({"a": FRAMES},), {"fps": 30.0}),
+    "synthetic.cuts.view": lambda tmp: ((FRAMES[0],), {"scale": 1.5}),
+    "synthetic.cuts.zoom": lambda tmp: ((FRAMES,), {}),
     "synthetic.clip.synthesize_clip": lambda tmp: ((0,), {"seed": 0, "config": TINY}),
     "synthetic.corpus.generate_corpus": lambda tmp: ((tmp / "corpus",), {"n_clips": 1, "seed": 0, "config": TINY}),
     "synthetic.face.blink_train": lambda tmp: ((TIMES, 12.0), {}),
