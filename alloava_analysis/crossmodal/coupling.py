@@ -20,12 +20,12 @@ from ..errors import MissingModalityError, ParameterError, SchemaError
 from ..features import motion as motion_features
 from ..features import speech
 from ..features.motion import MotionSettings
-from ..model import Clip
+from ..model import Clip, estimate_frame_rate
 from ..parallel import clip_seed, executor_for, map_chunked
 from ..schema import GROUPS
 from . import dtw, lags
 
-__all__ = ["MI_SIGNALS", "SPEECH_RATES", "WINDOW_COLUMNS", "check_settings", "clip_tables", "frame_lags"]
+__all__ = ["MI_SIGNALS", "SPEECH_RATES", "WINDOW_COLUMNS", "check_settings", "clip_tables", "frame_lags", "peak_null_r"]
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +138,7 @@ def clip_tables(item: Any, *, window_s: float = 5.0, hop_s: float | None = None,
     if clip.words is None:
         raise MissingModalityError(f"clip {clip.clip_id!r}: expected a transcript with word times, got none")
     t = pose["time"].values
-    fps = float(pose.attrs.get("fps") or (1.0 / np.median(np.diff(t))))
+    fps = float(pose.attrs.get("fps") or estimate_frame_rate(t))
     stop = float(t[-1]) + 1.0 / fps
     win = make_windows(0.0, stop, window_s=window_s, hop_s=hop_s, clock="window")
     if win.empty:
@@ -241,6 +241,59 @@ def frame_rate(frames: pd.DataFrame) -> float:
 PARALLEL_MIN_FRAMES = 200_000  # below this (about 2 h at 30 fps) starting workers costs more than they save
 
 
+#: Circular-shift surrogates behind each clip's peak null (:func:`peak_null_r`).
+PEAK_NULL_SURROGATES = 99
+
+
+def peak_null_r(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: float, guard_s: float = 5.0,
+                n_surrogates: int = PEAK_NULL_SURROGATES, ci: float = 0.95, seed: int = 0) -> float:
+    """Height a cross-correlation peak must exceed to be more than chance: the null's ``ci`` quantile.
+
+    ``y`` is shifted circularly by ``n_surrogates`` offsets at least
+    ``max_lag_s + guard_s`` from zero (keeping both series' autocorrelation,
+    breaking their alignment); each surrogate's largest ``r`` over the lags
+    ``-max_lag_s .. max_lag_s`` enters the null.
+
+    Parameters
+    ----------
+    x, y
+        Equal-length frame series on one clock (NaN = missing).
+    rate_hz
+        Samples per second.
+    max_lag_s
+        Largest lag searched, seconds.
+    guard_s
+        Least distance of a shift from the searched lags, seconds.
+    n_surrogates
+        Shifts.
+    ci
+        Quantile of the null maxima, in (0, 1).
+    seed
+        Seed of the shifts.
+
+    Returns
+    -------
+    float
+        The ``ci`` quantile of the surrogates' peak ``r``; NaN when the clip is
+        too short for shifts clear of the searched lags.
+    """
+    check_positive("rate_hz", rate_hz)
+    check_nonnegative("max_lag_s", max_lag_s)
+    check_nonnegative("guard_s", guard_s)
+    check_int("n_surrogates", n_surrogates, minimum=1)
+    check_range("ci", ci, 0, 1, inclusive=(False, False))
+    check_int("seed", seed, minimum=0)
+    x, y = lags.as_pair(x, y)
+    max_lag = int(round(max_lag_s * rate_hz))
+    margin = max_lag + int(round(guard_s * rate_hz))
+    if x.size - 2 * margin < 1:
+        return float("nan")
+    shifts = np.random.default_rng(seed).integers(margin, x.size - margin + 1, size=n_surrogates)
+    peaks = [np.nanmax(r) if np.isfinite(r).any() else np.nan
+             for r, _ in (lags.lag_curve(x, np.roll(y, int(k)), max_lag) for k in shifts)]
+    return float(np.nanquantile(peaks, ci)) if np.isfinite(peaks).any() else float("nan")
+
+
 def _clip_lags(options: dict, clip: tuple[str, np.ndarray, np.ndarray]) -> tuple[dict, pd.DataFrame | None,
                                                                                pd.DataFrame | None]:
     """One clip of :func:`frame_lags`: its row, cross-correlation curve and DTW peak table (None if unavailable)."""
@@ -249,15 +302,19 @@ def _clip_lags(options: dict, clip: tuple[str, np.ndarray, np.ndarray]) -> tuple
     seed = clip_seed(options["seed"], clip_id)
     row = {"clip_id": clip_id, "xcorr": np.nan, "xcorr_ci_low": np.nan, "xcorr_ci_high": np.nan,
            "xcorr_r": np.nan, "secondary_lag_s": np.nan, "secondary_r": np.nan, "secondary_share": np.nan,
-           "competing_peak": False, "dtw": np.nan, "dtw_ci_low": np.nan, "dtw_ci_high": np.nan,
+           "peak_null_r95": np.nan, "competing_peak": False, "dtw": np.nan, "dtw_ci_low": np.nan, "dtw_ci_high": np.nan,
            "dtw_n_peaks": 0, "note": ""}
     curve = peaks = None
     try:
         li = lags.lag_interval(m, s, rate_hz=rate, max_lag_s=max_lag_s, block_s=block_s, n_boot=n_boot, seed=seed)
         curve = lags.cross_correlation_curve(m, s, rate_hz=rate, max_lag_s=max_lag_s, clock="video")
+        null_r = peak_null_r(m, s, rate_hz=rate, max_lag_s=max_lag_s, guard_s=block_s, seed=seed)
+        # a second peak competes only when it is itself more than chance (most clips have a lesser bump somewhere)
+        competing = bool(li["competing_peak"] and li["secondary_r"] > null_r)
         row.update(xcorr=li["lag_s"], xcorr_ci_low=li["ci_low"], xcorr_ci_high=li["ci_high"], xcorr_r=li["r"],
                    secondary_lag_s=li["secondary_lag_s"], secondary_r=li["secondary_r"],
-                   secondary_share=li["secondary_share"], competing_peak=li["competing_peak"], note=li["note"])
+                   secondary_share=li["secondary_share"], peak_null_r95=null_r, competing_peak=competing,
+                   note=li["note"])
     except ValueError as err:
         log.warning("no cross-correlation for %s: %s", clip_id, err)
         row["note"] = f"no cross-correlation: {err}"
@@ -342,6 +399,9 @@ def frame_lags(frames: pd.DataFrame, *, max_lag_s: float, dtw_segment_s: float |
                          "cluster bootstrap over clips",
            "per_clip_interval": f"block bootstrap over {block_s:g} s blocks of frames (t, df = blocks - 1)",
            "competing_peak_clips": [r["clip_id"] for r in per_clip if r["competing_peak"]],
+           "competing_peak_rule": "a secondary cross-correlation peak near the main one's height (or often chosen "
+                                  "by the bootstrap) whose r exceeds the 95th percentile of the peak r of "
+                                  f"{PEAK_NULL_SURROGATES} circular-shift surrogates (peak_null_r95)",
            "per_clip": per_clip}
     curve = None
     if curves:
