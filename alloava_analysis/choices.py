@@ -13,7 +13,7 @@ MI_SIGNALS = ("frame_energy", "frame_energy_raw", "window_rate")
 #: How per-window correlations are pooled over clips.
 POOLING = ("mixed", "raw", "mean_r")
 #: Per-clip correlation intervals.
-PER_CLIP_INTERVALS = ("ar1", "block_bootstrap")
+PER_CLIP_INTERVALS = ("clip_pairs", "ar1", "block_bootstrap")
 #: What movement positions are measured relative to.
 RELATIVE_TO = ("auto", "body", "image")
 #: What happens at camera cuts.

@@ -23,7 +23,7 @@ import pandas as pd
 
 from .checks import check_option, check_positive, check_range
 from .errors import ParameterError, SchemaError
-from .model import check_time_axis
+from .model import check_time_axis, estimate_frame_rate
 
 __all__ = [
     "CLOCKS",
@@ -334,7 +334,7 @@ def aggregate_windows(values: np.ndarray, times: np.ndarray, windows: pd.DataFra
         if t.size < 2:
             raise SchemaError(f"expected at least 2 samples to infer the rate, got {t.size}; pass rate_hz",
                               where="feature times")
-        rate_hz = 1.0 / float(np.median(np.diff(t)))
+        rate_hz = estimate_frame_rate(t)
     half = 0.5 / float(rate_hz)
     lo, hi = lo - half, hi - half  # a sample belongs where the middle of its interval falls
     flat = v[:, None]

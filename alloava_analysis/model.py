@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .checks import check_option
+from .checks import check_nonnegative, check_option, check_positive
 from .errors import ParameterError, SchemaError
 from .schema import get_layout
 
@@ -65,6 +65,63 @@ def check_time_axis(time: np.ndarray, *, path: str | Path | None = None, what: s
         raise SchemaError(f"expected strictly increasing {what}, got {kind} {t[i]} -> {t[i + 1]}",
                           path=path, where=f"frame {i + 1}")
     return t
+
+
+#: Frame rates snapped to when the timestamps agree with them within rounding (NTSC rates as exact fractions).
+COMMON_FRAME_RATES = (24000 / 1001, 24.0, 25.0, 30000 / 1001, 30.0, 48.0, 50.0, 60000 / 1001, 60.0, 90.0, 100.0,
+                      120.0, 240.0)
+#: Default resolution of stored timestamps (JSON keypoints often keep 0.1-1 ms).
+TIMESTAMP_RESOLUTION_S = 1e-3
+
+
+def estimate_frame_rate(time: np.ndarray, *, nominal: float | None = None,
+                        resolution_s: float = TIMESTAMP_RESOLUTION_S) -> float:
+    """Frame rate of a timeline, robust to rounded timestamps and dropped frames.
+
+    ``1 / median(diff(t))`` reads 30.03 Hz for a 30 fps timeline rounded to
+    0.1 ms. Here each frame gets its index from a coarse step (so gaps of
+    dropped frames count as the frames they are), the step is the
+    least-squares slope of time on index over the whole timeline (fitted on
+    growing prefixes so the indices never slip), and the rate is snapped to
+    ``nominal`` (the container's rate), else to the first of
+    :data:`COMMON_FRAME_RATES`, whose frame grid reproduces every timestamp
+    within ``resolution_s``.
+
+    Parameters
+    ----------
+    time
+        Timestamps in seconds (1-D, strictly increasing).
+    nominal
+        The container's nominal rate, tried first (None: only the common rates).
+    resolution_s
+        How far a stored timestamp may be from its frame's true time (rounding), seconds.
+
+    Returns
+    -------
+    float
+        Frames per second; NaN with fewer than 2 timestamps.
+    """
+    t = check_time_axis(time)
+    check_nonnegative("resolution_s", resolution_s)
+    check_positive("nominal", nominal, allow_none=True)
+    if t.size < 2:
+        return float("nan")
+    step = float(np.median(np.diff(t)))
+    d = t - t[0]
+    m = min(t.size, 8)
+    while True:
+        k = np.round(d[:m] / step)
+        if k[-1] > 0:
+            step = float(np.polyfit(k, d[:m], 1)[0])
+        if m == t.size:
+            break
+        m = min(t.size, 2 * m)
+    k = np.round(d / step)
+    for rate in ([float(nominal)] if nominal else []) + list(COMMON_FRAME_RATES):
+        resid = d - k / rate
+        if k[-1] > 0 and float(resid.max() - resid.min()) <= 2 * resolution_s + 1e-9:
+            return float(rate)
+    return float(1.0 / step)
 
 
 def make_pose(
@@ -179,7 +236,7 @@ def make_pose(
 
     info = _extractor_dict(extractor, path=where_src)
     if fps is None:
-        fps = float(1.0 / np.median(np.diff(t))) if t.size > 1 else float("nan")
+        fps = estimate_frame_rate(t)
     elif isinstance(fps, (bool, str)) or not isinstance(fps, (int, float, np.number)) or \
             not (float(fps) > 0 or np.isnan(fps)):
         raise SchemaError(f"expected a positive fps (or None to estimate it), got {fps}", path=where_src)

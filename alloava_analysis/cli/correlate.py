@@ -55,8 +55,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pooling", default="mixed", choices=POOLING, metavar="HOW",
                         help=choices_help("within-clip z-scores + mixed model, all windows raw, or mean of "
                                           "per-clip Fisher z", POOLING))
-    parser.add_argument("--per-clip-interval", default="ar1", choices=PER_CLIP_INTERVALS, metavar="HOW",
-                        help=choices_help("per-clip CI: AR(1)-calibrated Fisher z (good with 7-10 windows) or "
+    parser.add_argument("--per-clip-interval", default="clip_pairs", choices=PER_CLIP_INTERVALS, metavar="HOW",
+                        help=choices_help("per-clip CI: Fisher z with the null of every cross-clip pair (needs 10 "
+                                          "clips at least as long; else AR(1)), AR(1)-calibrated Fisher z, or "
                                           "block bootstrap", PER_CLIP_INTERVALS))
     parser.add_argument("--mi-signals", default="frame_energy", choices=MI_SIGNALS, metavar="PAIR",
                         help=choices_help("signal pair for mutual information", MI_SIGNALS))
@@ -109,22 +110,33 @@ def format_human(result: dict) -> str:
         lines += [f"    {c['clip_id']}: {human.num(c['n_cuts'])} cut(s){_found_by(c)}, "
                   f"{human.num(c['windows_excluded'])} window(s) left out" for c in cuts.get("per_clip", [])
                   if c.get("n_cuts")]
+    lines += human.warning_lines(result)
     shuffle_p = (mi.get("clip_shuffle") or {}).get("p_value")
+    meta = p.get("meta") or {}
     lines += [
         f"  pooled r    {human.num(p['r'], signed=True)}  95 % CI {human.ci(p['ci_low'], p['ci_high'])}"
         f"  ({human.num(p.get('n_windows'))} windows pooled; Spearman {human.num(sp.get('r'), signed=True)} "
         f"{human.ci(sp.get('ci_low'), sp.get('ci_high'))})",
         f"              method: {p.get('method') or human.NA}",
+    ]
+    if p.get("meta_disagrees"):
+        lines.append(f"  meta r      {human.num(meta.get('r'), signed=True)}  95 % CI "
+                     f"{human.ci(meta.get('ci_low'), meta.get('ci_high'))}  ({human.num(meta.get('k'))} clips; "
+                     f"{meta.get('interval', 'random-effects meta-analysis')}): disagrees with the pooled interval")
+    lines += [
         f"  best lag    cross-correlation {human.num(lag.get('xcorr'), unit='s', signed=True)} "
         f"{human.ci(lag.get('xcorr_ci_low'), lag.get('xcorr_ci_high'))}, DTW "
         f"{human.num(lag.get('dtw'), unit='s', signed=True)} {human.ci(lag.get('dtw_ci_low'), lag.get('dtw_ci_high'))}"
         "  (positive = motion leads speech)",
         f"  mutual inf. {human.num(mi.get('bits'), unit='bits')}; p = {human.num(mi.get('p_value'))} "
         f"(circular shift within clips), p = {human.num(shuffle_p)} (clip shuffle)",
+        f"              of {mi.get('x', human.NA)} vs {mi.get('y', human.NA)} on the {mi.get('clock', human.NA)} clock"
+        f" ({human.num(mi.get('rate_hz'), unit='Hz')}): {mi.get('description') or human.NA}",
     ]
     rows = [[c["clip_id"], human.num(c.get("n")), human.num(c.get("n_eff"), digits=2),
-             human.num(c["r"], signed=True), human.ci(c["ci_low"], c["ci_high"])] for c in result["per_clip"]]
+             human.num(c["r"], signed=True), human.ci(c["ci_low"], c["ci_high"]), human.num(c.get("p_value"))]
+            for c in result["per_clip"]]
     if rows:
         lines.append("per clip:")
-        lines += human.table(rows, ["clip", "windows", "n_eff", "r", "95 % CI"], indent="    ")
+        lines += human.table(rows, ["clip", "windows", "n_eff", "r", "95 % CI", "p"], indent="    ")
     return human.join(lines, human.note_lines(result), human.problem_lines(result))

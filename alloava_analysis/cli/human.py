@@ -215,6 +215,24 @@ def problem_lines(result: dict, *, indent: str = "  ") -> list[str]:
     return lines
 
 
+def warning_lines(result: dict, *, indent: str = "  ") -> list[str]:
+    """The result's ``warnings`` (what changes the reading of its numbers), one per line, to print first.
+
+    Parameters
+    ----------
+    result
+        A command's result (its ``warnings`` list).
+    indent
+        Put before every line.
+
+    Returns
+    -------
+    list of str
+        ``<indent>warning: <warning>`` per warning.
+    """
+    return [f"{indent}warning: {w}" for w in result.get("warnings") or []]
+
+
 def note_lines(result: dict, *, indent: str = "  ") -> list[str]:
     """The result's ``notes`` (what an analysis left out or warned about), one per line.
 

@@ -20,12 +20,12 @@ from ..errors import MissingModalityError, ParameterError, SchemaError
 from ..features import motion as motion_features
 from ..features import speech
 from ..features.motion import MotionSettings
-from ..model import Clip
+from ..model import Clip, estimate_frame_rate
 from ..parallel import clip_seed, executor_for, map_chunked
 from ..schema import GROUPS
 from . import dtw, lags
 
-__all__ = ["MI_SIGNALS", "SPEECH_RATES", "WINDOW_COLUMNS", "check_settings", "clip_tables", "frame_lags"]
+__all__ = ["MI_SIGNALS", "SPEECH_RATES", "WINDOW_COLUMNS", "check_settings", "clip_tables", "frame_lags", "peak_null_r"]
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +139,7 @@ def clip_tables(item: Any, *, window_s: float = 5.0, hop_s: float | None = None,
     if clip.words is None:
         raise MissingModalityError(f"clip {clip.clip_id!r}: expected a transcript with word times, got none")
     t = pose["time"].values
-    fps = float(pose.attrs.get("fps") or (1.0 / np.median(np.diff(t))))
+    fps = float(pose.attrs.get("fps") or estimate_frame_rate(t))
     stop = float(t[-1]) + 1.0 / fps
     win = make_windows(0.0, stop, window_s=window_s, hop_s=hop_s, clock="window")
     if win.empty:
@@ -244,6 +244,31 @@ def frame_rate(frames: pd.DataFrame) -> float:
 PARALLEL_MIN_FRAMES = 200_000  # below this (about 2 h at 30 fps) starting workers costs more than they save
 
 
+def peak_null_r(null_r: np.ndarray, *, ci: float = 0.95) -> float:
+    """Height a cross-correlation peak must exceed to be more than chance: the ``ci`` quantile of the null's peaks.
+
+    Parameters
+    ----------
+    null_r
+        (surrogates, lags) correlations of circularly shifted copies
+        (:func:`~alloava_analysis.crossmodal.lags.surrogate_curves`).
+    ci
+        Quantile of the surrogates' peak ``r``, in (0, 1).
+
+    Returns
+    -------
+    float
+        The quantile; NaN when there are no surrogates (a clip too short for shifts clear of the searched lags).
+    """
+    check_range("ci", ci, 0, 1, inclusive=(False, False))
+    null_r = np.asarray(null_r, dtype=np.float64)
+    if null_r.ndim != 2 or null_r.shape[0] == 0:
+        return float("nan")
+    peaks = np.nanmax(np.where(np.isfinite(null_r), null_r, -np.inf), axis=1)
+    peaks = peaks[np.isfinite(peaks)]
+    return float(np.quantile(peaks, ci)) if peaks.size else float("nan")
+
+
 def _clip_lags(options: dict, clip: tuple[str, np.ndarray, np.ndarray]) -> tuple[dict, pd.DataFrame | None,
                                                                                tuple | None, dict | None]:
     """One clip of :func:`frame_lags`: its row, cross-correlation curve and null, DTW result (None if unavailable)."""
@@ -253,19 +278,23 @@ def _clip_lags(options: dict, clip: tuple[str, np.ndarray, np.ndarray]) -> tuple
     row = {"clip_id": clip_id, "xcorr": np.nan, "xcorr_detectable": False, "xcorr_reason": "",
            "xcorr_peak_s": np.nan, "xcorr_p_value": np.nan, "xcorr_ci_low": np.nan, "xcorr_ci_high": np.nan,
            "xcorr_r": np.nan, "secondary_lag_s": np.nan, "secondary_r": np.nan, "secondary_share": np.nan,
-           "competing_peak": False, "dtw": np.nan, "dtw_detectable": False, "dtw_reason": "", "dtw_peak_s": np.nan,
-           "dtw_p_value": np.nan, "dtw_ci_low": np.nan, "dtw_ci_high": np.nan, "dtw_cost": np.nan, "note": ""}
+           "peak_null_r95": np.nan, "competing_peak": False, "dtw": np.nan, "dtw_detectable": False, "dtw_reason": "",
+           "dtw_peak_s": np.nan, "dtw_p_value": np.nan, "dtw_ci_low": np.nan, "dtw_ci_high": np.nan, "dtw_cost": np.nan,
+           "note": ""}
     curve = null = shift = None
     try:
         curve = lags.cross_correlation_curve(m, s, rate_hz=rate, max_lag_s=max_lag_s, clock="video")
         null = lags.surrogate_curves(m, s, max_lag=int(curve["lag_samples"].iat[-1]), seed=seed)
         li = lags.lag_interval(m, s, rate_hz=rate, max_lag_s=max_lag_s, block_s=block_s, n_boot=n_boot, seed=seed,
                                null=null)
+        null_r = peak_null_r(null[0])
+        # a second peak competes only when it is itself more than chance (most clips have a lesser bump somewhere)
+        competing = bool(li["competing_peak"] and li["secondary_r"] > null_r)
         row.update(xcorr=li["lag_s"], xcorr_detectable=li["detectable"], xcorr_reason=li["reason"],
                    xcorr_peak_s=li["peak_lag_s"], xcorr_p_value=li["p_value"], xcorr_ci_low=li["ci_low"],
                    xcorr_ci_high=li["ci_high"], xcorr_r=li["r"], secondary_lag_s=li["secondary_lag_s"],
-                   secondary_r=li["secondary_r"], secondary_share=li["secondary_share"],
-                   competing_peak=li["competing_peak"], note=li["note"])
+                   secondary_r=li["secondary_r"], secondary_share=li["secondary_share"], peak_null_r95=null_r,
+                   competing_peak=competing, note=li["note"])
     except ValueError as err:
         log.warning("no cross-correlation for %s: %s", clip_id, err)
         row["note"] = f"no cross-correlation: {err}"
@@ -367,6 +396,9 @@ def frame_lags(frames: pd.DataFrame, *, max_lag_s: float, dtw_segment_s: float |
                          "than a circular-shift null (p <= 0.05) and the CI fits the search range",
            "per_clip_interval": f"block bootstrap over {block_s:g} s blocks of frames (t, df = blocks - 1)",
            "competing_peak_clips": [r["clip_id"] for r in per_clip if r["competing_peak"]],
+           "competing_peak_rule": "a secondary cross-correlation peak near the main one's height (or often chosen "
+                                  "by the bootstrap) whose r exceeds the 95th percentile of the peak r of "
+                                  "the circular-shift surrogates of the lag null (peak_null_r95)",
            "per_clip": per_clip}
     curve = None
     if curves:

@@ -30,7 +30,7 @@ from scipy.spatial.transform import Rotation
 from ..checks import check_option, check_positive, check_range
 from ..errors import ParameterError, SchemaError
 from ..features.motion import gesture_units
-from ..model import POSITION_DIMS
+from ..model import POSITION_DIMS, estimate_frame_rate
 
 __all__ = ["BLINK_BLENDSHAPES", "CLOSURE_METHODS", "EAR_POINTS", "blinks_per_minute", "detect_blinks",
            "eye_aspect_ratio", "eye_closure", "head_angular_speed", "head_pose", "rotation_angles"]
@@ -241,13 +241,14 @@ def blinks_per_minute(times: np.ndarray, closure: np.ndarray, **options) -> tupl
     blinks
         Number of blinks.
     minutes
-        Minutes observed: frames with a finite closure times the median frame step.
+        Minutes observed: frames with a finite closure times the frame step
+        (:func:`~alloava_analysis.model.estimate_frame_rate`).
     """
     t = np.asarray(times, float)
     c = np.asarray(closure, float)
     if t.size < 2:
         return float("nan"), 0, 0.0
-    step = float(np.median(np.diff(t)))
+    step = 1.0 / estimate_frame_rate(t)
     minutes = float(np.isfinite(c).sum()) * step / 60.0
     n = len(detect_blinks(t, c, **options))
     with warnings.catch_warnings():

@@ -37,7 +37,7 @@ from .. import choices
 from ..checks import check_int, check_nonnegative, check_option, check_positive, check_range
 from ..clocks import aggregate_windows, count_in_windows, make_windows
 from ..errors import ParameterError, SchemaError
-from ..model import CONFIDENCE_DIMS, validate_pose
+from ..model import CONFIDENCE_DIMS, estimate_frame_rate, validate_pose
 from ..schema import get_layout
 
 __all__ = [
@@ -214,7 +214,7 @@ def _fps(ds: xr.Dataset) -> float:
         if t.size < 2:
             raise SchemaError(f"expected at least 2 frames to infer the frame rate, got {t.size}",
                               path=ds.attrs.get("source") or None)
-        fps = 1.0 / float(np.median(np.diff(t)))
+        fps = estimate_frame_rate(t)
     return fps
 
 
@@ -1161,9 +1161,9 @@ def window_intensity(intensity: pd.DataFrame, *, window_s: float = 5.0, hop_s: f
     if span is None:
         if t.size == 0:
             raise SchemaError("expected intensity frames, got none", where="intensity")
-        step = float(np.median(np.diff(t))) if t.size > 1 else 0.0
+        step = 1.0 / estimate_frame_rate(t) if t.size > 1 else 0.0
         span = (float(t[0]), float(t[-1]) + step)
-    rate = intensity.attrs.get("rate_hz") or (1.0 / float(np.median(np.diff(t))))
+    rate = intensity.attrs.get("rate_hz") or estimate_frame_rate(t)
     win = make_windows(span[0], span[1], window_s=window_s, hop_s=hop_s, clock="video")
     out = win[["window", "start", "end", "center"]].copy()
     out["intensity"] = aggregate_windows(v, t, win, how="mean", min_coverage=min_coverage, rate_hz=rate)

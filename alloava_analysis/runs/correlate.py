@@ -250,7 +250,8 @@ def correlate_corpus(source: Any, settings: CorrelateSettings | None = None, *, 
         (all windows pooled as they are) or ``"mean_r"`` (mean per-clip Fisher z);
         see :func:`~alloava_analysis.crossmodal.correlation.pooled_correlation`.
     per_clip_interval
-        ``"ar1"`` (default; calibrated for few windows) or ``"block_bootstrap"``.
+        ``"clip_pairs"`` (default: Fisher z with the null of every cross-clip
+        pair, calibrated whatever the autocorrelation), ``"ar1"`` or ``"block_bootstrap"``.
     mi_signals
         Which pair of signals mutual information is computed for:
         ``"frame_energy"`` (default), ``"frame_energy_raw"`` or ``"window_rate"``
@@ -272,8 +273,11 @@ def correlate_corpus(source: Any, settings: CorrelateSettings | None = None, *, 
         null, circular_shift, clip_shuffle, ...}``; ``settings`` (every choice,
         with ``motion``); ``diagnostics: {warnings, dropped_clips,
         no_interval_clips, competing_peak_clips}``; ``shot_cuts``; ``n_clips``;
-        ``failed: [{clip_id, reason}]``; ``notes`` (the diagnostics as sentences:
-        clips left out, fit warnings, ...). Missing values are None.
+        ``failed: [{clip_id, reason}]``; ``warnings`` (sentences that change the
+        reading: clips left out, fit warnings, a meta-analysis interval that
+        disagrees with the pooled one, failed clips, competing lag peaks) and
+        ``notes`` (informational: clips without an interval, per-clip lag notes,
+        frame rates). Missing values are None.
     (dict, dict of DataFrames)
         With ``return_frames=True``: the result and ``{"windows", "frames",
         "per_clip", "xcorr_curve"}``.
@@ -304,7 +308,7 @@ def correlate_corpus(source: Any, settings: CorrelateSettings | None = None, *, 
                                                 "n_cuts": sum(c["n_cuts"] for c in cut_rows),
                                                 "windows_excluded": sum(c["windows_excluded"] for c in cut_rows),
                                                 "per_clip": cut_rows},
-                                  "failed": failed, "skipped": _skipped(source), "notes": []}
+                                  "failed": failed, "skipped": _skipped(source), "warnings": [], "notes": []}
         diagnostics: dict[str, list] = {"warnings": [], "dropped_clips": [], "no_interval_clips": [],
                                         "competing_peak_clips": []}
         per_clip = pd.DataFrame()
@@ -319,6 +323,7 @@ def correlate_corpus(source: Any, settings: CorrelateSettings | None = None, *, 
                                                           pooling=s.pooling, n_boot=s.n_boot, seed=s.seed,
                                                           per_clip=per_clip)
             pooled["spearman"] = {k: spearman[k] for k in ("r", "ci_low", "ci_high")}
+            pooled["meta_disagrees"] = intervals_disagree(pooled, pooled["meta"])
             result["pooled"] = pooled
             result["per_clip"] = per_clip.to_dict("records")
             diagnostics["warnings"] += pooled["diagnostics"]["warnings"]
@@ -339,7 +344,7 @@ def correlate_corpus(source: Any, settings: CorrelateSettings | None = None, *, 
                                            max_samples=s.mi_max_samples, detrend_s=s.detrend_s,
                                            executor={"workers": workers, "scheduler": scheduler})
         result["diagnostics"] = diagnostics
-        result["notes"] = _notes(result, frames)
+        result["warnings"], result["notes"] = _warnings_and_notes(result, frames)
         out = to_jsonable(result)
         if return_frames:
             return out, {"windows": windows, "frames": frames, "per_clip": per_clip, "xcorr_curve": curve}
@@ -351,19 +356,57 @@ def _skipped(source: Any) -> list[dict]:
     return list(source.skipped_files) if isinstance(source, Corpus) else []
 
 
-def _notes(result: dict, frames: pd.DataFrame) -> list[str]:
-    """What the analysis left out or warned about, one sentence each (the ``notes`` of the result)."""
+def intervals_disagree(pooled: dict, meta: dict) -> bool:
+    """Whether the pooled and the meta-analysis (Hartung-Knapp) intervals tell different stories.
+
+    They disagree when one excludes 0 and the other does not, or when either
+    estimate lies outside the other's interval; missing intervals never disagree.
+
+    Parameters
+    ----------
+    pooled, meta
+        Dicts with ``r``, ``ci_low`` and ``ci_high`` (None or NaN for missing).
+
+    Returns
+    -------
+    bool
+        True when they disagree.
+    """
+    values = [pooled.get(k) for k in ("r", "ci_low", "ci_high")] + [meta.get(k) for k in ("r", "ci_low", "ci_high")]
+    if any(v is None or not np.isfinite(v) for v in values):
+        return False
+    r1, lo1, hi1, r2, lo2, hi2 = (float(v) for v in values)
+    excludes = (lo1 > 0 or hi1 < 0) != (lo2 > 0 or hi2 < 0)
+    return bool(excludes or not lo2 <= r1 <= hi2 or not lo1 <= r2 <= hi1)
+
+
+def _warnings_and_notes(result: dict, frames: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """What changes the reading of the numbers (``warnings``) and what is only worth knowing (``notes``)."""
     d = result["diagnostics"]
-    notes = [f"left out of the pooled estimate: {c}" for c in d["dropped_clips"]]
-    notes += [f"pooled fit: {w}" for w in d["warnings"]]
-    notes += [f"no per-clip interval for {c}" for c in d["no_interval_clips"]]
+    warned = [f"left out of the pooled estimate: {c}" for c in d["dropped_clips"]]
+    warned += [f"pooled fit: {w}" for w in d["warnings"]]
+    pooled, meta = result["pooled"], result["pooled"].get("meta") or {}
+    if pooled.get("meta_disagrees"):
+        warned.append(f"the random-effects meta-analysis of the per-clip r (Hartung-Knapp) gives "
+                      f"r = {meta['r']:+.3f} [{meta['ci_low']:.3f}, {meta['ci_high']:.3f}], which disagrees with "
+                      f"the pooled r = {pooled['r']:+.3f} [{pooled['ci_low']:.3f}, {pooled['ci_high']:.3f}]: "
+                      f"trust neither interval alone")
+    if result.get("failed"):
+        warned.append(f"{len(result['failed'])} clip(s) could not be analysed and are in no estimate (listed "
+                      f"below)")
     if d["competing_peak_clips"]:
-        notes.append(f"competing cross-correlation peaks (lag ambiguous) in {', '.join(d['competing_peak_clips'])}")
+        warned.append(f"competing cross-correlation peaks, each above the circular-shift null (lag ambiguous) in "
+                      f"{', '.join(d['competing_peak_clips'])}")
+    notes = [f"no per-clip interval for {c}" for c in d["no_interval_clips"]]
+    fallback = [row["clip_id"] for row in result["per_clip"] if str(row.get("note") or "").startswith("AR(1)")]
+    if fallback:
+        notes.append(f"per-clip intervals of {len(fallback)} clip(s) assume AR(1) window series: fewer than "
+                     f"{correlation.MIN_NULL_CLIPS} clips are as long, too few for the between-clip null")
     notes += [f"{row['clip_id']}: {row['note']}" for row in result["lag_s"].get("per_clip", []) if row.get("note")]
     notes += [f"{part}: {result[part]['note']}" for part in ("pooled", "lag_s", "mi") if result[part].get("note")]
     if frames.attrs.get("note"):
         notes.append(frames.attrs["note"])
-    return list(dict.fromkeys(notes))
+    return list(dict.fromkeys(warned)), list(dict.fromkeys(notes))
 
 
 def _mutual_information(windows: pd.DataFrame, frames: pd.DataFrame, *, signals: str, y_col: str, y_text: str,

@@ -199,7 +199,7 @@ class CorrelateSettings(JobSettings):
     rate_window_s: float = 5.0
     normalize: bool = True
     pooling: str = "mixed"
-    per_clip_interval: str = "ar1"
+    per_clip_interval: str = "clip_pairs"
     mi_signals: str = "frame_energy"
     lag_block_s: float = 5.0
     n_boot_lag: int = 500

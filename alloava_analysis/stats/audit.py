@@ -41,7 +41,7 @@ import pandas as pd
 
 from ..checks import check_int, check_nonnegative, check_options, check_positive, check_range
 from ..errors import AlloAvaError, MissingModalityError, SchemaError
-from ..model import Clip
+from ..model import Clip, estimate_frame_rate
 from ..validators.labels import LabelSchema, validate_labels
 from . import suppression
 from .quality import hand_visibility, keypoint_quality
@@ -122,7 +122,7 @@ def clip_metrics(clip: Clip, *, low_confidence: float = 0.5, window_s: float = 5
     if pose is None:
         raise MissingModalityError(f"clip {clip.clip_id!r}: expected keypoints for an audit, got none")
     t = pose["time"].values
-    fps = float(pose.attrs.get("fps") or (1.0 / np.median(np.diff(t))))
+    fps = float(pose.attrs.get("fps") or estimate_frame_rate(t))
     seconds = float(t[-1] - t[0] + 1.0 / fps) if t.size else 0.0
     rec: dict[str, Any] = {"clip_id": clip.clip_id, "seconds": seconds, "notes": []}
     q = keypoint_quality(pose, group="hands", low_confidence=low_confidence)
@@ -153,7 +153,7 @@ def clip_metrics(clip: Clip, *, low_confidence: float = 0.5, window_s: float = 5
             windows, _ = clip_tables(clip, window_s=window_s, energy=False, confidence_threshold=low_confidence)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                table = correlation.correlation_table(windows, "intensity", "speech_rate", n_boot=20)
+                table = correlation.correlation_table(windows, "intensity", "speech_rate", interval="ar1")  # one clip
             r, n_eff = float(table["r"].iat[0]), float(table["n_eff"].iat[0])
             if np.isfinite(r) and np.isfinite(n_eff) and n_eff > 3:
                 rec.update(speech_gesture_r=r, w_corr=n_eff - 3)

@@ -23,6 +23,7 @@ MAKE_POSE = {"time": frame_times(3), "layout": "openpose_body_18"}
 #: options are the ones that must be given for the call to make sense (not walked).
 CALLS = {
     "model.check_time_axis": lambda tmp: ((frame_times(3),), {}),
+    "model.estimate_frame_rate": lambda tmp: ((frame_times(30),), {}),
     "model.make_intervals": lambda tmp: (([{"start": 0.1, "end": 0.4, "label": "hello", "tier": "words"}],), {}),
     "model.make_pose": lambda tmp: ((np.zeros((3, 2, 18)),), MAKE_POSE),
     "model.make_words": lambda tmp: ((WORDS,), {}),

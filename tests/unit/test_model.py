@@ -12,6 +12,7 @@ from alloava_analysis.model import (
     POSITION_DIMS,
     Clip,
     check_time_axis,
+    estimate_frame_rate,
     extractor_info,
     make_pose,
     make_words,
@@ -252,3 +253,41 @@ def test_every_pose_attr_is_netcdf_serialisable_and_the_extractor_record_survive
     with pytest.raises(SchemaError, match="JSON object"):
         make_pose(np.zeros((1, 2, 18)), time=[0.0], layout="openpose_body_18", extractor="mediapipe")
     assert extractor_info({"extractor": {"name": "old"}}) == {"name": "old"}  # dict attrs of older versions
+
+
+@pytest.mark.parametrize("rate", [30.0, 25.0, 30000 / 1001, 60.0])
+@pytest.mark.parametrize("decimals", [4, 3])
+def test_frame_rate_of_rounded_timestamps_is_the_true_rate(rate, decimals):
+    """Timestamps rounded to 0.1 or 1 ms: the median step reads 30.03 Hz for 30 fps; the estimate does not."""
+    t = np.round(np.arange(1350) / rate, decimals)
+    assert estimate_frame_rate(t) == pytest.approx(rate, rel=1e-12)
+    if decimals == 4 and rate == 30.0:
+        assert 1.0 / np.median(np.diff(t)) == pytest.approx(30.03, abs=1e-3)  # the error this replaces
+
+
+def test_frame_rate_counts_dropped_frames_as_frames():
+    t = np.delete(np.round(np.arange(3000) / 25.0, 3), [5, 6, 7, 500, 2999])
+    assert estimate_frame_rate(t) == 25.0
+
+
+def test_frame_rate_is_not_snapped_when_the_timestamps_disagree_with_every_common_rate():
+    assert estimate_frame_rate(np.arange(1000) / 27.3) == pytest.approx(27.3, rel=1e-9)
+    assert estimate_frame_rate(np.round(np.arange(1350) / 30.03, 4)) == pytest.approx(30.03, rel=1e-5)
+    # jitter far beyond the rounding: the least-squares rate, not a snapped one
+    jitter = np.random.default_rng(0).normal(0, 0.004, 3000)
+    rate = estimate_frame_rate(np.sort(np.arange(3000) / 30.0 + jitter))
+    assert rate != 30.0 and rate == pytest.approx(30.0, rel=1e-3)
+
+
+def test_frame_rate_prefers_the_nominal_rate_and_needs_two_timestamps():
+    t = np.round(np.arange(600) / 48.0, 4)
+    assert estimate_frame_rate(t, nominal=48.0) == 48.0
+    assert estimate_frame_rate(t, nominal=50.0) == 48.0  # a nominal rate the timestamps contradict is not taken
+    assert np.isnan(estimate_frame_rate(np.array([0.5])))
+
+
+def test_make_pose_estimates_fps_from_rounded_timestamps_and_the_timeline_ends_where_it_should():
+    t = np.round(np.arange(1350) / 30.0, 4)
+    ds = make_pose(np.zeros((t.size, 2, 18)), time=t, layout="openpose_body_18")
+    assert ds.attrs["fps"] == 30.0
+    assert t[-1] + 1 / ds.attrs["fps"] == pytest.approx(45.0, abs=1e-4)

@@ -12,7 +12,7 @@ from alloava_analysis.errors import ParameterError
 from tests.fixtures.bad_options import table_tests
 
 RESULT = {"skipped": [{"path": "x.txt", "reason": "not a clip"}], "failed": [{"clip_id": "c", "reason": "r"}],
-          "notes": ["a note"]}
+          "warnings": ["a warning"], "notes": ["a note"]}
 
 #: qualified name -> (tmp_path -> (positional arguments, fixed keyword options)) of a minimal valid call
 CALLS = {
@@ -23,6 +23,7 @@ CALLS = {
     "cli.human.table": lambda tmp: (([["a", 1], ["bb", 22]], ["name", "n"]), {}),
     "cli.human.problem_lines": lambda tmp: ((RESULT,), {}),
     "cli.human.note_lines": lambda tmp: ((RESULT,), {}),
+    "cli.human.warning_lines": lambda tmp: ((RESULT,), {}),
 }
 #: qualified name -> why it is not called here.
 EXEMPT: dict[str, str] = {}

@@ -10,14 +10,16 @@ FAST = ("--n-boot", "50", "--n-surrogates", "9", "--quiet")
 
 
 def test_correlate_json_contract(synth_corpus):
-    code, result, _ = run(["correlate", synth_corpus, "--window", "4", *FAST, "--json"])
+    # 3 s windows: 5-6 per 16-20 s clip, enough for a per-clip r and so for the pooled one
+    code, result, _ = run(["correlate", synth_corpus, "--window", "3", *FAST, "--json"])
     assert code == 0 and result["failed"] == [] and result["skipped"] == []
     assert {"r", "ci_low", "ci_high", "method"} <= set(result["pooled"])
     assert result["pooled"]["r"] is not None and -1 <= result["pooled"]["r"] <= 1
     assert len(result["per_clip"]) == 3
     assert all({"clip_id", "r", "ci_low", "ci_high"} <= set(c) for c in result["per_clip"])
     assert {"xcorr", "dtw"} <= set(result["lag_s"]) and {"bits", "p_value"} <= set(result["mi"])
-    assert result["settings"]["window_s"] == 4 and isinstance(result["notes"], list)
+    assert result["settings"]["window_s"] == 3 and isinstance(result["notes"], list)
+    assert isinstance(result["warnings"], list)
 
 
 def test_correlate_human_output_for_people(synth_corpus):
@@ -62,10 +64,10 @@ def test_correlate_lists_a_clip_that_did_not_load_and_goes_on(synth_corpus):
 def test_correlate_reports_what_the_pooled_estimate_left_out_as_notes(synth_corpus):
     # 8 s windows leave 2 windows per clip: too few for the per-clip estimates the pooled one is built from
     code, result, _ = run(["correlate", synth_corpus, "--window", "8", *FAST, "--json"])
-    assert result["notes"], result
-    assert any("left out" in n or "window" in n for n in result["notes"])
+    assert result["warnings"], result
+    assert any("left out" in n or "window" in n for n in result["warnings"])
     code, out, _ = run(["correlate", synth_corpus, "--window", "8", *FAST])
-    assert "note: " in out
+    assert "warning: " in out
 
 
 @pytest.mark.parametrize("argv, words", [

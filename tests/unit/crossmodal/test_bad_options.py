@@ -70,7 +70,10 @@ def _in_memory_clip() -> SimpleNamespace:
 CALLS = {
     "crossmodal.correlation.ar1_correlation_interval": lambda tmp: ((0.3, 20, 0.2, 0.1), {}),
     "crossmodal.correlation.ar1_halfwidth": lambda tmp: ((20, 0.2, 0.1), {}),
+    "crossmodal.correlation.between_clip_null": lambda tmp: (([_pair(12, seed=k)[0] for k in range(3)],
+                                                              [_pair(12, seed=k)[1] for k in range(3)], 10), {}),
     "crossmodal.correlation.block_bootstrap_correlation": lambda tmp: (_pair(40), {}),
+    "crossmodal.correlation.clip_pair_interval": lambda tmp: ((0.3, np.linspace(-0.5, 0.5, 21)), {}),
     "crossmodal.correlation.correlation_table": lambda tmp: ((_windows(), "x", "y"), {}),
     "crossmodal.correlation.meta_analysis": lambda tmp: ((np.array([0.2, 0.3, 0.1]), np.array([10.0, 12.0, 9.0])), {}),
     "crossmodal.correlation.pooled_correlation": lambda tmp: ((_windows(), "x", "y"), {}),
@@ -78,6 +81,7 @@ CALLS = {
     "crossmodal.coupling.check_settings": lambda tmp: ((), {}),
     "crossmodal.coupling.clip_tables": lambda tmp: ((_in_memory_clip(),), {}),
     "crossmodal.coupling.frame_lags": lambda tmp: ((_frames(),), {"max_lag_s": 0.4, "dtw_segment_s": None}),
+    "crossmodal.coupling.peak_null_r": lambda tmp: ((np.zeros((9, 25)),), {}),
     "crossmodal.dtw.banded_costs": lambda tmp: (_pair(30), {"warp": 2}),
     "crossmodal.dtw.dtw_shift_lag": lambda tmp: (_pair(), {"rate_hz": RATE, "max_lag_s": 0.4, "n_surrogates": 9}),
     "crossmodal.dtw.pooled_dtw_shift_lag": lambda tmp: ((_shift_lags(),), {"max_lag_s": 0.4}),

@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 
 from alloava_analysis.cli.correlate import format_human
-from alloava_analysis.crossmodal.coupling import WINDOW_COLUMNS, clip_tables
+from alloava_analysis.crossmodal import lags
+from alloava_analysis.crossmodal.coupling import WINDOW_COLUMNS, clip_tables, frame_lags, peak_null_r
 from alloava_analysis.errors import MissingModalityError
 from alloava_analysis.model import Clip, make_pose, make_words
-from alloava_analysis.runs.correlate import corpus_tables, correlate_corpus
+from alloava_analysis.runs.correlate import corpus_tables, correlate_corpus, intervals_disagree
 from alloava_analysis.schema import get_layout
 
 FPS = 30.0
@@ -21,26 +22,29 @@ LAYOUT = get_layout("mediapipe_pose_33")
 
 
 def _clip(i: int, *, seconds: float = 40.0, words: bool = True, hands: str = "moving", audio: bool = True,
-          seed: int = 0):
-    """A clip whose hand speed and speech rate both follow one slow random signal."""
+          seed: int = 0, fps: float = FPS, decimals: int | None = None):
+    """A clip whose hand speed and speech rate both follow one slow random signal.
+
+    ``decimals``: timestamps rounded to that many decimals and the frame rate left for ``make_pose`` to estimate.
+    """
     rng = np.random.default_rng(seed + i)
-    n = int(seconds * FPS)
-    t = np.arange(n) / FPS
-    drive = np.repeat(rng.uniform(0.5, 1.5, int(np.ceil(seconds / 5))), int(5 * FPS))[:n]
+    n = int(seconds * fps)
+    t = np.arange(n) / fps if decimals is None else np.round(np.arange(n) / fps, decimals)
+    drive = np.repeat(rng.uniform(0.5, 1.5, int(np.ceil(seconds / 5))), int(5 * fps))[:n]
     pos = np.full((n, 2, 33), 0.5)
     li, ri = LAYOUT.index(["left_shoulder", "right_shoulder"])
     pos[:, 0, li], pos[:, 0, ri] = 0.6, 0.4
-    phase = np.cumsum(drive) / FPS * 2 * np.pi
+    phase = np.cumsum(drive) / fps * 2 * np.pi
     for k in LAYOUT.index(list(LAYOUT.groups["hands"])):
         pos[:, 0, k] = 0.5 + 0.05 * np.cos(phase)
         pos[:, 1, k] = 0.7 + 0.05 * np.sin(phase)
     if hands == "missing":
         pos[:, :, LAYOUT.index(list(LAYOUT.groups["hands"]))] = np.nan
-    pose = make_pose(pos, time=t, layout="mediapipe_pose_33", fps=FPS)
+    pose = make_pose(pos, time=t, layout="mediapipe_pose_33", fps=fps if decimals is None else None)
     table = None
     if words:
         starts = []
-        for k, d in enumerate(drive[:: int(5 * FPS)]):
+        for k, d in enumerate(drive[:: int(5 * fps)]):
             starts.extend(5 * k + np.arange(0, 5, 1 / (2 * d)))
         starts = np.array([s for s in starts if s < seconds - 0.2])
         table = make_words(pd.DataFrame({"word": "so", "start": starts, "end": starts + 0.15}))
@@ -165,3 +169,85 @@ def test_results_record_the_motion_settings_and_windows_across_cuts_are_excluded
     assert not ignored["spans_cut"].any() and ignored.attrs["shot_cuts"]["source"] == "none"
     spike = frames.loc[(frames["time"] - 12.3).abs() < 0.05, "motion"]
     assert spike.max() > 10 * frames["motion"].median()                                # the jump is a spike
+
+
+# --------------------------------------------------------------------------- notes that mean something
+def test_rounded_timestamps_give_no_frame_rate_note_and_different_rates_do():
+    """All clips 30 fps with timestamps rounded to 0.1 ms: one rate, no note; a 25 fps clip among them: a note."""
+    _, frames, _ = corpus_tables([_clip(0, decimals=4), _clip(1, decimals=4)], progress=False)
+    assert frames.attrs["rate_hz"] == 30.0 and "note" not in frames.attrs
+    assert set(frames.attrs["rate_hz_per_clip"].values()) == {30.0}
+    _, frames, _ = corpus_tables([_clip(0, decimals=4), _clip(1, fps=25.0, decimals=4)], progress=False)
+    assert "different video frame rates [25.0, 30.0]" in frames.attrs["note"]
+
+
+def _smooth(n, rng, width=9):
+    return np.convolve(rng.standard_normal(n + 4 * width), np.hanning(width), "same")[2 * width:2 * width + n]
+
+
+def test_a_competing_peak_is_flagged_only_when_it_is_above_the_null():
+    """Independent series: the height/bootstrap rule alone flags every clip; the null keeps them all silent."""
+    rng = np.random.default_rng(5)
+    n, parts = 1350, []
+    for i in range(4):
+        parts.append(pd.DataFrame({"clip_id": f"null{i}", "motion_hp": _smooth(n, rng),
+                                   "speech_energy_hp": _smooth(n, rng)}))
+    u = _smooth(n + 200, rng, width=5)
+    x = u[100:100 + n] + 0.3 * rng.standard_normal(n)
+    y = u[94:94 + n] + 0.95 * u[109:109 + n] + 0.3 * rng.standard_normal(n)       # lags +6 and -9 frames
+    parts.append(pd.DataFrame({"clip_id": "two_lags", "motion_hp": x, "speech_energy_hp": y}))
+    frames = pd.concat(parts, ignore_index=True)
+    frames.attrs["rate_hz"] = 30.0
+    out, _ = frame_lags(frames, max_lag_s=1.0, dtw_segment_s=None, n_boot=200)
+    rows = {r["clip_id"]: r for r in out["per_clip"]}
+    unfiltered = [lags.lag_interval(g["motion_hp"].to_numpy(), g["speech_energy_hp"].to_numpy(), rate_hz=30.0,
+                                    max_lag_s=1.0, n_boot=200)["competing_peak"]
+                  for _, g in frames.groupby("clip_id") if str(g["clip_id"].iat[0]).startswith("null")]
+    assert sum(unfiltered) >= 2                                       # the flag this replaces fires on nulls
+    assert out["competing_peak_clips"] == ["two_lags"]
+    assert rows["two_lags"]["secondary_r"] > rows["two_lags"]["peak_null_r95"]
+    assert all(rows[f"null{i}"]["secondary_r"] < rows[f"null{i}"]["peak_null_r95"] for i in range(4))
+
+
+def test_peak_null_is_the_quantile_of_the_surrogate_peaks_and_nan_without_surrogates():
+    rng = np.random.default_rng(6)
+    assert np.isnan(peak_null_r(np.zeros((0, 61))))                   # a clip too short for shifts clear of the lags
+    x, y = _smooth(3000, rng), _smooth(3000, rng)
+    null, _ = lags.surrogate_curves(x, y, max_lag=30, seed=1)
+    r95 = peak_null_r(null)
+    assert r95 == pytest.approx(np.quantile(np.nanmax(null, axis=1), 0.95))
+    assert 0.02 < r95 < 0.3
+
+
+def test_meta_analysis_interval_disagrees_only_when_it_tells_another_story():
+    pooled = {"r": 0.21, "ci_low": 0.041, "ci_high": 0.378}
+    assert intervals_disagree(pooled, {"r": 0.19, "ci_low": -0.227, "ci_high": 0.599})     # the issue's corpus
+    assert intervals_disagree(pooled, {"r": 0.6, "ci_low": 0.45, "ci_high": 0.7})
+    assert not intervals_disagree(pooled, {"r": 0.2, "ci_low": 0.01, "ci_high": 0.4})
+    assert not intervals_disagree(pooled, {"r": None, "ci_low": None, "ci_high": None})
+
+
+def test_human_output_puts_warnings_first_names_the_mi_signals_and_shows_a_disagreeing_meta_interval():
+    silent = _clip(5)
+    silent.clip.words = make_words([])                                # dropped from the pool: a warning
+    result = correlate_corpus([_clip(0), _clip(1), _clip(2), silent], n_boot=200, n_surrogates=9, progress=False)
+    assert result["pooled"]["meta_disagrees"] is False and not any("meta-analysis" in w for w in result["warnings"])
+    text = format_human(result)
+    lines = text.splitlines()
+    first_warning = next(i for i, line in enumerate(lines) if "warning: left out of the pooled estimate" in line)
+    assert first_warning < next(i for i, line in enumerate(lines) if line.lstrip().startswith("pooled r"))
+    assert all("warning:" not in line for line in lines[first_warning + len(result["warnings"]):])
+    assert "meta r" not in text                                       # agrees: not printed
+    assert "of motion_hp vs speech_energy_hp on the video clock (30.0 Hz): movement intensity vs speech energy" in text
+    notes = [i for i, line in enumerate(lines) if "note:" in line]
+    assert all(i > next(j for j, line in enumerate(lines) if line == "per clip:") for i in notes)
+    meta = result["pooled"]["meta"]
+    result["pooled"].update(meta_disagrees=True)
+    assert f"meta r      {meta['r']:+.3f}" in format_human(result)
+
+
+def test_a_pooled_estimate_needs_as_many_windows_as_a_per_clip_one():
+    """One clip of 3 windows: no per-clip r (5 pairs needed), so no pooled r either."""
+    result = correlate_corpus([_clip(0, seconds=16.0)], n_boot=100, n_surrogates=9, progress=False)
+    assert result["per_clip"][0]["r"] is None and result["pooled"]["r"] is None
+    assert any("need 5" in w for w in result["warnings"])

@@ -28,6 +28,16 @@ def test_claims_vs_measured_uses_the_given_claims():
     assert {c["source"] for c in published["claims"]} <= set(published["sources"])
 
 
+def test_dataset_card_figures_cite_the_card_that_publishes_them():
+    """The card figures stand on SaifPunjwani/Allo-AVA's card; avalab/Allo-AVA's README (71 bytes) has none."""
+    published = load_claims()
+    card = published["sources"]["card"]
+    assert "huggingface.co/datasets/SaifPunjwani/Allo-AVA" in card
+    assert "huggingface.co/datasets/avalab/Allo-AVA" not in card
+    assert {"videos", "hours", "speakers", "words", "wpm", "keypoints", "bytes"} <= {
+        c["name"] for c in published["claims"] if c["source"] == "card"}
+
+
 def test_per_clip_rates_and_summary_by_category(tiny_corpus):
     table = clip_table(Corpus(tiny_corpus.root), progress=False)
     rates = per_clip_rates(table)
