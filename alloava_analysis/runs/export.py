@@ -36,6 +36,7 @@ from ..features import motion
 from ..features.tiers import clip_tiers
 from ..io.export import intervals, netcdf, pose_format, tables
 from ..io.extraction import extraction_path, read_pose_dataset
+from ..io.layout import check_output_path
 from ..model import Clip
 from .settings import ExportSettings
 
@@ -190,7 +191,8 @@ def export_corpus(source: Any, settings: ExportSettings | None = None, *, out: s
     unknown = sorted(set(s.clip_ids or []) - set(corpus.clip_ids))
     if s.clip_ids:  # unknown ids are reported as failed below, not passed on to select (which warns)
         corpus = corpus.select(clip_id=[c for c in s.clip_ids if c not in unknown])
-    out = Path(out) if out is not None else corpus.root / "export" / s.to
+    out = check_output_path(Path(out) if out is not None else corpus.root / "export" / s.to, corpus=corpus.root,
+                            folder=True, name="out")
     failed = [{"clip_id": c, "reason": f"no clip {c!r} in {corpus.root}"} for c in unknown]
     done, not_exported = corpus.map(partial(_export_one, corpus.root, out, s.to, s.window_s), progress=progress,
                                     desc="export", catch=(Exception,))

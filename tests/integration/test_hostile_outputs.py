@@ -1,0 +1,75 @@
+"""Hostile output paths and labels: no command writes over a corpus's inputs, hand work or out of the corpus.
+
+Outputs that would land in a modality folder, on a source file, under a regular
+file, or through a link that leaves the corpus are usage errors (exit 2) found
+before any clip is measured; re-exports never replace files changed by hand;
+labels are shown and written literally.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from alloava_analysis.cli import main
+from alloava_analysis.synthetic import SynthConfig, generate_corpus
+
+
+@pytest.fixture(scope="module")
+def audited(tmp_path_factory):
+    root = tmp_path_factory.mktemp("outputs") / "corpus"
+    generate_corpus(root, n_clips=6, seed=0, config=SynthConfig(duration_s=(6.0, 8.0)), progress=False)
+    return root
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def run_json(capsys, *argv: str) -> tuple[int, dict]:
+    capsys.readouterr()
+    code = main([*argv, "--json", "--quiet"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def _audit(root: Path, *extra: str) -> list[str]:
+    return ["audit", str(root), "--by", "gender", "--n-boot", "20", "--n-perm", "19", "--workers", "1", *extra]
+
+
+@pytest.mark.parametrize("option, target, why", [
+    ("--balanced-manifest", "labels.csv", "input file"),
+    ("--report", "transcript/X.json", "transcript folder"),
+    ("--report", "audio/new.html", "audio folder"),
+    ("--report", "linked/report.html", "audio folder"),      # a link to a modality folder, resolved
+    ("--balanced-manifest", "alias.csv", "input file"),      # a link to labels.csv, resolved
+    ("--report", "labels.csv/x.html", "is a file, not a folder"),
+])
+def test_audit_outputs_never_land_on_the_corpus_and_are_refused_before_work(audited, capsys, option, target, why):
+    if not (audited / "linked").exists():
+        (audited / "linked").symlink_to(audited / "audio")
+        (audited / "alias.csv").symlink_to(audited / "labels.csv")
+    if target == "transcript/X.json":
+        target = f"transcript/{sorted(os.listdir(audited / 'transcript'))[0]}"
+    before = _snapshot(audited)
+    code, out = run_json(capsys, *_audit(audited, option, str(audited / target)))
+    assert code == 2 and out["error"] == "OutputPathError", out
+    assert option in out["message"] and why in out["message"]
+    assert _snapshot(audited) == before
+
+
+def test_an_output_beside_the_corpus_is_still_written(audited, capsys, tmp_path):
+    code, out = run_json(capsys, *_audit(audited, "--report", str(tmp_path / "r.html"),
+                                         "--balanced-manifest", str(tmp_path / "b.csv")))
+    assert code == 0, out
+    assert (tmp_path / "r.html").is_file() and (tmp_path / "b.csv").is_file()
+
+
+def test_store_and_export_folders_in_modality_folders_are_refused(audited, capsys):
+    before = _snapshot(audited)
+    code, out = run_json(capsys, "convert", str(audited), "--store", str(audited / "keypoints" / "store"))
+    assert code == 2 and "keypoints folder" in out["message"]
+    code, out = run_json(capsys, "export", str(audited), "--to", "csv", "--out", str(audited / "video"))
+    assert code == 2 and "video folder" in out["message"]
+    assert _snapshot(audited) == before
