@@ -32,6 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--clips", nargs="+", metavar="ID", help="export only these clip ids")
     parser.add_argument("--window", type=common.positive_float, default=5.0, metavar="S",
                         help="window length in seconds of the per-window feature table (parquet, csv; default 5)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace exported files even when they changed since they were written (hand "
+                             "corrections are lost; without it such files are kept and listed as skipped)")
 
 
 def run(args: argparse.Namespace) -> dict:
@@ -41,7 +44,7 @@ def run(args: argparse.Namespace) -> dict:
     path = check_corpus_root(args.path)  # a CorpusPathError (usage error, exit 2) names what was expected
     from ..runs.export import export_corpus
 
-    settings = ExportSettings(to=args.to, clip_ids=args.clips, window_s=args.window)
+    settings = ExportSettings(to=args.to, clip_ids=args.clips, window_s=args.window, overwrite=args.overwrite)
     return export_corpus(path, settings, out=args.out, progress=not args.quiet)
 
 

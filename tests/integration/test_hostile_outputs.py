@@ -73,3 +73,53 @@ def test_store_and_export_folders_in_modality_folders_are_refused(audited, capsy
     code, out = run_json(capsys, "export", str(audited), "--to", "csv", "--out", str(audited / "video"))
     assert code == 2 and "video folder" in out["message"]
     assert _snapshot(audited) == before
+
+
+@pytest.fixture
+def small(tmp_path):
+    root = tmp_path / "corpus"
+    generate_corpus(root, n_clips=2, seed=1, config=SynthConfig(duration_s=(5.0, 6.0)), progress=False)
+    return root
+
+
+def test_a_reexport_keeps_files_corrected_by_hand_unless_overwrite(small, capsys):
+    code, first = run_json(capsys, "export", str(small), "--to", "eaf")
+    assert code == 0 and len(first["files"]) == 2, first
+    corrected = Path(first["files"][0])
+    hand_work = corrected.read_text(encoding="utf-8").replace("</ANNOTATION_DOCUMENT>",
+                                                              "<!-- 45 corrections -->\n</ANNOTATION_DOCUMENT>")
+    corrected.write_text(hand_work, encoding="utf-8")
+    code, again = run_json(capsys, "export", str(small), "--to", "eaf")
+    assert code == 1  # the batch carries on: the other clip is exported, the corrected file is listed as skipped
+    assert again["files"] == first["files"][1:]
+    assert [s["path"] for s in again["skipped"]] == [str(corrected)]
+    assert "changed since it was exported" in again["skipped"][0]["reason"]
+    assert "--overwrite" in again["skipped"][0]["reason"]
+    assert corrected.read_text(encoding="utf-8") == hand_work
+    code, forced = run_json(capsys, "export", str(small), "--to", "eaf", "--overwrite")
+    assert code == 0 and sorted(forced["files"]) == sorted(first["files"])
+    assert "45 corrections" not in corrected.read_text(encoding="utf-8")
+    code, third = run_json(capsys, "export", str(small), "--to", "eaf")  # unchanged exports are replaced quietly
+    assert code == 0 and not third["skipped"]
+
+
+def test_a_file_not_written_by_an_export_is_kept(small, capsys):
+    out = small.parent / "tg"
+    out.mkdir()
+    code, first = run_json(capsys, "export", str(small), "--to", "textgrid", "--out", str(out))
+    stranger = Path(first["files"][0])
+    (out / ".alloava-export.json").unlink()
+    stranger.write_text("someone's TextGrid", encoding="utf-8")
+    code, again = run_json(capsys, "export", str(small), "--to", "textgrid", "--out", str(out))
+    assert code == 1 and "not written by an earlier export" in again["skipped"][0]["reason"]
+    assert stranger.read_text(encoding="utf-8") == "someone's TextGrid"
+
+
+def test_export_refuses_a_planted_link_that_leaves_the_corpus(small, capsys, tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (small / "export").symlink_to(outside)
+    code, out = run_json(capsys, "export", str(small), "--to", "csv")
+    assert code == 2 and out["error"] == "OutputPathError"
+    assert "leads outside the corpus" in out["message"] and str(outside) in out["message"]
+    assert list(outside.iterdir()) == []
