@@ -123,3 +123,23 @@ def test_export_refuses_a_planted_link_that_leaves_the_corpus(small, capsys, tmp
     assert code == 2 and out["error"] == "OutputPathError"
     assert "leads outside the corpus" in out["message"] and str(outside) in out["message"]
     assert list(outside.iterdir()) == []
+
+
+def test_formula_labels_are_written_neutralised_into_the_balanced_manifest(small, capsys, tmp_path):
+    import csv
+
+    import pandas as pd
+
+    from alloava_analysis.io.manifest import read_manifest
+
+    raw = pd.read_csv(small / "labels.csv", dtype=str, keep_default_na=False)
+    hostile = ['=HYPERLINK("http://x","y")', "-2+3+cmd"]
+    raw["speaker_id"] = hostile[:len(raw)]
+    raw.to_csv(small / "labels.csv", index=False)  # a user's file, written live
+    code, out = run_json(capsys, *_audit(small, "--min-cell", "1", "--tolerance", "0.5",
+                                         "--balanced-manifest", str(tmp_path / "b.csv")))
+    assert code == 0, out
+    with open(tmp_path / "b.csv", encoding="utf-8", newline="") as handle:
+        cells = [c for row in csv.reader(handle) for c in row]
+    assert not [c for c in cells if c.startswith(tuple("=+-@\t\r"))]
+    assert set(read_manifest(tmp_path / "b.csv")["speaker_id"]) <= set(hostile)
