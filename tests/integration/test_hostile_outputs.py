@@ -143,3 +143,30 @@ def test_formula_labels_are_written_neutralised_into_the_balanced_manifest(small
         cells = [c for row in csv.reader(handle) for c in row]
     assert not [c for c in cells if c.startswith(tuple("=+-@\t\r"))]
     assert set(read_manifest(tmp_path / "b.csv")["speaker_id"]) <= set(hostile)
+
+
+def test_mathtext_in_labels_is_shown_literally_in_the_report(small, capsys, tmp_path):
+    import pandas as pd
+
+    raw = pd.read_csv(small / "labels.csv", dtype=str, keep_default_na=False)
+    raw["ethnicity_or_region"] = ["$\\undefinedmacro{x}$", "a $5 region"][:len(raw)]
+    raw.to_csv(small / "labels.csv", index=False)
+    code, out = run_json(capsys, "audit", str(small), "--by", "ethnicity_or_region", "--min-cell", "1",
+                         "--n-boot", "20", "--n-perm", "19", "--workers", "1", "--report", str(tmp_path / "r.html"))
+    assert code == 0, out
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert page.count("data:image/png;base64") == 2 and "undefinedmacro" in page
+
+
+def test_a_word_with_mathtext_is_drawn_literally(small):
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from alloava_analysis.corpus import Corpus
+    from alloava_analysis.plots.figures import plot_clip_overview
+
+    clip = Corpus(small).load(Corpus(small).clip_ids[0])
+    clip.words.loc[:, "word"] = "$\\undefinedmacro{x}$"
+    plot_clip_overview(clip).savefig(io.BytesIO(), format="png")
