@@ -170,3 +170,35 @@ def test_a_word_with_mathtext_is_drawn_literally(small):
     clip = Corpus(small).load(Corpus(small).clip_ids[0])
     clip.words.loc[:, "word"] = "$\\undefinedmacro{x}$"
     plot_clip_overview(clip).savefig(io.BytesIO(), format="png")
+
+
+def test_small_cells_never_leak_through_the_balanced_manifest(tmp_path, capsys):
+    import pandas as pd
+
+    from alloava_analysis.io.manifest import read_manifest
+
+    root = tmp_path / "corpus"
+    generate_corpus(root, n_clips=12, seed=2, config=SynthConfig(duration_s=(5.0, 6.0)), progress=False)
+    raw = pd.read_csv(root / "labels.csv", dtype=str, keep_default_na=False)
+    raw["gender"] = ["female"] * 5 + ["male"] * 5 + ["non-binary", "other"]
+    raw["speaker_id"] = [f"spk{i:05d}" for i in range(len(raw))]  # one speaker per clip: cells of 5 are shown
+    raw.to_csv(root / "labels.csv", index=False)
+    code, out = run_json(capsys, *_audit(root, "--tolerance", "0.5", "--report", str(tmp_path / "r.html"),
+                                         "--balanced-manifest", str(tmp_path / "b.csv")))
+    assert code == 0, out
+    masked = {r["values"][0] for r in out["representation"] if r["suppressed"]}
+    assert {"non-binary", "other"} <= masked and len(masked) < 4  # (a third cell is masked so none can be derived)
+    shown = {"female", "male"} - masked
+    manifest = read_manifest(tmp_path / "b.csv")
+    assert not set(manifest["clip_id"]) & set(raw.loc[raw.gender.isin(masked), "clip_id"])
+    assert set(manifest["gender"]) == shown
+    summary = out["balanced_manifest"]
+    assert set(summary["shares"]) == shown and summary["masked_cells_left_out"] == len(masked)
+    text = json.dumps(summary) + (tmp_path / "b.csv").read_text(encoding="utf-8")
+    assert not [g for g in masked if g in text]
+
+
+def test_a_balanced_manifest_of_masked_cells_only_is_refused(small, capsys, tmp_path):
+    code, out = run_json(capsys, *_audit(small, "--balanced-manifest", str(tmp_path / "b.csv")))
+    assert code == 1 and "only masked cells" in out["message"], out
+    assert not (tmp_path / "b.csv").exists()
