@@ -7,7 +7,11 @@ gesture units as tiers (ELAN linked to the clip's video, else its audio);
 ``pose`` ``<clip_id>.pose`` (pose-format holistic components); ``parquet`` and
 ``csv`` ``<clip_id>.windows.*`` and ``<clip_id>.frames.*`` feature tables with
 units. ``--json``: ``{files, clips, out, format, failed, skipped}``; exit 1
-when a clip failed or a file was skipped (the others are exported).
+when a clip failed or a file was skipped (the others are exported). A file
+changed since an earlier export wrote it (``OUT/.alloava-export.json`` records
+a sha256 per file), or not written by one, is kept and listed as skipped unless
+``--overwrite``. ``--out`` inside a modality folder, or a link from the corpus
+to outside it, is a usage error.
 
 The module follows the one-module-per-command pattern: ``add_arguments``,
 ``run`` (returns the --json object) and ``format_human``.
