@@ -91,3 +91,7 @@ class InputPathError(ParameterError, FileNotFoundError):
 
 class CorpusPathError(InputPathError):
     """A path given as a corpus does not exist, is a file, or holds none of the modality folders."""
+
+
+class OutputPathError(ParameterError):
+    """An output path would overwrite an input, land in a corpus's modality folders, or cannot be written."""

@@ -33,13 +33,22 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> dict:
     """Run the audit; returns the JSON object (``failed``: clips that could not be measured)."""
-    from ..io.layout import check_corpus_root
+    from ..io.layout import check_corpus_root, check_output_path
     from ..runs.settings import AuditSettings
 
     settings = AuditSettings(by=args.by, min_cell=args.min_cell, min_share=args.min_share, alpha=args.alpha,
                              n_boot=args.n_boot, n_perm=args.n_perm, seed=args.seed,
                              balance_tolerance=args.tolerance)
     root = check_corpus_root(args.path)
+    inputs = (args.labels, args.reference)
+    for option, out in (("--report", args.report), ("--balanced-manifest", args.balanced_manifest)):
+        if out is not None:  # checked before any clip is measured
+            check_output_path(out, corpus=root, sources=inputs, name=option)
+    if args.report and args.balanced_manifest and args.report.resolve() == args.balanced_manifest.resolve():
+        from ..errors import OutputPathError
+
+        raise OutputPathError(f"--report and --balanced-manifest name the same file {args.report}; expected two "
+                              "files", name="--report")
     from ..corpus import Corpus
     from ..runs.audit import audit_corpus, balanced_manifest
 

@@ -15,9 +15,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> dict:
-    from ..io.layout import check_corpus_root
+    from ..io.layout import check_corpus_root, check_output_path
 
     root = check_corpus_root(args.path)
+    if args.store is not None:
+        check_output_path(args.store, corpus=root, sources=(args.labels,), folder=True, name="--store")
     from ..corpus import Corpus
     from ..runs.convert import convert_corpus
     from ..runs.settings import ConvertSettings

@@ -66,6 +66,11 @@ def run(args: argparse.Namespace) -> dict:
     if args.embedder is not None and not args.embedder.is_file():
         raise InputPathError(f"--embedder {args.embedder}: expected a file, got "
                              f"{'a folder' if args.embedder.exists() else 'no such file'}", name="--embedder")
+    if args.work is not None:
+        from ..io.layout import check_output_path
+
+        for corpus in (args.real, args.generated):
+            check_output_path(args.work, corpus=corpus, sources=(args.embedder,), folder=True, name="--work")
     from ..runs.evaluate import evaluate_paths
 
     settings = EvaluateSettings(window_s=args.window, hop_s=args.hop, rate_hz=args.rate, keypoints=args.keypoints,

@@ -7,7 +7,11 @@ gesture units as tiers (ELAN linked to the clip's video, else its audio);
 ``pose`` ``<clip_id>.pose`` (pose-format holistic components); ``parquet`` and
 ``csv`` ``<clip_id>.windows.*`` and ``<clip_id>.frames.*`` feature tables with
 units. ``--json``: ``{files, clips, out, format, failed, skipped}``; exit 1
-when a clip failed or a file was skipped (the others are exported).
+when a clip failed or a file was skipped (the others are exported). A file
+changed since an earlier export wrote it (``OUT/.alloava-export.json`` records
+a sha256 per file), or not written by one, is kept and listed as skipped unless
+``--overwrite``. ``--out`` inside a modality folder, or a link from the corpus
+to outside it, is a usage error.
 
 The module follows the one-module-per-command pattern: ``add_arguments``,
 ``run`` (returns the --json object) and ``format_human``.
@@ -32,6 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--clips", nargs="+", metavar="ID", help="export only these clip ids")
     parser.add_argument("--window", type=common.positive_float, default=5.0, metavar="S",
                         help="window length in seconds of the per-window feature table (parquet, csv; default 5)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace exported files even when they changed since they were written (hand "
+                             "corrections are lost; without it such files are kept and listed as skipped)")
 
 
 def run(args: argparse.Namespace) -> dict:
@@ -41,7 +48,7 @@ def run(args: argparse.Namespace) -> dict:
     path = check_corpus_root(args.path)  # a CorpusPathError (usage error, exit 2) names what was expected
     from ..runs.export import export_corpus
 
-    settings = ExportSettings(to=args.to, clip_ids=args.clips, window_s=args.window)
+    settings = ExportSettings(to=args.to, clip_ids=args.clips, window_s=args.window, overwrite=args.overwrite)
     return export_corpus(path, settings, out=args.out, progress=not args.quiet)
 
 

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SchemaError
-from .atomic import atomic_write
 from .layout import MODALITY_DIRS
+from .tables import restore_cells, write_csv_table
 
 LABELS_FILE = "labels.csv"
 #: Modalities whose source files the corpus index hashes.
@@ -77,7 +77,7 @@ def read_labels(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     try:
-        labels = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        labels = restore_cells(pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig"))
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
         raise SchemaError(f"expected a CSV file: {err}", path=path) from None
     return _check(labels, path)
@@ -106,7 +106,4 @@ def write_labels(path: str | Path, labels: pd.DataFrame | Iterable[dict], *,
         table = table[list(columns)]
     table = _check(table.reset_index(drop=True), path)
     table = table[["clip_id", *[c for c in table.columns if c != "clip_id"]]]
-    path = Path(path)
-    with atomic_write(path, "w", encoding="utf-8", newline="") as handle:
-        table.to_csv(handle, index=False, lineterminator="\n")
-    return path
+    return write_csv_table(path, table)

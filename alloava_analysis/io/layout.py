@@ -12,10 +12,10 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from ..checks import check_option
-from ..errors import CorpusPathError, InvalidClipIdError
+from ..errors import CorpusPathError, InvalidClipIdError, OutputPathError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -214,6 +214,70 @@ def check_corpus_root(root: str | Path) -> Path:
     if not any((root / d).is_dir() for d in MODALITY_DIRS.values()):
         raise CorpusPathError(f"{root}: holds none of the modality folders; {expected}", name="corpus")
     return root
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def check_output_path(path: str | Path, *, corpus: str | Path | None = None,
+                      sources: Iterable[str | Path | None] | None = None, folder: bool = False,
+                      name: str = "output") -> Path:
+    """Refuse, before any work, an output that would land on an input or in a corpus's modality folders.
+
+    Links are resolved: an output is judged by where it really goes. Refused
+    (an :class:`~alloava_analysis.errors.OutputPathError`, a usage error):
+    a path inside one of the corpus's modality folders, a path inside the
+    corpus that a symbolic link leads outside it, one of ``sources`` (or the
+    corpus's ``labels.csv``), a path under a regular file, and a folder given
+    for a file or a file given for a folder.
+
+    Parameters
+    ----------
+    path
+        The output file or folder.
+    corpus
+        The corpus the command reads, if any.
+    sources
+        Input files the command reads (labels, reference, manifest; None entries are ignored).
+    folder
+        Whether the output is a folder (else a file).
+    name
+        The option's name, for the message (``--report``).
+
+    Returns
+    -------
+    Path
+        ``path`` as a Path (unresolved).
+    """
+    path = Path(path)
+    real = Path(os.path.realpath(path))
+
+    def refuse(why: str) -> OutputPathError:
+        return OutputPathError(f"{name} {path}: {why}; expected a path outside the corpus's modality folders and "
+                               f"away from its input files", name=name)
+
+    for parent in real.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise refuse(f"{parent} is a file, not a folder")
+            break
+    if real.exists() and real.is_dir() != folder:
+        raise refuse(f"is {'a file' if folder else 'a folder'}, not {'a folder' if folder else 'a file'}")
+    inputs = [Path(s) for s in sources or () if s is not None]
+    if corpus is not None:
+        root = Path(os.path.abspath(corpus))
+        real_root = Path(os.path.realpath(root))
+        inputs.append(root / "labels.csv")
+        for modality, sub in MODALITY_DIRS.items():
+            if _within(real, Path(os.path.realpath(root / sub))):
+                raise refuse(f"lies in the corpus's {modality} folder {root / sub}")
+        if _within(Path(os.path.abspath(path)), root) and not _within(real, real_root):
+            raise refuse(f"a symbolic link leads outside the corpus, to {real}")
+    for source in inputs:
+        if source.exists() and real == Path(os.path.realpath(source)):
+            raise refuse(f"is the input file {source}")
+    return path
 
 
 def scan_layout(root: str | Path) -> tuple[pd.DataFrame, list[dict]]:

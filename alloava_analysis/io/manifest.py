@@ -37,8 +37,8 @@ import pandas as pd
 
 from ..checks import check_int
 from ..errors import InputPathError, ParameterError, SchemaError
-from .atomic import atomic_write
 from .layout import CATEGORY, MODALITY_DIRS, YOUTUBE_ID
+from .tables import restore_cells, write_csv_table
 
 MODALITIES = tuple(MODALITY_DIRS)
 DEFAULT_MODALITIES = ("video", "audio", "transcript", "keypoints")
@@ -359,7 +359,7 @@ def _read_raw(path: Path) -> pd.DataFrame:
             header = next(csv.reader(handle, skipinitialspace=True), [])
         if len(header) == len(table.columns):
             table.columns = header
-        return table
+        return restore_cells(table)
     except pd.errors.EmptyDataError:
         raise SchemaError("expected a CSV header with at least a 'clip_id' column, got an empty file",
                           path=path, where="row 1") from None
@@ -455,10 +455,7 @@ def write_manifest(path: str | Path, table: pd.DataFrame) -> Path:
     clean, issues = validate_manifest(raw)
     if issues:
         raise ManifestError(issues, path=path)
-    clean = clean.sort_values("clip_id", kind="stable")
-    with atomic_write(path, "w", encoding="utf-8", newline="") as handle:
-        clean.to_csv(handle, index=False, lineterminator="\n")
-    return Path(path)
+    return write_csv_table(path, clean.sort_values("clip_id", kind="stable"))
 
 
 def expected_checksums(row: dict) -> dict[str, dict[str, int | str]]:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..checks import check_range
+from .style import literal
 
 __all__ = ["audit_report_html", "plot_group_differences", "plot_representation"]
 
@@ -46,7 +47,7 @@ def plot_representation(representation: list[dict] | pd.DataFrame, *, min_share:
     if min_share:
         ax.axvline(min_share, color="tab:red", ls=":", lw=1, label=f"{min_share:.0%} of hours")
         ax.legend(loc="lower right", fontsize=7)
-    ax.set_yticks(y, list(rep["group"]), fontsize=7)
+    ax.set_yticks(y, [literal(g) for g in rep["group"]], fontsize=7)
     ax.set_xlabel("share of hours (black tick: reference share; red: under-represented)")
     ax.set_xlim(0, 1)
     fig.tight_layout()
@@ -85,9 +86,9 @@ def plot_group_differences(metrics: list[dict] | pd.DataFrame) -> plt.Figure:
                 ax.plot([lo, hi], [y, y], color=colour, lw=1.5)
             ax.plot(row["difference"], y, "o", color=colour, ms=4)
         ax.axvline(0, color="0.5", lw=0.8)
-        ax.set_title(name.replace("_", " "), fontsize=8)
+        ax.set_title(literal(name.replace("_", " ")), fontsize=8)
         ax.tick_params(labelsize=7)
-    axes[0][0].set_yticks(list(ypos.values()), list(ypos), fontsize=7)
+    axes[0][0].set_yticks(list(ypos.values()), [literal(g) for g in ypos], fontsize=7)
     fig.supxlabel("group - overall (95 % CI, speakers resampled); red: flagged after FDR", fontsize=8)
     fig.tight_layout()
     return fig

@@ -10,6 +10,7 @@ from ..checks import check_nonnegative, check_option, check_range
 from ..errors import ParameterError
 from ..model import Clip, validate_pose
 from ..schema import POSE_BONES
+from .style import literal
 
 
 def plot_skeleton(pose: xr.Dataset, time_s: float, *, min_confidence: float = 0.3,
@@ -105,7 +106,7 @@ def plot_clip_overview(clip: Clip, *, keypoints: tuple[str, ...] = ("left_wrist"
         for w in shown.itertuples():
             axes[1].axvspan(w.start, w.end, color="tab:orange", alpha=0.35)
         for w in shown.iloc[:: max(1, len(shown) // 40)].itertuples():
-            axes[1].text(w.start, 0.5, w.word, fontsize=7, rotation=90, va="center")
+            axes[1].text(w.start, 0.5, literal(w.word), fontsize=7, rotation=90, va="center")
     axes[1].set_yticks([])
     axes[1].set_ylabel("words")
     if pose is not None:
@@ -197,6 +198,8 @@ def plot_window_scatter(windows: pd.DataFrame, *, x: str = "speech_rate", y: str
         check_option(name, column, list(windows.columns), extra="a column of windows")
     import seaborn as sns
 
+    if windows[by].dtype == object:  # the groups' names from the data, shown literally in the legend
+        windows = windows.assign(**{by: windows[by].map(literal)})
     grid = sns.lmplot(data=windows, x=x, y=y, hue=by, ci=None, height=4, aspect=1.4,
                       scatter_kws={"s": 14, "alpha": 0.7}, line_kws={"lw": 1}, legend=len(windows[by].unique()) <= 12)
     units = {"speech_rate": "speech rate (words/s)", "syllable_rate": "syllable rate (syllables/s)",

@@ -24,3 +24,19 @@ STYLE = {
 def apply_style() -> None:
     """Apply :data:`STYLE` to matplotlib's defaults (notebooks call it through ``report.setup_notebook``)."""
     mpl.rcParams.update(STYLE)
+
+
+def literal(text: object) -> str:
+    r"""``text`` as matplotlib shows it literally: every ``$`` escaped, so a user's label is never mathtext.
+
+    Parameters
+    ----------
+    text
+        A label from the data (a group, a word, a clip id).
+
+    Returns
+    -------
+    str
+        ``str(text)`` with ``$`` written ``\$`` (drawn as ``$``).
+    """
+    return str(text).replace("$", r"\$")

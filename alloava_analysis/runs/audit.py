@@ -138,10 +138,14 @@ def audit_corpus(source: Any, settings: AuditSettings | None = None, *, labels: 
 def balanced_manifest(result: dict, table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """Clips balanced by hours over the audit's groups: equal shares, or the reference's for the same attributes.
 
+    Cells the audit masked (fewer clips or speakers than ``min_cell``, or masked
+    so that another cannot be derived) are left out: their clips are not listed
+    and their hours and shares appear nowhere.
+
     Parameters
     ----------
     result
-        An :func:`audit_corpus` result (its ``settings`` and ``reference``).
+        An :func:`audit_corpus` result (its ``settings``, ``representation`` and ``reference``).
     table
         The checked per-clip table :func:`audit_corpus` returns with ``return_table=True``.
 
@@ -149,12 +153,24 @@ def balanced_manifest(result: dict, table: pd.DataFrame) -> tuple[pd.DataFrame, 
     -------
     (DataFrame, dict)
         The subset (write it with :func:`alloava_analysis.stats.subsets.write_subset_manifest`) and
-        ``{clips, hours, shares, targets, tolerance}`` for the result.
+        ``{clips, hours, shares, targets, tolerance, masked_cells_left_out}`` for the result.
     """
     settings = result["settings"]
-    key = "&".join(settings["by"])
-    targets = {r["group"]: r["share"] for r in result.get("reference") or [] if r["attribute"] == key} or None
-    subset = balanced_subset(table, settings["by"], targets=targets, tolerance=settings["balance_tolerance"],
+    by = list(settings["by"])
+    key = "&".join(by)
+    masked = {"&".join(map(str, r["values"])) for r in result["representation"]
+              if r.get("suppressed") and list(r.get("attributes") or []) == by}
+    shown = table[~table[by].astype(str).agg("&".join, axis=1).isin(masked)]
+    targets = {r["group"]: r["share"] for r in result.get("reference") or []
+               if r["attribute"] == key and r["group"] not in masked} or None
+    if shown.empty or (targets is not None and not sum(targets.values())):
+        raise SchemaError(f"expected at least one {key} cell with {settings['min_cell']} or more clips and speakers "
+                          "to balance, got only masked cells (lower --min-cell or audit by fewer attributes)",
+                          path=result["labels"])
+    if targets is not None:
+        targets = {g: v / sum(targets.values()) for g, v in targets.items()}
+    subset = balanced_subset(shown, by, targets=targets, tolerance=settings["balance_tolerance"],
                              seed=settings["seed"])
     return subset, {"clips": int(len(subset)), "hours": subset.attrs["hours"], "shares": subset.attrs["shares"],
-                    "targets": subset.attrs["targets"], "tolerance": settings["balance_tolerance"]}
+                    "targets": subset.attrs["targets"], "tolerance": settings["balance_tolerance"],
+                    "masked_cells_left_out": len(masked)}

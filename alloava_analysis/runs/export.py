@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 import xarray as xr
@@ -34,8 +34,9 @@ from ..crossmodal.coupling import check_settings, clip_tables
 from ..errors import MissingModalityError
 from ..features import motion
 from ..features.tiers import clip_tiers
-from ..io.export import intervals, netcdf, pose_format, tables
+from ..io.export import intervals, netcdf, pose_format, record, tables
 from ..io.extraction import extraction_path, read_pose_dataset
+from ..io.layout import check_output_path
 from ..model import Clip
 from .settings import ExportSettings
 
@@ -109,8 +110,13 @@ def _media(clip: Clip) -> str | None:
     return files.get("video") or files.get("audio")
 
 
-def export_clip(root: str | Path, clip: Clip, out: str | Path, *, to: str, window_s: float = 5.0) -> list[Path]:
-    """Write one clip in format ``to`` (one of :data:`FORMATS`) under ``out``; returns the files written.
+def export_clip(root: str | Path, clip: Clip, out: str | Path, *, to: str, window_s: float = 5.0,
+                overwrite: bool = False) -> tuple[list[Path], list[dict]]:
+    """Write one clip in format ``to`` (one of :data:`FORMATS`) under ``out``; files changed by hand are kept.
+
+    A file already in ``out`` is replaced only when it is what an earlier
+    export wrote (its sha256 is in ``out``'s record,
+    :mod:`alloava_analysis.io.export.record`) or with ``overwrite``.
 
     Parameters
     ----------
@@ -124,21 +130,41 @@ def export_clip(root: str | Path, clip: Clip, out: str | Path, *, to: str, windo
         Format, one of :data:`FORMATS`.
     window_s
         Analysis window of the feature tables (``parquet``, ``csv``), seconds.
+    overwrite
+        Replace files even when they changed since they were exported.
 
     Returns
     -------
-    list of Path
-        The files written.
+    written : list of Path
+        The files written (not yet in the record: see :func:`~alloava_analysis.io.export.record.update_record`).
+    kept : list of dict
+        ``{path, reason}`` of the files left as they were.
     """
     check_option("to", to, FORMATS)
     check_positive("window_s", window_s)
+    check_option("overwrite", overwrite, (True, False))
     out = Path(out)
+    recorded = {} if overwrite else record.read_record(out)
+    written, kept = [], []
+    for path, write in _planned_files(root, clip, out, to, window_s):
+        reason = None if overwrite else record.changed_reason(path, recorded)
+        if reason is None:
+            written.append(write(path))
+        else:
+            kept.append({"path": str(path), "clip_id": clip.clip_id, "reason": reason})
+    return written, kept
+
+
+def _planned_files(root: str | Path, clip: Clip, out: Path, to: str,
+                   window_s: float) -> list[tuple[Path, Callable[[Path], Path]]]:
+    """``(target, writer)`` of every file the clip exports to, nothing written yet."""
     if to in ("netcdf", "pose"):
         poses = clip_poses(root, clip)
         if not poses:
             raise MissingModalityError(f"clip {clip.clip_id!r}: expected keypoints to export, got none")
         if to == "netcdf":
-            return [netcdf.write_pose_netcdf(out / f"{clip.clip_id}.{layout}.nc", ds) for layout, ds in poses.items()]
+            return [(out / f"{clip.clip_id}.{layout}.nc", partial(netcdf.write_pose_netcdf, ds=ds))
+                    for layout, ds in poses.items()]
         chosen = {k: v for k, v in poses.items() if k in MEDIAPIPE} or poses
         groups: list[dict[str, xr.Dataset]] = []  # layouts on one clock go into one file
         for layout, ds in chosen.items():
@@ -150,14 +176,16 @@ def export_clip(root: str | Path, clip: Clip, out: str | Path, *, to: str, windo
             else:
                 groups.append({layout: ds})
         names = [f"{clip.clip_id}.pose"] + [f"{clip.clip_id}.{next(iter(g))}.pose" for g in groups[1:]]
-        return [pose_format.write_pose_file(out / name, group) for name, group in zip(names, groups)]
+        return [(out / name, partial(pose_format.write_pose_file, poses=group)) for name, group in zip(names, groups)]
     if to in ("eaf", "textgrid"):
         tiers = clip_tiers(clip)
         if to == "eaf":
-            return [intervals.write_eaf(out / f"{clip.clip_id}.eaf", tiers, media=_media(clip), clip_id=clip.clip_id)]
-        return [intervals.write_textgrid(out / f"{clip.clip_id}.TextGrid", tiers, duration=tiers.attrs["duration_s"])]
+            return [(out / f"{clip.clip_id}.eaf", partial(intervals.write_eaf, intervals=tiers, media=_media(clip),
+                                                          clip_id=clip.clip_id))]
+        return [(out / f"{clip.clip_id}.TextGrid", partial(intervals.write_textgrid, intervals=tiers,
+                                                           duration=tiers.attrs["duration_s"]))]
     if to in ("parquet", "csv"):
-        return [tables.write_table(out / f"{clip.clip_id}.{name}.{to}", df, fmt=to)
+        return [(out / f"{clip.clip_id}.{name}.{to}", partial(tables.write_table, df=df, fmt=to))
                 for name, df in feature_tables(clip, window_s=window_s).items()]
     raise AssertionError(f"unhandled export format {to!r}")  # every format of FORMATS is handled above
 
@@ -183,22 +211,28 @@ def export_corpus(source: Any, settings: ExportSettings | None = None, *, out: s
     -------
     dict
         ``{files, clips, out, format, failed: [{clip_id, reason}], skipped, settings, notes}``
-        (``skipped``: files the layout scan could not use).
+        (``skipped``: files the layout scan could not use, and exported files changed since, kept unless
+        ``overwrite``).
     """
     s = ExportSettings.resolve(settings, **options)
     corpus = as_corpus(source)
     unknown = sorted(set(s.clip_ids or []) - set(corpus.clip_ids))
     if s.clip_ids:  # unknown ids are reported as failed below, not passed on to select (which warns)
         corpus = corpus.select(clip_id=[c for c in s.clip_ids if c not in unknown])
-    out = Path(out) if out is not None else corpus.root / "export" / s.to
+    out = check_output_path(Path(out) if out is not None else corpus.root / "export" / s.to, corpus=corpus.root,
+                            folder=True, name="out")
     failed = [{"clip_id": c, "reason": f"no clip {c!r} in {corpus.root}"} for c in unknown]
-    done, not_exported = corpus.map(partial(_export_one, corpus.root, out, s.to, s.window_s), progress=progress,
-                                    desc="export", catch=(Exception,))
-    files = [f for _, written in done for f in written]
+    done, not_exported = corpus.map(partial(_export_one, corpus.root, out, s.to, s.window_s, s.overwrite),
+                                    progress=progress, desc="export", catch=(Exception,))
+    files = [f for _, (written, _) in done for f in written]
+    kept = [k for _, (_, clip_kept) in done for k in clip_kept]
+    if files:
+        record.update_record(out, files)
     failed += not_exported
     return {"files": [str(f) for f in files], "clips": len(done), "out": str(out), "format": s.to, "failed": failed,
-            "skipped": list(corpus.skipped_files), "settings": s.to_dict(), "notes": []}
+            "skipped": list(corpus.skipped_files) + kept, "settings": s.to_dict(), "notes": []}
 
 
-def _export_one(root: str | Path, out: Path, to: str, window_s: float, clip: Clip) -> list[Path]:
-    return export_clip(root, clip, out, to=to, window_s=window_s)
+def _export_one(root: str | Path, out: Path, to: str, window_s: float, overwrite: bool,
+                clip: Clip) -> tuple[list[Path], list[dict]]:
+    return export_clip(root, clip, out, to=to, window_s=window_s, overwrite=overwrite)

@@ -420,13 +420,16 @@ class ExportSettings(JobSettings):
         Analysis window of the feature tables (``parquet``, ``csv``), seconds.
     clip_ids
         Clips to export (None: all).
+    overwrite
+        Replace exported files even when they changed since (hand corrections are lost).
     """
 
-    CHOICES: ClassVar[dict[str, tuple]] = {"to": choices.EXPORT_FORMATS}
+    CHOICES: ClassVar[dict[str, tuple]] = {"to": choices.EXPORT_FORMATS, "overwrite": (True, False)}
 
     to: str = "netcdf"
     window_s: float = 5.0
     clip_ids: tuple[str, ...] | None = None
+    overwrite: bool = False
 
     def __post_init__(self) -> None:
         self._check_choices()

@@ -25,7 +25,6 @@ TESTED_ELSEWHERE = {
     "io/http_range.py": "tests/unit/io/test_hub.py",
     "io/loopback_hub.py": "tests/unit/io/test_hub.py",
     "io/notebooks.py": "tests/notebooks/test_notebooks.py",
-    "io/tables.py": "tests/unit/io/export/test_tables.py",
     "labs/feedback.py": "tests/unit/labs/test_checkers.py",
     "labs/lab01.py": "tests/unit/labs/test_checkers.py",
     "labs/lab02.py": "tests/unit/labs/test_checkers.py",

@@ -22,8 +22,9 @@ import pyarrow.parquet as pq
 
 from ...checks import check_option
 from ...errors import ParameterError, SchemaError
-from ..atomic import atomic_path, atomic_write
+from ..atomic import atomic_path
 from ..jsonable import to_jsonable
+from ..tables import restore_cells, write_csv_table
 
 UNITS_KEY, ATTRS_KEY = b"alloava_units", b"alloava_attrs"
 FORMATS = ("parquet", "csv")
@@ -95,10 +96,7 @@ def write_table(path: str | Path, df: pd.DataFrame, *, units: dict[str, str] | N
     found = table_units(df, units)
     attrs = {k: v for k, v in df.attrs.items() if k != "units"}
     if fmt == "csv":
-        out = df.rename(columns={c: f"{c} [{u}]" for c, u in found.items()})
-        with atomic_write(path, "w", encoding="utf-8", newline="") as handle:
-            out.to_csv(handle, index=False)
-        return path
+        return write_csv_table(path, df.rename(columns={c: f"{c} [{u}]" for c, u in found.items()}))
     table = pa.Table.from_pandas(df, preserve_index=False)
     fields = [f.with_metadata({b"unit": found[f.name].encode()}) if f.name in found else f for f in table.schema]
     meta = {**(table.schema.metadata or {}), UNITS_KEY: json.dumps(found).encode(),
@@ -127,7 +125,7 @@ def read_table(path: str | Path, *, fmt: str | None = None) -> pd.DataFrame:
     path = Path(path)
     fmt = _format(path, fmt)
     if fmt == "csv":
-        df = pd.read_csv(path, keep_default_na=True)
+        df = restore_cells(pd.read_csv(path, keep_default_na=True))
         units, names = {}, {}
         for col in df.columns:
             m = _UNIT_IN_NAME.match(str(col))

@@ -95,6 +95,8 @@ CALLS = {
     "io.keypoints_json.write_keypoints": lambda tmp: ((tmp / "k.json", {"mediapipe_pose_33": random_pose(3)}), {}),
     "io.labels.write_labels": lambda tmp: ((tmp / "labels.csv", [{"clip_id": CLIP, "gender": "female"}]), {}),
     "io.layout.check_youtube_id": lambda tmp: ((CLIP[-11:],), {}),
+    "io.layout.check_output_path": lambda tmp: ((tmp / "out.html",), {}),
+    "io.tables.write_csv_table": lambda tmp: ((tmp / "t.csv", pd.DataFrame({"a": ["=x"]})), {}),
     "io.loopback_hub.serve_corpus": lambda tmp: ((_corpus(tmp),), {}),
     "io.manifest.make_manifest": lambda tmp: (([CLIP],), {}),
     "io.manifest.validate_manifest": lambda tmp: ((pd.DataFrame({"clip_id": [CLIP]}),), {}),
