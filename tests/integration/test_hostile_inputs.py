@@ -479,3 +479,17 @@ def test_ctrl_c_or_sigterm_during_correlate_with_workers_stops_cleanly_leaving_n
     assert f"stopped by {signum}" in err
     assert not any(_alive(pid) for pid in workers), "worker processes outlived the stopped command"
     assert not list(tmp.glob("alloava-workers-*")), "the workers' folder was left behind"
+
+
+@pytest.mark.parametrize("pages", [2, 16])
+def test_a_full_disk_during_export_says_no_space_left_and_which_file(corpus, capsys, small_disk, pages):
+    """A real tmpfs too small for the NetCDF files: each clip fails with ENOSPC naming its file (issue 23)."""
+    root, _ = corpus
+    disk = small_disk(pages)
+    code, result = run_json(capsys, "export", str(root), "--to", "netcdf", "--out", str(disk / "nc"))
+    assert code == 1 and result["failed"], result
+    for failure in result["failed"]:
+        assert "no space left" in failure["reason"] and "HDF error" not in failure["reason"].split("netCDF said")[0]
+        assert str(disk / "nc" / failure["clip_id"]) in failure["reason"]
+        assert "unexpected RuntimeError" not in failure["reason"]
+    assert not [p for p in disk.rglob("*") if p.is_file() and not p.name.endswith(".nc")]  # no temporaries

@@ -16,6 +16,8 @@ local files into the dataset), and declared sizes that the file can hold
 """
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 import numpy as np
@@ -137,8 +139,23 @@ def write_pose_netcdf(path: str | Path, ds: xr.Dataset) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as tmp:
-        ds.to_netcdf(tmp, engine=ENGINE)
+        try:
+            ds.to_netcdf(tmp, engine=ENGINE)
+        except (RuntimeError, OSError) as err:  # netCDF4 reports a full disk as "HDF error" or "Permission denied"
+            raise _write_error(path, tmp, err, needed=int(ds.nbytes)) from None
     return path
+
+
+def _write_error(path: Path, tmp: Path, err: Exception, *, needed: int) -> OSError:
+    """The OSError to raise for a failed NetCDF write: ENOSPC naming ``path`` when its disk is full."""
+    stats = os.statvfs(tmp.parent)
+    free = stats.f_bavail * stats.f_frsize
+    if free < needed + SIZE_SLACK // 64:  # the temporary file still holds what was written
+        return OSError(errno.ENOSPC, f"no space left on device while writing the NetCDF file ({free} bytes free, "
+                                     f"about {needed} needed; netCDF said {err})", str(path))
+    if isinstance(err, OSError):
+        return err
+    return OSError(errno.EIO, f"could not write the NetCDF file (netCDF said {err})", str(path))
 
 
 def read_pose_netcdf(path: str | Path) -> xr.Dataset:

@@ -128,3 +128,30 @@ def test_a_string_typed_position_is_a_schema_error_naming_the_variable(tmp_path)
         nc.createVariable("position", str, ("time",))[:] = np.array(["a", "b"], dtype=object)
     with pytest.raises(SchemaError, match="variable 'position'.*expected numbers"):
         read_pose_netcdf(path)
+
+
+@pytest.fixture
+def tiny_tmpfs(tmp_path):
+    """A real 256 KiB tmpfs (needs root and mount permission; skipped otherwise), unmounted afterwards."""
+    import subprocess
+
+    point = tmp_path / "disk"
+    point.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=262144,mode=0755", "tmpfs", str(point)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs to fill a disk for real: {done.stderr.strip() or done.returncode}")
+    yield point
+    subprocess.run(["umount", "-l", str(point)], capture_output=True)
+
+
+def test_a_full_disk_says_no_space_left_and_names_the_file_leaving_no_temporary(tiny_tmpfs):
+    import errno
+
+    ds = random_pose(3000)  # about 1.6 MB of positions and confidences: more than the 256 KiB disk holds
+    target = tiny_tmpfs / "clip.mediapipe_pose_33.nc"
+    with pytest.raises(OSError) as info:
+        write_pose_netcdf(target, ds)
+    assert info.value.errno == errno.ENOSPC and "no space left" in str(info.value)
+    assert str(target) in str(info.value)
+    assert list(tiny_tmpfs.iterdir()) == []  # neither the file nor a temporary
