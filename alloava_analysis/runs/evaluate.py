@@ -506,22 +506,32 @@ def prepare_side(path: str | Path, *, work_dir: str | Path, side: str, progress:
     models: dict = {}
     done, reused, failed = [], [], []
     for video in tqdm(videos, desc=f"extract {side}", unit="video", disable=not progress):
+        clip_id, no_person = video.name, None
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)  # derived clip ids are reported below
                 key, derived = clip_key_for(video)
+            clip_id = key.clip_id
             if extraction_path(out, key.clip_id).exists() and \
                     extraction_path(out, key.clip_id, FACE_LAYOUT).exists():
                 reused.append(key.clip_id)
                 continue
-            result = extract_video(video, out, clip_id=key.clip_id, face=True, sync=False, copy_video=False,
-                                   allow_download=allow_download, progress=progress, **extract_options)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", UserWarning)
+                try:
+                    result = extract_video(video, out, clip_id=key.clip_id, face=True, sync=False, copy_video=False,
+                                           allow_download=allow_download, progress=progress, **extract_options)
+                finally:
+                    no_person = next((str(w.message) for w in caught if "no person found" in str(w.message)), None)
+            for w in caught:  # shown as before
+                warnings.warn(w.message, w.category, stacklevel=2)
             models.update(result.get("models", {}))
             done.append({"clip_id": key.clip_id, "source": str(video), "clip_id_derived": derived,
                          "frames": result["frames"], "skipped": result.get("skipped", [])})
         except (AlloAvaError, OSError, ValueError) as err:
             log.warning("could not extract %s: %s", video, err)
-            failed.append({"clip_id": video.name, "side": side, "reason": f"extraction failed: {err}"})
+            reason = f"extraction failed: {no_person}" if no_person else f"extraction failed: {err}"
+            failed.append({"clip_id": clip_id, "source": str(video), "side": side, "reason": reason})
     if not done and not reused:  # nothing to measure: say so about the user's files, not the work folder
         reasons = "; ".join(f"{f['clip_id']}: {f['reason']}" for f in failed[:10])
         raise ExtractionError(f"{side} path {path}: no video could be extracted ({reasons})")
@@ -569,6 +579,11 @@ def evaluate_paths(real: str | Path, generated: str | Path, settings: EvaluateSe
         result = evaluate_corpora(rc, gc, settings, progress=progress, side_info={"real": ri, "generated": gi},
                                   workers=workers, scheduler=scheduler, **options)
         extraction_failed = ri.pop("extraction_failed", []) + gi.pop("extraction_failed", [])
+        not_extracted = {(f["side"], f["clip_id"]) for f in extraction_failed}  # listed once, with the first reason
+        twice = [f for f in result["failed"] if (f.get("side"), f.get("clip_id")) in not_extracted]
+        result["failed"] = [f for f in result["failed"] if f not in twice]
+        for side in ("real", "generated"):
+            result[side]["failed"] -= sum(1 for f in twice if f.get("side") == side)
         result["skipped"] = ri.pop("skipped", []) + gi.pop("skipped", []) + list(result.get("skipped") or [])
         result["failed"] = extraction_failed + result["failed"]
         for side, info in (("real", ri), ("generated", gi)):
