@@ -179,4 +179,3 @@ def test_a_camera_cut_splits_the_clip_into_shots():
     assert any("1 camera cut(s) (pose)" in n for n in split.notes)
     assert np.nanmax(split.speed) < 0.2 < 2.0 < np.nanmax(whole.speed)
     assert len(split.windows) == 4 and len(whole.windows) == 5  # the window across the cut is gone
-
