@@ -176,9 +176,20 @@ class _LocalWorkers:
         self.pool.shutdown(wait=True, cancel_futures=True)
         self._start_pool()
 
-    def close(self) -> None:
+    def close(self, *, abort: bool = False) -> None:
+        """End the workers and remove their folder; ``abort`` (Ctrl-C, SIGTERM) ends running items too."""
+        if abort:  # the workers ignore SIGINT and would finish their items first: stop them now
+            for process in list((getattr(self.pool, "_processes", None) or {}).values()):
+                with contextlib.suppress(OSError, ValueError):
+                    process.terminate()
         self.pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _stopping() -> bool:
+    """Whether the exception being handled stops the program (KeyboardInterrupt, SystemExit), not one item."""
+    kind = sys.exc_info()[0]
+    return kind is not None and not issubclass(kind, Exception)
 
 
 _KEPT: list[_LocalWorkers] = []  # the workers of the enclosing keep_workers blocks, innermost last
@@ -215,7 +226,7 @@ def keep_workers(workers: int | None = None) -> Iterator[None]:
     try:
         yield
     finally:
-        _KEPT.pop().close()
+        _KEPT.pop().close(abort=_stopping())
 
 
 def _kept(workers: int) -> _LocalWorkers | None:
@@ -451,7 +462,7 @@ def _run_processes(fn: Callable, items: Sequence[Any], workers: int) -> Iterator
     finally:
         fn_path.unlink(missing_ok=True)
         if kept is None:
-            local.close()
+            local.close(abort=_stopping())
         elif local.broken:  # the next map inside the block gets new workers
             local.restart()
 

@@ -8,6 +8,9 @@ usage error (argparse's, or a :class:`~alloava_analysis.errors.ParameterError`
 raised by an option check before any clip is loaded). With ``--json`` every
 error, usage errors included, is one JSON object ``{error, message, exit}`` on
 stdout; an unexpected exception is exit 1 with its traceback only under ``-v``.
+Ctrl-C (SIGINT) and SIGTERM stop a command cleanly: workers are ended,
+temporary files removed, one line says so, and the exit status is 128 + the
+signal's number (130, 143).
 
 Adding a command
 ----------------
@@ -33,10 +36,13 @@ Adding a command
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import logging
+import signal
 import sys
+import threading
 import traceback
 from types import ModuleType
 
@@ -170,7 +176,10 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     module = command_module(args.command)
     try:
-        result = module.run(args)
+        with _signals_stop_the_command():
+            result = module.run(args)
+    except _Stopped as err:  # Ctrl-C or SIGTERM: the finally blocks on the way out ended workers, removed temporaries
+        return _fail(args, err, 128 + err.signum)
     except ParameterError as err:  # an option or input path the command cannot use: a usage error
         return _fail(args, err, EXIT_USAGE)
     except AlloAvaError as err:  # the data could not be processed at all
@@ -195,6 +204,38 @@ def _emit(args: argparse.Namespace, result: dict, human) -> None:
         sys.stdout.write("\n")
     else:
         print(human(result))
+
+
+class _Stopped(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM while a command runs."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        super().__init__(f"stopped by {signal.Signals(signum).name}; workers ended and temporary files removed")
+
+
+def _raise_stopped(signum: int, frame) -> None:
+    for other in (signal.SIGINT, signal.SIGTERM):  # a second Ctrl-C must not cut the clean-up short
+        signal.signal(other, signal.SIG_IGN)
+    raise _Stopped(signum)
+
+
+@contextlib.contextmanager
+def _signals_stop_the_command():
+    """SIGINT and SIGTERM raise :class:`_Stopped` in the command, so its ``finally`` blocks clean up."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
+        yield
+        return
+    previous = {signum: signal.signal(signum, _raise_stopped) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    except _Stopped:
+        raise
+    except KeyboardInterrupt:  # a SIGINT raised elsewhere (the default handler, in a library)
+        raise _Stopped(signal.SIGINT) from None
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _fail(args: argparse.Namespace, err: Exception, code: int, *, hint: str | None = None) -> int:

@@ -78,7 +78,7 @@ def executor_parser() -> argparse.ArgumentParser:
     group = parser.add_argument_group("execution")
     group.add_argument("--workers", type=positive_int, default=None,
                        help="clips in parallel local processes (default: every core; 1 = in this process)")
-    group.add_argument("--scheduler", metavar="ADDRESS",
+    group.add_argument("--scheduler", metavar="ADDRESS", type=scheduler_address,
                        help="run clips on this Dask cluster (tcp://host:8786); the workers must see PATH at the "
                             "same path")
     return parser
@@ -103,6 +103,36 @@ positive_float = _as_type("a number > 0", float, options.check_positive)
 nonnegative_float = _as_type("a number >= 0", float, options.check_nonnegative)
 positive_int = _as_type("an integer >= 1", int, options.check_int, minimum=1)
 nonnegative_int = _as_type("an integer >= 0", int, options.check_int, minimum=0)
+
+
+#: Dask's communication protocols; ``host:port`` without one means ``tcp://``.
+SCHEDULER_PROTOCOLS = ("tcp", "tls", "ucx", "ws", "wss", "inproc")
+
+
+def scheduler_address(text: str) -> str:
+    """``--scheduler``: a Dask scheduler address, ``PROTOCOL://host:port`` or ``host:port``.
+
+    Parameters
+    ----------
+    text
+        The option's value.
+
+    Returns
+    -------
+    str
+        ``text`` unchanged, when it is an address a Dask client can connect to.
+    """
+    expected = f"a Dask scheduler address such as tcp://host:8786 (protocols {', '.join(SCHEDULER_PROTOCOLS)})"
+    protocol, sep, rest = text.strip().rpartition("://")
+    if sep and protocol not in SCHEDULER_PROTOCOLS:
+        hint = "; the dashboard's http:// address is not the scheduler's" if protocol in ("http", "https") else ""
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}{hint}")
+    if protocol == "inproc" and rest:
+        return text
+    host, colon, port = rest.rpartition(":")
+    if not (colon and host.strip("[]") and port.isdigit() and 0 < int(port) < 65536) or any(c.isspace() for c in rest):
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+    return text
 
 
 def choices_help(text: str, allowed: tuple | list) -> str:

@@ -1,10 +1,17 @@
 """Formative feedback for lab checkers: what is wrong, and a hint, never only pass/fail."""
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
-__all__ = ["Feedback", "NOT_ANSWERED", "answer_of", "as_number", "near"]
+from ..checks import check_int
+from ..errors import ParameterError
+
+__all__ = ["Feedback", "NOT_ANSWERED", "answer_of", "as_items", "as_number", "describe", "near"]
+
+#: The most items a checker takes from a student's list or table (``itertools.count()`` never ends).
+MAX_ITEMS = 10_000
 
 NOT_ANSWERED = ...  # student notebooks start with ``answer_qN = ...``
 
@@ -43,6 +50,68 @@ def answer_of(env: dict[str, Any], name: str, *, example: str) -> Any:
     return env[name]
 
 
+def describe(value: Any, *, width: int = 60) -> str:
+    """``value``'s type and a short repr, for feedback; never raises, whatever the object's ``__repr__`` does.
+
+    Parameters
+    ----------
+    value
+        Any object a student assigned.
+    width
+        The most characters of the repr to show.
+
+    Returns
+    -------
+    str
+        ``"<type> <repr>"``, the repr cut to ``width`` characters (or only the type when the repr raises).
+    """
+    check_int("width", width, minimum=1)
+    kind = type(value).__name__
+    try:
+        text = repr(value)
+        if not isinstance(text, str):
+            raise TypeError("__repr__ returned a non-string")
+    except Exception:  # noqa: BLE001 - a student's object may raise anything from __repr__
+        return f"a {kind} (that cannot be shown)"
+    return f"{kind} {text[:width]}" + ("..." if len(text) > width else "")
+
+
+def as_items(value: Any, name: str, *, expected: str = "a list", at_most: int = MAX_ITEMS) -> list:
+    """The items of ``value`` as a list, taking at most ``at_most`` of them; Feedback when it is not a list/table.
+
+    Parameters
+    ----------
+    value
+        The student's answer: a list, tuple, set, array or other finite iterable (a string is not one).
+    name
+        How the feedback names it, e.g. ``"answer_q2"``.
+    expected
+        What was asked for, as the feedback says it (``"a list"``, ``"a pair (low, high)"``).
+    at_most
+        The most items allowed; an endless or huge iterable is Feedback, not a MemoryError.
+
+    Returns
+    -------
+    list
+        The items.
+    """
+    check_int("at_most", at_most, minimum=1)
+    if not isinstance(expected, str):
+        raise ParameterError(f"invalid value for expected: expected a string, got {type(expected).__name__}",
+                             name="expected")
+    if isinstance(value, (str, bytes)):
+        raise Feedback(f"{name} is {describe(value, width=40)}; this is not {expected}.", "a list, even of one item")
+    try:
+        items = list(itertools.islice(iter(value), at_most + 1))
+    except Exception:  # noqa: BLE001 - a student's object may raise anything from __iter__/__next__
+        raise Feedback(f"{name} is {describe(value, width=40)}; this is not {expected} (it cannot be iterated).",
+                       f"give {expected} of plain values") from None
+    if len(items) > at_most:
+        raise Feedback(f"{name} has more than {at_most} items (is it endless?); this is not {expected}.",
+                       f"give {expected} of plain values, e.g. list(...) of the ones you need")
+    return items
+
+
 def as_number(value: Any, name: str) -> float:
     """``value`` as a finite float; Feedback naming what was given otherwise.
 
@@ -62,8 +131,10 @@ def as_number(value: Any, name: str) -> float:
         raise Feedback(f"{name} is {value!r}, a yes/no value; expected a number.", "compute the number itself")
     try:
         number = float(value)
-    except (TypeError, ValueError):
-        raise Feedback(f"{name} is {type(value).__name__} {value!r:.60}; expected a single number.",
+        if not isinstance(number, float):
+            raise TypeError("__float__ returned a non-float")
+    except Exception:  # noqa: BLE001 - float() of a student's object may raise anything
+        raise Feedback(f"{name} is {describe(value)}; this is not a number.",
                        "if you have a pandas Series or an array, take the value you need (e.g. .mean() or "
                        "float(...))") from None
     if math.isnan(number):

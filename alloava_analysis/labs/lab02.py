@@ -12,7 +12,7 @@ from scipy import stats
 from ..crossmodal.correlation import pooled_correlation
 from ..runs.correlate import corpus_tables
 from ._common import lab_corpus
-from .feedback import Feedback, answer_of, as_number, near
+from .feedback import Feedback, answer_of, as_items, as_number, describe, near
 
 PAPER_R = 0.0285
 N_BOOT = 500
@@ -71,10 +71,10 @@ def _honest(root: str, window_s: float) -> dict:
 
 
 def _pair(value: Any, name: str) -> tuple[float, float]:
-    try:
-        low, high = value
-    except (TypeError, ValueError):
-        raise Feedback(f"{name} should be a pair (low, high), got {value!r:.60}.", f"{name} = (low, high)") from None
+    items = as_items(value, name, expected="a pair (low, high)", at_most=2)
+    if len(items) != 2:
+        raise Feedback(f"{name} should be a pair (low, high), got {describe(value)}.", f"{name} = (low, high)")
+    low, high = items
     low, high = as_number(low, f"{name}[0]"), as_number(high, f"{name}[1]")
     if low > high:
         raise Feedback(f"{name} = ({low:.3g}, {high:.3g}) has its low end above its high end.", "swap them")
@@ -163,11 +163,11 @@ def check_q3(env: dict[str, Any]) -> None:
     """
     w = lab_windows(env)
     value = answer_of(env, "answer_q3", example="(pooled['r'], pooled['ci_low'], pooled['ci_high'])")
-    try:
-        r, low, high = value
-    except (TypeError, ValueError):
-        raise Feedback(f"answer_q3 should be three numbers (r, low, high), got {value!r:.60}.",
-                       "answer_q3 = (pooled['r'], pooled['ci_low'], pooled['ci_high'])") from None
+    items = as_items(value, "answer_q3", expected="three numbers (r, low, high)", at_most=3)
+    if len(items) != 3:
+        raise Feedback(f"answer_q3 should be three numbers (r, low, high), got {describe(value)}.",
+                       "answer_q3 = (pooled['r'], pooled['ci_low'], pooled['ci_high'])")
+    r, low, high = items
     r = as_number(r, "answer_q3[0]")
     low, high = _pair((low, high), "answer_q3[1:]")
     honest = _honest(str(lab_corpus(env).root), float(env.get("window_s", 5.0)))
@@ -229,7 +229,8 @@ def check_q5(env: dict[str, Any]) -> None:
     """
     value = answer_of(env, "answer_q5", example="True or False")
     if not isinstance(value, (bool, np.bool_)):
-        raise Feedback(f"answer_q5 is {value!r:.40}; expected True or False.", "compare: low <= 0.0285 <= high")
+        raise Feedback(f"answer_q5 is {describe(value, width=40)}; expected True or False.",
+                       "compare: low <= 0.0285 <= high")
     honest = _honest(str(lab_corpus(env).root), float(env.get("window_s", 5.0)))
     expected = bool(honest["ci_low"] <= PAPER_R <= honest["ci_high"])
     if bool(value) != expected:

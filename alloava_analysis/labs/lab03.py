@@ -8,7 +8,7 @@ import numpy as np
 
 from ..runs.audit import audit_corpus, audit_table
 from ._common import lab_corpus
-from .feedback import Feedback, answer_of, as_number, near
+from .feedback import Feedback, answer_of, as_items, as_number, describe, near
 
 N_BOOT, N_PERM = 300, 299
 
@@ -52,7 +52,7 @@ def check_q1(env: dict[str, Any]) -> None:
            if r["group"] != "overall" and not r.get("suppressed")]
     expected = {r["group"]: r["share"] for r in rep}
     clip_total = sum(r["clips"] for r in rep)
-    value = {str(k): v for k, v in value.items() if str(k) != "overall"}
+    value = {str(k): v for k, v in dict(value).items() if str(k) != "overall"}
     if set(value) != set(expected):
         raise Feedback(f"the groups are {sorted(value)}; expected {sorted(expected)}.",
                        "use the 'group' column of the representation table (without 'overall')")
@@ -81,11 +81,13 @@ def check_q2(env: dict[str, Any]) -> None:
         When the answer is missing or wrong: what is wrong and a hint.
     """
     value = answer_of(env, "answer_q2", example="['skin_tone=...', ...]")
-    if isinstance(value, str) or not hasattr(value, "__iter__"):
-        raise Feedback(f"answer_q2 is {value!r:.40}; expected a list of group names.", "a list, even of one group")
+    items = as_items(value, "answer_q2", expected="a list of group names")
+    if not all(isinstance(v, str) for v in items):
+        raise Feedback(f"answer_q2 holds {describe(next(v for v in items if not isinstance(v, str)), width=40)}; "
+                       "expected a list of group names (strings).", "copy the names from the 'group' column")
     rep = _audit(_root(env), "skin_tone")["representation"]
     expected = {r["group"] for r in rep if r.get("suppressed")}
-    got = {str(v) for v in value}
+    got = set(items)
     if got == expected:
         return
     shown = {r["group"] for r in rep if not r.get("suppressed") and r["group"] != "overall"}
@@ -142,7 +144,7 @@ def check_q4(env: dict[str, Any]) -> None:
     """
     value = answer_of(env, "answer_q4", example="True or False")
     if not isinstance(value, (bool, np.bool_)):
-        raise Feedback(f"answer_q4 is {value!r:.40}; expected True or False.", "answer with a boolean")
+        raise Feedback(f"answer_q4 is {describe(value, width=40)}; expected True or False.", "answer with a boolean")
     rep = _audit(_root(env), "skin_tone")["representation"]
     suppressed = any(r["group"] == "skin_tone=darker" and r.get("suppressed") for r in rep)
     if bool(value) == (not suppressed):

@@ -25,7 +25,7 @@ from tqdm.auto import tqdm
 
 from ..checks import check_option
 from ..corpus import Corpus
-from ..errors import AlloAvaError, InputPathError, ParameterError
+from ..errors import AlloAvaError, ExtractionError, InputPathError, ParameterError
 from ..evaluate.beats import beat_alignment, motion_beats
 from ..evaluate.clip import EVALUATION_VERSION, ClipMeasures, measure_clip
 from ..evaluate.distances import average_pairwise_distance, hellinger_distance, speed_histograms
@@ -409,9 +409,46 @@ def evaluate_corpora(real: "Corpus | CorpusMeasures | str | Path", generated: Co
     }
 
 
-def _videos(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
-                  and p.name.lower().endswith(VIDEO_SUFFIXES))
+def _not_a_video(path: Path) -> str | None:
+    """Why ``path`` (named like a video) cannot be one, or None when it opens with a video stream."""
+    if path.is_symlink():
+        try:
+            path.resolve(strict=True)
+        except RuntimeError:  # Python 3.11 reports a symlink loop this way
+            return "a link loop"
+        except OSError as err:
+            return "a link loop" if err.errno == 40 else "a broken link (its target does not exist)"
+    if path.is_dir():
+        return "a folder, not a video file"
+    if not path.is_file():
+        return "not a regular file"
+    if path.stat().st_size == 0:
+        return "an empty file (0 bytes)"
+    try:
+        import av
+
+        with av.open(str(path)) as container:
+            if not container.streams.video:
+                return "no video stream in the file"
+    except ImportError:  # pragma: no cover - extraction (the [extract] extra) says so itself
+        return None
+    except Exception as err:  # noqa: BLE001 - PyAV raises its own errors for every kind of bad file
+        return f"not a readable video ({type(err).__name__}: {str(err)[:120]})"
+    return None
+
+
+def _videos(folder: Path, side: str) -> tuple[list[Path], list[dict]]:
+    """The videos of ``folder`` and the entries named like videos that are not: ``{path, side, reason}``."""
+    videos, skipped = [], []
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith(".") or not entry.name.lower().endswith(VIDEO_SUFFIXES):
+            continue
+        reason = _not_a_video(entry)
+        if reason is None:
+            videos.append(entry)
+        else:
+            skipped.append({"path": str(entry), "side": side, "reason": reason})
+    return videos, skipped
 
 
 def prepare_side(path: str | Path, *, work_dir: str | Path, side: str, progress: bool = True,
@@ -457,32 +494,49 @@ def prepare_side(path: str | Path, *, work_dir: str | Path, side: str, progress:
     table, _ = scan_layout(path)
     if len(table) and table["keypoints"].notna().any():
         return Corpus(path), {"kind": "corpus"}
-    videos = _videos(path) or (_videos(path / "video") if (path / "video").is_dir() else [])
+    videos, skipped = _videos(path, side)
+    if not videos and not skipped and (path / "video").is_dir():
+        videos, skipped = _videos(path / "video", side)
     if not videos:
+        found = "; ".join(f"{Path(s['path']).name}: {s['reason']}" for s in skipped[:10])
         raise InputPathError(f"{side} path {path}: expected keypoints in the Allo-AVA layout or video files "
-                             f"({', '.join(VIDEO_SUFFIXES)}), found neither", name="path")
+                             f"({', '.join(VIDEO_SUFFIXES)}), found " + (f"none that can be read ({found})" if found
+                                                                         else "neither"), name="path")
     out = Path(work_dir) / side
     models: dict = {}
     done, reused, failed = [], [], []
     for video in tqdm(videos, desc=f"extract {side}", unit="video", disable=not progress):
+        clip_id, no_person = video.name, None
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)  # derived clip ids are reported below
                 key, derived = clip_key_for(video)
+            clip_id = key.clip_id
             if extraction_path(out, key.clip_id).exists() and \
                     extraction_path(out, key.clip_id, FACE_LAYOUT).exists():
                 reused.append(key.clip_id)
                 continue
-            result = extract_video(video, out, clip_id=key.clip_id, face=True, sync=False, copy_video=False,
-                                   allow_download=allow_download, progress=progress, **extract_options)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", UserWarning)
+                try:
+                    result = extract_video(video, out, clip_id=key.clip_id, face=True, sync=False, copy_video=False,
+                                           allow_download=allow_download, progress=progress, **extract_options)
+                finally:
+                    no_person = next((str(w.message) for w in caught if "no person found" in str(w.message)), None)
+            for w in caught:  # shown as before
+                warnings.warn(w.message, w.category, stacklevel=2)
             models.update(result.get("models", {}))
             done.append({"clip_id": key.clip_id, "source": str(video), "clip_id_derived": derived,
                          "frames": result["frames"], "skipped": result.get("skipped", [])})
         except (AlloAvaError, OSError, ValueError) as err:
             log.warning("could not extract %s: %s", video, err)
-            failed.append({"clip_id": video.name, "side": side, "reason": f"extraction failed: {err}"})
+            reason = f"extraction failed: {no_person}" if no_person else f"extraction failed: {err}"
+            failed.append({"clip_id": clip_id, "source": str(video), "side": side, "reason": reason})
+    if not done and not reused:  # nothing to measure: say so about the user's files, not the work folder
+        reasons = "; ".join(f"{f['clip_id']}: {f['reason']}" for f in failed[:10])
+        raise ExtractionError(f"{side} path {path}: no video could be extracted ({reasons})")
     return Corpus(out), {"kind": "videos", "videos": len(videos), "extracted": done, "reused": reused,
-                         "models": models, "extraction_failed": failed, "work_dir": str(out)}
+                         "models": models, "extraction_failed": failed, "skipped": skipped, "work_dir": str(out)}
 
 
 def evaluate_paths(real: str | Path, generated: str | Path, settings: EvaluateSettings | None = None, *,
@@ -525,6 +579,12 @@ def evaluate_paths(real: str | Path, generated: str | Path, settings: EvaluateSe
         result = evaluate_corpora(rc, gc, settings, progress=progress, side_info={"real": ri, "generated": gi},
                                   workers=workers, scheduler=scheduler, **options)
         extraction_failed = ri.pop("extraction_failed", []) + gi.pop("extraction_failed", [])
+        not_extracted = {(f["side"], f["clip_id"]) for f in extraction_failed}  # listed once, with the first reason
+        twice = [f for f in result["failed"] if (f.get("side"), f.get("clip_id")) in not_extracted]
+        result["failed"] = [f for f in result["failed"] if f not in twice]
+        for side in ("real", "generated"):
+            result[side]["failed"] -= sum(1 for f in twice if f.get("side") == side)
+        result["skipped"] = ri.pop("skipped", []) + gi.pop("skipped", []) + list(result.get("skipped") or [])
         result["failed"] = extraction_failed + result["failed"]
         for side, info in (("real", ri), ("generated", gi)):
             result[side]["path"] = str(real if side == "real" else generated)

@@ -278,7 +278,10 @@ def check_reference(reference: pd.DataFrame, attributes: list[str] | tuple[str, 
         if len(parts) != len(values):
             raise SchemaError(f"expected {len(parts)} '&'-separated values for {attr!r}, got {group!r}", path=path,
                               where=f"row {i + 2}, column 'group'")
-        canon = [_check_values(schema.get(p), pd.Series([v]), path=path).iat[0] for p, v in zip(parts, values)]
+        try:
+            canon = [_check_values(schema.get(p), pd.Series([v]), path=path).iat[0] for p, v in zip(parts, values)]
+        except SchemaError as err:  # it checked a one-value column: the place is this row's 'group'
+            raise SchemaError(err.reason, path=path, where=f"row {i + 2}, column 'group'") from None
         out.iat[i, 0], out.iat[i, 1] = "&".join(parts), "&".join(canon)
     dup = out.duplicated(["attribute", "group"])
     if dup.any():

@@ -76,3 +76,37 @@ def test_whole_picture_motion_is_normalised_away(evaluated):
     # a photo does not turn its head: head-pose spread of a few degrees at most on both sides
     for side in ("real", "generated"):
         assert max(m["head_pose_std"][side][a] for a in ("pitch", "yaw", "roll")) < 3.0
+
+
+def _blank_video(path, n: int = 25) -> None:
+    """One second of a grey frame: a video without a person."""
+    import av
+
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=25)
+        stream.width, stream.height, stream.pix_fmt = 320, 240, "yuv420p"
+        for _ in range(n):
+            frame = av.VideoFrame.from_ndarray(np.full((240, 320, 3), 128, np.uint8), format="rgb24")
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode())
+
+
+@pytest.mark.filterwarnings("ignore:.*no person found")
+def test_a_video_without_a_person_and_bad_entries_are_each_listed_once(tmp_path):
+    """Issue 23: a personless video was listed twice (file name and derived clip id); bad entries broke the run."""
+    real, gen = tmp_path / "real", tmp_path / "generated"
+    real.mkdir()
+    gen.mkdir()
+    make_blinking_talk(real / "TED_realclip001.mp4", blinks_s=(0.9, 2.0))
+    make_blinking_talk(gen / "TED_geneclip001.mp4", moving=False)
+    _blank_video(gen / "blank.mp4")
+    (gen / "empty.mp4").write_bytes(b"")
+    (gen / "x.mp4").mkdir()
+    (gen / "dangling.mp4").symlink_to(gen / "missing.mp4")
+    result = evaluate_paths(real, gen, work_dir=tmp_path / "work", window_s=1.0, keypoints="head", n_boot=20,
+                            progress=False, allow_download=False)
+    blank = [f for f in result["failed"] if "blank" in str(f.get("source", "")) or f["clip_id"].startswith("local_")]
+    assert len(blank) == 1 and "no person found" in blank[0]["reason"], result["failed"]
+    assert result["generated"]["failed"] == 1
+    skipped = {s["path"].rsplit("/", 1)[1]: s["reason"] for s in result["skipped"]}
+    assert set(skipped) == {"empty.mp4", "x.mp4", "dangling.mp4"}, result["skipped"]

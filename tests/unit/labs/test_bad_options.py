@@ -13,6 +13,8 @@ CALLS = {
     "labs.otter_glue.make_test": lambda tmp: (("lab01", "q1"), {}),
     "labs.feedback.answer_of": lambda tmp: (({"answer_q1": 3}, "answer_q1"), {"example": "3"}),
     "labs.feedback.near": lambda tmp: ((1.0, 1.01), {}),
+    "labs.feedback.describe": lambda tmp: ((object(),), {}),
+    "labs.feedback.as_items": lambda tmp: (([1, 2], "answer_q2"), {}),
 }
 EXEMPT: dict[str, str] = {}
 NEEDS = {"labs.otter_glue.make_test": "otter"}  # an optional package the module imports

@@ -2,6 +2,8 @@
 the expected way; planted blink rates come back; the JSON contract keys are there."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -39,6 +41,49 @@ def corpora(tmp_path_factory):
     results = {name: evaluate_corpora(real, paths[name], n_boot=N_BOOT, progress=False)
                for name in ("identical", "jitter1", "jitter4", "frozen")}
     return paths, results, planted, clips
+
+
+def _hostile_videos(folder: Path) -> None:
+    """Entries named like videos that are not (issue 23), beside nothing else."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "empty.mp4").write_bytes(b"")
+    (folder / "random.mp4").write_bytes(np.random.default_rng(0).bytes(20_000))
+    (folder / "text.mp4").write_text("this is not a video\n" * 50)
+    (folder / "loop.mp4").symlink_to(folder / "loop.mp4")
+    (folder / "dangling.mp4").symlink_to(folder / "missing.mp4")
+    (folder / "x.mp4").mkdir()
+
+
+def test_entries_named_like_videos_that_are_not_are_each_skipped_with_their_reason(tmp_path):
+    from alloava_analysis.runs.evaluate import _videos
+
+    folder = tmp_path / "gen"
+    _hostile_videos(folder)
+    real = Path(__file__).resolve().parents[2] / "fixtures" / "real" / "signer_wave.mp4"
+    (folder / "good.mp4").symlink_to(real)
+    videos, skipped = _videos(folder, "generated")
+    assert videos == [folder / "good.mp4"]
+    reasons = {Path(s["path"]).name: s["reason"] for s in skipped}
+    assert set(reasons) == {"empty.mp4", "random.mp4", "text.mp4", "loop.mp4", "dangling.mp4", "x.mp4"}
+    assert reasons["empty.mp4"] == "an empty file (0 bytes)" and reasons["x.mp4"] == "a folder, not a video file"
+    assert reasons["loop.mp4"] == "a link loop" and reasons["dangling.mp4"].startswith("a broken link")
+    assert reasons["random.mp4"].startswith("not a readable video") and reasons["text.mp4"].startswith("not a readable")
+    assert all(s["side"] == "generated" for s in skipped)
+
+
+def test_a_folder_of_only_bad_videos_names_the_folder_and_each_reason_not_a_work_path(tmp_path):
+    from alloava_analysis.errors import InputPathError
+    from alloava_analysis.runs.evaluate import prepare_side
+
+    folder = tmp_path / "gen"
+    _hostile_videos(folder)
+    work = tmp_path / "work-internal"
+    with pytest.raises(InputPathError) as info:
+        prepare_side(folder, work_dir=work, side="generated", progress=False)
+    text = str(info.value)
+    assert str(folder) in text and "work-internal" not in text
+    for name in ("empty.mp4", "random.mp4", "text.mp4", "loop.mp4", "dangling.mp4", "x.mp4"):
+        assert name in text
 
 
 def test_contract_keys_and_provenance(corpora):

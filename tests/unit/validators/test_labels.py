@@ -67,3 +67,17 @@ def test_reference_distribution():
 def test_bad_reference(table, match):
     with pytest.raises(SchemaError, match=match):
         check_reference(pd.DataFrame(table), ["gender"], path="ref.csv")
+
+
+@pytest.mark.parametrize("group, place", [("robot", "row 4, column 'group'"), ("female&old", "row 4, column 'group'")])
+def test_a_bad_reference_value_names_its_own_row_and_the_group_column(tmp_path, group, place):
+    """Read from a real CSV: the third data row is line 4 of the file (issue 23: it said row 2, column 'gender')."""
+    from alloava_analysis.io.tables import read_csv_table
+
+    attribute = "gender&age_group" if "&" in group else "gender"
+    path = tmp_path / "ref.csv"
+    path.write_text("attribute,group,share\ngender,female,0.5\ngender,male,0.5\n"
+                    f"{attribute},{group},1.0\n", encoding="utf-8")
+    with pytest.raises(SchemaError) as info:
+        check_reference(read_csv_table(path), ["gender", "age_group"], path=path)
+    assert f"ref.csv: {place}:" in str(info.value)

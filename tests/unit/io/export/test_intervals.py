@@ -176,3 +176,18 @@ def test_any_table_of_millisecond_intervals_round_trips_through_both_formats(tmp
         back = read(write(tmp_path / name, table))
         assert back.attrs["tiers"] == table.attrs["tiers"]
         pd.testing.assert_frame_equal(back.reset_index(drop=True), table.reset_index(drop=True), check_dtype=False)
+
+
+@pytest.mark.parametrize("edit, match", [
+    (lambda xml: xml.replace('TIME_SLOT_REF1="ts2"', 'TIME_SLOT_REF1="ts999"', 1), "undefined 'ts999'"),
+    (lambda xml: xml.replace('TIME_SLOT_ID="ts2" TIME_VALUE="200"', 'TIME_SLOT_ID="ts2"', 1), "'ts2' without one"),
+])
+def test_an_eaf_with_an_undefined_or_unaligned_time_slot_is_a_schema_error_naming_the_place(tmp_path, edit, match):
+    path = write_eaf(tmp_path / "slots.eaf", _table())
+    xml = path.read_text(encoding="utf-8")
+    edited = edit(xml)
+    assert edited != xml, "the fixture's first time slot changed; update the edit"
+    path.write_text(edited, encoding="utf-8")
+    with pytest.raises(SchemaError, match=match) as info:
+        read_eaf(path)
+    assert "slots.eaf" in str(info.value) and "tier 'words', annotation 'a" in str(info.value)

@@ -1,6 +1,8 @@
 """Pose NetCDF files (movement's format): lossless round trips, legacy plural files, attr checks."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import xarray as xr
@@ -60,3 +62,96 @@ def test_a_file_that_is_not_netcdf_is_a_schema_error(tmp_path):
     with pytest.raises(SchemaError, match="NetCDF") as info:
         read_pose_netcdf(path)
     assert "x.nc" in str(info.value)
+
+
+# ------------------------------------------------------------------ hostile files (issue 23)
+def _with_h5py(tmp_path, edit) -> Path:
+    """A pose file of ours, then edited with h5py (``edit(h5py.File)``), as an attacker would."""
+    h5py = pytest.importorskip("h5py")
+    path = write_pose_netcdf(tmp_path / "clip.nc", random_pose(10))
+    with h5py.File(path, "r+") as f:
+        edit(f)
+    return path
+
+
+@pytest.mark.parametrize("name", ["presence", "leak"])
+def test_hdf5_external_storage_pointing_at_a_local_file_is_refused(tmp_path, name):
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(b"root:x:0:0:root:/root:/bin/bash\n" * 4)
+    size = secret.stat().st_size
+    path = _with_h5py(tmp_path, lambda f: f.create_dataset(name, shape=(size,), dtype="u1",
+                                                           external=[(str(secret), 0, size)]))
+    with pytest.raises(SchemaError, match="external storage") as info:
+        read_pose_netcdf(path)
+    assert "clip.nc" in str(info.value) and "root:x" not in str(info.value)
+
+
+def test_an_external_link_to_another_hdf5_file_is_refused(tmp_path):
+    h5py = pytest.importorskip("h5py")
+    other = tmp_path / "other.h5"
+    with h5py.File(other, "w") as f:
+        f["presence"] = np.zeros(3, np.float32)
+    path = _with_h5py(tmp_path, lambda f: f.__setitem__("presence", h5py.ExternalLink(str(other), "/presence")))
+    with pytest.raises(SchemaError, match="link to"):
+        read_pose_netcdf(path)
+
+
+def test_variables_outside_the_pose_schema_are_refused_on_reading_and_writing(tmp_path):
+    path = _with_h5py(tmp_path, lambda f: f.create_dataset("notes", data=np.arange(5)))
+    with pytest.raises(SchemaError, match="'notes'"):
+        read_pose_netcdf(path)
+    ds = random_pose(4)
+    ds["notes"] = ("time", np.arange(4))
+    with pytest.raises(SchemaError, match="'notes'"):
+        write_pose_netcdf(tmp_path / "out.nc", ds)
+    assert not (tmp_path / "out.nc").exists()
+
+
+def test_a_small_file_declaring_a_huge_position_is_refused_before_allocating(tmp_path):
+    netCDF4 = pytest.importorskip("netCDF4")
+    path = tmp_path / "big.nc"
+    with netCDF4.Dataset(path, "w") as nc:
+        for dim, n in (("time", 10**6), ("space", 3), ("keypoint", 33), ("individual", 50)):
+            nc.createDimension(dim, n)
+        nc.createVariable("position", "f4", ("time", "space", "keypoint", "individual"))  # 19.8 GB, never written
+    assert path.stat().st_size < 100_000
+    with pytest.raises(SchemaError, match="declared") as info:
+        read_pose_netcdf(path)
+    assert str(4 * 10**6 * 3 * 33 * 50) in str(info.value)
+
+
+def test_a_string_typed_position_is_a_schema_error_naming_the_variable(tmp_path):
+    netCDF4 = pytest.importorskip("netCDF4")
+    path = tmp_path / "str.nc"
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension("time", 2)
+        nc.createVariable("position", str, ("time",))[:] = np.array(["a", "b"], dtype=object)
+    with pytest.raises(SchemaError, match="variable 'position'.*expected numbers"):
+        read_pose_netcdf(path)
+
+
+@pytest.fixture
+def tiny_tmpfs(tmp_path):
+    """A real 256 KiB tmpfs (needs root and mount permission; skipped otherwise), unmounted afterwards."""
+    import subprocess
+
+    point = tmp_path / "disk"
+    point.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=262144,mode=0755", "tmpfs", str(point)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs to fill a disk for real: {done.stderr.strip() or done.returncode}")
+    yield point
+    subprocess.run(["umount", "-l", str(point)], capture_output=True)
+
+
+def test_a_full_disk_says_no_space_left_and_names_the_file_leaving_no_temporary(tiny_tmpfs):
+    import errno
+
+    ds = random_pose(3000)  # about 1.6 MB of positions and confidences: more than the 256 KiB disk holds
+    target = tiny_tmpfs / "clip.mediapipe_pose_33.nc"
+    with pytest.raises(OSError) as info:
+        write_pose_netcdf(target, ds)
+    assert info.value.errno == errno.ENOSPC and "no space left" in str(info.value)
+    assert str(target) in str(info.value)
+    assert list(tiny_tmpfs.iterdir()) == []  # neither the file nor a temporary

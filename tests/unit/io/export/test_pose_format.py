@@ -162,3 +162,15 @@ def test_uneven_frame_times_warn_and_bad_inputs_are_typed_errors(tmp_path):
     with pytest.raises(SchemaError, match="pose-format") as info:
         read_pose_file(bad)
     assert "bad.pose" in str(info.value)
+
+
+def test_normalising_a_file_with_a_0_x_0_frame_size_is_a_schema_error_not_infinite_coordinates(tmp_path):
+    path = write_pose_file(tmp_path / "zero.pose", _holistic(4))
+    pose = _read(path)
+    pose.header.dimensions.width = pose.header.dimensions.height = 0
+    with open(path, "wb") as handle:
+        pose.write(handle)
+    with pytest.raises(SchemaError, match="positive frame size.*got 0 x 0") as info:
+        read_pose_file(path, normalize=True)
+    assert "zero.pose" in str(info.value) and "header dimensions" in str(info.value)
+    assert not np.isinf(read_pose_file(path)["mediapipe_pose_33"]["position"].values).any()  # as stored, in pixels
