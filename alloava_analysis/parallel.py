@@ -309,6 +309,41 @@ def worker_threads(workers: int) -> Iterator[None]:
                 os.environ[name] = value
 
 
+#: Dask's communication protocols; ``host:port`` without one means ``tcp://``.
+SCHEDULER_PROTOCOLS = ("tcp", "tls", "ucx", "ws", "wss", "inproc")
+
+
+def check_scheduler(scheduler: Any) -> None:
+    """Refuse a ``scheduler`` that is not None, a ``distributed.Client`` or a Dask scheduler address.
+
+    An address is ``PROTOCOL://host:port`` (:data:`SCHEDULER_PROTOCOLS`) or
+    ``host:port``; the dashboard's ``http://`` address is refused with a hint.
+
+    Parameters
+    ----------
+    scheduler
+        The value of a ``scheduler`` option (anything but a string is left to Dask).
+
+    Returns
+    -------
+    None
+        Raises :class:`~alloava_analysis.errors.ParameterError` naming the value and what was expected.
+    """
+    if not isinstance(scheduler, str):
+        return
+    expected = f"a Dask scheduler address such as tcp://host:8786 (protocols {', '.join(SCHEDULER_PROTOCOLS)})"
+    protocol, sep, rest = scheduler.strip().rpartition("://")
+    hint = "; the dashboard's http:// address is not the scheduler's" if protocol in ("http", "https") else ""
+    if sep and protocol not in SCHEDULER_PROTOCOLS:
+        raise ParameterError(f"invalid value for scheduler: expected {expected}, got {scheduler!r}{hint}",
+                             name="scheduler")
+    if protocol == "inproc" and rest:
+        return
+    host, colon, port = rest.rpartition(":")
+    if not (colon and host.strip("[]") and port.isdigit() and 0 < int(port) < 65536) or any(c.isspace() for c in rest):
+        raise ParameterError(f"invalid value for scheduler: expected {expected}, got {scheduler!r}", name="scheduler")
+
+
 def run_each(fn: Callable[[Any], Any], items: Sequence[Any], *, workers: int | None = 1, scheduler: Any = None,
              key: str = "alloava") -> Iterator[tuple[int, Any, BaseException | None]]:
     """Call ``fn(item)`` for every item, yielding ``(index, result, error)`` as items finish.
@@ -344,6 +379,7 @@ def run_each(fn: Callable[[Any], Any], items: Sequence[Any], *, workers: int | N
         into ``items``, ``fn(item)`` (None on error) and the exception (None on success).
     """
     check_int("workers", workers, minimum=1, allow_none=True)  # here, not when the first item is asked for
+    check_scheduler(scheduler)
     return _run_each(fn, items, default_workers() if workers is None else workers, scheduler, key)
 
 
@@ -416,6 +452,7 @@ def map_chunked(fn: Callable[[Any], Any], items: Sequence[Any], *, workers: int 
     """
     check_int("workers", workers, minimum=1, allow_none=True)
     check_int("chunks_per_worker", chunks_per_worker, minimum=1)
+    check_scheduler(scheduler)
     workers = default_workers() if workers is None else workers
     if scheduler is None and (workers <= 1 or len(items) <= 1):
         return [fn(item) for item in items]

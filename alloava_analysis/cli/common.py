@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 from .. import checks as options
 from ..errors import ParameterError
+from ..parallel import check_scheduler
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -105,10 +106,6 @@ positive_int = _as_type("an integer >= 1", int, options.check_int, minimum=1)
 nonnegative_int = _as_type("an integer >= 0", int, options.check_int, minimum=0)
 
 
-#: Dask's communication protocols; ``host:port`` without one means ``tcp://``.
-SCHEDULER_PROTOCOLS = ("tcp", "tls", "ucx", "ws", "wss", "inproc")
-
-
 def scheduler_address(text: str) -> str:
     """``--scheduler``: a Dask scheduler address, ``PROTOCOL://host:port`` or ``host:port``.
 
@@ -120,18 +117,13 @@ def scheduler_address(text: str) -> str:
     Returns
     -------
     str
-        ``text`` unchanged, when it is an address a Dask client can connect to.
+        ``text`` unchanged, when it is an address a Dask client can connect to
+        (:func:`alloava_analysis.parallel.check_scheduler`).
     """
-    expected = f"a Dask scheduler address such as tcp://host:8786 (protocols {', '.join(SCHEDULER_PROTOCOLS)})"
-    protocol, sep, rest = text.strip().rpartition("://")
-    if sep and protocol not in SCHEDULER_PROTOCOLS:
-        hint = "; the dashboard's http:// address is not the scheduler's" if protocol in ("http", "https") else ""
-        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}{hint}")
-    if protocol == "inproc" and rest:
-        return text
-    host, colon, port = rest.rpartition(":")
-    if not (colon and host.strip("[]") and port.isdigit() and 0 < int(port) < 65536) or any(c.isspace() for c in rest):
-        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+    try:
+        check_scheduler(text)
+    except ParameterError as err:
+        raise argparse.ArgumentTypeError(str(err).removeprefix("invalid value for scheduler: ")) from None
     return text
 
 

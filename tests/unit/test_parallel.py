@@ -17,6 +17,7 @@ import pytest
 
 from alloava_analysis import parallel
 from alloava_analysis.corpus import Corpus
+from alloava_analysis.errors import ParameterError
 from alloava_analysis.io.jsonable import to_jsonable
 from alloava_analysis.parallel import keep_workers, map_ordered, run_each, workers_ready
 from alloava_analysis.runs.convert import convert_corpus
@@ -216,3 +217,14 @@ def test_a_clips_intervals_do_not_depend_on_the_other_clips(corpus_root):
         assert alone["per_clip"][0][key] == whole["per_clip"][0][key], key
     for key in ("xcorr_ci_low", "xcorr_ci_high", "dtw_ci_low", "dtw_ci_high"):
         assert alone["lag_s"]["per_clip"][0][key] == whole["lag_s"]["per_clip"][0][key], key
+
+
+@pytest.mark.parametrize("address", ["bogus", "http://127.0.0.1:8787", "", "tcp://host:99999", "tcp://host"])
+def test_a_bad_scheduler_address_is_refused_before_any_item_runs(address):
+    ran = []
+    for call in (lambda: run_each(ran.append, [1], scheduler=address),
+                 lambda: parallel.map_chunked(ran.append, [1, 2], scheduler=address)):
+        with pytest.raises(ParameterError, match="expected a Dask scheduler address") as info:
+            call()
+        assert info.value.name == "scheduler" and repr(address) in str(info.value)
+    assert ran == []
