@@ -226,11 +226,17 @@ def export_corpus(source: Any, settings: ExportSettings | None = None, *, out: s
                                     progress=progress, desc="export", catch=(Exception,))
     files = [f for _, (written, _) in done for f in written]
     kept = [k for _, (_, clip_kept) in done for k in clip_kept]
+    notes = []
     if files:
-        record.update_record(out, files)
+        try:
+            record.update_record(out, files)
+        except OSError as err:  # a full disk: the files stand, unrecorded, so a re-export keeps them
+            notes.append(f"the export record could not be written ({err}): a later export keeps these "
+                         f"{len(files)} file(s) as if changed by hand unless --overwrite is given")
+            log.warning(notes[-1])
     failed += not_exported
     return {"files": [str(f) for f in files], "clips": len(done), "out": str(out), "format": s.to, "failed": failed,
-            "skipped": list(corpus.skipped_files) + kept, "settings": s.to_dict(), "notes": []}
+            "skipped": list(corpus.skipped_files) + kept, "settings": s.to_dict(), "notes": notes}
 
 
 def _export_one(root: str | Path, out: Path, to: str, window_s: float, overwrite: bool,
