@@ -35,7 +35,7 @@ def plot_fd_infinity(reports: dict[str, dict]) -> plt.Figure:
     matplotlib.figure.Figure
         The figure.
     """
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig, ax = plt.subplots(figsize=(10, 4))  # room for the legend beside the data
     drawn = []
     for label, rep in reports.items():
         inf = rep.get("fd_infinity") or {}
