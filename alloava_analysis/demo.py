@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import html
 import logging
+import os
 import re
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -107,11 +110,44 @@ def notebook_intro(notebook: dict[str, Any]) -> dict[str, str]:
     return {"title": title, "purpose": first.group(1) if first else purpose}
 
 
+@contextlib.contextmanager
+def _kernel_scratch():
+    """A scratch folder that the kernel's ``tempfile`` uses (``TMPDIR``), removed with all it holds afterwards."""
+    keys = ("TMPDIR", "TEMP", "TMP")
+    saved = {k: os.environ.get(k) for k in keys}
+    with tempfile.TemporaryDirectory(prefix="alloava-demo-kernel-", ignore_cleanup_errors=True) as scratch:
+        os.environ.update({k: scratch for k in keys})
+        try:
+            yield Path(scratch)
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+
+
+def kernel_config() -> dict:
+    """Kernel-manager settings of every notebook run: local IPC sockets where the platform has them.
+
+    Over TCP, ipykernel warns on every start that its traffic is unencrypted; a kernel on this machine
+    talking through Unix sockets (files only this user can open) needs neither TCP nor that warning.
+
+    Returns
+    -------
+    dict
+        A traitlets config (``{"KernelManager": {"transport": ...}}``) for papermill / nbclient.
+    """
+    return {"KernelManager": {"transport": "ipc" if os.name == "posix" else "tcp"}}
+
+
 def run_notebook(path: str | Path, out: str | Path, *, parameters: dict | None = None,
                  cwd: str | Path | None = None) -> dict[str, Any]:
     """Execute one notebook with papermill into ``out``; never raises for an error inside the notebook.
 
     A notebook that fails is written up to its error (or unexecuted when papermill wrote nothing).
+    The kernel talks over local IPC sockets (:func:`kernel_config`), and its temporary files go to a
+    scratch folder removed after the run, whether the notebook succeeded or not.
 
     Parameters
     ----------
@@ -134,10 +170,13 @@ def run_notebook(path: str | Path, out: str | Path, *, parameters: dict | None =
     out = Path(out)
     start = time.perf_counter()
     error = None
-    with atomic_path(out) as tmp:
+    from traitlets.config import Config
+
+    with atomic_path(out) as tmp, _kernel_scratch():
         try:
             papermill.execute_notebook(str(path), str(tmp), parameters=parameters or {}, kernel_name="python3",
-                                       cwd=str(cwd or Path(path).parent), progress_bar=False)
+                                       cwd=str(cwd or Path(path).parent), progress_bar=False,
+                                       config=Config(kernel_config()))
         except Exception as err:  # noqa: BLE001 - a failing notebook is reported, the others run on
             if hasattr(err, "ename"):  # papermill's PapermillExecutionError: the notebook's own exception
                 error = f"In [{getattr(err, 'exec_count', '?')}]: {err.ename}: {err.evalue}"

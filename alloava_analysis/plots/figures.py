@@ -10,7 +10,7 @@ from ..checks import check_nonnegative, check_option, check_range
 from ..errors import ParameterError
 from ..model import Clip, validate_pose
 from ..schema import POSE_BONES
-from .style import literal
+from .style import legend_outside, literal
 
 
 def plot_skeleton(pose: xr.Dataset, time_s: float, *, min_confidence: float = 0.3,
@@ -269,6 +269,6 @@ def plot_lag_curve(curve: pd.DataFrame, *, best_lag_s: float | None = None,
     ax.set_xlabel("lag (s), positive = motion leads speech")
     ax.set_ylabel("cross-correlation r")
     if best_lag_s is not None or planted_lag_s is not None:  # nothing labelled to explain otherwise
-        ax.legend(fontsize=8)
+        legend_outside(ax, fontsize=8)
     fig.tight_layout()
     return fig

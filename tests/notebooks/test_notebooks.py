@@ -91,6 +91,11 @@ def check_50(key: dict, truth: dict) -> None:
     hours = sum(c["duration_s"] for c in truth["clips"] if c[attribute] == value)
     assert key["its share of hours"] == pytest.approx(hours / sum(c["duration_s"] for c in truth["clips"]), rel=1e-3)
     assert key["comparisons tested"] >= 1 and 0 <= key["flagged"] <= key["comparisons tested"]
+    # the sample's planted cells are masked; on 48 one-speaker clips they are published, and the two large
+    # planted differences (dropout x3 for darker skin, ASR 0.78 vs 0.90 for 55+) are flagged (measured: 2 of 3;
+    # the +0.14 shoulder widths/s movement effect of 18-34 is not, at 16 clips)
+    assert key["planted differences (larger corpus)"] == len(truth["effects"]["groups"]) == 3
+    assert key["planted differences flagged (larger corpus)"] >= 2
 
 
 def check_60(key: dict, truth: dict) -> None:

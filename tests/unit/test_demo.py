@@ -1,6 +1,9 @@
 """make demo's report builder: executed notebooks, HTML, figures, index and summary; failures reported."""
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
@@ -39,3 +42,24 @@ def test_reports_index_and_summary_with_one_failing_notebook(tmp_path):
     text = demo.summary_text(rows, total_s=61, index=index)
     assert "1 of 2 notebooks ok in 1.0 min" in text and "FAIL" in text and "answer 42" in text
     assert len(text.splitlines()) <= 24  # one screen
+
+
+def test_a_notebook_run_leaves_nothing_in_the_temporary_folder_and_starts_its_kernel_quietly(tmp_path, capfd):
+    # make demo left about 0.8 GB of notebooks 10, 60 and 70's tempfile.mkdtemp folders in /tmp, and printed
+    # ipykernel's "running over TCP without encryption" warning once per notebook
+    nb = _notebook(tmp_path / "93_temp.ipynb",
+                   "import tempfile, pathlib, os\n"
+                   "work = pathlib.Path(tempfile.mkdtemp(prefix='alloava-nb-'))\n"
+                   "(work / 'big.bin').write_bytes(b'0' * 100_000)\n"
+                   "print('WORK', work, 'END')")
+    before = set(os.environ.items())
+    run = demo.run_notebook(nb, tmp_path / "out.ipynb")
+    assert run["ok"], run["error"]
+    out = nbformat.read(str(tmp_path / "out.ipynb"), as_version=4)
+    text = "".join(o.get("text", "") for c in out.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    work = Path(text.split("WORK ")[1].split(" END")[0])
+    assert work.name.startswith("alloava-nb-") and "alloava-demo-kernel-" in str(work.parent)
+    assert not work.exists() and not work.parent.exists()
+    assert set(os.environ.items()) == before
+    assert "without encryption" not in capfd.readouterr().err
+    assert demo.kernel_config() == {"KernelManager": {"transport": "ipc"}}

@@ -86,6 +86,18 @@ def test_dtw_lag_recovers_a_planted_lag_in_noisy_series_within_one_sample():
     assert back == pytest.approx(-5 / 30, abs=1 / 30)
 
 
+def test_recentred_lag_profile_stays_inside_the_searched_range():
+    # recentring shifts y by the estimate; the band then narrows by that shift, so shift + local lag never
+    # leaves +-max_lag_s (notebook 40 drew local lags of 1.2 s for a 1 s search before)
+    rng = np.random.default_rng(4)
+    u = smooth_noise(3600, rng)
+    x, y = u[12:] + 0.8 * rng.normal(size=3588), u[:-12] + 0.8 * rng.normal(size=3588)  # x leads by 12 frames
+    lag, profile = D.dtw_lag(x, y, rate_hz=30.0, max_lag_s=0.5, segment_s=40.0)
+    assert profile.attrs["shift_samples"] >= 10 and lag == pytest.approx(12 / 30, abs=1 / 30)
+    assert profile["lag_s"].abs().max() <= 0.5 + 1e-9
+    assert (profile["lag_s"] - profile.attrs["shift_samples"] / 30).abs().max() >= 0.05  # a band is still used
+
+
 def test_distance_matrix_is_symmetric_and_matches_pairwise_distances():
     rng = np.random.default_rng(5)
     series = [rng.normal(size=rng.integers(30, 50)) for _ in range(7)]

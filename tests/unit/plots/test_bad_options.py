@@ -13,9 +13,15 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from alloava_analysis.errors import ParameterError  # noqa: E402
-from alloava_analysis.plots import coupling, distributions, figures, interactive  # noqa: E402
+from alloava_analysis.plots import coupling, distributions, figures, interactive, style  # noqa: E402
 from tests.fixtures.bad_options import table_tests, walk_bad_options  # noqa: E402
 from tests.fixtures.datasets import line_pose, make_clip  # noqa: E402
+
+
+def _labelled_axes():
+    ax = plt.subplots()[1]
+    ax.plot([0, 1], [0, 1], label="a line")
+    return ax
 
 
 def _representation() -> list[dict]:
@@ -62,6 +68,7 @@ CALLS = {
     "plots.figures.plot_skeleton": lambda tmp: ((line_pose(10), 0.1), {}),
     "plots.figures.plot_window_scatter": lambda tmp: ((_windows(),), {}),
     "plots.interactive.skeleton_player": lambda tmp: ((make_clip(0, n_frames=25),), {}),
+    "plots.style.legend_outside": lambda tmp: ((_labelled_axes(),), {}),
 }
 #: Functions that cannot sensibly run in a unit test: none here.
 EXEMPT: dict[str, str] = {}
@@ -89,3 +96,5 @@ def test_important_bad_values_are_refused():
         distributions.plot_rate_distribution(pd.DataFrame({"wpm": [1.0], "minutes": [1.0]}))
     with pytest.raises(ParameterError, match="stop"):
         figures.plot_clip_overview(make_clip(0), start=1.0, stop=0.5)
+    with pytest.raises(ParameterError, match="'right', 'top'"):
+        style.legend_outside(_labelled_axes(), where="left")

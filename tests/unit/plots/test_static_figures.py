@@ -66,3 +66,89 @@ def test_style_keeps_plain_tick_labels_for_large_and_small_values(value):
     ax.set_ylabel("y (units)")
     fig.canvas.draw()
     assert "e" not in "".join(t.get_text() for t in ax.get_yticklabels()).lower() or value < 1e-6
+
+
+def _legends_beside_the_data(fig):
+    fig.canvas.draw()
+    for ax in _axes_with_data(fig):
+        legend = ax.get_legend()
+        if legend is not None:
+            box, area = legend.get_window_extent(), ax.get_window_extent()
+            assert not box.overlaps(area), f"legend over the data of axes {fig.axes.index(ax)}"
+
+
+def test_legends_of_the_statistics_and_lag_figures_sit_beside_the_data():
+    apply_style()
+    t = np.arange(300) / 30.0
+    profile = pd.DataFrame({"time": t, "lag_s": np.full(300, 0.15), "edge": t < 1})
+    profile.attrs["max_lag_s"] = 1.0
+    curve = pd.DataFrame({"lag_s": np.linspace(-1, 1, 31), "r": np.linspace(0, 0.2, 31)})
+    rates = pd.DataFrame({"category": ["TED", "TED", "Panel"], "wpm": [200.0, 210.0, 190.0],
+                          "minutes": [1.0, 1.5, 0.7]})
+    path = np.c_[np.arange(300), np.clip(np.arange(300) + 4, 0, 299)]
+    for fig in (plots.plot_lag_profile(profile, planted_lag_s=0.15),
+                plots.plot_lag_curve(curve, best_lag_s=0.1, planted_lag_s=0.15),
+                plots.plot_rate_distribution(rates, claimed_wpm=208),
+                plots.plot_dtw_alignment(np.sin(t * 3), np.sin((t - 0.15) * 3), path, rate_hz=30.0, band=30)):
+        _legends_beside_the_data(fig)
+
+
+def test_lag_profile_is_drawn_within_its_search_range():
+    apply_style()
+    t = np.arange(300) / 30.0
+    profile = pd.DataFrame({"time": t, "lag_s": np.linspace(-0.5, 0.5, 300)})
+    profile.attrs["max_lag_s"] = 0.5
+    ax = plots.plot_lag_profile(profile).axes[0]
+    low, high = ax.get_ylim()
+    assert -600 < low < -500 and 500 < high < 600       # ms: the searched +-500 ms and a small margin
+    assert "searched range ±500 ms" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def _fd_entry(value, slope, sizes):
+    x = 1.0 / np.asarray(sizes, float)
+    return {"fd_infinity": {"value": value, "intercept": value, "ci_low": value * 0.9, "ci_high": value * 1.1,
+                            "slope": slope, "sizes": sizes, "fd": list(value + slope * x)}}
+
+
+def test_fd_infinity_figure_uses_a_log_axis_plain_numbers_and_a_legend_beside_the_data():
+    apply_style()
+    sizes = [76, 111, 146, 181, 217, 252]
+    fig = plots.plot_fd_infinity({"jitter 1 px": _fd_entry(7042.7, 11208.0, sizes),
+                                  "jitter 4 px": _fd_entry(1599692.1, 3691104.0, sizes),
+                                  "frozen": _fd_entry(1081.3, 475.6, sizes)})
+    _check(fig)
+    _legends_beside_the_data(fig)
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log"
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts[1] == "jitter 4 px: FD-inf 1,599,692 [1,439,723, 1,759,661]"
+    labels = "".join(t.get_text() for t in ax.get_yticklabels() if t.get_text())
+    assert "1,000,000" in labels and "e" not in labels.lower() and "10^" not in labels
+
+
+def test_fd_infinity_figure_stays_linear_for_distances_of_one_magnitude():
+    apply_style()
+    sizes = [76, 111, 146, 181, 217, 252]
+    fig = plots.plot_fd_infinity({"a": _fd_entry(2.0, 30.0, sizes), "b": _fd_entry(3.0, 40.0, sizes)})
+    _check(fig)
+    assert fig.axes[0].get_yscale() == "linear"
+
+
+def test_audit_panels_carry_units_and_ticks_that_do_not_overlap_and_labels_explain_only_drawn_marks():
+    apply_style()
+    rows = [{"group": g, "metric": metric, "difference": d, "difference_ci_low": d - w, "difference_ci_high": d + w,
+             "suppressed": False, "flagged": False}
+            for g, d in (("gender=female", -0.3), ("gender=male", 0.3))
+            for metric, w in (("speech_rate", 11.7), ("asr_probability", 0.0123), ("dropout_fraction", 0.0042))]
+    fig = plots.plot_group_differences(rows)
+    fig.canvas.draw()
+    assert [ax.get_xlabel() for ax in fig.axes] == ["(words/min)", "(probability)", "(share of keypoint-frames)"]
+    for ax in fig.axes:
+        boxes = [t.get_window_extent() for t in ax.get_xticklabels() if t.get_text()]
+        assert all(not a.overlaps(b) for a, b in zip(boxes, boxes[1:])), [t.get_text() for t in ax.get_xticklabels()]
+    assert "red" not in fig._supxlabel.get_text() and "none flagged" in fig._supxlabel.get_text()
+    rep = [{"group": "overall", "share": 1.0, "suppressed": False},
+           {"group": "gender=female", "share": 0.5, "suppressed": False, "under_represented": False},
+           {"group": "gender=male", "share": 0.5, "suppressed": False, "under_represented": False}]
+    label = plots.plot_representation(rep).axes[0].get_xlabel()
+    assert label == "share of hours (0-1)"  # no reference ticks and no red bars drawn: none explained
