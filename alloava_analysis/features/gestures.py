@@ -44,7 +44,8 @@ from ..model import validate_pose
 from . import motion
 
 __all__ = ["COLUMNS", "DETAILS", "GestureSettings", "SECTORS", "TABLE_UNITS", "clip_gesture_table", "find_holds",
-           "find_submovements", "gesture_space", "gesture_table", "hand_tracks"]
+           "find_submovements", "gesture_space", "gesture_table", "hand_tracks",
+           "torso_coordinates"]
 
 #: McNeill's sectors from the torso centre outwards.
 SECTORS = ("centre_centre", "centre", "periphery", "extreme_periphery")
@@ -254,34 +255,31 @@ def gesture_space(x: np.ndarray, y: np.ndarray, *, settings: GestureSettings | N
     return pd.DataFrame({"sector": sector, "upper": np.where(ok, dy > 0, None), "left": np.where(ok, dx > 0, None)})
 
 
-def hand_tracks(pose: xr.Dataset, *, settings: GestureSettings | None = None, individual: str | None = None,
-                cuts: np.ndarray | None = None) -> dict[str, pd.DataFrame]:
-    """Each hand's position in torso coordinates and its smoothed speed, frame by frame.
+def torso_coordinates(pose: xr.Dataset, *, settings: GestureSettings | None = None,
+                      individual: str | None = None) -> xr.DataArray:
+    """Every keypoint relative to the shoulder midpoint, in shoulder widths, along the body's own axes.
 
-    A hand's position is the mean of its keypoints in the ``hands`` group
-    (``left_*`` and ``right_*``) that are valid in a frame, after
-    :func:`~.motion.clean_pose`, relative to the shoulder midpoint, in
-    shoulder widths (the clip median, image-plane, isotropic): ``x`` towards
-    the speaker's left (along the shoulder line), ``y`` up (perpendicular to
-    it). Speed is the magnitude of its time derivative, smoothed by a centred
-    moving mean over ``settings.smooth_s``; frames next to a camera cut have none.
+    After :func:`~.motion.clean_pose` (``settings.confidence_threshold``,
+    ``max_gap_s``), image-plane and isotropic: ``x`` runs along the shoulder
+    line towards the speaker's left shoulder, ``y`` perpendicular to it, up
+    (the speaker is taken to be upright in the picture); the unit is the clip
+    median shoulder width (:func:`~.motion.shoulder_width`). Zooming, panning
+    and moving the camera away change none of these values.
 
     Parameters
     ----------
     pose
-        Pose dataset with both shoulders and at least one hand keypoint.
+        Pose dataset with both shoulders.
     settings
-        The thresholds; default :class:`GestureSettings`.
+        The cleaning options; default :class:`GestureSettings`.
     individual
         Which individual (default the first).
-    cuts
-        Camera-cut times in seconds.
 
     Returns
     -------
-    dict
-        ``"left"`` and ``"right"`` (the hands the layout has) -> DataFrame
-        ``time, x, y, speed``; attrs ``shoulder_width`` (position units).
+    xarray.DataArray
+        ``position(time, axis, keypoint)`` with ``axis`` = x, y; attrs
+        ``shoulder_width`` (position units, pixels when the frame size is known).
     """
     s = settings or GestureSettings()
     pose = validate_pose(pose)
@@ -303,25 +301,59 @@ def hand_tracks(pose: xr.Dataset, *, settings: GestureSettings | None = None, in
     axis = np.where(np.isfinite(axis).all(axis=1, keepdims=True), axis, fallback)
     up = np.stack([axis[:, 1], -axis[:, 0]], axis=1)
     up = np.where((up[:, 1:2] <= 0), up, -up)             # image y points down: the speaker is upright
-    t = clean["time"].values.astype(np.float64)
+    rel = pos - mid[:, :, None]
+    xy = np.stack([np.einsum("ijk,ij->ik", rel, axis), np.einsum("ijk,ij->ik", rel, up)], axis=1) / width
+    return xr.DataArray(xy, dims=("time", "axis", "keypoint"),
+                        coords={"time": clean["time"].values, "axis": ["x", "y"], "keypoint": names},
+                        name="position", attrs={"shoulder_width": width})
+
+
+def hand_tracks(pose: xr.Dataset, *, settings: GestureSettings | None = None, individual: str | None = None,
+                cuts: np.ndarray | None = None) -> dict[str, pd.DataFrame]:
+    """Each hand's position in torso coordinates and its smoothed speed, frame by frame.
+
+    A hand's position is the mean of its keypoints in the ``hands`` group
+    (``left_*`` and ``right_*``) that are valid in a frame, in the
+    coordinates of :func:`torso_coordinates`. Speed is the magnitude of its
+    time derivative, smoothed by a centred moving mean over
+    ``settings.smooth_s``; frames next to a camera cut have none.
+
+    Parameters
+    ----------
+    pose
+        Pose dataset with both shoulders and at least one hand keypoint.
+    settings
+        The thresholds; default :class:`GestureSettings`.
+    individual
+        Which individual (default the first).
+    cuts
+        Camera-cut times in seconds.
+
+    Returns
+    -------
+    dict
+        ``"left"`` and ``"right"`` (the hands the layout has) -> DataFrame
+        ``time, x, y, speed``; attrs ``shoulder_width`` (position units).
+    """
+    s = settings or GestureSettings()
+    body = torso_coordinates(pose, settings=s, individual=individual)
+    t = body["time"].values.astype(np.float64)
     bad = motion._cut_mask(t, np.sort(np.asarray([] if cuts is None else cuts, dtype=float)), s.motion.cut_guard_s)
-    hand_names = motion._group_names(clean, "hands")
+    hand_names = motion._group_names(validate_pose(pose), "hands")
     out = {}
     for side in HANDS:
-        idx = [names.index(k) for k in hand_names if k.startswith(side)]
-        if not idx:
+        names = [k for k in hand_names if k.startswith(side)]
+        if not names:
             continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            p = np.nanmean(pos[:, :, idx], axis=2) - mid
-        x = np.einsum("ij,ij->i", p, axis) / width
-        y = np.einsum("ij,ij->i", p, up) / width
+            x, y = body.sel(keypoint=names).mean("keypoint", skipna=True).values.T
         speed = np.linalg.norm(motion._derivative(np.stack([x, y], axis=1), t), axis=1) if t.size > 1 \
             else np.full(t.size, np.nan)
         speed[bad] = np.nan
         speed = motion.moving_mean(speed, motion._smoothing_frames(t, s.smooth_s))
         frame = pd.DataFrame({"time": t, "x": x, "y": y, "speed": speed})
-        frame.attrs["shoulder_width"] = width
+        frame.attrs["shoulder_width"] = body.attrs["shoulder_width"]
         out[side] = frame
     if not out:
         raise SchemaError("expected left_* or right_* keypoints in the hands group, got none",

@@ -72,6 +72,7 @@ CALLS = {
     "features.gestures.gesture_space": lambda tmp: ((np.array([0.1]), np.array([0.2])), {}),
     "features.gestures.gesture_table": lambda tmp: ((_pose(),), {}),
     "features.gestures.hand_tracks": lambda tmp: ((_pose(),), {}),
+    "features.gestures.torso_coordinates": lambda tmp: ((_pose(),), {}),
     "features.tiers.clip_tiers": lambda tmp: ((make_clip(0),), {}),
     "features.tiers.gesture_tier": lambda tmp: ((_units(),), {}),
     "features.tiers.units_from_intervals": lambda tmp: ((tiers.gesture_tier(_units()),), {}),
