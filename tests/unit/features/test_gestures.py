@@ -234,3 +234,17 @@ def test_real_uci_holds_fall_where_the_annotator_marked_holds_not_strokes():
     assert hold_cover > 0.2 and stroke_cover < 0.05          # measured: 0.28 and 0.03
     per_frame = {k: peaks[k] / np.concatenate(covered[k]).size for k in peaks}
     assert per_frame["Hold"] < 0.5 * per_frame["Stroke"]     # held hands peak far less often than strokes
+
+
+def test_torso_coordinates_follow_the_body_whatever_the_camera_does():
+    """Shoulders at (+-0.5, 0); a rolled, zoomed and panned camera changes no coordinate."""
+    path, _ = _plan(REST, [("move", (-1.0, 0.5), 0.5), ("move", REST, 0.5)])
+    straight = gestures.torso_coordinates(_pose(path))
+    np.testing.assert_allclose(straight.sel(keypoint="left_shoulder").values, [[0.5, 0.0]] * len(path), atol=1e-5)
+    np.testing.assert_allclose(straight.sel(keypoint="right_wrist").values, path, atol=1e-5)
+    pose = _pose(path, scale=0.6, offset=(0.05, 0.1))
+    angle = np.deg2rad(15)                                  # roll the camera by 15 degrees about the image centre
+    rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    pos = pose["position"].values
+    pose["position"].values[:] = np.einsum("ij,tjkn->tikn", rot, pos - 0.5) + 0.5
+    np.testing.assert_allclose(gestures.torso_coordinates(pose).values, straight.values, atol=1e-4)
