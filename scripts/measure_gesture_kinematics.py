@@ -26,8 +26,8 @@ says. Then both are compared unit by unit::
     python scripts/measure_gesture_kinematics.py            # prints the comparison as JSON
     python scripts/measure_gesture_kinematics.py --json OUT  # and writes it
 
-Reading of the EnvisionBOX module ``Submovements_Holds`` (MPI-NL, commit
-7ea4793, notebook ``01-gesture_hold_time_pauses``) and of
+Reading of the EnvisionBOX module ``Submovements_Holds`` (``Multimodal-Language-Department-MPI-NL``, commit
+7ea479328afead1d69b05d37270a0bb16644cbbf, notebook ``01-gesture_hold_time_pauses``) and of
 ``envisionhgdetector/utils.py``; every systematic difference found is printed
 in ``explanations``.
 """
@@ -81,7 +81,10 @@ EXPLANATIONS = {
         "'extreme periphery' (code 4); the module version computes the Neck from mixed x/y shoulder "
         "coordinates. Ours: squares of half-width 0.5, 1.0 and 1.5 shoulder widths around a torso centre "
         "0.7 shoulder widths below the shoulder midpoint, on the body's own axes. Check: the reference run on "
-        "the planted units with y flipped to point up ('y_up_reference_modes') gives periphery where ours does."),
+        "the planted units with y flipped to point up ('y_up_reference_modes') gives periphery where ours does; "
+        "'sector_mode_agreement_y_up_real' is the agreement on the real units with y flipped (its centre "
+        "stays at hip height), 'sector_mode_agreement_y_up+neck_real' with y flipped and its Neck and MidHip "
+        "given as the shoulder and hip midpoints."),
 }
 
 
@@ -126,7 +129,8 @@ def world_landmarks(body, start: float, end: float) -> np.ndarray:
     Hands: the mean of each hand's keypoints (as ours); elbows, hips, eyes and nose from the track when it has
     them (the signer's eyes: face mesh points 263 and 33; nose: the mean of the eye and mouth corners), else
     elbows half-way between shoulder and hand, hips 0.4 shoulder widths out and 1.4 down, nose 0.75 up (the
-    Kinect head point when there is one), eyes 0.15 out and 0.12 above the nose. Unset joints stay 0.
+    Kinect head point when there is one), eyes 0.15 out and 0.12 above the nose. Unset joints stay 0; an
+    untracked frame repeats the joint's last tracked position (a hand never tracked in the unit stays at 0).
     """
     sel = body.sel(time=slice(start, end))
     names = set(sel["keypoint"].values)
@@ -158,7 +162,11 @@ def world_landmarks(body, start: float, end: float) -> np.ndarray:
     for idx, xy in joints.items():
         out[:, idx, 0] = xy[:, 0] * SHOULDER_M
         out[:, idx, 1] = -xy[:, 1] * SHOULDER_M        # world y points down
-    return np.nan_to_num(out)                        # the reference cannot take NaN
+    import pandas as pd
+
+    # the reference cannot take NaN: an untracked joint keeps its last (else first) position, never jumps to 0
+    flat = pd.DataFrame(out.reshape(n, -1)).ffill().bfill()
+    return np.nan_to_num(flat.to_numpy().reshape(out.shape))
 
 
 def ours(tracks: dict) -> tuple[dict, dict]:
@@ -275,6 +283,15 @@ def compare(tables: dict, units: dict, ref: dict, planted: dict) -> dict:
             "explanations": EXPLANATIONS}
 
 
+def _neck_and_midhip(landmarks: np.ndarray) -> np.ndarray:
+    """Landmarks whose joints 23 and 24 (the reference's 'Neck' and 'MidHip') are the shoulder and hip midpoints."""
+    out = landmarks.copy()
+    hips = (landmarks[:, 23] + landmarks[:, 24]) / 2
+    out[:, 23] = (landmarks[:, 11] + landmarks[:, 12]) / 2
+    out[:, 24] = hips
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("mode", nargs="?", default="compare", choices=("compare", "reference"))
@@ -290,11 +307,18 @@ def main(argv: list[str] | None = None) -> int:
     planted = planted_tracks()
     tracks.update({name: pose for name, (pose, _) in planted.items()})
     tables, units = ours(tracks)
-    flipped = {f"{key}+y_up": {**u, "landmarks": u["landmarks"] * [1, -1, 1]} for key, u in units.items()
-               if key.startswith("planted")}
-    ref = reference({**units, **flipped}, args.envision_python)
+    flipped = {f"{key}+y_up": {**u, "landmarks": u["landmarks"] * [1, -1, 1]} for key, u in units.items()}
+    repaired = {f"{key}+y_up+neck": {**u, "landmarks": _neck_and_midhip(u["landmarks"] * [1, -1, 1])}
+                for key, u in units.items()}
+    ref = reference({**units, **flipped, **repaired}, args.envision_python)
     result = compare(tables, units, ref, {name: truth for name, (_, truth) in planted.items()})
-    result["y_up_reference_modes"] = {key: MCNEILL.get(ref[key]["mcneillian_mode"], "?") for key in flipped}
+    result["y_up_reference_modes"] = {key: MCNEILL.get(ref[key]["mcneillian_mode"], "?") for key in flipped
+                                      if key.startswith("planted")}
+    ours_modes = {f"{name}#{row.unit}": row.dominant_sector for name, table in tables.items()
+                  for row in table.itertuples() if not name.startswith("planted")}
+    for suffix in ("y_up", "y_up+neck"):
+        result[f"sector_mode_agreement_{suffix}_real"] = round(float(np.mean(
+            [MCNEILL.get(ref[f"{key}+{suffix}"]["mcneillian_mode"]) == mode for key, mode in ours_modes.items()])), 3)
     text = json.dumps(result, indent=1, default=str)
     print(text)
     if args.json:
