@@ -69,6 +69,17 @@ def check_30(key: dict, truth: dict) -> None:
     assert key["r range over settings"] > 0.2
 
 
+def check_35(key: dict, truth: dict) -> None:
+    assert key["clips"] == SAMPLE_CLIPS and key["failed"] == 0
+    assert key["gesture units"] >= SAMPLE_CLIPS  # the sample's hands gesture in every clip
+    assert key["submovements"] >= key["gesture units"]
+    assert sum(key[f"share {s}"] for s in ("centre_centre", "centre", "periphery", "extreme_periphery")) == \
+        pytest.approx(1.0)
+    assert 0.5 < key["median peak speed (shoulder widths/s)"] < 10
+    assert 0.1 < key["median amplitude (shoulder widths)"] < 3
+    assert key["tier submovements (busiest clip)"] == key["table submovements (busiest clip)"] >= 1
+
+
 def check_40(key: dict, truth: dict) -> None:
     planted = truth["effects"]["lag"]["motion_leads_speech_s"]
     assert key["planted lag (s)"] == planted and key["clips"] == SAMPLE_CLIPS and key["clips failed"] == 0
@@ -119,8 +130,8 @@ def check_70(key: dict, truth: dict) -> None:
 
 
 #: notebook stem prefix (the number) -> check of its key results
-CHECKS = {"00": check_00, "10": check_10, "20": check_20, "30": check_30, "40": check_40, "45": check_45, "50": check_50,
-          "60": check_60, "70": check_70}
+CHECKS = {"00": check_00, "10": check_10, "20": check_20, "30": check_30, "35": check_35, "40": check_40,
+          "45": check_45, "50": check_50, "60": check_60, "70": check_70}
 
 
 def test_every_notebook_has_a_key_result_check():

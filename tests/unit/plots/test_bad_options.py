@@ -52,6 +52,8 @@ def _windows() -> pd.DataFrame:
 #: qualified name -> (tmp_path -> (positional arguments, fixed keyword options)) of a minimal valid call; fixed
 #: options are the ones that must be given for the call to make sense (not walked).
 CALLS = {
+    "plots.gestures.plot_gesture_space": lambda tmp: ((pd.DataFrame({f"share_{s}": [0.25] for s in (
+        "centre_centre", "centre", "periphery", "extreme_periphery", "upper", "left")}),), {}),
     "plots.audit.plot_representation": lambda tmp: ((_representation(),), {}),
     "plots.coupling.plot_dtw_alignment": lambda tmp: ((np.sin(np.arange(20) / 3), np.cos(np.arange(20) / 3),
                                                        np.stack([np.arange(20), np.arange(20)], axis=1)),

@@ -14,7 +14,8 @@ import pytest
 
 from alloava_analysis.corpus import Corpus
 from alloava_analysis.errors import ParameterError
-from alloava_analysis.runs import audit, correlate, evaluate, export, sensitivity, settings
+from alloava_analysis.features.gestures import GestureSettings
+from alloava_analysis.runs import audit, correlate, evaluate, export, gestures, sensitivity, settings
 from tests.fixtures.bad_options import function, table_tests
 from tests.fixtures.datasets import write_tiny_corpus
 
@@ -100,6 +101,7 @@ CALLS = {
     "runs.export.feature_tables": lambda f: ((f["clip"],), {}, SKIP),
     "runs.export.export_clip": lambda f: ((f["root"], f["clip"], f["out"]), {"to": "csv"}, SKIP),
     "runs.export.export_corpus": lambda f: ((f["root"],), {"out": f["out"], "to": "csv"}, SKIP),
+    "runs.gestures.gestures_corpus": lambda f: ((f["root"],), {"out": f["out"]}, SKIP),
 }
 #: Drivers whose settings fields (given as ``**options``) are walked too.
 SETTINGS = {"runs.validate.validate_corpus": settings.ValidateSettings,
@@ -108,7 +110,8 @@ SETTINGS = {"runs.validate.validate_corpus": settings.ValidateSettings,
             "runs.sensitivity.coupling_sensitivity": settings.SensitivitySettings,
             "runs.audit.audit_corpus": settings.AuditSettings,
             "runs.evaluate.evaluate_corpora": settings.EvaluateSettings,
-            "runs.export.export_corpus": settings.ExportSettings}
+            "runs.export.export_corpus": settings.ExportSettings,
+            "runs.gestures.gestures_corpus": GestureSettings}
 #: Functions that cannot sensibly run in a unit test (they extract videos with MediaPipe models).
 EXEMPT = {
     "runs.evaluate.prepare_side": "extracts a folder of videos with the MediaPipe models (integration tests)",
@@ -140,6 +143,7 @@ def test_important_bad_values_are_refused(root, corpus, clip, tmp_path):
     _refused(correlate.corpus_tables, "detrend_s", corpus, detrend_s=float("inf"))
     _refused(correlate.corpus_tables, "smoth_s", corpus, smoth_s=0.1)
     _refused(export.export_corpus, "to", root, to="mp4", out=tmp_path / "out")
+    _refused(gestures.gestures_corpus, "tiers", root, tiers="mp4", out=tmp_path / "out")
     _refused(export.export_clip, "window_s", root, clip, tmp_path / "out", to="csv", window_s=0.0)
     _refused(evaluate.measure_corpus, "rate_hz", corpus, rate_hz=float("inf"))
     assert not (tmp_path / "out").exists()  # refused before anything was written
