@@ -39,12 +39,12 @@ def _with_speakers(units: pd.DataFrame, corpus: Corpus, notes: list[str]) -> pd.
         index = corpus.index
         known = index.set_index("clip_id")["speaker_id"].astype(str).to_dict() if "speaker_id" in index else {}
         units["speaker_id"] = units["clip_id"].map(known)
-    missing = units["speaker_id"].isna() | units["speaker_id"].astype(str).str.strip().isin(["", "nan", "None"])
+    speaker = units["speaker_id"].astype(object)
+    missing = speaker.isna() | speaker.astype(str).str.strip().isin(["", "nan", "None"])
     if missing.any():
         notes.append(f"{int(units.loc[missing, 'clip_id'].nunique())} clip(s) without a speaker_id count as their "
                      "own speaker, so the pooled interval may be too narrow if a speaker has several clips")
-        units.loc[missing, "speaker_id"] = "clip:" + units.loc[missing, "clip_id"]
-    units["speaker_id"] = units["speaker_id"].astype(str)
+    units["speaker_id"] = speaker.astype(str).where(~missing, "clip:" + units["clip_id"])
     return units
 
 
