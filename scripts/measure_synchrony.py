@@ -102,21 +102,21 @@ def coverage_study(replicates: int, *, progress: bool = True) -> dict:
             "detected": {k: detected[k] / replicates for k in PLANTED_KINDS}, "event_time_error": err}
 
 
-def null_study(replicates: int, *, progress: bool = True, measure: bool = False) -> dict:
+def null_study(replicates: int, *, progress: bool = True, measure: bool = False,
+               nulls: tuple[str, ...] = ("shift", "uniform")) -> dict:
     """False-positive rate (p <= 0.05) on exact nulls, per unit placement, null and kind.
 
     By default against the planted events (the null's calibration alone; ``measure=True`` analyses the audio).
     """
     out = {}
     for rhythmic in (False, True):
-        hits = {(how, k): 0 for how in ("shift", "uniform") for k in PLANTED_KINDS}
+        hits = {(how, k): 0 for how in nulls for k in PLANTED_KINDS}
         for seed in tqdm(range(replicates), disable=not progress, desc=f"null, rhythmic units={rhythmic}"):
-            rep = replicate(10_000 + seed, related=False, rhythmic_units=rhythmic, nulls=("shift", "uniform"),
-                            measure=measure)
+            rep = replicate(10_000 + seed, related=False, rhythmic_units=rhythmic, nulls=nulls, measure=measure)
             for how, k in hits:
                 hits[how, k] += bool(rep[how][k]["coincides"])
         out["rhythmic_units" if rhythmic else "uniform_units"] = {
-            how: {k: hits[how, k] / replicates for k in PLANTED_KINDS} for how in ("shift", "uniform")}
+            how: {k: hits[how, k] / replicates for k in PLANTED_KINDS} for how in nulls}
     return {"replicates": replicates, "false_positive_rate": out}
 
 
