@@ -12,6 +12,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
+from alloava_analysis.crossmodal.synchrony import synchrony  # noqa: E402
 from alloava_analysis.errors import ParameterError  # noqa: E402
 from alloava_analysis.plots import coupling, distributions, figures, interactive, style  # noqa: E402
 from tests.fixtures.bad_options import table_tests, walk_bad_options  # noqa: E402
@@ -49,6 +50,13 @@ def _windows() -> pd.DataFrame:
                          "intensity": rng.uniform(0, 1, 10)})
 
 
+def _synchrony() -> dict:
+    units = pd.DataFrame({"clip_id": "a", "speaker_id": ["s1", "s2", "s3"], "unit": [0, 1, 2],
+                          "start_s": [0.5, 2.5, 4.5], "end_s": [1.5, 3.5, 5.5], "peak_time_s": [1.0, 3.0, 5.0]})
+    events = pd.DataFrame({"clip_id": "a", "kind": "f0_peak", "time_s": [1.1, 2.9, 5.2, 7.0]})
+    return synchrony(units, events, {"a": [(0.0, 8.0)]}, kinds=("f0_peak",), n_null=19, n_boot=50)
+
+
 #: qualified name -> (tmp_path -> (positional arguments, fixed keyword options)) of a minimal valid call; fixed
 #: options are the ones that must be given for the call to make sense (not walked).
 CALLS = {
@@ -69,6 +77,7 @@ CALLS = {
     "plots.figures.plot_lag_curve": lambda tmp: ((_lags(),), {}),
     "plots.figures.plot_skeleton": lambda tmp: ((line_pose(10), 0.1), {}),
     "plots.figures.plot_window_scatter": lambda tmp: ((_windows(),), {}),
+    "plots.synchrony.plot_lag_distribution": lambda tmp: ((_synchrony(),), {}),
     "plots.interactive.skeleton_player": lambda tmp: ((make_clip(0, n_frames=25),), {}),
     "plots.style.legend_outside": lambda tmp: ((_labelled_axes(),), {}),
 }

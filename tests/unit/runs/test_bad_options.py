@@ -10,6 +10,7 @@ import dataclasses
 import functools
 import inspect
 
+import pandas as pd
 import pytest
 
 from alloava_analysis.corpus import Corpus
@@ -75,6 +76,13 @@ def _own_corpus(tmp):
     return tmp / "corpus"
 
 
+def _units(corpus):
+    """Three gesture units in each clip of the tiny corpus (6 s clips)."""
+    return pd.DataFrame([{"clip_id": c, "speaker_id": f"s{i}", "unit": u, "start_s": t - 0.3, "end_s": t + 0.3,
+                          "peak_time_s": t}
+                         for i, c in enumerate(corpus.clip_ids) for u, t in enumerate((1.5, 3.0, 4.5))])
+
+
 #: Options that keep the correlation cheap (few resamples, short windows).
 CHEAP_CORRELATE = {"window_s": 1.0, "n_boot": 20, "n_surrogates": 5, "n_boot_lag": 10, "mi_max_samples": 200}
 #: A cheap sensitivity run: few resamples, one pooling, 1 s windows at baseline (the design itself is walked).
@@ -99,6 +107,8 @@ CALLS = {
     "runs.evaluate.measure_corpus": lambda f: ((f["corpus"],), {}, SKIP),
     "runs.evaluate.evaluate_corpora": lambda f: ((f["root"], f["root"]), {"n_boot": 5}, SKIP),
     "runs.export.feature_tables": lambda f: ((f["clip"],), {}, SKIP),
+    "runs.synchrony.synchrony_corpus": lambda f: ((f["corpus"], _units(f["corpus"])), {"n_null": 9, "n_boot": 20},
+                                                  SKIP),
     "runs.export.export_clip": lambda f: ((f["root"], f["clip"], f["out"]), {"to": "csv"}, SKIP),
     "runs.export.export_corpus": lambda f: ((f["root"],), {"out": f["out"], "to": "csv"}, SKIP),
     "runs.gestures.gestures_corpus": lambda f: ((f["root"],), {"out": f["out"]}, SKIP),
@@ -111,7 +121,8 @@ SETTINGS = {"runs.validate.validate_corpus": settings.ValidateSettings,
             "runs.audit.audit_corpus": settings.AuditSettings,
             "runs.evaluate.evaluate_corpora": settings.EvaluateSettings,
             "runs.export.export_corpus": settings.ExportSettings,
-            "runs.gestures.gestures_corpus": GestureSettings}
+            "runs.gestures.gestures_corpus": GestureSettings,
+            "runs.synchrony.synchrony_corpus": settings.SynchronySettings}
 #: Functions that cannot sensibly run in a unit test (they extract videos with MediaPipe models).
 EXEMPT = {
     "runs.evaluate.prepare_side": "extracts a folder of videos with the MediaPipe models (integration tests)",

@@ -15,11 +15,12 @@ from alloava_analysis.runs.settings import (
     EvaluateSettings,
     ExportSettings,
     SensitivitySettings,
+    SynchronySettings,
     ValidateSettings,
 )
 
 ALL = (AuditSettings, ConvertSettings, CorrelateSettings, EvaluateSettings, ExportSettings, SensitivitySettings,
-       ValidateSettings)
+       SynchronySettings, ValidateSettings)
 
 
 @pytest.mark.parametrize("cls", ALL)
