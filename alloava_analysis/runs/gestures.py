@@ -9,7 +9,12 @@ one CSV, ``OUT/gestures.csv`` (units in the column names, as every toolkit CSV;
 ``attrs["units"]``). With ``tiers="eaf"`` or ``"textgrid"`` each clip's words,
 pauses, gesture units, submovements, holds and gesture space are also written
 as ``OUT/<clip_id>.eaf`` / ``.TextGrid``. A clip that cannot be measured is
-listed in ``failed`` and the others go on.
+listed in ``failed`` and the others go on. With ``synchrony`` set
+(:class:`~alloava_analysis.runs.settings.SynchronySettings`), the units are then
+timed against each clip's prosody (:func:`alloava_analysis.runs.synchrony.synchrony_corpus`):
+the lag of every unit to its nearest F0 peak, envelope peak, word onset and
+loudest syllable goes to ``OUT/synchrony.csv`` and the pooled lags, their
+speaker-clustered intervals and the null into the result's ``synchrony``.
 """
 from __future__ import annotations
 
@@ -22,17 +27,23 @@ import pandas as pd
 
 from ..checks import check_option
 from ..corpus import as_corpus
-from ..errors import ParameterError
+from ..errors import ParameterError, SchemaError
 from ..features.gestures import TABLE_UNITS, GestureSettings, clip_gesture_table
 from ..features.tiers import clip_tiers
 from ..io.export import intervals, tables
 from ..io.layout import check_output_path
 from ..model import Clip
+from .settings import SynchronySettings
 
 #: Tier file formats ``tiers`` may name.
 TIER_FORMATS = ("eaf", "textgrid")
 #: Name of the table in the output folder.
 TABLE_NAME = "gestures.csv"
+#: Name of the per-unit lag table written when synchrony is measured.
+SYNCHRONY_NAME = "synchrony.csv"
+#: Keys of the synchrony result kept in the gestures result (the tables go to the CSV).
+SYNCHRONY_KEYS = ("pooled", "per_clip", "null", "convention", "interval", "n_outside_speech", "event_kinds",
+                  "settings", "failed", "notes")
 
 
 def _measure_one(settings: GestureSettings, out: Path, tiers: str | None, clip: Clip) -> tuple[list[dict], list[str]]:
@@ -52,9 +63,24 @@ def _measure_one(settings: GestureSettings, out: Path, tiers: str | None, clip: 
     return table.to_dict("records"), written
 
 
+def _synchrony(corpus: Any, table: pd.DataFrame, settings: SynchronySettings, out: Path, **run: Any) -> dict:
+    """The synchrony of ``table``'s units, its per-unit lags written beside the table; a note when none can be."""
+    from ..io.jsonable import to_jsonable
+    from .synchrony import synchrony_corpus
+
+    if table.empty:
+        return {"notes": ["no gesture unit, so no synchrony"]}
+    try:
+        result = synchrony_corpus(corpus, table, settings, **run)
+    except SchemaError as error:                            # no clip with units has analysable audio
+        return {"notes": [f"no synchrony: {error}"]}
+    path = tables.write_table(out / SYNCHRONY_NAME, result["units"], fmt="csv")
+    return {**to_jsonable({k: result[k] for k in SYNCHRONY_KEYS}), "table": str(path)}
+
+
 def gestures_corpus(source: Any, settings: GestureSettings | None = None, *, out: str | Path | None = None,
-                    tiers: str | None = None, progress: bool = True, workers: int | None = 1,
-                    scheduler: Any = None, **options: Any) -> dict[str, Any]:
+                    tiers: str | None = None, synchrony: SynchronySettings | None = None, progress: bool = True,
+                    workers: int | None = 1, scheduler: Any = None, **options: Any) -> dict[str, Any]:
     """Measure every gesture unit of a corpus and write the table (and, on request, tier files).
 
     Parameters
@@ -67,6 +93,9 @@ def gestures_corpus(source: Any, settings: GestureSettings | None = None, *, out
         Output folder (default ``<corpus>/gestures``); checked before any clip is measured.
     tiers
         Also write each clip's tiers: ``"eaf"`` or ``"textgrid"``; None: no tier files.
+    synchrony
+        Also time the units against each clip's prosody with these settings and write ``OUT/synchrony.csv``;
+        None: no synchrony.
     progress
         Show a progress bar on stderr.
     workers, scheduler
@@ -78,9 +107,14 @@ def gestures_corpus(source: Any, settings: GestureSettings | None = None, *, out
     -------
     dict
         ``{clips, gestures, out, table, files, units, per_clip: [{clip_id, gestures}], failed: [{clip_id,
-        reason}], skipped, settings, notes}``.
+        reason}], skipped, settings, notes}``, and ``synchrony`` (``{pooled, per_clip, null, convention,
+        interval, n_outside_speech, event_kinds, settings, failed, notes, table}``, or ``{notes}`` when no clip
+        could be analysed) when it was asked for.
     """
     check_option("tiers", tiers, (None, *TIER_FORMATS))
+    if synchrony is not None and not isinstance(synchrony, SynchronySettings):
+        raise ParameterError(f"expected synchrony to be a SynchronySettings or None, got {type(synchrony).__name__}",
+                             name="synchrony")
     s = settings or GestureSettings()
     if not isinstance(s, GestureSettings):
         raise ParameterError(f"expected settings to be a GestureSettings, got {type(s).__name__}", name="settings")
@@ -107,6 +141,12 @@ def gestures_corpus(source: Any, settings: GestureSettings | None = None, *, out
     path = tables.write_table(out / TABLE_NAME, table, fmt="csv")
     files = [str(path)] + [f for _, (_, written) in done for f in written]
     notes = [] if rows else ["no gesture unit was found in any clip"]
-    return {"clips": len(done), "gestures": len(rows), "out": str(out), "table": str(path), "files": files,
-            "units": dict(TABLE_UNITS), "per_clip": [{"clip_id": c, "gestures": len(r)} for c, (r, _) in done],
-            "failed": failed, "skipped": list(corpus.skipped_files), "settings": s.to_dict(), "notes": notes}
+    result = {"clips": len(done), "gestures": len(rows), "out": str(out), "table": str(path), "files": files,
+              "units": dict(TABLE_UNITS), "per_clip": [{"clip_id": c, "gestures": len(r)} for c, (r, _) in done],
+              "failed": failed, "skipped": list(corpus.skipped_files), "settings": s.to_dict(), "notes": notes}
+    if synchrony is not None:
+        result["synchrony"] = _synchrony(corpus, table, synchrony, out, progress=progress, workers=workers,
+                                         scheduler=scheduler)
+        if "table" in result["synchrony"]:
+            files.append(result["synchrony"]["table"])
+    return result

@@ -78,6 +78,9 @@ def check_35(key: dict, truth: dict) -> None:
     assert 0.5 < key["median peak speed (shoulder widths/s)"] < 10
     assert 0.1 < key["median amplitude (shoulder widths)"] < 3
     assert key["tier submovements (busiest clip)"] == key["table submovements (busiest clip)"] >= 1
+    assert key["synchrony kinds"] == 4                      # F0 peak, envelope peak, word onset, loudest syllable
+    assert 1 <= key["synchrony units (word onset)"] <= key["gesture units"]
+    assert 0 < key["synchrony p (word onset)"] <= 1
 
 
 def check_40(key: dict, truth: dict) -> None:

@@ -10,6 +10,7 @@ from alloava_analysis.features.gestures import COLUMNS, GestureSettings
 from alloava_analysis.io.export.intervals import read_eaf
 from alloava_analysis.io.export.tables import read_table
 from alloava_analysis.runs.gestures import gestures_corpus
+from alloava_analysis.runs.settings import SynchronySettings
 from alloava_analysis.synthetic import SynthConfig, generate_corpus
 from tests.fixtures.datasets import corrupt
 
@@ -31,6 +32,22 @@ def test_every_unit_of_every_clip_is_one_row_with_units_and_the_join_columns(syn
     assert table.attrs["units"]["peak_time_s"] == "s" and table.attrs["units"]["amplitude"] == "shoulder widths"
     assert table["speaker_id"].notna().all()               # the synthetic clips know their speaker
     assert result["settings"]["hold_speed"] == GestureSettings().hold_speed
+
+
+def test_synchrony_times_the_table_units_and_writes_their_lags(synth, tmp_path):
+    result = gestures_corpus(synth, out=tmp_path / "g", synchrony=SynchronySettings(n_null=19, n_boot=50),
+                             progress=False)
+    sync = result["synchrony"]
+    units = read_table(result["table"])
+    lags = read_table(sync["table"])
+    analysed = len(units) - sync["n_outside_speech"]
+    assert len(lags) == analysed * len(sync["settings"]["kinds"])
+    assert set(zip(lags["clip_id"], lags["unit"])) <= set(zip(units["clip_id"], units["unit"]))
+    assert sync["failed"] == [] and sync["null"]["draws"] == 19
+    silent = gestures_corpus(synth, out=tmp_path / "h", progress=False)
+    assert "synchrony" not in silent and not (tmp_path / "h" / "synchrony.csv").exists()
+    with pytest.raises(ParameterError, match="SynchronySettings"):
+        gestures_corpus(synth, out=tmp_path / "k", synchrony={"n_null": 9}, progress=False)
 
 
 def test_tiers_are_written_per_clip_and_read_back(synth, tmp_path):
