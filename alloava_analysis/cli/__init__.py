@@ -73,6 +73,7 @@ COMMANDS: dict[str, str] = {
                 "blinks",
     "export": "write a corpus in other tools' formats: netcdf (movement), eaf (ELAN), textgrid (Praat), pose, "
               "parquet, csv",
+    "labs": "course labs: release student notebooks and an offline autograder; grade submissions into a gradebook",
 }
 DESCRIPTION = ("Analysis toolkit for the Allo-AVA speech-gesture corpus. With --json a command prints one JSON "
                "object on stdout (logs and progress bars go to stderr). Exit status: 0 success; 1 some clips or "

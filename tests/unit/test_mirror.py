@@ -29,7 +29,6 @@ TESTED_ELSEWHERE = {
     "labs/lab01.py": "tests/unit/labs/test_checkers.py",
     "labs/lab02.py": "tests/unit/labs/test_checkers.py",
     "labs/lab03.py": "tests/unit/labs/test_checkers.py",
-    "labs/otter_glue.py": "tests/notebooks/test_labs.py",
     "plots/audit.py": "tests/unit/plots/test_static_figures.py",
     "plots/coupling.py": "tests/unit/plots/test_static_figures.py",
     "plots/distributions.py": "tests/unit/plots/test_static_figures.py",
