@@ -17,7 +17,8 @@ ACTIONS = {"release": ("SOURCES", "OUT"), "grade": ("AUTOGRADER", "SUBMISSIONS",
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=tuple(ACTIONS), help="release: SOURCES OUT; grade: AUTOGRADER SUBMISSIONS OUT")
+    parser.add_argument("action", choices=tuple(ACTIONS),
+                        help="release: SOURCES OUT; grade: AUTOGRADER SUBMISSIONS OUT")
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="the folders the action takes, in order")
     parser.add_argument("--lab", help="grade: which lab the submissions are (lab01, ...)")
     parser.add_argument("--wheel", type=Path, help="release: a prebuilt alloava_analysis wheel (default: build one "
@@ -48,12 +49,13 @@ def run(args: argparse.Namespace) -> dict:
 
 def format_human(result: dict) -> str:
     if result["action"] == "release":
-        labs = ", ".join(f"{lab} ({human.num(sum(v['points'].values()))} points)" for lab, v in result["labs"].items())
+        labs = ", ".join(f"{lab} ({sum(v['points'].values()):g} points)" for lab, v in result["labs"].items())
         return (f"released {labs}\nstudent notebooks: {result['student']} (hand these out)\n"
-                f"autograder: {result['autograder']} and {result['zip']} (keep these; wheel {Path(result['wheel']).name})")
+                f"autograder: {result['autograder']} and {result['zip']} (keep these; wheel "
+                f"{Path(result['wheel']).name})")
     total = sum(result["points"].values())
     lines = [f"graded {human.num(len(result['rows']))} submission(s) of {result['lab']} -> {result['gradebook']}"]
-    lines += [f"  {row['student']}: {human.num(row['total'])} / {human.num(total)}" for row in result["rows"]]
+    lines += [f"  {row['student']}: {row['total']:g} / {total:g}" for row in result["rows"]]
     lines.append(f"feedback per student: {result['feedback']}")
     lines += [f"  not run to the end: {f['path']}: {f['reason']}" for f in result["failed"]]
     return "\n".join(lines)

@@ -116,7 +116,7 @@ def _force_settings(nb: dict, settings: dict[str, Any], dump_path: Path) -> dict
     at = next((i + 1 for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])), 0)
     cells.insert(at, forced)
     cells.append(nbformat.v4.new_code_cell(DUMP_CELL.format(path=str(dump_path))))
-    cells = [{**cell, "id": cell.get("id") or f"cell-{i}"} for i, cell in enumerate(cells)]
+    cells = [{**cell, "id": f"graded-{i}"} for i, cell in enumerate(cells)]  # unique, whatever the student did
     return {**nb, "cells": cells, "nbformat": 4, "nbformat_minor": max(5, int(nb.get("nbformat_minor", 5)))}
 
 

@@ -97,7 +97,7 @@ def test_lab01_solution_passes_public_and_hidden(env01, hidden01):
     assert score("lab01", env)["passed"] == 4
     hidden, ref = hidden01
     plotted = {**env, "fig_q4": figure_data(env["fig_q4"])}  # what the autograder gets back from a kernel
-    for question, check in hidden.CHECKS.items():
+    for check in hidden.CHECKS.values():
         check(plotted, ref)
 
 
