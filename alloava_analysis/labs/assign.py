@@ -152,6 +152,11 @@ def student_notebook(source: LabSource) -> dict:
             raise AlloAvaError(f"{source.path} cell {i}: solution markers in a {cell.get('cell_type')} cell; "
                                "expected them in code cells only")
         cells.append(cell)
+    if int(nb.get("nbformat_minor", 0)) >= 5:  # nbformat 4.5 cells need unique ids
+        used = [cell.get("id") for cell in cells]
+        for i, cell in enumerate(cells):
+            if not cell.get("id") or used.count(cell["id"]) > 1:
+                cell["id"] = used[i] = f"cell-{i}-{source.lab}"
     nb["cells"] = cells
     nb.setdefault("metadata", {})["alloava_lab"] = {"lab": source.lab}
     return nb
@@ -235,6 +240,8 @@ def release(sources: str | Path, out_dir: str | Path, *, wheel: str | Path | Non
     if out_dir.resolve().is_relative_to(sources.resolve()):
         raise ParameterError(f"invalid value for out_dir: {out_dir} is inside the sources folder {sources}; "
                              "the release would be handed out with the solutions", name="out_dir")
+    if wheel is not None and not (Path(wheel).is_file() and Path(wheel).suffix == ".whl"):
+        raise ParameterError(f"invalid value for wheel: expected a .whl file, got {wheel}", name="wheel")
     settings = {"corpus_dir": ""} if settings is None else dict(settings)
     if not all(isinstance(k, str) and k.isidentifier() for k in settings):
         raise ParameterError(f"invalid value for settings: expected notebook variable names, got {sorted(settings)}",

@@ -89,6 +89,9 @@ def test_markers_are_checked(tmp_path):
 def test_release_refuses_to_write_next_to_the_solutions(tmp_path):
     with pytest.raises(ParameterError, match="inside the sources folder"):
         release(SOURCES, SOURCES / "out", wheel=tmp_path / "w.whl")
+    with pytest.raises(ParameterError, match="wheel: expected a .whl file"):
+        release(SOURCES, tmp_path / "out", wheel=tmp_path / "missing.whl")
+    (tmp_path / "w.whl").write_bytes(b"")
     with pytest.raises(ParameterError, match="labs: expected one of"):
         release(SOURCES, tmp_path / "out", wheel=tmp_path / "w.whl", labs=("lab09",))
     assert re.match(r"lab\d\d", LABS[0])
