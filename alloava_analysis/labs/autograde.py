@@ -28,7 +28,8 @@ from ..checks import check_int
 from ..errors import AlloAvaError, ParameterError
 from ..io.notebooks import read_notebook, write_text
 
-__all__ = ["grade_submissions", "install_wheel", "load_autograder", "collect_answers", "run_hidden_tests"]
+__all__ = ["collect_answers", "grade_solutions", "grade_submissions", "install_wheel", "load_autograder",
+           "run_hidden_tests"]
 
 DUMP_CELL = """\
 import json as _alloava_json
@@ -305,3 +306,51 @@ def grade_submissions(autograder: str | Path, lab: str, submissions: str | Path,
     gradebook = write_text(out_dir / "gradebook.csv", buffer.getvalue())
     return {"lab": lab, "gradebook": str(gradebook), "feedback": str(feedback), "points": points, "rows": rows,
             "package": hidden["package"], "failed": failed}
+
+
+def grade_solutions(sources: str | Path, out_dir: str | Path, *, labs: tuple[str, ...] | None = None,
+                    progress: bool = True) -> list[dict]:
+    """Release the labs in ``sources`` and grade each lab's own solution with its autograder (``make demo``).
+
+    Parameters
+    ----------
+    sources
+        The assignment sources (``notebooks/labs/instructor``).
+    out_dir
+        Where the release and the grades go (``release/``, ``<lab>/``).
+    labs
+        Only these labs; None: every source.
+    progress
+        Show progress bars (on stderr).
+
+    Returns
+    -------
+    list of dict
+        One row per lab: ``lab``, ``notebook``, ``points`` (per question: earned), ``total``, ``max``,
+        ``gradebook``, ``feedback`` (the solution's feedback file) and ``error`` (empty when it was graded).
+    """
+    from .assign import release
+
+    out_dir = Path(out_dir)
+    released = release(sources, out_dir / "release", labs=labs)
+    rows = []
+    for lab, spec in released["labs"].items():
+        row = {"lab": lab, "notebook": spec["notebook"], "max": sum(spec["points"].values()), "total": 0.0,
+               "points": {}, "gradebook": None, "feedback": None, "error": ""}
+        submissions = out_dir / lab / "submissions"
+        if submissions.exists():
+            shutil.rmtree(submissions)
+        submissions.mkdir(parents=True)
+        source = next(Path(sources).glob(f"{lab[3:]}_*.ipynb"))
+        shutil.copy2(source, submissions / "solution.ipynb")
+        try:
+            result = grade_submissions(released["zip"], lab, submissions, out_dir / lab, progress=progress)
+        except (AlloAvaError, OSError) as err:
+            row["error"] = f"{type(err).__name__}: {err}"
+        else:
+            graded = result["rows"][0]
+            row.update(points={q: graded[q] for q in spec["points"]}, total=graded["total"],
+                       gradebook=Path(result["gradebook"]), feedback=Path(result["feedback"]) / "solution.txt",
+                       error="; ".join(f["reason"] for f in result["failed"]))
+        rows.append(row)
+    return rows

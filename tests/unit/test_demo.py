@@ -39,3 +39,16 @@ def test_reports_index_and_summary_with_one_failing_notebook(tmp_path):
     text = demo.summary_text(rows, total_s=61, index=index)
     assert "1 of 2 notebooks ok in 1.0 min" in text and "FAIL" in text and "answer 42" in text
     assert len(text.splitlines()) <= 24  # one screen
+
+
+def test_index_shows_the_graded_lab_solutions(tmp_path):
+    labs = [{"lab": "lab01", "notebook": "01_x.ipynb", "max": 6.0, "total": 6.0, "points": {"q1": 1.0, "q3": 2.0},
+             "gradebook": tmp_path / "labs" / "lab01" / "gradebook.csv",
+             "feedback": tmp_path / "labs" / "lab01" / "feedback" / "solution.txt", "error": ""},
+            {"lab": "lab02", "notebook": "02_y.ipynb", "max": 7.0, "total": 0.0, "points": {}, "gradebook": None,
+             "feedback": None, "error": "AlloAvaError: planted"}]
+    page = demo.write_index([], tmp_path, labs=labs).read_text()
+    assert "Course labs" in page and "6 / 6" in page and "q3 2" in page and "labs/lab01/gradebook.csv" in page
+    assert "0 / 7" in page and "planted" in page
+    with pytest.raises(demo.ParameterError, match="labs"):
+        demo.write_index([], tmp_path, labs="lab01")

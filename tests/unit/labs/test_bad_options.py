@@ -5,7 +5,7 @@ import pytest
 
 from alloava_analysis.errors import ParameterError
 from alloava_analysis.labs import LABS, lab_grader, lab_module
-from tests.fixtures.bad_options import table_tests, walk_bad_options
+from tests.fixtures.bad_options import table_tests
 
 #: qualified name -> (tmp_path -> (positional arguments, fixed keyword options)) of a minimal valid call
 CALLS = {
@@ -23,6 +23,8 @@ EXEMPT: dict[str, str] = {
                                       "tests/unit/labs/test_autograde.py",
     "labs.autograde.grade_submissions": "runs kernels; its options are checked before any work: "
                                         "tests/unit/labs/test_autograde.py",
+    "labs.autograde.grade_solutions": "releases and grades (kernels); labs is checked by release: "
+                                      "tests/unit/labs/test_autograde.py",
 }
 NEEDS: dict[str, str] = {}  # name -> an optional package the module imports
 
