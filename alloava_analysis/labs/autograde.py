@@ -215,6 +215,13 @@ def run_hidden_tests(autograder: str | Path, lab: str, answers_dir: str | Path) 
     return {"package": alloava_analysis.__file__, "students": students}
 
 
+def _fingerprint(*folders: Path) -> dict[str, str]:
+    import hashlib
+
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for folder in folders for p in sorted(folder.rglob("*"))
+            if p.is_file() and "__pycache__" not in p.parts}
+
+
 def _student_name(path: Path, folder: Path) -> str:
     rel = path.relative_to(folder)
     name = rel.parts[0] if len(rel.parts) > 1 else path.stem
@@ -272,6 +279,7 @@ def grade_submissions(autograder: str | Path, lab: str, submissions: str | Path,
         raise AlloAvaError(f"{submissions}: two submissions map to one student name; expected one notebook per "
                            "student (<student>.ipynb or <student>/<notebook>.ipynb)")
     failed = []
+    before = _fingerprint(folder / "tests", site)
     for path, name in tqdm(list(zip(paths, names)), desc=f"grading {lab}", unit="notebook", disable=not progress):
         run = collect_answers(path, answers_dir / f"{name}.json", site=site, settings=config["settings"],
                               timeout_s=timeout_s)
@@ -279,6 +287,9 @@ def grade_submissions(autograder: str | Path, lab: str, submissions: str | Path,
             failed.append({"path": str(path), "reason": run["reason"] or "the answers could not be read"})
         if not run["ok"]:
             write_text(answers_dir / f"{name}.json", "{}")
+    if _fingerprint(folder / "tests", site) != before:  # the kernels run as this user: a notebook could write there
+        raise AlloAvaError(f"{folder / 'tests'} or {site} changed while the submissions ran: a submission wrote into "
+                           "the autograder; grade this class in the Docker image (read-only, no network)")
     code = ("import json, sys; from alloava_analysis.labs.autograde import run_hidden_tests; "
             "print(json.dumps(run_hidden_tests(sys.argv[1], sys.argv[2], sys.argv[3])))")
     proc = subprocess.run([sys.executable, "-c", code, str(folder.resolve()), lab, str(answers_dir.resolve())],
