@@ -47,7 +47,7 @@ TESTED_ELSEWHERE = {
 def _modules() -> list[str]:
     return sorted(str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")
                   if p.name not in ("__init__.py", "__main__.py")
-                  and not any(part.startswith("_") or part == "otter_tests" for part in p.relative_to(PACKAGE).parts))
+                  and not any(part.startswith("_") for part in p.relative_to(PACKAGE).parts))
 
 
 def _mirror(module: str) -> Path:
