@@ -29,6 +29,7 @@ TESTED_ELSEWHERE = {
     "labs/lab01.py": "tests/unit/labs/test_checkers.py",
     "labs/lab02.py": "tests/unit/labs/test_checkers.py",
     "labs/lab03.py": "tests/unit/labs/test_checkers.py",
+    "labs/lab04.py": "tests/unit/labs/test_checkers.py",
     "plots/audit.py": "tests/unit/plots/test_static_figures.py",
     "plots/coupling.py": "tests/unit/plots/test_static_figures.py",
     "plots/distributions.py": "tests/unit/plots/test_static_figures.py",
