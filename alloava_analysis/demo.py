@@ -9,7 +9,9 @@ executes it (``reports/notebooks/NAME.ipynb``), nbconvert renders it to
 ``reports/figures/NAME/``. ``reports/index.html`` lists every notebook with
 its purpose, status, run time and key results (see :mod:`alloava_analysis.report`),
 and a one-screen summary is printed at the end. A notebook that fails is
-rendered up to its error, listed as failed, and the others still run.
+rendered up to its error, listed as failed, and the others still run. Last, the
+course labs are released and each lab's solution is graded by the offline
+autograder (``reports/labs/``); the index shows their grades.
 
 Run it as ``python -m alloava_analysis.demo [--out reports] [NOTEBOOK ...]``.
 """
@@ -40,7 +42,7 @@ __all__ = ["CLI_STEPS", "build_reports", "run_cli_steps", "export_html", "notebo
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[1]
-#: Notebooks run by default: the numbered ones (labs are run by their own tests).
+#: Notebooks run by default: the numbered ones (the labs' solutions are released and graded after them).
 DEFAULT_GLOB = "notebooks/[0-9][0-9]_*.ipynb"
 
 
@@ -245,8 +247,23 @@ p.note {{ color: #555; }}
 """
 
 
+def _labs_table(labs: list[dict], out_dir: Path) -> str:
+    rows = []
+    for lab in labs:
+        status = "ok" if not lab["error"] and lab["total"] == lab["max"] else "failed"
+        points = ", ".join(f"{q} {v:g}" for q, v in lab["points"].items()) or html.escape(lab["error"])
+        link = (f"<a href='{html.escape(lab['feedback'].relative_to(out_dir).as_posix())}'>feedback</a>, "
+                f"<a href='{html.escape(lab['gradebook'].relative_to(out_dir).as_posix())}'>gradebook</a>"
+                if lab["gradebook"] else "")
+        rows.append(f"<tr><td>{html.escape(lab['lab'])}: {html.escape(lab['notebook'])}</td>"
+                    f"<td class='{status}'>{lab['total']:g} / {lab['max']:g}</td><td>{points}</td><td>{link}</td></tr>")
+    return ("<h2>Course labs: the instructor solutions, released and graded by the offline autograder</h2>"
+            "<table><tr><th>lab</th><th>grade</th><th>points per question</th><th>files</th></tr>"
+            + "".join(rows) + "</table>") if rows else ""
+
+
 def write_index(rows: list[dict[str, Any]], out_dir: str | Path, *, note: str = "",
-                cli: list[dict] | None = None) -> Path:
+                cli: list[dict] | None = None, labs: list[dict] | None = None) -> Path:
     """``out_dir/index.html``: one row per notebook with links to its report and figures (and the CLI JSON).
 
     Parameters
@@ -259,6 +276,9 @@ def write_index(rows: list[dict[str, Any]], out_dir: str | Path, *, note: str = 
         A sentence shown under the title.
     cli
         The rows of :func:`run_cli_steps` (a table of commands; None or empty: no table).
+    labs
+        The rows of :func:`alloava_analysis.labs.autograde.grade_solutions` (a table of lab grades; None or empty:
+        no table).
 
     Returns
     -------
@@ -267,6 +287,8 @@ def write_index(rows: list[dict[str, Any]], out_dir: str | Path, *, note: str = 
     """
     if not isinstance(note, str):
         raise ParameterError(f"invalid value for note: expected a string, got {note!r}", name="note")
+    if labs is not None and not isinstance(labs, list):
+        raise ParameterError(f"invalid value for labs: expected a list of graded labs, got {labs!r}", name="labs")
     out_dir = Path(out_dir)
     lines, cli_rows = [], []
     for step in cli or []:
@@ -288,7 +310,7 @@ def write_index(rows: list[dict[str, Any]], out_dir: str | Path, *, note: str = 
                      f"<td class='{status}'>{status}</td><td class='num'>{row['seconds']:.0f} s</td>"
                      f"<td><ul class='key'>{key}</ul></td><td>{figs}</td></tr>")
     page = _PAGE.format(title="Allo-AVA toolkit: notebook reports", note=html.escape(note), rows="\n".join(lines),
-                        cli=cli_table)
+                        cli=cli_table + _labs_table(labs or [], out_dir))
     return write_text(out_dir / "index.html", page)
 
 
@@ -334,7 +356,8 @@ def summary_text(rows: list[dict[str, Any]], *, total_s: float, index: Path, n_k
 
 
 def build_reports(notebooks: list[str | Path], out_dir: str | Path = "reports", *,
-                  parameters: dict | None = None, cli: list[dict] | None = None) -> tuple[list[dict[str, Any]], Path]:
+                  parameters: dict | None = None, cli: list[dict] | None = None,
+                  labs: list[dict] | None = None) -> tuple[list[dict[str, Any]], Path]:
     """Execute ``notebooks`` and write their HTML reports, figures and the index under ``out_dir``.
 
     Parameters
@@ -347,6 +370,8 @@ def build_reports(notebooks: list[str | Path], out_dir: str | Path = "reports", 
         Values for every notebook's ``parameters`` cell.
     cli
         The rows of :func:`run_cli_steps`, listed in the index.
+    labs
+        The graded lab solutions (:func:`alloava_analysis.labs.autograde.grade_solutions`), listed in the index.
 
     Returns
     -------
@@ -368,7 +393,8 @@ def build_reports(notebooks: list[str | Path], out_dir: str | Path = "reports", 
                      "figures": figures})
         if not run["ok"]:
             log.warning("%s failed: %s", path, run["error"])
-    index = write_index(rows, out_dir, cli=cli, note="Every notebook executed headless on the embedded sample "
+    index = write_index(rows, out_dir, cli=cli, labs=labs,
+                        note="Every notebook executed headless on the embedded sample "
                         "(alloava_analysis.sample_data.sample_corpus()); rerun with `make demo`.")
     return rows, index
 
@@ -390,6 +416,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", help=f"notebooks to run (default: {DEFAULT_GLOB})")
     parser.add_argument("--out", default="reports", help="output folder (default: reports)")
     parser.add_argument("--no-cli", action="store_true", help="skip the alloava commands, run the notebooks only")
+    parser.add_argument("--no-labs", action="store_true", help="skip releasing and grading the lab solutions")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("traitlets").setLevel(logging.ERROR)  # nbconvert's alt-text notes on every figure
@@ -399,9 +426,21 @@ def main(argv: list[str] | None = None) -> int:
     sample = sample_corpus(progress=True)
     notebooks = args.notebooks or sorted(ROOT.glob(DEFAULT_GLOB))
     cli = [] if args.no_cli else run_cli_steps(sample, args.out)
-    rows, index = build_reports(notebooks, args.out, cli=cli)
+    labs = [] if args.no_labs or args.notebooks else _grade_labs(Path(args.out) / "labs")
+    rows, index = build_reports(notebooks, args.out, cli=cli, labs=labs)
     print(summary_text(rows, total_s=time.perf_counter() - start, index=index, cli=cli, sample=sample))
-    return 0 if all(r["ok"] for r in rows) and all(c["ok"] for c in cli) else 1
+    for lab in labs:
+        print(f"  lab  {lab['lab']} solution graded {lab['total']:g} / {lab['max']:g}" + (f" ({lab['error']})"
+                                                                                         if lab["error"] else ""))
+    labs_ok = all(not lab["error"] and lab["total"] == lab["max"] for lab in labs)
+    return 0 if all(r["ok"] for r in rows) and all(c["ok"] for c in cli) and labs_ok else 1
+
+
+def _grade_labs(out_dir: Path) -> list[dict]:
+    """Release the course labs and grade their solutions (the labs table of the index)."""
+    from .labs.autograde import grade_solutions
+
+    return grade_solutions(ROOT / "notebooks" / "labs" / "instructor", out_dir, progress=True)
 
 
 if __name__ == "__main__":

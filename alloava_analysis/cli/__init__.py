@@ -75,6 +75,7 @@ COMMANDS: dict[str, str] = {
               "parquet, csv",
     "gestures": "per-gesture kinematics: submovements, holds, peak speed, McNeill gesture space (CSV, ELAN/Praat "
                 "tiers)",
+    "labs": "course labs: release student notebooks and an offline autograder; grade submissions into a gradebook",
 }
 DESCRIPTION = ("Analysis toolkit for the Allo-AVA speech-gesture corpus. With --json a command prints one JSON "
                "object on stdout (logs and progress bars go to stderr). Exit status: 0 success; 1 some clips or "

@@ -63,3 +63,16 @@ def test_a_notebook_run_leaves_nothing_in_the_temporary_folder_and_starts_its_ke
     assert set(os.environ.items()) == before
     assert "without encryption" not in capfd.readouterr().err
     assert demo.kernel_config() == {"KernelManager": {"transport": "ipc"}}
+
+
+def test_index_shows_the_graded_lab_solutions(tmp_path):
+    labs = [{"lab": "lab01", "notebook": "01_x.ipynb", "max": 6.0, "total": 6.0, "points": {"q1": 1.0, "q3": 2.0},
+             "gradebook": tmp_path / "labs" / "lab01" / "gradebook.csv",
+             "feedback": tmp_path / "labs" / "lab01" / "feedback" / "solution.txt", "error": ""},
+            {"lab": "lab02", "notebook": "02_y.ipynb", "max": 7.0, "total": 0.0, "points": {}, "gradebook": None,
+             "feedback": None, "error": "AlloAvaError: planted"}]
+    page = demo.write_index([], tmp_path, labs=labs).read_text()
+    assert "Course labs" in page and "6 / 6" in page and "q3 2" in page and "labs/lab01/gradebook.csv" in page
+    assert "0 / 7" in page and "planted" in page
+    with pytest.raises(demo.ParameterError, match="labs"):
+        demo.write_index([], tmp_path, labs="lab01")
