@@ -133,6 +133,10 @@ class MotionSettings:
         in shoulder widths (see :func:`detect_pose_cuts`).
     cut_guard_s
         Frames within this time of a cut get no speed.
+    confidence_threshold, max_gap_s, smooth_s
+        Pose cleaning before speeds (see :func:`clean_pose`): points below the
+        confidence (0 to 1) are missing, gaps up to ``max_gap_s`` seconds are
+        interpolated, and ``smooth_s`` seconds of smoothing (0: none).
     """
 
     use_z: bool = False
@@ -141,6 +145,9 @@ class MotionSettings:
     cut_source: str = "auto"
     cut_jump: float = 0.08
     cut_guard_s: float = 0.1
+    confidence_threshold: float = 0.5
+    max_gap_s: float = 0.2
+    smooth_s: float = 0.0
 
     def __post_init__(self) -> None:
         _check_option("relative_to", self.relative_to, RELATIVE_TO)
@@ -149,6 +156,9 @@ class MotionSettings:
         _check_option("use_z", self.use_z, (False, True))
         check_positive("cut_jump", self.cut_jump)
         check_nonnegative("cut_guard_s", self.cut_guard_s)
+        check_range("confidence_threshold", self.confidence_threshold, 0.0, 1.0)
+        check_nonnegative("max_gap_s", self.max_gap_s)
+        check_nonnegative("smooth_s", self.smooth_s)
 
     def reference(self, group: str) -> str:
         """``"body"`` or ``"image"`` for ``group``.
@@ -176,9 +186,12 @@ class MotionSettings:
         Returns
         -------
         dict
-            ``use_z`` and the resolved ``relative_to``, to pass as ``**options``.
+            ``use_z``, the resolved ``relative_to`` and the pose cleaning
+            (``confidence_threshold``, ``max_gap_s``, ``smooth_s``), to pass as ``**options``.
         """
-        return {"use_z": self.use_z, "relative_to": self.reference(group)}
+        return {"use_z": self.use_z, "relative_to": self.reference(group),
+                "confidence_threshold": self.confidence_threshold, "max_gap_s": self.max_gap_s,
+                "smooth_s": self.smooth_s}
 
     def to_dict(self, group: str | None = None) -> dict[str, Any]:
         """Plain values for results; with ``group``, also the resolved reference and a description.

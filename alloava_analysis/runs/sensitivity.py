@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -119,7 +120,8 @@ def coupling_sensitivity(clips: Any, settings: SensitivitySettings | None = None
         key = tuple(setting[k] for k in ("window_s", "group", "smooth_s", "motion", "normalize"))
         if key not in tables:  # speech-rate definitions share one window table
             windows, _, failed = corpus_tables(clips, window_s=setting["window_s"], group=setting["group"],
-                                               smooth_s=setting["smooth_s"], motion=motions[setting["motion"]],
+                                               motion=replace(motions[setting["motion"]],
+                                                              smooth_s=setting["smooth_s"]),
                                                normalize=setting["normalize"], energy=False, progress=progress)
             if failed:
                 log.info("%s: %d clip(s) skipped", setting, len(failed))

@@ -138,7 +138,7 @@ def test_important_bad_values_are_refused(root, corpus, clip, tmp_path):
     _refused(correlate.correlate_corpus, "window_s", corpus, window_s=-1.0)
     _refused(correlate.correlate_corpus, "windw_s", corpus, windw_s=1.0)
     _refused(correlate.corpus_tables, "detrend_s", corpus, detrend_s=float("inf"))
-    _refused(correlate.corpus_tables, "smoth_s", corpus, smoth_s=0.1)
+    _refused(correlate.corpus_tables, "motion", corpus, motion="body")  # pose cleaning travels in it
     _refused(export.export_corpus, "to", root, to="mp4", out=tmp_path / "out")
     _refused(export.export_clip, "window_s", root, clip, tmp_path / "out", to="csv", window_s=0.0)
     _refused(evaluate.measure_corpus, "rate_hz", corpus, rate_hz=float("inf"))
