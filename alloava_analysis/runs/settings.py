@@ -114,6 +114,17 @@ class ValidateSettings(JobSettings):
 
 
 @dataclass(frozen=True)
+class StatsSettings(JobSettings):
+    """How ``alloava stats`` measures a corpus: no choices yet; the object keeps the one driver contract.
+
+    Parameters
+    ----------
+    None
+        The statistics are fixed (see :func:`alloava_analysis.stats.descriptive.measure_table`).
+    """
+
+
+@dataclass(frozen=True)
 class ConvertSettings(JobSettings):
     """How ``alloava convert`` fills the store.
 

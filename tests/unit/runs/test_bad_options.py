@@ -108,7 +108,8 @@ SETTINGS = {"runs.validate.validate_corpus": settings.ValidateSettings,
             "runs.sensitivity.coupling_sensitivity": settings.SensitivitySettings,
             "runs.audit.audit_corpus": settings.AuditSettings,
             "runs.evaluate.evaluate_corpora": settings.EvaluateSettings,
-            "runs.export.export_corpus": settings.ExportSettings}
+            "runs.export.export_corpus": settings.ExportSettings,
+            "runs.stats.corpus_stats": settings.StatsSettings}
 #: Functions that cannot sensibly run in a unit test (they extract videos with MediaPipe models).
 EXEMPT = {
     "runs.evaluate.prepare_side": "extracts a folder of videos with the MediaPipe models (integration tests)",
