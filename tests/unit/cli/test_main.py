@@ -161,13 +161,6 @@ def test_a_scheduler_that_is_not_a_dask_address_is_a_usage_error_not_a_traceback
     assert "expected a Dask scheduler address" in err and repr(address) in err
 
 
-@pytest.mark.parametrize("address", ["tcp://127.0.0.1:8786", "localhost:8786", "tls://[::1]:8786"])
-def test_scheduler_addresses_dask_accepts_pass_the_check(address):
-    from alloava_analysis.cli.common import scheduler_address
-
-    assert scheduler_address(address) == address
-
-
 #: Runs the command as the installed entry point would, after registering a native exit-time handler that
 #: aborts (as Arrow's thread pools do when torn down while their threads live).
 _ABORT_AT_EXIT = ("import ctypes, sys; libc = ctypes.CDLL(None); "
