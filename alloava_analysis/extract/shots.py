@@ -28,6 +28,7 @@ import numpy as np
 from ..checks import check_nonnegative, check_positive, check_range
 from ..errors import ParameterError
 from ..features.motion import jump_peaks
+from ..model import frame_step
 
 __all__ = ["CUT_METHOD", "ShotDetector", "detect_video_cuts", "frame_thumbnail", "thumbnail_changes"]
 
@@ -120,7 +121,7 @@ def detect_video_cuts(times: np.ndarray, thumbnails: np.ndarray, *, ratio: float
     if times.size < 3:
         return out
     change = thumbnail_changes(thumbnails)
-    step = float(np.median(np.diff(times)))
+    step = frame_step(times)
     half = max(int(round(context_s / step)) if step > 0 else 3, 3)
     peaks, _ = jump_peaks(change, threshold=max(min_change, ratio * floor), contrast=ratio, half=half,
                           exclude=_NEAR, merge=_NEAR)

@@ -37,7 +37,7 @@ from .. import choices
 from ..checks import check_int, check_nonnegative, check_option, check_positive, check_range
 from ..clocks import aggregate_windows, count_in_windows, make_windows
 from ..errors import ParameterError, SchemaError
-from ..model import CONFIDENCE_DIMS, estimate_frame_rate, validate_pose
+from ..model import CONFIDENCE_DIMS, estimate_frame_rate, frame_step, validate_pose
 from ..schema import get_layout
 
 __all__ = [
@@ -133,6 +133,10 @@ class MotionSettings:
         in shoulder widths (see :func:`detect_pose_cuts`).
     cut_guard_s
         Frames within this time of a cut get no speed.
+    confidence_threshold, max_gap_s, smooth_s
+        Pose cleaning before speeds (see :func:`clean_pose`): points below the
+        confidence (0 to 1) are missing, gaps up to ``max_gap_s`` seconds are
+        interpolated, and ``smooth_s`` seconds of smoothing (0: none).
     """
 
     use_z: bool = False
@@ -141,6 +145,9 @@ class MotionSettings:
     cut_source: str = "auto"
     cut_jump: float = 0.08
     cut_guard_s: float = 0.1
+    confidence_threshold: float = 0.5
+    max_gap_s: float = 0.2
+    smooth_s: float = 0.0
 
     def __post_init__(self) -> None:
         _check_option("relative_to", self.relative_to, RELATIVE_TO)
@@ -149,6 +156,9 @@ class MotionSettings:
         _check_option("use_z", self.use_z, (False, True))
         check_positive("cut_jump", self.cut_jump)
         check_nonnegative("cut_guard_s", self.cut_guard_s)
+        check_range("confidence_threshold", self.confidence_threshold, 0.0, 1.0)
+        check_nonnegative("max_gap_s", self.max_gap_s)
+        check_nonnegative("smooth_s", self.smooth_s)
 
     def reference(self, group: str) -> str:
         """``"body"`` or ``"image"`` for ``group``.
@@ -176,9 +186,12 @@ class MotionSettings:
         Returns
         -------
         dict
-            ``use_z`` and the resolved ``relative_to``, to pass as ``**options``.
+            ``use_z``, the resolved ``relative_to`` and the pose cleaning
+            (``confidence_threshold``, ``max_gap_s``, ``smooth_s``), to pass as ``**options``.
         """
-        return {"use_z": self.use_z, "relative_to": self.reference(group)}
+        return {"use_z": self.use_z, "relative_to": self.reference(group),
+                "confidence_threshold": self.confidence_threshold, "max_gap_s": self.max_gap_s,
+                "smooth_s": self.smooth_s}
 
     def to_dict(self, group: str | None = None) -> dict[str, Any]:
         """Plain values for results; with ``group``, also the resolved reference and a description.
@@ -1202,7 +1215,7 @@ def moving_mean(v: np.ndarray, k: int) -> np.ndarray:
 
 
 def _smoothing_frames(t: np.ndarray, smooth_s: float) -> int:
-    step = float(np.median(np.diff(t))) if t.size > 1 else 1.0
+    step = frame_step(t) if t.size > 1 else 1.0
     k = int(round(smooth_s / step)) if smooth_s > 0 else 1
     return max(k + (k % 2 == 0), 1) if k > 1 else 1
 
@@ -1253,7 +1266,7 @@ def _rest_position(p: np.ndarray, v: np.ndarray, radius: float, t: np.ndarray) -
     still = np.isfinite(p).all(axis=1) & (v < REST_SPEED)
     edges = np.diff(np.concatenate([[0], still.astype(np.int8), [0]]))
     keep = np.zeros_like(still)
-    step = float(np.median(np.diff(t))) if t.size > 1 else 1.0
+    step = frame_step(t) if t.size > 1 else 1.0
     for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
         if (b - a) * step >= REST_MIN_S:
             keep[a:b] = True
@@ -1306,7 +1319,7 @@ def _jitter_speed(pos: np.ndarray, t: np.ndarray) -> float:
     if not d2.size:
         return float("nan")
     sd = float(np.median(d2)) / 0.6745 / np.sqrt(6.0)
-    return sd / (np.sqrt(2.0) * float(np.median(np.diff(t))))
+    return sd / (np.sqrt(2.0) * frame_step(t))
 
 
 def noise_floor(intensity: pd.DataFrame, *, quantile: float = 0.1, factor: float = 2.5, smooth_s: float = 0.2,
@@ -1364,7 +1377,7 @@ def noise_floor(intensity: pd.DataFrame, *, quantile: float = 0.1, factor: float
     if "rest_distance" in intensity:                      # a hand seen resting for a second shows the noise itself
         d = intensity["rest_distance"].to_numpy(dtype=float)
         seen = np.isfinite(d) & (d <= REST_RADIUS)
-        if seen.sum() * float(np.median(np.diff(t))) >= 1.0:
+        if seen.sum() * frame_step(t) >= 1.0:
             rest_v = moving_mean(intensity[column].to_numpy(dtype=float), _smoothing_frames(t, smooth_s))[seen]
             rest_v = rest_v[np.isfinite(rest_v)]
             return float(factor * np.quantile(rest_v, quantile)) if rest_v.size else floor
@@ -1521,7 +1534,7 @@ def gesture_units(intensity: pd.DataFrame, *, high: float = 0.6, low: float | No
             floor_t = fl * np.clip((confidence_ref / np.where(c > 0, c, np.nan)) ** 2, 1.0, 4.0)
         floor_t = np.where(np.isfinite(floor_t), floor_t, 4.0 * fl)
     enter, leave = np.maximum(high, floor_t), np.maximum(low, floor_t / 2)
-    step = float(np.median(np.diff(t)))
+    step = frame_step(t)
     k = _smoothing_frames(t, smooth_s)
     at_rest = None
     if rest == "auto" and "rest_distance" in intensity:

@@ -28,7 +28,7 @@ def plot_sensitivity(table: pd.DataFrame, *, claimed_r: float | None = None,
     Parameters
     ----------
     table
-        :func:`alloava_analysis.runs.sensitivity.coupling_sensitivity` output.
+        The ``table`` of :func:`alloava_analysis.runs.sensitivity.coupling_sensitivity`'s result.
     claimed_r
         The paper's correlation, drawn as a dashed line (None: not drawn).
     planted_r

@@ -145,6 +145,7 @@ def plot_claims(claims: list[dict]) -> plt.Figure:
     ax.axvline(1.0, color="k", lw=1)
     ax.set_xscale("log")
     ax.set_xlabel("measured / claimed (ratio, log scale)")
+    ax.set_ylabel("claim")
     fig.tight_layout()
     return fig
 
@@ -239,6 +240,7 @@ def plot_forest(per_clip: pd.DataFrame, pooled: dict | None = None) -> plt.Figur
     ax.axvline(0.0, color="0.5", lw=0.8)
     ax.set_xlim(-1, 1)
     ax.set_xlabel("correlation r (95 % CI)")
+    ax.set_ylabel("clip")
     fig.tight_layout()
     return fig
 

@@ -28,6 +28,7 @@ from ..errors import MissingModalityError, ParameterError
 from ..io.audio import wav_bytes
 from ..model import CONFIDENCE_DIMS, POSITION_DIMS, Clip
 from .figures import POSE_BONES
+from .style import plotly_literal
 
 __all__ = ["InteractiveFigure", "skeleton_player"]
 
@@ -226,9 +227,10 @@ def skeleton_player(clip: Clip, *, start: float = 0.0, duration: float = 8.0, fp
     fig.add_trace(go.Scatter(x=px, y=py, mode="markers", marker={"size": 6, "color": "#d62728"}, name="keypoints",
                              hovertemplate="x %{x:.0f} px, y %{y:.0f} px<extra></extra>"), row=1, col=1)
     for k, (w, s, e) in enumerate(words):
-        fig.add_trace(go.Scatter(x=[s, e], y=[k % 3, k % 3], mode="lines+text", text=[w, ""],
-                                 textposition="top right", line={"color": "#ff7f0e", "width": 6},
-                                 showlegend=False, hovertemplate=f"{html.escape(w)}: {s:.2f}-{e:.2f} s<extra></extra>"),
+        fig.add_trace(go.Scatter(x=[s, e], y=[k % 3, k % 3], mode="lines+text", text=[plotly_literal(w), ""],
+                                 textposition="top right", line={"color": "#ff7f0e", "width": 6}, showlegend=False,
+                                 customdata=[plotly_literal(w)] * 2,  # not in the template: "%{x}" stays literal
+                                 hovertemplate=f"%{{customdata}}: {s:.2f}-{e:.2f} s<extra></extra>"),
                       row=2, col=1)
     fig.add_trace(go.Scatter(x=[times[0], times[0]], y=[-0.5, 3], mode="lines", line={"color": "black", "width": 2},
                              name="now"), row=2, col=1)
@@ -237,7 +239,7 @@ def skeleton_player(clip: Clip, *, start: float = 0.0, duration: float = 8.0, fp
     for i, t in enumerate(times):
         bx, by = _bone_lines(names, xy[i])
         px, py = _points(xy[i])
-        title = f"{html.escape(clip.clip_id)}  t = {t:.2f} s  <b>{html.escape(_current_word(words, t))}</b>"
+        title = f"{plotly_literal(clip.clip_id)}  t = {t:.2f} s  <b>{plotly_literal(_current_word(words, t))}</b>"
         frames.append(go.Frame(name=f"f{i}", traces=[0, 1, cursor],
                                data=[go.Scatter(x=bx, y=by), go.Scatter(x=px, y=py),
                                      go.Scatter(x=[t, t], y=[-0.5, 3])],
@@ -254,7 +256,7 @@ def skeleton_player(clip: Clip, *, start: float = 0.0, duration: float = 8.0, fp
               "args": [[f"f{i}"], {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
                                    "transition": {"duration": 0}}]} for i, t in enumerate(times)]
     fig.update_layout(height=height, margin={"l": 60, "r": 20, "t": 70, "b": 40}, showlegend=False,
-                      title={"text": f"{clip.clip_id}  t = {times[0]:.2f} s"},
+                      title={"text": f"{plotly_literal(clip.clip_id)}  t = {times[0]:.2f} s"},
                       sliders=[{"steps": steps, "currentvalue": {"prefix": "time (s): "}, "pad": {"t": 30}}])
     fig.update_xaxes(title_text="x (px)", range=x_range, row=1, col=1)
     fig.update_yaxes(title_text="y (px)", range=y_range, scaleanchor="x", scaleratio=1, row=1, col=1)

@@ -1,5 +1,7 @@
-"""The figure style of every notebook: readable sizes, no offset or scientific tick labels."""
+"""The figure style of every notebook: readable sizes, no offset or scientific tick labels; literal labels."""
 from __future__ import annotations
+
+import html
 
 import matplotlib as mpl
 from matplotlib.axes import Axes
@@ -67,3 +69,23 @@ def legend_outside(ax: Axes, *, where: str = "right", **kwargs) -> Legend:
     place = ({"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "borderaxespad": 0.0} if where == "right" else
              {"loc": "lower left", "bbox_to_anchor": (0.0, 1.02), "borderaxespad": 0.0, "ncol": 2})
     return ax.legend(**{**place, **kwargs})
+
+
+def plotly_literal(text: object) -> str:
+    """``text`` as plotly shows it literally: ``<``, ``>`` and ``&`` escaped, so a user's label is never markup.
+
+    Plotly reads titles, trace text and hover labels as HTML (``<b>``,
+    ``<a href>``, ``&lt;``); a label from the data (a clip id, a speaker, a
+    word) must be drawn as it is, and must not close the page's script.
+
+    Parameters
+    ----------
+    text
+        A label from the data.
+
+    Returns
+    -------
+    str
+        ``str(text)`` with its markup characters written as HTML entities (drawn as themselves).
+    """
+    return html.escape(str(text), quote=False)

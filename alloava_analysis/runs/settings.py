@@ -114,6 +114,17 @@ class ValidateSettings(JobSettings):
 
 
 @dataclass(frozen=True)
+class StatsSettings(JobSettings):
+    """How ``alloava stats`` measures a corpus: no choices yet; the object keeps the one driver contract.
+
+    Parameters
+    ----------
+    None
+        The statistics are fixed (see :func:`alloava_analysis.stats.descriptive.measure_table`).
+    """
+
+
+@dataclass(frozen=True)
 class ConvertSettings(JobSettings):
     """How ``alloava convert`` fills the store.
 
@@ -156,10 +167,8 @@ class CorrelateSettings(JobSettings):
         KSG neighbours; cap on the pairs entering it (None: all).
     dtw_segment_s
         DTW aligns segments of this length in seconds (None: whole clips).
-    confidence_threshold, max_gap_s, smooth_s
-        Pose cleaning before kinematics.
     motion
-        How movement is measured (a :class:`~alloava_analysis.features.MotionSettings`).
+        How movement is measured, pose cleaning included (a :class:`~alloava_analysis.features.MotionSettings`).
     speech_rate
         Speech-rate definition, one of :data:`alloava_analysis.choices.SPEECH_RATES`.
     rate_window_s
@@ -191,9 +200,6 @@ class CorrelateSettings(JobSettings):
     mi_k: int = 3
     mi_max_samples: int | None = 20_000
     dtw_segment_s: float | None = 60.0
-    confidence_threshold: float = 0.5
-    max_gap_s: float = 0.2
-    smooth_s: float = 0.0
     motion: Any = field(default_factory=_default_motion)
     speech_rate: str = "word_starts"
     rate_window_s: float = 5.0
@@ -218,9 +224,7 @@ class CorrelateSettings(JobSettings):
                        n_boot=self.n_boot, n_surrogates=self.n_surrogates)
         for name in ("max_lag_s", "rate_window_s", "lag_block_s"):
             check_positive(name, getattr(self, name))
-        for name in ("detrend_s", "smooth_s", "max_gap_s"):
-            check_nonnegative(name, getattr(self, name))
-        check_range("confidence_threshold", self.confidence_threshold, 0.0, 1.0)
+        check_nonnegative("detrend_s", self.detrend_s)
         check_int("n_boot_lag", self.n_boot_lag, minimum=1)
         check_int("mi_k", self.mi_k, minimum=1)
         check_int("seed", self.seed, minimum=0)
@@ -234,17 +238,6 @@ class CorrelateSettings(JobSettings):
     def hop(self) -> float:
         """The hop between windows in seconds (``hop_s``, else ``window_s``)."""
         return self.window_s if self.hop_s is None else self.hop_s
-
-    def clean_options(self) -> dict[str, float]:
-        """The pose-cleaning options of :func:`~alloava_analysis.features.motion.clean_pose`.
-
-        Returns
-        -------
-        dict
-            ``confidence_threshold``, ``max_gap_s``, ``smooth_s``.
-        """
-        return {"confidence_threshold": self.confidence_threshold, "max_gap_s": self.max_gap_s,
-                "smooth_s": self.smooth_s}
 
 
 @dataclass(frozen=True)

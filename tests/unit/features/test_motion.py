@@ -312,9 +312,20 @@ def test_motion_settings_record_what_they_resolve_to():
     d = motion.MotionSettings().to_dict("hands")
     assert d["use_z"] is False and d["relative_to"] == "auto" and d["relative_to_resolved"] == "body"
     assert d["cut_handling"] == "exclude" and "shoulder midpoint" in d["measure"]
-    assert motion.MotionSettings(relative_to="image").intensity_options("hands") == {"use_z": False,
-                                                                                     "relative_to": "image"}
+    assert motion.MotionSettings(relative_to="image", smooth_s=0.25).intensity_options("hands") == {
+        "use_z": False, "relative_to": "image", "confidence_threshold": 0.5, "max_gap_s": 0.2, "smooth_s": 0.25}
     assert motion.MotionSettings().reference("head") == "image"
+
+
+@pytest.mark.parametrize("name, bad", [("confidence_threshold", 1.5), ("max_gap_s", -0.1), ("smooth_s", -1.0)])
+def test_pose_cleaning_is_part_of_the_motion_settings_and_checked_there(name, bad):
+    with pytest.raises(ParameterError, match=name):
+        motion.MotionSettings(**{name: bad})
+    ds = _pose(hand=lambda t: (0.5 + 0.1 * np.sin(2 * np.pi * 2 * t), 0.5 + 0.05 * np.cos(2 * np.pi * 5 * t)))
+    by_settings = motion.movement_intensity(ds, **motion.MotionSettings(smooth_s=0.3).intensity_options("hands"))
+    by_hand = motion.movement_intensity(ds, group="hands", relative_to="body", smooth_s=0.3)
+    pd.testing.assert_frame_equal(by_settings, by_hand)
+    assert not by_settings["intensity"].equals(motion.movement_intensity(ds, group="hands")["intensity"])
 
 
 def test_body_relative_needs_shoulders():

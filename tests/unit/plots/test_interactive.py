@@ -144,3 +144,29 @@ def test_clicking_a_word_highlights_it_and_the_title_always_names_the_highlighte
         expected = [k for k, (_, s, e) in enumerate(player.words) if s <= seek["t"] < e]
         assert seek["bold"] == expected, seek
         assert seek["title"] == (names[expected[0]] if expected else ""), seek
+
+
+HOSTILE_WORDS = ["<b>bold</b>", '<a href="javascript:alert(1)">link</a>', "%{x}", "</script><script>alert(1)</script>",
+                 "&lt;", "plain"]
+
+
+def test_labels_from_the_data_are_drawn_literally_never_as_markup():
+    """Words and the clip id reach plotly escaped (its text is HTML), and never close the page's script."""
+    from tests.fixtures.datasets import make_clip
+
+    clip = make_clip(0, n_frames=75, n_words=len(HOSTILE_WORDS))
+    clip.words["word"] = HOSTILE_WORDS
+    clip = dataclasses.replace(clip, clip_id="TED_<i>id</i>&amp;")
+    player = skeleton_player(clip, duration=3.0, include_plotlyjs=False)
+    shown = [trace for trace in player.figure.data if trace.mode == "lines+text"]
+    escaped = ["&lt;b&gt;bold&lt;/b&gt;", '&lt;a href="javascript:alert(1)"&gt;link&lt;/a&gt;', "%{x}",
+               "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;", "&amp;lt;", "plain"]
+    assert [trace.text[0] for trace in shown] == escaped
+    assert [trace.customdata[0] for trace in shown] == escaped
+    assert all(trace.hovertemplate.startswith("%{customdata}:") for trace in shown)  # the word is not a template
+    titles = [player.figure.layout.title.text] + [frame.layout.title.text for frame in player.figure.frames]
+    assert all(t.startswith("TED_&lt;i&gt;id&lt;/i&gt;&amp;amp;  t = ") for t in titles)
+    assert any(t.endswith("<b>&lt;b&gt;bold&lt;/b&gt;</b>") for t in titles[1:])  # bold by the player only
+    assert player.html.count("<script") == skeleton_player(make_clip(0, n_frames=75), duration=3.0,
+                                                           include_plotlyjs=False).html.count("<script")
+    assert "<i>id</i>" not in player.html and "alert(1)</script>" not in player.html

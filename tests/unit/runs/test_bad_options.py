@@ -122,7 +122,8 @@ SETTINGS = {"runs.validate.validate_corpus": settings.ValidateSettings,
             "runs.evaluate.evaluate_corpora": settings.EvaluateSettings,
             "runs.export.export_corpus": settings.ExportSettings,
             "runs.gestures.gestures_corpus": GestureSettings,
-            "runs.synchrony.synchrony_corpus": settings.SynchronySettings}
+            "runs.synchrony.synchrony_corpus": settings.SynchronySettings,
+            "runs.stats.corpus_stats": settings.StatsSettings}
 #: Functions that cannot sensibly run in a unit test (they extract videos with MediaPipe models).
 EXEMPT = {
     "runs.evaluate.prepare_side": "extracts a folder of videos with the MediaPipe models (integration tests)",
@@ -152,7 +153,7 @@ def test_important_bad_values_are_refused(root, corpus, clip, tmp_path):
     _refused(correlate.correlate_corpus, "window_s", corpus, window_s=-1.0)
     _refused(correlate.correlate_corpus, "windw_s", corpus, windw_s=1.0)
     _refused(correlate.corpus_tables, "detrend_s", corpus, detrend_s=float("inf"))
-    _refused(correlate.corpus_tables, "smoth_s", corpus, smoth_s=0.1)
+    _refused(correlate.corpus_tables, "motion", corpus, motion="body")  # pose cleaning travels in it
     _refused(export.export_corpus, "to", root, to="mp4", out=tmp_path / "out")
     _refused(gestures.gestures_corpus, "tiers", root, tiers="mp4", out=tmp_path / "out")
     _refused(export.export_clip, "window_s", root, clip, tmp_path / "out", to="csv", window_s=0.0)
