@@ -10,7 +10,8 @@ and of lags reported. ``dtw_peaks`` is the matched-peak DTW lag reported before 
 (``--old-dtw``). Everything is seeded; one frame is 1/30 s.
 
 Run: ``PYTHONPATH=. .venv/bin/python benchmarks/lag_calibration.py [--clips 12] [--durations 45,300]
-[--coupling 0.5] [--old-dtw]``. The table also goes to ``benchmarks/results/lag_calibration.csv``.
+[--coupling 0.5] [--old-dtw] [--out NAME.csv]``. The table also goes to ``benchmarks/results/NAME.csv``
+(default ``lag_calibration.csv``).
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ def main() -> None:
     ap.add_argument("--generators", default="package,independent")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--old-dtw", action="store_true")
+    ap.add_argument("--out", default="lag_calibration.csv", help="file name under benchmarks/results/")
     args = ap.parse_args()
     table = study(generators=tuple(args.generators.split(",")),
                   durations=tuple(float(d) for d in args.durations.split(",")),
@@ -44,7 +46,7 @@ def main() -> None:
                   old_dtw=args.old_dtw, progress=True)
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out / "lag_calibration.csv", index=False)
+    table.to_csv(out / args.out, index=False)
     with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_rows", 500):
         print(table.round(3).to_string(index=False))
 
