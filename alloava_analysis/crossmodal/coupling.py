@@ -108,8 +108,8 @@ def clip_tables(item: Any, *, window_s: float = 5.0, hop_s: float | None = None,
         Columns :data:`WINDOW_COLUMNS` (``clock="window"``; ``start``/``end`` in
         seconds on the media clock; ``spans_cut`` windows have NaN intensity when
         cuts are excluded); attrs ``shot_cuts``: ``{clip_id, source, n_cuts, times_s,
-        evidence, windows_excluded}`` (``evidence``: per cut, which of ``"frames"`` and
-        ``"pose"`` found it).
+        evidence, windows_excluded}`` (``evidence``: per cut, which of ``"frames"``,
+        ``"frame_support"`` and ``"pose"`` found it).
     frames : pandas.DataFrame or None
         ``clip_id, time, motion, speech_energy, motion_hp, speech_energy_hp``
         on the video clock (None without audio or with ``energy=False``).

@@ -50,6 +50,7 @@ __all__ = [
     "jump_peaks",
     "recorded_cut_frames",
     "recorded_cuts",
+    "recorded_support_frames",
     "shot_cut_table",
     "shot_cuts",
     "spans_cut",
@@ -127,7 +128,8 @@ class MotionSettings:
         ``"video"``: cut times found in the frames at extraction time
         (``clip.metadata["shot_cuts"]``); ``"pose"``: :func:`detect_pose_cuts`;
         ``"auto"``: both combined (:func:`shot_cut_table`; an empty list from
-        one never silences the other).
+        one never silences the other; a pose jump needs frame support where
+        the frames were checked).
     cut_jump
         Pose-cut threshold: median jump of all keypoints between two frames,
         in shoulder widths (see :func:`detect_pose_cuts`).
@@ -995,11 +997,36 @@ def recorded_cut_frames(metadata: dict, times: np.ndarray) -> np.ndarray | None:
     return np.searchsorted(np.asarray(times, dtype=float), cut_times, side="right").astype(np.int64)
 
 
-def combine_cuts(frame_cuts: pd.DataFrame, pose_cuts: pd.DataFrame, *, tolerance: int = 1) -> pd.DataFrame:
+def recorded_support_frames(metadata: dict) -> np.ndarray | None:
+    """Frames recorded at extraction where the picture changed more than around them (``support_frames``), or None.
+
+    Parameters
+    ----------
+    metadata
+        A clip's metadata.
+
+    Returns
+    -------
+    numpy.ndarray or None
+        Sorted frame indices (first frame after each such step); None when
+        no cuts were looked for or the record predates ``support_frames``.
+    """
+    rec = (metadata or {}).get("shot_cuts")
+    if not isinstance(rec, dict) or rec.get("times_s") is None or rec.get("support_frames") is None:
+        return None
+    return np.sort(np.asarray(rec["support_frames"], dtype=np.int64))
+
+
+def combine_cuts(frame_cuts: pd.DataFrame, pose_cuts: pd.DataFrame, *, tolerance: int = 1,
+                 support: np.ndarray | None = None) -> pd.DataFrame:
     """One table of the cuts found in the frames and in the pose; cuts within ``tolerance`` frames are one.
 
     A cut that both found keeps the frames' time and frame index (the frames
-    see the exact frame step) and lists both in ``evidence``.
+    see the exact frame step) and lists both in ``evidence``. When the frames
+    were checked (``support`` given), a cut only the pose found is kept only
+    where the picture changed more than around it at that step (a support
+    frame within ``tolerance``; evidence ``"frame_support"``): a pose jump
+    without one is the tracker switching people or losing a person.
 
     Parameters
     ----------
@@ -1007,23 +1034,37 @@ def combine_cuts(frame_cuts: pd.DataFrame, pose_cuts: pd.DataFrame, *, tolerance
         Tables with ``time`` (seconds) and ``frame`` (first frame of the new shot).
     tolerance
         Largest difference of frame index for two findings to be one cut (>= 0).
+    support
+        Frames where the picture changed more than around them
+        (:func:`recorded_support_frames`); None: the frames were not checked,
+        and every pose cut is kept.
 
     Returns
     -------
     pandas.DataFrame
-        ``time, frame, evidence`` (a list: ``"frames"``, ``"pose"`` or both), sorted by time.
+        ``time, frame, evidence`` (a list of ``"frames"``, ``"frame_support"``,
+        ``"pose"``), sorted by time; attrs ``pose_unconfirmed``: the frames of
+        the pose cuts dropped for want of support.
     """
     check_int("tolerance", tolerance, minimum=0)
     rows = [{"time": float(t), "frame": int(f), "evidence": ["frames"]}
             for t, f in zip(frame_cuts["time"], frame_cuts["frame"])]
+    backing = None if support is None else np.asarray(support, dtype=np.int64)
+    dropped: list[int] = []
     for t, f in zip(pose_cuts["time"], pose_cuts["frame"]):
         near = [r for r in rows if abs(r["frame"] - int(f)) <= tolerance and "pose" not in r["evidence"]]
         if near:
             min(near, key=lambda r: abs(r["frame"] - int(f)))["evidence"].append("pose")
-        else:
+        elif backing is None:
             rows.append({"time": float(t), "frame": int(f), "evidence": ["pose"]})
+        elif (np.abs(backing - int(f)) <= tolerance).any():
+            rows.append({"time": float(t), "frame": int(f), "evidence": ["frame_support", "pose"]})
+        else:
+            dropped.append(int(f))
     out = pd.DataFrame(rows, columns=["time", "frame", "evidence"])
-    return out.sort_values("time", kind="stable").reset_index(drop=True)
+    out = out.sort_values("time", kind="stable").reset_index(drop=True)
+    out.attrs["pose_unconfirmed"] = dropped
+    return out
 
 
 def shot_cut_table(pose: xr.Dataset, *, settings: "MotionSettings | None" = None,
@@ -1035,7 +1076,9 @@ def shot_cut_table(pose: xr.Dataset, *, settings: "MotionSettings | None" = None
     from the frames at extraction (``metadata["shot_cuts"]``) with
     :func:`detect_pose_cuts` (:func:`combine_cuts`), so that neither source
     silences the other: a clip whose frames showed no cut still gets the cuts
-    its pose shows. ``"video"`` uses the recorded cuts only (a
+    its pose shows, where the picture changed more than around them at that
+    step (``support_frames`` of the record; records without them keep every
+    pose cut). ``"video"`` uses the recorded cuts only (a
     :class:`~alloava_analysis.errors.SchemaError` when none were recorded),
     ``"pose"`` the pose's only.
 
@@ -1052,14 +1095,16 @@ def shot_cut_table(pose: xr.Dataset, *, settings: "MotionSettings | None" = None
     -------
     pandas.DataFrame
         ``time`` (seconds), ``frame`` (first frame of the new shot),
-        ``evidence`` (list of ``"frames"``, ``"pose"``); attrs ``source``:
-        ``"video"``, ``"pose"``, ``"video+pose"`` or ``"none"``.
+        ``evidence`` (list of ``"frames"``, ``"frame_support"``, ``"pose"``);
+        attrs ``source``: ``"video"``, ``"pose"``, ``"video+pose"`` or
+        ``"none"``, and ``pose_unconfirmed`` (frames of pose cuts dropped
+        for want of frame support).
     """
     settings = settings or MotionSettings()
     empty = pd.DataFrame({"time": pd.Series(dtype=float), "frame": pd.Series(dtype=np.int64),
                           "evidence": pd.Series(dtype=object)})
     if settings.cut_handling == "ignore":
-        empty.attrs["source"] = "none"
+        empty.attrs.update(source="none", pose_unconfirmed=[])
         return empty
     times = pose["time"].values.astype(np.float64)
     video = recorded_cuts(metadata or {})
@@ -1070,7 +1115,7 @@ def shot_cut_table(pose: xr.Dataset, *, settings: "MotionSettings | None" = None
         pd.DataFrame({"time": video, "frame": recorded_cut_frames(metadata, times)})
     pose_cuts = empty[["time", "frame"]] if settings.cut_source == "video" else \
         detect_pose_cuts(pose, jump=settings.cut_jump)[["time", "frame"]]
-    out = combine_cuts(frame_cuts, pose_cuts)
+    out = combine_cuts(frame_cuts, pose_cuts, support=recorded_support_frames(metadata or {}))
     out.attrs["source"] = {"video": "video", "pose": "pose"}.get(settings.cut_source) or \
         ("pose" if video is None else "video+pose")
     return out
