@@ -76,8 +76,6 @@ class GestureSettings:
         Enter threshold of :func:`~.motion.gesture_units`, shoulder widths/s.
     min_duration_s
         Shortest gesture unit, seconds.
-    confidence_threshold, max_gap_s
-        Pose cleaning before the hands are followed (:func:`~.motion.clean_pose`).
     smooth_s
         Length in seconds of the centred moving mean applied to each hand's speed.
     submovement_prominence
@@ -105,8 +103,6 @@ class GestureSettings:
     group: str = "hands"
     high: float = 0.6
     min_duration_s: float = 0.2
-    confidence_threshold: float = 0.5
-    max_gap_s: float = 0.2
     smooth_s: float = 0.2
     submovement_prominence: float = 0.3
     submovement_min_separation_s: float = 0.2
@@ -120,12 +116,11 @@ class GestureSettings:
 
     def __post_init__(self) -> None:
         check_option("group", self.group, motion.BODY_RELATIVE_GROUPS)
-        for name in ("high", "min_duration_s", "max_gap_s", "smooth_s", "submovement_min_separation_s",
+        for name in ("high", "min_duration_s", "smooth_s", "submovement_min_separation_s",
                      "hold_min_s", "centre_below_shoulders"):
             check_nonnegative(name, getattr(self, name))
         for name in ("submovement_prominence", "hold_speed"):
             check_positive(name, getattr(self, name))
-        check_range("confidence_threshold", self.confidence_threshold, 0.0, 1.0)
         check_option("hold_above_noise", self.hold_above_noise, (False, True))
         check_range("both_hands_share", self.both_hands_share, 0.0, 1.0)
         check_range("periphery_half_width", self.periphery_half_width, 1.0, None, inclusive=(False, True))
@@ -259,7 +254,7 @@ def torso_coordinates(pose: xr.Dataset, *, settings: GestureSettings | None = No
                       individual: str | None = None) -> xr.DataArray:
     """Every keypoint relative to the shoulder midpoint, in shoulder widths, along the body's own axes.
 
-    After :func:`~.motion.clean_pose` (``settings.confidence_threshold``,
+    After :func:`~.motion.clean_pose` (``settings.motion.confidence_threshold``,
     ``max_gap_s``), image-plane and isotropic: ``x`` runs along the shoulder
     line towards the speaker's left shoulder, ``y`` perpendicular to it, up
     (the speaker is taken to be upright in the picture); the unit is the clip
@@ -286,7 +281,7 @@ def torso_coordinates(pose: xr.Dataset, *, settings: GestureSettings | None = No
     ind = motion._individual(pose, individual)
     ds1 = pose.sel(individual=[ind])
     width = float(motion.shoulder_width(ds1).values[0])
-    clean = motion.clean_pose(ds1, confidence_threshold=s.confidence_threshold, max_gap_s=s.max_gap_s)
+    clean = motion.clean_pose(ds1, confidence_threshold=s.motion.confidence_threshold, max_gap_s=s.motion.max_gap_s)
     scale = motion.pixel_scale(clean)[:2]
     pos = clean["position"].values[:, :2, :, 0].astype(np.float64) * scale[None, :, None]
     names = list(clean["keypoint"].values)
@@ -471,7 +466,6 @@ def gesture_table(pose: xr.Dataset, *, settings: GestureSettings | None = None, 
     pose = validate_pose(pose)
     cuts, _ = motion.shot_cuts(pose, settings=s.motion, metadata=metadata)
     inten = motion.movement_intensity(pose, group=s.group, cuts=cuts, cut_guard_s=s.motion.cut_guard_s,
-                                      confidence_threshold=s.confidence_threshold, max_gap_s=s.max_gap_s,
                                       **s.motion.intensity_options(s.group))
     units = motion.gesture_units(inten, high=s.high, min_duration_s=s.min_duration_s, cuts=cuts)
     tracks = hand_tracks(pose, settings=s, cuts=cuts)

@@ -21,7 +21,7 @@ def test_fd_infinity_draws_the_subsets_and_the_fitted_line_to_zero():
     points, line = fig.axes[0].lines[:2]
     assert np.allclose(points.get_xdata(), [1 / n for n in sizes])
     assert line.get_xdata()[0] == 0.0 and line.get_ydata()[0] == 3.0  # the extrapolated FD at N -> infinity
-    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["generated (FD-inf 3)"]
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["generated: FD-inf 3"]
 
 
 def _fd_entry(value, slope, sizes):
