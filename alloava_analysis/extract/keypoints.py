@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ..checks import check_range
+from ..checks import check_int, check_range
 from ..errors import ParameterError
 from ..model import make_pose
 from ..schema import LAYOUTS, mediapipe33_to_openpose18
@@ -425,7 +425,7 @@ def extract_keypoints(video: str | Path, *, pose: bool = True, face: bool = Fals
                       min_detection: float = 0.5, min_presence: float = 0.5, min_tracking: float = 0.5,
                       allow_download: bool = True, info: MediaInfo | None = None,
                       frames: Iterable[VideoFrame] | None = None, progress: bool = True,
-                      detect_cuts: bool = True) -> KeypointResult:
+                      detect_cuts: bool = True, max_height: int | None = None) -> KeypointResult:
     """Track pose (and optionally face and hands) in every frame of ``video``.
 
     Parameters
@@ -453,6 +453,14 @@ def extract_keypoints(video: str | Path, *, pose: bool = True, face: bool = Fals
     detect_cuts
         Also look for camera cuts in the decoded frames (a standardised luma
         thumbnail per frame; see :mod:`.shots`).
+    max_height
+        Scale taller frames down to this height while decoding (see
+        :class:`~.media.VideoFrames`); None tracks at the stored size. The
+        landmarkers crop and resize to their own input size, so this saves the
+        RGB copies and the cut detector's work, not model time; coordinates
+        stay normalised to the original frame (``frame_size`` is the stored
+        size). ``benchmarks/bench_extract_parts.py`` measures its cost in
+        agreement.
 
     Returns
     -------
@@ -463,10 +471,11 @@ def extract_keypoints(video: str | Path, *, pose: bool = True, face: bool = Fals
 
     _check_tracking(pose=pose, face=face, hands=hands, min_detection=min_detection, min_presence=min_presence,
                     min_tracking=min_tracking)
+    check_int("max_height", max_height, minimum=2, allow_none=True)
     info = info or probe_media(video)
     reader = None
     if frames is None:
-        reader = VideoFrames(video, info=info)
+        reader = VideoFrames(video, info=info, max_height=max_height)
         frames = reader
     stamper = _Stamper()
     shots = ShotDetector() if detect_cuts else None

@@ -288,21 +288,45 @@ class VideoFrames:
     Frames whose timestamp is missing or not after the previous frame's are
     skipped and listed in :attr:`skipped` (``{index, time, reason}``), so the
     frame times that come out are strictly increasing. With ``prefetch`` > 0 a
-    background thread decodes ahead of the consumer.
+    background thread decodes ahead of the consumer. With ``max_height`` taller
+    frames are scaled down by FFmpeg while they are converted to RGB (aspect
+    ratio kept, never scaled up), so a landmarker gets the size it works at
+    without the cost of full-size RGB; normalised coordinates found in them are
+    the same fractions of the original frame.
     """
 
     path: Path
     info: MediaInfo | None = None
     prefetch: int = 8
     threads: bool = True
+    max_height: int | None = None
     skipped: list[dict] = field(default_factory=list)
     decode_errors: int = 0
     decoded: int = 0
 
     def __post_init__(self):
         self.path = Path(self.path)
+        check_int("max_height", self.max_height, minimum=2, allow_none=True)
         self.info = self.info or probe_media(self.path)
         self.info.require("video")
+
+    def output_size(self, width: int, height: int) -> tuple[int, int]:
+        """The (width, height) a decoded ``width`` x ``height`` frame is handed out at.
+
+        Parameters
+        ----------
+        width, height
+            The decoded frame's size in pixels.
+
+        Returns
+        -------
+        tuple of int
+            Unchanged when ``max_height`` is None or not below ``height``;
+            else ``max_height`` and the width that keeps the aspect ratio.
+        """
+        if self.max_height is None or height <= self.max_height:
+            return width, height
+        return max(1, round(width * self.max_height / height)), self.max_height
 
     def _decode(self) -> Iterator[VideoFrame]:
         av = _av()
@@ -343,7 +367,8 @@ class VideoFrames:
                                              f"{last:.6f} s (duplicate or out-of-order frame)"})
                         continue
                     last = t
-                    yield VideoFrame(index, t, frame.to_ndarray(format="rgb24"))
+                    width, height = self.output_size(frame.width, frame.height)
+                    yield VideoFrame(index, t, frame.to_ndarray(format="rgb24", width=width, height=height))
 
     def __iter__(self) -> Iterator[VideoFrame]:
         if self.prefetch <= 0:

@@ -162,3 +162,31 @@ def test_require_gives_the_reason_for_a_missing_stream(mk, tmp_path):
     mk.encode(silent, _frames(3), np.arange(3) / 25)
     with pytest.raises(ExtractionError, match="expected an audio stream, got only a video stream"):
         media.decode_audio(silent)
+
+
+def test_max_height_scales_frames_down_on_the_same_clock(vfr_clip):
+    path, times = vfr_clip  # 64 x 64 frames
+    full = list(media.VideoFrames(path, prefetch=0))
+    small = list(media.VideoFrames(path, prefetch=0, max_height=32))
+    assert [f.time for f in small] == [f.time for f in full]
+    assert {f.image.shape for f in small} == {(32, 32, 3)}
+    # what is scaled down is the same picture: the mean colour of each frame is kept
+    np.testing.assert_allclose([f.image.mean() for f in small], [f.image.mean() for f in full], atol=2.0)
+
+
+def test_max_height_keeps_the_aspect_ratio_and_never_scales_up(vfr_clip):
+    frames = media.VideoFrames(vfr_clip[0], max_height=360)
+    assert frames.output_size(1280, 720) == (640, 360)
+    assert frames.output_size(540, 720) == (270, 360)
+    assert frames.output_size(640, 360) == (640, 360)
+    assert frames.output_size(320, 240) == (320, 240)
+    assert media.VideoFrames(vfr_clip[0]).output_size(1280, 720) == (1280, 720)
+    assert {f.image.shape for f in frames} == {(64, 64, 3)}  # 64 px tall: left as it is
+
+
+@pytest.mark.parametrize("bad", [0, 1, -5, 2.5, "360"])
+def test_max_height_must_be_a_height(vfr_clip, bad):
+    from alloava_analysis.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="max_height"):
+        media.VideoFrames(vfr_clip[0], max_height=bad)
