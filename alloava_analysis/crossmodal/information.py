@@ -337,14 +337,14 @@ def _test(statistic: Callable, draws: list, *, workers: int | None, scheduler: A
 
 
 def _rounds(n: int, stop_after: int | None) -> list[int]:
-    """Edges of the rounds of ``n`` surrogates: all at once, or doubling from ``2 * stop_after`` (>= 20)."""
+    """Edges of the rounds of ``n`` surrogates: all at once, or ``max(20, 2 * stop_after)`` at a time.
+
+    Equal rounds compute at most one round past the stopping surrogate (doubling
+    rounds computed up to twice as many as were kept).
+    """
     if stop_after is None:
         return [0, n]
-    edges, size = [0], max(20, 2 * stop_after)
-    while edges[-1] < n:
-        edges.append(min(n, edges[-1] + size))
-        size *= 2
-    return edges
+    return list(range(0, n, max(20, 2 * stop_after))) + [n]
 
 
 def mi_surrogate_test(x: np.ndarray, y: np.ndarray, *, k: int = 3, n_surrogates: int = 199, seed: int = 0,
