@@ -52,9 +52,13 @@ sample-registry: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python -m alloava_analysis.demo --out $(REPORTS)
 
-# JupyterLab opened on START_HERE.md
+# JupyterLab opened on START_HERE.md, rendered (Markdown Preview: with jupytext installed, .md opened as
+# source); --allow-root when run as root (as in containers), which jupyter refuses otherwise
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 lab: $(STAMP)
-	$(BIN)/jupyter lab START_HERE.md
+	@test -f $(LAB_SETTINGS) || { mkdir -p $(dir $(LAB_SETTINGS)) && echo '{"@jupyterlab/docmanager-extension:plugin":' \
+	  '{"defaultViewers": {"markdown": "Markdown Preview"}}}' > $(LAB_SETTINGS); }
+	$(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) START_HERE.md
 
 # One pytest-xdist worker per core, whole test files per worker (module fixtures built once): about 11 min
 # on 2 cores instead of about 20 serially. PYTEST_WORKERS=0 runs the suite in one process.

@@ -28,3 +28,9 @@ EVAL_KEYPOINT_SETS = ("upper_body", "head")
 EXPORT_FORMATS = ("netcdf", "eaf", "textgrid", "pose", "parquet", "csv")
 #: Movement units of the coupling analysis on the command line (``normalize`` True / False).
 MOVEMENT_UNITS = ("shoulder_widths", "raw")
+#: F0 trackers of the prosody features (Praat through parselmouth, librosa's pYIN).
+F0_METHODS = ("praat", "pyin")
+#: Prosodic events a gesture's peak speed is timed against (see ``features.prosody.EVENT_KINDS``).
+PROSODIC_EVENTS = ("f0_peak", "envelope_peak", "word_onset", "loudest_syllable")
+#: How the synchrony null moves a clip's gesture units (see ``crossmodal.synchrony``).
+SYNCHRONY_NULLS = ("shift", "uniform")

@@ -9,7 +9,9 @@ executes it (``reports/notebooks/NAME.ipynb``), nbconvert renders it to
 ``reports/figures/NAME/``. ``reports/index.html`` lists every notebook with
 its purpose, status, run time and key results (see :mod:`alloava_analysis.report`),
 and a one-screen summary is printed at the end. A notebook that fails is
-rendered up to its error, listed as failed, and the others still run.
+rendered up to its error, listed as failed, and the others still run. Last, the
+course labs are released and each lab's solution is graded by the offline
+autograder (``reports/labs/``); the index shows their grades.
 
 Run it as ``python -m alloava_analysis.demo [--out reports] [NOTEBOOK ...]``.
 """
@@ -17,10 +19,13 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import html
 import logging
+import os
 import re
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -37,7 +42,7 @@ __all__ = ["CLI_STEPS", "build_reports", "run_cli_steps", "export_html", "notebo
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[1]
-#: Notebooks run by default: the numbered ones (labs are run by their own tests).
+#: Notebooks run by default: the numbered ones (the labs' solutions are released and graded after them).
 DEFAULT_GLOB = "notebooks/[0-9][0-9]_*.ipynb"
 
 
@@ -107,11 +112,44 @@ def notebook_intro(notebook: dict[str, Any]) -> dict[str, str]:
     return {"title": title, "purpose": first.group(1) if first else purpose}
 
 
+@contextlib.contextmanager
+def _kernel_scratch():
+    """A scratch folder that the kernel's ``tempfile`` uses (``TMPDIR``), removed with all it holds afterwards."""
+    keys = ("TMPDIR", "TEMP", "TMP")
+    saved = {k: os.environ.get(k) for k in keys}
+    with tempfile.TemporaryDirectory(prefix="alloava-demo-kernel-", ignore_cleanup_errors=True) as scratch:
+        os.environ.update({k: scratch for k in keys})
+        try:
+            yield Path(scratch)
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+
+
+def kernel_config() -> dict:
+    """Kernel-manager settings of every notebook run: local IPC sockets where the platform has them.
+
+    Over TCP, ipykernel warns on every start that its traffic is unencrypted; a kernel on this machine
+    talking through Unix sockets (files only this user can open) needs neither TCP nor that warning.
+
+    Returns
+    -------
+    dict
+        A traitlets config (``{"KernelManager": {"transport": ...}}``) for papermill / nbclient.
+    """
+    return {"KernelManager": {"transport": "ipc" if os.name == "posix" else "tcp"}}
+
+
 def run_notebook(path: str | Path, out: str | Path, *, parameters: dict | None = None,
                  cwd: str | Path | None = None) -> dict[str, Any]:
     """Execute one notebook with papermill into ``out``; never raises for an error inside the notebook.
 
     A notebook that fails is written up to its error (or unexecuted when papermill wrote nothing).
+    The kernel talks over local IPC sockets (:func:`kernel_config`), and its temporary files go to a
+    scratch folder removed after the run, whether the notebook succeeded or not.
 
     Parameters
     ----------
@@ -134,10 +172,13 @@ def run_notebook(path: str | Path, out: str | Path, *, parameters: dict | None =
     out = Path(out)
     start = time.perf_counter()
     error = None
-    with atomic_path(out) as tmp:
+    from traitlets.config import Config
+
+    with atomic_path(out) as tmp, _kernel_scratch():
         try:
             papermill.execute_notebook(str(path), str(tmp), parameters=parameters or {}, kernel_name="python3",
-                                       cwd=str(cwd or Path(path).parent), progress_bar=False)
+                                       cwd=str(cwd or Path(path).parent), progress_bar=False,
+                                       config=Config(kernel_config()))
         except Exception as err:  # noqa: BLE001 - a failing notebook is reported, the others run on
             if hasattr(err, "ename"):  # papermill's PapermillExecutionError: the notebook's own exception
                 error = f"In [{getattr(err, 'exec_count', '?')}]: {err.ename}: {err.evalue}"
@@ -206,8 +247,23 @@ p.note {{ color: #555; }}
 """
 
 
+def _labs_table(labs: list[dict], out_dir: Path) -> str:
+    rows = []
+    for lab in labs:
+        status = "ok" if not lab["error"] and lab["total"] == lab["max"] else "failed"
+        points = ", ".join(f"{q} {v:g}" for q, v in lab["points"].items()) or html.escape(lab["error"])
+        link = (f"<a href='{html.escape(lab['feedback'].relative_to(out_dir).as_posix())}'>feedback</a>, "
+                f"<a href='{html.escape(lab['gradebook'].relative_to(out_dir).as_posix())}'>gradebook</a>"
+                if lab["gradebook"] else "")
+        rows.append(f"<tr><td>{html.escape(lab['lab'])}: {html.escape(lab['notebook'])}</td>"
+                    f"<td class='{status}'>{lab['total']:g} / {lab['max']:g}</td><td>{points}</td><td>{link}</td></tr>")
+    return ("<h2>Course labs: the instructor solutions, released and graded by the offline autograder</h2>"
+            "<table><tr><th>lab</th><th>grade</th><th>points per question</th><th>files</th></tr>"
+            + "".join(rows) + "</table>") if rows else ""
+
+
 def write_index(rows: list[dict[str, Any]], out_dir: str | Path, *, note: str = "",
-                cli: list[dict] | None = None) -> Path:
+                cli: list[dict] | None = None, labs: list[dict] | None = None) -> Path:
     """``out_dir/index.html``: one row per notebook with links to its report and figures (and the CLI JSON).
 
     Parameters
@@ -220,6 +276,9 @@ def write_index(rows: list[dict[str, Any]], out_dir: str | Path, *, note: str = 
         A sentence shown under the title.
     cli
         The rows of :func:`run_cli_steps` (a table of commands; None or empty: no table).
+    labs
+        The rows of :func:`alloava_analysis.labs.autograde.grade_solutions` (a table of lab grades; None or empty:
+        no table).
 
     Returns
     -------
@@ -228,6 +287,8 @@ def write_index(rows: list[dict[str, Any]], out_dir: str | Path, *, note: str = 
     """
     if not isinstance(note, str):
         raise ParameterError(f"invalid value for note: expected a string, got {note!r}", name="note")
+    if labs is not None and not isinstance(labs, list):
+        raise ParameterError(f"invalid value for labs: expected a list of graded labs, got {labs!r}", name="labs")
     out_dir = Path(out_dir)
     lines, cli_rows = [], []
     for step in cli or []:
@@ -249,7 +310,7 @@ def write_index(rows: list[dict[str, Any]], out_dir: str | Path, *, note: str = 
                      f"<td class='{status}'>{status}</td><td class='num'>{row['seconds']:.0f} s</td>"
                      f"<td><ul class='key'>{key}</ul></td><td>{figs}</td></tr>")
     page = _PAGE.format(title="Allo-AVA toolkit: notebook reports", note=html.escape(note), rows="\n".join(lines),
-                        cli=cli_table)
+                        cli=cli_table + _labs_table(labs or [], out_dir))
     return write_text(out_dir / "index.html", page)
 
 
@@ -295,7 +356,8 @@ def summary_text(rows: list[dict[str, Any]], *, total_s: float, index: Path, n_k
 
 
 def build_reports(notebooks: list[str | Path], out_dir: str | Path = "reports", *,
-                  parameters: dict | None = None, cli: list[dict] | None = None) -> tuple[list[dict[str, Any]], Path]:
+                  parameters: dict | None = None, cli: list[dict] | None = None,
+                  labs: list[dict] | None = None) -> tuple[list[dict[str, Any]], Path]:
     """Execute ``notebooks`` and write their HTML reports, figures and the index under ``out_dir``.
 
     Parameters
@@ -308,6 +370,8 @@ def build_reports(notebooks: list[str | Path], out_dir: str | Path = "reports", 
         Values for every notebook's ``parameters`` cell.
     cli
         The rows of :func:`run_cli_steps`, listed in the index.
+    labs
+        The graded lab solutions (:func:`alloava_analysis.labs.autograde.grade_solutions`), listed in the index.
 
     Returns
     -------
@@ -329,7 +393,8 @@ def build_reports(notebooks: list[str | Path], out_dir: str | Path = "reports", 
                      "figures": figures})
         if not run["ok"]:
             log.warning("%s failed: %s", path, run["error"])
-    index = write_index(rows, out_dir, cli=cli, note="Every notebook executed headless on the embedded sample "
+    index = write_index(rows, out_dir, cli=cli, labs=labs,
+                        note="Every notebook executed headless on the embedded sample "
                         "(alloava_analysis.sample_data.sample_corpus()); rerun with `make demo`.")
     return rows, index
 
@@ -351,6 +416,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", help=f"notebooks to run (default: {DEFAULT_GLOB})")
     parser.add_argument("--out", default="reports", help="output folder (default: reports)")
     parser.add_argument("--no-cli", action="store_true", help="skip the alloava commands, run the notebooks only")
+    parser.add_argument("--no-labs", action="store_true", help="skip releasing and grading the lab solutions")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("traitlets").setLevel(logging.ERROR)  # nbconvert's alt-text notes on every figure
@@ -360,9 +426,21 @@ def main(argv: list[str] | None = None) -> int:
     sample = sample_corpus(progress=True)
     notebooks = args.notebooks or sorted(ROOT.glob(DEFAULT_GLOB))
     cli = [] if args.no_cli else run_cli_steps(sample, args.out)
-    rows, index = build_reports(notebooks, args.out, cli=cli)
+    labs = [] if args.no_labs or args.notebooks else _grade_labs(Path(args.out) / "labs")
+    rows, index = build_reports(notebooks, args.out, cli=cli, labs=labs)
     print(summary_text(rows, total_s=time.perf_counter() - start, index=index, cli=cli, sample=sample))
-    return 0 if all(r["ok"] for r in rows) and all(c["ok"] for c in cli) else 1
+    for lab in labs:
+        print(f"  lab  {lab['lab']} solution graded {lab['total']:g} / {lab['max']:g}" + (f" ({lab['error']})"
+                                                                                         if lab["error"] else ""))
+    labs_ok = all(not lab["error"] and lab["total"] == lab["max"] for lab in labs)
+    return 0 if all(r["ok"] for r in rows) and all(c["ok"] for c in cli) and labs_ok else 1
+
+
+def _grade_labs(out_dir: Path) -> list[dict]:
+    """Release the course labs and grade their solutions (the labs table of the index)."""
+    from .labs.autograde import grade_solutions
+
+    return grade_solutions(ROOT / "notebooks" / "labs" / "instructor", out_dir, progress=True)
 
 
 if __name__ == "__main__":

@@ -124,6 +124,22 @@ def estimate_frame_rate(time: np.ndarray, *, nominal: float | None = None,
     return float(1.0 / step)
 
 
+def frame_step(time: np.ndarray) -> float:
+    """Seconds between frames of a timeline: ``1 / estimate_frame_rate(time)`` (robust to rounding and drops).
+
+    Parameters
+    ----------
+    time
+        Timestamps in seconds (1-D, strictly increasing).
+
+    Returns
+    -------
+    float
+        The frame step in seconds; NaN with fewer than 2 timestamps.
+    """
+    return float(1.0 / estimate_frame_rate(time))
+
+
 def make_pose(
     position: np.ndarray,
     *,

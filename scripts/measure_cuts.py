@@ -19,8 +19,11 @@ Methods, side by side on the same frames:
 * with ``--pose``: ``pose`` (:func:`~alloava_analysis.features.motion.detect_pose_cuts`
   on MediaPipe PoseLandmarker output of each constructed clip, written losslessly to a
   temporary file and run through :func:`~alloava_analysis.extract.keypoints.extract_keypoints`)
-  and ``frames+pose`` (:func:`~alloava_analysis.features.motion.combine_cuts`, what
-  analyses use with ``cut_source="auto"``).
+  and ``frames+pose`` (:func:`~alloava_analysis.features.motion.shot_cut_table`, what
+  analyses use with ``cut_source="auto"``: a cut seen only in the pose needs a change of
+  the picture at its step, ``support_frames`` of the extraction record), beside
+  ``frames+pose, pose unchecked`` (every pose cut kept, as records without
+  ``support_frames`` and the previous rules do).
 
 A found cut matches a true one when it is at most one frame away (one-to-one); every
 other found cut is a false cut. Figures: recall (found / true cuts), false cuts and
@@ -154,8 +157,11 @@ def pose_and_combined(case: CutCase, tmp: Path) -> dict[str, list[int]]:
     kp = extract_keypoints(path, allow_download=False, progress=False)
     pose = kp.poses["mediapipe_pose_33"]
     table = motion.shot_cut_table(pose, metadata={"shot_cuts": kp.shot_cuts})
-    return {"pose": [int(f) for f, ev in zip(table["frame"], table["evidence"]) if "pose" in ev],
+    unchecked = motion.shot_cut_table(pose, metadata={"shot_cuts": {k: v for k, v in kp.shot_cuts.items()
+                                                                    if k != "support_frames"}})
+    return {"pose": [int(f) for f, ev in zip(unchecked["frame"], unchecked["evidence"]) if "pose" in ev],
             "frames+pose": [int(f) for f in table["frame"]],
+            "frames+pose, pose unchecked": [int(f) for f in unchecked["frame"]],
             "frame_structure via extraction": [int(f) for f in kp.shot_cuts["frames"]]}
 
 

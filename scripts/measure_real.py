@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Print every real-talk figure of issue 27: word timing, audio-video offset, camera cuts and gesture units.
+"""Print every real-talk figure: word timing, audio-video offset, cuts, gesture units, per-gesture kinematics.
 
 Each part has its own script, runnable alone; this one runs them one after the
 other on the committed real fixtures and their known-answer constructions
@@ -24,6 +24,7 @@ PARTS = {
     "offset": ("measure_av_offset.py", ["--end-to-end"]),
     "cuts": ("measure_cuts.py", []),
     "gestures": ("measure_gesture_units.py", []),
+    "kinematics": ("measure_gesture_kinematics.py", []),
 }
 
 

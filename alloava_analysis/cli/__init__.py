@@ -10,7 +10,9 @@ error, usage errors included, is one JSON object ``{error, message, exit}`` on
 stdout; an unexpected exception is exit 1 with its traceback only under ``-v``.
 Ctrl-C (SIGINT) and SIGTERM stop a command cleanly: workers are ended,
 temporary files removed, one line says so, and the exit status is 128 + the
-signal's number (130, 143).
+signal's number (130, 143). The installed command ends through :func:`console`,
+which skips the native libraries' teardown at exit, so a finished command's
+exit status is its own.
 
 Adding a command
 ----------------
@@ -40,6 +42,7 @@ import contextlib
 import importlib
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -73,6 +76,9 @@ COMMANDS: dict[str, str] = {
                 "blinks",
     "export": "write a corpus in other tools' formats: netcdf (movement), eaf (ELAN), textgrid (Praat), pose, "
               "parquet, csv",
+    "gestures": "per-gesture kinematics: submovements, holds, peak speed, McNeill gesture space (CSV, ELAN/Praat "
+                "tiers)",
+    "labs": "course labs: release student notebooks and an offline autograder; grade submissions into a gradebook",
 }
 DESCRIPTION = ("Analysis toolkit for the Allo-AVA speech-gesture corpus. With --json a command prints one JSON "
                "object on stdout (logs and progress bars go to stderr). Exit status: 0 success; 1 some clips or "
@@ -194,6 +200,46 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(args, err, EXIT_FAILED, hint="run with -v for the traceback" if not args.verbose else None)
     _emit(args, result, module.format_human)
     return exit_status(result)
+
+
+def console(argv: list[str] | None = None) -> None:
+    """Entry point of the installed ``alloava`` command: :func:`main`, then the process ends with its status.
+
+    Python's own exit work runs (non-daemon threads joined, ``atexit``
+    handlers, streams flushed), then the process ends with ``os._exit``,
+    skipping C++ static destructors: Arrow's Parquet thread pools (which
+    ``convert`` starts) torn down while their threads live abort with
+    ``terminate called without an active exception`` (exit 134) after the
+    work succeeded (apache/arrow#34314).
+
+    Parameters
+    ----------
+    argv
+        The arguments (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    None
+        Never returns: the process exits with :func:`main`'s status (120 when stdout cannot be flushed).
+    """
+    code = main(argv)
+    os._exit(_finish_python(code))
+
+
+def _finish_python(code: int) -> int:
+    """Do the exit work the interpreter would do before native teardown; the status to exit with."""
+    import atexit
+
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join()
+    atexit._run_exitfuncs()  # logging.shutdown, multiprocessing's and weakref.finalize's handlers
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: the output did not all arrive
+            code = code or 120  # what Python itself exits with when it cannot flush stdout
+    return code
 
 
 def _emit(args: argparse.Namespace, result: dict, human) -> None:

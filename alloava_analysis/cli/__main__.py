@@ -1,6 +1,4 @@
 """``python -m alloava_analysis.cli``."""
-import sys
+from . import console
 
-from . import main
-
-sys.exit(main())
+console()

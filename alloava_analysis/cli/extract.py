@@ -29,6 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--offline", action="store_true", help="never download models")
     parser.add_argument("--raw-word-times", action="store_true",
                         help="keep the ASR engine's word times (default: checked against the audio's silences)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace the clip's files when --out already holds them (default: refuse)")
 
 
 def run(args: argparse.Namespace) -> dict:
@@ -42,7 +44,8 @@ def run(args: argparse.Namespace) -> dict:
     result = extract_video(args.video, args.out, clip_id=args.clip_id, asr_engine=args.engine,
                            asr_model=args.model, language=args.language, face=args.face, hands=args.hands,
                            overlay=args.overlay, sync=not args.no_sync, allow_download=not args.offline,
-                           word_timing="raw" if args.raw_word_times else "refined", progress=not args.quiet)
+                           word_timing="raw" if args.raw_word_times else "refined", overwrite=args.overwrite,
+                           progress=not args.quiet)
     result.setdefault("failed", [])
     return result
 

@@ -75,7 +75,6 @@ def _unpack(item: Any) -> tuple[Clip, np.ndarray | None, int | None]:
 
 
 def clip_tables(item: Any, *, window_s: float = 5.0, hop_s: float | None = None, group: str = "hands",
-                confidence_threshold: float = 0.5, max_gap_s: float = 0.2, smooth_s: float = 0.0,
                 detrend_s: float = 2.0, energy: bool = True, motion: MotionSettings | None = None,
                 normalize: bool = True, rate_window_s: float = 5.0) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Window table and frame table of one clip.
@@ -89,14 +88,13 @@ def clip_tables(item: Any, *, window_s: float = 5.0, hop_s: float | None = None,
         Analysis windows (``hop_s`` defaults to ``window_s``).
     group
         Body-part group for movement intensity.
-    confidence_threshold, max_gap_s, smooth_s
-        Pose cleaning (see :func:`alloava_analysis.features.motion.clean_pose`).
     detrend_s
         Moving-average length removed from the frame series (0 keeps them raw).
     energy
         Compute the frame table (needs audio); False skips it.
     motion
-        How movement is measured (default :class:`~alloava_analysis.features.MotionSettings`).
+        How movement is measured, pose cleaning included (default
+        :class:`~alloava_analysis.features.MotionSettings`).
     normalize
         Movement in shoulder widths per second (default) or, False, in raw
         position units per second (camera distance and resolution then enter it).
@@ -110,8 +108,8 @@ def clip_tables(item: Any, *, window_s: float = 5.0, hop_s: float | None = None,
         Columns :data:`WINDOW_COLUMNS` (``clock="window"``; ``start``/``end`` in
         seconds on the media clock; ``spans_cut`` windows have NaN intensity when
         cuts are excluded); attrs ``shot_cuts``: ``{clip_id, source, n_cuts, times_s,
-        evidence, windows_excluded}`` (``evidence``: per cut, which of ``"frames"`` and
-        ``"pose"`` found it).
+        evidence, windows_excluded}`` (``evidence``: per cut, which of ``"frames"``,
+        ``"frame_support"`` and ``"pose"`` found it).
     frames : pandas.DataFrame or None
         ``clip_id, time, motion, speech_energy, motion_hp, speech_energy_hp``
         on the video clock (None without audio or with ``energy=False``).
@@ -127,9 +125,6 @@ def clip_tables(item: Any, *, window_s: float = 5.0, hop_s: float | None = None,
     """
     check_positive("window_s", window_s)
     check_positive("hop_s", hop_s, allow_none=True)
-    check_range("confidence_threshold", confidence_threshold, 0, 1)
-    check_nonnegative("max_gap_s", max_gap_s)
-    check_nonnegative("smooth_s", smooth_s)
     check_nonnegative("detrend_s", detrend_s)
     check_positive("rate_window_s", rate_window_s)
     clip, samples, samplerate = _unpack(item)
@@ -148,8 +143,7 @@ def clip_tables(item: Any, *, window_s: float = 5.0, hop_s: float | None = None,
     settings = motion or MotionSettings()
     cut_table = motion_features.shot_cut_table(pose, settings=settings, metadata=clip.metadata)
     cuts, cut_source = cut_table["time"].to_numpy(dtype=float), cut_table.attrs["source"]
-    inten = motion_features.movement_intensity(pose, group=group, confidence_threshold=confidence_threshold,
-                                               max_gap_s=max_gap_s, smooth_s=smooth_s, cuts=cuts, normalize=normalize,
+    inten = motion_features.movement_intensity(pose, group=group, cuts=cuts, normalize=normalize,
                                                cut_guard_s=settings.cut_guard_s, **settings.intensity_options(group))
     rate = speech.speech_rate(clip.words, window_s=window_s, hop_s=hop_s, span=(0.0, stop))
     rate = rate.iloc[: len(win)].reset_index(drop=True)

@@ -390,6 +390,8 @@ def dtw_lag(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: float, z
     current estimate until the shift no longer changes (at most
     ``max_iter`` times, ``|shift| <= max_lag_s``): the lag is that shift plus
     the median residual offset, and the pull acts only on the residual. The
+    band of a recentred alignment narrows by the shift, so no local lag of the
+    profile lies outside the searched ``+-max_lag_s``. The
     series are first smoothed with a Gaussian of standard deviation
     ``smooth_s`` (0 disables it), so that peaks are features of the signal
     rather than of frame noise.
@@ -464,7 +466,9 @@ def dtw_lag(x: np.ndarray, y: np.ndarray, *, rate_hz: float, max_lag_s: float, z
         n = x.shape[0] - abs(shift)
         xs, ys = (x[:n], y[shift:]) if shift >= 0 else (x[-shift:], y[:n])
         ts = t_all[:n] if shift >= 0 else t_all[-shift:]
-        residual, profile, peaks = _align_once(xs, ys, rate_hz=rate_hz, band=band, znorm=znorm, nan=nan,
+        # the band narrows by the shift, so that shift + local lag stays within the searched +-max_lag_s
+        residual, profile, peaks = _align_once(xs, ys, rate_hz=rate_hz, band=max(band - abs(shift), 1),
+                                               znorm=znorm, nan=nan,
                                                segment_s=segment_s, penalty=penalty, times=ts, summary=summary,
                                                prominence=prominence,
                                                min_distance=int(round(min_peak_distance_s * rate_hz)))

@@ -24,6 +24,7 @@ from scipy import ndimage, signal
 from .. import choices
 from ..checks import check_int, check_nonnegative, check_option, check_positive, check_range
 from ..errors import SchemaError
+from ..model import frame_step
 
 __all__ = ["DIRECTIONS", "audio_onsets", "beat_alignment", "motion_beats"]
 
@@ -60,7 +61,7 @@ def motion_beats(speed: np.ndarray, times: np.ndarray, *, smooth_s: float = 0.05
     finite = np.isfinite(v)
     if finite.sum() < 3:
         return np.zeros(0)
-    step = float(np.median(np.diff(t)))
+    step = frame_step(t)
     vv = np.where(finite, v, np.nanmean(v))
     if smooth_s > 0:
         vv = ndimage.gaussian_filter1d(vv, smooth_s / step, mode="nearest")

@@ -10,14 +10,20 @@ number of samples and the dimension, so values from sets of different sizes
 are not comparable. :func:`fd_infinity` follows Chong & Forsyth (2020,
 "Effectively Unbiased FID and Inception Score and where to find them"):
 FD is computed on random subsets of several sizes N, fitted linearly
-against 1/N, and the intercept (N -> infinity) is reported; it can be
-slightly negative when the sets are alike.
+against 1/N, and the intercept (N -> infinity) is reported. A distance
+cannot be negative, but the fitted intercept can be: by chance when the sets
+are alike, and systematically when they share samples (an identical copy:
+subsets of one finite set differ by an amount that scales as 1/N - 1/n and
+vanishes at the full size n, so a line in 1/N meets the axis below 0). The
+reported value is therefore the intercept clipped at 0, with the raw
+intercept, its standard error and interval beside it.
 """
 from __future__ import annotations
 
 import warnings
 
 import numpy as np
+from scipy import stats
 from tqdm.auto import tqdm
 
 from ..checks import check_int, check_range
@@ -130,16 +136,36 @@ def _feature_sets(real: np.ndarray, generated: np.ndarray) -> tuple[np.ndarray, 
     return real, generated
 
 
+def _intercept_fit(x: np.ndarray, y: np.ndarray, level: float) -> dict:
+    """Least-squares ``y = a + b x`` with the standard error and t interval of ``a``."""
+    design = np.column_stack([np.ones_like(x), x])
+    (intercept, slope), *_ = np.linalg.lstsq(design, y, rcond=None)
+    resid = y - design @ np.array([intercept, slope])
+    df = len(x) - 2
+    ss = float(np.sum((y - y.mean()) ** 2))
+    r2 = 1.0 - float(np.sum(resid ** 2)) / ss if ss > 0 else 1.0
+    if df > 0:
+        cov = float(np.sum(resid ** 2)) / df * np.linalg.inv(design.T @ design)
+        se = float(np.sqrt(max(cov[0, 0], 0.0)))
+        half = float(stats.t.ppf(0.5 + level / 2, df)) * se
+    else:
+        se, half = None, np.nan
+    return {"intercept": float(intercept), "slope": float(slope), "intercept_se": se, "r2": r2,
+            "interval": (float(intercept - half), float(intercept + half)) if se is not None else (None, None)}
+
+
 def fd_infinity(real: np.ndarray, generated: np.ndarray, *, n_points: int = 6, repeats: int = 3,
-                min_fraction: float = 0.3, seed: int = 0) -> dict:
+                min_fraction: float = 0.3, seed: int = 0, ci: float = 0.95) -> dict:
     """FD extrapolated to infinitely many samples (FD-infinity).
 
     Both sets are subsampled (without replacement) to the same fraction ``f``
     of their size for ``n_points`` fractions from ``min_fraction`` (raised so
     the smaller subset has at least ``2 * dims + 2`` samples) to 1; the mean
     FD over ``repeats`` draws is fitted by least squares as ``a + b / N``
-    with ``N`` the generated subset size (both bias terms scale as 1/f), and
-    ``a`` is returned.
+    with ``N`` the generated subset size (both bias terms scale as 1/f).
+    ``a`` estimates the distance without sample-size bias; it is reported
+    clipped at 0 (a distance is not negative), with the raw ``a``, its
+    standard error and t interval from the fit beside it.
 
     Parameters
     ----------
@@ -153,24 +179,33 @@ def fd_infinity(real: np.ndarray, generated: np.ndarray, *, n_points: int = 6, r
         Smallest fraction of the sets drawn, in (0, 1].
     seed
         Seed of the draws (>= 0).
+    ci
+        Level of the interval of the intercept (in (0, 1)).
 
     Returns
     -------
     dict
-        ``value`` (the intercept ``a``; None with ``reason`` when the sets
-        are too small), ``slope`` (``b``), ``sizes`` (generated subset
-        sizes), ``fd`` (mean FD at each size), ``r2`` of the fit.
+        ``value`` (``max(a, 0)``; None with ``reason`` when the sets are
+        too small), ``intercept`` (``a`` as fitted), ``intercept_se``,
+        ``ci_low`` / ``ci_high`` (t interval of ``a`` on ``n_points - 2``
+        degrees of freedom, clipped at 0), ``ci_level``, ``clipped`` (``a``
+        was negative), ``note`` (why, when the whole interval lies below 0:
+        the 1/N model does not hold, as for sets that share samples),
+        ``slope`` (``b``), ``sizes`` (generated subset sizes), ``fd`` (mean
+        FD at each size), ``r2`` of the fit.
     """
     check_int("n_points", n_points, minimum=2)
     check_int("repeats", repeats, minimum=1)
     check_range("min_fraction", min_fraction, 0.0, 1.0, inclusive=(False, True))
     check_int("seed", seed, minimum=0)
+    check_range("ci", ci, 0.0, 1.0, inclusive=(False, False))
     real, generated = _feature_sets(real, generated)
     n_r, n_g, d = len(real), len(generated), real.shape[1]
     smallest = min(n_r, n_g)
     lo = max(min_fraction, (2 * d + 2) / max(smallest, 1))
     if lo > 0.8:
-        return {"value": None, "slope": None, "sizes": [], "fd": [], "r2": None,
+        return {"value": None, "intercept": None, "intercept_se": None, "ci_low": None, "ci_high": None,
+                "ci_level": ci, "clipped": False, "note": None, "slope": None, "sizes": [], "fd": [], "r2": None,
                 "reason": f"too few samples for the extrapolation: {smallest} in the smaller set, need "
                           f"{int(np.ceil((2 * d + 2) / 0.8))} for {d} feature dimensions"}
     rng = np.random.default_rng(seed)
@@ -183,12 +218,17 @@ def fd_infinity(real: np.ndarray, generated: np.ndarray, *, n_points: int = 6, r
                                      generated[rng.choice(n_g, kg, replace=False)]) for _ in range(reps)]
         sizes.append(kg)
         values.append(float(np.mean(fds)))
-    x, y = 1.0 / np.asarray(sizes, float), np.asarray(values)
-    slope, intercept = np.polyfit(x, y, 1)
-    fit = intercept + slope * x
-    ss = float(np.sum((y - y.mean()) ** 2))
-    r2 = 1.0 - float(np.sum((y - fit) ** 2)) / ss if ss > 0 else 1.0
-    return {"value": float(intercept), "slope": float(slope), "sizes": sizes, "fd": values, "r2": r2}
+    fit = _intercept_fit(1.0 / np.asarray(sizes, float), np.asarray(values), ci)
+    a, (lo, hi) = fit["intercept"], fit["interval"]
+    note = None
+    if hi is not None and hi < 0:
+        note = (f"the fitted intercept {a:.3g} lies below 0 with its whole {ci:.0%} interval: FD does not fall "
+                f"as a + b/N here (as when the two sets share samples, e.g. an identical copy, whose FD "
+                f"vanishes at the full size); the distance is reported as 0")
+    return {"value": max(a, 0.0), "intercept": a, "intercept_se": fit["intercept_se"],
+            "ci_low": None if lo is None else max(lo, 0.0), "ci_high": None if hi is None else max(hi, 0.0),
+            "ci_level": ci, "clipped": a < 0, "note": note, "slope": fit["slope"], "sizes": sizes,
+            "fd": values, "r2": fit["r2"]}
 
 
 def frechet_report(real: np.ndarray, generated: np.ndarray, *, real_groups: np.ndarray | None = None,

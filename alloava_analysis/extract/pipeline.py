@@ -30,12 +30,12 @@ import numpy as np
 
 from ..checks import check_nonnegative, check_option
 from ..clocks import words_to_frames
-from ..errors import ExtractionError, InvalidClipIdError
+from ..errors import ExtractionError, InvalidClipIdError, OutputPathError
 from ..io.allo_ava import write_clip
 from ..io.atomic import atomic_path
 from ..io.extraction import extraction_path, write_pose_dataset, write_report
 from ..io.jsonable import to_jsonable
-from ..io.layout import MODALITY_EXTENSIONS, ClipKey, make_key, modality_path, parse_key
+from ..io.layout import MODALITY_EXTENSIONS, ClipKey, check_corpus_output, make_key, modality_path, parse_key
 from ..model import Clip
 from .asr import WORD_TIMINGS, _check_language, transcribe
 from .keypoints import extract_keypoints
@@ -135,13 +135,23 @@ def _media_summary(info: MediaInfo) -> dict:
             "rotation": info.rotation}
 
 
+def _refuse_existing_clip(out_root: Path, key: ClipKey, video: Path, *, overlay: bool) -> None:
+    """Raise an :class:`OutputPathError` when ``out_root`` already holds files this extraction would replace."""
+    modalities = ("keypoints", "transcript", "audio") + (("keypoints_video",) if overlay else ())
+    existing = [str(target) for target in (modality_path(out_root, m, key) for m in modalities)
+                if target.exists() and not is_same_file(target, video)]
+    if existing:
+        raise OutputPathError(f"out {out_root}: clip {key.clip_id} is already there ({', '.join(existing)}); expected "
+                              f"a clip not extracted yet, or --overwrite (overwrite=True) to replace it", name="out")
+
+
 def extract_video(video: str | Path, out_root: str | Path, *, clip_id: str | None = None,
                   asr_engine: str = "faster-whisper", asr_model: Any = None, language: str | None = "en",
                   face: bool = False, hands: bool = False, overlay: bool = False, sync: bool = True,
                   sync_tolerance_s: float = DEFAULT_TOLERANCE_S, pose_model: str | Path | None = None,
                   face_model: str | Path | None = None, hand_model: str | Path | None = None,
                   copy_video: bool = True, allow_download: bool = True, word_timing: str = "refined",
-                  progress: bool = True) -> dict:
+                  overwrite: bool = True, progress: bool = True) -> dict:
     """Extract one clip from ``video`` into the Allo-AVA layout under ``out_root``.
 
     Parameters
@@ -173,6 +183,10 @@ def extract_video(video: str | Path, out_root: str | Path, *, clip_id: str | Non
         ``"refined"`` (default: word times checked against the audio, see
         :mod:`.word_timing`) or ``"raw"`` (as the ASR engine gave them);
         recorded in the transcript's metadata (``word_timing``).
+    overwrite
+        Replace the clip's files when ``out_root`` already holds them; False
+        refuses before any work (an :class:`~alloava_analysis.errors.OutputPathError`),
+        so a transcript corrected by hand is never lost.
     progress
         Show progress bars on stderr.
 
@@ -197,11 +211,13 @@ def extract_video(video: str | Path, out_root: str | Path, *, clip_id: str | Non
     _check_language("language", language, engine=asr_engine)
     check_nonnegative("sync_tolerance_s", sync_tolerance_s)
     started = time.perf_counter()
-    video, out_root = Path(video), Path(out_root)
+    video, out_root = Path(video), check_corpus_output(out_root, sources=(video,))
     info = probe_media(video)
     if not info.has_video and not info.has_audio:
         raise ExtractionError(f"{video}: expected an audio or a video stream, got neither")
     key, derived = clip_key_for(video, clip_id)
+    if not overwrite:
+        _refuse_existing_clip(out_root, key, video, overlay=overlay)
     seconds: dict[str, float] = {}
     skipped: list[dict] = []
     models: dict[str, dict] = {}

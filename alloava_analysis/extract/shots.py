@@ -17,6 +17,13 @@ that movement's step look isolated, as a cut's is. Cut times are midway between 
 stored in the extraction report (``shot_cuts``) and combined with cuts seen
 in the pose by :func:`alloava_analysis.features.motion.shot_cut_table`.
 
+The record also keeps the weaker evidence: ``support_frames``, every step
+that stands out ``support_ratio`` times from the two steps on either side
+(and changes at least ``support_ratio`` times ``floor``), cuts included. A
+jump of the pose that falls on none of them is a tracker switching people
+or losing a person (someone walking in or out), not a cut: the picture did
+not change more at that step than at its neighbours.
+
 Measured on spliced real recordings (``scripts/measure_cuts.py``), this finds
 cuts that the colour histograms of the previous method (``frame_histogram``)
 and PySceneDetect's content and adaptive detectors miss.
@@ -28,12 +35,15 @@ import numpy as np
 from ..checks import check_nonnegative, check_positive, check_range
 from ..errors import ParameterError
 from ..features.motion import jump_peaks
+from ..model import frame_step
 
-__all__ = ["CUT_METHOD", "ShotDetector", "detect_video_cuts", "frame_thumbnail", "thumbnail_changes"]
+__all__ = ["CUT_METHOD", "SUPPORT_RATIO", "ShotDetector", "detect_video_cuts", "frame_thumbnail", "thumbnail_changes"]
 
 CUT_METHOD = "frame_structure"
 _GRID = (18, 24)
 _NEAR = 2  # steps on either side a cut must stand out from (2: a repeated frame next to it does not hide motion)
+#: How many times its neighbours a step's change must be to support a cut seen only in the pose.
+SUPPORT_RATIO = 2.0
 _LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
 
 
@@ -82,7 +92,7 @@ def thumbnail_changes(thumbnails: np.ndarray) -> np.ndarray:
 
 
 def detect_video_cuts(times: np.ndarray, thumbnails: np.ndarray, *, ratio: float = 4.0, min_change: float = 0.08,
-                      context_s: float = 0.5, floor: float = 0.01) -> dict:
+                      context_s: float = 0.5, floor: float = 0.01, support_ratio: float = SUPPORT_RATIO) -> dict:
     """Cuts from per-frame thumbnails (see the module docstring).
 
     Parameters
@@ -100,33 +110,41 @@ def detect_video_cuts(times: np.ndarray, thumbnails: np.ndarray, *, ratio: float
     floor
         Smallest context a change is compared with (> 0), so that a still
         picture's noise does not make every small change a cut.
+    support_ratio
+        How many times the two steps on either side (and ``floor``) a step's
+        change must be to count as frame support for a cut seen in the pose (1-100).
 
     Returns
     -------
     dict
-        ``method, times_s, frames, scores, ratio, min_change, context_s, floor,
-        n_frames`` (JSON-ready; ``times_s`` midway between the frames around
-        each cut, seconds; ``frames`` the index of the first frame after it;
-        ``scores`` the change at each cut).
+        ``method, times_s, frames, scores, support_frames, ratio, min_change,
+        context_s, floor, support_ratio, n_frames`` (JSON-ready; ``times_s``
+        midway between the frames around each cut, seconds; ``frames`` the
+        index of the first frame after it; ``scores`` the change at each cut;
+        ``support_frames`` the first frame after every step that stands out
+        ``support_ratio`` times, cuts included).
     """
     check_range("ratio", ratio, 1, 100)
+    check_range("support_ratio", support_ratio, 1, 100)
     check_nonnegative("min_change", min_change)
     check_positive("context_s", context_s)
     check_positive("floor", floor)
     times = np.asarray(times, dtype=np.float64)
     out = {"method": CUT_METHOD, "times_s": [], "frames": [], "scores": [], "ratio": float(ratio),
-           "min_change": float(min_change), "context_s": float(context_s), "floor": float(floor),
-           "n_frames": int(times.size)}
+           "support_frames": [], "min_change": float(min_change), "context_s": float(context_s),
+           "floor": float(floor), "support_ratio": float(support_ratio), "n_frames": int(times.size)}
     if times.size < 3:
         return out
     change = thumbnail_changes(thumbnails)
-    step = float(np.median(np.diff(times)))
+    step = frame_step(times)
     half = max(int(round(context_s / step)) if step > 0 else 3, 3)
     peaks, _ = jump_peaks(change, threshold=max(min_change, ratio * floor), contrast=ratio, half=half,
                           exclude=_NEAR, merge=_NEAR)
     padded = np.pad(change, _NEAR)
     near = np.max([padded[_NEAR + k:_NEAR + k + change.size] for k in range(-_NEAR, _NEAR + 1) if k], axis=0)
     keep = [i for i in peaks if change[i] >= ratio * near[i]]
+    support = np.flatnonzero((change >= support_ratio * near) & (change >= support_ratio * floor))
+    out["support_frames"] = [int(i + 1) for i in support]
     out["times_s"] = [round(float((times[i] + times[i + 1]) / 2), 6) for i in keep]
     out["frames"] = [int(i + 1) for i in keep]
     out["scores"] = [round(float(change[i]), 4) for i in keep]
@@ -139,7 +157,7 @@ class ShotDetector:
     Parameters
     ----------
     options
-        ``ratio``, ``min_change``, ``context_s``, ``floor`` of :func:`detect_video_cuts`.
+        ``ratio``, ``min_change``, ``context_s``, ``floor``, ``support_ratio`` of :func:`detect_video_cuts`.
     """
 
     def __init__(self, **options):

@@ -35,7 +35,7 @@ from ..io.registry import file_sha256
 from ..model import make_words
 
 #: Version of the refinement rules, recorded with every refined transcript.
-WORD_TIMING_VERSION = "1"
+WORD_TIMING_VERSION = "2"
 METHOD = "speech-regions"
 VAD_RATE = 16_000
 _VAD_CHUNK = 512    # samples per silero-vad frame at 16 kHz (32 ms)
@@ -74,7 +74,10 @@ class WordTimingSettings:
         tail after the last word is not stretched into it).
     length_prior
         Weight (0-1) of the letter-count share of a stretch against Whisper's
-        own time for each boundary inside a stretch (Whisper's boundaries lag).
+        own time for each boundary inside a stretch. Whisper's times are first
+        mapped linearly onto the stretch (its start of the stretch's first word
+        moved to where the stretch starts, its end of the last word kept), which
+        takes out the lag Whisper's times have after a silence.
     snap_s
         Each boundary inside a stretch then moves to the quietest energy frame
         within this many seconds (0: no snapping).
@@ -268,7 +271,9 @@ def _fit(starts: np.ndarray, ends: np.ndarray, letters: np.ndarray, lo: float, h
          settings: WordTimingSettings, db: np.ndarray, frame_s: float) -> tuple[np.ndarray, np.ndarray]:
     """Word times inside one speech region ``[lo, hi]``: first starts at ``lo``, last ends at ``hi``, in order.
 
-    Boundaries between touching words (Whisper's end = next start) are blended
+    Boundaries between touching words (Whisper's end = next start), with
+    Whisper's times mapped linearly onto the region (from its start of the
+    first word, not before ``lo``, to its end of the last word), are blended
     with the letter-count share of the region and snapped to the quietest
     frame nearby; gaps Whisper left between words are kept.
     """
@@ -281,7 +286,9 @@ def _fit(starts: np.ndarray, ends: np.ndarray, letters: np.ndarray, lo: float, h
     if n > 1:
         share = lo + np.cumsum(letters)[:-1] / letters.sum() * (end - lo)
         touching = s[1:] - e[:-1] < 1e-3
-        bound = (1 - settings.length_prior) * s[1:] + settings.length_prior * share
+        first = max(float(starts[0]), lo)
+        mapped = lo + (starts[1:] - first) / max(float(ends[-1]) - first, 1e-3) * (end - lo)
+        bound = (1 - settings.length_prior) * mapped + settings.length_prior * share
         if settings.snap_s > 0 and db.size:
             reach = round(settings.snap_s / frame_s)
             frames = np.clip(np.round(bound / frame_s).astype(int), 0, db.size - 1)

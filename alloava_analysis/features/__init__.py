@@ -37,3 +37,7 @@ __all__ = ["MotionSettings", "body_reference", "clean_pose", "count_syllables", 
            "kinematics", "mask_low_confidence", "movement_intensity", "onset_strength", "prosodic_peaks",
            "rms_envelope", "shot_cut_table", "shot_cuts", "shoulder_width", "smooth", "spans_cut", "speech_features",
            "speech_rate", "syllables", "window_intensity"]
+
+from .gestures import GestureSettings, gesture_table  # noqa: E402 - per-gesture kinematics
+
+__all__ += ["GestureSettings", "gesture_table"]

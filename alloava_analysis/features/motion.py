@@ -36,7 +36,7 @@ from .. import choices
 from ..checks import check_int, check_nonnegative, check_option, check_positive, check_range
 from ..clocks import aggregate_windows, count_in_windows, make_windows
 from ..errors import ParameterError, SchemaError
-from ..model import CONFIDENCE_DIMS, estimate_frame_rate, validate_pose
+from ..model import CONFIDENCE_DIMS, estimate_frame_rate, frame_step, validate_pose
 from ..schema import get_layout
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "jump_peaks",
     "recorded_cut_frames",
     "recorded_cuts",
+    "recorded_support_frames",
     "shot_cut_table",
     "shot_cuts",
     "spans_cut",
@@ -126,12 +127,17 @@ class MotionSettings:
         ``"video"``: cut times found in the frames at extraction time
         (``clip.metadata["shot_cuts"]``); ``"pose"``: :func:`detect_pose_cuts`;
         ``"auto"``: both combined (:func:`shot_cut_table`; an empty list from
-        one never silences the other).
+        one never silences the other; a pose jump needs frame support where
+        the frames were checked).
     cut_jump
         Pose-cut threshold: median jump of all keypoints between two frames,
         in shoulder widths (see :func:`detect_pose_cuts`).
     cut_guard_s
         Frames within this time of a cut get no speed.
+    confidence_threshold, max_gap_s, smooth_s
+        Pose cleaning before speeds (see :func:`clean_pose`): points below the
+        confidence (0 to 1) are missing, gaps up to ``max_gap_s`` seconds are
+        interpolated, and ``smooth_s`` seconds of smoothing (0: none).
     """
 
     use_z: bool = False
@@ -140,6 +146,9 @@ class MotionSettings:
     cut_source: str = "auto"
     cut_jump: float = 0.08
     cut_guard_s: float = 0.1
+    confidence_threshold: float = 0.5
+    max_gap_s: float = 0.2
+    smooth_s: float = 0.0
 
     def __post_init__(self) -> None:
         _check_option("relative_to", self.relative_to, RELATIVE_TO)
@@ -148,6 +157,9 @@ class MotionSettings:
         _check_option("use_z", self.use_z, (False, True))
         check_positive("cut_jump", self.cut_jump)
         check_nonnegative("cut_guard_s", self.cut_guard_s)
+        check_range("confidence_threshold", self.confidence_threshold, 0.0, 1.0)
+        check_nonnegative("max_gap_s", self.max_gap_s)
+        check_nonnegative("smooth_s", self.smooth_s)
 
     def reference(self, group: str) -> str:
         """``"body"`` or ``"image"`` for ``group``.
@@ -175,9 +187,12 @@ class MotionSettings:
         Returns
         -------
         dict
-            ``use_z`` and the resolved ``relative_to``, to pass as ``**options``.
+            ``use_z``, the resolved ``relative_to`` and the pose cleaning
+            (``confidence_threshold``, ``max_gap_s``, ``smooth_s``), to pass as ``**options``.
         """
-        return {"use_z": self.use_z, "relative_to": self.reference(group)}
+        return {"use_z": self.use_z, "relative_to": self.reference(group),
+                "confidence_threshold": self.confidence_threshold, "max_gap_s": self.max_gap_s,
+                "smooth_s": self.smooth_s}
 
     def to_dict(self, group: str | None = None) -> dict[str, Any]:
         """Plain values for results; with ``group``, also the resolved reference and a description.
@@ -982,11 +997,36 @@ def recorded_cut_frames(metadata: dict, times: np.ndarray) -> np.ndarray | None:
     return np.searchsorted(np.asarray(times, dtype=float), cut_times, side="right").astype(np.int64)
 
 
-def combine_cuts(frame_cuts: pd.DataFrame, pose_cuts: pd.DataFrame, *, tolerance: int = 1) -> pd.DataFrame:
+def recorded_support_frames(metadata: dict) -> np.ndarray | None:
+    """Frames recorded at extraction where the picture changed more than around them (``support_frames``), or None.
+
+    Parameters
+    ----------
+    metadata
+        A clip's metadata.
+
+    Returns
+    -------
+    numpy.ndarray or None
+        Sorted frame indices (first frame after each such step); None when
+        no cuts were looked for or the record predates ``support_frames``.
+    """
+    rec = (metadata or {}).get("shot_cuts")
+    if not isinstance(rec, dict) or rec.get("times_s") is None or rec.get("support_frames") is None:
+        return None
+    return np.sort(np.asarray(rec["support_frames"], dtype=np.int64))
+
+
+def combine_cuts(frame_cuts: pd.DataFrame, pose_cuts: pd.DataFrame, *, tolerance: int = 1,
+                 support: np.ndarray | None = None) -> pd.DataFrame:
     """One table of the cuts found in the frames and in the pose; cuts within ``tolerance`` frames are one.
 
     A cut that both found keeps the frames' time and frame index (the frames
-    see the exact frame step) and lists both in ``evidence``.
+    see the exact frame step) and lists both in ``evidence``. When the frames
+    were checked (``support`` given), a cut only the pose found is kept only
+    where the picture changed more than around it at that step (a support
+    frame within ``tolerance``; evidence ``"frame_support"``): a pose jump
+    without one is the tracker switching people or losing a person.
 
     Parameters
     ----------
@@ -994,23 +1034,37 @@ def combine_cuts(frame_cuts: pd.DataFrame, pose_cuts: pd.DataFrame, *, tolerance
         Tables with ``time`` (seconds) and ``frame`` (first frame of the new shot).
     tolerance
         Largest difference of frame index for two findings to be one cut (>= 0).
+    support
+        Frames where the picture changed more than around them
+        (:func:`recorded_support_frames`); None: the frames were not checked,
+        and every pose cut is kept.
 
     Returns
     -------
     pandas.DataFrame
-        ``time, frame, evidence`` (a list: ``"frames"``, ``"pose"`` or both), sorted by time.
+        ``time, frame, evidence`` (a list of ``"frames"``, ``"frame_support"``,
+        ``"pose"``), sorted by time; attrs ``pose_unconfirmed``: the frames of
+        the pose cuts dropped for want of support.
     """
     check_int("tolerance", tolerance, minimum=0)
     rows = [{"time": float(t), "frame": int(f), "evidence": ["frames"]}
             for t, f in zip(frame_cuts["time"], frame_cuts["frame"])]
+    backing = None if support is None else np.asarray(support, dtype=np.int64)
+    dropped: list[int] = []
     for t, f in zip(pose_cuts["time"], pose_cuts["frame"]):
         near = [r for r in rows if abs(r["frame"] - int(f)) <= tolerance and "pose" not in r["evidence"]]
         if near:
             min(near, key=lambda r: abs(r["frame"] - int(f)))["evidence"].append("pose")
-        else:
+        elif backing is None:
             rows.append({"time": float(t), "frame": int(f), "evidence": ["pose"]})
+        elif (np.abs(backing - int(f)) <= tolerance).any():
+            rows.append({"time": float(t), "frame": int(f), "evidence": ["frame_support", "pose"]})
+        else:
+            dropped.append(int(f))
     out = pd.DataFrame(rows, columns=["time", "frame", "evidence"])
-    return out.sort_values("time", kind="stable").reset_index(drop=True)
+    out = out.sort_values("time", kind="stable").reset_index(drop=True)
+    out.attrs["pose_unconfirmed"] = dropped
+    return out
 
 
 def shot_cut_table(pose: xr.Dataset, *, settings: "MotionSettings | None" = None,
@@ -1022,7 +1076,9 @@ def shot_cut_table(pose: xr.Dataset, *, settings: "MotionSettings | None" = None
     from the frames at extraction (``metadata["shot_cuts"]``) with
     :func:`detect_pose_cuts` (:func:`combine_cuts`), so that neither source
     silences the other: a clip whose frames showed no cut still gets the cuts
-    its pose shows. ``"video"`` uses the recorded cuts only (a
+    its pose shows, where the picture changed more than around them at that
+    step (``support_frames`` of the record; records without them keep every
+    pose cut). ``"video"`` uses the recorded cuts only (a
     :class:`~alloava_analysis.errors.SchemaError` when none were recorded),
     ``"pose"`` the pose's only.
 
@@ -1039,14 +1095,16 @@ def shot_cut_table(pose: xr.Dataset, *, settings: "MotionSettings | None" = None
     -------
     pandas.DataFrame
         ``time`` (seconds), ``frame`` (first frame of the new shot),
-        ``evidence`` (list of ``"frames"``, ``"pose"``); attrs ``source``:
-        ``"video"``, ``"pose"``, ``"video+pose"`` or ``"none"``.
+        ``evidence`` (list of ``"frames"``, ``"frame_support"``, ``"pose"``);
+        attrs ``source``: ``"video"``, ``"pose"``, ``"video+pose"`` or
+        ``"none"``, and ``pose_unconfirmed`` (frames of pose cuts dropped
+        for want of frame support).
     """
     settings = settings or MotionSettings()
     empty = pd.DataFrame({"time": pd.Series(dtype=float), "frame": pd.Series(dtype=np.int64),
                           "evidence": pd.Series(dtype=object)})
     if settings.cut_handling == "ignore":
-        empty.attrs["source"] = "none"
+        empty.attrs.update(source="none", pose_unconfirmed=[])
         return empty
     times = pose["time"].values.astype(np.float64)
     video = recorded_cuts(metadata or {})
@@ -1057,7 +1115,7 @@ def shot_cut_table(pose: xr.Dataset, *, settings: "MotionSettings | None" = None
         pd.DataFrame({"time": video, "frame": recorded_cut_frames(metadata, times)})
     pose_cuts = empty[["time", "frame"]] if settings.cut_source == "video" else \
         detect_pose_cuts(pose, jump=settings.cut_jump)[["time", "frame"]]
-    out = combine_cuts(frame_cuts, pose_cuts)
+    out = combine_cuts(frame_cuts, pose_cuts, support=recorded_support_frames(metadata or {}))
     out.attrs["source"] = {"video": "video", "pose": "pose"}.get(settings.cut_source) or \
         ("pose" if video is None else "video+pose")
     return out
@@ -1202,7 +1260,7 @@ def moving_mean(v: np.ndarray, k: int) -> np.ndarray:
 
 
 def _smoothing_frames(t: np.ndarray, smooth_s: float) -> int:
-    step = float(np.median(np.diff(t))) if t.size > 1 else 1.0
+    step = frame_step(t) if t.size > 1 else 1.0
     k = int(round(smooth_s / step)) if smooth_s > 0 else 1
     return max(k + (k % 2 == 0), 1) if k > 1 else 1
 
@@ -1253,7 +1311,7 @@ def _rest_position(p: np.ndarray, v: np.ndarray, radius: float, t: np.ndarray) -
     still = np.isfinite(p).all(axis=1) & (v < REST_SPEED)
     edges = np.diff(np.concatenate([[0], still.astype(np.int8), [0]]))
     keep = np.zeros_like(still)
-    step = float(np.median(np.diff(t))) if t.size > 1 else 1.0
+    step = frame_step(t) if t.size > 1 else 1.0
     for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
         if (b - a) * step >= REST_MIN_S:
             keep[a:b] = True
@@ -1306,7 +1364,7 @@ def _jitter_speed(pos: np.ndarray, t: np.ndarray) -> float:
     if not d2.size:
         return float("nan")
     sd = float(np.median(d2)) / 0.6745 / np.sqrt(6.0)
-    return sd / (np.sqrt(2.0) * float(np.median(np.diff(t))))
+    return sd / (np.sqrt(2.0) * frame_step(t))
 
 
 def noise_floor(intensity: pd.DataFrame, *, quantile: float = 0.1, factor: float = 2.5, smooth_s: float = 0.2,
@@ -1364,7 +1422,7 @@ def noise_floor(intensity: pd.DataFrame, *, quantile: float = 0.1, factor: float
     if "rest_distance" in intensity:                      # a hand seen resting for a second shows the noise itself
         d = intensity["rest_distance"].to_numpy(dtype=float)
         seen = np.isfinite(d) & (d <= REST_RADIUS)
-        if seen.sum() * float(np.median(np.diff(t))) >= 1.0:
+        if seen.sum() * frame_step(t) >= 1.0:
             rest_v = moving_mean(intensity[column].to_numpy(dtype=float), _smoothing_frames(t, smooth_s))[seen]
             rest_v = rest_v[np.isfinite(rest_v)]
             return float(factor * np.quantile(rest_v, quantile)) if rest_v.size else floor
@@ -1521,7 +1579,7 @@ def gesture_units(intensity: pd.DataFrame, *, high: float = 0.6, low: float | No
             floor_t = fl * np.clip((confidence_ref / np.where(c > 0, c, np.nan)) ** 2, 1.0, 4.0)
         floor_t = np.where(np.isfinite(floor_t), floor_t, 4.0 * fl)
     enter, leave = np.maximum(high, floor_t), np.maximum(low, floor_t / 2)
-    step = float(np.median(np.diff(t)))
+    step = frame_step(t)
     k = _smoothing_frames(t, smooth_s)
     at_rest = None
     if rest == "auto" and "rest_distance" in intensity:

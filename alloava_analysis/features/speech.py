@@ -26,6 +26,7 @@ import pandas as pd
 from ..checks import check_int, check_nonnegative, check_option, check_positive, check_range
 from ..clocks import count_in_windows, make_windows
 from ..errors import AudioFormatError, ParameterError, SchemaError
+from ..model import frame_step
 
 __all__ = [
     "count_syllables",
@@ -677,7 +678,7 @@ def prosodic_peaks(features: pd.DataFrame, *, column: str = "rms_db", min_distan
     v = features[column].to_numpy(dtype=float)
     if t.size < 3:
         raise SchemaError(f"expected at least 3 frames to find peaks, got {t.size}", where="features")
-    step = float(np.median(np.diff(t)))
+    step = frame_step(t)
     finite = np.isfinite(v)
     if not finite.any():
         raise SchemaError(f"expected finite values in {column!r}, got all NaN", where="features")
@@ -724,7 +725,7 @@ def energy_pauses(features: pd.DataFrame, *, threshold_db: float = -30.0, min_pa
     db = features["rms_db"].to_numpy(dtype=float)
     if t.size < 2:
         raise SchemaError(f"expected at least 2 frames, got {t.size}", where="features")
-    step = float(np.median(np.diff(t)))
+    step = frame_step(t)
     quiet = db < np.nanpercentile(db, 95) + threshold_db
     edges = np.diff(np.concatenate([[0], quiet.astype(np.int8), [0]]))
     starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)

@@ -13,11 +13,14 @@ import pandas as pd
 
 from ..checks import check_nonnegative
 from ..model import Clip, make_intervals
-from . import motion, speech
+from . import gestures, motion, speech
 
 #: Tier names, in file order.
 WORDS, SEGMENTS, PAUSES, GESTURES = "words", "segments", "pauses", "gesture_units"
 TIERS = (WORDS, SEGMENTS, PAUSES, GESTURES)
+#: Gesture-kinematics tiers (:func:`kinematics_tiers`), after :data:`TIERS` when asked for.
+SUBMOVEMENTS, HOLDS, SPACE = "submovements", "holds", "gesture_space"
+KINEMATICS_TIERS = (SUBMOVEMENTS, HOLDS, SPACE)
 GESTURE_LABEL = "gesture"
 
 
@@ -98,6 +101,38 @@ def gesture_tier(units: pd.DataFrame, *, duration: float | None = None) -> pd.Da
                           tier=GESTURES)
 
 
+def kinematics_tiers(table: pd.DataFrame) -> pd.DataFrame:
+    """Submovements, holds and gesture space of a gesture table as three tiers.
+
+    ``submovements``: one interval per submovement, from the slowest frame
+    before its peak to the one after it, labelled with the peak time;
+    ``holds``: labelled ``hold``; ``gesture_space``: one interval per run of
+    one McNeill sector of the lead hand, labelled with the sector.
+
+    Parameters
+    ----------
+    table
+        A :func:`~.gestures.gesture_table` made with ``details=True``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        An interval table (``start, end, label, tier``) with the tiers of :data:`KINEMATICS_TIERS`.
+    """
+    missing = [c for c in gestures.DETAILS if c not in table]
+    if missing:
+        from ..errors import SchemaError
+
+        raise SchemaError(f"expected a gesture table made with details=True, got one without {missing}",
+                          where="table")
+    rows = [(a, b, f"peak {p:.3f} s", SUBMOVEMENTS) for spans in table["submovements"] for a, b, p in spans]
+    rows += [(a, b, "hold", HOLDS) for spans in table["holds"] for a, b in spans]
+    rows += [(a, b, label, SPACE) for spans in table["space"] for a, b, label in spans]
+    frame = pd.DataFrame(rows, columns=["start", "end", "label", "tier"])
+    frame["start"] = frame["start"].clip(lower=0.0)
+    return make_intervals(frame, tiers=list(KINEMATICS_TIERS))
+
+
 def units_from_intervals(intervals: pd.DataFrame, *, tier: str = GESTURES) -> pd.DataFrame:
     """The intervals of ``tier`` as a gesture-unit table (``unit, start, end, duration, label``).
 
@@ -153,7 +188,8 @@ def clip_duration(clip: Clip) -> float:
 
 def clip_tiers(clip: Clip, *, min_pause_s: float = 0.25, group: str = "hands", high: float = 0.6,
                low: float | None = None, min_duration_s: float = 0.2,
-               settings: motion.MotionSettings | None = None) -> pd.DataFrame:
+               settings: motion.MotionSettings | None = None,
+               kinematics: gestures.GestureSettings | None = None) -> pd.DataFrame:
     """Words, segments, pauses and gesture units of a clip in one interval table.
 
     Tiers without data (no transcript, no pose) are present but empty
@@ -178,6 +214,9 @@ def clip_tiers(clip: Clip, *, min_pause_s: float = 0.25, group: str = "hands", h
         Shortest gesture unit in seconds.
     settings
         How movement is measured; default :class:`~.motion.MotionSettings`.
+    kinematics
+        Also add the tiers of :func:`kinematics_tiers` (submovements, holds,
+        gesture space), measured with these settings; None: leave them out.
 
     Returns
     -------
@@ -204,6 +243,10 @@ def clip_tiers(clip: Clip, *, min_pause_s: float = 0.25, group: str = "hands", h
         units = motion.gesture_units(inten, high=high, low=low, min_duration_s=min_duration_s)
         units = units[~motion.spans_cut(units["start"].to_numpy(), units["end"].to_numpy(), cuts)]
         parts.append(gesture_tier(units, duration=duration))
-    table = make_intervals(pd.concat(parts, ignore_index=True) if parts else [], tiers=list(TIERS))
+        if kinematics is not None:
+            detail = gestures.gesture_table(pose, settings=kinematics, metadata=clip.metadata, details=True)
+            parts.append(kinematics_tiers(detail))
+    names = list(TIERS) + (list(KINEMATICS_TIERS) if kinematics is not None else [])
+    table = make_intervals(pd.concat(parts, ignore_index=True) if parts else [], tiers=names)
     table.attrs["duration_s"] = duration
     return table

@@ -28,7 +28,7 @@ from tqdm.auto import tqdm
 
 from ..checks import check_int, check_nonnegative, check_option, check_options
 from ..errors import InvalidClipIdError, ParameterError, SchemaError
-from .layout import MODALITY_DIRS, MODALITY_EXTENSIONS, parse_key
+from .layout import MODALITY_DIRS, MODALITY_EXTENSIONS, check_corpus_output, parse_key
 from .manifest import (
     DEFAULT_MODALITIES,
     MODALITIES,
@@ -486,7 +486,7 @@ def fetch(out: str | Path, *, ids: Iterable[str] | None = None, categories: Iter
         check_options("modalities", modalities, MODALITIES)
     check_int("retries", retries, minimum=0)
     check_nonnegative("backoff_s", backoff_s)
-    out = Path(out)
+    out = check_corpus_output(out, sources=(manifest if isinstance(manifest, (str, Path)) else None,))
     endpoint = hub_endpoint(endpoint)
     remote, refused = _remote_files(repo_id=repo_id, revision=revision, endpoint=endpoint, token=token)
     selected, failed, checksums = _selection(remote, ids, categories, manifest, modalities)

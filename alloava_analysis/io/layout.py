@@ -280,6 +280,39 @@ def check_output_path(path: str | Path, *, corpus: str | Path | None = None,
     return path
 
 
+def check_corpus_output(path: str | Path, *, sources: Iterable[str | Path | None] | None = None,
+                        name: str = "out") -> Path:
+    """Refuse, before any work, a corpus folder to write into (``fetch``, ``rebuild``, ``extract``) that is unsafe.
+
+    The checks of :func:`check_output_path` for a folder (an input file, a
+    path under a regular file, a file where the folder should be), and a
+    modality folder of ``path`` that a symbolic link leads outside it: the
+    files written there would land elsewhere.
+
+    Parameters
+    ----------
+    path
+        The corpus folder to write into (it may not exist yet).
+    sources
+        Input files the command reads (manifest, video; None entries are ignored).
+    name
+        The option's name, for the message.
+
+    Returns
+    -------
+    Path
+        ``path`` as a Path (unresolved).
+    """
+    path = check_output_path(path, sources=sources, folder=True, name=name)
+    real_root = Path(os.path.realpath(path))
+    for sub in MODALITY_DIRS.values():
+        folder = path / sub
+        if (folder.exists() or folder.is_symlink()) and not _within(Path(os.path.realpath(folder)), real_root):
+            raise OutputPathError(f"{name} {path}: its {sub} folder is a symbolic link that leads outside it, to "
+                                  f"{os.path.realpath(folder)}; expected the corpus's own folder", name=name)
+    return path
+
+
 def scan_layout(root: str | Path) -> tuple[pd.DataFrame, list[dict]]:
     """Find every clip under ``root`` and the file of each modality.
 

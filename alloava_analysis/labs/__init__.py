@@ -1,28 +1,27 @@
-"""Course labs: exercises with checkers that give formative feedback (what is wrong and a hint).
+"""Course labs: public formative checks for students, and the instructor's release and grading.
 
-Each lab (``lab01``, ``lab02``, ``lab03``) has a ``CHECKS`` table ``question -> check(env)``; a check reads
-the student's ``answer_qN`` (and what else the question needs) from the notebook's variables and raises
-:class:`~alloava_analysis.labs.feedback.Feedback` when something is wrong. The same checks run
+Each lab (``lab01``, ...) has a ``CHECKS`` table ``question -> check(env)`` of *public* checks: a check reads
+the student's ``answer_qN`` from the notebook's variables and raises
+:class:`~alloava_analysis.labs.feedback.Feedback` (what is wrong and a hint) when the answer has the wrong form
+(type, range, units, labels). Public checks never compute the answer. In the notebook:
+``grader = lab_grader("lab01")`` then ``grader.check("q1")``.
 
-* in the notebook: ``grader = lab_grader("lab01")`` then ``grader.check("q1")`` — an
-  `otter-grader <https://otter-grader.readthedocs.io>`_ ``Notebook`` when otter is installed (its
-  exception-based test files are shipped in ``labs/otter_tests/<lab>/``, so ``otter grade`` can grade
-  a class's submissions at scale), else a small built-in grader with the same ``check`` method;
-* in tests, through :func:`run_checks`.
+Grades come from hidden tests that live with the assignment sources, not in this package:
+:mod:`.assign` writes the student release and the autograder (with a wheel of this package),
+:mod:`.autograde` grades a folder of submissions into a gradebook (``alloava labs release|grade``).
 """
 from __future__ import annotations
 
 import importlib
 import inspect
-from pathlib import Path
 from typing import Any
 
 from ..checks import check_option
 from .feedback import Feedback
 
-__all__ = ["Feedback", "LABS", "lab_grader", "lab_module", "run_checks", "score", "otter_tests_dir"]
+__all__ = ["Feedback", "LABS", "lab_grader", "lab_module", "run_checks", "score"]
 
-LABS = ("lab01", "lab02", "lab03")
+LABS = ("lab01", "lab02", "lab03", "lab04")
 
 
 def lab_module(lab: str):
@@ -40,23 +39,6 @@ def lab_module(lab: str):
     """
     check_option("lab", lab, LABS)
     return importlib.import_module(f"{__name__}.{lab}")
-
-
-def otter_tests_dir(lab: str) -> Path:
-    """The folder of the lab's otter-grader test files (one ``qN.py`` per question).
-
-    Parameters
-    ----------
-    lab
-        One of :data:`LABS` (``"lab01"``, ``"lab02"``, ``"lab03"``).
-
-    Returns
-    -------
-    Path
-        ``alloava_analysis/labs/otter_tests/<lab>``.
-    """
-    lab_module(lab)
-    return Path(__file__).resolve().parent / "otter_tests" / lab
 
 
 def run_checks(lab: str, env: dict[str, Any]) -> dict[str, str | None]:
@@ -105,7 +87,7 @@ def score(lab: str, env: dict[str, Any]) -> dict[str, Any]:
 
 
 class _Grader:
-    """The built-in grader (when otter-grader is not installed): ``check(question)`` prints the feedback."""
+    """The notebook's grader: ``check(question)`` runs the public check and prints what is wrong and a hint."""
 
     def __init__(self, lab: str):
         self.lab = lab
@@ -119,32 +101,22 @@ class _Grader:
         except Feedback as err:
             print(f"✗ {question}: {err}")
             return str(err)
-        print(f"✓ {question}: all checks passed")
+        print(f"✓ {question}: passes the public checks (the hidden tests decide the grade)")
         return None
 
 
-def lab_grader(lab: str, *, prefer_otter: bool = True):
-    """A grader for ``lab`` whose ``check("qN")`` runs that question's checks on the notebook's variables.
+def lab_grader(lab: str) -> _Grader:
+    """A grader for ``lab`` whose ``check("qN")`` runs that question's public check on the notebook's variables.
 
     Parameters
     ----------
     lab
         One of :data:`LABS` (``"lab01"``, ``"lab02"``, ``"lab03"``).
-    prefer_otter
-        Return an otter-grader ``Notebook`` when otter is installed; False (or
-        no otter) gives the built-in grader, which prints the feedback.
 
     Returns
     -------
-    otter.Notebook or grader
-        An object with a ``check(question)`` method.
+    grader
+        An object with a ``check(question)`` method that prints the feedback (and returns it; None when passed).
     """
     lab_module(lab)
-    if prefer_otter:
-        try:
-            import otter
-        except ImportError:
-            pass
-        else:
-            return otter.Notebook(tests_dir=str(otter_tests_dir(lab)))
     return _Grader(lab)

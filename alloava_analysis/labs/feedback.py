@@ -112,7 +112,7 @@ def as_items(value: Any, name: str, *, expected: str = "a list", at_most: int = 
     return items
 
 
-def as_number(value: Any, name: str) -> float:
+def as_number(value: Any, name: str, *, hint: str | None = None) -> float:
     """``value`` as a finite float; Feedback naming what was given otherwise.
 
     Parameters
@@ -121,12 +121,18 @@ def as_number(value: Any, name: str) -> float:
         The student's answer (a bool, a non-number, NaN or an infinity is Feedback).
     name
         How the feedback names it, e.g. ``"answer_q1"``.
+    hint
+        The hint when ``value`` is not one number (e.g. a Series): what to take out of it for this question;
+        None: a general one.
 
     Returns
     -------
     float
         ``float(value)``.
     """
+    if hint is not None and not isinstance(hint, str):
+        raise ParameterError(f"invalid value for hint: expected a string or None, got {type(hint).__name__}",
+                             name="hint")
     if isinstance(value, bool):
         raise Feedback(f"{name} is {value!r}, a yes/no value; expected a number.", "compute the number itself")
     try:
@@ -134,9 +140,9 @@ def as_number(value: Any, name: str) -> float:
         if not isinstance(number, float):
             raise TypeError("__float__ returned a non-float")
     except Exception:  # noqa: BLE001 - float() of a student's object may raise anything
-        raise Feedback(f"{name} is {describe(value)}; this is not a number.",
-                       "if you have a pandas Series or an array, take the value you need (e.g. .mean() or "
-                       "float(...))") from None
+        raise Feedback(f"{name} is {describe(value)}; this is not one number.",
+                       hint or "if you have a pandas Series or an array, pick the one value the question asks "
+                               "for (s.loc[label] or float(...)) rather than summarising it") from None
     if math.isnan(number):
         raise Feedback(f"{name} is NaN.", "missing values (NaN) spread through sums and means: use np.nanmean, "
                                           "or drop missing rows first (.dropna())")

@@ -8,9 +8,13 @@ import io
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from ..checks import check_range
+from ..stats.audit import METRICS
 from .style import literal
+
+_UNITS = {spec.name: spec.unit for spec in METRICS}
 
 __all__ = ["audit_report_html", "plot_group_differences", "plot_representation"]
 
@@ -35,20 +39,25 @@ def plot_representation(representation: list[dict] | pd.DataFrame, *, min_share:
     rep = rep[rep["group"] != "overall"].reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(7, 0.32 * max(len(rep), 1) + 1.4))
     y = np.arange(len(rep))[::-1]
+    drawn = set()
     for yi, row in zip(y, rep.to_dict("records")):
         if row.get("suppressed"):
             ax.text(0.002, yi, "suppressed (small cell)", va="center", fontsize=7, color="0.4", style="italic")
             continue
         share = row.get("share") or 0.0
-        colour = "tab:red" if row.get("under_represented") or row.get("below_reference") else "tab:blue"
-        ax.barh(yi, share, color=colour, alpha=0.8)
-        if row.get("reference_share") is not None:
+        low = bool(row.get("under_represented") or row.get("below_reference"))
+        ax.barh(yi, share, color="tab:red" if low else "tab:blue", alpha=0.8)
+        drawn.add("red" if low else "blue")
+        if row.get("reference_share") is not None and not pd.isna(row["reference_share"]):
             ax.plot([row["reference_share"]] * 2, [yi - 0.4, yi + 0.4], color="k", lw=2)
+            drawn.add("reference")
     if min_share:
         ax.axvline(min_share, color="tab:red", ls=":", lw=1, label=f"{min_share:.0%} of hours")
         ax.legend(loc="lower right", fontsize=7)
     ax.set_yticks(y, [literal(g) for g in rep["group"]], fontsize=7)
-    ax.set_xlabel("share of hours (black tick: reference share; red: under-represented)")
+    marks = [text for key, text in (("reference", "black tick: reference share"), ("red", "red: under-represented"))
+             if key in drawn]  # only marks that are drawn are explained
+    ax.set_xlabel("share of hours (0-1)" + (f"; {'; '.join(marks)}" if marks else ""))
     ax.set_xlim(0, 1)
     fig.tight_layout()
     return fig
@@ -72,7 +81,7 @@ def plot_group_differences(metrics: list[dict] | pd.DataFrame) -> plt.Figure:
     m = m[(m["group"] != "overall") & m["difference"].notna() & ~m["suppressed"].astype(bool)]
     names = list(dict.fromkeys(m["metric"]))
     fig, axes = plt.subplots(1, max(len(names), 1),
-                             figsize=(2.4 * max(len(names), 1), 0.3 * m["group"].nunique() + 1.6),
+                             figsize=(2.6 * max(len(names), 1), 0.3 * m["group"].nunique() + 1.8),
                              sharey=True, squeeze=False)
     groups = list(dict.fromkeys(m["group"]))
     ypos = {g: i for i, g in enumerate(groups[::-1])}
@@ -87,9 +96,13 @@ def plot_group_differences(metrics: list[dict] | pd.DataFrame) -> plt.Figure:
             ax.plot(row["difference"], y, "o", color=colour, ms=4)
         ax.axvline(0, color="0.5", lw=0.8)
         ax.set_title(literal(name.replace("_", " ")), fontsize=8)
+        ax.set_xlabel(f"({_UNITS.get(name, 'value')})", fontsize=7)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=3, symmetric=True))  # few ticks: no overlap in a narrow panel
         ax.tick_params(labelsize=7)
     axes[0][0].set_yticks(list(ypos.values()), [literal(g) for g in ypos], fontsize=7)
-    fig.supxlabel("group - overall (95 % CI, speakers resampled); red: flagged after FDR", fontsize=8)
+    flagged = bool(m["flagged"].astype(bool).any()) if "flagged" in m else False
+    fig.supxlabel("group - overall, in each metric's unit (95 % CI, speakers resampled)"
+                  + ("; red: flagged after FDR" if flagged else "; none flagged after FDR"), fontsize=8)
     fig.tight_layout()
     return fig
 

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..checks import check_int, check_positive
+from .style import legend_outside
 
 _POOLING_STYLE = {"mixed": ("tab:blue", "o"), "raw": ("tab:orange", "s"), "mean_r": ("tab:green", "^")}
 
@@ -27,7 +28,7 @@ def plot_sensitivity(table: pd.DataFrame, *, claimed_r: float | None = None,
     Parameters
     ----------
     table
-        :func:`alloava_analysis.runs.sensitivity.coupling_sensitivity` output.
+        The ``table`` of :func:`alloava_analysis.runs.sensitivity.coupling_sensitivity`'s result.
     claimed_r
         The paper's correlation, drawn as a dashed line (None: not drawn).
     planted_r
@@ -104,8 +105,8 @@ def plot_dtw_alignment(x: np.ndarray, y: np.ndarray, path: np.ndarray, *, rate_h
                      color="0.7", lw=0.5, zorder=0)
     axes[0].set_xlabel("time (s)")
     axes[0].set_ylabel("z-score (standard deviations)")
-    axes[0].legend(loc="upper right")
-    axes[0].set_title("matched samples (grey)")
+    legend_outside(axes[0], where="top", fontsize=8)
+    axes[0].set_title("matched samples (grey)", loc="right")
     axes[1].plot(path[:, 0] / rate_hz, path[:, 1] / rate_hz, color="tab:blue", lw=1.2, label="warping path")
     axes[1].plot([0, t[-1]], [0, t[-1]], color="0.5", ls=":", label="no lag")
     if band:
@@ -115,19 +116,21 @@ def plot_dtw_alignment(x: np.ndarray, y: np.ndarray, path: np.ndarray, *, rate_h
     axes[1].set_xlabel(f"{x_label} time (s)")
     axes[1].set_ylabel(f"{y_label} time (s)")
     axes[1].set_aspect("equal")
-    axes[1].legend(loc="upper left", fontsize=8)
+    legend_outside(axes[1], where="top", fontsize=8, ncol=1)
     fig.tight_layout()
     return fig
 
 
 def plot_lag_profile(profile: pd.DataFrame, *, planted_lag_s: float | None = None) -> plt.Figure:
-    """Local DTW lag along a clip (positive = motion leads speech), its median and the planted lag.
+    """Local DTW lag along a clip (positive = motion leads speech), its median, the planted lag and the search range.
 
     Parameters
     ----------
     profile
         :func:`~alloava_analysis.crossmodal.dtw.lag_profile` output (``time``, ``lag_s``), with an
-        optional boolean ``edge`` column marking segment edges (left out of the median).
+        optional boolean ``edge`` column marking segment edges (left out of the median) and an
+        optional ``max_lag_s`` attr (:func:`~alloava_analysis.crossmodal.dtw.dtw_lag`): the searched
+        range, drawn and used as the lag axis's limits.
     planted_lag_s
         The planted lag in seconds, drawn when given.
 
@@ -144,9 +147,15 @@ def plot_lag_profile(profile: pd.DataFrame, *, planted_lag_s: float | None = Non
                label=f"median {np.median(inner['lag_s']) * 1000:.0f} ms")
     if planted_lag_s is not None:
         ax.axhline(planted_lag_s * 1000, color="k", ls=":", label=f"planted {planted_lag_s * 1000:.0f} ms")
+    reach = profile.attrs.get("max_lag_s")
+    if reach:
+        for sign in (-1, 1):
+            ax.axhline(sign * reach * 1000, color="0.4", lw=0.8, ls="-.",
+                       label=f"searched range ±{reach * 1000:.0f} ms" if sign > 0 else None)
+        ax.set_ylim(-reach * 1000 * 1.08, reach * 1000 * 1.08)
     ax.set_xlabel("time in clip (s)")
     ax.set_ylabel("lag (ms), + = motion leads")
-    ax.legend(loc="upper right", fontsize=8, ncol=2)
+    legend_outside(ax, fontsize=8)
     fig.tight_layout()
     return fig
 
@@ -180,6 +189,6 @@ def plot_lagged_mi(curve: pd.DataFrame, *, null_p95: float | None = None, plante
     ax.set_xlabel("lag (ms), + = motion leads speech")
     ax.set_ylabel("mutual information (bits)")
     ax.set_ylim(bottom=0)
-    ax.legend(loc="upper left", fontsize=8)
+    legend_outside(ax, fontsize=8)
     fig.tight_layout()
     return fig

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..checks import check_option
+from .style import legend_outside
 
 
 def plot_rate_distribution(rates: pd.DataFrame, *, claimed_wpm: float | None = None,
@@ -43,7 +44,7 @@ def plot_rate_distribution(rates: pd.DataFrame, *, claimed_wpm: float | None = N
     if claimed_wpm is not None:
         axes[0].axvline(claimed_wpm, color="tab:red", ls="--", label=f"claimed mean ({claimed_wpm:g} words/min)")
     axes[0].plot([], [], color="k", lw=1.5, label="median of the clips")
-    axes[0].legend(loc="best")
+    legend_outside(axes[0], where="top", fontsize=8)
     fig.suptitle("Per clip: speech rate and duration")
     fig.tight_layout()
     return fig

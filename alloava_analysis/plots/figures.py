@@ -10,7 +10,7 @@ from ..checks import check_nonnegative, check_option, check_range
 from ..errors import ParameterError
 from ..model import Clip, validate_pose
 from ..schema import POSE_BONES
-from .style import literal
+from .style import legend_outside, literal
 
 
 def plot_skeleton(pose: xr.Dataset, time_s: float, *, min_confidence: float = 0.3,
@@ -145,6 +145,7 @@ def plot_claims(claims: list[dict]) -> plt.Figure:
     ax.axvline(1.0, color="k", lw=1)
     ax.set_xscale("log")
     ax.set_xlabel("measured / claimed (ratio, log scale)")
+    ax.set_ylabel("claim")
     fig.tight_layout()
     return fig
 
@@ -239,6 +240,7 @@ def plot_forest(per_clip: pd.DataFrame, pooled: dict | None = None) -> plt.Figur
     ax.axvline(0.0, color="0.5", lw=0.8)
     ax.set_xlim(-1, 1)
     ax.set_xlabel("correlation r (95 % CI)")
+    ax.set_ylabel("clip")
     fig.tight_layout()
     return fig
 
@@ -269,6 +271,6 @@ def plot_lag_curve(curve: pd.DataFrame, *, best_lag_s: float | None = None,
     ax.set_xlabel("lag (s), positive = motion leads speech")
     ax.set_ylabel("cross-correlation r")
     if best_lag_s is not None or planted_lag_s is not None:  # nothing labelled to explain otherwise
-        ax.legend(fontsize=8)
+        legend_outside(ax, fontsize=8)
     fig.tight_layout()
     return fig

@@ -28,6 +28,7 @@ from ..errors import MissingModalityError, ParameterError
 from ..io.audio import wav_bytes
 from ..model import CONFIDENCE_DIMS, POSITION_DIMS, Clip
 from .figures import POSE_BONES
+from .style import plotly_literal
 
 __all__ = ["InteractiveFigure", "skeleton_player"]
 
@@ -89,6 +90,11 @@ def _points(xy: np.ndarray) -> tuple[list, list]:
     return [float(v) for v in xy[ok, 0]], [float(v) for v in xy[ok, 1]]
 
 
+def _js(value: object) -> str:
+    """``value`` as a JavaScript literal that cannot close the ``<script>`` element it sits in."""
+    return json.dumps(value).replace("</", "<\\/")
+
+
 def _current_word(words: list[tuple[str, float, float]], t: float) -> str:
     return next((w for w, s, e in words if s <= t < e), "")
 
@@ -100,45 +106,61 @@ _SCRIPT = """
   var gd = document.getElementById("%(uid)s");
   var audio = document.getElementById("%(uid)s-audio");
   var spans = root.querySelectorAll("span.alloava-word");
-  var times = %(times)s, start = %(start)s, frames = %(frames)s, cursor = %(cursor)s, last = -1;
+  var times = %(times)s, start = %(start)s, frames = %(frames)s, cursor = %(cursor)s;
+  var words = %(words)s, prefix = %(prefix)s;
+  var lastFrame = -1, lastWord = -2, target = null;
   function frameAt(t) {
     var lo = 0, hi = times.length - 1;
     while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (times[mid] <= t) lo = mid; else hi = mid - 1; }
     return lo;
   }
+  function wordAt(t) {  // the rule of the Python side: start <= t < end
+    for (var k = 0; k < words.length; k++) { if (words[k][1] <= t && t < words[k][2]) return k; }
+    return -1;
+  }
+  // One media time drives everything: the frame drawn, the title's word and the highlighted word are looked
+  // up from the same t (the word is never looked up at a frame's time).
   function show(t) {
-    var i = frameAt(t);
-    if (i !== last && window.Plotly && gd.layout) {
-      last = i;
-      var f = frames[i], t = times[i];
-      Plotly.update(gd, {x: [f[0], f[2], [t, t]], y: [f[1], f[3], [-0.5, 3]]},
-                    {"title.text": f[4], "sliders[0].active": i}, [0, 1, cursor]);
-    }
-    spans.forEach(function (s) {
-      var on = t >= +s.dataset.start && t < +s.dataset.end;
-      s.style.background = on ? "#ffd54f" : "";
-      s.style.fontWeight = on ? "bold" : "";
+    var i = frameAt(t), k = wordAt(t);
+    spans.forEach(function (s, j) {
+      s.style.background = j === k ? "#ffd54f" : "";
+      s.style.fontWeight = j === k ? "bold" : "";
     });
+    root.dataset.word = k;
+    if ((i !== lastFrame || k !== lastWord) && window.Plotly && gd.layout) {
+      lastFrame = i; lastWord = k;
+      var f = frames[i], title = prefix + "  t = " + t.toFixed(2) + " s  <b>" + (k >= 0 ? words[k][0] : "") + "</b>";
+      Plotly.update(gd, {x: [f[0], f[2], [times[i], times[i]]], y: [f[1], f[3], [-0.5, 3]]},
+                    {"title.text": title, "sliders[0].active": i}, [0, 1, cursor]);
+    }
   }
-  function tick() { show(start + audio.currentTime); if (!audio.paused) requestAnimationFrame(tick); }
+  // the audio clock after a seek we asked for: the browser may land a hair before the requested time
+  function audioTime() {
+    var t = start + audio.currentTime;
+    if (target !== null && Math.abs(t - target) < 0.02) t = target;
+    return t;
+  }
+  function seek(t) {
+    target = t;
+    show(t);
+    if (audio) audio.currentTime = Math.max(0, t - start);
+  }
+  function tick() { show(audioTime()); if (!audio.paused) requestAnimationFrame(tick); }
   if (audio) {
-    audio.addEventListener("play", function () { requestAnimationFrame(tick); });
-    audio.addEventListener("seeked", function () { show(start + audio.currentTime); });
-    audio.addEventListener("timeupdate", function () { if (audio.paused) show(start + audio.currentTime); });
+    audio.addEventListener("play", function () { target = null; requestAnimationFrame(tick); });
+    audio.addEventListener("seeked", function () { show(audioTime()); });
+    audio.addEventListener("timeupdate", function () { if (audio.paused) show(audioTime()); });
   }
+  spans.forEach(function (s, k) {
+    s.addEventListener("click", function () { seek(Math.max(words[k][1], start)); });
+  });
   function hook() {
     if (!(window.Plotly && gd.on)) { setTimeout(hook, 100); return; }
     gd.on("plotly_sliderchange", function (e) {
       var i = +e.step.value;
-      if (i === last) return;
-      if (audio) audio.currentTime = Math.max(0, times[i] - start);
-      show(times[i]);
+      if (i !== lastFrame) seek(times[i]);
     });
-    spans.forEach(function (s) {
-      s.addEventListener("click", function () {
-        if (audio) audio.currentTime = Math.max(0, +s.dataset.start - start);
-      });
-    });
+    if (lastWord === -2) show(times[0]);
   }
   hook();
 })();
@@ -205,9 +227,10 @@ def skeleton_player(clip: Clip, *, start: float = 0.0, duration: float = 8.0, fp
     fig.add_trace(go.Scatter(x=px, y=py, mode="markers", marker={"size": 6, "color": "#d62728"}, name="keypoints",
                              hovertemplate="x %{x:.0f} px, y %{y:.0f} px<extra></extra>"), row=1, col=1)
     for k, (w, s, e) in enumerate(words):
-        fig.add_trace(go.Scatter(x=[s, e], y=[k % 3, k % 3], mode="lines+text", text=[w, ""],
-                                 textposition="top right", line={"color": "#ff7f0e", "width": 6},
-                                 showlegend=False, hovertemplate=f"{html.escape(w)}: {s:.2f}-{e:.2f} s<extra></extra>"),
+        fig.add_trace(go.Scatter(x=[s, e], y=[k % 3, k % 3], mode="lines+text", text=[plotly_literal(w), ""],
+                                 textposition="top right", line={"color": "#ff7f0e", "width": 6}, showlegend=False,
+                                 customdata=[plotly_literal(w)] * 2,  # not in the template: "%{x}" stays literal
+                                 hovertemplate=f"%{{customdata}}: {s:.2f}-{e:.2f} s<extra></extra>"),
                       row=2, col=1)
     fig.add_trace(go.Scatter(x=[times[0], times[0]], y=[-0.5, 3], mode="lines", line={"color": "black", "width": 2},
                              name="now"), row=2, col=1)
@@ -216,14 +239,14 @@ def skeleton_player(clip: Clip, *, start: float = 0.0, duration: float = 8.0, fp
     for i, t in enumerate(times):
         bx, by = _bone_lines(names, xy[i])
         px, py = _points(xy[i])
-        title = f"{clip.clip_id}  t = {t:.2f} s  <b>{html.escape(_current_word(words, t))}</b>"
+        title = f"{plotly_literal(clip.clip_id)}  t = {t:.2f} s  <b>{plotly_literal(_current_word(words, t))}</b>"
         frames.append(go.Frame(name=f"f{i}", traces=[0, 1, cursor],
                                data=[go.Scatter(x=bx, y=by), go.Scatter(x=px, y=py),
                                      go.Scatter(x=[t, t], y=[-0.5, 3])],
                                layout={"title": {"text": title}}))
         compact.append([[None if v is None else round(v, 1) for v in bx],
                         [None if v is None else round(v, 1) for v in by],
-                        [round(v, 1) for v in px], [round(v, 1) for v in py], title])
+                        [round(v, 1) for v in px], [round(v, 1) for v in py]])
     fig.frames = frames
     finite = xy[np.isfinite(xy).all(axis=2)]
     pad = 40.0
@@ -233,7 +256,7 @@ def skeleton_player(clip: Clip, *, start: float = 0.0, duration: float = 8.0, fp
               "args": [[f"f{i}"], {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
                                    "transition": {"duration": 0}}]} for i, t in enumerate(times)]
     fig.update_layout(height=height, margin={"l": 60, "r": 20, "t": 70, "b": 40}, showlegend=False,
-                      title={"text": f"{clip.clip_id}  t = {times[0]:.2f} s"},
+                      title={"text": f"{plotly_literal(clip.clip_id)}  t = {times[0]:.2f} s"},
                       sliders=[{"steps": steps, "currentvalue": {"prefix": "time (s): "}, "pad": {"t": 30}}])
     fig.update_xaxes(title_text="x (px)", range=x_range, row=1, col=1)
     fig.update_yaxes(title_text="y (px)", range=y_range, scaleanchor="x", scaleratio=1, row=1, col=1)
@@ -272,6 +295,8 @@ def skeleton_player(clip: Clip, *, start: float = 0.0, duration: float = 8.0, fp
             f'<p style="margin:4px 0"><b>audio of {start:.1f}-{stop:.1f} s</b> (play it: the skeleton, the cursor '
             f'and the highlighted word follow; click a word to jump)</p>{audio_tag}'
             f'<p style="line-height:1.8;font-size:14px">{transcript}</p></div>')
-    script = _SCRIPT % {"uid": uid, "times": json.dumps([round(float(t), 4) for t in times]),
-                        "start": json.dumps(float(start)), "frames": json.dumps(compact), "cursor": cursor}
+    script = _SCRIPT % {"uid": uid, "times": _js([round(float(t), 4) for t in times]), "start": _js(float(start)),
+                        "frames": _js(compact), "cursor": cursor,
+                        "words": _js([[html.escape(w), s, e] for w, s, e in words]),
+                        "prefix": _js(html.escape(clip.clip_id))}
     return InteractiveFigure(html=body + script, figure=fig, frame_times=times, words=words)

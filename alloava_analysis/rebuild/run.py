@@ -14,6 +14,7 @@ from tqdm.auto import tqdm
 from ..checks import check_int
 from ..errors import ParameterError
 from ..io.labels import INDEX_COLUMNS, LABELS_FILE, write_labels
+from ..io.layout import check_corpus_output
 from ..io.manifest import (
     CORE_COLUMNS,
     MODALITIES,
@@ -183,7 +184,7 @@ def rebuild(manifest: str | Path | pd.DataFrame, out: str | Path, *, workers: in
     if not isinstance(ytdl_format, str) or not ytdl_format.strip():
         raise ParameterError(f"invalid value for ytdl_format: expected a yt-dlp format selector (a non-empty "
                              f"string such as {DEFAULT_FORMAT!r}), got {ytdl_format!r}", name="ytdl_format")
-    out = Path(out).resolve()
+    out = check_corpus_output(out, sources=(manifest if isinstance(manifest, (str, Path)) else None,)).resolve()
     out.mkdir(parents=True, exist_ok=True)
     rows, failed = _read_tasks(manifest, out)
     tasks = []

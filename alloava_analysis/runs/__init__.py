@@ -3,5 +3,5 @@
 A driver takes a corpus (or its folder), maps the per-clip functions of the
 analysis packages over it, and returns one result dict. Modules:
 :mod:`.validate`, :mod:`.convert`, :mod:`.stats`, :mod:`.correlate`,
-:mod:`.sensitivity`, :mod:`.audit`, :mod:`.evaluate`, :mod:`.export`.
+:mod:`.sensitivity`, :mod:`.audit`, :mod:`.evaluate`, :mod:`.export`, :mod:`.gestures`.
 """

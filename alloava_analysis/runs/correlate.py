@@ -55,7 +55,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..checks import check_nonnegative, check_option, check_positive, check_range
+from ..checks import check_nonnegative, check_option, check_positive
 from ..corpus import ANALYSIS_ERRORS, Corpus
 from ..crossmodal import correlation, dtw, information
 from ..crossmodal.coupling import (
@@ -79,8 +79,7 @@ log = logging.getLogger(__name__)
 def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = None, group: str = "hands",
                   progress: bool = True, energy: bool = True, detrend_s: float = 2.0,
                   motion: MotionSettings | None = None, normalize: bool = True, rate_window_s: float = 5.0,
-                  workers: int | None = 1, scheduler: Any = None,
-                  **clean: Any) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
+                  workers: int | None = 1, scheduler: Any = None) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
     """Window and frame tables of every clip (clips that fail are skipped and listed).
 
     With a corpus (or its path), clips are loaded and analysed by ``workers``
@@ -104,7 +103,8 @@ def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = N
     detrend_s
         Moving average removed from the frame series, seconds (0 keeps them raw).
     motion
-        How movement is measured (None: :class:`~alloava_analysis.features.MotionSettings` defaults).
+        How movement is measured, pose cleaning included (None:
+        :class:`~alloava_analysis.features.MotionSettings` defaults).
     normalize
         Movement in shoulder widths per second (True) or raw position units per second.
     rate_window_s
@@ -112,9 +112,6 @@ def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = N
     workers, scheduler
         Local processes (``None``: every core) or a Dask cluster address (corpora only; in-memory clips are
         analysed in this process).
-    clean
-        Pose cleaning before kinematics: ``confidence_threshold``, ``max_gap_s``, ``smooth_s`` (see
-        :func:`~alloava_analysis.crossmodal.coupling.clip_tables`).
 
     Returns
     -------
@@ -128,9 +125,9 @@ def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = N
     """
     check_settings(window_s=window_s, hop_s=hop_s, group=group)
     _check_table_options(energy=energy, detrend_s=detrend_s, motion=motion, normalize=normalize,
-                         rate_window_s=rate_window_s, clean=clean)
+                         rate_window_s=rate_window_s)
     options = dict(window_s=window_s, hop_s=hop_s, group=group, energy=energy, detrend_s=detrend_s,
-                   motion=motion, normalize=normalize, rate_window_s=rate_window_s, **clean)
+                   motion=motion, normalize=normalize, rate_window_s=rate_window_s)
 
     if isinstance(source, (str, Path)):
         source = Corpus(source)
@@ -166,11 +163,7 @@ def corpus_tables(source: Any, *, window_s: float = 5.0, hop_s: float | None = N
     return windows, frames, failed
 
 
-CLEAN_OPTIONS = ("confidence_threshold", "max_gap_s", "smooth_s")
-
-
-def _check_table_options(*, energy: Any, detrend_s: Any, motion: Any, normalize: Any, rate_window_s: Any,
-                         clean: dict) -> None:
+def _check_table_options(*, energy: Any, detrend_s: Any, motion: Any, normalize: Any, rate_window_s: Any) -> None:
     """ParameterError for an option of :func:`corpus_tables` that every clip would fail with (checked once, here)."""
     check_option("energy", energy, (False, True))
     check_nonnegative("detrend_s", detrend_s)
@@ -179,15 +172,6 @@ def _check_table_options(*, energy: Any, detrend_s: Any, motion: Any, normalize:
                              name="motion")
     check_option("normalize", normalize, (False, True))
     check_positive("rate_window_s", rate_window_s)
-    unknown = sorted(set(clean) - set(CLEAN_OPTIONS))
-    if unknown:
-        raise ParameterError(f"expected pose-cleaning options among {CLEAN_OPTIONS}, got {unknown}",
-                             name=unknown[0], allowed=CLEAN_OPTIONS)
-    if "confidence_threshold" in clean:
-        check_range("confidence_threshold", clean["confidence_threshold"], 0.0, 1.0)
-    for name in ("max_gap_s", "smooth_s"):
-        if name in clean:
-            check_nonnegative(name, clean[name])
 
 
 def correlate_corpus(source: Any, settings: CorrelateSettings | None = None, *, return_frames: bool = False,
@@ -235,11 +219,10 @@ def correlate_corpus(source: Any, settings: CorrelateSettings | None = None, *, 
         (Besag & Clifford's sequential p-value, exactly valid; None: all ``n_surrogates``).
     dtw_segment_s
         DTW aligns segments of this length (None: whole clips).
-    confidence_threshold, max_gap_s, smooth_s
-        Pose cleaning before kinematics.
     motion
         How movement is measured: planar or with z, relative to the body or the
-        image, cut handling (default
+        image, cut handling, pose cleaning (``confidence_threshold``,
+        ``max_gap_s``, ``smooth_s``) (default
         :class:`~alloava_analysis.features.MotionSettings`; recorded in
         ``settings["motion"]``).
     speech_rate
@@ -293,7 +276,7 @@ def correlate_corpus(source: Any, settings: CorrelateSettings | None = None, *, 
         windows, frames, failed = corpus_tables(source, window_s=s.window_s, hop_s=s.hop_s, group=s.group,
                                                 progress=progress, detrend_s=s.detrend_s, motion=motion_settings,
                                                 normalize=s.normalize, rate_window_s=s.rate_window_s,
-                                                workers=workers, scheduler=scheduler, **s.clean_options())
+                                                workers=workers, scheduler=scheduler)
         y_col, y_text = SPEECH_RATES[s.speech_rate]
         y_text = y_text.format(rate_window_s=s.rate_window_s)
         measure = motion_settings.to_dict(s.group)["measure"]

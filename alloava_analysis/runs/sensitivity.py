@@ -9,12 +9,15 @@ tidy table (one row per setting and pooling).
 from __future__ import annotations
 
 import logging
+import os
 import warnings
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
 from ..checks import check_option
+from ..corpus import Corpus, as_corpus
 from ..crossmodal.correlation import pooled_correlation
 from ..crossmodal.coupling import SPEECH_RATES
 from ..errors import ParameterError
@@ -61,7 +64,7 @@ def sensitivity_settings(*, baseline: dict[str, Any], **values: tuple) -> list[d
 
 
 def coupling_sensitivity(clips: Any, settings: SensitivitySettings | None = None, *, progress: bool = False,
-                         **options: Any) -> pd.DataFrame:
+                         **options: Any) -> dict:
     """Pooled speech rate vs movement intensity correlation for each analysis choice, one at a time.
 
     Parameters
@@ -97,12 +100,16 @@ def coupling_sensitivity(clips: Any, settings: SensitivitySettings | None = None
 
     Returns
     -------
-    pandas.DataFrame
-        One row per setting and pooling: ``factor, window_s, group, smooth_s, motion, normalize,
-        speech_rate, pooling, r, ci_low, ci_high, n_clips, n_windows``; ``attrs`` holds ``settings``,
-        ``failed`` (``{clip_id, reason}`` of clips left out of some setting) and ``notes``.
+    dict
+        ``{settings, failed, skipped, notes, table}`` as every driver: ``failed`` lists ``{clip_id,
+        reason}`` of clips left out of some setting, ``skipped`` the corpus's ``{path, reason}`` files that
+        are not clips; ``table`` (a DataFrame) has one row per setting and pooling: ``factor, window_s,
+        group, smooth_s, motion, normalize, speech_rate, pooling, r, ci_low, ci_high, n_clips, n_windows``.
     """
     s = SensitivitySettings.resolve(settings, **options)
+    if isinstance(clips, (str, os.PathLike, Corpus)):  # a list of clips is analysed as it is
+        clips = as_corpus(clips)
+    skipped = list(clips.skipped_files) if isinstance(clips, Corpus) else []
     windows_s, groups, smooth_s, normalize, speech_rates = s.windows_s, s.groups, s.smooth_s, s.normalize, \
         s.speech_rates
     motions = dict(DEFAULT_MOTIONS if s.motions is None else s.motions)
@@ -119,7 +126,8 @@ def coupling_sensitivity(clips: Any, settings: SensitivitySettings | None = None
         key = tuple(setting[k] for k in ("window_s", "group", "smooth_s", "motion", "normalize"))
         if key not in tables:  # speech-rate definitions share one window table
             windows, _, failed = corpus_tables(clips, window_s=setting["window_s"], group=setting["group"],
-                                               smooth_s=setting["smooth_s"], motion=motions[setting["motion"]],
+                                               motion=replace(motions[setting["motion"]],
+                                                              smooth_s=setting["smooth_s"]),
                                                normalize=setting["normalize"], energy=False, progress=progress)
             if failed:
                 log.info("%s: %d clip(s) skipped", setting, len(failed))
@@ -135,6 +143,5 @@ def coupling_sensitivity(clips: Any, settings: SensitivitySettings | None = None
             rows.append({**setting, "pooling": pooling, "r": pooled.get("r"), "ci_low": pooled.get("ci_low"),
                          "ci_high": pooled.get("ci_high"), "n_clips": pooled.get("n_clips", 0),
                          "n_windows": pooled.get("n_windows", 0)})
-    table = pd.DataFrame(rows)
-    table.attrs = {"settings": s.to_dict(), "failed": list(failed_by_clip.values()), "notes": []}
-    return table
+    return {"settings": s.to_dict(), "failed": list(failed_by_clip.values()), "skipped": skipped, "notes": [],
+            "table": pd.DataFrame(rows)}

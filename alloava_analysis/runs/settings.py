@@ -22,7 +22,7 @@ from ..checks import check_int, check_nonnegative, check_option, check_options, 
 from ..errors import ParameterError
 
 __all__ = ["AuditSettings", "ConvertSettings", "CorrelateSettings", "EvaluateSettings", "ExportSettings",
-           "JobSettings", "SensitivitySettings", "ValidateSettings"]
+           "JobSettings", "SensitivitySettings", "SynchronySettings", "ValidateSettings"]
 
 S = TypeVar("S", bound="JobSettings")
 
@@ -114,6 +114,17 @@ class ValidateSettings(JobSettings):
 
 
 @dataclass(frozen=True)
+class StatsSettings(JobSettings):
+    """How ``alloava stats`` measures a corpus: no choices yet; the object keeps the one driver contract.
+
+    Parameters
+    ----------
+    None
+        The statistics are fixed (see :func:`alloava_analysis.stats.descriptive.measure_table`).
+    """
+
+
+@dataclass(frozen=True)
 class ConvertSettings(JobSettings):
     """How ``alloava convert`` fills the store.
 
@@ -161,10 +172,8 @@ class CorrelateSettings(JobSettings):
         None draws all ``n_surrogates``).
     dtw_segment_s
         DTW aligns segments of this length in seconds (None: whole clips).
-    confidence_threshold, max_gap_s, smooth_s
-        Pose cleaning before kinematics.
     motion
-        How movement is measured (a :class:`~alloava_analysis.features.MotionSettings`).
+        How movement is measured, pose cleaning included (a :class:`~alloava_analysis.features.MotionSettings`).
     speech_rate
         Speech-rate definition, one of :data:`alloava_analysis.choices.SPEECH_RATES`.
     rate_window_s
@@ -197,9 +206,6 @@ class CorrelateSettings(JobSettings):
     mi_max_samples: int | None = 20_000
     mi_stop_after: int | None = 10
     dtw_segment_s: float | None = 60.0
-    confidence_threshold: float = 0.5
-    max_gap_s: float = 0.2
-    smooth_s: float = 0.0
     motion: Any = field(default_factory=_default_motion)
     speech_rate: str = "word_starts"
     rate_window_s: float = 5.0
@@ -224,9 +230,7 @@ class CorrelateSettings(JobSettings):
                        n_boot=self.n_boot, n_surrogates=self.n_surrogates)
         for name in ("max_lag_s", "rate_window_s", "lag_block_s"):
             check_positive(name, getattr(self, name))
-        for name in ("detrend_s", "smooth_s", "max_gap_s"):
-            check_nonnegative(name, getattr(self, name))
-        check_range("confidence_threshold", self.confidence_threshold, 0.0, 1.0)
+        check_nonnegative("detrend_s", self.detrend_s)
         check_int("n_boot_lag", self.n_boot_lag, minimum=1)
         check_int("mi_k", self.mi_k, minimum=1)
         check_int("seed", self.seed, minimum=0)
@@ -241,17 +245,6 @@ class CorrelateSettings(JobSettings):
     def hop(self) -> float:
         """The hop between windows in seconds (``hop_s``, else ``window_s``)."""
         return self.window_s if self.hop_s is None else self.hop_s
-
-    def clean_options(self) -> dict[str, float]:
-        """The pose-cleaning options of :func:`~alloava_analysis.features.motion.clean_pose`.
-
-        Returns
-        -------
-        dict
-            ``confidence_threshold``, ``max_gap_s``, ``smooth_s``.
-        """
-        return {"confidence_threshold": self.confidence_threshold, "max_gap_s": self.max_gap_s,
-                "smooth_s": self.smooth_s}
 
 
 @dataclass(frozen=True)
@@ -517,3 +510,96 @@ class SensitivitySettings(JobSettings):
         if self.motions is not None:
             out["motions"] = {label: m.to_dict() for label, m in self.motions.items()}
         return out
+
+
+@dataclass(frozen=True)
+class SynchronySettings(JobSettings):
+    """Every choice of the prosody-gesture synchrony analysis (see :mod:`alloava_analysis.runs.synchrony`).
+
+    Parameters
+    ----------
+    f0_method
+        F0 tracker, one of :data:`alloava_analysis.choices.F0_METHODS`.
+    fmin, fmax
+        F0 search range in Hz (None for both: the speaker-adapted two-pass range).
+    f0_prominence_st, f0_smooth_s
+        Least prominence (semitones) of an F0 peak; moving mean (seconds) before peak picking.
+    envelope_cutoff_hz, envelope_prominence
+        Envelope low-pass (Hz); least prominence of its peaks as a share of the clip's 95th percentile.
+    min_separation_s
+        Least time between two peaks of one kind.
+    max_pause_s
+        Pauses shorter than this do not split a clip's speech intervals.
+    kinds
+        Prosodic events timed against, of :data:`alloava_analysis.choices.PROSODIC_EVENTS`.
+    null
+        How the null moves units, one of :data:`alloava_analysis.choices.SYNCHRONY_NULLS`.
+    n_null, n_boot
+        Draws of the null (p-value resolution ``1 / (1 + n_null)``); bootstrap resamples of each interval.
+    ci, alpha
+        Interval coverage; level at which a kind is said to coincide with the peaks.
+    seed
+        Seed of the null and the bootstraps.
+    """
+
+    CHOICES: ClassVar[dict[str, tuple]] = {"f0_method": choices.F0_METHODS, "null": choices.SYNCHRONY_NULLS}
+
+    f0_method: str = "praat"
+    fmin: float | None = None
+    fmax: float | None = None
+    f0_prominence_st: float = 1.0
+    f0_smooth_s: float = 0.05
+    envelope_cutoff_hz: float = 12.0
+    envelope_prominence: float = 0.1
+    min_separation_s: float = 0.15
+    max_pause_s: float = 0.5
+    kinds: tuple[str, ...] = choices.PROSODIC_EVENTS
+    null: str = "shift"
+    n_null: int = 999
+    n_boot: int = 2000
+    ci: float = 0.95
+    alpha: float = 0.05
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        self._check_choices()
+        kinds = [self.kinds] if isinstance(self.kinds, str) else self.kinds
+        object.__setattr__(self, "kinds", tuple(check_options("kinds", kinds, choices.PROSODIC_EVENTS)))
+        check_positive("fmin", self.fmin, allow_none=True)
+        check_positive("fmax", self.fmax, allow_none=True)
+        if (self.fmin is None) != (self.fmax is None) or (self.fmin is not None and not self.fmin < self.fmax):
+            raise ParameterError(f"invalid value for fmax: expected fmin < fmax, both given, or both None; got "
+                                 f"fmin={self.fmin}, fmax={self.fmax}", name="fmax")
+        check_positive("f0_prominence_st", self.f0_prominence_st)
+        check_range("envelope_cutoff_hz", self.envelope_cutoff_hz, 0.0, 50.0, inclusive=(False, False))
+        check_range("envelope_prominence", self.envelope_prominence, 0.0, 1.0, inclusive=(False, True))
+        for name in ("f0_smooth_s", "min_separation_s", "max_pause_s"):
+            check_nonnegative(name, getattr(self, name))
+        check_int("n_null", self.n_null, minimum=1)
+        check_int("n_boot", self.n_boot, minimum=1)
+        check_range("ci", self.ci, 0.0, 1.0, inclusive=(False, False))
+        check_range("alpha", self.alpha, 0.0, 1.0, inclusive=(False, False))
+        check_int("seed", self.seed, minimum=0)
+
+    def prosody_options(self) -> dict[str, Any]:
+        """The options of :func:`~alloava_analysis.features.prosody.prosodic_events`.
+
+        Returns
+        -------
+        dict
+            ``f0_method, fmin, fmax, f0_prominence_st, f0_smooth_s, envelope_cutoff_hz, envelope_prominence,
+            min_separation_s, max_pause_s``.
+        """
+        names = ("f0_method", "fmin", "fmax", "f0_prominence_st", "f0_smooth_s", "envelope_cutoff_hz",
+                 "envelope_prominence", "min_separation_s", "max_pause_s")
+        return {n: getattr(self, n) for n in names}
+
+    def synchrony_options(self) -> dict[str, Any]:
+        """The options of :func:`~alloava_analysis.crossmodal.synchrony.synchrony`.
+
+        Returns
+        -------
+        dict
+            ``kinds, null, n_null, n_boot, ci, alpha, seed``.
+        """
+        return {n: getattr(self, n) for n in ("kinds", "null", "n_null", "n_boot", "ci", "alpha", "seed")}

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import logging
 import warnings
-from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from ..corpus import Corpus, as_corpus, clip_summary, duplicate_videos
 from ..stats.descriptive import claims_vs_measured, load_claims, measure_table
+from .settings import StatsSettings
 
 log = logging.getLogger(__name__)
 
@@ -94,33 +95,43 @@ def measure(corpus: Corpus, *, progress: bool = True) -> dict:
     return measure_table(table)
 
 
-def corpus_stats(path: str | Path | Corpus, *, progress: bool = True) -> dict:
+def corpus_stats(source: Any, settings: StatsSettings | None = None, *, progress: bool = True,
+                 **options: Any) -> dict:
     """The ``alloava stats --json`` object.
 
     Parameters
     ----------
-    path
+    source
         A corpus or its folder.
+    settings
+        The job's settings (:class:`~alloava_analysis.runs.settings.StatsSettings`, which has no choices yet).
     progress
         Show a progress bar on stderr while clips are loaded.
+    options
+        Fields of :class:`StatsSettings` replacing those of ``settings``.
 
     Returns
     -------
     dict
+        ``{settings, failed, skipped, notes}`` as every driver, with ``root``;
         ``measured``; ``claims`` (``{name, claimed, measured, unit, source,
-        source_id}``); the claims' own ``consistency_notes``; ``failed``
-        (``{clip_id, reason}``: clips that could not be loaded, left out of
-        ``measured``); ``skipped`` (``{path, reason}``: files that are not clips).
+        source_id}``); the claims' own ``consistency_notes``; ``duplicates``
+        (``{youtube_id, clip_ids, counted_as}``, each also a sentence in
+        ``notes``). ``failed`` lists ``{clip_id, reason}`` of clips that could
+        not be loaded (left out of ``measured``); ``skipped`` ``{path, reason}``
+        of files that are not clips.
     """
-    corpus = as_corpus(path)
+    s = StatsSettings.resolve(settings, **options)
+    corpus = as_corpus(source)
     table, failed = clip_table_and_failures(corpus, progress=progress)
     measured = measure_table(table)
     claims = load_claims()
     duplicates = duplicate_videos(corpus.index)
-    for dup in duplicates:
-        log.warning("YouTube video %s is listed as %s; counted once, as %s", dup["youtube_id"],
-                    ", ".join(dup["clip_ids"]), dup["counted_as"])
+    notes = [f"YouTube video {dup['youtube_id']} is listed as {', '.join(dup['clip_ids'])}; counted once, as "
+             f"{dup['counted_as']}" for dup in duplicates]
+    for note in notes:
+        log.warning("%s", note)
     return {"root": str(corpus.root), "measured": measured, "claims": claims_vs_measured(measured, claims),
-            "consistency_notes": claims["consistency_notes"], "failed": failed,
-            "skipped": list(corpus.skipped_files), "duplicates": duplicates}
+            "consistency_notes": claims["consistency_notes"], "duplicates": duplicates, "settings": s.to_dict(),
+            "failed": failed, "skipped": list(corpus.skipped_files), "notes": notes}
 

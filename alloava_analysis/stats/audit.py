@@ -150,7 +150,8 @@ def clip_metrics(clip: Clip, *, low_confidence: float = 0.5, window_s: float = 5
         rec["notes"].append(f"no movement: {err}")
     if words is not None and len(words):
         try:
-            windows, _ = clip_tables(clip, window_s=window_s, energy=False, confidence_threshold=low_confidence)
+            windows, _ = clip_tables(clip, window_s=window_s, energy=False,
+                                     motion=motion.MotionSettings(confidence_threshold=low_confidence))
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 table = correlation.correlation_table(windows, "intensity", "speech_rate", interval="ar1")  # one clip

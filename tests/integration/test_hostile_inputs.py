@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -495,3 +496,63 @@ def test_a_full_disk_during_export_says_no_space_left_and_which_file(corpus, cap
     if result["files"] and not (disk / "nc" / ".alloava-export.json").exists():  # what fitted stands; it says
         assert any("export record could not be written" in n for n in result["notes"]), result  # they are unrecorded
     assert not [p for p in disk.rglob("*") if p.is_file() and not p.name.endswith((".nc", ".alloava-export.json"))]
+
+
+STARTUP_HOOK = '''
+import os, signal, time
+from pathlib import Path
+
+from alloava_analysis import parallel
+
+
+def start_then_interrupt(*args):
+    """A worker's start-up: the usual initializer, then Ctrl-C reaches the command before any clip is taken."""
+    parallel._init_worker(*args)  # in a spawned worker, the module's own initializer
+    Path(os.environ["ALLOAVA_TEST_MARKERS"], str(os.getpid())).write_text("starting")
+    os.kill(os.getppid(), signal.SIGINT)
+    while True:  # still starting when the command stops
+        time.sleep(0.05)
+'''
+
+RUN_WITH_STARTUP_HOOK = '''
+import sys
+
+if __name__ == "__main__":  # the spawned workers import this file again
+    import startup_hook
+    import alloava_analysis.parallel as parallel
+    parallel._init_worker = startup_hook.start_then_interrupt  # the pool's initializer, sent to the workers by name
+    from alloava_analysis.cli import main
+    sys.exit(main(sys.argv[1:]))
+'''
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc to find the worker processes")
+def test_ctrl_c_while_workers_start_exits_130_leaving_no_partial_output(corpus, tmp_path):
+    """SIGINT sent from a worker's initializer (a known point of start-up, no sleeps) to ``convert --workers 2``."""
+    root, _ = corpus
+    hooks, markers, tmp, store = tmp_path / "hooks", tmp_path / "markers", tmp_path / "tmp", tmp_path / "store"
+    for folder in (hooks, markers, tmp):
+        folder.mkdir()
+    (hooks / "startup_hook.py").write_text(STARTUP_HOOK)
+    (hooks / "run_convert.py").write_text(RUN_WITH_STARTUP_HOOK)
+    repo = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(repo), str(hooks)]), TMPDIR=str(tmp),
+               ALLOAVA_TEST_MARKERS=str(markers))
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    proc = subprocess.Popen([sys.executable, str(hooks / "run_convert.py"), "convert", str(root), "--store", str(store),
+                             "--workers", "2", "--quiet"], cwd=repo, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=240)  # a bound against hanging, not a timing assertion
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    workers = [int(p.name) for p in markers.iterdir()]
+    assert workers, f"no worker reached its start-up hook: {err}"
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err and "stopped by SIGINT" in err, err
+    assert not any(_alive(pid) for pid in workers), "worker processes outlived the stopped command"
+    assert not list(tmp.iterdir()), "the workers' folder was left behind"
+    left = [p for p in store.rglob("*") if p.is_file() and p != store / st.LOCK_FILE]  # the lock file stays, empty
+    assert not left, "a stopped convert left files in the store"
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before

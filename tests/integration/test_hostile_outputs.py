@@ -203,3 +203,46 @@ def test_a_balanced_manifest_of_masked_cells_only_is_refused(small, capsys, tmp_
     code, out = run_json(capsys, *_audit(small, "--balanced-manifest", str(tmp_path / "b.csv")))
     assert code == 1 and "only masked cells" in out["message"], out
     assert not (tmp_path / "b.csv").exists()
+
+
+# -- the commands that write a corpus: fetch, rebuild, extract -------------------------------------------------
+def _writers(corpus: Path, out: Path, manifest: Path) -> dict[str, list[str]]:
+    wav = sorted((corpus / "audio").iterdir())[0]
+    return {"fetch": ["fetch", "--ids", wav.stem, "--manifest", str(manifest), "--out", str(out),
+                      "--endpoint", "http://127.0.0.1:9", "--retries", "0"],
+            "rebuild": ["rebuild", str(manifest), "--out", str(out), "--workers", "1"],
+            "extract": ["extract", str(wav), "--out", str(out), "--offline", "--no-sync"]}
+
+
+@pytest.mark.parametrize("command", ["fetch", "rebuild", "extract"])
+@pytest.mark.parametrize("target, why", [("labels.csv/new", "is a file, not a folder"),
+                                         ("labels.csv", "is a file, not a folder"),
+                                         ("manifest.csv", "is a file, not a folder"),
+                                         ("linked_out", "its audio folder is a symbolic link that leads outside")])
+def test_corpus_writers_refuse_unsafe_out_folders_before_any_work(small, capsys, tmp_path, command, target, why):
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("clip_id,url\n", encoding="utf-8")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (tmp_path / "linked_out").mkdir()
+    (tmp_path / "linked_out" / "audio").symlink_to(outside)
+    out = tmp_path / target if target in ("manifest.csv", "linked_out") else small / target
+    before = _snapshot(small)
+    code, result = run_json(capsys, *_writers(small, out, manifest)[command])
+    assert code == 2 and result["error"] == "OutputPathError", result
+    assert why in result["message"] and str(out) in result["message"]
+    assert _snapshot(small) == before and list(outside.iterdir()) == []
+    assert manifest.read_text(encoding="utf-8") == "clip_id,url\n"
+
+
+def test_extract_refuses_to_replace_a_clip_already_in_out_unless_overwrite(small, capsys, tmp_path):
+    """A transcript corrected by hand survives a second extract of its clip (refused before the ASR runs)."""
+    wav = sorted((small / "audio").iterdir())[0]
+    transcript = small / "transcript" / f"{wav.stem}.json"
+    transcript.write_text(transcript.read_text(encoding="utf-8").replace("}", "} ", 1), encoding="utf-8")
+    before = _snapshot(small)
+    code, result = run_json(capsys, "extract", str(wav), "--out", str(small), "--offline", "--no-sync")
+    assert code == 2 and result["error"] == "OutputPathError", result
+    assert str(transcript) in result["message"] and "--overwrite" in result["message"]
+    assert str(wav) not in result["message"]  # the input file itself is never replaced, so not in the way
+    assert _snapshot(small) == before

@@ -1,4 +1,5 @@
-"""Labs: instructor solutions pass every check; student notebooks run and get 'not answered yet' feedback."""
+"""Labs: the sources (instructor solutions) pass every public check; the released student notebooks run and get
+'not answered yet' feedback. (Release and grading end to end: tests/unit/labs/test_autograde.py.)"""
 from __future__ import annotations
 
 import json
@@ -20,9 +21,9 @@ SOLUTIONS = sorted((ROOT / "notebooks" / "labs" / "instructor").glob("[0-9][0-9]
 def test_every_lab_has_a_student_notebook_and_a_solution_kept_apart():
     assert len(STUDENT) == len(SOLUTIONS) == len(LABS) >= 3
     assert [p.name.replace("_solution", "") for p in SOLUTIONS] == [p.name for p in STUDENT]
-    for student in STUDENT:  # the student version carries no solution code
+    for student in STUDENT:  # the student version carries no solution code (tests/unit/labs/test_assign.py)
         text = student.read_text()
-        assert "---- solution ----" not in text and "answer_q1 = ..." in text
+        assert "SOLUTION" not in text and "answer_q1 = ..." in text
 
 
 def _run(path, tmp_path, monkeypatch, sample_data):

@@ -69,6 +69,20 @@ def check_30(key: dict, truth: dict) -> None:
     assert key["r range over settings"] > 0.2
 
 
+def check_35(key: dict, truth: dict) -> None:
+    assert key["clips"] == SAMPLE_CLIPS and key["failed"] == 0
+    assert key["gesture units"] >= SAMPLE_CLIPS  # the sample's hands gesture in every clip
+    assert key["submovements"] >= key["gesture units"]
+    assert sum(key[f"share {s}"] for s in ("centre_centre", "centre", "periphery", "extreme_periphery")) == \
+        pytest.approx(1.0)
+    assert 0.5 < key["median peak speed (shoulder widths/s)"] < 10
+    assert 0.1 < key["median amplitude (shoulder widths)"] < 3
+    assert key["tier submovements (busiest clip)"] == key["table submovements (busiest clip)"] >= 1
+    assert key["synchrony kinds"] == 4                      # F0 peak, envelope peak, word onset, loudest syllable
+    assert 1 <= key["synchrony units (word onset)"] <= key["gesture units"]
+    assert 0 < key["synchrony p (word onset)"] <= 1
+
+
 def check_40(key: dict, truth: dict) -> None:
     planted = truth["effects"]["lag"]["motion_leads_speech_s"]
     assert key["planted lag (s)"] == planted and key["clips"] == SAMPLE_CLIPS and key["clips failed"] == 0
@@ -91,6 +105,11 @@ def check_50(key: dict, truth: dict) -> None:
     hours = sum(c["duration_s"] for c in truth["clips"] if c[attribute] == value)
     assert key["its share of hours"] == pytest.approx(hours / sum(c["duration_s"] for c in truth["clips"]), rel=1e-3)
     assert key["comparisons tested"] >= 1 and 0 <= key["flagged"] <= key["comparisons tested"]
+    # the sample's planted cells are masked; on 48 one-speaker clips they are published, and the two large
+    # planted differences (dropout x3 for darker skin, ASR 0.78 vs 0.90 for 55+) are flagged (measured: 2 of 3;
+    # the +0.14 shoulder widths/s movement effect of 18-34 is not, at 16 clips)
+    assert key["planted differences (larger corpus)"] == len(truth["effects"]["groups"]) == 3
+    assert key["planted differences flagged (larger corpus)"] >= 2
 
 
 def check_60(key: dict, truth: dict) -> None:
@@ -114,8 +133,8 @@ def check_70(key: dict, truth: dict) -> None:
 
 
 #: notebook stem prefix (the number) -> check of its key results
-CHECKS = {"00": check_00, "10": check_10, "20": check_20, "30": check_30, "40": check_40, "45": check_45, "50": check_50,
-          "60": check_60, "70": check_70}
+CHECKS = {"00": check_00, "10": check_10, "20": check_20, "30": check_30, "35": check_35, "40": check_40,
+          "45": check_45, "50": check_50, "60": check_60, "70": check_70}
 
 
 def test_every_notebook_has_a_key_result_check():

@@ -39,6 +39,26 @@ USED_WITHOUT_IMPORT = {
 }
 
 
+#: Imported modules whose distribution importlib.metadata cannot infer, each with its reason.
+UNINFERRED_PROVIDERS = {
+    "parselmouth": ("praat-parselmouth", "a single compiled module at the top level "
+                                         "(parselmouth.cpython-*.so) and an empty top_level.txt"),
+}
+
+
+def providers() -> dict[str, list[str]]:
+    """Top-level module -> the distributions providing it (:func:`importlib.metadata.packages_distributions`,
+    completed by :data:`UNINFERRED_PROVIDERS` for installed distributions)."""
+    found = dict(importlib.metadata.packages_distributions())
+    for module, (dist, _) in UNINFERRED_PROVIDERS.items():
+        try:
+            importlib.metadata.distribution(dist)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        found.setdefault(module, [dist])
+    return found
+
+
 def normalise(name: str) -> str:
     """PEP 503 normalised distribution name."""
     return re.sub(r"[-_.]+", "-", name).lower()
@@ -86,14 +106,14 @@ def imports() -> dict[str, set[str]]:
 @pytest.fixture(scope="module")
 def imported_distributions(imports) -> dict[str, set[str]]:
     """Normalised distribution -> the modules it provides that the package imports."""
-    providers = importlib.metadata.packages_distributions()
+    providers_ = providers()
     unmapped = sorted(f"{module} (in {', '.join(sorted(imports[module]))})"
-                      for module in imports if module not in providers)
+                      for module in imports if module not in providers_)
     assert not unmapped, ("no installed distribution provides these imported modules; declare the distribution "
                           "in pyproject.toml and install '.[all]': " + "; ".join(unmapped))
     out: dict[str, set[str]] = defaultdict(set)
     for module in imports:
-        for dist in providers[module]:
+        for dist in providers_[module]:
             out[normalise(dist)].add(module)
     return out
 
@@ -105,11 +125,11 @@ def test_the_scan_sees_imports_in_every_position(imports):
 
 
 def test_every_imported_distribution_is_declared(imports, imported_distributions):
-    providers = importlib.metadata.packages_distributions()
+    providers_ = providers()
     everything = set().union(*declared().values())
     missing = []
     for module in sorted(imports):
-        dists = {normalise(d) for d in providers[module]}
+        dists = {normalise(d) for d in providers_[module]}
         if not dists & everything:
             missing.append(f"{'/'.join(sorted(dists))} (import {module} in {', '.join(sorted(imports[module]))})")
     assert not missing, "imported but not declared in pyproject.toml:\n  " + "\n  ".join(missing)
@@ -137,3 +157,11 @@ def test_requirement_names_are_normalised_per_pep_503():
     assert requirement_name("Pose_Format>=0.10") == "pose-format"
     assert requirement_name("torch==2.13.0; python_version < '3.12'") == "torch"
     assert normalise("huggingface_hub") == normalise("huggingface-hub") == normalise("HuggingFace.Hub")
+
+
+def test_the_uninferred_providers_table_is_current(imports):
+    everything = set().union(*declared().values())
+    for module, (dist, _) in UNINFERRED_PROVIDERS.items():
+        assert module in imports, f"{module}: listed in UNINFERRED_PROVIDERS but imported nowhere"
+        assert normalise(dist) in everything, f"{dist}: listed in UNINFERRED_PROVIDERS but not declared"
+        assert module not in importlib.metadata.packages_distributions(), f"{module}: importlib now infers it"

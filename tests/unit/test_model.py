@@ -14,6 +14,7 @@ from alloava_analysis.model import (
     check_time_axis,
     estimate_frame_rate,
     extractor_info,
+    frame_step,
     make_pose,
     make_words,
     rename_legacy_dims,
@@ -263,6 +264,13 @@ def test_frame_rate_of_rounded_timestamps_is_the_true_rate(rate, decimals):
     assert estimate_frame_rate(t) == pytest.approx(rate, rel=1e-12)
     if decimals == 4 and rate == 30.0:
         assert 1.0 / np.median(np.diff(t)) == pytest.approx(30.03, abs=1e-3)  # the error this replaces
+
+
+def test_frame_step_is_one_over_the_estimated_rate_not_the_median_step():
+    t = np.round(np.arange(1350) / (30000 / 1001), 3)
+    assert frame_step(t) == pytest.approx(1001 / 30000, rel=1e-12)
+    assert abs(float(np.median(np.diff(t))) - 1001 / 30000) > 1e-4  # what the nine smoothing widths used
+    assert np.isnan(frame_step(np.array([0.5])))
 
 
 def test_frame_rate_counts_dropped_frames_as_frames():

@@ -1,6 +1,7 @@
 """The ``alloava`` command itself: registry, parent parsers, the one exit rule, usage errors, lazy imports."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import types
@@ -160,8 +161,26 @@ def test_a_scheduler_that_is_not_a_dask_address_is_a_usage_error_not_a_traceback
     assert "expected a Dask scheduler address" in err and repr(address) in err
 
 
-@pytest.mark.parametrize("address", ["tcp://127.0.0.1:8786", "localhost:8786", "tls://[::1]:8786"])
-def test_scheduler_addresses_dask_accepts_pass_the_check(address):
-    from alloava_analysis.cli.common import scheduler_address
+#: Runs the command as the installed entry point would, after registering a native exit-time handler that
+#: aborts (as Arrow's thread pools do when torn down while their threads live).
+_ABORT_AT_EXIT = ("import ctypes, sys; libc = ctypes.CDLL(None); "
+                  "libc.__cxa_atexit(ctypes.cast(libc.abort, ctypes.c_void_p), None, None); "
+                  "from alloava_analysis import cli; ")
 
-    assert scheduler_address(address) == address
+
+@pytest.mark.parametrize("entry, expected", [("sys.exit(cli.main(sys.argv[1:]))", -6),  # what the bug looked like
+                                             ("cli.console(sys.argv[1:])", 0)])
+def test_native_teardown_at_exit_cannot_turn_a_finished_command_into_an_abort(synth_corpus, entry, expected):
+    proc = subprocess.run([sys.executable, "-c", _ABORT_AT_EXIT + entry, "convert", str(synth_corpus),
+                           "--workers", "1", "--json", "--quiet"], capture_output=True, text=True, cwd=REPO,
+                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+    assert proc.returncode == expected, proc.stderr
+    assert json.loads(proc.stdout)["clips"] == 3  # the result was flushed before the process ended
+
+
+def test_convert_through_the_installed_entry_point_exits_0_every_time(synth_corpus):
+    for _ in range(3):
+        proc = subprocess.run([sys.executable, "-m", "alloava_analysis.cli", "convert", str(synth_corpus), "--force",
+                               "--workers", "1", "--quiet"], capture_output=True, text=True, cwd=REPO,
+                              env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+        assert proc.returncode == 0, proc.stderr

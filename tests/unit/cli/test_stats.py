@@ -16,6 +16,7 @@ def test_stats_json_contract(tiny_corpus, converted):
         assert run(["convert", tiny_corpus.root, "--quiet"])[0] == 0
     code, result, _ = run(["stats", tiny_corpus.root, "--json", "--quiet"])
     assert code == 0 and result["failed"] == [] and result["skipped"] == []
+    assert result["settings"] == {} and result["notes"] == []  # the one driver shape
     assert MEASURED_KEYS <= set(result["measured"])
     assert result["measured"]["videos"] == 4 and result["measured"]["wpm"] == 180.0
     assert result["claims"] and all({"name", "claimed", "measured", "source"} <= set(c) for c in result["claims"])
@@ -58,3 +59,11 @@ def test_stats_human_output_for_people(tiny_corpus):
                    and line.rstrip().endswith("card")]
     assert len(claim_lines) == 2 and len({line.rindex("card") for line in claim_lines}) == 1  # aligned
     assert f"failed {tiny_corpus.clip_ids[0]}:" in out
+
+
+def test_stats_human_output_says_a_video_is_counted_once(tiny_corpus):
+    from tests.fixtures.tiny_stats import duplicate_video
+
+    original, copy = duplicate_video(tiny_corpus.root)
+    code, out, _ = run(["stats", tiny_corpus.root, "--quiet"])
+    assert code == 0 and f"note: YouTube video {original[-11:]} is listed as " in out

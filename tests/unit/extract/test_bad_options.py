@@ -78,7 +78,7 @@ CALLS = {
                                                   {}, ("progress",)),
     "extract.pipeline.extract_video": lambda tmp: ((VIDEO, tmp / "corpus"), {}, ("face", "hands", "overlay", "sync",
                                                                               "copy_video", "allow_download",
-                                                                              "progress")),
+                                                                              "overwrite", "progress")),
     "extract.shots.detect_video_cuts": lambda tmp: ((np.arange(20) / 25.0, np.repeat(np.eye(2, 48), 10, axis=0)), {}),
     "extract.sync.estimate_av_offset": lambda tmp: (_talk(), {}),
     "extract.word_timing.speech_regions": lambda tmp: ((_speech(),), {}),

@@ -79,3 +79,17 @@ def test_a_jump_cut_between_two_recordings_of_one_person_in_one_room_is_found():
 
 def test_dimming_the_light_of_a_real_recording_is_no_cut():
     assert _cuts(dim(_read("book"), at=40, ramp=3, gain=0.5))["frames"] == []
+
+
+def test_weaker_changes_are_kept_as_support_for_pose_cuts_and_a_pan_gives_none():
+    sign = np.where(np.arange(432) % 2, 1.0, -1.0)
+    steps = np.full(59, 0.02)
+    steps[20], steps[40] = 0.05, 0.3                  # 2.5 x its neighbours (no cut); 15 x (a cut)
+    thumbs = np.concatenate([[0.0], np.cumsum(steps)])[:, None] * sign[None, :]
+    found = detect_video_cuts(np.arange(60) / 30.0, thumbs)
+    assert found["frames"] == [41] and found["support_frames"] == [21, 41] and found["support_ratio"] == 2.0
+    assert detect_video_cuts(np.arange(60) / 30.0, thumbs, support_ratio=3.0)["support_frames"] == [41]
+    panning = _cuts(np.stack([_scene(1, shift=2 * i) for i in range(60)]), fps=25.0)
+    assert panning["support_frames"] == []
+    with pytest.raises(ParameterError, match="support_ratio"):
+        detect_video_cuts(np.arange(60) / 30.0, thumbs, support_ratio=0.5)

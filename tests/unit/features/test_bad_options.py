@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from alloava_analysis.errors import ParameterError
-from alloava_analysis.features import motion, speech, tiers
+from alloava_analysis.features import gestures, motion, speech, tiers
 from tests.fixtures.bad_options import table_tests, walk_bad_options
 from tests.fixtures.datasets import line_pose, make_clip, tiny_words
 
@@ -57,6 +57,10 @@ CALLS = {
     "features.motion.shoulder_width": lambda tmp: ((_pose(),), {}),
     "features.motion.smooth": lambda tmp: ((_pose(),), {}),
     "features.motion.window_intensity": lambda tmp: ((_intensity(),), {"span": (0.0, 2.0), "window_s": 0.5}),
+    "features.prosody.amplitude_envelope": lambda tmp: ((_audio(),), {"samplerate": SR}),
+    "features.prosody.f0_track": lambda tmp: ((_audio(),), {"samplerate": SR}),
+    "features.prosody.prosodic_events": lambda tmp: ((_audio(), tiny_words(0.5, n_words=2)), {"samplerate": SR}),
+    "features.prosody.speech_intervals": lambda tmp: ((_words(),), {}),
     "features.speech.detect_pauses": lambda tmp: ((_words(),), {}),
     "features.speech.energy_pauses": lambda tmp: ((speech.rms_envelope(_audio(), samplerate=SR),), {}),
     "features.speech.f0_contour": lambda tmp: ((_audio(),), {"samplerate": SR}),
@@ -66,6 +70,13 @@ CALLS = {
     "features.speech.rms_envelope": lambda tmp: ((_audio(),), {"samplerate": SR}),
     "features.speech.speech_features": lambda tmp: ((_audio(),), {"samplerate": SR}),
     "features.speech.speech_rate": lambda tmp: ((_words(),), {}),
+    "features.gestures.clip_gesture_table": lambda tmp: ((make_clip(0),), {}),
+    "features.gestures.find_holds": lambda tmp: ((np.arange(30) / 30, np.zeros(30)), {}),
+    "features.gestures.find_submovements": lambda tmp: ((np.arange(30) / 30, np.sin(np.arange(30)) ** 2), {}),
+    "features.gestures.gesture_space": lambda tmp: ((np.array([0.1]), np.array([0.2])), {}),
+    "features.gestures.gesture_table": lambda tmp: ((_pose(),), {}),
+    "features.gestures.hand_tracks": lambda tmp: ((_pose(),), {}),
+    "features.gestures.torso_coordinates": lambda tmp: ((_pose(),), {}),
     "features.tiers.clip_tiers": lambda tmp: ((make_clip(0),), {}),
     "features.tiers.gesture_tier": lambda tmp: ((_units(),), {}),
     "features.tiers.units_from_intervals": lambda tmp: ((tiers.gesture_tier(_units()),), {}),
@@ -99,3 +110,7 @@ def test_important_bad_values_are_refused():
         motion.movement_intensity(_pose(), individual="nobody")
     with pytest.raises(ParameterError, match="threshold"):
         motion.mask_low_confidence(_pose(), threshold=math.inf)
+    with pytest.raises(ParameterError, match="threshold"):
+        gestures.find_holds(np.arange(3.0), np.zeros(3), threshold=0.0)
+    with pytest.raises(ParameterError, match="hold_min_s"):
+        gestures.GestureSettings(hold_min_s=-1.0)

@@ -312,9 +312,20 @@ def test_motion_settings_record_what_they_resolve_to():
     d = motion.MotionSettings().to_dict("hands")
     assert d["use_z"] is False and d["relative_to"] == "auto" and d["relative_to_resolved"] == "body"
     assert d["cut_handling"] == "exclude" and "shoulder midpoint" in d["measure"]
-    assert motion.MotionSettings(relative_to="image").intensity_options("hands") == {"use_z": False,
-                                                                                     "relative_to": "image"}
+    assert motion.MotionSettings(relative_to="image", smooth_s=0.25).intensity_options("hands") == {
+        "use_z": False, "relative_to": "image", "confidence_threshold": 0.5, "max_gap_s": 0.2, "smooth_s": 0.25}
     assert motion.MotionSettings().reference("head") == "image"
+
+
+@pytest.mark.parametrize("name, bad", [("confidence_threshold", 1.5), ("max_gap_s", -0.1), ("smooth_s", -1.0)])
+def test_pose_cleaning_is_part_of_the_motion_settings_and_checked_there(name, bad):
+    with pytest.raises(ParameterError, match=name):
+        motion.MotionSettings(**{name: bad})
+    ds = _pose(hand=lambda t: (0.5 + 0.1 * np.sin(2 * np.pi * 2 * t), 0.5 + 0.05 * np.cos(2 * np.pi * 5 * t)))
+    by_settings = motion.movement_intensity(ds, **motion.MotionSettings(smooth_s=0.3).intensity_options("hands"))
+    by_hand = motion.movement_intensity(ds, group="hands", relative_to="body", smooth_s=0.3)
+    pd.testing.assert_frame_equal(by_settings, by_hand)
+    assert not by_settings["intensity"].equals(motion.movement_intensity(ds, group="hands")["intensity"])
 
 
 def test_body_relative_needs_shoulders():
@@ -391,10 +402,12 @@ def cut_clip():
     return sc.clip.pose, truth
 
 
-def _record(times: list[float], frames: list[int] | None = None) -> dict:
+def _record(times: list[float], frames: list[int] | None = None, support: list[int] | None = None) -> dict:
     rec = {"method": "frame_structure", "times_s": times}
     if frames is not None:
         rec["frames"] = frames
+    if support is not None:
+        rec["support_frames"] = support
     return {"shot_cuts": rec}
 
 
@@ -436,6 +449,18 @@ def test_without_a_record_auto_uses_the_pose_and_video_refuses(cut_clip):
     assert ignored.empty and ignored.attrs["source"] == "none"
 
 
+def test_when_the_frames_were_checked_a_pose_cut_needs_a_change_of_the_picture_at_its_step(cut_clip):
+    pose, truth = cut_clip
+    first = np.searchsorted(pose["time"].values, truth)               # first frame of each new shot
+    backed = motion.shot_cut_table(pose, metadata=_record([], [], support=[int(first[0]) - 1, 7]))
+    assert backed["frame"].tolist() == [first[0]] and backed["evidence"].tolist() == [["frame_support", "pose"]]
+    assert backed.attrs["pose_unconfirmed"] == [int(f) for f in first[1:]]
+    unbacked = motion.shot_cut_table(pose, metadata=_record([], [], support=[]))
+    assert unbacked.empty and unbacked.attrs["source"] == "video+pose"
+    assert motion.recorded_support_frames(_record([], [], support=[9, 3])).tolist() == [3, 9]
+    assert motion.recorded_support_frames(_record([], [])) is None and motion.recorded_support_frames({}) is None
+
+
 def test_combining_matches_within_the_tolerance_one_to_one():
     frames = pd.DataFrame({"time": [1.0, 2.0], "frame": [30, 60]})
     pose = pd.DataFrame({"time": [1.02, 1.05, 3.0], "frame": [31, 32, 90]})
@@ -443,3 +468,8 @@ def test_combining_matches_within_the_tolerance_one_to_one():
     assert table["frame"].tolist() == [30, 32, 60, 90]
     assert table["evidence"].tolist() == [["frames", "pose"], ["pose"], ["frames"], ["pose"]]
     assert motion.combine_cuts(frames, pose, tolerance=0)["evidence"].tolist()[0] == ["frames"]
+    checked = motion.combine_cuts(frames, pose, support=np.array([33, 89]))
+    assert checked["frame"].tolist() == [30, 32, 60, 90] and checked.attrs["pose_unconfirmed"] == []
+    assert checked["evidence"].tolist()[1] == ["frame_support", "pose"]
+    strict = motion.combine_cuts(frames, pose, support=np.array([], dtype=int))
+    assert strict["frame"].tolist() == [30, 60] and strict.attrs["pose_unconfirmed"] == [32, 90]

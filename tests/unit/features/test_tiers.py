@@ -70,3 +70,21 @@ def test_hand_corrected_gesture_units_flow_into_gesture_rate(tmp_path, suffix, w
     after = gesture_rate(units, span=(0.0, DURATION))
     assert before.iloc[0]["units_per_min"] == pytest.approx(2 / DURATION * 60)
     assert after.iloc[0]["units_per_min"] == pytest.approx(3 / DURATION * 60)
+
+
+def test_kinematics_tiers_hold_every_submovement_hold_and_sector_run_of_the_table():
+    from alloava_analysis.features import gestures
+    from alloava_analysis.features.tiers import KINEMATICS_TIERS, kinematics_tiers
+
+    table = pd.DataFrame({"submovements": [[[1.0, 1.3, 1.1], [1.3, 1.6, 1.45]], [[3.0, 3.4, 3.2]]],
+                          "holds": [[[1.35, 1.55]], []],
+                          "space": [[[1.0, 1.2, "centre"], [1.2, 1.6, "periphery"]], [[3.0, 3.4, "centre"]]]})
+    tiers = kinematics_tiers(table)
+    assert tiers.attrs["tiers"] == list(KINEMATICS_TIERS)
+    assert tiers.groupby("tier").size().to_dict() == {"submovements": 3, "holds": 1, "gesture_space": 3}
+    assert tiers.query("tier == 'gesture_space'")["label"].tolist() == ["centre", "periphery", "centre"]
+    from alloava_analysis.errors import SchemaError
+
+    with pytest.raises(SchemaError, match="details=True"):
+        kinematics_tiers(table.drop(columns=["holds"]))
+    assert set(gestures.DETAILS) == {"submovements", "holds", "space"}

@@ -96,6 +96,7 @@ CALLS = {
     "io.labels.write_labels": lambda tmp: ((tmp / "labels.csv", [{"clip_id": CLIP, "gender": "female"}]), {}),
     "io.layout.check_youtube_id": lambda tmp: ((CLIP[-11:],), {}),
     "io.layout.check_output_path": lambda tmp: ((tmp / "out.html",), {}),
+    "io.layout.check_corpus_output": lambda tmp: ((tmp / "corpus",), {}),
     "io.tables.write_csv_table": lambda tmp: ((tmp / "t.csv", pd.DataFrame({"a": ["=x"]})), {}),
     "io.loopback_hub.serve_corpus": lambda tmp: ((_corpus(tmp),), {}),
     "io.manifest.make_manifest": lambda tmp: (([CLIP],), {}),

@@ -12,10 +12,17 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
+from alloava_analysis.crossmodal.synchrony import synchrony  # noqa: E402
 from alloava_analysis.errors import ParameterError  # noqa: E402
-from alloava_analysis.plots import coupling, distributions, figures, interactive  # noqa: E402
+from alloava_analysis.plots import coupling, distributions, figures, interactive, style  # noqa: E402
 from tests.fixtures.bad_options import table_tests, walk_bad_options  # noqa: E402
 from tests.fixtures.datasets import line_pose, make_clip  # noqa: E402
+
+
+def _labelled_axes():
+    ax = plt.subplots()[1]
+    ax.plot([0, 1], [0, 1], label="a line")
+    return ax
 
 
 def _representation() -> list[dict]:
@@ -43,9 +50,18 @@ def _windows() -> pd.DataFrame:
                          "intensity": rng.uniform(0, 1, 10)})
 
 
+def _synchrony() -> dict:
+    units = pd.DataFrame({"clip_id": "a", "speaker_id": ["s1", "s2", "s3"], "unit": [0, 1, 2],
+                          "start_s": [0.5, 2.5, 4.5], "end_s": [1.5, 3.5, 5.5], "peak_time_s": [1.0, 3.0, 5.0]})
+    events = pd.DataFrame({"clip_id": "a", "kind": "f0_peak", "time_s": [1.1, 2.9, 5.2, 7.0]})
+    return synchrony(units, events, {"a": [(0.0, 8.0)]}, kinds=("f0_peak",), n_null=19, n_boot=50)
+
+
 #: qualified name -> (tmp_path -> (positional arguments, fixed keyword options)) of a minimal valid call; fixed
 #: options are the ones that must be given for the call to make sense (not walked).
 CALLS = {
+    "plots.gestures.plot_gesture_space": lambda tmp: ((pd.DataFrame({f"share_{s}": [0.25] for s in (
+        "centre_centre", "centre", "periphery", "extreme_periphery", "upper", "left")}),), {}),
     "plots.audit.plot_representation": lambda tmp: ((_representation(),), {}),
     "plots.coupling.plot_dtw_alignment": lambda tmp: ((np.sin(np.arange(20) / 3), np.cos(np.arange(20) / 3),
                                                        np.stack([np.arange(20), np.arange(20)], axis=1)),
@@ -61,7 +77,9 @@ CALLS = {
     "plots.figures.plot_lag_curve": lambda tmp: ((_lags(),), {}),
     "plots.figures.plot_skeleton": lambda tmp: ((line_pose(10), 0.1), {}),
     "plots.figures.plot_window_scatter": lambda tmp: ((_windows(),), {}),
+    "plots.synchrony.plot_lag_distribution": lambda tmp: ((_synchrony(),), {}),
     "plots.interactive.skeleton_player": lambda tmp: ((make_clip(0, n_frames=25),), {}),
+    "plots.style.legend_outside": lambda tmp: ((_labelled_axes(),), {}),
 }
 #: Functions that cannot sensibly run in a unit test: none here.
 EXEMPT: dict[str, str] = {}
@@ -89,3 +107,5 @@ def test_important_bad_values_are_refused():
         distributions.plot_rate_distribution(pd.DataFrame({"wpm": [1.0], "minutes": [1.0]}))
     with pytest.raises(ParameterError, match="stop"):
         figures.plot_clip_overview(make_clip(0), start=1.0, stop=0.5)
+    with pytest.raises(ParameterError, match="'right', 'top'"):
+        style.legend_outside(_labelled_axes(), where="left")

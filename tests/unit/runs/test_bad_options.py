@@ -10,11 +10,13 @@ import dataclasses
 import functools
 import inspect
 
+import pandas as pd
 import pytest
 
 from alloava_analysis.corpus import Corpus
 from alloava_analysis.errors import ParameterError
-from alloava_analysis.runs import audit, correlate, evaluate, export, sensitivity, settings
+from alloava_analysis.features.gestures import GestureSettings
+from alloava_analysis.runs import audit, correlate, evaluate, export, gestures, sensitivity, settings
 from tests.fixtures.bad_options import function, table_tests
 from tests.fixtures.datasets import write_tiny_corpus
 
@@ -74,6 +76,13 @@ def _own_corpus(tmp):
     return tmp / "corpus"
 
 
+def _units(corpus):
+    """Three gesture units in each clip of the tiny corpus (6 s clips)."""
+    return pd.DataFrame([{"clip_id": c, "speaker_id": f"s{i}", "unit": u, "start_s": t - 0.3, "end_s": t + 0.3,
+                          "peak_time_s": t}
+                         for i, c in enumerate(corpus.clip_ids) for u, t in enumerate((1.5, 3.0, 4.5))])
+
+
 #: Options that keep the correlation cheap (few resamples, short windows).
 CHEAP_CORRELATE = {"window_s": 1.0, "n_boot": 20, "n_surrogates": 5, "n_boot_lag": 10, "mi_max_samples": 200}
 #: A cheap sensitivity run: few resamples, one pooling, 1 s windows at baseline (the design itself is walked).
@@ -98,8 +107,11 @@ CALLS = {
     "runs.evaluate.measure_corpus": lambda f: ((f["corpus"],), {}, SKIP),
     "runs.evaluate.evaluate_corpora": lambda f: ((f["root"], f["root"]), {"n_boot": 5}, SKIP),
     "runs.export.feature_tables": lambda f: ((f["clip"],), {}, SKIP),
+    "runs.synchrony.synchrony_corpus": lambda f: ((f["corpus"], _units(f["corpus"])), {"n_null": 9, "n_boot": 20},
+                                                  SKIP),
     "runs.export.export_clip": lambda f: ((f["root"], f["clip"], f["out"]), {"to": "csv"}, SKIP),
     "runs.export.export_corpus": lambda f: ((f["root"],), {"out": f["out"], "to": "csv"}, SKIP),
+    "runs.gestures.gestures_corpus": lambda f: ((f["root"],), {"out": f["out"]}, SKIP),
 }
 #: Drivers whose settings fields (given as ``**options``) are walked too.
 SETTINGS = {"runs.validate.validate_corpus": settings.ValidateSettings,
@@ -108,7 +120,10 @@ SETTINGS = {"runs.validate.validate_corpus": settings.ValidateSettings,
             "runs.sensitivity.coupling_sensitivity": settings.SensitivitySettings,
             "runs.audit.audit_corpus": settings.AuditSettings,
             "runs.evaluate.evaluate_corpora": settings.EvaluateSettings,
-            "runs.export.export_corpus": settings.ExportSettings}
+            "runs.export.export_corpus": settings.ExportSettings,
+            "runs.gestures.gestures_corpus": GestureSettings,
+            "runs.synchrony.synchrony_corpus": settings.SynchronySettings,
+            "runs.stats.corpus_stats": settings.StatsSettings}
 #: Functions that cannot sensibly run in a unit test (they extract videos with MediaPipe models).
 EXEMPT = {
     "runs.evaluate.prepare_side": "extracts a folder of videos with the MediaPipe models (integration tests)",
@@ -138,8 +153,9 @@ def test_important_bad_values_are_refused(root, corpus, clip, tmp_path):
     _refused(correlate.correlate_corpus, "window_s", corpus, window_s=-1.0)
     _refused(correlate.correlate_corpus, "windw_s", corpus, windw_s=1.0)
     _refused(correlate.corpus_tables, "detrend_s", corpus, detrend_s=float("inf"))
-    _refused(correlate.corpus_tables, "smoth_s", corpus, smoth_s=0.1)
+    _refused(correlate.corpus_tables, "motion", corpus, motion="body")  # pose cleaning travels in it
     _refused(export.export_corpus, "to", root, to="mp4", out=tmp_path / "out")
+    _refused(gestures.gestures_corpus, "tiers", root, tiers="mp4", out=tmp_path / "out")
     _refused(export.export_clip, "window_s", root, clip, tmp_path / "out", to="csv", window_s=0.0)
     _refused(evaluate.measure_corpus, "rate_hz", corpus, rate_hz=float("inf"))
     assert not (tmp_path / "out").exists()  # refused before anything was written

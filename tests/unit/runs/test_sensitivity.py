@@ -20,9 +20,12 @@ def test_design_varies_one_choice_at_a_time():
 
 def test_planted_hand_coupling_is_found_and_the_head_is_not_coupled(sample_data):
     clips = list(Corpus(sample_data.path).clips(progress=False))
-    table = coupling_sensitivity(clips, windows_s=(5.0,), groups=("hands", "head"), smooth_s=(0.0,),
-                                 motions={"default": MotionSettings()}, normalize=(True,),
-                                 speech_rates=("word_starts",), poolings=("mixed", "raw"), n_boot=50)
+    result = coupling_sensitivity(clips, windows_s=(5.0,), groups=("hands", "head"), smooth_s=(0.0,),
+                                  motions={"default": MotionSettings()}, normalize=(True,),
+                                  speech_rates=("word_starts",), poolings=("mixed", "raw"), n_boot=50)
+    assert set(result) == {"settings", "failed", "skipped", "notes", "table"}  # the one driver shape
+    assert result["settings"]["groups"] == ("hands", "head") and result["failed"] == result["skipped"] == []
+    table = result["table"]
     assert list(table.columns[:8]) == ["factor", "window_s", "group", "smooth_s", "motion", "normalize",
                                        "speech_rate", "pooling"]
     assert len(table) == 4 and set(table["pooling"]) == {"mixed", "raw"}

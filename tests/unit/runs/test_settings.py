@@ -15,11 +15,12 @@ from alloava_analysis.runs.settings import (
     EvaluateSettings,
     ExportSettings,
     SensitivitySettings,
+    SynchronySettings,
     ValidateSettings,
 )
 
 ALL = (AuditSettings, ConvertSettings, CorrelateSettings, EvaluateSettings, ExportSettings, SensitivitySettings,
-       ValidateSettings)
+       SynchronySettings, ValidateSettings)
 
 
 @pytest.mark.parametrize("cls", ALL)
@@ -50,7 +51,7 @@ def test_options_replace_fields_of_given_settings_and_are_checked():
     (CorrelateSettings, "speech_rate", "per_minute"), (CorrelateSettings, "mi_signals", "energy"),
     (CorrelateSettings, "per_clip_interval", "jackknife"), (CorrelateSettings, "group", "toes"),
     (CorrelateSettings, "n_boot", 0), (CorrelateSettings, "max_lag_s", -1.0),
-    (CorrelateSettings, "confidence_threshold", 1.5), (CorrelateSettings, "motion", "body"),
+    (CorrelateSettings, "detrend_s", -1.0), (CorrelateSettings, "motion", "body"),
     (EvaluateSettings, "direction", "sideways"), (EvaluateSettings, "keypoints", "feet"),
     (EvaluateSettings, "speed_bins", 1), (ExportSettings, "to", "mp4"), (ExportSettings, "window_s", -2.0),
     (ValidateSettings, "tolerance_frac", 2.0), (ConvertSettings, "index_every_s", -1.0),

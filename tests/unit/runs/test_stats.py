@@ -56,6 +56,7 @@ def test_statistics_skip_broken_clips_and_say_so(tiny_corpus):
 def test_statistics_list_the_files_they_skipped(tiny_corpus):
     (tiny_corpus.root / "audio" / "stray.wav").write_bytes(b"RIFF")
     result = corpus_stats(tiny_corpus.root, progress=False)
+    assert set(result) >= {"settings", "failed", "skipped", "notes"} and result["settings"] == {}  # the driver shape
     assert [s["path"].rsplit("/", 1)[1] for s in result["skipped"]] == ["stray.wav"]
     assert result["measured"]["videos"] == N_CLIPS
 
@@ -83,3 +84,5 @@ def test_a_video_listed_under_two_categories_is_reported_and_counted_once(tiny_c
         assert measured[key] == expected[key], key
     assert result["duplicates"] == [{"youtube_id": original[-11:], "clip_ids": sorted([original, copy]),
                                      "counted_as": sorted([original, copy])[0]}]
+    assert result["notes"] == [f"YouTube video {original[-11:]} is listed as {', '.join(sorted([original, copy]))}; "
+                               f"counted once, as {sorted([original, copy])[0]}"]
