@@ -57,7 +57,6 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .. import choices
 from ..checks import check_int, check_option, check_range
@@ -315,6 +314,7 @@ def ar1_halfwidth(n: int, phi_x: float, phi_y: float, *, ci: float = 0.95, sims:
     float
         The half-width on the Fisher-z scale.
     """
+    from scipy import stats
     check_range("ci", ci, 0, 1, inclusive=(False, False))
     check_int("sims", sims, minimum=1)
     px, py = _round_phi(phi_x), _round_phi(phi_y)
@@ -384,6 +384,7 @@ def between_clip_null(xs: list[np.ndarray], ys: list[np.ndarray], n: int, *,
     k : int
         Number of clips that entered.
     """
+    from scipy import stats
     check_int("n", n, minimum=3)
     check_option("method", method, _METHODS)
     keep = [i for i, (a, b) in enumerate(zip(xs, ys)) if len(a) >= n and len(b) >= n]
@@ -439,6 +440,7 @@ def clip_pair_interval(r: float, null: np.ndarray, *, ci: float = 0.95) -> dict:
 
 def _rank_rows(a: np.ndarray) -> np.ndarray:
     """Average ranks along axis -1, NaN kept as NaN."""
+    from scipy import stats
     return stats.rankdata(a, axis=-1, nan_policy="omit") if np.isnan(a).any() else stats.rankdata(a, axis=-1)
 
 
@@ -534,6 +536,7 @@ def block_bootstrap_correlation(x: np.ndarray, y: np.ndarray, *, method: str = "
         raises ``ValueError``; if more than 10 % of resamples are degenerate
         (constant) a warning is issued and they are left out.
     """
+    from scipy import stats
     check_option("method", method, _METHODS)
     check_option("interval", interval, ("t", "percentile"))
     check_int("n_boot", n_boot, minimum=1)
@@ -639,6 +642,7 @@ def correlation_table(frame: pd.DataFrame, x: str, y: str, *, by: str = "clip_id
         few independent windows keeps its ``r`` but gets no interval, and the
         note says so (never a silent number).
     """
+    from scipy import stats
     check_option("interval", interval, _INTERVALS)
     check_int("n_boot", n_boot, minimum=1)
     check_range("ci", ci, 0, 1, inclusive=(False, False))
@@ -801,6 +805,7 @@ def meta_analysis(r: np.ndarray, n_eff: np.ndarray, *, ci: float = 0.95, ids: li
         ``r, ci_low, ci_high, interval, tau2, i2, k`` (clips used: finite r,
         n_eff > 3) and ``dropped``: ``{clip_id, reason}`` for the others.
     """
+    from scipy import stats
     check_range("ci", ci, 0, 1, inclusive=(False, False))
     r, n_eff = np.asarray(r, float), np.asarray(n_eff, float)
     ok = np.isfinite(r) & np.isfinite(n_eff) & (n_eff > 3)
@@ -883,6 +888,7 @@ def pooled_correlation(frame: pd.DataFrame, x: str, y: str, *, by: str = "clip_i
         ``diagnostics``: ``{warnings, dropped_clips}`` (human-readable). With
         fewer than 2 usable clips the interval is NaN and ``note`` says so.
     """
+    from scipy import stats
     check_option("method", method, _METHODS)
     check_option("pooling", pooling, POOLING)
     check_int("n_boot", n_boot, minimum=1)

@@ -43,7 +43,6 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy import signal
 
 from ..checks import check_int, check_nonnegative, check_option, check_positive, check_range
 from ..errors import ParameterError, SchemaError
@@ -332,6 +331,7 @@ def matched_peaks(a: np.ndarray, b: np.ndarray, path: np.ndarray, *, prominence:
     pandas.DataFrame
         ``i, j, i_refined, j_refined, offset`` (``j_refined - i_refined``, samples).
     """
+    from scipy import signal
     check_nonnegative("prominence", prominence)
     check_int("min_distance", min_distance, minimum=0)
     check_nonnegative("tolerance", tolerance)

@@ -28,8 +28,6 @@ from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
-from scipy.special import digamma
 
 from ..checks import check_int, check_nonnegative, check_positive
 from ..errors import SchemaError
@@ -82,12 +80,17 @@ def _marginal_counts(v: np.ndarray, eps: np.ndarray) -> np.ndarray:
         s = np.sort(v[:, 0])
         c = np.searchsorted(s, v[:, 0] + eps, side="left") - np.searchsorted(s, v[:, 0] - eps, side="right")
         return c - 1
+    from scipy.spatial import cKDTree
+
     tree = cKDTree(v)
     r = np.nextafter(eps, 0)  # strictly closer
     return tree.query_ball_point(v, r, p=np.inf, return_length=True) - 1
 
 
 def _ksg(x: np.ndarray, y: np.ndarray, k: int) -> float:
+    from scipy.spatial import cKDTree  # imported where needed: scipy.spatial costs ~0.3 s to import
+    from scipy.special import digamma
+
     n = x.shape[0]
     joint = np.hstack([x, y])
     # an unbalanced tree is built and searched faster here; the k-th neighbour distances are exact either way
@@ -106,9 +109,10 @@ def _check_ksg_options(k: int, jitter: float, seed: int) -> None:
 
 
 def _check_test_options(n_surrogates: int, lag_search: int | None, max_samples: int | None, workers: int | None,
-                        parallel_min_work: int | None) -> None:
+                        parallel_min_work: int | None, stop_after: int | None) -> None:
     """ParameterError for a bad option shared by the two surrogate tests."""
     check_int("n_surrogates", n_surrogates, minimum=1)
+    check_int("stop_after", stop_after, minimum=1, allow_none=True)
     check_int("lag_search", lag_search, minimum=0, allow_none=True)
     check_int("max_samples", max_samples, minimum=0, allow_none=True)
     check_int("workers", workers, minimum=1, allow_none=True)
@@ -297,28 +301,57 @@ def _shifted_statistic(x: np.ndarray, y: np.ndarray, bounds: list, search: _Shif
 
 
 def _test(statistic: Callable, draws: list, *, workers: int | None, scheduler: Any, min_work: int | None,
-          key: str) -> tuple[float, int, int, dict]:
+          key: str, stop_after: int | None = None) -> tuple[float, int, int, dict]:
     """The observed statistic (``draws[0]``) and its null (the other draws): ``(bits, lag, pairs, summary)``.
 
     ``summary``: ``p_value`` = (1 + #null >= observed) / (1 + #null),
-    ``null_mean``, ``null_p95``. The null runs on the executor when
+    ``null_mean``, ``null_p95``, ``n_surrogates`` (drawn) and ``stopped_early``.
+    With ``stop_after`` = h, surrogates are drawn in rounds and the null stops
+    at the first surrogate L that makes h of them reach the observed value:
+    p = h / L, the sequential p-value of Besag & Clifford (1991), exactly
+    valid like the full one (P(p <= a) <= a under the null), only coarser for
+    large p. Surrogates past L are discarded, so the result does not depend
+    on the rounds or the executor. The null runs on the executor when
     surrogates x pairs reach ``min_work`` (default :data:`PARALLEL_MIN_WORK`) or
     kept workers are running (:func:`~alloava_analysis.parallel.executor_for`).
     """
     observed, lag, n_pairs = statistic(draws[0])
     workers, scheduler = executor_for(n_pairs * (len(draws) - 1), PARALLEL_MIN_WORK if min_work is None else min_work,
                                       workers=workers, scheduler=scheduler)
-    null = np.array([bits for bits, _, _ in map_chunked(statistic, draws[1:], workers=workers, scheduler=scheduler,
-                                                        key=key)])
-    return observed, lag, n_pairs, {"p_value": float((1 + int((null >= observed).sum())) / (1 + null.size)),
-                                    "null_mean": float(null.mean()), "null_p95": float(np.quantile(null, 0.95))}
+    rounds = _rounds(len(draws) - 1, stop_after)
+    null: list[float] = []
+    for a, b in zip(rounds[:-1], rounds[1:]):
+        null += [bits for bits, _, _ in map_chunked(statistic, draws[1 + a:1 + b], workers=workers,
+                                                    scheduler=scheduler, key=key)]
+        reached = np.cumsum(np.asarray(null) >= observed)
+        if stop_after is not None and reached[-1] >= stop_after:
+            null = null[:int(np.argmax(reached >= stop_after)) + 1]  # the first surrogate that makes h
+            break
+    values = np.asarray(null)
+    reached = int((values >= observed).sum())
+    sequential = stop_after is not None and reached >= stop_after
+    p_value = stop_after / values.size if sequential else (1 + reached) / (1 + values.size)
+    return observed, lag, n_pairs, {"p_value": float(p_value), "null_mean": float(values.mean()),
+                                    "null_p95": float(np.quantile(values, 0.95)), "n_surrogates": int(values.size),
+                                    "stopped_early": values.size < len(draws) - 1}
+
+
+def _rounds(n: int, stop_after: int | None) -> list[int]:
+    """Edges of the rounds of ``n`` surrogates: all at once, or ``max(20, 2 * stop_after)`` at a time.
+
+    Equal rounds compute at most one round past the stopping surrogate (doubling
+    rounds computed up to twice as many as were kept).
+    """
+    if stop_after is None:
+        return [0, n]
+    return list(range(0, n, max(20, 2 * stop_after))) + [n]
 
 
 def mi_surrogate_test(x: np.ndarray, y: np.ndarray, *, k: int = 3, n_surrogates: int = 199, seed: int = 0,
                       groups: np.ndarray | None = None, min_shift: int | None = None,
                       jitter: float = 1e-10, lag_search: int | None = None,
                       max_samples: int | None = None, workers: int | None = 1, scheduler: Any = None,
-                      parallel_min_work: int | None = None) -> dict:
+                      parallel_min_work: int | None = None, stop_after: int | None = None) -> dict:
     """MI with a p-value from circular-shift surrogates.
 
     Parameters
@@ -355,16 +388,25 @@ def mi_surrogate_test(x: np.ndarray, y: np.ndarray, *, k: int = 3, n_surrogates:
         same whatever the executor. Nulls smaller than ``parallel_min_work``
         (surrogates x pairs; default :data:`PARALLEL_MIN_WORK`) run in this process,
         unless workers kept by :func:`alloava_analysis.parallel.keep_workers` are running.
+    stop_after
+        Sequential stopping (Besag & Clifford 1991): stop drawing at the first
+        surrogate L that makes ``stop_after`` surrogates reach the observed MI,
+        and report p = stop_after / L. This p-value is exactly valid, as the
+        full one is (P(p <= a) <= a when there is no coupling): stopping adds
+        no error, it only makes large p-values coarser. A small p-value (fewer
+        than ``stop_after`` surrogates reach the observed MI) draws them all
+        and is the full one. None (default) draws all ``n_surrogates``.
 
     Returns
     -------
     dict
         ``bits`` (observed), ``p_value`` = (1 + #surrogates >= observed) /
-        (1 + n_surrogates), ``null_mean``, ``null_p95``, ``n_surrogates``,
+        (1 + n_surrogates) (or stop_after / L, see ``stop_after``), ``null_mean``,
+        ``null_p95``, ``n_surrogates`` (drawn), ``stopped_early``, ``stop_after``,
         ``n`` (pairs), ``k``, ``seed`` and ``lag_samples`` (0 without a search).
     """
     _check_ksg_options(k, jitter, seed)
-    _check_test_options(n_surrogates, lag_search, max_samples, workers, parallel_min_work)
+    _check_test_options(n_surrogates, lag_search, max_samples, workers, parallel_min_work, stop_after)
     check_int("min_shift", min_shift, minimum=1, allow_none=True)
     x, y = _as_2d(x, "x"), _as_2d(y, "y")
     if x.shape[0] != y.shape[0]:
@@ -387,8 +429,8 @@ def mi_surrogate_test(x: np.ndarray, y: np.ndarray, *, k: int = 3, n_surrogates:
     search = _ShiftedLagSearch(x, y, bounds, lag_search) if lag_search else None
     statistic = partial(_shifted_statistic, x, y, bounds, search, options)
     observed, lag, n_pairs, summary = _test(statistic, draws, workers=workers, scheduler=scheduler,
-                                            min_work=parallel_min_work, key="alloava-mi-shift")
-    return {"bits": float(observed), **summary, "n_surrogates": int(n_surrogates),
+                                            min_work=parallel_min_work, key="alloava-mi-shift", stop_after=stop_after)
+    return {"bits": float(observed), **summary, "stop_after": stop_after,
             "n": int(n_pairs), "k": int(k), "seed": int(seed), "lag_samples": int(lag)}
 
 
@@ -458,7 +500,7 @@ def mi_clip_shuffle_test(x: np.ndarray, y: np.ndarray, *, groups: np.ndarray, k:
                          n_surrogates: int = 199, seed: int = 0, jitter: float = 1e-10,
                          lag_search: int | None = None, max_samples: int | None = None,
                          workers: int | None = 1, scheduler: Any = None,
-                         parallel_min_work: int | None = None) -> dict:
+                         parallel_min_work: int | None = None, stop_after: int | None = None) -> dict:
     """MI with a p-value from a **clip-shuffle** null: each clip's ``x`` paired with another clip's ``y``.
 
     Every surrogate is a random derangement of the clips; clip ``c``'s ``x``
@@ -477,17 +519,17 @@ def mi_clip_shuffle_test(x: np.ndarray, y: np.ndarray, *, groups: np.ndarray, k:
         Clip label per sample; at least 3 clips.
     seed
         Seed of the derangements and the jitter.
-    n_surrogates, k, jitter, lag_search, max_samples, workers, scheduler, parallel_min_work
+    n_surrogates, k, jitter, lag_search, max_samples, workers, scheduler, parallel_min_work, stop_after
         As in :func:`mi_surrogate_test`.
 
     Returns
     -------
     dict
-        ``bits, p_value, null_mean, null_p95, n_surrogates, n_clips, n, k,
-        seed, lag_samples, null``.
+        ``bits, p_value, null_mean, null_p95, n_surrogates`` (drawn), ``stopped_early,
+        stop_after, n_clips, n, k, seed, lag_samples, null``.
     """
     _check_ksg_options(k, jitter, seed)
-    _check_test_options(n_surrogates, lag_search, max_samples, workers, parallel_min_work)
+    _check_test_options(n_surrogates, lag_search, max_samples, workers, parallel_min_work, stop_after)
     x, y = _as_2d(x, "x"), _as_2d(y, "y")
     if x.shape[0] != y.shape[0]:
         raise SchemaError(f"expected x and y on one clock (same length), got {x.shape[0]} and {y.shape[0]}")
@@ -505,8 +547,9 @@ def mi_clip_shuffle_test(x: np.ndarray, y: np.ndarray, *, groups: np.ndarray, k:
     search = _PairedLagSearch(xs, ys, lag_search) if lag_search else None
     statistic = partial(_paired_statistic, xs, ys, search, options)
     observed, lag, n_pairs, summary = _test(statistic, draws, workers=workers, scheduler=scheduler,
-                                            min_work=parallel_min_work, key="alloava-mi-shuffle")
-    return {"bits": float(observed), **summary, "n_surrogates": int(n_surrogates),
+                                            min_work=parallel_min_work, key="alloava-mi-shuffle",
+                                            stop_after=stop_after)
+    return {"bits": float(observed), **summary, "stop_after": stop_after,
             "n_clips": n_clips, "n": int(n_pairs), "k": int(k), "seed": int(seed), "lag_samples": int(lag),
             "null": "clip shuffle: each clip's x paired with another clip's y"}
 

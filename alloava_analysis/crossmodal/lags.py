@@ -11,7 +11,6 @@ import logging
 
 import numpy as np
 import pandas as pd
-from scipy import signal, stats
 
 from ..checks import check_int, check_nonnegative, check_positive, check_range
 from ..errors import SchemaError
@@ -123,6 +122,7 @@ def remove_slow_trend(x: np.ndarray, *, rate_hz: float, window_s: float) -> np.n
 
 def _lag_sums(xs: np.ndarray, ys: np.ndarray, max_lag: int) -> np.ndarray:
     """(6, 2 max_lag + 1) sums over the finite pairs ``(x[t], y[t + L])``: count, sx, sy, sxx, syy, sxy."""
+    from scipy import signal
     n = xs.size
     mx, my = np.isfinite(xs).astype(float), np.isfinite(ys).astype(float)
     x0, y0 = np.where(mx > 0, xs, 0.0), np.where(my > 0, ys, 0.0)
@@ -371,6 +371,7 @@ def _peak_lags(r: np.ndarray, lags: np.ndarray, refine: bool) -> np.ndarray:
 
 def _secondary_peak(r: np.ndarray, lags: np.ndarray, main: int, min_separation: int) -> int | None:
     """Index of the highest local maximum of ``r`` at least ``min_separation`` samples from ``main``."""
+    from scipy import signal
     rr = np.where(np.isfinite(r), r, -np.inf)
     peaks, _ = signal.find_peaks(rr)
     peaks = [p for p in peaks if abs(p - main) >= min_separation]
@@ -398,6 +399,7 @@ def t_interval(estimate: float, replicates: np.ndarray, units: int, ci: float) -
     tuple of float
         ``(low, high, sd)``; NaN when there are too few units or replicates.
     """
+    from scipy import stats
     reps = replicates[np.isfinite(replicates)]
     if units < 3 or reps.size < 10 or not np.isfinite(estimate):
         return np.nan, np.nan, np.nan

@@ -36,7 +36,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import xarray as xr
-from scipy import signal
 
 from ..checks import check_nonnegative, check_option, check_positive, check_range
 from ..errors import ParameterError, SchemaError
@@ -176,6 +175,8 @@ def find_submovements(time: np.ndarray, speed: np.ndarray, *,
         raise SchemaError(f"expected one speed per frame, got {v.shape} speeds for {t.shape} frames", where="speed")
     if v.size < 3:
         return np.empty(0, dtype=np.int64)
+    from scipy import signal  # where it is used: importing scipy.signal costs ~1 s (issue 26)
+
     v = np.concatenate([[0.0], np.nan_to_num(v, nan=0.0), [0.0]])  # a unit cut off mid-movement still peaks
     peaks, _ = signal.find_peaks(v, prominence=s.submovement_prominence,
                                  distance=_frames(t, s.submovement_min_separation_s))

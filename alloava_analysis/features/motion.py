@@ -31,7 +31,6 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 import xarray as xr
-from scipy import signal
 
 from .. import choices
 from ..checks import check_int, check_nonnegative, check_option, check_positive, check_range
@@ -384,6 +383,7 @@ def _savgol_nan(values: np.ndarray, window: int, polyorder: int, deriv: int = 0,
     get a window that fits, or stay unfiltered when too short for
     ``polyorder``), so values never leak across gaps.
     """
+    from scipy import signal
     flat = values.reshape(values.shape[0], -1).astype(np.float64)
     out = np.full_like(flat, np.nan)
     finite = np.isfinite(flat)

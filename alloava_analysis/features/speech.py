@@ -22,7 +22,6 @@ from math import gcd
 
 import numpy as np
 import pandas as pd
-from scipy import signal
 
 from ..checks import check_int, check_nonnegative, check_option, check_positive, check_range
 from ..clocks import count_in_windows, make_windows
@@ -365,6 +364,7 @@ def resample_audio(samples: np.ndarray, samplerate: int, rate: int) -> np.ndarra
     numpy.ndarray
         Float32 samples at ``rate``.
     """
+    from scipy import signal
     g = gcd(int(samplerate), int(rate))
     return signal.resample_poly(samples, int(rate) // g, int(samplerate) // g).astype(np.float32)
 
@@ -664,6 +664,7 @@ def prosodic_peaks(features: pd.DataFrame, *, column: str = "rms_db", min_distan
     pandas.DataFrame
         ``time``, ``value``, ``prominence``; attrs ``clock`` copied from ``features``.
     """
+    from scipy import signal
     check_nonnegative("min_distance_s", min_distance_s)
     check_nonnegative("prominence", prominence, allow_none=True)
     check_nonnegative("smooth_s", smooth_s)

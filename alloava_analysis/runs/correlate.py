@@ -214,6 +214,9 @@ def correlate_corpus(source: Any, settings: CorrelateSettings | None = None, *, 
         Moving average removed from the frame series before lag and MI analysis.
     mi_k, mi_max_samples
         KSG neighbours, and the cap on pairs entering it (decimation).
+    mi_stop_after
+        Each MI null stops once this many surrogates reach the observed MI
+        (Besag & Clifford's sequential p-value, exactly valid; None: all ``n_surrogates``).
     dtw_segment_s
         DTW aligns segments of this length (None: whole clips).
     motion
@@ -324,7 +327,8 @@ def correlate_corpus(source: Any, settings: CorrelateSettings | None = None, *, 
             result["lag_s"]["note"] = "no clip with audio: no frame-level lag"
         result["mi"] = _mutual_information(windows, frames, signals=s.mi_signals, y_col=y_col, y_text=y_text, k=s.mi_k,
                                            n_surrogates=s.n_surrogates, seed=s.seed, max_lag_s=s.max_lag_s,
-                                           max_samples=s.mi_max_samples, detrend_s=s.detrend_s,
+                                           max_samples=s.mi_max_samples, stop_after=s.mi_stop_after,
+                                           detrend_s=s.detrend_s,
                                            executor={"workers": workers, "scheduler": scheduler})
         result["diagnostics"] = diagnostics
         result["warnings"], result["notes"] = _warnings_and_notes(result, frames)
@@ -394,7 +398,7 @@ def _warnings_and_notes(result: dict, frames: pd.DataFrame) -> tuple[list[str], 
 
 def _mutual_information(windows: pd.DataFrame, frames: pd.DataFrame, *, signals: str, y_col: str, y_text: str,
                         k: int, n_surrogates: int, seed: int, max_lag_s: float, max_samples: int | None,
-                        detrend_s: float, executor: dict) -> dict:
+                        stop_after: int | None, detrend_s: float, executor: dict) -> dict:
     """MI of the chosen signal pair with a circular-shift and a clip-shuffle null."""
     x_col, y_frame_col, table, clock, search, text = MI_SIGNALS[signals]
     data = frames if table == "frames" else windows
@@ -413,7 +417,8 @@ def _mutual_information(windows: pd.DataFrame, frames: pd.DataFrame, *, signals:
     out["rate_hz"] = rate
     try:
         circ = information.mi_surrogate_test(x, y, k=k, n_surrogates=n_surrogates, seed=seed, groups=groups,
-                                             lag_search=lag_search, max_samples=max_samples, **executor)
+                                             lag_search=lag_search, max_samples=max_samples, stop_after=stop_after,
+                                             **executor)
     except ValueError as err:
         log.warning("no mutual information: %s", err)
         out["note"] = str(err)
@@ -422,12 +427,14 @@ def _mutual_information(windows: pd.DataFrame, frames: pd.DataFrame, *, signals:
                n_surrogates=circ["n_surrogates"], n=circ["n"], k=circ["k"],
                lag_s=circ["lag_samples"] / rate if search else 0.0,
                null="p_value: circular shift of y within each clip (repeating the lag search)",
-               circular_shift={key: circ[key] for key in ("p_value", "null_mean", "null_p95", "n_surrogates")})
+               circular_shift={key: circ[key] for key in ("p_value", "null_mean", "null_p95", "n_surrogates",
+                                                          "stopped_early")})
     try:
         shuf = information.mi_clip_shuffle_test(x, y, groups=groups, k=k, n_surrogates=n_surrogates, seed=seed,
-                                                lag_search=lag_search, max_samples=max_samples, **executor)
+                                                lag_search=lag_search, max_samples=max_samples, stop_after=stop_after,
+                                                **executor)
         out["clip_shuffle"] = {key: shuf[key] for key in ("p_value", "null_mean", "null_p95", "n_surrogates",
-                                                          "n_clips")}
+                                                          "stopped_early", "n_clips")}
         out["clip_shuffle"]["null"] = shuf["null"]
     except ValueError as err:
         out["clip_shuffle"] = {"p_value": None, "note": str(err)}

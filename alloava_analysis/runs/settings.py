@@ -165,6 +165,11 @@ class CorrelateSettings(JobSettings):
         Moving average (seconds) removed from the frame series before lags and MI.
     mi_k, mi_max_samples
         KSG neighbours; cap on the pairs entering it (None: all).
+    mi_stop_after
+        Each MI null stops once this many surrogates reach the observed MI,
+        with the exactly valid sequential p-value of Besag & Clifford (1991)
+        (see :func:`~alloava_analysis.crossmodal.information.mi_surrogate_test`;
+        None draws all ``n_surrogates``).
     dtw_segment_s
         DTW aligns segments of this length in seconds (None: whole clips).
     motion
@@ -199,6 +204,7 @@ class CorrelateSettings(JobSettings):
     detrend_s: float = 2.0
     mi_k: int = 3
     mi_max_samples: int | None = 20_000
+    mi_stop_after: int | None = 10
     dtw_segment_s: float | None = 60.0
     motion: Any = field(default_factory=_default_motion)
     speech_rate: str = "word_starts"
@@ -231,6 +237,7 @@ class CorrelateSettings(JobSettings):
         check_option("normalize", self.normalize, (False, True))
         if self.mi_max_samples is not None:
             check_int("mi_max_samples", self.mi_max_samples, minimum=10)
+        check_int("mi_stop_after", self.mi_stop_after, minimum=1, allow_none=True)
         if self.dtw_segment_s is not None:
             check_positive("dtw_segment_s", self.dtw_segment_s)
 

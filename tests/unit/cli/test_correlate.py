@@ -122,3 +122,18 @@ def test_analysis_choices_reach_the_result(synth_corpus):
     assert result["settings"]["motion"]["cut_handling"] == "ignore"
     code, out, err = run(["correlate", synth_corpus, "--pooling", "median"])
     assert code == 2 and "'mixed', 'raw', 'mean_r'" in err
+
+
+def test_the_correlate_driver_loads_no_heavy_scipy_module_before_its_analysis_needs_it():
+    """Fixed cost (issue 26): scipy.signal, scipy.stats and scipy.spatial (~2 s of imports) load where they are used."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys; import alloava_analysis.cli.correlate, alloava_analysis.runs.correlate; "
+            "print(sorted(m for m in ('scipy.signal', 'scipy.stats', 'scipy.spatial', 'scipy.optimize', "
+            "'statsmodels') if m in sys.modules))")
+    repo = Path(__file__).resolve().parents[3]
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=repo,
+                          env={"PYTHONPATH": str(repo), "PATH": "/usr/bin:/bin"})
+    assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout + proc.stderr

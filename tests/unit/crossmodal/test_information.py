@@ -196,3 +196,54 @@ def test_surrogate_test_on_exact_nulls_of_the_independent_generator_is_near_five
         y = remove_slow_trend(p.speech, rate_hz=p.fps, window_s=2.0)
         p_values.append(I.mi_surrogate_test(x, y, n_surrogates=39, seed=rep)["p_value"])
     assert np.mean(np.array(p_values) <= 0.05) <= 0.125          # 40 nulls, 5 % nominal
+
+
+def _independent_clips(seed: int, n_clips: int = 3, n: int = 300):
+    """Smooth x and y with no coupling at all, clip by clip (a planted null)."""
+    rng = np.random.default_rng(seed)
+    x = np.concatenate([ar1(n, 0.8, rng) for _ in range(n_clips)])
+    y = np.concatenate([ar1(n, 0.8, rng) for _ in range(n_clips)])
+    return x, y, np.repeat(np.arange(n_clips), n)
+
+
+@pytest.mark.parametrize("test", ["mi_surrogate_test", "mi_clip_shuffle_test"])
+def test_sequential_stopping_stops_at_the_h_th_surrogate_that_reaches_the_observed_mi(test):
+    """Besag & Clifford: p = h / L, L the surrogate that made h of them reach the observed MI (known from full runs)."""
+    x, y, groups = _independent_clips(seed=3)
+    options = dict(groups=groups, seed=1, max_samples=500)
+    seq = getattr(I, test)(x, y, n_surrogates=99, stop_after=4, **options)
+    n = seq["n_surrogates"]
+    assert seq["stopped_early"] and n < 99 and seq["p_value"] == pytest.approx(4 / n)
+    # the same surrogates drawn in full: the first n hold 4 that reach the observed MI, the first n - 1 hold 3
+    assert getattr(I, test)(x, y, n_surrogates=n, **options)["p_value"] == pytest.approx(5 / (n + 1))
+    assert getattr(I, test)(x, y, n_surrogates=n - 1, **options)["p_value"] == pytest.approx(4 / n)
+
+
+def test_sequential_stopping_leaves_a_decided_effect_as_the_full_test_has_it():
+    """A planted effect: fewer than h surrogates reach the observed MI, so every surrogate is drawn, p as before."""
+    x, y, groups = _clips_with_lag()
+    options = dict(groups=groups, n_surrogates=49, seed=2, lag_search=15, max_samples=2000)
+    full, seq = I.mi_surrogate_test(x, y, **options), I.mi_surrogate_test(x, y, stop_after=10, **options)
+    assert seq["p_value"] == full["p_value"] == pytest.approx(1 / 50)
+    assert seq["n_surrogates"] == 49 and not seq["stopped_early"] and seq["bits"] == full["bits"]
+
+
+def test_sequential_p_values_keep_their_level_on_planted_nulls_and_draw_far_fewer_surrogates():
+    """The error rate: P(p <= a) <= a on 200 planted nulls (binomial margin 3 sd), at a fraction of the draws."""
+    draws, p_values = [], []
+    for rep in range(200):
+        x, y, groups = _independent_clips(seed=100 + rep, n=200)
+        res = I.mi_surrogate_test(x, y, groups=groups, n_surrogates=99, seed=rep, stop_after=5)
+        p_values.append(res["p_value"]), draws.append(res["n_surrogates"])
+    p_values = np.array(p_values)
+    for level in (0.05, 0.1, 0.25, 0.5):
+        assert np.mean(p_values <= level) <= level + 3 * np.sqrt(level * (1 - level) / 200), level
+    assert np.mean(p_values <= 0.5) >= 0.3  # not a test that never rejects
+    assert np.mean(draws) < 0.35 * 99
+
+
+def test_sequential_stopping_gives_the_same_numbers_in_worker_processes():
+    x, y, groups = _independent_clips(seed=3)
+    options = dict(groups=groups, n_surrogates=99, seed=1, max_samples=500, stop_after=4)
+    assert I.mi_clip_shuffle_test(x, y, workers=2, parallel_min_work=0, **options) == \
+        I.mi_clip_shuffle_test(x, y, **options)
