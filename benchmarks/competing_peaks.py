@@ -27,7 +27,7 @@ def flagged(frames: list[pd.DataFrame]) -> tuple[int, int, int]:
     """(flagged by the height/bootstrap rule alone, flagged with the peak null, clips)."""
     table = pd.concat(frames, ignore_index=True)
     table.attrs.update(rate_hz=30.0, detrend_s=2.0)
-    out, _ = frame_lags(table, max_lag_s=1.0, dtw_segment_s=None, n_boot=200)
+    out, _, _ = frame_lags(table, max_lag_s=1.0, dtw_segment_s=None, n_boot=200)
     alone = [lags.lag_interval(g["motion_hp"].to_numpy(float), g["speech_energy_hp"].to_numpy(float), rate_hz=30.0,
                                max_lag_s=1.0, n_boot=200)["competing_peak"]
              for _, g in table.groupby("clip_id", sort=False)]

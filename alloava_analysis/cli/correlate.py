@@ -1,7 +1,7 @@
 """Speech rate vs movement intensity: correlation with CIs, best lag and mutual information.
 
-Per-clip and pooled correlation with CIs, best lag by cross-correlation and DTW (positive = motion leads
-speech), mutual information with a surrogate p-value.
+Per-clip and pooled correlation with CIs, best lag by cross-correlation (positive = motion leads speech),
+the DTW alignment (its least-cost shift, not a lag), mutual information with a surrogate p-value.
 """
 from __future__ import annotations
 
@@ -93,6 +93,7 @@ def _found_by(row: dict) -> str:
 
 def format_human(result: dict) -> str:
     s, p, lag, mi = result.get("settings", {}), result["pooled"], result["lag_s"], result["mi"]
+    dtw = result.get("dtw_alignment") or {}
     sp, mo, cuts = p.get("spearman") or {}, s.get("motion") or {}, result.get("shot_cuts") or {}
     n_windows = sum(c.get("n") or 0 for c in result["per_clip"])
     lines = [
@@ -125,9 +126,14 @@ def format_human(result: dict) -> str:
                      f"{meta.get('interval', 'random-effects meta-analysis')}): disagrees with the pooled interval")
     lines += [
         f"  best lag    cross-correlation {human.num(lag.get('xcorr'), unit='s', signed=True)} "
-        f"{human.ci(lag.get('xcorr_ci_low'), lag.get('xcorr_ci_high'))}, DTW "
-        f"{human.num(lag.get('dtw'), unit='s', signed=True)} {human.ci(lag.get('dtw_ci_low'), lag.get('dtw_ci_high'))}"
-        "  (positive = motion leads speech)",
+        f"{human.ci(lag.get('xcorr_ci_low'), lag.get('xcorr_ci_high'))}  (positive = motion leads speech)",
+        f"  DTW         alignment, not a lag: shift of least alignment cost under a "
+        f"{human.setting(dtw.get('warp_s'), 's')} warp window "
+        f"{human.num(dtw.get('least_cost_shift_s'), unit='s', signed=True)} "
+        f"{human.ci(dtw.get('shift_ci_low'), dtw.get('shift_ci_high'))}, normalised cost "
+        f"{human.num(dtw.get('cost'))}; median offset along the warping paths "
+        f"{human.num(dtw.get('path_median_offset_s'), unit='s', signed=True)}",
+        f"              why not a lag: {dtw.get('not_a_lag') or human.NA}",
         f"  mutual inf. {human.num(mi.get('bits'), unit='bits')}; p = {human.num(mi.get('p_value'))} "
         f"(circular shift within clips), p = {human.num(shuffle_p)} (clip shuffle)",
         f"              of {mi.get('x', human.NA)} vs {mi.get('y', human.NA)} on the {mi.get('clock', human.NA)} clock"

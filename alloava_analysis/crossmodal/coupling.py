@@ -25,9 +25,18 @@ from ..parallel import clip_seed, executor_for, map_chunked
 from ..schema import GROUPS
 from . import dtw, lags
 
-__all__ = ["MI_SIGNALS", "SPEECH_RATES", "WINDOW_COLUMNS", "check_settings", "clip_tables", "frame_lags", "peak_null_r"]
+__all__ = ["DTW_NOT_A_LAG", "DTW_WARP_S", "MI_SIGNALS", "SPEECH_RATES", "WINDOW_COLUMNS", "check_settings",
+           "clip_tables", "frame_lags", "peak_null_r"]
 
 log = logging.getLogger(__name__)
+
+#: Largest local warp (s) of the DTW alignment that :func:`frame_lags` reports.
+DTW_WARP_S = 0.1
+#: Why the DTW alignment's least-cost shift is not reported as a lag (issue 22; figures in the README).
+DTW_NOT_A_LAG = ("the shift of least DTW alignment cost is not a lag: on signals of different shapes it moves "
+                 "with the warp window (on an independent generator, median error -0.000 / -0.027 / -0.052 / "
+                 "-0.121 s at warps 0 / 0.05 / 0.1 / 0.2 s, while cross-correlation is unbiased; README, "
+                 "\"Lags\"); the lag is the cross-correlation lag")
 
 WINDOW_COLUMNS = ("clip_id", "window", "start", "end", "center", "speech_rate", "syllable_rate",
                   "articulation_rate", "windowed_rate", "intensity", "coverage", "spans_cut", "window_s", "hop_s",
@@ -263,18 +272,48 @@ def peak_null_r(null_r: np.ndarray, *, ci: float = 0.95) -> float:
     return float(np.quantile(peaks, ci)) if peaks.size else float("nan")
 
 
+def _path_offsets(x: np.ndarray, y: np.ndarray, *, shift: int, rate_hz: float, max_lag_s: float,
+                  block_s: float) -> np.ndarray:
+    """Local offsets (s) along the DTW warping paths of ``x`` and ``y`` shifted by ``shift`` samples.
+
+    The stretch and blocks are those of :func:`~alloava_analysis.crossmodal.dtw.dtw_shift_lag`; each block is
+    aligned within the warp window :data:`DTW_WARP_S`, and its offsets include the shift.
+    """
+    x = dtw.znormalize(x, nan="interpolate", what="x")
+    y = dtw.znormalize(y, nan="interpolate", what="y")
+    margin, warp = int(round(max_lag_s * rate_hz)), int(round(DTW_WARP_S * rate_hz))
+    step = max(int(round(block_s * rate_hz)), 2 * warp + 2)
+    offsets = []
+    for start in range(margin, x.size - margin - step + 1, step):
+        _, path = dtw.dtw_path(x[start:start + step], y[start + shift:start + shift + step], band=warp, znorm=False)
+        offsets.append(dtw.lag_profile(path, rate_hz=rate_hz)["lag_s"].to_numpy() + shift / rate_hz)
+    return np.concatenate(offsets) if offsets else np.empty(0)
+
+
+def _alignment_row(clip_id: str, shift: dict | None = None, offsets: np.ndarray | None = None) -> dict:
+    """One clip's ``dtw_alignment`` row (all missing without a DTW result)."""
+    shift = shift or {}
+    has_path = offsets is not None and offsets.size > 0
+    return {"clip_id": clip_id, "least_cost_shift_s": shift.get("peak_lag_s", np.nan),
+            "shift_ci_low": shift.get("ci_low", np.nan), "shift_ci_high": shift.get("ci_high", np.nan),
+            "p_value": shift.get("p_value", np.nan), "clear_minimum": bool(shift.get("detectable", False)),
+            "cost": shift.get("cost", np.nan),
+            "path_median_offset_s": float(np.median(offsets)) if has_path else np.nan, "note": ""}
+
+
 def _clip_lags(options: dict, clip: tuple[str, np.ndarray, np.ndarray]) -> tuple[dict, pd.DataFrame | None,
-                                                                               tuple | None, dict | None]:
-    """One clip of :func:`frame_lags`: its row, cross-correlation curve and null, DTW result (None if unavailable)."""
+                                                                               tuple | None, dict | None, dict]:
+    """One clip of :func:`frame_lags`: lag row, cross-correlation curve and null, DTW result, alignment row.
+
+    Curve, null and DTW result are None when unavailable; the alignment row has the path's offsets under ``offsets``.
+    """
     clip_id, m, s = clip
     rate, max_lag_s, block_s, n_boot = options["rate"], options["max_lag_s"], options["block_s"], options["n_boot"]
     seed = clip_seed(options["seed"], clip_id)
     row = {"clip_id": clip_id, "xcorr": np.nan, "xcorr_detectable": False, "xcorr_reason": "",
            "xcorr_peak_s": np.nan, "xcorr_p_value": np.nan, "xcorr_ci_low": np.nan, "xcorr_ci_high": np.nan,
            "xcorr_r": np.nan, "secondary_lag_s": np.nan, "secondary_r": np.nan, "secondary_share": np.nan,
-           "peak_null_r95": np.nan, "competing_peak": False, "dtw": np.nan, "dtw_detectable": False, "dtw_reason": "",
-           "dtw_peak_s": np.nan, "dtw_p_value": np.nan, "dtw_ci_low": np.nan, "dtw_ci_high": np.nan, "dtw_cost": np.nan,
-           "note": ""}
+           "peak_null_r95": np.nan, "competing_peak": False, "note": ""}
     curve = null = shift = None
     try:
         curve = lags.cross_correlation_curve(m, s, rate_hz=rate, max_lag_s=max_lag_s, clock="video")
@@ -294,30 +333,36 @@ def _clip_lags(options: dict, clip: tuple[str, np.ndarray, np.ndarray]) -> tuple
         row["note"] = f"no cross-correlation: {err}"
         row["xcorr_reason"] = f"no lag: {err}"
         curve = null = None
+    alignment = _alignment_row(clip_id)
     try:
-        shift = dtw.dtw_shift_lag(m, s, rate_hz=rate, max_lag_s=max_lag_s, block_s=block_s, n_boot=n_boot,
-                                  seed=seed)
-        row.update(dtw=shift["lag_s"], dtw_detectable=shift["detectable"], dtw_reason=shift["reason"],
-                   dtw_peak_s=shift["peak_lag_s"], dtw_p_value=shift["p_value"], dtw_ci_low=shift["ci_low"],
-                   dtw_ci_high=shift["ci_high"], dtw_cost=shift["cost"])
+        shift = dtw.dtw_shift_lag(m, s, rate_hz=rate, max_lag_s=max_lag_s, warp_s=DTW_WARP_S, block_s=block_s,
+                                  n_boot=n_boot, seed=seed)
+        offsets = (_path_offsets(m, s, shift=int(round(shift["peak_lag_s"] * rate)), rate_hz=rate,
+                                 max_lag_s=max_lag_s, block_s=block_s)
+                   if np.isfinite(shift["peak_lag_s"]) else np.empty(0))
+        alignment = {**_alignment_row(clip_id, shift, offsets), "offsets": offsets}
     except ValueError as err:
-        log.warning("no DTW lag for %s: %s", clip_id, err)
-        row["note"] = (row["note"] + "; " if row["note"] else "") + f"no DTW lag: {err}"
-        row["dtw_reason"] = f"no lag: {err}"
-    return row, curve, null, shift
+        log.warning("no DTW alignment for %s: %s", clip_id, err)
+        alignment["note"] = f"no DTW alignment: {err}"
+    return row, curve, null, shift, alignment
 
 
 def frame_lags(frames: pd.DataFrame, *, max_lag_s: float, dtw_segment_s: float | None, block_s: float = 5.0,
                n_boot: int = 500, seed: int = 0, workers: int | None = 1,
-               scheduler: Any = None) -> tuple[dict, pd.DataFrame | None]:
-    """Cross-correlation and DTW lags of a frame table, per clip and pooled, with intervals.
+               scheduler: Any = None) -> tuple[dict, dict, pd.DataFrame | None]:
+    """Cross-correlation lag and DTW alignment of a frame table, per clip and pooled, with intervals.
 
-    Motion is x and speech y, so positive = motion leads speech. The DTW lag
-    is the shift with the least DTW alignment cost
-    (:func:`~alloava_analysis.crossmodal.dtw.dtw_shift_lag`). A lag that is
-    not detectable (peak not above its circular-shift null, or an interval
-    wider than the search range) is NaN, with ``<method>_detectable`` False
-    and ``<method>_reason`` in words; ``<method>_peak_s`` keeps where the peak was.
+    Motion is x and speech y, so positive = motion leads speech. The lag is the
+    cross-correlation lag. A lag that is not detectable (peak not above its
+    circular-shift null, or an interval wider than the search range) is NaN,
+    with ``xcorr_detectable`` False and ``xcorr_reason`` in words;
+    ``xcorr_peak_s`` keeps where the peak was. DTW is reported as an
+    alignment, not a lag: the shift of least DTW alignment cost under the
+    warp window :data:`DTW_WARP_S`
+    (:func:`~alloava_analysis.crossmodal.dtw.dtw_shift_lag`), its normalised
+    cost, and the median local offset along the warping paths at that shift;
+    on signals of different shapes that shift moves with the warp window
+    (README, "Lags"), so it is not a lag.
     Each clip's intervals are seeded from ``seed`` and its clip id
     (:func:`~alloava_analysis.parallel.clip_seed`). Clips are analysed by
     ``workers`` local processes or on the Dask cluster at ``scheduler`` when
@@ -349,8 +394,13 @@ def frame_lags(frames: pd.DataFrame, *, max_lag_s: float, dtw_segment_s: float |
     -------
     lag_s : dict
         The ``lag_s`` entry of :func:`~alloava_analysis.runs.correlate.correlate_corpus`:
-        pooled ``xcorr`` and ``dtw`` lags with intervals, ``*_detectable``, ``*_reason``,
-        ``*_peak_s``, ``*_p_value``, methods, and ``per_clip`` rows with the same keys.
+        the pooled ``xcorr`` lag with its interval, ``xcorr_detectable``, ``xcorr_reason``,
+        ``xcorr_peak_s``, ``xcorr_p_value``, method, and ``per_clip`` rows with the same keys.
+    dtw_alignment : dict
+        The ``dtw_alignment`` entry of :func:`~alloava_analysis.runs.correlate.correlate_corpus`:
+        ``least_cost_shift_s`` with ``shift_ci_low``, ``shift_ci_high``, ``p_value``,
+        ``clear_minimum``, ``cost``, ``path_median_offset_s``, ``warp_s``, ``method``,
+        ``not_a_lag`` and ``per_clip`` rows with the same keys.
     curve : pandas.DataFrame or None
         The pooled cross-correlation curve (None when no clip had one).
     """
@@ -368,15 +418,14 @@ def frame_lags(frames: pd.DataFrame, *, max_lag_s: float, dtw_segment_s: float |
     done = map_chunked(partial(_clip_lags, options), clips, workers=workers, scheduler=scheduler,
                        key="alloava-lags")
     rate = options["rate"]
-    per_clip = [row for row, _, _, _ in done]
-    curves = [curve for _, curve, _, _ in done if curve is not None]
-    nulls = [null for _, curve, null, _ in done if curve is not None]
-    shifts = [shift for _, _, _, shift in done if shift is not None]
+    per_clip = [row for row, _, _, _, _ in done]
+    curves = [curve for _, curve, _, _, _ in done if curve is not None]
+    nulls = [null for _, curve, null, _, _ in done if curve is not None]
+    shifts = [shift for _, _, _, shift, _ in done if shift is not None]
+    aligned = [a for *_, a in done]
     undetectable = "no clip gave a lag curve"
     out = {"xcorr": np.nan, "xcorr_detectable": False, "xcorr_reason": undetectable, "xcorr_peak_s": np.nan,
            "xcorr_p_value": np.nan, "xcorr_ci_low": np.nan, "xcorr_ci_high": np.nan, "xcorr_r": np.nan,
-           "dtw": np.nan, "dtw_detectable": False, "dtw_reason": undetectable, "dtw_peak_s": np.nan,
-           "dtw_p_value": np.nan, "dtw_ci_low": np.nan, "dtw_ci_high": np.nan, "dtw_cost": np.nan,
            "convention": "positive = motion leads speech", "clock": "video", "rate_hz": rate,
            "signals": "movement intensity vs speech energy (RMS) per video frame, "
                       f"minus a {frames.attrs.get('detrend_s', 0)} s moving average",
@@ -384,16 +433,22 @@ def frame_lags(frames: pd.DataFrame, *, max_lag_s: float, dtw_segment_s: float |
                            "refinement); 95 % CI by cluster bootstrap over clips (t, df = n_clips - 1); reported "
                            "only when the peak beats a circular-shift null (p <= 0.05) and the CI fits the search "
                            "range",
-           "dtw_method": "global shift of speech with the least DTW alignment cost (local warps up to 0.1 s, cost "
-                         "normalised by the series' energy, summed over 5 s blocks and clips; parabolic refinement); "
-                         "95 % CI by cluster bootstrap over clips; reported only when the cost minimum is deeper "
-                         "than a circular-shift null (p <= 0.05) and the CI fits the search range",
            "per_clip_interval": f"block bootstrap over {block_s:g} s blocks of frames (t, df = blocks - 1)",
            "competing_peak_clips": [r["clip_id"] for r in per_clip if r["competing_peak"]],
            "competing_peak_rule": "a secondary cross-correlation peak near the main one's height (or often chosen "
                                   "by the bootstrap) whose r exceeds the 95th percentile of the peak r of "
                                   "the circular-shift surrogates of the lag null (peak_null_r95)",
            "per_clip": per_clip}
+    alignment = {**_alignment_row("pooled"), "warp_s": DTW_WARP_S, "convention": "positive = motion leads speech",
+                 "method": f"global shift of speech with the least DTW alignment cost under a {DTW_WARP_S:g} s warp "
+                           "window (cost normalised by the series' energy, summed over 5 s blocks and clips; "
+                           "parabolic refinement); 95 % CI by cluster bootstrap over clips; clear_minimum: the cost "
+                           "minimum is deeper than a circular-shift null (p <= 0.05) and its CI fits the search "
+                           "range; path_median_offset_s: median local offset along each clip's warping paths at "
+                           "its least-cost shift, within the warp window",
+                 "not_a_lag": DTW_NOT_A_LAG,
+                 "per_clip": [{k: v for k, v in a.items() if k != "offsets"} for a in aligned]}
+    del alignment["clip_id"], alignment["note"]
     curve = None
     if curves:
         pooled = lags.pooled_lag_interval(curves, n_boot=max(n_boot, 1000), seed=seed, nulls=nulls,
@@ -405,9 +460,7 @@ def frame_lags(frames: pd.DataFrame, *, max_lag_s: float, dtw_segment_s: float |
                    xcorr_r=curve.attrs.get("best_r", np.nan))
     if shifts:
         pooled_d = dtw.pooled_dtw_shift_lag(shifts, max_lag_s=max_lag_s, n_boot=max(n_boot, 1000), seed=seed)
-        out.update(dtw=pooled_d["lag_s"], dtw_detectable=pooled_d["detectable"], dtw_reason=pooled_d["reason"],
-                   dtw_peak_s=pooled_d["peak_lag_s"], dtw_p_value=pooled_d["p_value"], dtw_ci_low=pooled_d["ci_low"],
-                   dtw_ci_high=pooled_d["ci_high"], dtw_cost=pooled_d["cost"])
-    return out, curve
-
-
+        offsets = np.concatenate([a["offsets"] for a in aligned if "offsets" in a])
+        alignment.update({k: v for k, v in _alignment_row("pooled", pooled_d, offsets).items()
+                          if k not in ("clip_id", "note")})
+    return out, alignment, curve

@@ -27,11 +27,13 @@ Then, over clips:
   within-clip z-scores + MixedLM, raw pooled, or mean per-clip r; cluster
   bootstrap over clips; see :mod:`alloava_analysis.crossmodal.correlation`);
 * **lag** by cross-correlation (per-clip curves pooled on the Fisher-z scale,
-  peak refined by a parabola) and by DTW (median offset of the peaks the
-  warping path matches, re-aligned around the estimate), each with per-clip
-  block-bootstrap and pooled cluster-bootstrap intervals, and a flag for
-  clips whose cross-correlation has a competing peak; positive = motion
-  leads speech;
+  peak refined by a parabola), with per-clip block-bootstrap and pooled
+  cluster-bootstrap intervals, and a flag for clips whose cross-correlation
+  has a competing peak; positive = motion leads speech;
+* **DTW alignment** (not a lag): the shift of least DTW alignment cost under
+  a 0.1 s warp window, its normalised cost and the median local offset along
+  the warping paths; on signals of different shapes that shift moves with the
+  warp window, so it is not reported as a lag (``dtw_alignment["not_a_lag"]``);
 * **mutual information** (KSG, bits) of the chosen signal pair
   (:data:`MI_SIGNALS`; by default frame-level movement vs speech energy at the
   lag of maximum cross-correlation -- fine-scale coupling, not speech rate),
@@ -39,7 +41,7 @@ Then, over clips:
   (``clip_shuffle``: each clip's motion against other clips' speech).
 
 The result follows the JSON contract of ``alloava correlate --json``: keys
-``pooled``, ``per_clip``, ``lag_s``, ``mi`` (plus ``settings`` with every
+``pooled``, ``per_clip``, ``lag_s``, ``dtw_alignment``, ``mi`` (plus ``settings`` with every
 analysis choice and the motion settings under ``settings["motion"]``,
 ``diagnostics``, ``shot_cuts``, ``n_clips``, ``failed``); missing values
 are ``None`` (JSON ``null``), never a made-up number.
@@ -254,8 +256,11 @@ def correlate_corpus(source: Any, settings: CorrelateSettings | None = None, *, 
     dict
         ``pooled: {r, ci_low, ci_high, method, pooling, dropped, diagnostics, ...}``;
         ``per_clip: [{clip_id, r, ci_low, ci_high, n_eff, note, ...}]``;
-        ``lag_s: {xcorr, dtw, xcorr_ci_low, ..., per_clip, competing_peak_clips}``
-        (positive = motion leads speech); ``mi: {bits, p_value, x, y, clock,
+        ``lag_s: {xcorr, xcorr_ci_low, ..., per_clip, competing_peak_clips}``
+        (the cross-correlation lag; positive = motion leads speech);
+        ``dtw_alignment: {least_cost_shift_s, shift_ci_low, shift_ci_high, p_value, cost,
+        path_median_offset_s, warp_s, not_a_lag, per_clip, ...}`` (DTW as an alignment, not a lag);
+        ``mi: {bits, p_value, x, y, clock,
         null, circular_shift, clip_shuffle, ...}``; ``settings`` (every choice,
         with ``motion``); ``diagnostics: {warnings, dropped_clips,
         no_interval_clips, competing_peak_clips}``; ``shot_cuts``; ``n_clips``;
@@ -286,7 +291,8 @@ def correlate_corpus(source: Any, settings: CorrelateSettings | None = None, *, 
                     "y": f"speech rate ({y_text})", "clock": "window", "motion": motion_settings.to_dict(s.group)}
         cut_rows = windows.attrs.get("shot_cuts", [])
         result: dict[str, Any] = {"pooled": {"r": None, "ci_low": None, "ci_high": None, "method": None},
-                                  "per_clip": [], "lag_s": {"xcorr": None, "dtw": None},
+                                  "per_clip": [], "lag_s": {"xcorr": None},
+                                  "dtw_alignment": {"least_cost_shift_s": None},
                                   "mi": {"bits": None, "p_value": None}, "settings": recorded,
                                   "n_clips": int(windows["clip_id"].nunique()) if len(windows) else 0,
                                   "shot_cuts": {"handling": motion_settings.cut_handling,
@@ -318,13 +324,14 @@ def correlate_corpus(source: Any, settings: CorrelateSettings | None = None, *, 
             diagnostics["no_interval_clips"] = [f"{row.clip_id}: {row.note}" for row in no_ci.itertuples()]
         curve = None
         if len(frames):
-            lag_result, curve = frame_lags(frames, max_lag_s=s.max_lag_s, dtw_segment_s=s.dtw_segment_s,
-                                           block_s=s.lag_block_s, n_boot=s.n_boot_lag, seed=s.seed, workers=workers,
-                                           scheduler=scheduler)
+            lag_result, result["dtw_alignment"], curve = frame_lags(
+                frames, max_lag_s=s.max_lag_s, dtw_segment_s=s.dtw_segment_s, block_s=s.lag_block_s,
+                n_boot=s.n_boot_lag, seed=s.seed, workers=workers, scheduler=scheduler)
             result["lag_s"] = lag_result
             diagnostics["competing_peak_clips"] = lag_result["competing_peak_clips"]
         else:
             result["lag_s"]["note"] = "no clip with audio: no frame-level lag"
+            result["dtw_alignment"]["note"] = "no clip with audio: no DTW alignment"
         result["mi"] = _mutual_information(windows, frames, signals=s.mi_signals, y_col=y_col, y_text=y_text, k=s.mi_k,
                                            n_surrogates=s.n_surrogates, seed=s.seed, max_lag_s=s.max_lag_s,
                                            max_samples=s.mi_max_samples, stop_after=s.mi_stop_after,
@@ -389,8 +396,10 @@ def _warnings_and_notes(result: dict, frames: pd.DataFrame) -> tuple[list[str], 
     if fallback:
         notes.append(f"per-clip intervals of {len(fallback)} clip(s) assume AR(1) window series: fewer than "
                      f"{correlation.MIN_NULL_CLIPS} clips are as long, too few for the between-clip null")
-    notes += [f"{row['clip_id']}: {row['note']}" for row in result["lag_s"].get("per_clip", []) if row.get("note")]
-    notes += [f"{part}: {result[part]['note']}" for part in ("pooled", "lag_s", "mi") if result[part].get("note")]
+    notes += [f"{row['clip_id']}: {row['note']}" for part in ("lag_s", "dtw_alignment")
+              for row in result[part].get("per_clip", []) if row.get("note")]
+    notes += [f"{part}: {result[part]['note']}" for part in ("pooled", "lag_s", "dtw_alignment", "mi")
+              if result[part].get("note")]
     if frames.attrs.get("note"):
         notes.append(frames.attrs["note"])
     return list(dict.fromkeys(warned)), list(dict.fromkeys(notes))

@@ -87,7 +87,11 @@ def check_40(key: dict, truth: dict) -> None:
     planted = truth["effects"]["lag"]["motion_leads_speech_s"]
     assert key["planted lag (s)"] == planted and key["clips"] == SAMPLE_CLIPS and key["clips failed"] == 0
     assert key["lag xcorr (s)"] == pytest.approx(planted, abs=0.05)
-    assert key["lag DTW (s)"] == pytest.approx(planted, abs=0.1)
+    # DTW as an alignment, not a lag: on the package's sample (one shifted modulation in both signals) its
+    # least-cost shift and path offsets sit near the planted lag; on other shapes they move with the warp window
+    assert key["DTW warp window (s)"] == 0.1
+    assert key["DTW least-cost shift (s)"] == pytest.approx(planted, abs=0.1)
+    assert key["DTW median path offset (s)"] == pytest.approx(planted, abs=0.1)
 
 
 def check_45(key: dict, truth: dict) -> None:

@@ -17,7 +17,10 @@ def test_correlate_json_contract(synth_corpus):
     assert result["pooled"]["r"] is not None and -1 <= result["pooled"]["r"] <= 1
     assert len(result["per_clip"]) == 3
     assert all({"clip_id", "r", "ci_low", "ci_high"} <= set(c) for c in result["per_clip"])
-    assert {"xcorr", "dtw"} <= set(result["lag_s"]) and {"bits", "p_value"} <= set(result["mi"])
+    assert "xcorr" in result["lag_s"] and {"bits", "p_value"} <= set(result["mi"])
+    assert not any(key.startswith("dtw") for key in result["lag_s"])      # DTW is an alignment, not a lag
+    assert {"least_cost_shift_s", "cost", "path_median_offset_s", "warp_s", "not_a_lag"} <= set(
+        result["dtw_alignment"])
     assert result["settings"]["window_s"] == 3 and isinstance(result["notes"], list)
     assert isinstance(result["warnings"], list)
 
@@ -29,6 +32,9 @@ def test_correlate_human_output_for_people(synth_corpus):
     assert "3 clip(s)" in first and "windows of 4 s (hop 2 s)" in first  # window size and number of windows
     assert "95 % CI [" in out and "positive = motion leads speech" in out and " s [" in out and "bits" in out
     assert "None" not in out and " nan" not in out
+    dtw_line = next(line for line in out.splitlines() if line.strip().startswith("DTW"))
+    assert "not a lag" in dtw_line and "0.1 s warp window" in dtw_line and "cost" in dtw_line
+    assert "why not a lag: " in out and "moves with the warp window" in out
     rows = [line for line in out.splitlines() if line.strip().startswith(("TED_", "Interview_", "Panel_",
                                                                          "Presentation_"))]
     assert len(rows) == 3 and len({len(line) for line in rows}) == 1  # aligned columns

@@ -51,7 +51,7 @@ def test_a_competing_peak_is_flagged_only_when_it_is_above_the_null():
     parts.append(pd.DataFrame({"clip_id": "two_lags", "motion_hp": x, "speech_energy_hp": y}))
     frames = pd.concat(parts, ignore_index=True)
     frames.attrs["rate_hz"] = 30.0
-    out, _ = frame_lags(frames, max_lag_s=1.0, dtw_segment_s=None, n_boot=200)
+    out, _, _ = frame_lags(frames, max_lag_s=1.0, dtw_segment_s=None, n_boot=200)
     rows = {r["clip_id"]: r for r in out["per_clip"]}
     unfiltered = [lags.lag_interval(g["motion_hp"].to_numpy(), g["speech_energy_hp"].to_numpy(), rate_hz=30.0,
                                     max_lag_s=1.0, n_boot=200)["competing_peak"]
@@ -70,3 +70,28 @@ def test_peak_null_is_the_quantile_of_the_surrogate_peaks_and_nan_without_surrog
     r95 = peak_null_r(null)
     assert r95 == pytest.approx(np.quantile(np.nanmax(null, axis=1), 0.95))
     assert 0.02 < r95 < 0.3
+
+
+# --------------------------------------------------------------------------- DTW: an alignment, not a lag
+
+
+def test_dtw_is_reported_as_an_alignment_with_its_shift_cost_and_path_not_as_a_lag():
+    """Speech a copy of motion 6 frames later: least-cost shift and path offsets both sit at +0.2 s."""
+    rng = np.random.default_rng(8)
+    n, parts = 1800, []
+    for k in range(3):
+        u = _smooth(n + 100, rng, width=7)
+        parts.append(pd.DataFrame({"clip_id": f"c{k}", "motion_hp": u[50:50 + n] + 0.2 * rng.standard_normal(n),
+                                   "speech_energy_hp": u[44:44 + n] + 0.2 * rng.standard_normal(n)}))
+    frames = pd.concat(parts, ignore_index=True)
+    frames.attrs["rate_hz"] = 30.0
+    lag, alignment, _ = frame_lags(frames, max_lag_s=1.0, dtw_segment_s=None, n_boot=100)
+    assert not any(key.startswith("dtw") for key in lag) and lag["xcorr"] == pytest.approx(0.2, abs=1 / 60)
+    assert not any(key.startswith("dtw") for row in lag["per_clip"] for key in row)
+    assert alignment["warp_s"] == 0.1 and "moves with the warp window" in alignment["not_a_lag"]
+    assert alignment["least_cost_shift_s"] == pytest.approx(0.2, abs=1 / 60)
+    assert alignment["path_median_offset_s"] == pytest.approx(0.2, abs=1 / 60)
+    assert alignment["clear_minimum"] and alignment["p_value"] <= 0.05
+    assert alignment["shift_ci_low"] <= 0.2 <= alignment["shift_ci_high"] and 0 <= alignment["cost"] < 0.5
+    assert [r["clip_id"] for r in alignment["per_clip"]] == ["c0", "c1", "c2"]
+    assert all(r["path_median_offset_s"] == pytest.approx(0.2, abs=1 / 60) for r in alignment["per_clip"])

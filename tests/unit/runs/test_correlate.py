@@ -60,6 +60,8 @@ def test_undefined_per_clip_correlations_are_null_with_a_note_not_numbers():
 def test_without_audio_lag_and_mi_are_null_with_a_note():
     result = correlate_corpus([_clip(0, audio=False), _clip(1, audio=False)], n_boot=200, progress=False)
     assert result["lag_s"]["xcorr"] is None and result["mi"]["bits"] is None
+    assert result["dtw_alignment"]["least_cost_shift_s"] is None
+    assert "no clip with audio" in result["dtw_alignment"]["note"]
     assert "no clip with audio" in result["mi"]["note"]
     assert result["pooled"]["r"] is not None
 
