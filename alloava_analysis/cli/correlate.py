@@ -133,7 +133,7 @@ def format_human(result: dict) -> str:
         f"{human.ci(dtw.get('shift_ci_low'), dtw.get('shift_ci_high'))}, normalised cost "
         f"{human.num(dtw.get('cost'))}; median offset along the warping paths "
         f"{human.num(dtw.get('path_median_offset_s'), unit='s', signed=True)}",
-        f"              why not a lag: {dtw.get('not_a_lag') or human.NA}",
+        f"              {dtw.get('not_a_lag') or human.NA}",
         f"  mutual inf. {human.num(mi.get('bits'), unit='bits')}; p = {human.num(mi.get('p_value'))} "
         f"(circular shift within clips), p = {human.num(shuffle_p)} (clip shuffle)",
         f"              of {mi.get('x', human.NA)} vs {mi.get('y', human.NA)} on the {mi.get('clock', human.NA)} clock"

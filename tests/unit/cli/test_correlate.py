@@ -34,7 +34,7 @@ def test_correlate_human_output_for_people(synth_corpus):
     assert "None" not in out and " nan" not in out
     dtw_line = next(line for line in out.splitlines() if line.strip().startswith("DTW"))
     assert "not a lag" in dtw_line and "0.1 s warp window" in dtw_line and "cost" in dtw_line
-    assert "why not a lag: " in out and "moves with the warp window" in out
+    assert "is not a lag: on signals of different shapes" in out and "moves with the warp window" in out
     rows = [line for line in out.splitlines() if line.strip().startswith(("TED_", "Interview_", "Panel_",
                                                                          "Presentation_"))]
     assert len(rows) == 3 and len({len(line) for line in rows}) == 1  # aligned columns
