@@ -277,7 +277,7 @@ def _summary(lags: np.ndarray, null_abs: np.ndarray, null_share: np.ndarray, clu
               "share_with_event": share, "null_share_with_event": float(np.mean(null_share)), "p_share": p_share}
     if not found.any():
         return {**counts, "mean_lag_s": np.nan, "ci_low": np.nan, "ci_high": np.nan, "median_lag_s": np.nan,
-                "mean_abs_lag_s": np.nan, "null_mean_abs_lag_s": float(np.mean(null_abs)), "null_low_s": np.nan,
+                "mean_abs_lag_s": np.nan, "null_mean_abs_lag_s": np.nan, "null_low_s": np.nan,
                 "null_high_s": np.nan, "p_value": np.nan, "coincides": False}
     lags, clusters = lags[found], clusters[found]
     observed = float(np.mean(np.abs(lags)))
