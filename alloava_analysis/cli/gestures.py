@@ -65,13 +65,16 @@ def run(args: argparse.Namespace) -> dict:
 def _synchrony_lines(sync: dict) -> list[str]:
     if "pooled" not in sync:
         return []
-    lines = [f"synchrony ({sync['convention']}; null: {sync['null']['method']}, {sync['null']['draws']} draws)"]
-    rows = [[r["kind"], fmt.num(r.get("n_units")), fmt.num(r.get("n_speakers")),
+    lines = [f"synchrony ({sync['convention']}; nearest event within ±{fmt.num(sync.get('max_lag_s'))} s of the "
+             f"peak; null: {sync['null']['method']}, {sync['null']['draws']} draws)"]
+    rows = [[r["kind"], fmt.num(r.get("n_units")), fmt.num(r.get("n_no_event")),
+             f"{fmt.num(r.get('share_with_event'))} ({fmt.num(r.get('null_share_with_event'))})",
+             fmt.num(r.get("n_speakers")),
              fmt.num(r.get("mean_lag_s"), signed=True), f"[{fmt.num(r.get('ci_low'))}, {fmt.num(r.get('ci_high'))}]",
              fmt.num(r.get("mean_abs_lag_s")), fmt.num(r.get("null_mean_abs_lag_s")), fmt.num(r.get("p_value"))]
             for r in sync["pooled"]]
-    lines += fmt.table(rows, ["event", "units", "speakers", "mean lag s", "interval", "mean |lag| s",
-                              "null |lag| s", "p"], align="lrrrrrrr")
+    lines += fmt.table(rows, ["event", "units", "no event", "share w/ event (null)", "speakers", "mean lag s",
+                              "interval", "mean |lag| s", "null |lag| s", "p"], align="lrrrrrrrrr")
     return lines + [f"per-unit lags: {sync['table']}"]
 
 

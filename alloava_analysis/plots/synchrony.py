@@ -13,7 +13,7 @@ _TITLES = {"f0_peak": "F0 peak", "envelope_peak": "amplitude-envelope peak", "wo
            "loudest_syllable": "loudest syllable of a word"}
 
 
-def plot_lag_distribution(result: dict, *, kinds: tuple[str, ...] | None = None, max_lag_s: float = 1.0,
+def plot_lag_distribution(result: dict, *, kinds: tuple[str, ...] | None = None, max_lag_s: float | None = None,
                           bins: int = 40) -> plt.Figure:
     """Histogram of the gesture-peak to event lags per kind, over the null's lag distribution.
 
@@ -26,7 +26,8 @@ def plot_lag_distribution(result: dict, *, kinds: tuple[str, ...] | None = None,
     kinds
         Event kinds drawn, one panel each (default: every kind in the result).
     max_lag_s
-        The lag axis spans ``[-max_lag_s, max_lag_s]`` seconds (lags beyond are counted in the edge bins).
+        The lag axis spans ``[-max_lag_s, max_lag_s]`` seconds (default: the result's search window, else 1 s;
+        lags beyond are counted in the edge bins; units with no event in the window are not drawn).
     bins
         Histogram bins.
 
@@ -36,11 +37,13 @@ def plot_lag_distribution(result: dict, *, kinds: tuple[str, ...] | None = None,
         One panel per kind: density of the observed lags (bars) and of the null's (line), the pooled mean
         lag with its interval, and the observed and null mean absolute lag with the p-value in the title.
     """
-    check_positive("max_lag_s", max_lag_s)
+    check_positive("max_lag_s", max_lag_s, allow_none=True)
     check_int("bins", bins, minimum=2)
     if not isinstance(result, dict) or not {"units", "null_lags", "pooled"} <= set(result):
         raise SchemaError("expected a synchrony result with 'units', 'null_lags' and 'pooled', got "
                           f"{sorted(result) if isinstance(result, dict) else type(result).__name__}", where="result")
+    if max_lag_s is None:
+        max_lag_s = float(result.get("max_lag_s", 1.0))
     pooled = {row["kind"]: row for row in result["pooled"]}
     if kinds is None:
         kinds = tuple(pooled)
@@ -71,6 +74,8 @@ def plot_lag_distribution(result: dict, *, kinds: tuple[str, ...] | None = None,
         if np.isfinite(row.get("mean_abs_lag_s", np.nan)):
             title += (f"\nmean |lag| {row['mean_abs_lag_s']:.3f} s vs null {row['null_mean_abs_lag_s']:.3f} s, "
                       f"p = {p:.3g}")
+        if row.get("n_no_event"):
+            title += f"\n{row['n_no_event']} of {row['n_units']} units: no event within ±{max_lag_s:g} s"
         ax.set_title(title, fontsize=9)
         ax.set_xlabel("lag: event - gesture peak (s; > 0: gesture first)")
         ax.set_ylabel("density (1/s)")

@@ -42,8 +42,8 @@ TABLE_NAME = "gestures.csv"
 #: Name of the per-unit lag table written when synchrony is measured.
 SYNCHRONY_NAME = "synchrony.csv"
 #: Keys of the synchrony result kept in the gestures result (the tables go to the CSV).
-SYNCHRONY_KEYS = ("pooled", "per_clip", "null", "convention", "interval", "n_outside_speech", "event_kinds",
-                  "settings", "failed", "notes")
+SYNCHRONY_KEYS = ("pooled", "per_clip", "null", "max_lag_s", "convention", "interval", "n_outside_speech",
+                  "event_kinds", "settings", "failed", "notes")
 
 
 def _measure_one(settings: GestureSettings, out: Path, tiers: str | None, clip: Clip) -> tuple[list[dict], list[str]]:
@@ -107,7 +107,7 @@ def gestures_corpus(source: Any, settings: GestureSettings | None = None, *, out
     -------
     dict
         ``{clips, gestures, out, table, files, units, per_clip: [{clip_id, gestures}], failed: [{clip_id,
-        reason}], skipped, settings, notes}``, and ``synchrony`` (``{pooled, per_clip, null, convention,
+        reason}], skipped, settings, notes}``, and ``synchrony`` (``{pooled, per_clip, null, max_lag_s, convention,
         interval, n_outside_speech, event_kinds, settings, failed, notes, table}``, or ``{notes}`` when no clip
         could be analysed) when it was asked for.
     """

@@ -532,6 +532,9 @@ class SynchronySettings(JobSettings):
         Pauses shorter than this do not split a clip's speech intervals.
     kinds
         Prosodic events timed against, of :data:`alloava_analysis.choices.PROSODIC_EVENTS`.
+    max_lag_s
+        Search window (seconds): each unit is timed against the nearest event within ``±max_lag_s`` of its peak;
+        a unit with none gets no lag for that kind and is counted (``n_no_event``).
     null
         How the null moves units, one of :data:`alloava_analysis.choices.SYNCHRONY_NULLS`.
     n_null, n_boot
@@ -554,6 +557,7 @@ class SynchronySettings(JobSettings):
     min_separation_s: float = 0.15
     max_pause_s: float = 0.5
     kinds: tuple[str, ...] = choices.PROSODIC_EVENTS
+    max_lag_s: float = 1.0
     null: str = "shift"
     n_null: int = 999
     n_boot: int = 2000
@@ -575,6 +579,7 @@ class SynchronySettings(JobSettings):
         check_range("envelope_prominence", self.envelope_prominence, 0.0, 1.0, inclusive=(False, True))
         for name in ("f0_smooth_s", "min_separation_s", "max_pause_s"):
             check_nonnegative(name, getattr(self, name))
+        check_positive("max_lag_s", self.max_lag_s)
         check_int("n_null", self.n_null, minimum=1)
         check_int("n_boot", self.n_boot, minimum=1)
         check_range("ci", self.ci, 0.0, 1.0, inclusive=(False, False))
@@ -600,6 +605,7 @@ class SynchronySettings(JobSettings):
         Returns
         -------
         dict
-            ``kinds, null, n_null, n_boot, ci, alpha, seed``.
+            ``kinds, max_lag_s, null, n_null, n_boot, ci, alpha, seed``.
         """
-        return {n: getattr(self, n) for n in ("kinds", "null", "n_null", "n_boot", "ci", "alpha", "seed")}
+        names = ("kinds", "max_lag_s", "null", "n_null", "n_boot", "ci", "alpha", "seed")
+        return {n: getattr(self, n) for n in names}

@@ -75,8 +75,9 @@ def synchrony_corpus(source: Any, units: pd.DataFrame, settings: SynchronySettin
     Returns
     -------
     dict
-        ``pooled`` (one row per event kind), ``per_clip``, ``null``, ``convention``, ``interval``,
-        ``n_outside_speech``, ``event_kinds`` (unit and meaning of each), ``n_clips``, ``settings``, ``failed``
+        ``pooled`` (one row per event kind, with ``n_no_event``: units with no event of the kind within
+        ``±max_lag_s``), ``per_clip``, ``null``, ``max_lag_s``, ``convention``, ``interval``, ``n_outside_speech``,
+        ``event_kinds`` (unit and meaning of each), ``n_clips``, ``settings``, ``failed``
         (``{clip_id, reason}``: clips whose audio could not be analysed), ``skipped`` (files that are not clips,
         and unit clips not in the corpus), ``notes``; and the tables ``units`` (one row per unit and kind),
         ``events`` and ``null_lags`` as DataFrames (convert with ``to_jsonable`` for JSON).
@@ -105,6 +106,9 @@ def synchrony_corpus(source: Any, units: pd.DataFrame, settings: SynchronySettin
         notes.append(f"{result['n_outside_speech']} unit(s) peak outside their clip's speech (in a pause of "
                      f"{s.max_pause_s:g} s or more, or before the first or after the last word): not analysed")
     notes.extend(f"{row['kind']}: {row['note']}" for row in result["pooled"] if row.get("note"))
+    notes.extend(f"{row['kind']}: {row['n_no_event']} of {row['n_units']} unit(s) have no event of this kind within "
+                 f"±{s.max_lag_s:g} s of their peak: counted, not averaged" for row in result["pooled"]
+                 if row.get("n_no_event") and row.get("n_with_event"))
     return {**result, "root": str(corpus.root), "n_clips": len(done), "events": events,
             "event_kinds": {k: {"unit": u, "description": d} for k, (u, d) in EVENT_KINDS.items() if k in s.kinds},
             "settings": s.to_dict(), "failed": failed, "skipped": skipped, "notes": notes}

@@ -76,6 +76,7 @@ def _synchrony_inputs() -> tuple[pd.DataFrame, pd.DataFrame, dict]:
 #: qualified name -> (tmp_path -> (positional arguments, fixed keyword options)) of a minimal valid call
 CALLS = {
     "crossmodal.synchrony.synchrony": lambda tmp: (_synchrony_inputs(), {"n_null": 19, "n_boot": 50}),
+    "crossmodal.synchrony.nearest_lags": lambda tmp: ((np.array([1.0, 3.0]), np.array([1.1, 9.0])), {}),
     "crossmodal.synchrony.unit_lags": lambda tmp: (_synchrony_inputs(), {}),
     "crossmodal.correlation.ar1_correlation_interval": lambda tmp: ((0.3, 20, 0.2, 0.1), {}),
     "crossmodal.correlation.ar1_halfwidth": lambda tmp: ((20, 0.2, 0.1), {}),

@@ -53,6 +53,54 @@ def test_units_outside_speech_are_counted_not_analysed():
     assert result["pooled"][0]["p_value"] >= 0.05                        # never below the resolution
 
 
+
+def test_nearest_lags_within_a_window():
+    lag, event = nearest_lags(np.array([1.0, 5.0]), np.array([1.3, 9.0]), max_lag_s=1.0)
+    np.testing.assert_allclose(lag[:1], [0.3])
+    assert np.isnan(lag[1]) and np.isnan(event[1])                       # nearest event 4 s away: none
+    with pytest.raises(ParameterError, match="max_lag_s"):
+        nearest_lags(np.array([1.0]), np.array([1.0]), max_lag_s=0.0)
+
+
+def test_a_unit_whose_only_event_is_far_away_gets_no_lag_and_is_counted():
+    # clip "c": units at 2, 4, 6 s with F0 peaks right after them; clip "far": one unit at 3 s whose clip's
+    # only F0 peak is at 40 s (40.9 s away was what the sample gave without a window)
+    units = pd.concat([_units([2.0, 4.0, 6.0]), _units([3.0], clip="far", speaker="t")], ignore_index=True)
+    events = pd.concat([_events([2.1, 4.1, 6.1]), _events([40.0], clip="far")], ignore_index=True)
+    spans = {"c": [(0.0, 8.0)], "far": [(0.0, 45.0)]}
+    table = unit_lags(units, events, spans, kinds=("f0_peak",), max_lag_s=1.0)
+    far = table[table["clip_id"] == "far"].iloc[0]
+    assert np.isnan(far["lag_s"]) and np.isnan(far["event_time_s"]) and far["clip_has_kind"]
+    result = synchrony(units, events, spans, kinds=("f0_peak",), max_lag_s=1.0, n_null=19, n_boot=50)
+    row = result["pooled"][0]
+    assert (row["n_units"], row["n_with_event"], row["n_no_event"]) == (4, 3, 1)
+    assert row["mean_lag_s"] == pytest.approx(0.1) and row["mean_abs_lag_s"] == pytest.approx(0.1)
+    assert row["share_with_event"] == pytest.approx(0.75) and result["max_lag_s"] == 1.0
+    clip = next(r for r in result["per_clip"] if r["clip_id"] == "far")
+    assert clip["n_no_event"] == 1 and np.isnan(clip["mean_lag_s"]) and not clip["coincides"]
+    # the null applies the same window: units placed at random in the far clip's 45 s rarely land near 40 s
+    far_null = result["null_lags"].loc[result["null_lags"]["lag_s"].notna(), "lag_s"]
+    assert (far_null.abs() <= 1.0).all()
+    assert clip["null_share_with_event"] < 0.2
+    # no window: the far unit is timed against the peak 37 s away
+    wide = synchrony(units, events, spans, kinds=("f0_peak",), max_lag_s=100.0, n_null=19, n_boot=50)["pooled"][0]
+    assert wide["n_no_event"] == 0 and wide["mean_lag_s"] == pytest.approx((0.3 + 37.0) / 4)
+
+
+def test_the_null_uses_the_window_for_its_statistic_and_share():
+    from alloava_analysis.crossmodal import synchrony as module
+
+    iv = np.array([[0.0, 100.0]])
+    lags = module._clip_null(np.array([50.0]), iv, np.array([10.0, 20.0]), 2000, "uniform",
+                             np.random.default_rng(0), 1.0)
+    found = np.isfinite(lags)
+    assert np.nanmax(np.abs(lags)) <= 1.0
+    assert found.mean() == pytest.approx(0.02, abs=0.005)               # 2 s of window in 100 s of speech
+    mean_abs, share = module._null_stats(np.nansum(np.abs(lags), axis=1), found.sum(axis=1), 2, 1.0)
+    assert (mean_abs[found.sum(axis=1) == 0] == 1.0).all()               # no unit with an event: the window
+    np.testing.assert_allclose(share, found.mean(axis=1))
+
+
 @pytest.mark.parametrize("how", ["shift", "uniform"])
 def test_the_null_keeps_units_in_speech_and_shift_keeps_their_spacing(how):
     from alloava_analysis.crossmodal import synchrony as module
@@ -158,3 +206,5 @@ def test_bad_tables_and_options_are_refused():
         synchrony(units, events, {"c": [(0, 2)]}, kinds=("pitch",))
     with pytest.raises(ParameterError, match="null"):
         synchrony(units, events, {"c": [(0, 2)]}, null="circular")
+    with pytest.raises(ParameterError, match="max_lag_s"):
+        synchrony(units, events, {"c": [(0, 2)]}, max_lag_s=-1.0)

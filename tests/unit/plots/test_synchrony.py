@@ -25,7 +25,8 @@ def result():
 
     corpus = planted_corpus(0, audio=False)
     events, spans = planted_events(corpus)
-    return synchrony(corpus.units, events, spans, kinds=("f0_peak", "word_onset"), n_null=99, n_boot=200)
+    result = synchrony(corpus.units, events, spans, kinds=("f0_peak", "word_onset"), n_null=99, n_boot=200)
+    return {**result, "events": events, "spans": spans, "gesture_units": corpus.units}
 
 
 @pytest.fixture(autouse=True)
@@ -55,6 +56,15 @@ def test_one_panel_per_kind_with_the_observed_lags_over_the_null(result):
 def test_a_chosen_kind_and_axis_range(result):
     fig = plot_lag_distribution(result, kinds="word_onset", max_lag_s=0.5, bins=10)
     assert len(fig.axes) == 1 and fig.axes[0].get_xlim() == (-0.5, 0.5)
+
+
+def test_the_axis_follows_the_search_window_and_units_without_an_event_are_counted(result):
+    narrow = synchrony(result["gesture_units"], result["events"],
+                       result["spans"], kinds=("f0_peak",), max_lag_s=0.1, n_null=19, n_boot=50)
+    row = narrow["pooled"][0]
+    assert row["n_no_event"] > 0                                         # planted F0 lags of +0.12 s lie beyond
+    ax = plot_lag_distribution(narrow).axes[0]
+    assert ax.get_xlim() == (-0.1, 0.1) and f"{row['n_no_event']} of {row['n_units']} units" in ax.get_title()
 
 
 def test_bad_results_and_kinds_are_refused(result):
