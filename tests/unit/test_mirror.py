@@ -13,7 +13,6 @@ PACKAGE, UNIT = ROOT / "alloava_analysis", ROOT / "tests" / "unit"
 #: module (relative path) -> the test file that covers it instead of a mirrored one.
 TESTED_ELSEWHERE = {
     "cli/audit.py": "tests/unit/stats/test_audit.py",
-    "cli/human.py": "tests/unit/cli/test_main.py",
     "extract/overlay.py": "tests/unit/extract/test_outputs.py",
     "extract/pipeline.py": "tests/unit/extract/test_outputs.py",
     "io/extraction.py": "tests/unit/extract/test_outputs.py",
