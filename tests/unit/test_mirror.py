@@ -12,7 +12,6 @@ PACKAGE, UNIT = ROOT / "alloava_analysis", ROOT / "tests" / "unit"
 
 #: module (relative path) -> the test file that covers it instead of a mirrored one.
 TESTED_ELSEWHERE = {
-    "cli/audit.py": "tests/unit/stats/test_audit.py",
     "extract/overlay.py": "tests/unit/extract/test_outputs.py",
     "extract/pipeline.py": "tests/unit/extract/test_outputs.py",
     "io/extraction.py": "tests/unit/extract/test_outputs.py",
@@ -25,8 +24,6 @@ TESTED_ELSEWHERE = {
     "labs/lab03.py": "tests/unit/labs/test_checkers.py",
     "labs/lab04.py": "tests/unit/labs/test_checkers.py",
     "rebuild/journal.py": "tests/integration/test_rebuild.py",
-    "runs/audit.py": "tests/unit/stats/test_audit.py",
-    "stats/subsets.py": "tests/unit/stats/test_audit.py",
     "synthetic/face.py": "tests/unit/evaluate/test_face.py",
 }
 
