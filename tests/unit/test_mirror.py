@@ -12,9 +12,6 @@ PACKAGE, UNIT = ROOT / "alloava_analysis", ROOT / "tests" / "unit"
 
 #: module (relative path) -> the test file that covers it instead of a mirrored one.
 TESTED_ELSEWHERE = {
-    "extract/overlay.py": "tests/unit/extract/test_outputs.py",
-    "extract/pipeline.py": "tests/unit/extract/test_outputs.py",
-    "io/extraction.py": "tests/unit/extract/test_outputs.py",
     "io/http_range.py": "tests/unit/io/test_hub.py",
     "io/loopback_hub.py": "tests/unit/io/test_hub.py",
     "io/notebooks.py": "tests/notebooks/test_notebooks.py",
@@ -52,7 +49,7 @@ def test_the_list_of_exceptions_is_true_and_only_shrinks():
 
 
 def test_no_test_file_mirrors_a_module_that_does_not_exist():
-    known_extra = {"cli/test_main.py", "extract/test_outputs.py", "features/test_motion_synthetic.py",
+    known_extra = {"cli/test_main.py", "features/test_motion_synthetic.py",
                    "labs/test_checkers.py", "plots/helpers.py",
                    "test_dependencies.py", "test_docstrings.py", "test_layers.py", "test_mirror.py"}
     orphans = [str(t.relative_to(UNIT)) for t in sorted(UNIT.rglob("test_*.py"))
