@@ -12,8 +12,6 @@ PACKAGE, UNIT = ROOT / "alloava_analysis", ROOT / "tests" / "unit"
 
 #: module (relative path) -> the test file that covers it instead of a mirrored one.
 TESTED_ELSEWHERE = {
-    "io/http_range.py": "tests/unit/io/test_hub.py",
-    "io/loopback_hub.py": "tests/unit/io/test_hub.py",
     "io/notebooks.py": "tests/notebooks/test_notebooks.py",
     "labs/feedback.py": "tests/unit/labs/test_checkers.py",
     "labs/lab01.py": "tests/unit/labs/test_checkers.py",
