@@ -12,7 +12,6 @@ PACKAGE, UNIT = ROOT / "alloava_analysis", ROOT / "tests" / "unit"
 
 #: module (relative path) -> the test file that covers it instead of a mirrored one.
 TESTED_ELSEWHERE = {
-    "io/notebooks.py": "tests/notebooks/test_notebooks.py",
     "labs/feedback.py": "tests/unit/labs/test_checkers.py",
     "labs/lab01.py": "tests/unit/labs/test_checkers.py",
     "labs/lab02.py": "tests/unit/labs/test_checkers.py",
