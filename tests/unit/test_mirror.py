@@ -17,7 +17,6 @@ TESTED_ELSEWHERE = {
     "labs/lab02.py": "tests/unit/labs/test_checkers.py",
     "labs/lab03.py": "tests/unit/labs/test_checkers.py",
     "labs/lab04.py": "tests/unit/labs/test_checkers.py",
-    "synthetic/face.py": "tests/unit/evaluate/test_face.py",
 }
 
 
