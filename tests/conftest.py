@@ -50,3 +50,13 @@ def sample_data(tmp_path_factory):
         path = sd.sample_corpus(data_dir=data_dir)
     stale = [str(w.message) for w in caught if issubclass(w.category, sd.SampleRegistryWarning)]
     return SimpleNamespace(path=path, data_dir=data_dir, warnings=stale)
+
+
+@pytest.fixture(scope="session")
+def labelled_corpus(tmp_path_factory):
+    """12 synthetic clips (12-16 s) with their labels.csv, for the audit driver and command; do not modify it."""
+    from alloava_analysis.synthetic import SynthConfig, generate_corpus
+
+    root = tmp_path_factory.mktemp("audit") / "corpus"
+    generate_corpus(root, n_clips=12, seed=0, config=SynthConfig(duration_s=(12.0, 16.0)), progress=False)
+    return root

@@ -12,26 +12,11 @@ PACKAGE, UNIT = ROOT / "alloava_analysis", ROOT / "tests" / "unit"
 
 #: module (relative path) -> the test file that covers it instead of a mirrored one.
 TESTED_ELSEWHERE = {
-    "checks.py": "tests/unit/cli/test_main.py",
-    "choices.py": "tests/unit/runs/test_settings.py",
-    "errors.py": "tests/unit/cli/test_main.py",
-    "cli/audit.py": "tests/unit/stats/test_audit.py",
-    "cli/human.py": "tests/unit/cli/test_main.py",
-    "extract/overlay.py": "tests/unit/extract/test_outputs.py",
-    "extract/pipeline.py": "tests/unit/extract/test_outputs.py",
-    "io/extraction.py": "tests/unit/extract/test_outputs.py",
-    "io/http_range.py": "tests/unit/io/test_hub.py",
-    "io/loopback_hub.py": "tests/unit/io/test_hub.py",
-    "io/notebooks.py": "tests/notebooks/test_notebooks.py",
     "labs/feedback.py": "tests/unit/labs/test_checkers.py",
     "labs/lab01.py": "tests/unit/labs/test_checkers.py",
     "labs/lab02.py": "tests/unit/labs/test_checkers.py",
     "labs/lab03.py": "tests/unit/labs/test_checkers.py",
     "labs/lab04.py": "tests/unit/labs/test_checkers.py",
-    "rebuild/journal.py": "tests/integration/test_rebuild.py",
-    "runs/audit.py": "tests/unit/stats/test_audit.py",
-    "stats/subsets.py": "tests/unit/stats/test_audit.py",
-    "synthetic/face.py": "tests/unit/evaluate/test_face.py",
 }
 
 
@@ -59,7 +44,7 @@ def test_the_list_of_exceptions_is_true_and_only_shrinks():
 
 
 def test_no_test_file_mirrors_a_module_that_does_not_exist():
-    known_extra = {"cli/test_main.py", "extract/test_outputs.py", "features/test_motion_synthetic.py",
+    known_extra = {"cli/test_main.py", "features/test_motion_synthetic.py",
                    "labs/test_checkers.py", "plots/helpers.py",
                    "test_dependencies.py", "test_docstrings.py", "test_layers.py", "test_mirror.py"}
     orphans = [str(t.relative_to(UNIT)) for t in sorted(UNIT.rglob("test_*.py"))

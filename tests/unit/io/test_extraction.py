@@ -1,11 +1,10 @@
-"""Extraction side outputs (io/extraction.py) and the pipeline's clip naming."""
+"""Extraction side outputs: pose datasets with every variable, reports, and safe clip paths."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
 from alloava_analysis.errors import InvalidClipIdError, SchemaError
-from alloava_analysis.extract.pipeline import clip_key_for
 from alloava_analysis.io import extraction
 from alloava_analysis.io.layout import scan_layout
 from alloava_analysis.model import extractor_info, make_pose
@@ -79,22 +78,3 @@ def test_reading_something_else_is_a_schema_error(tmp_path):
 def test_clip_path_rejects_traversal(tmp_path):
     with pytest.raises(InvalidClipIdError):
         extraction.extraction_path(tmp_path, "../etc_abcdefghijk")
-
-
-def test_clip_key_from_name_argument_or_content(tmp_path):
-    named = tmp_path / "DIY_TBRi6ecgQfc.f251.webm"
-    named.write_bytes(b"x")
-    assert clip_key_for(named) == (clip_key_for(tmp_path / "DIY_TBRi6ecgQfc.mp4", "DIY_TBRi6ecgQfc")[0], False)
-    other = tmp_path / "lecture.mp4"
-    other.write_bytes(b"some video bytes")
-    with pytest.warns(UserWarning, match="pass clip_id="):
-        key, derived = clip_key_for(other)
-    assert derived and key.category == "local" and len(key.youtube_id) == 11
-    with pytest.warns(UserWarning):
-        assert clip_key_for(other)[0] == key  # stable for the same file
-    other.write_bytes(b"other video bytes")
-    with pytest.warns(UserWarning):
-        assert clip_key_for(other)[0] != key
-    with pytest.raises(InvalidClipIdError):
-        clip_key_for(other, "not a clip id")
-
