@@ -28,6 +28,7 @@ TESTED_ELSEWHERE = {
     "labs/lab02.py": "tests/unit/labs/test_checkers.py",
     "labs/lab03.py": "tests/unit/labs/test_checkers.py",
     "labs/lab04.py": "tests/unit/labs/test_checkers.py",
+    "labs/lab05.py": "tests/unit/labs/test_checkers.py",
     "rebuild/journal.py": "tests/integration/test_rebuild.py",
     "runs/audit.py": "tests/unit/stats/test_audit.py",
     "stats/subsets.py": "tests/unit/stats/test_audit.py",
