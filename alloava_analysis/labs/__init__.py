@@ -21,7 +21,7 @@ from .feedback import Feedback
 
 __all__ = ["Feedback", "LABS", "lab_grader", "lab_module", "run_checks", "score"]
 
-LABS = ("lab01", "lab02", "lab03", "lab04")
+LABS = ("lab01", "lab02", "lab03", "lab04", "lab05")
 
 
 def lab_module(lab: str):

@@ -17,6 +17,7 @@ TESTED_ELSEWHERE = {
     "labs/lab02.py": "tests/unit/labs/test_checkers.py",
     "labs/lab03.py": "tests/unit/labs/test_checkers.py",
     "labs/lab04.py": "tests/unit/labs/test_checkers.py",
+    "labs/lab05.py": "tests/unit/labs/test_checkers.py",
 }
 
 

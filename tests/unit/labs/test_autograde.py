@@ -103,3 +103,12 @@ def test_grade_solutions_gives_each_lab_solution_full_marks(tmp_path, sample_dat
     (row,) = grade_solutions(SOURCES, tmp_path, labs=("lab01",), progress=False)
     assert row["error"] == "" and row["total"] == row["max"] == 6.0 and row["points"]["q4"] == 2.0
     assert row["feedback"].read_text().startswith("lab01 — solution: 6 / 6 points")
+
+
+def test_grade_solutions_gives_the_newest_lab_full_marks_with_its_points(tmp_path, sample_data, monkeypatch):
+    from alloava_analysis.labs.autograde import grade_solutions
+
+    monkeypatch.setenv(DATA_DIR_ENV, str(sample_data.data_dir))
+    (row,) = grade_solutions(SOURCES, tmp_path, labs=("lab05",), progress=False)
+    assert row["error"] == "" and row["total"] == row["max"] == 9.0
+    assert row["points"] == {"q1": 2.0, "q2": 1.0, "q3": 2.0, "q4": 2.0, "q5": 2.0}

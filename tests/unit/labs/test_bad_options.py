@@ -39,7 +39,7 @@ test_table_is_complete, test_calls_are_valid, test_walks = table_tests("labs", C
 
 
 def test_unknown_lab_and_question_are_refused_by_name():
-    with pytest.raises(ParameterError, match=r"lab: expected one of 'lab01', .*'lab04'; got 'lab09'") as info:
+    with pytest.raises(ParameterError, match=r"lab: expected one of 'lab01', .*'lab05'; got 'lab09'") as info:
         lab_module("lab09")
     assert info.value.name == "lab" and info.value.allowed == LABS
     with pytest.raises(ParameterError, match="question.*got 'q9'"):  # was a KeyError
