@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from alloava_analysis.corpus import Corpus
+from alloava_analysis.errors import OutputPathError
 from alloava_analysis.io.hub import DEFAULT_REPO, fetch, git_blob_sha1, list_remote_files
 from tests.fixtures import datasets
 from tests.fixtures.hf_server import FakeHub, HubServer
@@ -202,11 +203,12 @@ def test_remote_paths_outside_out_are_skipped_before_anything_is_created(tmp_pat
 
 
 def test_a_symbolic_link_leading_out_of_out_is_not_followed(hub, tmp_path):
-    """Paths are proven inside ``--out`` after resolving links: a modality folder linked elsewhere is refused."""
+    """``--out`` is checked before any download: a modality folder linked elsewhere refuses the whole fetch."""
     out, elsewhere = tmp_path / "o", tmp_path / "elsewhere"
     elsewhere.mkdir()
     out.mkdir()
     (out / "audio").symlink_to(elsewhere, target_is_directory=True)
-    result = fetch(out, ids=["TED_bigbigbig01"], modalities=["audio"], endpoint=hub.endpoint, progress=False)
-    assert result["downloaded"] == [] and list(elsewhere.iterdir()) == []
-    assert [s["path"] for s in result["skipped"]] == [BIG] and "outside" in result["skipped"][0]["reason"]
+    before = len(hub.hub.requests)
+    with pytest.raises(OutputPathError, match="audio folder is a symbolic link that leads outside"):
+        fetch(out, ids=["TED_bigbigbig01"], modalities=["audio"], endpoint=hub.endpoint, progress=False)
+    assert list(elsewhere.iterdir()) == [] and len(hub.hub.requests) == before  # nothing was asked for
