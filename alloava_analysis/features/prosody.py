@@ -47,7 +47,7 @@ from scipy import signal
 
 from .. import choices
 from ..checks import check_nonnegative, check_option, check_positive, check_range
-from ..errors import AudioFormatError, MissingModalityError, ParameterError, SchemaError
+from ..errors import MissingModalityError, ParameterError, SchemaError
 from ..model import Clip
 from . import speech
 
@@ -71,23 +71,6 @@ FIRST_PASS_HZ = (60.0, 700.0)
 ENVELOPE_RATE_HZ = 100.0
 #: Resampled to this rate before the Hilbert transform (the envelope is low-passed far below it).
 ENVELOPE_AUDIO_RATE = 16_000
-
-
-def _mono(audio: Any, samplerate: int | None) -> tuple[np.ndarray, int]:
-    """Mono float samples and their rate from an array (``samplerate`` given) or an ``Audio``."""
-    if hasattr(audio, "read") and hasattr(audio, "samplerate"):
-        y, sr = audio.read(mono=True), int(audio.samplerate)
-    else:
-        if samplerate is None:
-            raise ParameterError("invalid value for samplerate: expected the sample rate in Hz with a sample array, "
-                                 "got None", name="samplerate")
-        y, sr = audio, int(samplerate)
-    y = speech.to_mono(y)
-    if y.size == 0:
-        raise AudioFormatError("expected audio samples, got an empty signal")
-    if not np.isfinite(y).all():
-        raise AudioFormatError("expected finite audio samples, got NaN or inf")
-    return y, sr
 
 
 def _check_range_hz(fmin: float | None, fmax: float | None) -> None:
@@ -144,7 +127,7 @@ def f0_track(audio: Any, *, samplerate: int | None = None, method: str = "praat"
     _check_range_hz(fmin, fmax)
     check_positive("hop_s", hop_s)
     check_nonnegative("t0", t0)
-    y, sr = _mono(audio, samplerate)
+    y, sr = speech.audio_samples(audio, samplerate, analysis_rate=None)
     if method == "pyin":
         lo, hi = (65.0, 400.0) if fmin is None else (fmin, fmax)
         out = speech.f0_contour(y, samplerate=sr, method="pyin", fmin=lo, fmax=hi, hop_s=hop_s,
@@ -192,7 +175,7 @@ def amplitude_envelope(audio: Any, *, samplerate: int | None = None, cutoff_hz: 
     """
     check_range("cutoff_hz", cutoff_hz, 0.0, ENVELOPE_RATE_HZ / 2, inclusive=(False, False))
     check_nonnegative("t0", t0)
-    y, sr = _mono(audio, samplerate)
+    y, sr = speech.audio_samples(audio, samplerate, analysis_rate=None)
     if sr > ENVELOPE_AUDIO_RATE:
         y, sr = speech.resample_audio(y, sr, ENVELOPE_AUDIO_RATE), ENVELOPE_AUDIO_RATE
     magnitude = np.abs(signal.hilbert(y.astype(np.float64)))
@@ -326,7 +309,7 @@ def prosodic_events(audio: Any, words: pd.DataFrame | None = None, *, samplerate
     check_nonnegative("t0", t0)
     if words is not None:
         words = speech._check_words(words)
-    y, sr = _mono(audio, samplerate)
+    y, sr = speech.audio_samples(audio, samplerate, analysis_rate=None)
     f0 = f0_track(y, samplerate=sr, method=f0_method, fmin=fmin, fmax=fmax, t0=t0)
     env = amplitude_envelope(y, samplerate=sr, cutoff_hz=envelope_cutoff_hz, t0=t0)
     frames = []

@@ -19,6 +19,7 @@ import logging
 import re
 from functools import lru_cache
 from math import gcd
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -377,8 +378,25 @@ def _check_audio_options(samplerate: int | None, hop_s: float, t0: float, analys
     check_int("analysis_rate", analysis_rate, minimum=1, allow_none=True)
 
 
-def _samples(audio, samplerate: int | None, *, analysis_rate: int | None) -> tuple[np.ndarray, int]:
-    """Mono float samples at ``analysis_rate`` (polyphase resampling) from an array or an ``Audio``."""
+def audio_samples(audio: Any, samplerate: int | None, *, analysis_rate: int | None) -> tuple[np.ndarray, int]:
+    """Mono float32 samples at ``analysis_rate`` (polyphase resampling) from an array or an ``Audio``.
+
+    Parameters
+    ----------
+    audio
+        Samples (``(n,)`` or ``(n, channels)``) or an :class:`~alloava_analysis.io.audio.Audio`.
+    samplerate
+        Rate of the samples in Hz (ignored for an ``Audio``, which knows its own).
+    analysis_rate
+        Resample to this rate in Hz; None keeps the audio's rate.
+
+    Returns
+    -------
+    samples : numpy.ndarray
+        Mono float32 samples.
+    rate : int
+        Their rate in Hz.
+    """
     if hasattr(audio, "read") and hasattr(audio, "samplerate"):
         y, sr = audio.read(mono=True), int(audio.samplerate)
     else:
@@ -473,7 +491,7 @@ def rms_envelope(audio, *, samplerate: int | None = None, hop_s: float = 0.01, f
     """
     _check_audio_options(samplerate, hop_s, t0, analysis_rate)
     check_positive("frame_s", frame_s)
-    y, sr = _samples(audio, samplerate, analysis_rate=analysis_rate)
+    y, sr = audio_samples(audio, samplerate, analysis_rate=analysis_rate)
     hop, frame = _frame_params(sr, hop_s, frame_s)
     rms = frame_rms(y, frame=frame, hop=hop)
     times = np.arange(rms.size) * hop / sr
@@ -526,7 +544,7 @@ def f0_contour(audio, *, samplerate: int | None = None, method: str = "yin", fmi
         raise ParameterError(f"invalid value for fmax: expected fmax > fmin = {fmin} Hz, got {fmax}", name="fmax")
     check_positive("frame_s", frame_s)
     check_range("silence_db", silence_db, None, 0)
-    y, sr = _samples(audio, samplerate, analysis_rate=analysis_rate)
+    y, sr = audio_samples(audio, samplerate, analysis_rate=analysis_rate)
     hop, frame = _frame_params(sr, hop_s, frame_s)
     if frame < 2 * sr / fmin:
         raise ParameterError(f"invalid value for frame_s: expected frame_s >= 2/fmin = {2 / fmin:.4f} s to "
@@ -584,7 +602,7 @@ def onset_strength(audio, *, samplerate: int | None = None, hop_s: float = 0.01,
     import librosa
 
     _check_audio_options(samplerate, hop_s, t0, analysis_rate)
-    y, sr = _samples(audio, samplerate, analysis_rate=analysis_rate)
+    y, sr = audio_samples(audio, samplerate, analysis_rate=analysis_rate)
     hop, frame = _frame_params(sr, hop_s, 0.032)
     n_fft = max(frame, 512)
     env = librosa.onset.onset_strength(y=y, sr=sr, hop_length=hop, n_fft=n_fft, center=True)
@@ -625,7 +643,7 @@ def speech_features(audio, *, samplerate: int | None = None, hop_s: float = 0.01
     """
     _check_audio_options(samplerate, hop_s, t0, analysis_rate)
     check_option("f0_method", f0_method, _F0_METHODS)
-    y, sr = _samples(audio, samplerate, analysis_rate=analysis_rate)
+    y, sr = audio_samples(audio, samplerate, analysis_rate=analysis_rate)
     out = rms_envelope(y, samplerate=sr, hop_s=hop_s, t0=t0, analysis_rate=None)
     on = onset_strength(y, samplerate=sr, hop_s=hop_s, t0=t0, analysis_rate=None)
     n = min(len(out), len(on))

@@ -61,6 +61,7 @@ CALLS = {
     "features.prosody.f0_track": lambda tmp: ((_audio(),), {"samplerate": SR}),
     "features.prosody.prosodic_events": lambda tmp: ((_audio(), tiny_words(0.5, n_words=2)), {"samplerate": SR}),
     "features.prosody.speech_intervals": lambda tmp: ((_words(),), {}),
+    "features.speech.audio_samples": lambda tmp: ((_audio(),), {"samplerate": SR, "analysis_rate": None}),
     "features.speech.detect_pauses": lambda tmp: ((_words(),), {}),
     "features.speech.energy_pauses": lambda tmp: ((speech.rms_envelope(_audio(), samplerate=SR),), {}),
     "features.speech.f0_contour": lambda tmp: ((_audio(),), {"samplerate": SR}),
