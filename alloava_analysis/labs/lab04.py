@@ -1,4 +1,4 @@
-"""Lab 04 — lags: the cross-correlation lag of motion and speech, its interval, and why a short clip says little.
+"""Lab 04 — lags: cross-correlation lag, its interval, why a short clip says little, why DTW gives no lag.
 
 These are the *public*, formative checks students run in the notebook: units, signs of the form, and whether
 the answers agree with each other. They never compute the answers; the hidden tests in the autograder
@@ -7,6 +7,8 @@ the answers agree with each other. They never compute the answers; the hidden te
 from __future__ import annotations
 
 from typing import Any
+
+import numpy as np
 
 from .feedback import Feedback, answer_of, as_items, as_number, describe
 
@@ -98,4 +100,39 @@ def check_q4(env: dict[str, Any]) -> None:
                        "the lag_interval result says how many blocks it resampled")
 
 
-CHECKS = {"q1": check_q1, "q2": check_q2, "q3": check_q3, "q4": check_q4}
+WARPS = {"warp_0": 0.0, "warp_0.2": 0.2}
+
+
+def check_q5(env: dict[str, Any]) -> None:
+    """q5 (public): DTW least-cost shifts ``{"warp_0": s, "warp_0.2": s}`` in seconds, and a True/False verdict.
+
+    Parameters
+    ----------
+    env
+        The notebook's variables: ``answer_q5`` and ``answer_q5_is_a_lag``.
+
+    Raises
+    ------
+    Feedback
+        When an answer is missing or has the wrong form: what is wrong and a hint.
+    """
+    value = answer_of(env, "answer_q5", example='{"warp_0": w0["peak_lag_s"], "warp_0.2": w2["peak_lag_s"]}')
+    if not isinstance(value, dict) or set(value) != set(WARPS):
+        raise Feedback(f"answer_q5 is {describe(value, width=40)}; expected a dict with the keys "
+                       f"{sorted(WARPS)}.", 'a dict {"warp_0": shift in s, "warp_0.2": shift in s}')
+    for key in WARPS:
+        if isinstance(value[key], (float, np.floating)) and np.isnan(value[key]):
+            raise Feedback(f"answer_q5[{key!r}] is NaN: the result's 'lag_s' is NaN when the toolkit finds no "
+                           "clear lag.", "take 'peak_lag_s', the shift of least alignment cost, in seconds")
+        shift = as_number(value[key], f"answer_q5[{key!r}]",
+                          hint="take the result's 'peak_lag_s' (the least-cost shift, in seconds)")
+        if abs(shift) > MAX_LAG_S:
+            raise Feedback(f"answer_q5[{key!r}] = {shift:.4g} is outside the searched shifts "
+                           f"[-{MAX_LAG_S:g}, {MAX_LAG_S:g}] s.", "is it in samples? dtw_shift_lag returns seconds")
+    verdict = answer_of(env, "answer_q5_is_a_lag", example="True or False")
+    if not isinstance(verdict, (bool, np.bool_)):
+        raise Feedback(f"answer_q5_is_a_lag is {describe(verdict, width=40)}; expected True or False.",
+                       "True: the DTW shift measures a lag; False: it does not")
+
+
+CHECKS = {"q1": check_q1, "q2": check_q2, "q3": check_q3, "q4": check_q4, "q5": check_q5}

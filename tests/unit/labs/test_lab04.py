@@ -12,6 +12,7 @@ from tests.unit.labs.helpers import _feedback, _hidden, _no_number
 
 @pytest.fixture(scope="module")
 def lab04_case(sample_data):
+    from alloava_analysis.crossmodal.dtw import dtw_shift_lag
     from alloava_analysis.crossmodal.lags import cross_correlation_lag, lag_interval
 
     hidden = _hidden("lab04")
@@ -28,7 +29,10 @@ def lab04_case(sample_data):
            "answer_q1": cross_correlation_lag(x, y, rate_hz=rate, max_lag_s=1.0)[0],
            "answer_q2": (whole["ci_low"], whole["ci_high"]),
            "answer_q3": (short["ci_high"] - short["ci_low"]) / (whole["ci_high"] - whole["ci_low"]),
-           "answer_q4": short["n_blocks"]}
+           "answer_q4": short["n_blocks"],
+           "answer_q5": {key: dtw_shift_lag(x, y, rate_hz=rate, max_lag_s=1.0, warp_s=warp, n_boot=20,
+                                            n_surrogates=0)["peak_lag_s"] for key, warp in lab04.WARPS.items()},
+           "answer_q5_is_a_lag": False}
     return hidden, ref, env, (x, y, rate, one, short, whole)
 
 
@@ -55,3 +59,31 @@ def test_lab04_solution_passes_and_wrong_answers_are_named(lab04_case):
     assert "seconds or samples" in _feedback(hidden.check_q4, env, ref, answer_q4=15)
     assert "whole clip" in _feedback(hidden.check_q4, env, ref, answer_q4=whole["n_blocks"])
     _no_number(_feedback(hidden.check_q3, env, ref, answer_q3=env["answer_q3"] * 1.5), env["answer_q3"])
+
+
+def test_lab04_q5_dtw_shift_is_not_a_lag_and_wrong_answers_are_named(lab04_case):
+    from alloava_analysis.crossmodal.dtw import dtw_shift_lag
+
+    hidden, ref, env, (x, y, rate, one, short, whole) = lab04_case
+    shifts = env["answer_q5"]
+    hidden.check_q5(env, ref)
+    # the sample's planted 0.15 s lag: unwarped DTW finds it, a 0.2 s warp window pulls the shift well away
+    assert abs(shifts["warp_0"] - 0.15) < 0.02 and abs(shifts["warp_0.2"] - shifts["warp_0"]) > 0.03
+    swapped = {"warp_0": shifts["warp_0.2"], "warp_0.2": shifts["warp_0"]}
+    assert "swapped" in _feedback(hidden.check_q5, env, ref, answer_q5=swapped)
+    xcorr = {**shifts, "warp_0.2": env["answer_q1"]}
+    assert "cross-correlation lag" in _feedback(hidden.check_q5, env, ref, answer_q5=xcorr)
+    samples = {key: value * rate for key, value in shifts.items()}
+    assert "in samples" in _feedback(lab04.check_q5, env, answer_q5=samples)
+    default = dtw_shift_lag(x, y, rate_hz=rate, max_lag_s=1.0, warp_s=0.1, n_boot=20, n_surrogates=0)["peak_lag_s"]
+    assert "default warp window" in _feedback(hidden.check_q5, env, ref, answer_q5={**shifts, "warp_0.2": default})
+    nan = {**shifts, "warp_0.2": float("nan")}  # lag_s instead of peak_lag_s: NaN when no lag is detectable
+    assert "peak_lag_s" in _feedback(lab04.check_q5, env, answer_q5=nan)
+    assert "dict with the keys" in _feedback(lab04.check_q5, env, answer_q5=(shifts["warp_0"], shifts["warp_0.2"]))
+    assert "True or False" in _feedback(lab04.check_q5, env, answer_q5_is_a_lag="no")
+    message = _feedback(hidden.check_q5, env, ref, answer_q5_is_a_lag=True)
+    assert "warp window" in message
+    off = {**shifts, "warp_0.2": shifts["warp_0.2"] + 0.3}
+    message += _feedback(hidden.check_q5, env, ref, answer_q5=off)
+    # the warp windows (option values the question names) may appear; the shifts may not
+    _no_number(message.replace("warp_0.2", "").replace("warp_s=0.2", ""), *shifts.values())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from alloava_analysis.corpus import Corpus
+from alloava_analysis.crossmodal.dtw import dtw_shift_lag
 from alloava_analysis.crossmodal.lags import cross_correlation_lag, lag_interval
 from alloava_analysis.labs import lab04
 from alloava_analysis.labs.feedback import Feedback, as_number, near
@@ -32,7 +33,13 @@ def reference(settings):
             "raw_lag": cross_correlation_lag(raw_x, raw_y, rate_hz=rate, max_lag_s=lab04.MAX_LAG_S)[0],
             "full": (float(full["ci_low"]), float(full["ci_high"])), "short": (float(short["ci_low"]),
                                                                             float(short["ci_high"])),
-            "blocks": int(short["n_blocks"]), "full_blocks": int(full["n_blocks"]), "short_samples": n}
+            "blocks": int(short["n_blocks"]), "full_blocks": int(full["n_blocks"]), "short_samples": n,
+            "shifts": {key: _dtw_shift(x, y, rate, warp) for key, warp in {**lab04.WARPS, "default": 0.1}.items()}}
+
+
+def _dtw_shift(x, y, rate, warp_s):
+    return float(dtw_shift_lag(x, y, rate_hz=rate, max_lag_s=lab04.MAX_LAG_S, warp_s=warp_s, n_boot=20,
+                               n_surrogates=0)["peak_lag_s"])
 
 
 def check_q1(env, ref):
@@ -92,4 +99,31 @@ def check_q4(env, ref):
                    "the lag_interval result of the first 15 s has it: 'n_blocks'")
 
 
-CHECKS = {"q1": check_q1, "q2": check_q2, "q3": check_q3, "q4": check_q4}
+def check_q5(env, ref):
+    lab04.check_q5(env)
+    given = {key: as_number(env["answer_q5"][key], f"answer_q5[{key!r}]") for key in lab04.WARPS}
+    shifts = ref["shifts"]
+    right = {key: near(given[key], shifts[key], abs_tol=0.002) for key in lab04.WARPS}
+    if not all(right.values()):
+        if all(near(given[a], shifts[b], abs_tol=0.002) for a, b in (("warp_0", "warp_0.2"), ("warp_0.2", "warp_0"))):
+            raise Feedback("the two shifts are swapped.", "warp_s=0 goes under 'warp_0', warp_s=0.2 under 'warp_0.2'")
+        key = next(k for k in lab04.WARPS if not right[k])
+        value = given[key]
+        if near(value, ref["lag"], abs_tol=0.002):
+            raise Feedback(f"answer_q5[{key!r}] is the cross-correlation lag from q1, not the DTW shift.",
+                           f"dtw_shift_lag(x, y, rate_hz=rate, max_lag_s=1.0, warp_s={lab04.WARPS[key]:g})"
+                           "['peak_lag_s']")
+        if near(value, shifts[key] * ref["rate"], abs_tol=0.6):
+            raise Feedback(f"answer_q5[{key!r}] is in samples.", "the result's 'peak_lag_s' is already in seconds")
+        if near(value, shifts["default"], abs_tol=0.002):
+            raise Feedback(f"answer_q5[{key!r}] is the shift under the default warp window (0.1 s).",
+                           f"pass warp_s={lab04.WARPS[key]:g}")
+        raise Feedback(f"answer_q5[{key!r}] is not the least-cost DTW shift at that warp window.",
+                       f"dtw_shift_lag(x, y, rate_hz=rate, max_lag_s=1.0, warp_s={lab04.WARPS[key]:g})['peak_lag_s']")
+    if bool(env["answer_q5_is_a_lag"]):
+        raise Feedback("answer_q5_is_a_lag says the DTW shift is a lag, but it moved when only the warp window "
+                       "changed.", "a lag belongs to the signals; a number that follows a setting of the alignment "
+                               "measures the alignment, not who leads")
+
+
+CHECKS = {"q1": check_q1, "q2": check_q2, "q3": check_q3, "q4": check_q4, "q5": check_q5}
