@@ -146,6 +146,7 @@ def collect_answers(submission: str | Path, out_json: str | Path, *, site: str |
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+    from traitlets.config import Config
 
     check_int("timeout_s", timeout_s, minimum=1)
     out_json = Path(out_json)
@@ -154,8 +155,10 @@ def collect_answers(submission: str | Path, out_json: str | Path, *, site: str |
     nb = nbformat.reads(json.dumps(_force_settings(read_notebook(submission), settings, out_json.resolve())),
                         as_version=4)
     with tempfile.TemporaryDirectory(prefix="alloava-grade-") as cwd:
+        # local IPC sockets, named by absolute path (the kernel runs in cwd): no TCP, no unencrypted-traffic warning
+        ipc = {"transport": "ipc", "ip": os.path.join(cwd, "kernel")} if os.name == "posix" else {}
         client = NotebookClient(nb, timeout=timeout_s, kernel_name="python3", allow_errors=True,
-                                resources={"metadata": {"path": cwd}})
+                                resources={"metadata": {"path": cwd}}, config=Config({"KernelManager": ipc}))
         try:
             client.execute(env=_environment(Path(site)), cwd=cwd)
             reason = ""

@@ -96,12 +96,13 @@ def test_bad_inputs_are_refused_by_name(graded, tmp_path):
         load_autograder(tmp_path, tmp_path)
 
 
-def test_grade_solutions_gives_each_lab_solution_full_marks(tmp_path, sample_data, monkeypatch):
+def test_grade_solutions_gives_each_lab_solution_full_marks(tmp_path, sample_data, monkeypatch, capfd):
     from alloava_analysis.labs.autograde import grade_solutions
 
     monkeypatch.setenv(DATA_DIR_ENV, str(sample_data.data_dir))
     (row,) = grade_solutions(SOURCES, tmp_path, labs=("lab01",), progress=False)
     assert row["error"] == "" and row["total"] == row["max"] == 6.0 and row["points"]["q4"] == 2.0
+    assert "without encryption" not in capfd.readouterr().err  # the grading kernel talks over local IPC sockets
     assert row["feedback"].read_text().startswith("lab01 — solution: 6 / 6 points")
 
 
