@@ -116,6 +116,20 @@ class Corpus:
         """The clips' ids, in index order."""
         return list(self.index["clip_id"])
 
+    @property
+    def speakers(self) -> dict[str, str]:
+        """Clip id -> speaker id, for the clips the labels name a speaker of (from the ``speaker_id`` column).
+
+        Returns
+        -------
+        dict
+            ``{clip_id: speaker_id}``; empty when the labels have no ``speaker_id`` column.
+        """
+        if "speaker_id" not in self.index:
+            return {}
+        known = self.index.set_index("clip_id")["speaker_id"].dropna()
+        return known.astype(str).to_dict()
+
     def select(self, predicate: Callable[[pd.DataFrame], Any] | None = None, /, **filters: Any) -> "Corpus":
         """A corpus restricted to matching clips.
 

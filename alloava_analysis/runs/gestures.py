@@ -134,9 +134,7 @@ def gestures_corpus(source: Any, settings: GestureSettings | None = None, *, out
     from ..features.gestures import COLUMNS
 
     table = pd.DataFrame(rows, columns=list(COLUMNS))
-    if "speaker_id" in corpus.index:                       # from the labels CSV where the clip does not say
-        known = corpus.index.set_index("clip_id")["speaker_id"].dropna().astype(str)
-        table["speaker_id"] = table["speaker_id"].fillna(table["clip_id"].map(known))
+    table["speaker_id"] = table["speaker_id"].fillna(table["clip_id"].map(corpus.speakers))  # else the labels CSV
     table.attrs["units"] = dict(TABLE_UNITS)
     path = tables.write_table(out / TABLE_NAME, table, fmt="csv")
     files = [str(path)] + [f for _, (_, written) in done for f in written]

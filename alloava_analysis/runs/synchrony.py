@@ -36,9 +36,7 @@ def _with_speakers(units: pd.DataFrame, corpus: Corpus, notes: list[str]) -> pd.
     units = units.copy()
     units["clip_id"] = units["clip_id"].astype(str)
     if "speaker_id" not in units:
-        index = corpus.index
-        known = index.set_index("clip_id")["speaker_id"].astype(str).to_dict() if "speaker_id" in index else {}
-        units["speaker_id"] = units["clip_id"].map(known)
+        units["speaker_id"] = units["clip_id"].map(corpus.speakers)
     speaker = units["speaker_id"].astype(object)
     missing = speaker.isna() | speaker.astype(str).str.strip().isin(["", "nan", "None"])
     if missing.any():

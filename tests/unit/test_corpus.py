@@ -24,6 +24,7 @@ def test_index_has_one_row_per_clip_with_files_durations_and_labels(tiny_corpus)
     assert row.audio_s == pytest.approx(50 / FPS)
     assert row.speaker_id == "spk0" and row.gender == "female" and row.age_group == "18-35"
     assert corpus.skipped_files == [] and "clips=4" in repr(corpus)
+    assert corpus.speakers["TED_yt00000-a_b"] == "spk0" and sorted(set(corpus.speakers.values())) == ["spk0", "spk1"]
 
 
 def test_select_by_value_list_and_predicate(tiny_corpus):
