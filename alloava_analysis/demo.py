@@ -33,7 +33,7 @@ from typing import Any
 from .checks import check_int, check_nonnegative, check_options
 from .errors import ParameterError
 from .io.atomic import atomic_path
-from .io.notebooks import read_notebook, write_bytes, write_notebook, write_text
+from .io.notebooks import kernel_config, read_notebook, write_bytes, write_notebook, write_text
 from .report import plain_number, read_key_results
 
 __all__ = ["CLI_STEPS", "build_reports", "run_cli_steps", "export_html", "notebook_intro", "run_notebook",
@@ -127,20 +127,6 @@ def _kernel_scratch():
                     os.environ.pop(k, None)
                 else:
                     os.environ[k] = v
-
-
-def kernel_config() -> dict:
-    """Kernel-manager settings of every notebook run: local IPC sockets where the platform has them.
-
-    Over TCP, ipykernel warns on every start that its traffic is unencrypted; a kernel on this machine
-    talking through Unix sockets (files only this user can open) needs neither TCP nor that warning.
-
-    Returns
-    -------
-    dict
-        A traitlets config (``{"KernelManager": {"transport": ...}}``) for papermill / nbclient.
-    """
-    return {"KernelManager": {"transport": "ipc" if os.name == "posix" else "tcp"}}
 
 
 def run_notebook(path: str | Path, out: str | Path, *, parameters: dict | None = None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -65,3 +66,28 @@ def write_bytes(path: str | Path, data: bytes) -> Path:
 
 
 __all__ = ["read_notebook", "write_bytes", "write_notebook", "write_text"]
+
+
+def kernel_config(folder: str | Path | None = None) -> dict:
+    """Kernel-manager settings of every notebook run: local IPC sockets where the platform has them.
+
+    Over TCP, ipykernel warns on every start that its traffic is unencrypted; a kernel on this machine
+    talking through Unix sockets (files only this user can open) needs neither TCP nor that warning.
+
+    Parameters
+    ----------
+    folder
+        Where the socket files go, by absolute path (needed when the kernel runs in another folder than
+        its client); None: the kernel manager's default, relative to the working folder.
+
+    Returns
+    -------
+    dict
+        A traitlets config (``{"KernelManager": {"transport": ..., "ip": ...}}``) for papermill / nbclient.
+    """
+    if os.name != "posix":
+        return {"KernelManager": {"transport": "tcp"}}
+    ipc = {"transport": "ipc"}
+    if folder is not None:
+        ipc["ip"] = os.path.join(os.path.abspath(folder), "kernel")
+    return {"KernelManager": ipc}

@@ -26,7 +26,7 @@ from typing import Any
 
 from ..checks import check_int
 from ..errors import AlloAvaError, ParameterError
-from ..io.notebooks import read_notebook, write_text
+from ..io.notebooks import kernel_config, read_notebook, write_text
 
 __all__ = ["collect_answers", "grade_solutions", "grade_submissions", "install_wheel", "load_autograder",
            "run_hidden_tests"]
@@ -155,10 +155,8 @@ def collect_answers(submission: str | Path, out_json: str | Path, *, site: str |
     nb = nbformat.reads(json.dumps(_force_settings(read_notebook(submission), settings, out_json.resolve())),
                         as_version=4)
     with tempfile.TemporaryDirectory(prefix="alloava-grade-") as cwd:
-        # local IPC sockets, named by absolute path (the kernel runs in cwd): no TCP, no unencrypted-traffic warning
-        ipc = {"transport": "ipc", "ip": os.path.join(cwd, "kernel")} if os.name == "posix" else {}
         client = NotebookClient(nb, timeout=timeout_s, kernel_name="python3", allow_errors=True,
-                                resources={"metadata": {"path": cwd}}, config=Config({"KernelManager": ipc}))
+                                resources={"metadata": {"path": cwd}}, config=Config(kernel_config(cwd)))
         try:
             client.execute(env=_environment(Path(site)), cwd=cwd)
             reason = ""

@@ -30,3 +30,11 @@ def test_write_bytes(tmp_path):
     data = bytes(range(256))
     assert write_bytes(tmp_path / "fig.png", data).read_bytes() == data
     assert [p.name for p in tmp_path.iterdir()] == ["fig.png"]
+
+
+def test_kernels_talk_over_ipc_sockets_named_by_absolute_path_when_a_folder_is_given(tmp_path, monkeypatch):
+    from alloava_analysis.io.notebooks import kernel_config
+
+    monkeypatch.chdir(tmp_path)
+    assert kernel_config() == {"KernelManager": {"transport": "ipc"}}
+    assert kernel_config("sub") == {"KernelManager": {"transport": "ipc", "ip": str(tmp_path / "sub" / "kernel")}}
